@@ -1,6 +1,7 @@
 import type { Command } from '../command';
 import { initCommand } from './init';
 import { statusCommand } from './status';
+import { statsCommands } from './stats';
 
 /** Core's commands, in the order help lists them. */
-export const coreCommands: Command[] = [initCommand, statusCommand];
+export const coreCommands: Command[] = [initCommand, statusCommand, ...statsCommands];
