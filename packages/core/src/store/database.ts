@@ -72,6 +72,25 @@ export interface Database {
     cache_key: string;
     created_at: string;
   };
+  rating_cache: {
+    key: string;
+    provider: string;
+    model: string;
+    prompt_version: string;
+    prompt_hash: string;
+    transcript_hash: string;
+    replicate: number;
+    status: string;
+    output: string;
+    failure: string | null;
+    input_tokens: number;
+    output_tokens: number;
+    cached_tokens: number;
+    cost_usd: number;
+    latency_ms: number;
+    requests: number;
+    created_at: string;
+  };
   scores: {
     source: string;
     source_id: string;

@@ -1,5 +1,6 @@
 import type { Migration, MigrationProvider } from 'kysely';
 import * as m0001 from './0001-initial';
+import * as m0002 from './0002-rating-cache';
 
 /**
  * Migrations in order. Listed statically (not read from a folder) so they work the same from source, from a
@@ -7,6 +8,7 @@ import * as m0001 from './0001-initial';
  */
 export const migrations: Record<string, Migration> = {
   '0001-initial': m0001,
+  '0002-rating-cache': m0002,
 };
 
 export const migrationProvider: MigrationProvider = {
