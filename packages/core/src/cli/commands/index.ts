@@ -1,7 +1,8 @@
 import type { Command } from '../command';
+import { importTranscriptsCommand } from './import-transcripts';
 import { initCommand } from './init';
 import { statusCommand } from './status';
 import { statsCommands } from './stats';
 
 /** Core's commands, in the order help lists them. */
-export const coreCommands: Command[] = [initCommand, statusCommand, ...statsCommands];
+export const coreCommands: Command[] = [initCommand, statusCommand, importTranscriptsCommand, ...statsCommands];

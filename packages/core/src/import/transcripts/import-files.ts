@@ -1,0 +1,107 @@
+import { statSync } from 'node:fs';
+import type { Study } from '../../store/study';
+import { InputError } from '../../util/errors';
+import { formatFor } from './formats';
+import type { NamePattern } from './name-pattern';
+import { metaForFile } from './session-meta';
+import { SpeakerMap } from './speaker-map';
+import { storeTranscript, type StoreStatus } from './store-transcripts';
+import type { CsvColumns, FormatName, SessionMeta } from './types';
+
+export interface ImportRequest {
+  files: readonly string[];
+  /** Otherwise by extension. */
+  format?: FormatName | string;
+  columns?: CsvColumns;
+  speakers?: SpeakerMap;
+  /** --client, --therapist, --session, --date. */
+  meta?: SessionMeta;
+  namePattern?: NamePattern;
+  /** Called after each stored session, for progress display. */
+  onSession?: (p: { file: string; fileIndex: number; status: StoreStatus; utterances: number }) => void;
+  /** Called after each file commits. */
+  onFile?: (summary: FileSummary, fileIndex: number) => void;
+  signal?: AbortSignal;
+}
+
+export interface ImportCounts {
+  /** Sessions whose first transcript this import stored. */
+  sessionsImported: number;
+  /** Sessions that got a new version of their transcript. */
+  newVersions: number;
+  /** Sessions whose current version went back to an earlier one with the same content. */
+  restored: number;
+  /** Sessions whose current transcript already had this content. */
+  unchanged: number;
+  /** Utterance rows written. */
+  utterances: number;
+}
+
+export interface FileSummary extends ImportCounts {
+  file: string;
+  format: FormatName;
+}
+
+export interface ImportSummary extends ImportCounts {
+  files: number;
+  perFile: FileSummary[];
+}
+
+const COUNTER: Record<StoreStatus, Exclude<keyof ImportCounts, 'utterances'>> = {
+  imported: 'sessionsImported',
+  'new-version': 'newVersions',
+  restored: 'restored',
+  unchanged: 'unchanged',
+};
+
+/**
+ * Imports transcript files one by one, each in its own transaction: a file lands whole or not at all, and a bad
+ * file stops the import with its error (files before it stay imported; the summary of those is on the error as
+ * `imported`). Sessions stream from the parser into the store, so memory stays flat whatever the file size.
+ */
+export async function importTranscriptFiles(study: Study, req: ImportRequest): Promise<ImportSummary> {
+  const speakers = req.speakers ?? SpeakerMap.empty;
+  const summary: ImportSummary = { files: 0, sessionsImported: 0, newVersions: 0, restored: 0, unchanged: 0, utterances: 0, perFile: [] };
+  // Check every file's existence, format and metadata first, so a typo in file 9 does not leave files 1-8 imported.
+  const plans = req.files.map((path) => {
+    const format = formatFor(path, req.format);
+    const stat = statSync(path, { throwIfNoEntry: false });
+    if (!stat) throw new InputError('file not found', { file: path });
+    if (!stat.isFile()) throw new InputError('not a regular file', { file: path });
+    return { path, format, meta: metaForFile(req.meta ?? {}, req.namePattern, path, path) };
+  });
+
+  for (const [fileIndex, plan] of plans.entries()) {
+    const file: FileSummary = { file: plan.path, format: plan.format.name, sessionsImported: 0, newVersions: 0, restored: 0, unchanged: 0, utterances: 0 };
+    try {
+      await study.db.transaction().execute(async (trx) => {
+        const sink = { db: trx, sqlite: study.sqlite, actor: study.actor };
+        const input = { path: plan.path, label: plan.path, meta: plan.meta, speakers: speakers.forFile(plan.path), columns: req.columns ?? {} };
+        for await (const parsed of plan.format.parse(input)) {
+          if (req.signal?.aborted) throw new ImportInterrupted(plan.path);
+          const outcome = await storeTranscript(sink, parsed, { file: plan.path, format: plan.format.name });
+          file[COUNTER[outcome.status]]++;
+          file.utterances += outcome.utterances;
+          req.onSession?.({ file: plan.path, fileIndex, status: outcome.status, utterances: outcome.utterances });
+        }
+      });
+    } catch (err) {
+      if (err instanceof Error) Object.assign(err, { imported: summary });
+      throw err;
+    }
+    summary.files++;
+    for (const k of Object.values(COUNTER)) summary[k] += file[k];
+    summary.utterances += file.utterances;
+    summary.perFile.push(file);
+    req.onFile?.(file, fileIndex);
+  }
+  return summary;
+}
+
+/** The import was stopped (Ctrl-C); the file in progress was rolled back. */
+export class ImportInterrupted extends Error {
+  constructor(readonly file: string) {
+    super(`import interrupted; ${file} was rolled back, files before it are kept`);
+    this.name = 'ImportInterrupted';
+  }
+}

@@ -1,0 +1,107 @@
+import { SpeakerRole } from '../../schemas/transcript';
+import { InputError, UsageError } from '../../util/errors';
+
+/** Labels that name a role by themselves, in any letter case, so T:/C: transcripts and role columns need no map. */
+const ROLE_WORDS: ReadonlyMap<string, SpeakerRole> = new Map([
+  ['therapist', 'therapist'],
+  ['t', 'therapist'],
+  ['client', 'client'],
+  ['c', 'client'],
+  ['other', 'other'],
+]);
+
+/** Speaker labels compare without regard to case or repeated spaces: "dr.  lee" is "Dr. Lee". */
+export function normalizeLabel(label: string): string {
+  return label.trim().replace(/\s+/g, ' ').toLowerCase();
+}
+
+/**
+ * The --speakers option: "Dr. Lee=therapist,Sam=client". Transcripts name people; the store needs roles. A
+ * label neither mapped here nor a role word is an error for the whole file, listing every such label at once
+ * so one edit of the option fixes the import.
+ */
+export class SpeakerMap {
+  private constructor(private readonly roles: ReadonlyMap<string, SpeakerRole>, private readonly names: readonly string[]) {}
+
+  static readonly empty = new SpeakerMap(new Map(), []);
+
+  /** Parses "Name=role" entries (the CLI already splits commas). Bad entries are usage errors. */
+  static parse(entries: readonly string[]): SpeakerMap {
+    const roles = new Map<string, SpeakerRole>();
+    const names: string[] = [];
+    for (const entry of entries) {
+      const eq = entry.lastIndexOf('=');
+      const name = eq < 0 ? '' : entry.slice(0, eq).trim();
+      const roleText = eq < 0 ? '' : entry.slice(eq + 1).trim().toLowerCase();
+      if (!name) throw new UsageError(`--speakers entry "${entry}" should look like "Name=therapist"`);
+      const role = SpeakerRole.safeParse(ROLE_WORDS.get(roleText) ?? roleText);
+      if (!role.success) throw new UsageError(`--speakers entry "${entry}": the role must be therapist, client or other`);
+      const key = normalizeLabel(name);
+      const before = roles.get(key);
+      if (before && before !== role.data) throw new UsageError(`--speakers maps "${name}" to both ${before} and ${role.data}`);
+      roles.set(key, role.data);
+      names.push(name.trim().replace(/\s+/g, ' '));
+    }
+    return new SpeakerMap(roles, names);
+  }
+
+  /** The mapped names, longest first, so a prefix scan tries "Dr. Lee Smith" before "Dr. Lee". */
+  get labels(): readonly string[] {
+    return [...this.names].sort((a, b) => b.length - a.length);
+  }
+
+  /** The role for a label, or undefined when it is neither mapped nor a role word. */
+  role(label: string): SpeakerRole | undefined {
+    const key = normalizeLabel(label);
+    return this.roles.get(key) ?? ROLE_WORDS.get(key);
+  }
+
+  forFile(file: string): SpeakerResolver {
+    return new SpeakerResolver(this, file);
+  }
+}
+
+/** Resolves labels for one file and remembers the unmapped ones (with the first line each appeared on). */
+export class SpeakerResolver {
+  private readonly unknown = new Map<string, { label: string; line: number }>();
+  private readonly cache = new Map<string, SpeakerRole | undefined>();
+
+  constructor(readonly map: SpeakerMap, readonly file: string) {}
+
+  /** The role for a label; undefined (and remembered) when unmapped. */
+  resolve(label: string, line: number): SpeakerRole | undefined {
+    // Role columns repeat a handful of labels millions of times; the cache keeps normalisation off the hot path.
+    if (this.cache.has(label)) {
+      const hit = this.cache.get(label);
+      if (hit === undefined) this.remember(label, line);
+      return hit;
+    }
+    const role = this.map.role(label);
+    this.cache.set(label, role);
+    if (role === undefined) this.remember(label, line);
+    return role;
+  }
+
+  get hasUnknown(): boolean {
+    return this.unknown.size > 0;
+  }
+
+  /** Throws when any label was unmapped, naming all of them and how to map them. */
+  check(): void {
+    if (this.unknown.size === 0) return;
+    const all = [...this.unknown.values()];
+    const shown = all.slice(0, 20);
+    const list = shown.map((u) => `"${u.label}" (line ${u.line})`).join(', ') + (all.length > shown.length ? `, and ${all.length - shown.length} more` : '');
+    const example = shown.map((u) => `${u.label}=ROLE`).join(',');
+    throw new InputError(
+      `${all.length === 1 ? 'a speaker is' : `${all.length} speakers are`} not mapped to a role: ${list}; ` +
+        `map them with --speakers "${example}" where ROLE is therapist, client or other`,
+      { file: this.file, line: all[0]!.line },
+    );
+  }
+
+  private remember(label: string, line: number): void {
+    const key = normalizeLabel(label);
+    if (!this.unknown.has(key)) this.unknown.set(key, { label: label.trim(), line });
+  }
+}
