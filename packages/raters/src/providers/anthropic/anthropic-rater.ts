@@ -1,0 +1,136 @@
+import { UsageError } from '@alliance-lab/core';
+import Anthropic, { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from '@anthropic-ai/sdk';
+import type { MessageCreateParamsNonStreaming, MessageParam, Tool } from '@anthropic-ai/sdk/resources/messages';
+import { z } from 'zod';
+import type { RateRequest, RateResponse, Rater } from '../../rater';
+import { RaterOutput } from '../../result-schema';
+import { repairMessage } from '../chat-prompt';
+import { InvalidAnswerError, ProviderError, kindForStatus, priceUsage, retryAfterFromHeaders } from '../provider-error';
+import { isRemote, type ProviderContext } from '../provider-context';
+
+export const ANTHROPIC_DEFAULT_BASE_URL = 'https://api.anthropic.com';
+
+/** Anthropic bills writing a 5-minute cache entry at 1.25 times the input price. */
+export const CACHE_WRITE_MULTIPLIER = 1.25;
+
+export const TOOL_NAME = 'record_rating';
+
+/** The structured output is the forced tool's input; its schema is the RaterOutput zod schema. */
+const INPUT_SCHEMA = (() => {
+  const { $schema: _drop, ...schema } = z.toJSONSchema(RaterOutput) as Record<string, unknown>;
+  return schema as Tool.InputSchema;
+})();
+
+/** `anthropic:MODEL`: the messages API through @anthropic-ai/sdk, answering through one forced tool call. */
+export class AnthropicRater implements Rater {
+  readonly name: string;
+  readonly provider = 'anthropic';
+  readonly model: string;
+  readonly prompt: { version: string; hash: string };
+  readonly remote: boolean;
+  readonly baseUrl: string;
+  private readonly client: Anthropic;
+  private readonly ctx: ProviderContext;
+  private readonly tool: Tool;
+
+  constructor(ctx: ProviderContext) {
+    this.ctx = ctx;
+    this.name = ctx.name;
+    this.model = ctx.config.model;
+    this.prompt = { version: ctx.prompt.version, hash: ctx.prompt.hash };
+    this.baseUrl = (ctx.config.baseUrl ?? ctx.env.ANTHROPIC_BASE_URL ?? ANTHROPIC_DEFAULT_BASE_URL).replace(/\/+$/, '');
+    this.remote = isRemote(this.baseUrl, ctx.config);
+    const keyEnv = typeof ctx.config.options.apiKeyEnv === 'string' ? ctx.config.options.apiKeyEnv : 'ANTHROPIC_API_KEY';
+    const apiKey = ctx.env[keyEnv];
+    if (!apiKey && this.baseUrl === ANTHROPIC_DEFAULT_BASE_URL) {
+      throw new UsageError(`rater "${ctx.name}" calls the Anthropic API; set ${keyEnv} in the environment`);
+    }
+    this.client = new Anthropic({
+      apiKey: apiKey || 'no-key-needed',
+      baseURL: this.baseUrl,
+      // The runner owns retries and time limits (src/run/retry.ts).
+      maxRetries: 0,
+      timeout: 60 * 60 * 1000,
+    });
+    this.tool = {
+      name: TOOL_NAME,
+      description: 'Record the rating of this transcript: item values for every requested form, the five-domain signals, and the rupture episodes.',
+      input_schema: INPUT_SCHEMA,
+      // Strict tool use guarantees the schema where the model supports it; older models refuse the field.
+      ...(ctx.config.options.strictTool === true ? { strict: true } : {}),
+    };
+  }
+
+  async rate(req: RateRequest): Promise<RateResponse> {
+    const p = this.ctx.prompt.build(req);
+    const cfg = this.ctx.config;
+    const messages: MessageParam[] = [
+      {
+        role: 'user',
+        content: [
+          // The breakpoint sits on the transcript: tools, system and transcript form the cached prefix, shared by
+          // every form set and replicate of this session; the task text after it varies freely.
+          { type: 'text', text: p.transcript, cache_control: { type: 'ephemeral' } },
+          { type: 'text', text: p.task },
+        ],
+      },
+    ];
+    if (req.feedback) {
+      const id = 'toolu_previous_answer';
+      messages.push({ role: 'assistant', content: [{ type: 'tool_use', id, name: TOOL_NAME, input: req.feedback.previous ?? {} }] });
+      messages.push({ role: 'user', content: [{ type: 'tool_result', tool_use_id: id, is_error: true, content: repairMessage(req.feedback.errors) }] });
+    }
+    const params: MessageCreateParamsNonStreaming = {
+      model: this.model,
+      max_tokens: cfg.maxTokens,
+      system: p.system,
+      tools: [this.tool],
+      tool_choice: { type: 'tool', name: TOOL_NAME },
+      messages,
+    };
+    // The API has deprecated sampling parameters and newer models refuse them (so SDK 1.x dropped the field);
+    // older models still honour temperature when asked to send it.
+    if (cfg.options.sendTemperature === true) Object.assign(params, { temperature: cfg.temperature });
+    const started = performance.now();
+    let message: Anthropic.Message;
+    try {
+      message = await this.client.messages.create(params, { signal: req.signal });
+    } catch (err) {
+      throw toProviderError(err);
+    }
+    const latencyMs = performance.now() - started;
+    const u = message.usage;
+    const cached = u.cache_read_input_tokens ?? 0;
+    const cacheWrite = u.cache_creation_input_tokens ?? 0;
+    const usage = priceUsage({ input: u.input_tokens + cached + cacheWrite, output: u.output_tokens, cached, cacheWrite }, cfg.price, latencyMs, CACHE_WRITE_MULTIPLIER);
+    const call = message.content.find((b) => b.type === 'tool_use' && b.name === TOOL_NAME);
+    if (!call || call.type !== 'tool_use') {
+      const text = message.content.map((b) => (b.type === 'text' ? b.text : '')).join('');
+      throw new InvalidAnswerError([`the answer must be a call of the ${TOOL_NAME} tool, not text`], usage, text);
+    }
+    if (message.stop_reason === 'max_tokens') {
+      throw new InvalidAnswerError([`the answer was cut off at the ${cfg.maxTokens}-token limit; answer more briefly (short rationales)`], usage, JSON.stringify(call.input));
+    }
+    return { output: call.input, usage };
+  }
+}
+
+function toProviderError(err: unknown): ProviderError | unknown {
+  if (err instanceof APIUserAbortError) return new ProviderError({ kind: 'aborted', message: 'request aborted' });
+  if (err instanceof APIConnectionTimeoutError) return new ProviderError({ kind: 'timeout', message: 'request timed out' });
+  if (err instanceof APIConnectionError) {
+    return new ProviderError({ kind: 'connection', message: `connection failed (${(err.cause as Error | undefined)?.message ?? 'no detail'})` });
+  }
+  if (err instanceof APIError && err.status !== undefined) {
+    const status = err.status;
+    return new ProviderError({
+      // 529 "overloaded" is Anthropic's way of saying "retry later".
+      kind: status === 529 ? 'server' : kindForStatus(status),
+      status,
+      retryAfterMs: retryAfterFromHeaders(err.headers),
+      message: `Anthropic API answered ${status}${err.type ? ` ${err.type}` : ''}`,
+      detail: err.apiMessage ?? undefined,
+    });
+  }
+  return err;
+}

@@ -1,0 +1,166 @@
+import { UsageError } from '@alliance-lab/core';
+import OpenAI, { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from 'openai';
+import { zodResponseFormat } from 'openai/helpers/zod';
+import type { ChatCompletionCreateParamsNonStreaming, ChatCompletionMessageParam } from 'openai/resources/chat/completions';
+import { z } from 'zod';
+import type { RateRequest, RateResponse, Rater } from '../../rater';
+import { RaterOutput } from '../../result-schema';
+import { repairMessage } from '../chat-prompt';
+import { InvalidAnswerError, ProviderError, kindForStatus, priceUsage, retryAfterFromHeaders } from '../provider-error';
+import { isRemote, type ProviderContext } from '../provider-context';
+
+export const OPENAI_DEFAULT_BASE_URL = 'https://api.openai.com/v1';
+
+/** The structured-output format, generated once from the zod schema (the SDK's helper speaks zod 4). */
+const RESPONSE_FORMAT = zodResponseFormat(RaterOutput, 'rater_output');
+
+/** For servers without strict JSON schema: the same schema, described in the prompt, checked by zod afterwards. */
+const JSON_MODE_NOTE = `Answer with one JSON object that satisfies this JSON schema:\n${JSON.stringify(z.toJSONSchema(RaterOutput))}`;
+
+/**
+ * `openai:MODEL`: chat completions through the openai SDK, on OpenAI or any server that speaks its API
+ * (vLLM, Ollama, llama.cpp server, LM Studio, Azure OpenAI's v1 endpoint).
+ */
+export class OpenAIRater implements Rater {
+  readonly name: string;
+  readonly provider = 'openai';
+  readonly model: string;
+  readonly prompt: { version: string; hash: string };
+  readonly remote: boolean;
+  readonly baseUrl: string;
+  private readonly client: OpenAI;
+  private readonly ctx: ProviderContext;
+  /**
+   * Set once a server has refused strict JSON schema; every later request of the run goes straight to JSON
+   * mode instead of paying for the refusal again.
+   */
+  private jsonMode: boolean;
+
+  constructor(ctx: ProviderContext) {
+    this.ctx = ctx;
+    this.name = ctx.name;
+    this.model = ctx.config.model;
+    this.prompt = { version: ctx.prompt.version, hash: ctx.prompt.hash };
+    this.baseUrl = (ctx.config.baseUrl ?? ctx.env.OPENAI_BASE_URL ?? OPENAI_DEFAULT_BASE_URL).replace(/\/+$/, '');
+    this.remote = isRemote(this.baseUrl, ctx.config);
+    this.jsonMode = ctx.config.options.jsonMode === true;
+    const keyEnv = typeof ctx.config.options.apiKeyEnv === 'string' ? ctx.config.options.apiKeyEnv : 'OPENAI_API_KEY';
+    const apiKey = ctx.env[keyEnv];
+    // Local servers (Ollama, llama.cpp, vLLM without --api-key) need no key, but the SDK insists on one.
+    if (!apiKey && this.baseUrl === OPENAI_DEFAULT_BASE_URL) {
+      throw new UsageError(`rater "${ctx.name}" calls the OpenAI API; set ${keyEnv} in the environment`);
+    }
+    this.client = new OpenAI({
+      apiKey: apiKey || 'no-key-needed',
+      baseURL: this.baseUrl,
+      // Retries and time limits are the runner's policy (src/run/retry.ts), so they are the same for every
+      // provider and testable; the SDK must not retry behind its back.
+      maxRetries: 0,
+      timeout: 60 * 60 * 1000,
+    });
+  }
+
+  /** Whether this rater has fallen back to JSON mode (for the run summary and tests). */
+  get usesJsonMode(): boolean {
+    return this.jsonMode;
+  }
+
+  async rate(req: RateRequest): Promise<RateResponse> {
+    const jsonMode = this.jsonMode;
+    try {
+      return await this.request(req, jsonMode);
+    } catch (err) {
+      if (err instanceof ProviderError && err.schemaRejected && !jsonMode) {
+        this.jsonMode = true;
+        return this.request(req, true);
+      }
+      throw err;
+    }
+  }
+
+  private async request(req: RateRequest, jsonMode: boolean): Promise<RateResponse> {
+    const p = this.ctx.prompt.build(req);
+    const messages: ChatCompletionMessageParam[] = [
+      { role: 'system', content: jsonMode ? `${p.system}\n\n${JSON_MODE_NOTE}` : p.system },
+      { role: 'user', content: p.transcript },
+      { role: 'user', content: p.task },
+    ];
+    if (req.feedback) {
+      messages.push({ role: 'assistant', content: JSON.stringify(req.feedback.previous) });
+      messages.push({ role: 'user', content: repairMessage(req.feedback.errors) });
+    }
+    const cfg = this.ctx.config;
+    const params: ChatCompletionCreateParamsNonStreaming = {
+      model: this.model,
+      messages,
+      temperature: cfg.temperature,
+      response_format: jsonMode ? { type: 'json_object' } : RESPONSE_FORMAT,
+      ...(cfg.seed !== undefined ? { seed: cfg.seed + req.replicate - 1 } : {}),
+      // OpenAI's newer models refuse max_tokens; many compatible servers only know max_tokens.
+      ...(this.maxTokensParam() === 'max_completion_tokens' ? { max_completion_tokens: cfg.maxTokens } : { max_tokens: cfg.maxTokens }),
+    };
+    const started = performance.now();
+    let completion: OpenAI.Chat.Completions.ChatCompletion;
+    try {
+      completion = await this.client.chat.completions.create(params, { signal: req.signal });
+    } catch (err) {
+      throw toProviderError(err);
+    }
+    const latencyMs = performance.now() - started;
+    const usage = priceUsage(
+      {
+        input: completion.usage?.prompt_tokens ?? 0,
+        output: completion.usage?.completion_tokens ?? 0,
+        cached: completion.usage?.prompt_tokens_details?.cached_tokens ?? 0,
+      },
+      cfg.price,
+      latencyMs,
+    );
+    const choice = completion.choices[0];
+    const content = choice?.message.content ?? '';
+    if (!choice) throw new InvalidAnswerError(['the server returned no choices'], usage, '');
+    if (choice.message.refusal) throw new InvalidAnswerError(['the model refused to answer'], usage, choice.message.refusal);
+    if (choice.finish_reason === 'length') {
+      throw new InvalidAnswerError([`the answer was cut off at the ${cfg.maxTokens}-token limit; answer more briefly (short rationales)`], usage, content);
+    }
+    let output: unknown;
+    try {
+      output = JSON.parse(content);
+    } catch {
+      // The parser's message would quote the answer, which may quote the transcript: say where, not what.
+      throw new InvalidAnswerError([`the answer is not valid JSON (${content.length} characters); answer with one JSON object and nothing else`], usage, content);
+    }
+    return { output, usage };
+  }
+
+  private maxTokensParam(): 'max_completion_tokens' | 'max_tokens' {
+    const o = this.ctx.config.options.maxTokensParam;
+    if (o === 'max_tokens' || o === 'max_completion_tokens') return o;
+    return this.baseUrl === OPENAI_DEFAULT_BASE_URL ? 'max_completion_tokens' : 'max_tokens';
+  }
+}
+
+function toProviderError(err: unknown): ProviderError | unknown {
+  if (err instanceof APIUserAbortError) return new ProviderError({ kind: 'aborted', message: 'request aborted' });
+  if (err instanceof APIConnectionTimeoutError) return new ProviderError({ kind: 'timeout', message: 'request timed out' });
+  if (err instanceof APIConnectionError) {
+    return new ProviderError({ kind: 'connection', message: `connection failed (${(err.cause as Error | undefined)?.message ?? 'no detail'})` });
+  }
+  if (err instanceof APIError && err.status !== undefined) {
+    const status = err.status;
+    const body = err.error as { message?: unknown } | undefined;
+    const detail = typeof body?.message === 'string' ? body.message : undefined;
+    // Servers word this differently (OpenAI names the param; vLLM, Ollama and llama.cpp put it in the message),
+    // so any 400 that points at response_format or json_schema counts.
+    const schemaRejected = status === 400 && /response_format|json_schema/i.test(`${err.param ?? ''} ${detail ?? ''}`);
+    return new ProviderError({
+      kind: kindForStatus(status),
+      status,
+      retryAfterMs: retryAfterFromHeaders(err.headers),
+      message: `openai-compatible server answered ${status}${err.type ? ` ${err.type}` : ''}${err.code ? ` (${err.code})` : ''}`,
+      detail,
+      schemaRejected,
+    });
+  }
+  return err;
+}
