@@ -54,6 +54,7 @@ export async function parseLong(input: ParseInput, columns: LongColumns = DEFAUL
       groups.set(key, { line: row.line, ...got, values: [value] });
       continue;
     }
+    let agrees = true;
     for (const f of ['therapist', 'date', 'submittedAt'] as const) {
       const a = group[f];
       const b = got[f];
@@ -62,9 +63,10 @@ export async function parseLong(input: ParseInput, columns: LongColumns = DEFAUL
       else if (a !== b) {
         const column = f === 'submittedAt' ? input.columns.submitted : input.columns[f];
         input.errors.add(`${f} ${b} disagrees with ${a} on line ${group.line} for the same questionnaire`, { line: row.line, column });
+        agrees = false;
       }
     }
-    group.values.push(value);
+    if (agrees) group.values.push(value);
   }
   return { responses: [...groups.values()], rows: rows.length, skipped: 0 };
 }
