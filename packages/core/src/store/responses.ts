@@ -1,0 +1,151 @@
+import type { Kysely } from 'kysely';
+import type { ItemValues } from '../schemas/response';
+import type { Score } from '../schemas/score';
+import { stableStringify } from '../util/hash';
+import { nowIso } from '../util/time';
+import { appendAudit } from './audit';
+import type { Database } from './database';
+
+/** One questionnaire ready for the store: its session exists, its values are validated. */
+export interface ResponseRecord {
+  sessionId: string;
+  instrument: string;
+  form: string;
+  respondent: string;
+  items: ItemValues;
+  submittedAt?: string;
+  /** Where it came from (the file name), kept for provenance; not part of what counts as a change. */
+  source?: string;
+}
+
+/** A scale score as the engine gives it, before it is tied to a stored response. */
+export type ScaleScore = Pick<Score, 'scale' | 'score' | 'pomp' | 'prorated' | 'missing'>;
+
+export type UpsertStatus = 'inserted' | 'updated' | 'unchanged';
+
+export interface UpsertOutcome {
+  id: string;
+  status: UpsertStatus;
+  /** Whether score rows were written (always on insert and update; on an unchanged response only if they differed). */
+  scored: boolean;
+}
+
+/** One row per (session, instrument, form, respondent), as the table's unique constraint says. */
+export function responseId(r: Pick<ResponseRecord, 'sessionId' | 'instrument' | 'form' | 'respondent'>): string {
+  return `${r.sessionId}/${r.instrument}/${r.form}/${r.respondent}`;
+}
+
+/**
+ * Stores a response and its scores inside the caller's transaction. A response already stored with the same
+ * items and submission time is left alone, so re-importing a file changes nothing; a changed one is updated
+ * and the audit table gets the values before and after. Scores are rewritten with the response, and also when
+ * the engine now scores unchanged items differently (a corrected definition), since stale scores are worse
+ * than a rewrite.
+ */
+export async function upsertResponse(db: Kysely<Database>, actor: string, r: ResponseRecord, scores: readonly ScaleScore[]): Promise<UpsertOutcome> {
+  const existing = await db
+    .selectFrom('responses')
+    .select(['id', 'items', 'submitted_at'])
+    .where('session_id', '=', r.sessionId)
+    .where('instrument', '=', r.instrument)
+    .where('form', '=', r.form)
+    .where('respondent', '=', r.respondent)
+    .executeTakeFirst();
+  const at = nowIso();
+  const items = stableStringify(r.items);
+
+  if (!existing) {
+    const id = responseId(r);
+    await db
+      .insertInto('responses')
+      .values({
+        id,
+        session_id: r.sessionId,
+        instrument: r.instrument,
+        form: r.form,
+        respondent: r.respondent,
+        items,
+        submitted_at: r.submittedAt ?? null,
+        source: r.source ?? null,
+        created_at: at,
+        updated_at: at,
+      })
+      .execute();
+    await appendAudit(db, {
+      actor,
+      entity: 'response',
+      entityId: id,
+      action: 'insert',
+      before: null,
+      after: { sessionId: r.sessionId, instrument: r.instrument, form: r.form, respondent: r.respondent, items: r.items, submittedAt: r.submittedAt ?? null },
+      at,
+    });
+    await writeScores(db, id, r, scores);
+    return { id, status: 'inserted', scored: true };
+  }
+
+  // A file without submission times says nothing about them; it does not erase a time recorded earlier.
+  const submittedAt = r.submittedAt ?? existing.submitted_at;
+  const beforeItems = JSON.parse(existing.items) as ItemValues;
+  if (stableStringify(beforeItems) === items && submittedAt === existing.submitted_at) {
+    const scored = !(await scoresMatch(db, existing.id, r, scores));
+    if (scored) await writeScores(db, existing.id, r, scores);
+    return { id: existing.id, status: 'unchanged', scored };
+  }
+
+  await db
+    .updateTable('responses')
+    .set({ items, submitted_at: submittedAt, source: r.source ?? null, updated_at: at })
+    .where('id', '=', existing.id)
+    .execute();
+  await appendAudit(db, {
+    actor,
+    entity: 'response',
+    entityId: existing.id,
+    action: 'update',
+    before: { items: beforeItems, submittedAt: existing.submitted_at },
+    after: { items: r.items, submittedAt },
+    at,
+  });
+  await writeScores(db, existing.id, r, scores);
+  return { id: existing.id, status: 'updated', scored: true };
+}
+
+async function writeScores(db: Kysely<Database>, id: string, r: ResponseRecord, scores: readonly ScaleScore[]): Promise<void> {
+  await db.deleteFrom('scores').where('source', '=', 'response').where('source_id', '=', id).execute();
+  if (scores.length === 0) return;
+  await db
+    .insertInto('scores')
+    .values(
+      scores.map((s) => ({
+        source: 'response',
+        source_id: id,
+        instrument: r.instrument,
+        form: r.form,
+        scale: s.scale,
+        score: s.score,
+        pomp: s.pomp,
+        prorated: s.prorated ? 1 : 0,
+        missing: s.missing ? 1 : 0,
+      })),
+    )
+    .execute();
+}
+
+async function scoresMatch(db: Kysely<Database>, id: string, r: ResponseRecord, scores: readonly ScaleScore[]): Promise<boolean> {
+  const stored = await db.selectFrom('scores').selectAll().where('source', '=', 'response').where('source_id', '=', id).execute();
+  if (stored.length !== scores.length) return false;
+  const byScale = new Map(stored.map((s) => [s.scale, s]));
+  return scores.every((s) => {
+    const t = byScale.get(s.scale);
+    return (
+      t !== undefined &&
+      t.instrument === r.instrument &&
+      t.form === r.form &&
+      t.score === s.score &&
+      t.pomp === s.pomp &&
+      t.prorated === (s.prorated ? 1 : 0) &&
+      t.missing === (s.missing ? 1 : 0)
+    );
+  });
+}
