@@ -76,9 +76,16 @@ export class AnthropicRater implements Rater {
       },
     ];
     if (req.feedback) {
-      const id = 'toolu_previous_answer';
-      messages.push({ role: 'assistant', content: [{ type: 'tool_use', id, name: TOOL_NAME, input: req.feedback.previous ?? {} }] });
-      messages.push({ role: 'user', content: [{ type: 'tool_result', tool_use_id: id, is_error: true, content: repairMessage(req.feedback.errors) }] });
+      const prev = req.feedback.previous;
+      if (prev !== null && typeof prev === 'object' && !Array.isArray(prev)) {
+        const id = 'toolu_previous_answer';
+        messages.push({ role: 'assistant', content: [{ type: 'tool_use', id, name: TOOL_NAME, input: prev as Record<string, unknown> }] });
+        messages.push({ role: 'user', content: [{ type: 'tool_result', tool_use_id: id, is_error: true, content: repairMessage(req.feedback.errors) }] });
+      } else {
+        // The previous answer was not a tool call (text instead): show the text, then ask for the call.
+        messages.push({ role: 'assistant', content: [{ type: 'text', text: typeof prev === 'string' && prev ? prev : '(no answer)' }] });
+        messages.push({ role: 'user', content: [{ type: 'text', text: repairMessage(req.feedback.errors) }] });
+      }
     }
     const params: MessageCreateParamsNonStreaming = {
       model: this.model,

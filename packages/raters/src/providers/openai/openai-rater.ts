@@ -86,7 +86,9 @@ export class OpenAIRater implements Rater {
       { role: 'user', content: p.task },
     ];
     if (req.feedback) {
-      messages.push({ role: 'assistant', content: JSON.stringify(req.feedback.previous) });
+      const prev = req.feedback.previous;
+      // An unparsable answer goes back as the text it was, so the model sees what it wrote.
+      messages.push({ role: 'assistant', content: typeof prev === 'string' ? prev || '(empty answer)' : JSON.stringify(prev) });
       messages.push({ role: 'user', content: repairMessage(req.feedback.errors) });
     }
     const cfg = this.ctx.config;
