@@ -20,6 +20,22 @@ describe('distributions agree with R', () => {
     expect(Math.abs(f() - expected) / Math.abs(expected)).toBeLessThan(1e-10);
   });
 
+  // Cases where the unguarded Halley iteration stalled on a non-root (large df) or 1 − x cancelled (t near 0):
+  //   qt(0.029301385968426436, 3096.2457466669453); qt(0.5024938311117797, 2692.8044915820597);
+  //   qf(0.9999525777875314, 4172.814970725113, 3.717575646887847); qf(0.9621016893839833, 4831.223653953762, 67.7400085889344);
+  //   qt(0.9999999977278502, 105.70129759173678); qnorm(1 - 1e-12); qf(0.975, 5, 7.9)
+  it.each([
+    [() => tQuantile(0.029301385968426436, 3096.2457466669453), -1.89186070379241],
+    [() => tQuantile(0.5024938311117797, 2692.8044915820597), 0.00625172869552956],
+    [() => fQuantile(0.9999525777875314, 4172.814970725113, 3.717575646887847), 289.841181932755],
+    [() => fQuantile(0.9621016893839833, 4831.223653953762, 67.7400085889344), 1.39715485889844],
+    [() => tQuantile(0.9999999977278502, 105.70129759173678), 6.39087414073628],
+    [() => normalQuantile(1 - 1e-12), 7.03448691004784],
+    [() => fQuantile(0.975, 5, 7.9), 4.85686690306831],
+  ])('quantile regression %#', (f, expected) => {
+    expect(Math.abs(f() - expected) / Math.abs(expected)).toBeLessThan(1e-10);
+  });
+
   it('two-sided t p-value is symmetric and matches 2 * the lower tail', () => {
     expect(tTwoSidedP(-2.1, 7.3)).toBeCloseTo(2 * (1 - 0.963876643287573), 12);
     expect(tTwoSidedP(2.1, 7.3)).toBe(tTwoSidedP(-2.1, 7.3));

@@ -62,12 +62,77 @@ export function incompleteBeta(x: number, a: number, b: number): number {
   return 1 - (Math.exp(lbt) * betacf(b, a, 1 - x)) / b;
 }
 
-/** Inverse of the regularized incomplete beta: x with I_x(a, b) = p. Halley steps, bisection as a safeguard. */
+/** Inverse of the regularized incomplete beta: x with I_x(a, b) = p. */
 export function inverseIncompleteBeta(p: number, a: number, b: number): number {
-  if (p <= 0) return 0;
-  if (p >= 1) return 1;
-  // Initial guess (Numerical Recipes 3rd ed., invbetai).
-  let x: number;
+  return solveBeta(p, 1 - p, a, b).x;
+}
+
+/**
+ * Solves I_x(a, b) = p, given both p and q = 1 − p so that neither tail loses digits, and returns x and
+ * y = 1 − x each to full relative precision: quantiles such as t with large df need y ≈ t²/df, which
+ * 1 − x would cancel away. The iteration runs on whichever of x and y is below 1/2 (using I_y(b, a) = q for y)
+ * and matches whichever of p and q is smaller, evaluating that tail directly.
+ */
+function solveBeta(p: number, q: number, a: number, b: number): { x: number; y: number } {
+  if (p <= 0) return { x: 0, y: 1 };
+  if (q <= 0) return { x: 1, y: 0 };
+  // I_{1/2}(a, b) ≥ p means the root lies at or below 1/2.
+  if (incompleteBeta(0.5, a, b) >= p) {
+    const x = solveSmallRoot(p, q, a, b);
+    return { x, y: 1 - x };
+  }
+  const y = solveSmallRoot(q, p, b, a);
+  return { x: 1 - y, y };
+}
+
+/** Both tails of the beta(a, b) distribution at z, the one the continued fraction gives directly exact. */
+function betaTails(z: number, a: number, b: number): { lower: number; upper: number } {
+  const w = 1 - z;
+  const lbt = logGamma(a + b) - logGamma(a) - logGamma(b) + a * Math.log(z) + b * Math.log(w);
+  if (z < (a + 1) / (a + b + 2)) {
+    const lower = (Math.exp(lbt) * betacf(a, b, z)) / a;
+    return { lower, upper: 1 - lower };
+  }
+  const upper = (Math.exp(lbt) * betacf(b, a, w)) / b;
+  return { lower: 1 - upper, upper };
+}
+
+/**
+ * Root z ≤ 1/2 of I_z(a, b) = p (q = 1 − p): Newton steps with Halley's correction when it is well behaved,
+ * inside a bracket that bisection (geometric when the bracket spans decades) falls back to. The Halley factor
+ * is only used within [1/2, 2]: far from the root it can shrink the step to nothing and stall the iteration on
+ * a point that is not a root, which is what the unguarded Numerical Recipes form did for large a.
+ */
+function solveSmallRoot(p: number, q: number, a: number, b: number): number {
+  let lo = 0;
+  let hi = 0.5;
+  let x = initialBetaGuess(p, a, b);
+  if (!(x > 0 && x < 0.5)) x = 0.25;
+  const logBeta = logGamma(a) + logGamma(b) - logGamma(a + b);
+  const useLower = p <= q;
+  for (let j = 0; j < 400; j++) {
+    const tails = betaTails(x, a, b);
+    const err = useLower ? tails.lower - p : q - tails.upper;
+    if (err === 0) return x;
+    if (err < 0) lo = x;
+    else hi = x;
+    let next = NaN;
+    const density = Math.exp((a - 1) * Math.log(x) + (b - 1) * Math.log1p(-x) - logBeta);
+    if (Number.isFinite(density) && density > 0) {
+      let step = err / density;
+      const c = 1 - 0.5 * step * ((a - 1) / x - (b - 1) / (1 - x));
+      if (c >= 0.5 && c <= 2) step /= c;
+      next = x - step;
+    }
+    if (!(next > lo && next < hi)) next = lo > 0 && hi / lo > 16 ? Math.sqrt(lo * hi) : lo === 0 && hi > 1e-300 ? hi / 16 : (lo + hi) / 2;
+    if (Math.abs(next - x) <= 2e-16 * next || hi - lo <= 2e-16 * hi) return next;
+    x = next;
+  }
+  return x;
+}
+
+/** Starting point for the inverse incomplete beta (Numerical Recipes 3rd ed., invbetai). */
+function initialBetaGuess(p: number, a: number, b: number): number {
   if (a >= 1 && b >= 1) {
     const pp = p < 0.5 ? p : 1 - p;
     const t = Math.sqrt(-2 * Math.log(pp));
@@ -76,36 +141,14 @@ export function inverseIncompleteBeta(p: number, a: number, b: number): number {
     const al = (z * z - 3) / 6;
     const h = 2 / (1 / (2 * a - 1) + 1 / (2 * b - 1));
     const w = (z * Math.sqrt(al + h)) / h - (1 / (2 * b - 1) - 1 / (2 * a - 1)) * (al + 5 / 6 - 2 / (3 * h));
-    x = a / (a + b * Math.exp(2 * w));
-  } else {
-    const lna = Math.log(a / (a + b));
-    const lnb = Math.log(b / (a + b));
-    const t = Math.exp(a * lna) / a;
-    const u = Math.exp(b * lnb) / b;
-    const w = t + u;
-    x = p < t / w ? Math.pow(a * w * p, 1 / a) : 1 - Math.pow(b * w * (1 - p), 1 / b);
+    return a / (a + b * Math.exp(2 * w));
   }
-  const afac = -logGamma(a) - logGamma(b) + logGamma(a + b);
-  let lo = 0;
-  let hi = 1;
-  for (let j = 0; j < 200; j++) {
-    if (!(x > 0 && x < 1)) x = (lo + hi) / 2;
-    const err = incompleteBeta(x, a, b) - p;
-    if (err < 0) lo = x;
-    else hi = x;
-    let t = Math.exp((a - 1) * Math.log(x) + (b - 1) * Math.log1p(-x) + afac);
-    if (!Number.isFinite(t) || t === 0) {
-      x = (lo + hi) / 2;
-      continue;
-    }
-    const u = err / t;
-    t = u / (1 - 0.5 * Math.min(1, u * ((a - 1) / x - (b - 1) / (1 - x))));
-    let next = x - t;
-    if (!(next > lo && next < hi)) next = (lo + hi) / 2;
-    if (Math.abs(next - x) < 1e-15 * Math.max(x, 1e-300) || hi - lo < 1e-16) return next;
-    x = next;
-  }
-  return x;
+  const lna = Math.log(a / (a + b));
+  const lnb = Math.log(b / (a + b));
+  const t = Math.exp(a * lna) / a;
+  const u = Math.exp(b * lnb) / b;
+  const w = t + u;
+  return p < t / w ? Math.pow(a * w * p, 1 / a) : 1 - Math.pow(b * w * (1 - p), 1 / b);
 }
 
 /** Regularized lower incomplete gamma P(a, x). */
@@ -165,6 +208,8 @@ export function normalCdf(z: number): number {
 export function normalQuantile(p: number): number {
   if (p <= 0) return -Infinity;
   if (p >= 1) return Infinity;
+  // 1 − p is exact for p ≥ 1/2, and the refinement below is accurate only where normalCdf is: the lower tail.
+  if (p > 0.5) return -normalQuantile(1 - p);
   const a = [-3.969683028665376e1, 2.209460984245205e2, -2.759285104469687e2, 1.38357751867269e2, -3.066479806614716e1, 2.506628277459239];
   const b = [-5.447609879822406e1, 1.615858368580409e2, -1.556989798598866e2, 6.680131188771972e1, -1.328068155288572e1];
   const c = [-7.784894002430293e-3, -3.223964580411365e-1, -2.400758277161838, -2.549732539343734, 4.374664141464968, 2.938163982698783];
@@ -208,8 +253,8 @@ export function tQuantile(p: number, df: number): number {
   if (!Number.isFinite(df)) return normalQuantile(p);
   if (p === 0.5) return 0;
   const tail = p < 0.5 ? p : 1 - p;
-  const x = inverseIncompleteBeta(2 * tail, df / 2, 0.5);
-  const t = Math.sqrt((df * (1 - x)) / x);
+  const { x, y } = solveBeta(2 * tail, 1 - 2 * tail, df / 2, 0.5);
+  const t = Math.sqrt((df * y) / x);
   return p < 0.5 ? -t : t;
 }
 
@@ -228,8 +273,8 @@ export function fUpperP(f: number, df1: number, df2: number): number {
 export function fQuantile(p: number, df1: number, df2: number): number {
   if (p <= 0) return 0;
   if (p >= 1) return Infinity;
-  const x = inverseIncompleteBeta(p, df1 / 2, df2 / 2);
-  return (df2 * x) / (df1 * (1 - x));
+  const { x, y } = solveBeta(p, 1 - p, df1 / 2, df2 / 2);
+  return (df2 * x) / (df1 * y);
 }
 
 export function chiSquareCdf(x: number, df: number): number {
