@@ -1,0 +1,36 @@
+import { InstrumentFileError, InstrumentLookupError, loadRegistry, parseItemValue, scoreView, type FormView } from '@alliance-lab/instruments';
+import type { Form } from '../../schemas/response';
+import { InputError, UsageError } from '../../util/errors';
+import type { ResponseForm } from '.';
+
+/** The importer's view of one instrument form, backed by the instruments package's engine. */
+export function responseForm(view: FormView): ResponseForm {
+  return {
+    instrument: view.definition.id,
+    form: view.form.id as Form,
+    respondent: view.form.respondent,
+    items: view.items.map((it) => it.id),
+    value(item, raw) {
+      const r = parseItemValue(view, item, raw);
+      return r.ok ? { value: r.value } : { error: r.message };
+    },
+    score(items) {
+      const { scales } = scoreView(view, items);
+      return Object.entries(scales).map(([scale, s]) => ({ scale, score: s.score, pomp: s.pomp, prorated: s.prorated, missing: s.missing }));
+    },
+  };
+}
+
+/**
+ * Looks the form up in the study's registry (built-in definitions plus the study's own). An unknown instrument
+ * or form is a usage error; a broken study definition file is bad input naming that file.
+ */
+export function loadResponseForm(studyDir: string, instrument: string, form: string): ResponseForm {
+  try {
+    return responseForm(loadRegistry({ studyDir }).view(instrument, form));
+  } catch (err) {
+    if (err instanceof InstrumentLookupError) throw new UsageError(err.message);
+    if (err instanceof InstrumentFileError) throw new InputError(err.problems.join('; '), { file: err.file });
+    throw err;
+  }
+}
