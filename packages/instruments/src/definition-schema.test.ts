@@ -1,0 +1,67 @@
+import { describe, expect, it } from 'vitest';
+import { builtinDefinitions, loadDefinitionFile } from './builtin';
+import { InstrumentFileError } from './errors';
+import { miniDefinition, tempDir, writeJson } from './test-fixtures';
+
+function problemsOf(value: unknown, name = 'mini.json'): string[] {
+  const file = writeJson(tempDir(), name, value);
+  try {
+    loadDefinitionFile(file);
+  } catch (err) {
+    expect(err).toBeInstanceOf(InstrumentFileError);
+    expect((err as Error).message.startsWith(file)).toBe(true);
+    return (err as InstrumentFileError).problems;
+  }
+  throw new Error('expected the definition to be rejected');
+}
+
+describe('definition files', () => {
+  it('ships the seven instruments issue 3 names, with its scale ids', () => {
+    const scales = Object.fromEntries(builtinDefinitions().map((d) => [d.id, [...d.scales.map((s) => s.id), ...(d.total ? ['total'] : [])]]));
+    expect(scales).toEqual({
+      'arm-12': ['bond', 'partnership'],
+      'arm-28': ['bond', 'partnership', 'confidence', 'openness', 'initiative'],
+      'arm-5': ['total'],
+      calpas: ['pwc', 'pc', 'wsc', 'tui', 'total'],
+      srs: ['total'],
+      'wai-o-s': ['goal', 'task', 'bond', 'agreement', 'relationship', 'total'],
+      'wai-sr': ['goal', 'task', 'bond', 'total'],
+    });
+  });
+
+  it('accepts a valid study definition', () => {
+    expect(loadDefinitionFile(writeJson(tempDir(), 'mini.json', miniDefinition())).forms.map((f) => f.id)).toEqual(['client', 'therapist']);
+  });
+
+  it('names the field path of schema errors', () => {
+    const d = miniDefinition();
+    (d.forms[1]!.scale as { max: number }).max = 0;
+    (d.items[0] as { keying: unknown }).keying = { reverse: 'yes', source: 'lab', confirmed: true };
+    const problems = problemsOf(d);
+    expect(problems).toContain('forms[1].scale.max: max (0) must be greater than min (1)');
+    expect(problems.some((p) => p.startsWith('items[0].keying.reverse: '))).toBe(true);
+  });
+
+  it('checks that scales point at items that exist on their forms', () => {
+    const d = miniDefinition();
+    d.scales![0]!.items = ['a1', 'zz'];
+    d.scales![1]!.forms = undefined; // agree would then include b2 on the therapist form, which lacks it
+    expect(problemsOf(d)).toEqual(['scales[0].items[1]: item "zz" is not defined in items', 'scales[1].items[1]: item "b2" is not on form "therapist"']);
+  });
+
+  it('rejects a duplicate item, a scale named total and an unknown form', () => {
+    const d = miniDefinition();
+    d.items.push({ id: 'a1', descriptor: 'again', keying: { reverse: false, source: 'x', confirmed: false } });
+    d.scales![0]!.id = 'total';
+    d.items[2]!.forms = ['observer'];
+    const problems = problemsOf(d);
+    expect(problems).toContain('items[4].id: item "a1" is defined twice');
+    expect(problems).toContain('scales[0].id: the id "total" is reserved for the definition\'s total');
+    expect(problems).toContain('items[2].forms[0]: form "observer" is not one of this instrument\'s forms (client, therapist)');
+  });
+
+  it('requires the file name to match the id, and reports bad JSON with the file', () => {
+    expect(problemsOf(miniDefinition(), 'other.json')).toEqual(['id: "mini" does not match the file name; name the file mini.json']);
+    expect(problemsOf('{"id": "mini",', 'mini.json')[0]).toMatch(/^is not valid JSON/);
+  });
+});

@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest';
+import { builtinDefinitions } from './builtin';
+import { unconfirmedFacts } from './unconfirmed';
+
+const def = (id: string) => builtinDefinitions().find((d) => d.id === id)!;
+
+describe('unconfirmed facts', () => {
+  it('lists the WAI-SR-T key as unconfirmed but not the client subscale key', () => {
+    const facts = unconfirmedFacts(def('wai-sr'));
+    const scales = facts.filter((f) => f.what.startsWith('scale '));
+    expect(scales.map((f) => `${f.form} ${f.what}`)).toEqual([
+      'therapist scale goal (items 4, 6, 8, 11; sum)',
+      'therapist scale task (items 1, 2, 10, 12; sum)',
+      'therapist scale bond (items 3, 5, 7, 9; sum)',
+      'therapist scale total (items 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12; sum)',
+    ]);
+    expect(facts.some((f) => f.form === 'therapist' && f.what === 'response scale')).toBe(true);
+  });
+
+  it('reports the recalled WAI-O-S reversals and every CALPAS scale key', () => {
+    const obs = unconfirmedFacts(def('wai-o-s')).map((f) => f.what);
+    expect(obs).toContain('item 4 keying (reversed)');
+    expect(obs).toContain('item 10 keying (reversed)');
+    const calpas = unconfirmedFacts(def('calpas')).filter((f) => f.what.startsWith('scale '));
+    // 5 scored scales (pwc, pc, wsc, tui, total) on 3 forms
+    expect(calpas).toHaveLength(15);
+  });
+
+  it('does not list the confirmed ARM-5 client key', () => {
+    const client = unconfirmedFacts(def('arm-5')).filter((f) => f.form === 'client');
+    expect(client.some((f) => f.what.startsWith('item 3 keying') || f.what.startsWith('scale total'))).toBe(false);
+  });
+});
