@@ -21,9 +21,14 @@ export function normalizeLabel(label: string): string {
  * so one edit of the option fixes the import.
  */
 export class SpeakerMap {
-  private constructor(private readonly roles: ReadonlyMap<string, SpeakerRole>, private readonly names: readonly string[]) {}
+  private constructor(
+    private readonly roles: ReadonlyMap<string, SpeakerRole>,
+    private readonly names: readonly string[],
+    /** The entries it was parsed from, so a parser thread can rebuild the same map. */
+    readonly entries: readonly string[],
+  ) {}
 
-  static readonly empty = new SpeakerMap(new Map(), []);
+  static readonly empty = new SpeakerMap(new Map(), [], []);
 
   /** Parses "Name=role" entries (the CLI already splits commas). Bad entries are usage errors. */
   static parse(entries: readonly string[]): SpeakerMap {
@@ -42,7 +47,7 @@ export class SpeakerMap {
       roles.set(key, role.data);
       names.push(name.trim().replace(/\s+/g, ' '));
     }
-    return new SpeakerMap(roles, names);
+    return new SpeakerMap(roles, names, [...entries]);
   }
 
   /** The mapped names, longest first, so a prefix scan tries "Dr. Lee Smith" before "Dr. Lee". */

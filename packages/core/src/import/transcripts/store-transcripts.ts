@@ -52,7 +52,7 @@ export async function storeTranscript(sink: TranscriptSink, parsed: ParsedSessio
     { client: t.client, therapist: t.therapist, session: t.session, ...(t.date ? { date: t.date } : {}) },
     { file: origin.file, line: parsed.line },
   );
-  const hash = contentHash(t.utterances);
+  const hash = parsed.contentHash ?? contentHash(t.utterances);
   const versions = await db
     .selectFrom('transcripts')
     .select(['id', 'version', 'content_hash', 'is_current'])

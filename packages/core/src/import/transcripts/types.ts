@@ -29,6 +29,8 @@ export interface CsvColumns {
 export interface ParsedSession {
   transcript: SessionTranscript;
   line: number;
+  /** The content hash, when the parser thread already computed it. */
+  contentHash?: string;
 }
 
 export interface ParseInput {

@@ -1,0 +1,81 @@
+import { spawnSync } from 'node:child_process';
+import { createWriteStream, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { initStudy } from '../packages/core/src/store/study';
+import type { BenchSuite, Figure } from './figure';
+
+const SESSIONS = 10_000;
+const UTTERANCES = 300;
+const TARGET_RATE = 200_000;
+const TARGET_RSS_MB = 500;
+
+const WORDS = (
+  'I you we it feel felt think know want need week work sleep home family talk talked talking really just maybe ' +
+  'sometimes always never again still so and but because when then that this what how about with without hard ' +
+  'easier better worse tired anxious calm angry sad hopeful stuck moving forward back plan goal try tried small ' +
+  'step notice noticed sounds like makes sense together agree right okay yeah hmm mother father partner friend boss'
+).split(' ');
+
+/** A small deterministic generator, so every run imports the same bytes. */
+function rng(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+async function writeJsonl(file: string): Promise<void> {
+  const rand = rng(2026);
+  const out = createWriteStream(file);
+  for (let s = 0; s < SESSIONS; s++) {
+    const utterances = [];
+    let t = 0;
+    for (let u = 0; u < UTTERANCES; u++) {
+      const n = 4 + Math.floor(rand() * 26);
+      const words: string[] = [];
+      for (let w = 0; w < n; w++) words.push(WORDS[Math.floor(rand() * WORDS.length)]!);
+      const dur = Math.round((1 + n * 0.35) * 1000) / 1000;
+      const role = u % 2 === 0 ? 'therapist' : 'client';
+      utterances.push({ id: `u${String(u + 1).padStart(4, '0')}`, role, speaker: role === 'therapist' ? 'Therapist' : 'Client', text: words.join(' ') + '.', start: t, end: Math.round((t + dur) * 1000) / 1000 });
+      t = Math.round((t + dur + 0.4) * 1000) / 1000;
+    }
+    const line = JSON.stringify({ client: `C${String(s).padStart(5, '0')}`, therapist: `T${s % 40}`, session: 1 + (s % 12), date: '2026-01-05', utterances }) + '\n';
+    if (!out.write(line)) await new Promise<void>((r) => out.once('drain', () => r()));
+  }
+  await new Promise<void>((resolve, reject) => out.end((err?: Error | null) => (err ? reject(err) : resolve())));
+}
+
+export const suite: BenchSuite = {
+  name: 'import',
+  async run(): Promise<Figure[]> {
+    const dir = mkdtempSync(join(tmpdir(), 'alliance-import-bench-'));
+    try {
+      const file = join(dir, 'sessions.jsonl');
+      await writeJsonl(file);
+      const bytes = statSync(file).size;
+      await (await initStudy(join(dir, 'study'), { name: 'bench' })).close();
+      const child = join(dirname(fileURLToPath(import.meta.url)), 'import-child.ts');
+      const r = spawnSync(process.execPath, ['--import', 'tsx', child, join(dir, 'study'), file], { encoding: 'utf8', maxBuffer: 1 << 24 });
+      if (r.status !== 0) throw new Error(`import child failed (${r.status}): ${r.stderr}`);
+      const res = JSON.parse(r.stdout.trim().split('\n').pop()!) as { code: number; seconds: number; maxRssKb: number; summary: { utterances: number } | null; stderr: string };
+      if (res.code !== 0 || !res.summary) throw new Error(`import failed: ${res.stderr}`);
+      const total = SESSIONS * UTTERANCES;
+      if (res.summary.utterances !== total) throw new Error(`imported ${res.summary.utterances} utterances, expected ${total}`);
+      const rate = total / res.seconds;
+      const rssMb = res.maxRssKb / 1024;
+      const what = `${SESSIONS.toLocaleString('en-US')} sessions x ${UTTERANCES} utterances, ${(bytes / 1e6).toFixed(0)} MB JSONL`;
+      return [
+        { name: 'import JSONL: throughput', value: rate, unit: 'utt/s', target: `>= ${TARGET_RATE.toLocaleString('en-US')} utt/s`, ok: rate >= TARGET_RATE, note: `${what}, ${res.seconds.toFixed(1)} s` },
+        { name: 'import JSONL: peak memory', value: rssMb, unit: 'MB', target: `< ${TARGET_RSS_MB} MB`, ok: rssMb < TARGET_RSS_MB, note: 'maxRSS of the importing process' },
+      ];
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  },
+};

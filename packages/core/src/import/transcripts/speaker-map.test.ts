@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest';
+import { SpeakerMap } from './speaker-map';
+
+describe('speaker map', () => {
+  it('maps names to roles without regard to case or spacing, and knows the role words', () => {
+    const m = SpeakerMap.parse(['Dr. Lee=therapist', 'Sam = Client', 'Interpreter=other']);
+    expect(m.role('dr.  lee')).toBe('therapist');
+    expect(m.role('SAM')).toBe('client');
+    expect(m.role('Interpreter')).toBe('other');
+    expect(m.role('T')).toBe('therapist');
+    expect(m.role('client')).toBe('client');
+    expect(m.role('Robin')).toBeUndefined();
+    expect(m.labels).toEqual(['Interpreter', 'Dr. Lee', 'Sam']);
+  });
+
+  it('refuses malformed entries as usage errors', () => {
+    expect(() => SpeakerMap.parse(['Dr. Lee'])).toThrow(/should look like "Name=therapist"/);
+    expect(() => SpeakerMap.parse(['Sam=patient'])).toThrow(/the role must be therapist, client or other/);
+    expect(() => SpeakerMap.parse(['Sam=client', 'sam=therapist'])).toThrow(/maps "sam" to both client and therapist/);
+  });
+
+  it('collects every unmapped label of a file and reports them together', () => {
+    const r = SpeakerMap.parse(['Dr. Lee=therapist']).forFile('s.vtt');
+    expect(r.resolve('Dr. Lee', 3)).toBe('therapist');
+    expect(r.resolve('Casey', 5)).toBeUndefined();
+    expect(r.resolve('Robin', 9)).toBeUndefined();
+    expect(r.resolve('casey', 12)).toBeUndefined();
+    expect(r.hasUnknown).toBe(true);
+    expect(() => r.check()).toThrow(
+      's.vtt, line 5: 2 speakers are not mapped to a role: "Casey" (line 5), "Robin" (line 9); map them with --speakers "Casey=ROLE,Robin=ROLE" where ROLE is therapist, client or other',
+    );
+    const clean = SpeakerMap.empty.forFile('x.txt');
+    clean.resolve('T', 1);
+    expect(() => clean.check()).not.toThrow();
+  });
+});
