@@ -1,0 +1,26 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/**
+ * Test data outside the code: the team's published reference examples (../shared/reference beside the
+ * repository, as on every developer machine and in CI) and the R goldens committed under test/golden.
+ */
+const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+
+export const referenceDir = resolve(repoRoot, '../shared/reference');
+
+export function readReference<T>(file: string): T {
+  const path = join(referenceDir, file);
+  if (!existsSync(path)) throw new Error(`reference dataset ${path} is missing: the shared folder should sit beside the repository`);
+  return JSON.parse(readFileSync(path, 'utf8')) as T;
+}
+
+export function readGolden<T>(file: string): T {
+  return JSON.parse(readFileSync(join(repoRoot, 'test/golden', file), 'utf8')) as T;
+}
+
+/** |actual − expected| ≤ tol · max(1, |expected|): absolute near zero, relative for large values such as F. */
+export function near(actual: number, expected: number, tol: number): boolean {
+  return Math.abs(actual - expected) <= tol * Math.max(1, Math.abs(expected));
+}
