@@ -1,0 +1,126 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { fixture } from '../../import/transcripts/test-support';
+import { auditTrail } from '../../store/audit';
+import { openStudy } from '../../store/study';
+import { main } from '../main';
+
+async function run(argv: string[], tty = false) {
+  let stdout = '';
+  let stderr = '';
+  const code = await main(argv, { stdout: { write: (s: string) => (stdout += s) }, stderr: { write: (s: string) => (stderr += s), isTTY: tty } });
+  return { code, stdout, stderr };
+}
+
+async function newStudy(): Promise<string> {
+  const dir = join(mkdtempSync(join(tmpdir(), 'cli-import-')), 'study');
+  expect((await run(['init', dir, '--json'])).code).toBe(0);
+  return dir;
+}
+
+async function state(dir: string) {
+  const status = await run(['status', '--study', dir, '--json']);
+  const study = await openStudy(dir);
+  const audit = await auditTrail(study.db);
+  await study.close();
+  return { status: JSON.parse(status.stdout), audit };
+}
+
+describe('alliance import transcripts', () => {
+  it('imports files and prints one JSON summary; a second run changes nothing', async () => {
+    const dir = await newStudy();
+    const first = await run(['import', 'transcripts', '--study', dir, fixture('sessions.jsonl'), fixture('sessions.csv'), '--json']);
+    expect(first.code).toBe(0);
+    expect(first.stderr).toBe('');
+    expect(first.stdout.trim().split('\n')).toHaveLength(1);
+    expect(JSON.parse(first.stdout)).toEqual({ files: 2, sessionsImported: 5, newVersions: 0, restored: 0, unchanged: 0, utterances: 12 });
+    const before = await state(dir);
+    expect(before.status).toMatchObject({ clients: 4, sessions: 5, transcripts: 5, utterances: 12 });
+    const again = await run(['import', 'transcripts', '--study', dir, fixture('sessions.jsonl'), fixture('sessions.csv'), '--json']);
+    expect(JSON.parse(again.stdout)).toEqual({ files: 2, sessionsImported: 0, newVersions: 0, restored: 0, unchanged: 5, utterances: 0 });
+    expect(await state(dir)).toEqual(before);
+  });
+
+  it('imports captions with session options and a speaker map, and stores a changed file as a new version', async () => {
+    const dir = await newStudy();
+    const args = ['import', 'transcripts', '--study', dir, '--client', 'C01', '--therapist', 'T02', '--session', '3', '--date', '2026-02-03'];
+    const vtt = await run([...args, '--speakers', 'Dr. Lee=therapist,Sam=client', fixture('zoom-session.vtt')]);
+    expect(vtt.code).toBe(0);
+    expect(vtt.stdout).toMatch(/imported 1 file: 1 new session, 0 new versions, 0 unchanged, 4 utterances/);
+    const srt = await run([...args, '--format', 'srt', '--speakers', 'Jordan=client', '--json', fixture('session.srt')]);
+    expect(JSON.parse(srt.stdout)).toMatchObject({ sessionsImported: 0, newVersions: 1, utterances: 4 });
+    const s = await state(dir);
+    expect(s.status).toMatchObject({ sessions: 1, transcripts: 1, utterances: 4 });
+    expect(s.audit.map((a) => [a.entityId, a.action])).toEqual([
+      ['C01/3/v1', 'insert'],
+      ['C01/3/v1', 'update'],
+      ['C01/3/v2', 'insert'],
+    ]);
+  });
+
+  it('fails bad input with exit 1 and a located JSON error, leaving status and audit unchanged', async () => {
+    const dir = await newStudy();
+    await run(['import', 'transcripts', '--study', dir, fixture('sessions.jsonl')]);
+    const before = await state(dir);
+    const bad = await run(['import', 'transcripts', '--study', dir, fixture('sessions.csv'), fixture('malformed/broken-line.jsonl'), '--json']);
+    expect(bad.code).toBe(1);
+    const error = JSON.parse(bad.stdout).error;
+    expect(error).toMatchObject({ kind: 'input', file: fixture('malformed/broken-line.jsonl'), line: 3 });
+    expect(typeof error.column).toBe('number');
+    expect(bad.stderr).toMatch(/1 file was imported before the error \(imported 1 file: 2 new sessions/);
+    const after = await state(dir);
+    // sessions.csv committed before the bad file; the bad file added nothing.
+    expect(after.status).toEqual({ ...before.status, clients: before.status.clients + 2, sessions: before.status.sessions + 2, therapists: before.status.therapists + 1, transcripts: before.status.transcripts + 2, utterances: before.status.utterances + 5 });
+    expect(after.audit).toHaveLength(before.audit.length + 2);
+
+    const only = await state(dir);
+    const latin = await run(['import', 'transcripts', '--study', dir, '--client', 'C9', '--therapist', 'T9', '--session', '1', fixture('malformed/latin1.txt')]);
+    expect(latin.code).toBe(1);
+    expect(latin.stderr).toMatch(/latin1\.txt, line 1: not valid UTF-8 text/);
+    expect(await state(dir)).toEqual(only);
+  });
+
+  it('exits 2 on usage errors before touching the store', async () => {
+    const dir = await newStudy();
+    const cases: Array<[string[], RegExp]> = [
+      [['--columns', 'speeker=who'], /--columns entry "speeker=who" should be FIELD=HEADER/],
+      [['--speakers', 'Sam'], /--speakers entry "Sam" should look like "Name=therapist"/],
+      [['--session', '0'], /--session must be an integer >= 1/],
+      [['--client', 'Jane Doe'], /--client must be a pseudonymous id/],
+      [['--date', '3/2/2026'], /--date must be a real date as YYYY-MM-DD/],
+      [['--name-pattern', '{name}.vtt'], /unknown placeholder \{name\}/],
+      [['--format', 'docx'], /--format must be one of json, jsonl, csv, vtt, srt, text/],
+    ];
+    for (const [opts, message] of cases) {
+      const r = await run(['import', 'transcripts', '--study', dir, ...opts, fixture('session.json')]);
+      expect(r.code, opts.join(' ')).toBe(2);
+      expect(r.stderr).toMatch(message);
+    }
+    expect((await run(['import', 'transcripts', '--study', dir])).code).toBe(2);
+    expect((await state(dir)).status.transcripts).toBe(0);
+  });
+
+  it('draws progress on a terminal and keeps stdout to the one JSON object', async () => {
+    const dir = await newStudy();
+    const r = await run(['import', 'transcripts', '--study', dir, fixture('sessions.jsonl'), fixture('session.json'), '--json'], true);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/importing \[#+\] 100% 2\/2 files/);
+    expect(JSON.parse(r.stdout)).toMatchObject({ files: 2, sessionsImported: 4 });
+  });
+
+  it('imports the AnnoMI corpus as published, with a column map', async () => {
+    const dir = await newStudy();
+    const r = await run([
+      'import', 'transcripts', '--study', dir,
+      '--columns', 'client=transcript_id,speaker=interlocutor,text=utterance_text,start=timestamp,id=utterance_id',
+      '--therapist', 'annomi', '--session', '1', '--json',
+      fixture('../../../../shared/datasets/annomi/AnnoMI-simple.csv'),
+    ]);
+    expect(r.code).toBe(0);
+    // 133 transcripts and 9,699 utterances, as the dataset's README counts them.
+    expect(JSON.parse(r.stdout)).toMatchObject({ files: 1, sessionsImported: 133, utterances: 9699 });
+    expect((await state(dir)).status).toMatchObject({ clients: 133, therapists: 1, sessions: 133, transcripts: 133, utterances: 9699 });
+  });
+});
