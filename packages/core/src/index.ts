@@ -9,3 +9,4 @@ export * from './store/study';
 export * from './store/audit';
 export * from './store/sessions';
 export * from './store/status';
+export * from './import/transcripts';

@@ -1,5 +1,5 @@
 import { IsoDate, PseudonymId } from '../../schemas/ids';
-import { importTranscriptFiles, type ImportSummary } from '../../import/transcripts/import-files';
+import { importTranscriptFiles, type TranscriptImportSummary } from '../../import/transcripts/import-files';
 import { NamePattern } from '../../import/transcripts/name-pattern';
 import { SpeakerMap } from '../../import/transcripts/speaker-map';
 import type { CsvColumns, SessionMeta } from '../../import/transcripts/types';
@@ -67,7 +67,7 @@ export const importTranscriptsCommand = defineCommand({
       return { data, text: describe(summary) };
     } catch (err) {
       bar.finish();
-      const done = (err as { imported?: ImportSummary }).imported;
+      const done = (err as { imported?: TranscriptImportSummary }).imported;
       if (done && done.files > 0) ctx.log(`${done.files} file${done.files === 1 ? ' was' : 's were'} imported before the error (${describe(done)})`);
       throw err;
     } finally {
@@ -109,7 +109,7 @@ function parseMeta(ctx: CommandContext): SessionMeta {
   return meta;
 }
 
-function describe(s: ImportSummary): string {
+function describe(s: TranscriptImportSummary): string {
   const parts = [
     `${s.sessionsImported} new session${s.sessionsImported === 1 ? '' : 's'}`,
     `${s.newVersions} new version${s.newVersions === 1 ? '' : 's'}`,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { importTranscriptFiles, type ImportRequest } from './import-files';
+import { importTranscriptFiles, type TranscriptImportRequest } from './import-files';
 import { NamePattern } from './name-pattern';
 import { SpeakerMap } from './speaker-map';
 import { fixture, freshStudy, snapshot, tempFile } from './test-support';
@@ -8,7 +8,7 @@ const vttMeta = { client: 'C90', therapist: 'T90', session: 1 };
 const zoomSpeakers = SpeakerMap.parse(['Dr. Lee=therapist', 'Sam=client']);
 
 /** Bad inputs of every kind; each must fail with its location and leave the store exactly as it was. */
-const malformed: Array<[string, Omit<ImportRequest, 'files'>, RegExp]> = [
+const malformed: Array<[string, Omit<TranscriptImportRequest, 'files'>, RegExp]> = [
   ['malformed/bad-timestamp.vtt', { meta: vttMeta, speakers: zoomSpeakers }, /bad-timestamp\.vtt, line 8, column 18: expected a cue end time/],
   ['malformed/bad-timestamp.srt', { meta: vttMeta }, /bad-timestamp\.srt, line 14, column 1: expected a cue start time/],
   ['malformed/bad-timestamp.csv', {}, /bad-timestamp\.csv, line 4, column "start": expected start as seconds/],

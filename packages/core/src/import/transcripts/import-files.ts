@@ -9,7 +9,7 @@ import { storeTranscript, type StoreStatus } from './store-transcripts';
 import { parseInWorker } from './threaded-parse';
 import type { CsvColumns, FormatName, SessionMeta } from './types';
 
-export interface ImportRequest {
+export interface TranscriptImportRequest {
   files: readonly string[];
   /** Otherwise by extension. */
   format?: FormatName | string;
@@ -21,7 +21,7 @@ export interface ImportRequest {
   /** Called after each stored session, for progress display. */
   onSession?: (p: { file: string; fileIndex: number; status: StoreStatus; utterances: number }) => void;
   /** Called after each file commits. */
-  onFile?: (summary: FileSummary, fileIndex: number) => void;
+  onFile?: (summary: TranscriptFileSummary, fileIndex: number) => void;
   signal?: AbortSignal;
   /** Files at least this large are parsed on a second thread while this one writes (default 16 MiB). */
   threadedFromBytes?: number;
@@ -29,7 +29,7 @@ export interface ImportRequest {
 
 const THREADED_FROM_BYTES = 16 * 1024 * 1024;
 
-export interface ImportCounts {
+export interface TranscriptImportCounts {
   /** Sessions whose first transcript this import stored. */
   sessionsImported: number;
   /** Sessions that got a new version of their transcript. */
@@ -42,17 +42,17 @@ export interface ImportCounts {
   utterances: number;
 }
 
-export interface FileSummary extends ImportCounts {
+export interface TranscriptFileSummary extends TranscriptImportCounts {
   file: string;
   format: FormatName;
 }
 
-export interface ImportSummary extends ImportCounts {
+export interface TranscriptImportSummary extends TranscriptImportCounts {
   files: number;
-  perFile: FileSummary[];
+  perFile: TranscriptFileSummary[];
 }
 
-const COUNTER: Record<StoreStatus, Exclude<keyof ImportCounts, 'utterances'>> = {
+const COUNTER: Record<StoreStatus, Exclude<keyof TranscriptImportCounts, 'utterances'>> = {
   imported: 'sessionsImported',
   'new-version': 'newVersions',
   restored: 'restored',
@@ -64,9 +64,9 @@ const COUNTER: Record<StoreStatus, Exclude<keyof ImportCounts, 'utterances'>> = 
  * file stops the import with its error (files before it stay imported; the summary of those is on the error as
  * `imported`). Sessions stream from the parser into the store, so memory stays flat whatever the file size.
  */
-export async function importTranscriptFiles(study: Study, req: ImportRequest): Promise<ImportSummary> {
+export async function importTranscriptFiles(study: Study, req: TranscriptImportRequest): Promise<TranscriptImportSummary> {
   const speakers = req.speakers ?? SpeakerMap.empty;
-  const summary: ImportSummary = { files: 0, sessionsImported: 0, newVersions: 0, restored: 0, unchanged: 0, utterances: 0, perFile: [] };
+  const summary: TranscriptImportSummary = { files: 0, sessionsImported: 0, newVersions: 0, restored: 0, unchanged: 0, utterances: 0, perFile: [] };
   // Check every file's existence, format and metadata first, so a typo in file 9 does not leave files 1-8 imported.
   const plans = req.files.map((path) => {
     const format = formatFor(path, req.format);
@@ -77,7 +77,7 @@ export async function importTranscriptFiles(study: Study, req: ImportRequest): P
   });
 
   for (const [fileIndex, plan] of plans.entries()) {
-    const file: FileSummary = { file: plan.path, format: plan.format.name, sessionsImported: 0, newVersions: 0, restored: 0, unchanged: 0, utterances: 0 };
+    const file: TranscriptFileSummary = { file: plan.path, format: plan.format.name, sessionsImported: 0, newVersions: 0, restored: 0, unchanged: 0, utterances: 0 };
     try {
       await study.db.transaction().execute(async (trx) => {
         const sink = { db: trx, sqlite: study.sqlite, actor: study.actor };
@@ -88,7 +88,7 @@ export async function importTranscriptFiles(study: Study, req: ImportRequest): P
             ? parseInWorker({ format: plan.format.name, path: plan.path, label: plan.path, meta: plan.meta, speakers: speakers.entries, columns })
             : plan.format.parse({ path: plan.path, label: plan.path, meta: plan.meta, speakers: speakers.forFile(plan.path), columns });
         for await (const parsed of sessions) {
-          if (req.signal?.aborted) throw new ImportInterrupted(plan.path);
+          if (req.signal?.aborted) throw new TranscriptImportInterrupted(plan.path);
           const outcome = await storeTranscript(sink, parsed, { file: plan.path, format: plan.format.name });
           file[COUNTER[outcome.status]]++;
           file.utterances += outcome.utterances;
@@ -109,9 +109,9 @@ export async function importTranscriptFiles(study: Study, req: ImportRequest): P
 }
 
 /** The import was stopped (Ctrl-C); the file in progress was rolled back. */
-export class ImportInterrupted extends Error {
+export class TranscriptImportInterrupted extends Error {
   constructor(readonly file: string) {
     super(`import interrupted; ${file} was rolled back, files before it are kept`);
-    this.name = 'ImportInterrupted';
+    this.name = 'TranscriptImportInterrupted';
   }
 }
