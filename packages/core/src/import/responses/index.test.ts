@@ -137,6 +137,14 @@ describe('importing responses', () => {
     await s.close();
   });
 
+  it('tells a Qualtrics user to export numeric values when the export holds choice text', async () => {
+    const s = await fresh();
+    const text = readFileSync(fixture('qualtrics-export.csv'), 'utf8').replace('anonymous,EN,4,4,3,', 'anonymous,EN,Very often,4,3,');
+    const out = await run(s, tmp('labels.csv', text), 'wai-sr', 'client');
+    expect(out.errors).toEqual([{ file: 'labels.csv', line: 5, column: 'Q1_1', message: 'item 1: "Very often" is not a number (export the responses with "Use numeric values")' }]);
+    await s.close();
+  });
+
   it('needs a therapist for a new session: from the row, else --therapist, else an error naming the row', async () => {
     const s = await fresh();
     const file = tmp('new.csv', 'client,session,1,2,3,4\nC9,1,5,5,5,5\nC9,2,4,5,5,5\n');

@@ -114,7 +114,9 @@ export async function importResponses(study: Study, req: ImportResponsesRequest)
     errors: errors.items,
   };
 
-  const checked = validate(parsed.responses, form, errors);
+  // Qualtrics exports choice text unless told otherwise; the fix is an export setting, not an edit of the file.
+  const hint = format === 'qualtrics' ? ' (export the responses with "Use numeric values")' : '';
+  const checked = validate(parsed.responses, form, errors, hint);
   if (errors.count > 0) return summary;
 
   const counts: Record<UpsertStatus, number> = { inserted: 0, updated: 0, unchanged: 0 };
@@ -181,7 +183,7 @@ async function parse(format: ResponseFormat, input: ParseInput, req: ImportRespo
 const MISSING = new Set(['NA', 'N/A', 'n/a', '.']);
 
 /** Every value through the engine; a questionnaire named twice in one file is an error, not a silent overwrite. */
-function validate(responses: RawResponse[], form: ResponseForm, errors: ErrorList): Array<{ raw: RawResponse; items: ItemValues }> {
+function validate(responses: RawResponse[], form: ResponseForm, errors: ErrorList, textHint: string): Array<{ raw: RawResponse; items: ItemValues }> {
   const out: Array<{ raw: RawResponse; items: ItemValues }> = [];
   const seen = new Map<string, number>();
   for (const raw of responses) {
@@ -200,7 +202,8 @@ function validate(responses: RawResponse[], form: ResponseForm, errors: ErrorLis
       if (v.raw === '' || MISSING.has(v.raw)) continue;
       const checked = form.value(v.item, v.raw);
       if ('error' in checked) {
-        errors.add(`item ${v.item}: ${checked.error}`, { line: v.line, column: v.column });
+        const hint = /\d/.test(v.raw) ? '' : textHint;
+        errors.add(`item ${v.item}: ${checked.error}${hint}`, { line: v.line, column: v.column });
         ok = false;
       } else items[v.item] = checked.value;
     }
