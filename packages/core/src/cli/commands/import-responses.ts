@@ -4,6 +4,7 @@ import { PseudonymId } from '../../schemas/ids';
 import { openStudy } from '../../store/study';
 import { UsageError } from '../../util/errors';
 import { defineCommand, type CommandContext } from '../command';
+import { instrumentCall } from './instruments';
 
 const ID_OPTIONS: Record<keyof IdColumns, string> = {
   client: 'client-column',
@@ -62,7 +63,7 @@ export const importResponsesCommand = defineCommand({
     if (therapist !== undefined && !PseudonymId.safeParse(therapist).success) throw new UsageError(`--therapist must be a pseudonymous id, got "${therapist}"`);
     const study = await openStudy(ctx.need('study'));
     try {
-      const form = loadResponseForm(study.dir, ctx.need('instrument'), ctx.need('form'));
+      const form = instrumentCall(() => loadResponseForm(study.dir, ctx.need('instrument'), ctx.need('form')));
       if (form.respondent !== 'coder' && ctx.str('coder-column') !== DEFAULT_ID_COLUMNS.coder) {
         throw new UsageError(`--coder-column applies to observer forms; ${form.instrument} ${form.form} is answered by the ${form.respondent}`);
       }

@@ -1,6 +1,5 @@
-import { InstrumentFileError, InstrumentLookupError, loadRegistry, parseItemValue, scoreView, type FormView } from '@alliance-lab/instruments';
+import { loadRegistry, parseItemValue, scoreView, type FormView } from '@alliance-lab/instruments';
 import type { Form } from '../../schemas/response';
-import { InputError, UsageError } from '../../util/errors';
 import type { ResponseForm } from '.';
 
 /** The importer's view of one instrument form, backed by the instruments package's engine. */
@@ -21,16 +20,7 @@ export function responseForm(view: FormView): ResponseForm {
   };
 }
 
-/**
- * Looks the form up in the study's registry (built-in definitions plus the study's own). An unknown instrument
- * or form is a usage error; a broken study definition file is bad input naming that file.
- */
+/** Looks the form up in the study's registry: the built-in definitions plus the study's own, which win. */
 export function loadResponseForm(studyDir: string, instrument: string, form: string): ResponseForm {
-  try {
-    return responseForm(loadRegistry({ studyDir }).view(instrument, form));
-  } catch (err) {
-    if (err instanceof InstrumentLookupError) throw new UsageError(err.message);
-    if (err instanceof InstrumentFileError) throw new InputError(err.problems.join('; '), { file: err.file });
-    throw err;
-  }
+  return responseForm(loadRegistry({ studyDir }).view(instrument, form));
 }
