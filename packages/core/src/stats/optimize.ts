@@ -118,63 +118,94 @@ export function minimizeBounded(f: (x: number[]) => number, x0: ArrayLike<number
   };
   const maxAbs = (v: Float64Array) => v.reduce((m, e) => Math.max(m, Math.abs(e)), 0);
 
-  for (; iterations < maxIterations; iterations++) {
-    const pg = projected(x, g);
-    if (maxAbs(pg) <= gradTol * Math.max(1, Math.abs(fx))) break;
-    const free = Array.from(pg, (v, i) => v !== 0 || (x[i]! > lo[i]! && x[i]! < hi[i]!));
-    let d = direction(H, g, free);
-    if (!(dot(g, d) < 0)) {
-      H = identityArray(n);
-      d = direction(H, g, free);
-    }
-    const step = lineSearch(fc, x, fx, g, d, lo, hi);
-    if (!step) {
-      if (!isIdentity(H)) {
-        H = identityArray(n);
-        iterations--;
-        continue;
+  // A point on (or next to) a bound can satisfy the projected-gradient test without being a minimum: when
+  // f is even about the bound, as a deviance is in a standard deviation, the gradient there is zero even if
+  // f falls away inside. Probing a little inside each bound-held variable finds such saddles; descent then
+  // resumes from the better point.
+  const probeBounds = (): { x: Float64Array; f: number } | null => {
+    for (let i = 0; i < n; i++) {
+      const nearLo = Number.isFinite(lo[i]!) && x[i]! - lo[i]! <= 1e-4 * Math.max(1, Math.abs(lo[i]!));
+      const nearHi = Number.isFinite(hi[i]!) && hi[i]! - x[i]! <= 1e-4 * Math.max(1, Math.abs(hi[i]!));
+      if (!nearLo && !nearHi) continue;
+      for (const delta of [1e-3, 1e-2, 1e-1]) {
+        const y = Float64Array.from(x);
+        y[i] = nearLo ? lo[i]! + delta * Math.max(1, Math.abs(lo[i]!)) : hi[i]! - delta * Math.max(1, Math.abs(hi[i]!));
+        if (y[i]! < lo[i]! || y[i]! > hi[i]!) continue;
+        const fy = fc(y);
+        if (fy < fx - 1e-12 * Math.max(1, Math.abs(fx))) return { x: y, f: fy };
       }
-      if (!restarted) {
-        // A stall with a non-small gradient: scale or curvature defeats the line search; Nelder–Mead does
-        // not need either, and BFGS then polishes from where it ends.
-        restarted = true;
-        const nm = nelderMead((v) => fc(v), Array.from(x), { lower: lo, upper: hi, maxEvaluations: 2000 * n });
-        if (nm.value < fx) {
-          x = Float64Array.from(nm.x);
-          fx = nm.value;
-          g = grad(x, fx);
+    }
+    return null;
+  };
+
+  for (let probes = 0; ; probes++) {
+    for (; iterations < maxIterations; iterations++) {
+      const pg = projected(x, g);
+      if (maxAbs(pg) <= gradTol * Math.max(1, Math.abs(fx))) break;
+      const free = Array.from(pg, (v, i) => v !== 0 || (x[i]! > lo[i]! && x[i]! < hi[i]!));
+      let d = direction(H, g, free);
+      if (!(dot(g, d) < 0)) {
+        H = identityArray(n);
+        d = direction(H, g, free);
+      }
+      const step = lineSearch(fc, x, fx, g, d, lo, hi);
+      if (!step) {
+        if (!isIdentity(H)) {
+          H = identityArray(n);
+          iterations--;
+          continue;
         }
-        H = identityArray(n);
-        continue;
-      }
-      message = 'line search could not reduce the objective further';
-      break;
-    }
-    const s = new Float64Array(n);
-    for (let i = 0; i < n; i++) s[i] = step.x[i]! - x[i]!;
-    const gNew = grad(step.x, step.f);
-    const y = new Float64Array(n);
-    for (let i = 0; i < n; i++) y[i] = gNew[i]! - g[i]!;
-    const improvement = fx - step.f;
-    const hitBound = Array.from(step.x).some((v, i) => (v <= lo[i]! || v >= hi[i]!) && !(x[i]! <= lo[i]! || x[i]! >= hi[i]!));
-    x = step.x;
-    fx = step.f;
-    g = gNew;
-    if (hitBound) H = identityArray(n);
-    else {
-      // First curvature information: scale the identity to it (Shanno–Phua) before the update, so the next
-      // unit step is about the right length.
-      const sy = dot(s, y);
-      const yy = dot(y, y);
-      if (isIdentity(H) && sy > 0 && yy > 0) for (let i = 0; i < n; i++) H[i]![i] = sy / yy;
-      bfgsUpdate(H, s, y);
-    }
-    if (improvement <= fTol * Math.max(1, Math.abs(fx))) {
-      if (++smallSteps >= 2) {
-        message = 'relative reduction of the objective below tolerance';
+        if (!restarted) {
+          // A stall with a non-small gradient: scale or curvature defeats the line search; Nelder–Mead does
+          // not need either, and BFGS then polishes from where it ends.
+          restarted = true;
+          const nm = nelderMead((v) => fc(v), Array.from(x), { lower: lo, upper: hi, maxEvaluations: 2000 * n });
+          if (nm.value < fx) {
+            x = Float64Array.from(nm.x);
+            fx = nm.value;
+            g = grad(x, fx);
+          }
+          H = identityArray(n);
+          continue;
+        }
+        message = 'line search could not reduce the objective further';
         break;
       }
-    } else smallSteps = 0;
+      const s = new Float64Array(n);
+      for (let i = 0; i < n; i++) s[i] = step.x[i]! - x[i]!;
+      const gNew = grad(step.x, step.f);
+      const y = new Float64Array(n);
+      for (let i = 0; i < n; i++) y[i] = gNew[i]! - g[i]!;
+      const improvement = fx - step.f;
+      const hitBound = Array.from(step.x).some((v, i) => (v <= lo[i]! || v >= hi[i]!) && !(x[i]! <= lo[i]! || x[i]! >= hi[i]!));
+      x = step.x;
+      fx = step.f;
+      g = gNew;
+      if (hitBound) H = identityArray(n);
+      else {
+        // First curvature information: scale the identity to it (Shanno–Phua) before the update, so the next
+        // unit step is about the right length.
+        const sy = dot(s, y);
+        const yy = dot(y, y);
+        if (isIdentity(H) && sy > 0 && yy > 0) for (let i = 0; i < n; i++) H[i]![i] = sy / yy;
+        bfgsUpdate(H, s, y);
+      }
+      if (improvement <= fTol * Math.max(1, Math.abs(fx))) {
+        if (++smallSteps >= 2) {
+          message = 'relative reduction of the objective below tolerance';
+          break;
+        }
+      } else smallSteps = 0;
+    }
+    if (iterations >= maxIterations || probes >= 5) break;
+    const better = probeBounds();
+    if (!better) break;
+    x = better.x;
+    fx = better.f;
+    g = grad(x, fx);
+    H = identityArray(n);
+    smallSteps = 0;
+    message = 'projected gradient below tolerance';
   }
   const pgFinal = maxAbs(projected(x, g));
   const converged = iterations < maxIterations && pgFinal <= Math.max(gradTol, 1e-4) * Math.max(1, Math.abs(fx));
