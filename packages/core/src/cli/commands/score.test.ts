@@ -93,6 +93,8 @@ describe('alliance score --json (the contract scripts use)', () => {
   });
 
   it('rejects a file with no item column (exit 1) and an unknown instrument or form (exit 2)', async () => {
+    const headerOnly = await run(['score', '--instrument', 'srs', '--form', 'client', '--in', csv('client,a,b\n'), '--json']);
+    expect(headerOnly.code).toBe(1);
     const noItems = await run(['score', '--instrument', 'srs', '--form', 'client', '--in', csv('client,a,b\nx,1,2\n'), '--json']);
     expect(noItems.code).toBe(1);
     expect(JSON.parse(noItems.stdout).error).toMatchObject({ kind: 'input', line: 1 });

@@ -1,5 +1,5 @@
 import { describeIds, scoreView, unconfirmedFacts, type FormView } from '@alliance-lab/instruments';
-import { readCsvRows } from '../../util/csv';
+import { readCsvRecords, rowsFromRecords, type CsvRecord } from '../../util/csv';
 import { InputError } from '../../util/errors';
 import { defineCommand } from '../command';
 import { renderTable } from '../table';
@@ -38,9 +38,7 @@ export const scoreCommand = defineCommand({
     const view = instrumentCall(() => registryFor(ctx.str('study')).view(ctx.need('instrument'), ctx.need('form')));
     const items = new Set(view.items.map((it) => it.id));
     const rows: ScoredRow[] = [];
-    let header: string[] | undefined;
-    for await (const { values, line } of readCsvRows(file)) {
-      header ??= checkHeader(view, Object.keys(values), file);
+    for await (const { values, line } of rowsFromRecords(checkingHeader(readCsvRecords(file), view, file), file)) {
       const ids: Record<string, string> = {};
       const raw: Record<string, string> = {};
       for (const [col, v] of Object.entries(values)) {
@@ -66,11 +64,19 @@ export const scoreCommand = defineCommand({
   },
 });
 
-function checkHeader(view: FormView, header: string[], file: string): string[] {
-  if (!header.some((h) => view.items.some((it) => it.id === h))) {
-    throw new InputError(`no column is named after an item of ${view.definition.id} ${view.form.id} (${describeIds(view.items.map((it) => it.id))}); the columns are ${header.join(', ')}`, { file, line: 1 });
+/** Checks the header record as it passes, so a file with no item column fails even when it has no data rows. */
+async function* checkingHeader(records: AsyncIterable<CsvRecord>, view: FormView, file: string): AsyncGenerator<CsvRecord> {
+  let first = true;
+  for await (const rec of records) {
+    if (first) {
+      const header = rec.fields.map((h) => h.trim());
+      if (!header.some((h) => view.items.some((it) => it.id === h))) {
+        throw new InputError(`no column is named after an item of ${view.definition.id} ${view.form.id} (${describeIds(view.items.map((it) => it.id))}); the columns are ${header.join(', ')}`, { file, line: rec.line });
+      }
+      first = false;
+    }
+    yield rec;
   }
-  return header;
 }
 
 function renderScores(view: FormView, rows: ScoredRow[], bad: number): string {
