@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { importTranscriptFiles, type TranscriptImportRequest } from './import-files';
+import { TranscriptImportInterrupted, importTranscriptFiles, type TranscriptImportRequest } from './import-files';
 import { NamePattern } from './name-pattern';
 import { SpeakerMap } from './speaker-map';
 import { fixture, freshStudy, snapshot, tempFile } from './test-support';
@@ -136,5 +136,28 @@ describe('importing transcript files', () => {
     expect(await snapshot(threaded)).toEqual(before);
     await inThread.close();
     await threaded.close();
+  });
+
+  it('stops the parser thread and rolls back when the store refuses a session', async () => {
+    const study = await freshStudy();
+    await importTranscriptFiles(study, { files: [tempFile('first.jsonl', '{"client":"C302","therapist":"T09","session":1,"utterances":[{"id":"u1","role":"client","text":"Hi"}]}\n')] });
+    const before = await snapshot(study);
+    // sessions.jsonl records C302 session 1 with therapist T02, on its line 4.
+    await expect(importTranscriptFiles(study, { files: [fixture('sessions.jsonl')], threadedFromBytes: 0 })).rejects.toThrow(
+      /sessions\.jsonl, line 4: client C302 session 1 is recorded with therapist T09, but this input says T02/,
+    );
+    expect(await snapshot(study)).toEqual(before);
+    await study.close();
+  });
+
+  it('rolls back the file in progress when interrupted', async () => {
+    const study = await freshStudy();
+    const controller = new AbortController();
+    controller.abort();
+    const err = await importTranscriptFiles(study, { files: [fixture('sessions.jsonl')], signal: controller.signal }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(TranscriptImportInterrupted);
+    expect(String(err)).toMatch(/import interrupted; .*sessions\.jsonl was rolled back/);
+    expect((await snapshot(study)).counts.transcripts).toBe(0);
+    await study.close();
   });
 });
