@@ -33,4 +33,21 @@ describe('speaker map', () => {
     clean.resolve('T', 1);
     expect(() => clean.check()).not.toThrow();
   });
+
+  it('describes overlong labels instead of quoting them, since they are usually utterance text', () => {
+    const r = SpeakerMap.empty.forFile('export.csv');
+    r.resolve('I have not told anyone this before, but my brother and I stopped talking', 2);
+    r.resolve('Pat', 3);
+    const message = (() => {
+      try {
+        r.check();
+        return '';
+      } catch (e) {
+        return (e as Error).message;
+      }
+    })();
+    expect(message).toBe(
+      'export.csv, line 2: 2 speakers are not mapped to a role: (a 72-character label; is the speaker column right?) (line 2), "Pat" (line 3); map them with --speakers "Pat=ROLE" where ROLE is therapist, client or other',
+    );
+  });
 });

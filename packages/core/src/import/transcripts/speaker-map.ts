@@ -1,6 +1,16 @@
 import { SpeakerRole } from '../../schemas/transcript';
 import { InputError, UsageError } from '../../util/errors';
 
+/**
+ * A "speaker" longer than this is almost surely text in the wrong column (--columns speaker=utterance_text);
+ * messages describe it instead of quoting it, so no transcript text reaches a log.
+ */
+const MAX_SHOWN = 40;
+
+function quoteLabel(label: string): string {
+  return label.length <= MAX_SHOWN ? `"${label}"` : `(a ${label.length}-character label; is the speaker column right?)`;
+}
+
 /** Labels that name a role by themselves, in any letter case, so T:/C: transcripts and role columns need no map. */
 const ROLE_WORDS: ReadonlyMap<string, SpeakerRole> = new Map([
   ['therapist', 'therapist'],
@@ -96,8 +106,8 @@ export class SpeakerResolver {
     if (this.unknown.size === 0) return;
     const all = [...this.unknown.values()];
     const shown = all.slice(0, 20);
-    const list = shown.map((u) => `"${u.label}" (line ${u.line})`).join(', ') + (all.length > shown.length ? `, and ${all.length - shown.length} more` : '');
-    const example = shown.map((u) => `${u.label}=ROLE`).join(',');
+    const list = shown.map((u) => `${quoteLabel(u.label)} (line ${u.line})`).join(', ') + (all.length > shown.length ? `, and ${all.length - shown.length} more` : '');
+    const example = shown.filter((u) => u.label.length <= MAX_SHOWN).map((u) => `${u.label}=ROLE`).join(',') || 'Name=ROLE';
     throw new InputError(
       `${all.length === 1 ? 'a speaker is' : `${all.length} speakers are`} not mapped to a role: ${list}; ` +
         `map them with --speakers "${example}" where ROLE is therapist, client or other`,
