@@ -223,6 +223,31 @@ out$alpha <- list(
 )
 
 # ---------------------------------------------------------------------------------------------------------
+# Fleiss' kappa with the SEs under kappa = 0 of Fleiss, Nee & Landis (1979), plain R following the formulas
+# irr::kappam.fleiss uses (irr is not packaged for Debian); p as 2 * pnorm(-|z|), free of cancellation.
+
+fleiss_fnl <- function(ratings) {
+  ns <- nrow(ratings); nr <- ncol(ratings)
+  lev <- sort(unique(as.vector(ratings)))
+  ttab <- t(apply(ratings, 1, function(r) table(factor(r, levels = lev))))
+  agreeP <- sum((rowSums(ttab^2) - nr) / (nr * (nr - 1))) / ns
+  pj <- colSums(ttab) / (ns * nr); qj <- 1 - pj
+  chanceP <- sum(pj^2)
+  value <- (agreeP - chanceP) / (1 - chanceP)
+  se <- sqrt(2 / (sum(pj * qj)^2 * (ns * nr * (nr - 1))) * (sum(pj * qj)^2 - sum(pj * qj * (qj - pj))))
+  kj <- 1 - colSums(ttab * (nr - ttab)) / (ns * nr * (nr - 1) * pj * qj)
+  zj <- kj / sqrt(2 / (ns * nr * (nr - 1)))
+  list(data = lapply(seq_len(ns), function(i) ratings[i, ]), categories = lev, kappa = value, se0 = se, z = value / se,
+       p = 2 * pnorm(-abs(value / se)), category_kappa = unname(kj), category_z = unname(zj))
+}
+
+set.seed(20260410)
+truth <- sample(c("A", "B", "C", "D"), 25, replace = TRUE, prob = c(.4, .3, .2, .1))
+fr <- t(sapply(truth, function(t) ifelse(runif(5) < 0.65, t, sample(c("A", "B", "C", "D"), 5, replace = TRUE))))
+dimnames(fr) <- NULL
+out$fleiss <- fleiss_fnl(fr)
+
+# ---------------------------------------------------------------------------------------------------------
 # Bland-Altman (plain R, Bland & Altman 1999): bias, SD, limits with t intervals, and lm() for proportional bias.
 
 set.seed(20260409)
