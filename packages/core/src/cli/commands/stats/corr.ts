@@ -1,0 +1,66 @@
+import { pearson, spearman } from '../../../stats/correlation';
+import { rmcorr } from '../../../stats/rmcorr';
+import { withinBetween } from '../../../stats/within-between';
+import { defineCommand } from '../../command';
+import { associationTable, COLUMN_OPTIONS } from './association-text';
+import { inputErrorFrom, readPairedSeries } from './series-input';
+
+/**
+ * `alliance stats corr`: pooled Pearson and Spearman correlations, always printed beside the
+ * repeated-measures correlation and the within/between decomposition. Over sessions nested in clients a
+ * pooled r mixes two different questions; showing it alone invites reading it as either.
+ */
+export const corrCommand = defineCommand({
+  path: ['stats', 'corr'],
+  summary: 'Pearson and Spearman over all sessions, beside rmcorr and the within/between decomposition',
+  usage: 'alliance stats corr --in FILE.csv [--subject subject] [--x x] [--y y] [--json]',
+  description: [
+    'Long CSV, one row per session. Rows with an empty or NA value in --x or --y are left out and counted.',
+    'The pooled correlations treat every session as independent and mix within- and between-client association;',
+    'they are reported only next to the repeated-measures correlation (within clients) and the correlation of',
+    'client means (between clients).',
+    'JSON: {"n","clients","excluded","pooled":{"pearson","spearman"},"rmcorr","between","within","method"}; each',
+    'estimate has r, ci95, n, df, p and method.',
+  ].join('\n'),
+  options: { ...COLUMN_OPTIONS },
+  examples: ['alliance stats corr --in sessions.csv --subject client --x wai --y srs --json'],
+  async run(ctx) {
+    const input = await readPairedSeries(ctx.need('in'), { subject: ctx.need('subject'), x: ctx.need('x'), y: ctx.need('y') }, 3);
+    try {
+      const { x, y } = input.series;
+      const p = pearson(x, y);
+      const s = spearman(x, y);
+      const rm = rmcorr(input.series);
+      const wb = withinBetween(input.series);
+      const data = {
+        file: input.file,
+        x: ctx.need('x'),
+        y: ctx.need('y'),
+        n: x.length,
+        clients: input.clients,
+        excluded: input.excluded,
+        pooled: { pearson: p, spearman: s },
+        rmcorr: rm,
+        between: wb.between,
+        within: wb.within,
+        method: 'pooled correlations (sessions treated as independent) reported beside the repeated-measures correlation and the within/between decomposition',
+      };
+      const text = [
+        `${data.x} and ${data.y} over sessions in ${input.file}: ${data.n} sessions, ${data.clients} clients${input.excluded ? `, ${input.excluded} rows with a missing value left out` : ''}`,
+        '',
+        associationTable([
+          { label: 'pooled Pearson', ...p },
+          { label: 'pooled Spearman', ...s },
+          { label: 'repeated-measures (within)', ...rm },
+          { label: 'between clients (means)', ...wb.between },
+          { label: 'within clients (centred)', ...wb.within },
+        ]),
+        '',
+        'Pooled correlations mix within- and between-client association: read them with the rows below them.',
+      ].join('\n');
+      return { data, text };
+    } catch (err) {
+      throw inputErrorFrom(err, input.file);
+    }
+  },
+});
