@@ -1,4 +1,4 @@
-import { formatLocation, type InputError, type InputLocation } from '../../util/errors';
+import { formatLocation, type InputError } from '../../util/errors';
 
 export interface RowError {
   file: string;
@@ -12,7 +12,7 @@ export interface RowError {
  * importer reports every problem (up to a cap) in one run instead of making the user fix them one at a time.
  */
 export class ErrorList {
-  readonly items: RowError[] = [];
+  private readonly listed: RowError[] = [];
   private dropped = 0;
 
   constructor(
@@ -22,11 +22,16 @@ export class ErrorList {
 
   /** `where.file` names another file read with this one (a REDCap data dictionary, a column map). */
   add(message: string, where: { file?: string; line?: number; column?: string } = {}): void {
-    if (this.items.length >= this.cap) {
+    if (this.listed.length >= this.cap) {
       this.dropped++;
       return;
     }
-    this.items.push({ file: where.file ?? this.file, ...(where.line !== undefined ? { line: where.line } : {}), ...(where.column !== undefined ? { column: where.column } : {}), message });
+    this.listed.push({
+      file: where.file ?? this.file,
+      ...(where.line !== undefined ? { line: where.line } : {}),
+      ...(where.column !== undefined ? { column: where.column } : {}),
+      message,
+    });
   }
 
   /** Records an InputError thrown by a shared helper (ensureSession, say) as a row error. */
@@ -40,17 +45,11 @@ export class ErrorList {
   }
 
   get count(): number {
-    return this.items.length + this.dropped;
+    return this.listed.length + this.dropped;
   }
 
-  /** Every problem, one per line, each starting with file, line and column. */
-  format(): string {
-    const lines = this.items.map((e) => formatLocation(locationOf(e)) + e.message);
-    if (this.dropped > 0) lines.push(`… and ${this.dropped} more`);
-    return lines.join('\n');
+  /** The problems in the order found; past the cap, one last entry says how many more there were. */
+  get items(): RowError[] {
+    return this.dropped > 0 ? [...this.listed, { file: this.file, message: `… and ${this.dropped} more problems` }] : [...this.listed];
   }
-}
-
-function locationOf(e: RowError): InputLocation {
-  return { file: e.file, ...(e.line !== undefined ? { line: e.line } : {}), ...(e.column !== undefined ? { column: e.column } : {}) };
 }

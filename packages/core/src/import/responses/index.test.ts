@@ -257,3 +257,15 @@ describe('malformed response files change nothing', () => {
     expect(await snapshot(s)).toEqual(before);
   });
 });
+
+describe('many problems', () => {
+  it('lists the first 200 and says how many more there were', async () => {
+    const s = await fresh();
+    const rows = Array.from({ length: 250 }, (_, i) => `C${i},1,T1,11,5,5,5`).join('\n');
+    const out = await run(s, tmp('many.csv', `client,session,therapist,1,2,3,4\n${rows}\n`), 'srs', 'client');
+    expect(out.errors).toHaveLength(201);
+    expect(out.errors[199]).toMatchObject({ line: 201, column: '1' });
+    expect(out.errors[200]).toEqual({ file: 'many.csv', message: '… and 50 more problems' });
+    await s.close();
+  });
+});

@@ -111,13 +111,13 @@ export async function importResponses(study: Study, req: ImportResponsesRequest)
     unchanged: 0,
     scored: 0,
     sessionsCreated: 0,
-    errors: errors.items,
+    errors: [],
   };
 
   // Qualtrics exports choice text unless told otherwise; the fix is an export setting, not an edit of the file.
   const hint = format === 'qualtrics' ? ' (export the responses with "Use numeric values")' : '';
   const checked = validate(parsed.responses, form, errors, hint);
-  if (errors.count > 0) return summary;
+  if (errors.count > 0) return { ...summary, errors: errors.items };
 
   const counts: Record<UpsertStatus, number> = { inserted: 0, updated: 0, unchanged: 0 };
   let scored = 0;
@@ -160,7 +160,7 @@ export async function importResponses(study: Study, req: ImportResponsesRequest)
       if (errors.count > 0) throw new RolledBack();
     });
   } catch (err) {
-    if (err instanceof RolledBack) return summary;
+    if (err instanceof RolledBack) return { ...summary, errors: errors.items };
     throw err;
   }
   return { ...summary, ...counts, scored, sessionsCreated: created };

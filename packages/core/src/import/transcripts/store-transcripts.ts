@@ -6,6 +6,7 @@ import { ensureSession } from '../../store/sessions';
 import { nowIso } from '../../util/time';
 import { contentHash } from './content-hash';
 import type { ParsedSession } from './types';
+import { transcriptRows } from './transcript-rows';
 import { insertUtterances } from './utterance-writer';
 
 /** Where a transcript is written: a transaction, the raw SQLite handle of the same connection (null on PostgreSQL), who acts. */
@@ -53,18 +54,15 @@ export async function storeTranscript(sink: TranscriptSink, parsed: ParsedSessio
     { file: origin.file, line: parsed.line },
   );
   const hash = parsed.contentHash ?? contentHash(t.utterances);
-  const versions = await db
-    .selectFrom('transcripts')
-    .select(['id', 'version', 'content_hash', 'is_current'])
-    .where('session_id', '=', sessionId)
-    .execute();
+  const rows = transcriptRows(db, sink.sqlite);
+  const versions = await rows.versions(sessionId);
   const current = versions.find((v) => v.is_current === 1);
   const same = versions.find((v) => v.content_hash === hash);
 
   if (same && same === current) return { status: 'unchanged', transcriptId: same.id, version: same.version, utterances: 0 };
 
   if (current) {
-    await db.updateTable('transcripts').set({ is_current: 0 }).where('id', '=', current.id).execute();
+    await rows.setCurrent(current.id, false);
     await appendAudit(db, {
       actor: sink.actor,
       entity: 'transcript',
@@ -76,7 +74,7 @@ export async function storeTranscript(sink: TranscriptSink, parsed: ParsedSessio
   }
 
   if (same) {
-    await db.updateTable('transcripts').set({ is_current: 1 }).where('id', '=', same.id).execute();
+    await rows.setCurrent(same.id, true);
     await appendAudit(db, {
       actor: sink.actor,
       entity: 'transcript',
@@ -101,7 +99,7 @@ export async function storeTranscript(sink: TranscriptSink, parsed: ParsedSessio
     utterance_count: t.utterances.length,
     imported_at: nowIso(),
   };
-  await db.insertInto('transcripts').values(row).execute();
+  await rows.insert(row);
   await insertUtterances(db, sink.sqlite, id, t.utterances);
   await appendAudit(db, {
     actor: sink.actor,
