@@ -74,6 +74,8 @@ export async function* parseInWorker(job: Omit<WorkerJob, 'credits' | 'batchUtte
     }
   } finally {
     worker.removeAllListeners();
+    // A failure racing the shutdown has nowhere to go; without a listener it would crash the process.
+    worker.on('error', () => undefined);
     await worker.terminate();
   }
 }
