@@ -1,0 +1,188 @@
+import type { RatableUtterance } from '../rater';
+import type { MarkerSet } from './marker-set';
+import { emptyHits, tokenize, type Hits, type Tokens } from './phrase-matcher';
+
+/** Where one marker fired: utterance positions, and the character span of its first match in each. */
+export interface Firings {
+  utt: number[];
+  from: number[];
+  to: number[];
+}
+
+/** Everything the lexicon reads off a transcript; signals, ruptures and items are computed from this alone. */
+export interface TranscriptAnalysis {
+  utterances: readonly RatableUtterance[];
+  words: number[];
+  /** The utterance ends with a question mark. */
+  question: boolean[];
+  /**
+   * The utterance is nothing but fillers ("Mm-hmm.", "Okay, yeah."): a backchannel, not a turn. Rates count
+   * turns, because how often a transcriber splits talk at a backchannel says nothing about the relationship.
+   */
+  backchannel: boolean[];
+  /** Indexed like the marker set's markers. */
+  fired: Firings[];
+  /** Per utterance, the markers that fired in it (marker indexes, ascending). */
+  markersAt: number[][];
+}
+
+const SENTENCE_END = /[.?!]/g;
+
+/**
+ * Finds every marker in every utterance. A marker counts once per utterance (its first valid match), so a rate
+ * is "share of utterances showing the marker", which does not reward repeating a stock phrase.
+ */
+export function analyse(set: MarkerSet, utterances: readonly RatableUtterance[]): TranscriptAnalysis {
+  const n = utterances.length;
+  const markers = set.markers;
+  const fired: Firings[] = markers.map(() => ({ utt: [], from: [], to: [] }));
+  const words: number[] = new Array(n);
+  const question: boolean[] = new Array(n);
+  const backchannel: boolean[] = new Array(n);
+  const markersAt: number[][] = new Array(n);
+  const hits: Hits = emptyHits();
+  // Per-utterance scratch, indexed by marker; `stamp` marks which entries belong to the current utterance.
+  const stamp = new Int32Array(markers.length).fill(-1);
+  const vetoed = new Int32Array(markers.length).fill(-1);
+  const firstHit = new Int32Array(markers.length);
+  const candidates: number[] = [];
+
+  for (let i = 0; i < n; i++) {
+    const u = utterances[i]!;
+    const text = u.text;
+    question[i] = endsWithQuestion(text);
+    const tokens = tokenize(text);
+    words[i] = tokens.words.length;
+    backchannel[i] = skipFillers(set, tokens.words, 0) === tokens.words.length;
+    markersAt[i] = [];
+    if (u.role !== 'therapist' && u.role !== 'client') continue;
+    set.matchers[u.role].match(tokens.words, hits);
+    const openings = set.usesOpenings ? sentenceOpenings(set, tokens, text) : null;
+    candidates.length = 0;
+    for (let h = 0; h < hits.count; h++) {
+      const p = set.patternMarker[hits.pattern[h]!]!;
+      if (p < 0) {
+        vetoed[-p - 1] = i;
+        continue;
+      }
+      if (stamp[p] !== i) {
+        stamp[p] = i;
+        firstHit[p] = -1;
+        candidates.push(p);
+      }
+      if (firstHit[p] === -1 && valid(set, p, h, hits, tokens, text, utterances, i, question, openings)) firstHit[p] = h;
+    }
+    candidates.sort((a, b) => a - b);
+    for (const m of candidates) {
+      if (vetoed[m] === i) continue;
+      const def = markers[m]!;
+      let h = firstHit[m]!;
+      if (def.whole && h >= 0 && !coversWhole(m, set, hits, tokens.words.length)) h = -1;
+      if (h < 0) continue;
+      const f = fired[m]!;
+      f.utt.push(i);
+      f.from.push(tokens.start[hits.start[h]!]!);
+      f.to.push(tokens.end[hits.end[h]! - 1]!);
+      markersAt[i]!.push(m);
+    }
+  }
+  return { utterances, words, question, backchannel, fired, markersAt };
+}
+
+function valid(
+  set: MarkerSet,
+  m: number,
+  h: number,
+  hits: Hits,
+  tokens: Tokens,
+  text: string,
+  all: readonly RatableUtterance[],
+  i: number,
+  question: boolean[],
+  openings: Uint8Array | null,
+): boolean {
+  const def = set.markers[m]!;
+  const start = hits.start[h]!;
+  if (def.within !== undefined && start >= def.within) return false;
+  if (def.opening && !openings![start]) return false;
+  if (def.maxWords !== undefined && tokens.words.length > def.maxWords) return false;
+  if (def.after === 'question') {
+    const prev = all[i - 1];
+    if (!prev || prev.role === all[i]!.role || !question[i - 1]) return false;
+  }
+  if (def.mood !== 'any') {
+    const q = sentenceIsQuestion(text, tokens.end[hits.end[h]! - 1]!);
+    if (q !== (def.mood === 'question')) return false;
+  }
+  return true;
+}
+
+/** Whether the words are nothing but a sequence of this marker's phrases ("yeah, no, I guess"). */
+function coversWhole(m: number, set: MarkerSet, hits: Hits, n: number): boolean {
+  if (n === 0) return false;
+  const reach = new Uint8Array(n + 1);
+  reach[0] = 1;
+  // Hits come in order of start position, so one pass propagates reachability left to right.
+  for (let h = 0; h < hits.count; h++) {
+    if (set.patternMarker[hits.pattern[h]!] !== m) continue;
+    if (reach[hits.start[h]!]) reach[hits.end[h]!] = 1;
+  }
+  return reach[n] === 1;
+}
+
+/**
+ * Word positions where a sentence opens once leading fillers are skipped: the first word of the utterance and
+ * every word after a sentence end (". ? !"), moved past "okay", "so", "you know" and the like.
+ */
+function sentenceOpenings(set: MarkerSet, tokens: Tokens, text: string): Uint8Array {
+  const n = tokens.words.length;
+  const out = new Uint8Array(n + 1);
+  for (let j = 0; j < n; j++) {
+    if (j > 0 && !hasSentenceEnd(text, tokens.end[j - 1]!, tokens.start[j]!)) continue;
+    out[skipFillers(set, tokens.words, j)] = 1;
+  }
+  return out;
+}
+
+/** The first position at or after k that does not start a filler, skipping fillers one after another. */
+function skipFillers(set: MarkerSet, words: readonly string[], k: number): number {
+  const n = words.length;
+  for (let skipped = true; skipped && k < n; ) {
+    skipped = false;
+    for (const f of set.fillers) {
+      if (k + f.length > n) continue;
+      let same = true;
+      for (let x = 0; x < f.length && same; x++) same = words[k + x] === f[x];
+      if (same) {
+        k += f.length;
+        skipped = true;
+        break;
+      }
+    }
+  }
+  return k;
+}
+
+function hasSentenceEnd(text: string, from: number, to: number): boolean {
+  for (let c = from; c < to; c++) {
+    const ch = text.charCodeAt(c);
+    if (ch === 46 || ch === 63 || ch === 33) return true;
+  }
+  return false;
+}
+
+function endsWithQuestion(text: string): boolean {
+  for (let k = text.length - 1; k >= 0; k--) {
+    const c = text[k]!;
+    if (c === '?') return true;
+    if (c !== ' ' && c !== '"' && c !== "'" && c !== ')' && c !== '”' && c !== '\n' && c !== '\t') return false;
+  }
+  return false;
+}
+
+/** The sentence holding a match is a question when the first sentence end after the match is "?". */
+function sentenceIsQuestion(text: string, from: number): boolean {
+  SENTENCE_END.lastIndex = from;
+  const m = SENTENCE_END.exec(text);
+  return m !== null && m[0] === '?';
+}

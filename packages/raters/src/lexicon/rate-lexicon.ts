@@ -1,0 +1,20 @@
+import type { FormView } from '@alliance-lab/instruments';
+import type { RatableUtterance } from '../rater';
+import type { RaterOutput } from '../result-schema';
+import { analyse } from './analyse';
+import { lexiconItems } from './lexicon-items';
+import { lexiconEpisodes, toRuptures } from './lexicon-ruptures';
+import { lexiconSignals } from './lexicon-signals';
+import type { MarkerSet } from './marker-set';
+
+/**
+ * The lexicon's whole answer for one transcript: signals from marker rates and measures, rupture episodes from
+ * marker runs, item ratings from the signals. A pure function of the marker set, the utterances and the forms,
+ * so the same input always gives the same answer.
+ */
+export function rateWithLexicon(set: MarkerSet, utterances: readonly RatableUtterance[], views: readonly FormView[]): RaterOutput {
+  const a = analyse(set, utterances);
+  const signals = lexiconSignals(set, a);
+  const ruptures = toRuptures(a, lexiconEpisodes(set, a));
+  return { forms: lexiconItems(set.file.items, signals, views), signals, ruptures };
+}
