@@ -1,5 +1,6 @@
 # Regenerates test/golden/association.json: golden values for the association, repeated-measures and
-# mixed-model statistics (packages/core/src/stats/{correlation,rmcorr,within-between,lmm,trajectories}).
+# mixed-model statistics (packages/core/src/stats/{correlation,rmcorr,within-between,lmm,trajectories}), on
+# seeded simulated data and on the demo study in datasets/demo (rerun when `npm run demo-data` changes it).
 #
 #   Rscript test/golden/association.R            (from the repository root)
 #
@@ -124,7 +125,7 @@ fit_one <- function(name, formula, d, reml = TRUE) {
   crit <- if (reml) unname(getME(m, "devcomp")$cmp["REML"]) else deviance(m)
   cf_default <- summary(m_default)$coefficients
   list(
-    name = name, formula = formula, reml = reml, n = nrow(d),
+    name = name, formula = formula, reml = reml, n = nobs(m),
     data = as.list(d),
     fixed = lapply(seq_len(nrow(cf)), function(i) list(
       term = rownames(cf)[i], estimate = cf[i, "Estimate"], se = cf[i, "Std. Error"], df = cf[i, "df"],
@@ -175,6 +176,37 @@ trajectories <- list(
                       slope = unname(cc_n[, "session"]))
 )
 
+# ---- the demo study (datasets/demo) ------------------------------------------------------------------------
+# WAI-SR and SRS totals as plain item sums, NA when an item is missing (the instruments' proration is not
+# applied here), therapist from ground-truth.csv. If `npm run demo-data` changes the demo, rerun this script.
+demo_dir <- file.path(dirname(dirname(dirname(normalizePath(sub("^--file=", "", grep("^--file=", commandArgs(FALSE), value = TRUE)))))), "datasets", "demo")
+wai <- read.csv(file.path(demo_dir, "wai-sr.csv"), check.names = FALSE, colClasses = c(client = "character"))
+srs <- read.csv(file.path(demo_dir, "srs.csv"), check.names = FALSE, colClasses = c(client = "character"))
+gt <- read.csv(file.path(demo_dir, "ground-truth.csv"), colClasses = c(client = "character", therapist = "character"))
+wai$wai <- rowSums(wai[, as.character(1:12)])
+srs$srs <- rowSums(srs[, as.character(1:4)])
+demo <- merge(merge(wai[, c("client", "session", "wai")], srs[, c("client", "session", "srs")], by = c("client", "session")),
+              unique(gt[, c("client", "therapist")]), by = "client")
+demo <- demo[order(demo$client, demo$session), ]
+demo_fits <- list(
+  fit_one("demo: WAI-SR growth, client slopes, therapist intercepts", "wai ~ session + (session | client) + (1 | therapist)", demo),
+  fit_one("demo: WAI-SR therapist/client intercepts", "wai ~ 1 + (1 | therapist/client)", demo),
+  fit_one("demo: SRS growth, client slopes", "srs ~ session + (session | client)", demo)
+)
+demo_fits <- lapply(demo_fits, function(f) { f$data <- NULL; f })
+dc <- demo[!is.na(demo$wai) & !is.na(demo$srs), ]
+anc_d <- lm(srs ~ factor(client) + wai, data = dc)
+a_d <- anova(anc_d)
+rd <- unname(sign(coef(anc_d)["wai"]) * sqrt(a_d["wai", "Sum Sq"] / (a_d["wai", "Sum Sq"] + a_d["Residuals", "Sum Sq"])))
+bt_d <- cor.test(tapply(dc$wai, dc$client, mean), tapply(dc$srs, dc$client, mean))
+demo_out <- list(
+  rows = nrow(demo),
+  fits = demo_fits,
+  rmcorr = list(r = rd, df = a_d["Residuals", "Df"], p = a_d["wai", "Pr(>F)"], n = nrow(dc)),
+  between = list(r = unname(bt_d$estimate), p = bt_d$p.value, n = length(unique(dc$client))),
+  pearson = list(r = cor(dc$wai, dc$srs))
+)
+
 out <- list(
   generated_by = "test/golden/association.R",
   r_version = R.version.string,
@@ -182,7 +214,8 @@ out <- list(
                   numDeriv = as.character(packageVersion("numDeriv"))),
   correlation = correlation,
   lmm = lmm,
-  trajectories = trajectories
+  trajectories = trajectories,
+  demo = demo_out
 )
 args <- commandArgs(trailingOnly = FALSE)
 script <- sub("^--file=", "", args[grep("^--file=", args)])
