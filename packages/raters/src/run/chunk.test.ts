@@ -75,6 +75,14 @@ describe('aggregateWindows', () => {
     expect(items[0]!.rationale).toBe('r4 / r6');
   });
 
+  it("rounds the mean to the scale's precision", () => {
+    const c: RaterOutput = { forms: [{ instrument: 'srs', form: 'client', items: [item('1', 6, []), item('2', 3, [])] }], signals: [], ruptures: [] };
+    const d: RaterOutput = { forms: [{ instrument: 'srs', form: 'client', items: [item('1', 7, []), item('2', 4, [])] }], signals: [], ruptures: [] };
+    const e: RaterOutput = { forms: [{ instrument: 'srs', form: 'client', items: [item('1', 7, []), item('2', 4, [])] }], signals: [], ruptures: [] };
+    expect(aggregateWindows([c, d, e], t).forms[0]!.items.map((i) => i.value)).toEqual([7, 4]);
+    expect(aggregateWindows([c, d, e], t, () => 1).forms[0]!.items.map((i) => i.value)).toEqual([6.7, 3.7]);
+  });
+
   it('merges a signal both windows found (same quote up to case and spacing) and a rupture over the same range', () => {
     const out = aggregateWindows([a, b], t);
     expect(out.signals).toHaveLength(2);

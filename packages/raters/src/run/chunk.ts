@@ -55,13 +55,19 @@ export function windowTranscript(t: RatableTranscript, w: TranscriptWindow, hash
  * Combines the windows' answers into one rating of the whole transcript. Windows keep the transcript's own
  * utterance ids, so every evidence id and rupture anchor maps back unchanged; the remapping left to do is merging
  * what two overlapping windows both found:
- * - item values: the mean over the windows that rated the item; rationales joined; evidence ids unioned;
+ * - item values: the mean over the windows that rated the item, rounded to the form's scale precision (the
+ *   scoring engine takes only values the scale allows: whole numbers on a Likert scale); rationales joined;
+ *   evidence ids unioned;
  * - signals: unioned; the same domain, sub-signal, direction and quote found twice is one signal with the union of
  *   its evidence and the larger strength;
  * - ruptures: unioned; the same marker over the same utterance range is one episode, resolved if either window saw
  *   it resolved.
  */
-export function aggregateWindows(outputs: readonly RaterOutput[], transcript: RatableTranscript): RaterOutput {
+export function aggregateWindows(
+  outputs: readonly RaterOutput[],
+  transcript: RatableTranscript,
+  decimals: (instrument: string, form: string) => number = () => 0,
+): RaterOutput {
   const position = new Map(transcript.utterances.map((u, i) => [u.id, i]));
   const byPosition = (a: string, b: string) => (position.get(a) ?? Infinity) - (position.get(b) ?? Infinity);
 
@@ -85,7 +91,7 @@ export function aggregateWindows(outputs: readonly RaterOutput[], transcript: Ra
     items: [...items.entries()].map(
       ([item, acc]): ItemRating => ({
         item,
-        value: acc.values.reduce((a, b) => a + b, 0) / acc.values.length,
+        value: roundTo(acc.values.reduce((a, b) => a + b, 0) / acc.values.length, decimals(form.instrument, form.form)),
         rationale: acc.rationales.join(' / '),
         evidence: [...acc.evidence].sort(byPosition),
       }),
@@ -122,4 +128,9 @@ export function aggregateWindows(outputs: readonly RaterOutput[], transcript: Ra
     signals: [...signals.values()],
     ruptures: [...ruptures.values()].sort((a, b) => byPosition(a.startUtterance, b.startUtterance)),
   };
+}
+
+function roundTo(x: number, decimals: number): number {
+  const f = 10 ** decimals;
+  return Math.round(x * f) / f;
 }
