@@ -1,0 +1,52 @@
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { alliance } from './run-cli';
+
+export interface DemoStep {
+  title: string;
+  args: string[];
+  /** One line about what the step did, from the command's JSON. */
+  report(data: Record<string, unknown>): string;
+}
+
+/**
+ * The demo pipeline as a list of CLI invocations, in order. Each capability of alliance-lab is one step; a new
+ * capability (rating, statistics, a report) joins the demo by adding its step here.
+ */
+export function demoSteps(study: string, data: string): DemoStep[] {
+  const importResponses = (title: string, instrument: string, form: string, file: string): DemoStep => ({
+    title,
+    args: ['import', 'responses', '--study', study, '--instrument', instrument, '--form', form, join(data, file)],
+    report: (d) => `${d.responses} questionnaires read, ${d.inserted} stored, ${d.scored} scored`,
+  });
+  return [
+    {
+      title: 'create the study',
+      args: ['init', study, '--name', 'Demo study (synthetic)'],
+      report: (d) => `"${d.name}" in ${study}`,
+    },
+    {
+      title: 'import transcripts',
+      args: ['import', 'transcripts', '--study', study, join(data, 'transcripts.jsonl')],
+      report: (d) => `${d.sessionsImported} sessions, ${d.utterances} utterances`,
+    },
+    importResponses('import client WAI-SR', 'wai-sr', 'client', 'wai-sr.csv'),
+    importResponses('import client SRS', 'srs', 'client', 'srs.csv'),
+    importResponses("import coders' WAI-O-S", 'wai-o-s', 'observer', 'coders-wai-o-s.csv'),
+    {
+      title: 'export scores',
+      args: ['export', 'scores', '--study', study, '--out', join(study, 'scores.csv')],
+      report: (d) => `${d.rows} score rows in ${join(study, 'scores.csv')}`,
+    },
+  ];
+}
+
+/** Deletes and rebuilds the study folder from the demo dataset, then returns `alliance status` counts. */
+export async function runDemo(study: string, data: string, log: (line: string) => void = () => {}): Promise<Record<string, unknown>> {
+  rmSync(study, { recursive: true, force: true });
+  for (const [i, step] of demoSteps(study, data).entries()) {
+    const { data: result } = await alliance(step.args);
+    log(`${i + 1}. ${step.title}: ${step.report(result)}`);
+  }
+  return (await alliance(['status', '--study', study])).data;
+}

@@ -1,0 +1,41 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseCsv } from '@alliance-lab/core';
+import { afterAll, describe, expect, it } from 'vitest';
+import { demoSteps, runDemo } from '../scripts/demo/pipeline';
+
+const DATA = fileURLToPath(new URL('../datasets/demo/', import.meta.url));
+const parent = mkdtempSync(join(tmpdir(), 'demo-pipeline-'));
+afterAll(() => rmSync(parent, { recursive: true, force: true }));
+
+/** One column of a demo CSV, by header name. */
+function column(file: string, name: string): string[] {
+  const [header, ...rows] = parseCsv(readFileSync(join(DATA, file), 'utf8'));
+  const i = header!.fields.indexOf(name);
+  return rows.map((r) => r.fields[i]!);
+}
+
+describe('npm run demo pipeline', () => {
+  it('builds a study holding every session, utterance and questionnaire of the demo dataset, and rebuilds it from scratch', async () => {
+    const study = join(parent, 'demo-study');
+    const lines: string[] = [];
+    const counts = await runDemo(study, DATA, (l) => lines.push(l));
+    expect(counts).toEqual({
+      clients: new Set(column('ground-truth.csv', 'client')).size,
+      therapists: new Set(column('ground-truth.csv', 'therapist')).size,
+      sessions: column('ground-truth.csv', 'session').length,
+      transcripts: column('ground-truth.csv', 'session').length,
+      utterances: column('ground-truth.csv', 'utterances').reduce((s, n) => s + Number(n), 0),
+      responses: column('wai-sr.csv', 'client').length + column('srs.csv', 'client').length + column('coders-wai-o-s.csv', 'client').length,
+      ratings: 0,
+    });
+    const titles = demoSteps(study, DATA).map((s) => s.title);
+    expect(lines.map((l) => l.replace(/:.*$/, ''))).toEqual(titles.map((t, i) => `${i + 1}. ${t}`));
+    expect(existsSync(join(study, 'scores.csv'))).toBe(true);
+
+    // A second run starts from an empty folder rather than adding to the first.
+    expect(await runDemo(study, DATA)).toEqual(counts);
+  });
+});
