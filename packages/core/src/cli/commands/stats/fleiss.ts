@@ -1,0 +1,58 @@
+import { WEIGHT_SCHEMES } from '../../../stats/agreement-weights';
+import { fleissKappa } from '../../../stats/fleiss';
+import { defineCommand } from '../../command';
+import { renderPairs, renderTable } from '../../table';
+import { fmt } from './icc';
+import { asInputError, categoriesOption, choice, RATING_OPTIONS, readRatings } from './ratings-input';
+
+export const fleissCommand = defineCommand({
+  path: ['stats', 'fleiss'],
+  summary: "Fleiss' kappa for many raters, with a kappa for each category",
+  usage: 'alliance stats fleiss --in FILE.csv [--subject subject] [--rater rater] [--value value] [--wide] [--categories ...] [--json]',
+  description: [
+    'Fleiss (1971) kappa; with missing ratings, the generalisation of irrCAC fleiss.kappa.raw. SE by Gwet (as irrCAC),',
+    '95% CI kappa ± t(n−1)·SE capped at 1. When every subject has the same number of raters, also the SEs under',
+    'kappa = 0 of Fleiss, Nee & Landis (1979) with z and p, overall and per category (as irr::kappam.fleiss).',
+    'JSON: {"kappa","se","ci95":[lo,hi],"p","se0","z","p0","pa","pe","n","raters","balanced",',
+    '"categories":[{"category","proportion","kappa","se0","z","p"}],"weights","method","file"}',
+  ].join('\n'),
+  options: {
+    ...RATING_OPTIONS,
+    weights: { type: 'string', placeholder: 'W', description: "unweighted, linear or quadratic (irrCAC's weighted generalisation)", default: 'unweighted' },
+    categories: { type: 'string', placeholder: 'C1,C2,...', multiple: true, description: 'all categories, if some may be unused' },
+  },
+  examples: ['alliance stats fleiss --in codes.csv --json'],
+  async run(ctx) {
+    const weights = choice(ctx, 'weights', WEIGHT_SCHEMES, 'unweighted');
+    const input = await readRatings(ctx, 'category');
+    let res;
+    try {
+      const categories = categoriesOption(ctx);
+      res = fleissKappa(input.cells, { weights, ...(categories ? { categories } : {}) });
+    } catch (err) {
+      throw asInputError(err, input.file);
+    }
+    const data = { ...res, file: input.file };
+    const text = [
+      `Fleiss' kappa in ${input.file}: ${res.n} subjects, up to ${res.raters} raters${res.balanced ? ' each' : ' (some ratings missing)'}`,
+      '',
+      renderPairs([
+        ['kappa', res.kappa ?? 'undefined'],
+        ['SE', res.se],
+        ['95% CI', res.ci95 ? `[${fmt(res.ci95[0])}, ${fmt(res.ci95[1])}]` : 'none'],
+        ['p', res.p],
+        ['observed agreement', res.pa],
+        ['chance agreement', res.pe],
+        ...(res.z !== null ? ([['z (SE under kappa = 0)', res.z]] as Array<[string, number]>) : []),
+      ]),
+      '',
+      renderTable(
+        ['category', 'proportion', 'kappa', 'z', 'p'],
+        res.categories.map((c) => [String(c.category), c.proportion, c.kappa, c.z, c.p]),
+      ),
+      '',
+      res.method,
+    ].join('\n');
+    return { data, text };
+  },
+});

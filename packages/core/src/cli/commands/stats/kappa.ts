@@ -1,0 +1,71 @@
+import { WEIGHT_BASES, WEIGHT_SCHEMES } from '../../../stats/agreement-weights';
+import { cohenKappa } from '../../../stats/kappa';
+import { InputError } from '../../../util/errors';
+import { defineCommand } from '../../command';
+import { renderPairs, renderTable } from '../../table';
+import { fmt } from './icc';
+import { asInputError, categoriesOption, choice, RATING_OPTIONS, readRatings } from './ratings-input';
+
+export const kappaCommand = defineCommand({
+  path: ['stats', 'kappa'],
+  summary: "Cohen's kappa for two raters: unweighted, linear or quadratic weights, with SE, 95% CI, z and p",
+  usage: 'alliance stats kappa --in FILE.csv [--subject subject] [--rater rater] [--value value] [--wide] [--raters A,B] [--weights unweighted] [--basis values] [--json]',
+  description: [
+    'SE: Fleiss, Cohen & Everitt (1969) large-sample SE (SAS ASE), 95% CI kappa ± 1.96·SE; z and two-sided p use the',
+    'SE under kappa = 0 (as irr::kappa2 and SAS). --basis values measures category distance by value (irrCAC); --basis',
+    'levels by position among the categories observed (irr, psych). --categories declares the full scale.',
+    'Subjects without both ratings are left out and counted ("unpaired").',
+    'JSON: {"kappa","se","ci95":[lo,hi],"weights","n","method","basis","se0","z","p","po","pe","categories","table",',
+    '"raters":[A,B],"unpaired","file"}',
+  ].join('\n'),
+  options: {
+    ...RATING_OPTIONS,
+    weights: { type: 'string', placeholder: 'W', description: 'unweighted, linear or quadratic', default: 'unweighted' },
+    basis: { type: 'string', placeholder: 'B', description: 'weight distances from category values or levels', default: 'values' },
+    categories: { type: 'string', placeholder: 'C1,C2,...', multiple: true, description: 'the full ordered scale, if some categories may be unused' },
+  },
+  examples: ['alliance stats kappa --in codes.csv --json', 'alliance stats kappa --in ratings.csv --weights quadratic --categories 1,2,3,4,5,6,7'],
+  async run(ctx) {
+    const weights = choice(ctx, 'weights', WEIGHT_SCHEMES, 'unweighted');
+    const basis = choice(ctx, 'basis', WEIGHT_BASES, 'values');
+    const input = await readRatings(ctx, 'category');
+    if (input.raters.length !== 2) {
+      throw new InputError(`Cohen's kappa compares two raters; ${input.raterSource} names ${input.raters.length} (${input.raters.join(', ')}): pick two with --raters`, input.raterLocation);
+    }
+    let res;
+    try {
+      const categories = categoriesOption(ctx);
+      res = cohenKappa(
+        input.cells.map((r) => r[0]!),
+        input.cells.map((r) => r[1]!),
+        { weights, basis, ...(categories ? { categories } : {}) },
+      );
+    } catch (err) {
+      throw asInputError(err, input.file);
+    }
+    const data = { ...res, raters: input.raters, file: input.file };
+    const text = [
+      `${weights === 'unweighted' ? "Cohen's kappa" : `weighted kappa (${weights})`}: ${input.raters[0]} vs ${input.raters[1]} in ${input.file}`,
+      '',
+      renderPairs([
+        ['kappa', res.kappa ?? 'undefined'],
+        ['SE', res.se],
+        ['95% CI', res.ci95 ? `[${fmt(res.ci95[0])}, ${fmt(res.ci95[1])}]` : 'none'],
+        ['z (SE under kappa = 0)', res.z],
+        ['p (two-sided)', res.p],
+        ['observed agreement', res.po],
+        ['chance agreement', res.pe],
+        ['subjects', res.n],
+        ...(res.unpaired ? ([['left out (one rating missing)', res.unpaired]] as Array<[string, number]>) : []),
+      ]),
+      '',
+      renderTable(
+        [`${input.raters[0]} \\ ${input.raters[1]}`, ...res.categories.map(String)],
+        res.table.map((row, i) => [String(res.categories[i]), ...row]),
+      ),
+      '',
+      res.method,
+    ].join('\n');
+    return { data, text };
+  },
+});
