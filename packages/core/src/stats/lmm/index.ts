@@ -6,7 +6,7 @@ import { crossProducts, lambdaOf, profiledDeviance, solvePls } from './deviance'
 import { parseFormula, type ParsedFormula } from './formula';
 import { satterthwaite } from './satterthwaite';
 
-export { DesignError, type Columns, type Value } from './design';
+export { buildDesign, DesignError, type Columns, type Design, type Value } from './design';
 export { FormulaError, parseFormula, type ParsedFormula } from './formula';
 
 /**
