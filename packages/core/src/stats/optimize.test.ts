@@ -28,6 +28,14 @@ describe('bounded minimisation', () => {
     expect(r.x[1]).toBeCloseTo(2, 7);
   });
 
+  // Like a deviance in a standard deviation: even about the bound, so the gradient on the bound is zero
+  // although the minimum lies inside (at x = 1 here).
+  it('leaves a zero-gradient saddle on a bound', () => {
+    const r = minimizeBounded((x) => (x[0]! ** 2 - 1) ** 2 + (x[1]! - 0.5) ** 2, [0, 0], { lower: [0, 0] });
+    expect(r.x[0]).toBeCloseTo(1, 6);
+    expect(r.x[1]).toBeCloseTo(0.5, 6);
+  });
+
   it('uses an analytic gradient when given', () => {
     let calls = 0;
     const r = minimizeBounded(
