@@ -1,0 +1,53 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { FIXTURES } from '../../import/responses/test-input';
+import { main } from '../main';
+
+async function run(argv: string[]) {
+  let stdout = '';
+  let stderr = '';
+  const code = await main(argv, { stdout: { write: (s: string) => (stdout += s) }, stderr: { write: (s: string) => (stderr += s), isTTY: false } });
+  return { code, stdout, stderr };
+}
+
+describe('alliance codebook --study', () => {
+  it("writes the study's data dictionary in each format, coders included once their ratings are stored", async () => {
+    const dir = join(mkdtempSync(join(tmpdir(), 'cli-codebook-')), 'study');
+    await run(['init', dir]);
+    const before = JSON.parse((await run(['codebook', '--study', dir, '--json'])).stdout);
+    expect(before.ids.map((v: { name: string }) => v.name)).toEqual(['client', 'therapist', 'session', 'date']);
+    await run(['import', 'responses', '--study', dir, '--instrument', 'wai-o-s', '--form', 'observer', join(FIXTURES, 'coders-wai-o-s.csv')]);
+    const after = JSON.parse((await run(['codebook', '--study', dir, '--json'])).stdout);
+    expect(after.ids.map((v: { name: string }) => v.name)).toContain('coder');
+    expect(after.variables).toBeGreaterThan(before.variables);
+
+    const out = join(dir, 'codebook.csv');
+    const wrote = await run(['codebook', '--study', dir, '--format', 'csv', '--out', out]);
+    expect(wrote.code).toBe(0);
+    expect(wrote.stdout.trim()).toBe(`wrote ${after.variables} variables to ${out}`);
+    const csv = readFileSync(out, 'utf8').split('\r\n');
+    expect(csv[0]!.startsWith('Variable / Field Name,Form Name,')).toBe(true);
+    expect(csv[1]!.startsWith('client,session_keys,')).toBe(true);
+    expect(csv.some((l) => l.startsWith('srs_client_total_pomp,srs_client,'))).toBe(true);
+    // init's default lexicon rater fills in wai-o-s observer
+    expect(csv.some((l) => l.startsWith('lexicon_wai_o_s_observer_total,'))).toBe(true);
+
+    const md = await run(['codebook', '--study', dir, '--format', 'md']);
+    expect(md.stdout).toMatch(/^# .*: codebook\n/);
+    expect((await run(['codebook', '--study', dir, '--format', 'html'])).stdout).toContain('<table>');
+  });
+
+  it('asks for --instrument or --study, and refuses --form without an instrument', async () => {
+    expect((await run(['codebook', '--format', 'md'])).code).toBe(2);
+    const dir = join(mkdtempSync(join(tmpdir(), 'cli-codebook-')), 'study');
+    await run(['init', dir]);
+    const form = await run(['codebook', '--study', dir, '--form', 'client']);
+    expect(form.code).toBe(2);
+    expect(form.stderr).toMatch(/give --instrument ID \[--form FORM\], or --study DIR alone/);
+    // the single-instrument codebook is unchanged by --study
+    const one = JSON.parse((await run(['codebook', '--study', dir, '--instrument', 'srs', '--form', 'client', '--json'])).stdout);
+    expect(one).toMatchObject({ instrument: 'srs', forms: ['client'] });
+  });
+});
