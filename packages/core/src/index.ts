@@ -10,3 +10,6 @@ export * from './store/audit';
 export * from './store/sessions';
 export * from './store/status';
 export * from './import/transcripts';
+export * from './import/responses';
+export * from './store/responses';
+export * from './study/codebook';

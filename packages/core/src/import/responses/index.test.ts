@@ -269,3 +269,15 @@ describe('many problems', () => {
     await s.close();
   });
 });
+
+describe('interruption', () => {
+  it('stops on an aborted signal before committing anything', async () => {
+    const s = await fresh();
+    const controller = new AbortController();
+    controller.abort();
+    await expect(run(s, fixture('wai-sr-wide.csv'), 'wai-sr', 'client', { signal: controller.signal })).rejects.toThrow(/import interrupted; nothing from wai-sr-wide\.csv was written/);
+    expect(await studyCounts(s.db)).toMatchObject({ sessions: 0, responses: 0 });
+    expect(await auditTrail(s.db)).toEqual([]);
+    await s.close();
+  });
+});

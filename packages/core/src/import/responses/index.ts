@@ -14,6 +14,7 @@ import { parseWide } from './wide';
 
 export { RESPONSE_FORMATS, DEFAULT_ID_COLUMNS, DEFAULT_LONG_COLUMNS };
 export type { ResponseFormat, IdColumns, LongColumns, RowError };
+export { loadResponseForm, responseForm } from './form-engine';
 
 /** What the importer needs of one instrument form. Built from the instruments package (see form-engine.ts). */
 export interface ResponseForm {
@@ -127,7 +128,7 @@ export async function importResponses(study: Study, req: ImportResponsesRequest)
       const known = new Set((await trx.selectFrom('sessions').select('id').execute()).map((s) => s.id));
       let done = 0;
       for (const { raw, items } of checked) {
-        if (req.signal?.aborted) throw new ImportInterrupted(label);
+        if (req.signal?.aborted) throw new ResponseImportInterrupted(label);
         let sessionId = sessionKey(raw.client, raw.session);
         // --therapist only fills in new sessions; a therapist named in the file must agree with the stored one.
         const therapist = raw.therapist ?? (known.has(sessionId) ? undefined : req.therapist);
@@ -219,9 +220,9 @@ function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]
 class RolledBack extends Error {}
 
 /** The import was stopped (Ctrl-C) before it committed; nothing of the file was written. */
-export class ImportInterrupted extends Error {
+export class ResponseImportInterrupted extends Error {
   constructor(readonly file: string) {
     super(`import interrupted; nothing from ${file} was written`);
-    this.name = 'ImportInterrupted';
+    this.name = 'ResponseImportInterrupted';
   }
 }
