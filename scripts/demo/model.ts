@@ -26,8 +26,8 @@ export const DEMO_MODEL = {
   },
   ruptures: {
     countProbs: [0.45, 0.4, 0.15],
-    minDepth: 0.9,
-    maxDepth: 1.6,
+    minDepth: 1.2,
+    maxDepth: 2.0,
     typeProbs: { withdrawal: 0.55, confrontation: 0.3, both: 0.15 },
     repairProbMin: 0.35,
     repairProbMax: 0.8,
@@ -68,6 +68,7 @@ export const DEMO_MODEL = {
   selfReport: {
     clientBiasSd: 0.55,
     sessionNoiseSd: 0.5,
+    instrumentNoiseSd: 0.3,
     waiSr: { itemMean: 4.0, loading: 0.55, itemNoiseSd: 0.55, missingItemProb: 0.008 },
     srs: { itemMean: 9.1, loading: 0.8, itemNoiseSd: 0.5, missingItemProb: 0.005 },
   },
@@ -129,7 +130,8 @@ export const PARAMETER_DOCS: Record<string, string> = {
   'transcript.afterUnrepairedDrop': 'latent alliance drops by this much for the rest of a session whose rupture is not repaired',
   'selfReport.clientBiasSd': 'SD of the client response-style intercept (leniency), shared by WAI-SR and SRS',
   'selfReport.sessionNoiseSd': 'SD of the session-level gap between latent and perceived alliance',
-  'selfReport.waiSr': 'keyed item = round(itemMean + loading × perceived + N(0, itemNoiseSd)), clamped to 1–5; each item missing with missingItemProb',
+  'selfReport.instrumentNoiseSd': 'SD of a further session-level deviation drawn separately for each questionnaire, so WAI-SR and SRS do not move in lockstep',
+  'selfReport.waiSr': 'keyed item = round(itemMean + loading × (perceived + instrument deviation) + N(0, itemNoiseSd)), clamped to 1–5; each item missing with missingItemProb',
   'selfReport.srs': 'item = round to 0.1 of (itemMean + loading × perceived + N(0, itemNoiseSd)), clamped to 0–10; missing with missingItemProb',
   'coders.ids': 'the two simulated human coders',
   'coders.fraction': 'share of sessions coded (both coders code the same sessions)',

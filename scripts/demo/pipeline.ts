@@ -2,6 +2,12 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { alliance } from './run-cli';
 
+/** Column names of `export scores --wide`: respondent_instrument_form_scale. */
+const WAI_SR_TOTAL = 'client_wai-sr_client_total';
+const SRS_TOTAL = 'client_srs_client_total';
+
+const fixed = (x: unknown) => (typeof x === 'number' ? x.toFixed(2) : String(x));
+
 export interface DemoStep {
   title: string;
   args: string[];
@@ -14,6 +20,7 @@ export interface DemoStep {
  * capability (rating, statistics, a report) joins the demo by adding its step here.
  */
 export function demoSteps(study: string, data: string): DemoStep[] {
+  const totals = join(study, 'totals.csv');
   const importResponses = (title: string, instrument: string, form: string, file: string): DemoStep => ({
     title,
     args: ['import', 'responses', '--study', study, '--instrument', instrument, '--form', form, join(data, file)],
@@ -37,6 +44,24 @@ export function demoSteps(study: string, data: string): DemoStep[] {
       title: 'export scores',
       args: ['export', 'scores', '--study', study, '--out', join(study, 'scores.csv')],
       report: (d) => `${d.rows} score rows in ${join(study, 'scores.csv')}`,
+    },
+    {
+      title: 'export session totals',
+      args: ['export', 'scores', '--study', study, '--wide', '--scale', 'total', '--out', totals],
+      report: (d) => `${d.rows} sessions in ${totals}`,
+    },
+    {
+      title: 'within-client correlation of WAI-SR and SRS',
+      args: ['stats', 'rmcorr', '--in', totals, '--subject', 'client', '--x', WAI_SR_TOTAL, '--y', SRS_TOTAL],
+      report: (d) => `r_rm = ${fixed(d.r)} [${(d.ci95 as number[]).map(fixed).join(', ')}], ${d.n} sessions of ${d.subjects} clients`,
+    },
+    {
+      title: 'rupture–repair episodes in client WAI-SR',
+      args: ['stats', 'ruptures', '--in', totals, '--subject', 'client', '--session', 'session', '--value', WAI_SR_TOTAL],
+      report: (d) => {
+        const s = d.summary as Record<string, number>;
+        return `${s.episodes} episodes in ${s.clientsWithRupture} clients, ${s.repaired} repaired (${(d.rules as { criterion: string }).criterion})`;
+      },
     },
   ];
 }

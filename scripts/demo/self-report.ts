@@ -24,8 +24,11 @@ export function clientSelfReports(
   for (const s of states) {
     const r = rng.fork(`session/${s.session}`);
     const perceived = s.latent + bias + r.normal(0, m.sessionNoiseSd);
-    waiSr.push({ client, session: s.session, ...drawItems(r.fork('wai-sr'), forms.waiSr, perceived, m.waiSr) });
-    srs.push({ client, session: s.session, ...drawItems(r.fork('srs'), forms.srs, perceived, m.srs) });
+    const view = (stream: Rng) => perceived + stream.normal(0, m.instrumentNoiseSd);
+    const w = r.fork('wai-sr');
+    const v = r.fork('srs');
+    waiSr.push({ client, session: s.session, ...drawItems(w, forms.waiSr, view(w), m.waiSr) });
+    srs.push({ client, session: s.session, ...drawItems(v, forms.srs, view(v), m.srs) });
   }
   return { waiSr, srs };
 }
