@@ -91,6 +91,14 @@ export interface Database {
     requests: number;
     created_at: string;
   };
+  deidentification_maps: {
+    transcript_id: string;
+    settings_hash: string;
+    deidentified_hash: string;
+    /** JSON: the placeholders with their kinds and original texts. */
+    mapping: string;
+    created_at: string;
+  };
   scores: {
     source: string;
     source_id: string;

@@ -1,6 +1,7 @@
 import type { Migration, MigrationProvider } from 'kysely';
 import * as m0001 from './0001-initial';
 import * as m0002 from './0002-rating-cache';
+import * as m0003 from './0003-deidentification';
 
 /**
  * Migrations in order. Listed statically (not read from a folder) so they work the same from source, from a
@@ -9,6 +10,7 @@ import * as m0002 from './0002-rating-cache';
 export const migrations: Record<string, Migration> = {
   '0001-initial': m0001,
   '0002-rating-cache': m0002,
+  '0003-deidentification': m0003,
 };
 
 export const migrationProvider: MigrationProvider = {
