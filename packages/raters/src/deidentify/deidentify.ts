@@ -1,0 +1,318 @@
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { RatableTranscript, RatableUtterance } from '../rater';
+import { ratableHash } from '../run/run-transcripts';
+
+/**
+ * Bumped whenever detection changes, so a stored mapping and the cache keys of de-identified transcripts never
+ * mix text de-identified by two different rule sets.
+ */
+export const DEIDENTIFY_VERSION = 'deid-1';
+
+export const KINDS = ['NAME', 'PHONE', 'EMAIL', 'ADDRESS', 'DATE', 'AGE', 'PLACE'] as const;
+export type IdentifierKind = (typeof KINDS)[number];
+
+/** One placeholder and what it stands for. Stays in the study store; never sent, never logged. */
+export interface Replacement {
+  placeholder: string;
+  kind: IdentifierKind;
+  /** Every surface form replaced by this placeholder, in order of first appearance. */
+  originals: string[];
+}
+
+export interface DeidentifyOptions {
+  /** The study's privacy.names: replaced wherever they occur as whole words, in any letter case. */
+  names?: readonly string[];
+}
+
+export interface Deidentified {
+  utterances: RatableUtterance[];
+  mapping: Replacement[];
+}
+
+interface WordLists {
+  honorifics: string[];
+  firstNames: string[];
+  places: string[];
+  notNames: string[];
+  commonWords: string[];
+}
+
+const LISTS = JSON.parse(readFileSync(join(dirname(fileURLToPath(import.meta.url)), 'word-lists.json'), 'utf8')) as WordLists;
+const FIRST_NAMES = new Set(LISTS.firstNames);
+const NOT_NAMES = new Set([...LISTS.notNames, ...LISTS.honorifics]);
+const PLACES = new Set(LISTS.places);
+const COMMON_WORDS = new Set(LISTS.commonWords);
+
+/**
+ * A capitalised word that cannot be a name: a listed non-name, or a common word whatever its case, including
+ * stammered forms ("It's-it's") and possessives.
+ */
+function notAName(word: string): boolean {
+  if (NOT_NAMES.has(word)) return true;
+  const lower = word.toLowerCase().replace(/’/g, "'");
+  return COMMON_WORDS.has(lower) || COMMON_WORDS.has(lower.split('-')[0]!) || COMMON_WORDS.has(lower.replace(/'s$/, ''));
+}
+
+const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const words = (list: string[]) => [...list].sort((a, b) => b.length - a.length).map(escape).join('|');
+
+// Letters on either side mean the match is inside a longer word.
+const L = '[\\p{L}\\p{N}]';
+const B = `(?<!${L})`;
+const E = `(?!${L})`;
+
+const MONTH = 'Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?';
+const DAY = '\\d{1,2}(?:st|nd|rd|th)?';
+const STREET = 'Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|Lane|Ln|Drive|Dr|Court|Ct|Way|Place|Pl|Terrace|Close|Crescent|Parkway|Pkwy|Highway|Hwy|Square|Sq';
+const NOT_AN_AGE =
+  '%|percent|dollars?|pounds?|bucks|quid|euros?|kg|kilos?|lbs?|stone|minutes?|mins?|hours?|hrs?|days?|weeks?|months?|drinks?|beers?|pints?|shots?|cigarettes?|cigs?|packs?|times?|pills?|mg|miles?|km|cans?|glasses|bottles?|units?|o\'?clock|am|pm|a\\.m|p\\.m|of|out|in|on|or|and|to|feet|foot|inches|cm';
+
+/** Detectors in priority order: where two overlap, the earlier kind wins, then the longer match. */
+const PATTERNS: Array<{ kind: IdentifierKind; re: RegExp }> = [
+  { kind: 'EMAIL', re: new RegExp(`${B}[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\\.[A-Za-z]{2,}${E}`, 'gud') },
+  {
+    kind: 'PHONE',
+    re: new RegExp(`${B}(?:\\+\\d{1,3}[\\s.-]?)?(?:\\(\\d{2,5}\\)[\\s.-]?|\\d{2,5}[\\s.-])\\d{3,4}[\\s.-]?\\d{3,4}${E}|${B}\\+?\\d{10,13}${E}`, 'gud'),
+  },
+  {
+    kind: 'DATE',
+    re: new RegExp(
+      `${B}\\d{1,4}[/.-]\\d{1,2}[/.-]\\d{2,4}${E}` +
+        `|${B}(?:${MONTH})\\.?\\s+${DAY}(?:,?\\s+\\d{4})?${E}` +
+        `|${B}${DAY}\\s+(?:of\\s+)?(?:${MONTH})${E}\\.?(?:,?\\s+\\d{4}${E})?` +
+        `|${B}(?:${MONTH})\\.?\\s+\\d{4}${E}`,
+      'gud',
+    ),
+  },
+  {
+    kind: 'ADDRESS',
+    re: new RegExp(
+      `${B}\\d{1,5}[A-Za-z]?\\s+(?:[A-Z][\\p{L}'-]*\\s+){1,3}(?:${STREET})${E}\\.?(?:,?\\s*(?:Apt|Apartment|Unit|Suite|Flat)\\.?\\s*#?[\\p{L}\\p{N}]+)?` +
+        `|${B}[A-Z]{1,2}\\d[A-Z\\d]?\\s*\\d[A-Z]{2}${E}|${B}[A-Z]{2}\\s+\\d{5}(?:-\\d{4})?${E}`,
+      'gud',
+    ),
+  },
+  { kind: 'AGE', re: new RegExp(`${B}(\\d{1,3})(?:\\s+|-)(?:years?|yrs?)(?:\\s+|-)old${E}|${B}(\\d{1,3})\\s*(?:yo|y/o|y\\.o\\.)${E}`, 'giud') },
+  {
+    kind: 'AGE',
+    re: new RegExp(
+      `${B}(?:I'm|I’m|I am|he's|he’s|he is|she's|she’s|she is|they're|they’re|turned|turning|aged|age|at the age of)\\s+(\\d{1,3})${E}(?!\\s*(?:${NOT_AN_AGE})${E})(?![.,]\\d)`,
+      'giud',
+    ),
+  },
+];
+
+const HONORIFIC_NAME = new RegExp(`${B}(?:${words(LISTS.honorifics)})\\.?\\s+([A-Z][\\p{L}'’-]*(?:\\s+[A-Z][\\p{L}'’-]*)?)`, 'gu');
+// Case-sensitive on purpose: the name must be capitalised, so only the lead-in's first letter may vary.
+const INTRODUCED_NAME = new RegExp(
+  `${B}(?:[Mm]y name is|[Mm]y name's|[Mm]y name’s|[Ii]'m called|[Ii] am called|[Cc]all me|[Tt]his is|[Ii]'m|[Ii]’m|[Ii] am|[Ii]t's|[Ii]t’s)\\s+([A-Z][\\p{L}'’-]*(?:\\s+[A-Z][\\p{L}'’-]*)?)`,
+  'gu',
+);
+const PLACE_AFTER = new RegExp(`${B}(?:in|at|from|near|around|outside|moved to|move to|moving to|live in|lives in|living in|grew up in)\\s+([A-Z][\\p{L}'’-]*(?:\\s+[A-Z][\\p{L}'’-]*){0,2})`, 'gu');
+const GAZETTEER = new RegExp(`${B}(?:${words(LISTS.places)})${E}`, 'gu');
+const CAPITALISED = /(?<![\p{L}\p{N}'’])[A-Z][\p{Ll}]*(?:[A-Z][\p{Ll}]+)*(?:['’-][A-Z]?[\p{Ll}]+)*(?![\p{L}\p{N}])/gu;
+
+interface Span {
+  start: number;
+  end: number;
+  kind: IdentifierKind;
+  /** The text the placeholder stands for; for names from the study's list, the list entry. */
+  key: string;
+  surface: string;
+  priority: number;
+}
+
+/**
+ * Replaces identifiers in every utterance with placeholders that are consistent across the transcript
+ * ([NAME_1] is the same person wherever it appears), and returns the mapping for the study store. Detection:
+ *
+ * - the study's name list (whole words, any case; a multi-word entry's parts count as the same person);
+ * - e-mail addresses, phone numbers, street addresses and postcodes, dates (numeric, day with month, month with
+ *   year), ages (the number in "34 years old", "I'm 34", "aged 34");
+ * - names: a capitalised word after an honorific ("Dr. Lee") or after "my name is", "I'm", "call me", "this is";
+ *   a capitalised word inside a sentence unless it is one of the listed non-names (days, months, nationalities,
+ *   religions, acronyms, brands, family terms...); a capitalised word opening a sentence only when it is a common
+ *   first name or was found as a name elsewhere in the transcript (opening words are capitalised anyway);
+ * - places: the gazetteer, and capitalised words after "in", "at", "from", "near", "lives in" and the like.
+ *
+ * It errs towards replacing: an unknown proper noun inside a sentence is replaced as a name. Text that carries no
+ * identifier comes back unchanged, character for character.
+ */
+export function deidentifyUtterances(utterances: readonly RatableUtterance[], opts: DeidentifyOptions = {}): Deidentified {
+  const list = nameList(opts.names ?? []);
+  // First pass: names found by context anywhere, so the same name opening a sentence elsewhere is caught too.
+  const found = new Set<string>();
+  const perUtterance = utterances.map((u) => detect(u.text, list, null));
+  for (const spans of perUtterance) for (const s of spans) if (s.kind === 'NAME' && s.priority > 5) for (const w of s.surface.split(/\s+/)) found.add(w);
+  const spansByUtterance = found.size ? utterances.map((u) => detect(u.text, list, found)) : perUtterance;
+
+  const placeholders = new Map<string, Replacement>();
+  const counters = new Map<IdentifierKind, number>();
+  const placeholderFor = (s: Span): Replacement => {
+    // Keyed by the text alone: a word read as a place in one sentence and a name in another is one placeholder.
+    const key = s.key.toLowerCase().replace(/\s+/g, ' ');
+    let r = placeholders.get(key);
+    if (!r) {
+      // A single word already seen as part of a longer name of the same kind is that name ("Jane" after "Jane Doe").
+      if (s.kind === 'NAME' && !/\s/.test(s.key)) {
+        for (const [k, v] of placeholders) if (v.kind === 'NAME' && k.split(' ').includes(s.key.toLowerCase())) r = v;
+      }
+      if (!r) {
+        const n = (counters.get(s.kind) ?? 0) + 1;
+        counters.set(s.kind, n);
+        r = { placeholder: `[${s.kind}_${n}]`, kind: s.kind, originals: [] };
+      }
+      placeholders.set(key, r);
+    }
+    if (!r.originals.includes(s.surface)) r.originals.push(s.surface);
+    return r;
+  };
+
+  const out = utterances.map((u, i) => {
+    const spans = resolve(spansByUtterance[i]!);
+    if (spans.length === 0) return u;
+    let text = '';
+    let at = 0;
+    for (const s of spans) {
+      text += u.text.slice(at, s.start) + placeholderFor(s).placeholder;
+      at = s.end;
+    }
+    return { ...u, text: text + u.text.slice(at) };
+  });
+  return { utterances: out, mapping: [...new Set(placeholders.values())] };
+}
+
+/** A transcript with de-identified utterances and the content hash of what a rater will now see. */
+export function deidentifyTranscript(t: RatableTranscript, opts: DeidentifyOptions = {}): { transcript: RatableTranscript; mapping: Replacement[] } {
+  const { utterances, mapping } = deidentifyUtterances(t.utterances, opts);
+  return { transcript: { ...t, utterances, contentHash: ratableHash(utterances) }, mapping };
+}
+
+interface NameList {
+  re: RegExp | null;
+  /** Lower-cased entry or entry part to the entry it belongs to. */
+  entryOf: Map<string, string>;
+}
+
+function nameList(names: readonly string[]): NameList {
+  const entryOf = new Map<string, string>();
+  for (const raw of names) {
+    const entry = raw.trim().replace(/\s+/g, ' ');
+    if (!entry) continue;
+    if (!entryOf.has(entry.toLowerCase())) entryOf.set(entry.toLowerCase(), entry);
+    for (const part of entry.split(' ')) if (part.length > 1 && !entryOf.has(part.toLowerCase())) entryOf.set(part.toLowerCase(), entry);
+  }
+  if (entryOf.size === 0) return { re: null, entryOf };
+  const alternatives = [...entryOf.keys()].sort((a, b) => b.length - a.length).map((n) => escape(n).replace(/ /g, '\\s+'));
+  return { re: new RegExp(`${B}(?:${alternatives.join('|')})${E}`, 'giu'), entryOf };
+}
+
+function detect(text: string, list: NameList, known: Set<string> | null): Span[] {
+  const spans: Span[] = [];
+  PATTERNS.forEach(({ kind, re }, priority) => {
+    for (const m of text.matchAll(re)) {
+      // Ages replace only the number (the pattern's one captured group), so "[AGE_1] years old" still reads as an age.
+      const g = m.indices!.findIndex((ix, k) => k > 0 && ix !== undefined);
+      const [start, end] = g > 0 ? m.indices![g]! : [m.index!, m.index! + m[0].length];
+      const surface = text.slice(start, end);
+      spans.push({ start, end, kind, key: surface, surface, priority });
+    }
+  });
+  if (list.re) {
+    for (const m of text.matchAll(list.re)) {
+      const entry = list.entryOf.get(m[0].toLowerCase().replace(/\s+/g, ' ')) ?? m[0];
+      spans.push({ start: m.index!, end: m.index! + m[0].length, kind: 'NAME', key: entry, surface: m[0], priority: 5 });
+    }
+  }
+  for (const m of text.matchAll(HONORIFIC_NAME)) pushGroup(spans, m, 'NAME', 6);
+  for (const m of text.matchAll(INTRODUCED_NAME)) {
+    const name = trimNotNames(m[1]!);
+    if (name && !FIRST_WORD_NOT_NAME.test(name)) pushGroup(spans, m, 'NAME', 6, name);
+  }
+  for (const m of text.matchAll(GAZETTEER)) spans.push({ start: m.index!, end: m.index! + m[0].length, kind: 'PLACE', key: m[0], surface: m[0], priority: 7 });
+  for (const m of text.matchAll(PLACE_AFTER)) {
+    const name = trimNotNames(m[1]!);
+    if (!name) continue;
+    const first = name.split(/\s+/)[0]!;
+    pushGroup(spans, m, FIRST_NAMES.has(first) ? 'NAME' : 'PLACE', 7, name);
+  }
+  for (const run of capitalisedRuns(text)) {
+    let words = run.words;
+    if (sentenceInitial(text, run.starts[0]!)) {
+      const first = words[0]!;
+      const isName = FIRST_NAMES.has(first) || (known?.has(first) ?? false);
+      if (!isName) words = words.slice(1);
+    }
+    // Trailing and leading non-names ("Sarah Monday") are not part of the name.
+    let a = run.words.length - words.length;
+    let b = run.words.length;
+    while (a < b && notAName(run.words[a]!) && !FIRST_NAMES.has(run.words[a]!)) a++;
+    while (b > a && notAName(run.words[b - 1]!) && !FIRST_NAMES.has(run.words[b - 1]!)) b--;
+    if (a >= b) continue;
+    const start = run.starts[a]!;
+    // A possessive stays outside the placeholder: "Sarah's" becomes "[NAME_1]'s", the same person as "Sarah".
+    const lastWord = run.words[b - 1]!.replace(/['’]s$/, '');
+    const end = run.starts[b - 1]! + lastWord.length;
+    const surface = text.slice(start, end);
+    if (PLACES.has(surface)) continue;
+    spans.push({ start, end, kind: 'NAME', key: surface, surface, priority: 8 });
+  }
+  return spans;
+}
+
+/** "I'm Sorry" or "this is Monday": the word after an introduction must be a possible name. */
+const FIRST_WORD_NOT_NAME = /^(?:I|A|An|The)\b/;
+
+function pushGroup(spans: Span[], m: RegExpMatchArray, kind: IdentifierKind, priority: number, name?: string): void {
+  const surface = name ?? m[1]!;
+  const start = m.index! + m[0].lastIndexOf(m[1]!);
+  spans.push({ start, end: start + surface.length, kind, key: surface, surface, priority });
+}
+
+/** Drops listed non-names from the end of a captured name ("Sarah Monday" is Sarah). */
+function trimNotNames(name: string): string {
+  const parts = name.replace(/['’-]+$/, '').split(/\s+/);
+  while (parts.length && notAName(parts[parts.length - 1]!) && !FIRST_NAMES.has(parts[parts.length - 1]!)) parts.pop();
+  if (parts.length && notAName(parts[0]!) && !FIRST_NAMES.has(parts[0]!)) return '';
+  return parts.join(' ');
+}
+
+/** Runs of capitalised words separated by single spaces ("Mary Ann Smith"). */
+function capitalisedRuns(text: string): Array<{ words: string[]; starts: number[] }> {
+  const runs: Array<{ words: string[]; starts: number[] }> = [];
+  let last: { words: string[]; starts: number[]; end: number } | null = null;
+  for (const m of text.matchAll(CAPITALISED)) {
+    const w = m[0];
+    if (w.length < 2) continue;
+    const start = m.index!;
+    if (last && start === last.end + 1 && text[last.end] === ' ') {
+      last.words.push(w);
+      last.starts.push(start);
+      last.end = start + w.length;
+    } else {
+      last = { words: [w], starts: [start], end: start + w.length };
+      runs.push(last);
+    }
+  }
+  return runs;
+}
+
+/** Whether a word opens a sentence: nothing but spaces, quotes, dashes or brackets since the last sentence end. */
+function sentenceInitial(text: string, at: number): boolean {
+  for (let i = at - 1; i >= 0; i--) {
+    const c = text[i]!;
+    if (c === '.' || c === '?' || c === '!' || c === '\n') return true;
+    if (!' \t"“”\'‘’(-–—[:'.includes(c)) return false;
+  }
+  return true;
+}
+
+/** Keeps the winning span where spans overlap: higher priority first, then the longer one. */
+function resolve(spans: Span[]): Span[] {
+  const ordered = [...spans].sort((a, b) => a.priority - b.priority || b.end - b.start - (a.end - a.start) || a.start - b.start);
+  const kept: Span[] = [];
+  for (const s of ordered) if (!kept.some((k) => s.start < k.end && k.start < s.end)) kept.push(s);
+  return kept.sort((a, b) => a.start - b.start);
+}
