@@ -46,6 +46,11 @@ export function demoSteps(study: string, data: string): DemoStep[] {
       report: (d) => `${d.rows} score rows in ${join(study, 'scores.csv')}`,
     },
     {
+      title: 'write the study codebook',
+      args: ['codebook', '--study', study, '--format', 'md', '--out', join(study, 'codebook.md')],
+      report: (d) => `${d.variables} variables in ${join(study, 'codebook.md')}`,
+    },
+    {
       title: 'export session totals',
       args: ['export', 'scores', '--study', study, '--wide', '--scale', 'total', '--out', totals],
       report: (d) => `${d.rows} sessions in ${totals}`,
