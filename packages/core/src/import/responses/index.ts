@@ -81,7 +81,7 @@ export async function importResponses(study: Study, req: ImportResponsesRequest)
   const format = req.format ?? (req.dictionary ? 'redcap' : await detectFormat(req.file, label, longColumns));
   if (!RESPONSE_FORMATS.includes(format)) throw new UsageError(`--format must be one of ${RESPONSE_FORMATS.join(', ')}, got "${format}"`);
   if (format === 'redcap' && !req.dictionary) throw new UsageError('a REDCap export needs its data dictionary: --dictionary FILE');
-  if (req.events !== undefined && format !== 'redcap') throw new UsageError('--events applies to REDCap exports only');
+  if ((req.events !== undefined || req.dictionary !== undefined) && format !== 'redcap') throw new UsageError('--dictionary and --events apply to REDCap exports only');
   if (req.map !== undefined && format !== 'redcap' && format !== 'qualtrics') throw new UsageError('--map applies to REDCap and Qualtrics exports only');
 
   const errors = new ErrorList(label);
