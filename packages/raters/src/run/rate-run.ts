@@ -9,7 +9,9 @@ import { runPool } from './pool';
 import { transcriptHandling, type TranscriptHandling } from './privacy';
 import { cachedOutcome, existingKey, existingRatings, storeRating, type Outcome, type RatingIdentity } from './rating-store';
 import { DEFAULT_RETRY_POLICY, withRetries, type RetryPolicy } from './retry';
-import type { RunServices } from './run-services';
+import type { PreparedRater, RunServices } from './run-services';
+
+type PromptEstimates = NonNullable<PreparedRater['prompt']>;
 import { loadTranscript, ratableHash, selectTranscripts, type TranscriptRef } from './run-transcripts';
 
 export interface RateOptions {
@@ -75,7 +77,9 @@ export async function rateStudy(study: Study, opts: RateOptions): Promise<RunRes
   const env = opts.env ?? process.env;
   const signal = opts.signal ?? new AbortController().signal;
   const log = opts.log ?? (() => {});
-  const rater = await services.createRater(study, opts.rater, config, env);
+  const setup = await services.createRater(opts.rater, config, env);
+  const rater = setup.rater;
+  const prompt = setup.prompt;
   const handling = handlingFor(rater, study);
   const forms = parseForms(config.forms);
   const replicates = opts.replicates ?? 1;
@@ -91,9 +95,9 @@ export async function rateStudy(study: Study, opts: RateOptions): Promise<RunRes
   const refs = await selectTranscripts(study, opts.sessions);
   const prepare = async (ref: TranscriptRef): Promise<RatableTranscript> => {
     const t = await loadTranscript(study, ref);
-    return handling === 'deidentified' ? services.deidentify(study, t) : t;
+    return handling === 'deidentified' ? services.deidentify(t) : t;
   };
-  if (config.maxInputTokens !== undefined && !opts.chunk) await refuseOverBudget(refs, prepare, rater, forms, config, services);
+  if (config.maxInputTokens !== undefined && !opts.chunk && prompt) await refuseOverBudget(refs, prepare, rater, forms, config, prompt);
 
   const summary: RunSummary = { rated: 0, failed: 0, cached: 0, inputTokens: 0, outputTokens: 0, cachedTokens: 0, costUsd: 0 };
   const total = refs.length * replicates;
@@ -120,7 +124,7 @@ export async function rateStudy(study: Study, opts: RateOptions): Promise<RunRes
     opts.concurrency ?? DEFAULT_CONCURRENCY,
     async ({ ref, replicate }) => {
       const t = await prepared(ref);
-      const windows = opts.chunk ? windowsFor(t, rater, forms, config, services) : null;
+      const windows = opts.chunk && prompt ? windowsFor(t, rater, forms, config, prompt) : null;
       const params = {
         temperature: config.temperature,
         seed: config.seed === undefined ? null : config.seed + replicate - 1,
@@ -163,7 +167,7 @@ export async function rateStudy(study: Study, opts: RateOptions): Promise<RunRes
       }
 
       if (signal.aborted) return;
-      const estimate = estimateCost(t, windows, rater, forms, config, services, outputEstimate);
+      const estimate = estimateCost(t, windows, forms, config, prompt, outputEstimate);
       if (budgetStopped || !budget.tryReserve(estimate)) {
         budgetStopped = true;
         notStarted++;
@@ -266,15 +270,14 @@ async function rateWindows(t: RatableTranscript, windows: TranscriptWindow[], c:
     else failures.push(...(o.failure ?? []).map((f) => `${label}: ${f}`));
   }
   if (failures.length) return { status: 'failed', output: null, failure: failures, usage, requests };
-  return { status: 'ok', output: aggregateWindows(outputs, t), failure: null, usage, requests };
+  return { status: 'ok', output: aggregateWindows(outputs, t, c.services.decimals), failure: null, usage, requests };
 }
 
-function windowsFor(t: RatableTranscript, rater: Rater, forms: FormRequest[], config: RaterConfig, services: RunServices): TranscriptWindow[] | null {
+function windowsFor(t: RatableTranscript, rater: Rater, forms: FormRequest[], config: RaterConfig, prompt: PromptEstimates): TranscriptWindow[] | null {
   const max = config.maxInputTokens!;
-  const whole = services.promptTokens(rater, t, forms);
-  if (whole === undefined || whole <= max) return null;
-  const overhead = services.promptTokens(rater, { ...t, utterances: [] }, forms) ?? 0;
-  const result = chunkWindows(services.utteranceTokens(t), max - overhead, chunkOverlap(config), (w) => (services.promptTokens(rater, windowTranscript(t, w, ratableHash), forms) ?? 0) <= max);
+  if (prompt.tokens(t, forms) <= max) return null;
+  const overhead = prompt.tokens({ ...t, utterances: [], contentHash: 'empty' }, forms);
+  const result = chunkWindows(prompt.utteranceTokens(t), max - overhead, chunkOverlap(config), (w) => prompt.tokens(windowTranscript(t, w, ratableHash), forms) <= max);
   if (!Array.isArray(result)) {
     const u = t.utterances[result.tooLong];
     throw new InputError(`session ${t.sessionId}: utterance ${u?.id ?? '?'} alone does not fit rater "${rater.name}"'s input budget of ${max} tokens, so it cannot be chunked`);
@@ -293,12 +296,12 @@ async function refuseOverBudget(
   rater: Rater,
   forms: FormRequest[],
   config: RaterConfig,
-  services: RunServices,
+  prompt: PromptEstimates,
 ): Promise<void> {
   const over: string[] = [];
   for (const ref of refs) {
-    const tokens = services.promptTokens(rater, await prepare(ref), forms);
-    if (tokens !== undefined && tokens > config.maxInputTokens!) over.push(`session ${ref.sessionId} needs about ${tokens.toLocaleString('en-US')} input tokens`);
+    const tokens = prompt.tokens(await prepare(ref), forms);
+    if (tokens > config.maxInputTokens!) over.push(`session ${ref.sessionId} needs about ${tokens.toLocaleString('en-US')} input tokens`);
   }
   if (over.length) {
     const shown = over.slice(0, 5).join('; ') + (over.length > 5 ? `; and ${over.length - 5} more` : '');
@@ -311,16 +314,15 @@ async function refuseOverBudget(
 function estimateCost(
   t: RatableTranscript,
   windows: TranscriptWindow[] | null,
-  rater: Rater,
   forms: FormRequest[],
   config: RaterConfig,
-  services: RunServices,
+  prompt: PromptEstimates | undefined,
   out: OutputEstimate,
 ): number {
   const p = config.price;
-  if (p.inputPerMillion === 0 && p.outputPerMillion === 0) return 0;
+  if (!prompt || (p.inputPerMillion === 0 && p.outputPerMillion === 0)) return 0;
   const parts = windows && windows.length > 1 ? windows.map((w) => windowTranscript(t, w, ratableHash)) : [t];
-  const input = parts.reduce((s, part) => s + (services.promptTokens(rater, part, forms) ?? 0), 0);
+  const input = parts.reduce((s, part) => s + prompt.tokens(part, forms), 0);
   return (input * p.inputPerMillion + parts.length * out.tokens * p.outputPerMillion) / 1e6;
 }
 

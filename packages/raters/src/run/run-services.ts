@@ -1,27 +1,32 @@
-import type { RaterConfig, Score, StoredRating, Study } from '@alliance-lab/core';
+import type { RaterConfig, Score, StoredRating } from '@alliance-lab/core';
 import type { FormRequest, RatableTranscript, Rater } from '../rater';
-import type { RaterOutput } from '../result-schema';
+import type { Validation } from '../validate/validate-output';
 
-export type Validation = { ok: true; value: RaterOutput } | { ok: false; errors: string[] };
+/** A rater ready for a run, with its prompt's token estimates when it sends a prompt (lexicon and replay do not). */
+export interface PreparedRater {
+  rater: Rater;
+  prompt?: {
+    /** Input tokens of a whole request for this transcript and these forms. */
+    tokens(transcript: RatableTranscript, forms: readonly FormRequest[]): number;
+    /** Tokens of each utterance as the prompt shows it (for chunking). */
+    utteranceTokens(transcript: RatableTranscript): number[];
+  };
+}
 
 /**
- * What a run needs from the rest of the package and from packages/instruments, gathered in one place so the
- * runner reads as the policy it is (what is asked, retried, cached, stored) and each concern stays in its module.
+ * What a run needs from the rest of the package and from packages/instruments, bound to one study (its
+ * instrument registry, its name list, its store). Gathered here so the runner reads as the policy it is (what is
+ * asked, retried, cached, stored) while each concern stays in its own module; src/run/default-services.ts wires
+ * the real ones.
  */
 export interface RunServices {
-  /** The provider behind a named configuration (src/run/create-rater.ts). */
-  createRater(study: Study, name: string, config: RaterConfig, env: Record<string, string | undefined>): Promise<Rater>;
-  /**
-   * Input tokens a request for this transcript would take, the whole prompt included; undefined for raters
-   * that send no prompt (lexicon, replay).
-   */
-  promptTokens(rater: Rater, transcript: RatableTranscript, forms: FormRequest[]): number | undefined;
-  /** Token estimate of each utterance as the prompt shows it (for chunking). */
-  utteranceTokens(transcript: RatableTranscript): number[];
+  createRater(name: string, config: RaterConfig, env: Record<string, string | undefined>): Promise<PreparedRater>;
   /** Schema, scale and evidence checks; errors are readable by the model for the repair round. */
   validate(output: unknown, transcript: RatableTranscript, forms: FormRequest[]): Validation;
-  /** Replaces names and identifiers, storing the mapping in the study; the same input gives the same output. */
-  deidentify(study: Study, transcript: RatableTranscript): Promise<RatableTranscript>;
-  /** Scale scores for a rating's item values. */
+  /** Replaces names and identifiers and keeps the mapping in the study store; the same input gives the same output. */
+  deidentify(transcript: RatableTranscript): Promise<RatableTranscript>;
+  /** Scale scores of a rating's item values. */
   score(forms: StoredRating['forms'], ratingId: string): Score[];
+  /** Decimals a form's scale allows (chunked ratings round their mean item values to it). */
+  decimals(instrument: string, form: string): number;
 }

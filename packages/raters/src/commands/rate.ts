@@ -1,0 +1,80 @@
+import { defineCommand, type Progress } from '@alliance-lab/core/cli';
+import { openStudy } from '@alliance-lab/core';
+import { rateStudy, type RunSummary } from '../run/rate-run';
+import { defaultServices } from '../run/default-services';
+
+export const rateCommand = defineCommand({
+  path: ['rate'],
+  summary: 'rate session transcripts with a rater from study.json: observer-form items, five-domain signals, ruptures',
+  usage: 'alliance rate --study DIR --rater NAME [--sessions ID,...] [--replicates N] [--concurrency N] [--budget USD] [--no-cache] [--chunk] [--json]',
+  description: [
+    'Each transcript is rated once per replicate; every answer is checked (scales, utterance ids, verbatim quotes)',
+    'and sent back once with the problems found; an answer that fails twice is stored as failed, never scored.',
+    'Answers are cached in the study store by everything that shapes them, so running the same command again',
+    'requests only what is missing: an interrupted run resumes, a finished one costs nothing and changes nothing.',
+    'study.json decides what leaves the machine (remoteProviders: forbid, deidentified, allow).',
+    '',
+    'The --json summary: {rated, failed, cached, inputTokens, outputTokens, cachedTokens, costUsd}. rated and',
+    'failed count ratings requested in this run; cached counts ratings answered from the store without a request.',
+  ].join('\n'),
+  options: {
+    study: { type: 'string', placeholder: 'DIR', description: 'study folder', required: true },
+    rater: { type: 'string', placeholder: 'NAME', description: 'a rater named in study.json "raters"', required: true },
+    sessions: { type: 'string', placeholder: 'ID,...', multiple: true, description: 'session ids (C01/3) or client ids (C01); default all' },
+    replicates: { type: 'string', placeholder: 'N', description: 'ratings per transcript, for run-to-run reliability', default: '1' },
+    concurrency: { type: 'string', placeholder: 'N', description: 'requests in flight at once', default: '8' },
+    budget: { type: 'string', placeholder: 'USD', description: 'stop requesting before the estimated cost would pass this' },
+    'no-cache': { type: 'boolean', description: 'ask again even where an answer is stored, and replace it' },
+    chunk: { type: 'boolean', description: "rate transcripts over the rater's input budget in overlapping windows" },
+  },
+  examples: [
+    'alliance rate --study demo-study --rater lexicon --json',
+    'alliance rate --study pilot --rater gpt --sessions C01,C02/3 --replicates 3 --concurrency 16 --budget 5',
+  ],
+  async run(ctx) {
+    const replicates = ctx.num('replicates', 1, { min: 1, max: 100, integer: true })!;
+    const concurrency = ctx.num('concurrency', 8, { min: 1, max: 256, integer: true })!;
+    const budgetUsd = ctx.num('budget', undefined, { min: 0 });
+    const rater = ctx.need('rater');
+    const study = await openStudy(ctx.need('study'));
+    let bar: Progress | undefined;
+    try {
+      const result = await rateStudy(study, {
+        rater,
+        sessions: ctx.list('sessions'),
+        replicates,
+        concurrency,
+        ...(budgetUsd !== undefined ? { budgetUsd } : {}),
+        noCache: ctx.bool('no-cache'),
+        chunk: ctx.bool('chunk'),
+        signal: ctx.signal,
+        services: defaultServices(study),
+        log: ctx.log,
+        onProgress: (p) => {
+          bar ??= ctx.progress({ label: `rating with ${rater}`, total: p.total, unit: 'ratings' });
+          bar.update(p.done, { failed: p.failed, cached: p.cached, tokens: p.inputTokens + p.outputTokens, cost: `$${p.costUsd.toFixed(4)}` });
+        },
+      });
+      bar?.finish();
+      if (result.interrupted) ctx.warn('interrupted: what was rated is stored; run the same command again to rate the rest');
+      const s = result.summary;
+      const data: RunSummary = {
+        rated: s.rated,
+        failed: s.failed,
+        cached: s.cached,
+        inputTokens: s.inputTokens,
+        outputTokens: s.outputTokens,
+        cachedTokens: s.cachedTokens,
+        costUsd: s.costUsd,
+      };
+      const text = [
+        `${rater}: ${s.rated} rated, ${s.failed} failed, ${s.cached} from the cache (of ${result.total})`,
+        `tokens: ${s.inputTokens.toLocaleString('en-US')} in (${s.cachedTokens.toLocaleString('en-US')} cached), ${s.outputTokens.toLocaleString('en-US')} out; cost $${s.costUsd.toFixed(4)}`,
+        ...(result.transcripts === 'deidentified' ? ['transcripts were de-identified before leaving this machine'] : []),
+      ].join('\n');
+      return { data: { ...data }, text };
+    } finally {
+      await study.close();
+    }
+  },
+});

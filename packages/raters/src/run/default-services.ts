@@ -1,0 +1,30 @@
+import type { Score, Study } from '@alliance-lab/core';
+import { loadRegistry, scoreView } from '@alliance-lab/instruments';
+import { deidentifyForStudy } from '../deidentify/deidentify-store';
+import { createValidator } from '../validate/validate-output';
+import { createRater } from './create-rater';
+import type { RunServices } from './run-services';
+
+/** The real collaborators of a run, bound to one study. */
+export function defaultServices(study: Study): RunServices {
+  const registry = loadRegistry({ studyDir: study.dir });
+  const validate = createValidator(registry);
+  return {
+    createRater: (name, config, env) => createRater(study, registry, name, config, env),
+    validate,
+    deidentify: (t) => deidentifyForStudy(study, t),
+    score(forms, ratingId) {
+      const out: Score[] = [];
+      for (const f of forms) {
+        const scored = scoreView(registry.view(f.instrument, f.form), f.items);
+        // The validator has already held every value to the scale; an error here is a bug, not bad input.
+        if (scored.errors.length) throw new Error(`rating ${ratingId}: ${scored.errors.map((e) => e.message).join('; ')}`);
+        for (const [scale, s] of Object.entries(scored.scales)) {
+          out.push({ source: 'rating', sourceId: ratingId, instrument: f.instrument, form: f.form, scale, score: s.score, pomp: s.pomp, prorated: s.prorated, missing: s.missing });
+        }
+      }
+      return out;
+    },
+    decimals: (instrument, form) => registry.view(instrument, form).form.scale.decimals,
+  };
+}
