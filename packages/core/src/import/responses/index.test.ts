@@ -270,6 +270,18 @@ describe('many problems', () => {
   });
 });
 
+describe('options that do not fit the format', () => {
+  it('are usage errors, not silently ignored', async () => {
+    const s = await fresh();
+    await expect(run(s, fixture('wai-sr-wide.csv'), 'wai-sr', 'client', { dictionary: fixture('redcap-dictionary.csv'), format: 'wide' })).rejects.toThrow(
+      /--dictionary and --events apply to REDCap exports only/,
+    );
+    await expect(run(s, fixture('wai-sr-wide.csv'), 'wai-sr', 'client', { map: fixture('qualtrics-map.csv') })).rejects.toThrow(/--map applies to REDCap and Qualtrics/);
+    await expect(run(s, fixture('redcap-export.csv'), 'wai-sr', 'client')).rejects.toThrow(/a REDCap export needs its data dictionary/);
+    await s.close();
+  });
+});
+
 describe('interruption', () => {
   it('stops on an aborted signal before committing anything', async () => {
     const s = await fresh();
