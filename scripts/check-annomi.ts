@@ -1,0 +1,122 @@
+/**
+ * npm run check:annomi -- PATH [--seed N] [--resamples N] [--json]
+ *
+ * Checks the lexicon rater against AnnoMI (133 motivational-interviewing demonstration sessions labelled high or
+ * low quality by experts). PATH is your copy's folder or its AnnoMI-simple.csv. The script imports the CSV into a
+ * temporary study through the transcript CSV importer (the same path as `alliance import transcripts`), rates
+ * every session with `lexicon`, and prints the AUC of the relationship and collaboration composites (and their
+ * mean) for high against low quality, with a seeded bootstrap interval, next to the AUC of transcript length
+ * alone: a rater worth having must separate the groups better than counting utterances does. Nothing is kept:
+ * the temporary study is deleted at the end.
+ */
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { readCsvRows } from '../packages/core/src/util/csv';
+import { initStudy } from '../packages/core/src/store/study';
+import { importTranscriptFiles } from '../packages/core/src/import/transcripts';
+import { aucWithCi, type AucResult } from '../packages/core/src/stats/auc';
+import { domainScores } from '../packages/raters/src/domain-scores';
+import { createLexiconRater } from '../packages/raters/src/providers/lexicon';
+import type { RaterOutput } from '../packages/raters/src/result-schema';
+import { loadTranscript, selectTranscripts } from '../packages/raters/src/run/run-transcripts';
+
+const FILE = 'AnnoMI-simple.csv';
+/** AnnoMI's columns mapped onto the importer's fields; the therapist and session number are not in the file. */
+const COLUMNS = { client: 'transcript_id', speaker: 'interlocutor', text: 'utterance_text', start: 'timestamp', id: 'utterance_id' };
+const FORMS = ['wai-o-s:observer'];
+
+const usage = 'usage: npm run check:annomi -- PATH [--seed N] [--resamples N] [--json]   (PATH: the AnnoMI folder or AnnoMI-simple.csv)';
+let args: ReturnType<typeof parse>;
+function parse() {
+  return parseArgs({
+    allowPositionals: true,
+    options: { seed: { type: 'string', default: '2026' }, resamples: { type: 'string', default: '2000' }, json: { type: 'boolean', default: false } },
+  });
+}
+try {
+  args = parse();
+} catch (err) {
+  fail(2, `${(err as Error).message}\n${usage}`);
+}
+const [target] = args.positionals;
+if (!target || args.positionals.length > 1) fail(2, usage);
+const seed = Number(args.values.seed);
+const resamples = Number(args.values.resamples);
+if (!Number.isInteger(seed) || !Number.isInteger(resamples) || resamples < 100) fail(2, `--seed must be an integer and --resamples an integer of at least 100\n${usage}`);
+
+const csv = resolve(existsSync(target) && statSync(target).isDirectory() ? join(target, FILE) : target);
+if (!existsSync(csv)) fail(1, `${csv}: not found; give the AnnoMI folder or the path of ${FILE}`);
+
+const labels = await readLabels(csv);
+const dir = mkdtempSync(join(tmpdir(), 'alliance-annomi-'));
+try {
+  const study = await initStudy(dir, { name: 'annomi-check', raters: { lexicon: { provider: 'lexicon', forms: FORMS } } }, { actor: 'check-annomi' });
+  try {
+    process.stderr.write(`importing ${csv} ...\n`);
+    await importTranscriptFiles(study, { files: [csv], format: 'csv', columns: COLUMNS, meta: { therapist: 'T01', session: 1 } });
+    const rater = createLexiconRater({ name: 'lexicon', config: study.config.raters.lexicon!, studyDir: dir });
+    const forms = FORMS.map((f) => ({ instrument: f.split(':')[0]!, form: f.split(':')[1]! }));
+    const rows: Array<{ high: boolean; relationship: number; collaboration: number; composite: number; length: number }> = [];
+    const refs = await selectTranscripts(study);
+    process.stderr.write(`rating ${refs.length} sessions with lexicon (${rater.prompt.version}) ...\n`);
+    for (const ref of refs) {
+      const client = ref.sessionId.split('/')[0]!;
+      const quality = labels.get(client);
+      if (quality === undefined) continue;
+      const t = await loadTranscript(study, ref);
+      const { output } = await rater.rate({ transcript: t, forms, replicate: 1 });
+      const d = domainScores((output as RaterOutput).signals);
+      const relationship = d['relationship-quality'];
+      const collaboration = d['collaboration-goals'];
+      rows.push({ high: quality === 'high', relationship, collaboration, composite: (relationship + collaboration) / 2, length: t.utterances.length });
+    }
+    const high = rows.map((r) => r.high);
+    const opts = { seed, resamples };
+    const results: Record<'relationship' | 'collaboration' | 'composite' | 'length', AucResult> = {
+      relationship: aucWithCi(rows.map((r) => r.relationship), high, opts),
+      collaboration: aucWithCi(rows.map((r) => r.collaboration), high, opts),
+      composite: aucWithCi(rows.map((r) => r.composite), high, opts),
+      length: aucWithCi(rows.map((r) => r.length), high, opts),
+    };
+    if (args.values.json) {
+      process.stdout.write(JSON.stringify({ sessions: rows.length, markers: { version: rater.prompt.version, hash: rater.prompt.hash }, auc: results }) + '\n');
+    } else {
+      const n = results.composite;
+      console.log(`AnnoMI: ${rows.length} sessions, ${n.nPositive} high and ${n.nNegative} low quality; lexicon markers ${rater.prompt.version} (${rater.prompt.hash.slice(0, 12)})`);
+      console.log(`AUC for high vs low quality, ${n.method}, ${Math.round(n.level * 100)}% CI:`);
+      const label: Record<keyof typeof results, string> = {
+        relationship: 'relationship composite (relationship-quality domain)',
+        collaboration: 'collaboration composite (collaboration-goals domain)',
+        composite: 'lexicon composite (mean of the two)',
+        length: 'transcript length alone (utterances)',
+      };
+      for (const k of Object.keys(results) as Array<keyof typeof results>) {
+        const r = results[k];
+        console.log(`  ${label[k].padEnd(54)} ${r.estimate.toFixed(3)}  [${r.ci[0].toFixed(3)}, ${r.ci[1].toFixed(3)}]`);
+      }
+    }
+  } finally {
+    await study.close();
+  }
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}
+
+/** The expert label per transcript id; it is constant within a transcript, so the first row decides. */
+async function readLabels(file: string): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  for await (const row of readCsvRows(file, { file })) {
+    const id = row.values.transcript_id;
+    const q = row.values.mi_quality;
+    if (id === undefined || q === undefined) fail(1, `${file}: expected the AnnoMI columns transcript_id and mi_quality`);
+    if (!out.has(id)) out.set(id, q);
+  }
+  return out;
+}
+
+function fail(code: number, message: string): never {
+  process.stderr.write(`${message}\n`);
+  process.exit(code);
+}
