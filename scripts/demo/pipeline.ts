@@ -2,8 +2,8 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { alliance } from './run-cli';
 
-/** Column names of `export scores --wide`: respondent_instrument_form_scale. */
-const WAI_SR_TOTAL = 'client_wai-sr_client_total';
+/** Column names of `export scores --wide`: rater_instrument_form_scale, as the codebook names variables. */
+const WAI_SR_TOTAL = 'client_wai_sr_client_total';
 const SRS_TOTAL = 'client_srs_client_total';
 
 const fixed = (x: unknown) => (typeof x === 'number' ? x.toFixed(2) : String(x));
@@ -21,6 +21,7 @@ export interface DemoStep {
  */
 export function demoSteps(study: string, data: string): DemoStep[] {
   const totals = join(study, 'totals.csv');
+  const coders = join(study, 'coders-wai-o-s-totals.csv');
   const importResponses = (title: string, instrument: string, form: string, file: string): DemoStep => ({
     title,
     args: ['import', 'responses', '--study', study, '--instrument', instrument, '--form', form, join(data, file)],
@@ -49,6 +50,19 @@ export function demoSteps(study: string, data: string): DemoStep[] {
       title: 'write the study codebook',
       args: ['codebook', '--study', study, '--format', 'md', '--out', join(study, 'codebook.md')],
       report: (d) => `${d.variables} variables in ${join(study, 'codebook.md')}`,
+    },
+    {
+      title: "export the coders' WAI-O-S totals",
+      args: ['export', 'scores', '--study', study, '--instrument', 'wai-o-s', '--scale', 'total', '--rater', 'K1,K2', '--out', coders],
+      report: (d) => `${d.rows} coder ratings in ${coders}`,
+    },
+    {
+      title: "inter-coder reliability of WAI-O-S totals",
+      args: ['stats', 'icc', '--in', coders, '--subject', 'session_id', '--rater', 'rater', '--value', 'score'],
+      report: (d) => {
+        const icc = d.ICC2 as { icc: number; ci95: number[] };
+        return `ICC(2,1) absolute agreement = ${fixed(icc.icc)} [${icc.ci95.map(fixed).join(', ')}] over ${d.n} sessions`;
+      },
     },
     {
       title: 'export session totals',

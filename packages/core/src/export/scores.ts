@@ -1,3 +1,4 @@
+import { variableName } from '@alliance-lab/instruments';
 import * as aq from 'arquero';
 import type { Kysely } from 'kysely';
 import type { Database } from '../store/database';
@@ -9,6 +10,8 @@ import type { Database } from '../store/database';
  * analysis can put them side by side.
  */
 export interface ScoreRow {
+  /** One id per session ("C01/3"), the unit of analysis for agreement statistics (--subject session_id). */
+  session_id: string;
   client: string;
   therapist: string;
   session: number;
@@ -28,6 +31,7 @@ export interface ScoreRow {
 }
 
 export const SCORE_COLUMNS: Array<keyof ScoreRow> = [
+  'session_id',
   'client',
   'therapist',
   'session',
@@ -58,6 +62,7 @@ export async function exportScores(db: Kysely<Database>, filter: ScoreFilter = {
     .innerJoin('responses as r', (j) => j.onRef('r.id', '=', 'sc.source_id').on('sc.source', '=', 'response'))
     .innerJoin('sessions as s', 's.id', 'r.session_id')
     .select([
+      's.id as session_id',
       's.client_id as client',
       's.therapist_id as therapist',
       's.session_index as session',
@@ -80,6 +85,7 @@ export async function exportScores(db: Kysely<Database>, filter: ScoreFilter = {
     .where('t.is_current', '=', 1)
     .where('g.status', '=', 'ok')
     .select([
+      's.id as session_id',
       's.client_id as client',
       's.therapist_id as therapist',
       's.session_index as session',
@@ -131,23 +137,25 @@ export async function exportScores(db: Kysely<Database>, filter: ScoreFilter = {
 }
 
 /**
- * The wide shape: one row per client and session, one column per source × instrument × form × scale
- * (e.g. `client_wai-sr_client_total`, `lexicon_wai-o-s_observer_bond`), for SPSS-style analysis. Replicates are
- * averaged, which is what a between-method comparison wants; the long export keeps them apart.
+ * The wide shape: one row per client and session, one column per rater × instrument × form × scale, named as
+ * the codebook names them (e.g. `client_wai_sr_client_total`, `lexicon_wai_o_s_observer_bond`), for SPSS-style
+ * analysis. Replicates are averaged, which is what a between-method comparison wants; the long export keeps
+ * them apart.
  */
 export function widenScores(rows: ScoreRow[]): Array<Record<string, unknown>> {
   if (rows.length === 0) return [];
   const keyed = rows.map((r) => ({
+    session_id: r.session_id,
     client: r.client,
     therapist: r.therapist,
     session: r.session,
     date: r.date,
-    key: `${r.rater}_${r.instrument}_${r.form}_${r.scale}`,
+    key: `${r.rater.toLowerCase().replace(/[^a-z0-9_]/g, '_')}_${variableName(r.instrument, r.form, r.scale)}`,
     score: r.score,
   }));
   return aq
     .from(keyed)
-    .groupby('client', 'therapist', 'session', 'date')
+    .groupby('session_id', 'client', 'therapist', 'session', 'date')
     .pivot('key', { score: (d: { score: number }) => aq.op.mean(d.score) })
     .orderby('client', 'session')
     .objects() as Array<Record<string, unknown>>;

@@ -33,7 +33,7 @@ export const exportScoresCommand = defineCommand({
         raters: ctx.list('rater'),
       });
       const wide = ctx.bool('wide') ? widenScores(rows) : undefined;
-      const csv = wide ? toCsv(wide.length ? Object.keys(wide[0]!) : ['client', 'therapist', 'session', 'date'], wide) : toCsv(SCORE_COLUMNS, rows as never);
+      const csv = wide ? toCsv(wide.length ? Object.keys(wide[0]!) : ['session_id', 'client', 'therapist', 'session', 'date'], wide) : toCsv(SCORE_COLUMNS, rows as never);
       const out = ctx.str('out');
       const summary = { rows: wide ? wide.length : rows.length, shape: wide ? 'wide' : 'long', out: out ?? null };
       if (out) {
