@@ -60,15 +60,19 @@ interface Prepared {
   unitObserved: Float64Array;
   unitS1: Float64Array;
   unitS2: Float64Array;
-  /** Smallest and largest code in each unit: the pairable values vary iff some unit's range differs from another's or is not a point. */
-  unitMinCode: Int32Array;
-  unitMaxCode: Int32Array;
+  /**
+   * Smallest and largest code (interval: value) in each unit: the pairable values vary iff these do not all
+   * coincide.
+   */
+  unitMinCode: Float64Array;
+  unitMaxCode: Float64Array;
   units: number;
 }
 
 type Value = number | string;
 
 function prepare(data: ReadonlyArray<ReadonlyArray<Value | null | undefined>>, metric: AlphaMetric): { p: Prepared; coders: number } {
+  if (metric === 'interval') return prepareInterval(data);
   let coders = 0;
   const kept: Value[][] = [];
   for (const row of data) {
@@ -121,8 +125,8 @@ function prepare(data: ReadonlyArray<ReadonlyArray<Value | null | undefined>>, m
     unitObserved: new Float64Array(units),
     unitS1: new Float64Array(units),
     unitS2: new Float64Array(units),
-    unitMinCode: new Int32Array(units),
-    unitMaxCode: new Int32Array(units),
+    unitMinCode: new Float64Array(units),
+    unitMaxCode: new Float64Array(units),
     units,
   };
   for (let u = 0; u < units; u++) {
@@ -135,26 +139,76 @@ function prepare(data: ReadonlyArray<ReadonlyArray<Value | null | undefined>>, m
     p.unitMinCode[u] = lo;
     p.unitMaxCode[u] = hi;
   }
-  if (metric === 'interval') {
-    // Centring on the pooled mean keeps mΣv² − (Σv)² from cancelling when values sit far from zero.
-    let mean = 0;
-    for (let i = 0; i < total; i++) mean += distinct[codes[i]!]!;
-    mean /= Math.max(1, total);
-    for (let u = 0; u < units; u++) {
-      let s1 = 0;
-      let s2 = 0;
-      for (let i = start[u]!; i < start[u + 1]!; i++) {
-        const x = distinct[codes[i]!]! - mean;
-        s1 += x;
-        s2 += x * x;
-      }
-      const m = start[u + 1]! - start[u]!;
-      p.unitS1[u] = s1;
-      p.unitS2[u] = s2;
-      p.unitObserved[u] = (2 * (m * s2 - s1 * s1)) / (m - 1);
-    }
-  } else if (metric === 'nominal' || metric === 'ratio') {
+  if (metric === 'nominal' || metric === 'ratio') {
     for (let u = 0; u < units; u++) p.unitObserved[u] = unitDisagreement(p, u);
+  }
+  return { p, coders };
+}
+
+/**
+ * The interval metric needs only each unit's count, Σv and Σv² (and its range, to tell whether anything
+ * varies), so the data are read in two passes with no per-value codes: the first for the pooled mean, the
+ * second for the centred sums. Centring keeps mΣv² − (Σv)² from cancelling when values sit far from zero.
+ */
+function prepareInterval(data: ReadonlyArray<ReadonlyArray<Value | null | undefined>>): { p: Prepared; coders: number } {
+  let coders = 0;
+  let units = 0;
+  let total = 0;
+  let sum = 0;
+  for (const row of data) {
+    coders = Math.max(coders, row.length);
+    let m = 0;
+    let s = 0;
+    for (const v of row) {
+      if (v === null || v === undefined) continue;
+      if (typeof v !== 'number' || !Number.isFinite(v)) throw new RangeError(`the interval metric needs numbers, found ${JSON.stringify(v)}`);
+      m++;
+      s += v;
+    }
+    if (m >= 2) {
+      units++;
+      total += m;
+      sum += s;
+    }
+  }
+  const mean = total > 0 ? sum / total : 0;
+  const start = new Int32Array(units + 1);
+  const p: Prepared = {
+    metric: 'interval',
+    start,
+    codes: new Int32Array(0),
+    distinct: [],
+    unitObserved: new Float64Array(units),
+    unitS1: new Float64Array(units),
+    unitS2: new Float64Array(units),
+    unitMinCode: new Float64Array(units),
+    unitMaxCode: new Float64Array(units),
+    units,
+  };
+  let u = 0;
+  for (const row of data) {
+    let m = 0;
+    let s1 = 0;
+    let s2 = 0;
+    let lo = Infinity;
+    let hi = -Infinity;
+    for (const v of row) {
+      if (v === null || v === undefined) continue;
+      const x = (v as number) - mean;
+      m++;
+      s1 += x;
+      s2 += x * x;
+      if (x < lo) lo = x;
+      if (x > hi) hi = x;
+    }
+    if (m < 2) continue;
+    start[u + 1] = start[u]! + m;
+    p.unitS1[u] = s1;
+    p.unitS2[u] = s2;
+    p.unitObserved[u] = (2 * (m * s2 - s1 * s1)) / (m - 1);
+    p.unitMinCode[u] = lo;
+    p.unitMaxCode[u] = hi;
+    u++;
   }
   return { p, coders };
 }
