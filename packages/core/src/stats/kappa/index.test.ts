@@ -95,6 +95,33 @@ describe("Cohen's kappa: published examples (shared/reference/cohen_kappa_exampl
     }
   });
 
+  it("irr's custom weights (disagreement scores by distance between levels) through kappaFromTable", () => {
+    // irr::kappa2(weight = c(...)): agreement weight 1 − (s − min s)/(max s − min s) for levels |i − j| apart.
+    const irrTable = (a: number[], b: number[]) => {
+      const lev = [...new Set([...a, ...b])].sort((x, y) => x - y);
+      const t = lev.map(() => lev.map(() => 0));
+      a.forEach((v, i) => t[lev.indexOf(v)]![lev.indexOf(b[i]!)]!++);
+      return t;
+    };
+    const irrWeights = (scores: number[]) => {
+      const lo = Math.min(...scores);
+      const hi = Math.max(...scores);
+      return scores.map((_, i) => scores.map((_, j) => 1 - (scores[Math.abs(i - j)]! - lo) / (hi - lo)));
+    };
+    const c12 = refCase<{ rater1: number[]; rater2: number[]; expected_irr: Record<string, IrrValue> }>('irr_anxiety_rater1_vs_rater2');
+    const e12 = c12.expected_irr.custom_weights_0_1_2_4_7_11!;
+    const r12 = kappaFromTable(irrTable(c12.rater1, c12.rater2), irrWeights([0, 1, 2, 4, 7, 11]));
+    expect(near(r12.kappa!, e12.value!, 1e-6)).toBe(true);
+    expect(near(r12.z!, e12.z, 1e-6)).toBe(true);
+    expect(near(r12.p!, e12.p, 1e-6)).toBe(true);
+    const c23 = refCase<{ rater2: number[]; rater3: number[]; expected_published: Record<string, IrrValue> }>('irr_anxiety_rater2_vs_rater3');
+    const e23 = c23.expected_published.custom_0_0_1_1_2!;
+    const r23 = kappaFromTable(irrTable(c23.rater2, c23.rater3), irrWeights([0, 0, 1, 1, 2]));
+    expect(Math.abs(r23.kappa! - e23.kappa!)).toBeLessThanOrEqual(halfUnit(e23.kappa!, 7));
+    expect(Math.abs(r23.z! - e23.z)).toBeLessThanOrEqual(halfUnit(e23.z, 7));
+    expect(Math.abs(r23.p! - e23.p)).toBeLessThanOrEqual(halfUnit(e23.p, 7));
+  });
+
   it('irr diagnoses rater 2 vs 3 (nominal)', () => {
     const c = refCase<{ rater2: number[]; rater3: number[]; expected_irr: { value: number; z: number; p: number } }>('irr_diagnoses_rater2_vs_rater3');
     const r = cohenKappa(c.rater2, c.rater3);
