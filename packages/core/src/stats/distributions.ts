@@ -74,6 +74,8 @@ export function inverseIncompleteBeta(p: number, a: number, b: number): number {
  * and matches whichever of p and q is smaller, evaluating that tail directly.
  */
 function solveBeta(p: number, q: number, a: number, b: number): { x: number; y: number } {
+  // Degenerate inputs (an approximate df that came out NaN or ≤ 0) have no quantile; say so without iterating.
+  if (!(a > 0 && b > 0 && a < Infinity && b < Infinity) || Number.isNaN(p) || Number.isNaN(q)) return { x: NaN, y: NaN };
   if (p <= 0) return { x: 0, y: 1 };
   if (q <= 0) return { x: 1, y: 0 };
   // I_{1/2}(a, b) ≥ p means the root lies at or below 1/2.

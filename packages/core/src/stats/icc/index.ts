@@ -213,6 +213,7 @@ function iccReml(ratings: ReadonlyArray<ReadonlyArray<number | null>>, k0: numbe
     method:
       `variance components by REML (crossed random subject and rater intercepts, as lme4::lmer) on all ${cells.length} ratings; ` +
       'mean squares rebuilt from them, ICCs, F tests and F-based intervals as psych::ICC (lmer = TRUE)' +
+      (fit.converged ? '' : '; the REML optimiser stopped before its convergence test was met') +
       (dropped > 0 ? `; ${dropped} subjects without any rating left out` : ''),
   };
 }
