@@ -75,10 +75,12 @@ function measureSignal(set: MarkerSet, a: TranscriptAnalysis, def: MeasureSignal
   const strength = round3(clamp01((x - def.from) / (def.full - def.from)));
   if (strength === 0) return null;
   const upward = def.full > def.from;
-  const positions = measureEvidence(set, a, m, upward);
-  if (positions.length === 0) return null;
-  const first = positions[0]!;
-  const q = m.kind === 'ratio' ? quoteFromMarkers(set, a, upward ? m.numerator : m.denominator, first) : openingQuote(a.utterances[first]!.text);
+  const ranked = measureEvidence(set, a, m, upward);
+  if (ranked.length === 0) return null;
+  // The quote comes from the utterance that drives the measure most (the longest turn, say); ids go in order.
+  const lead = ranked[0]!;
+  const positions = [...ranked].sort((x, y) => x - y);
+  const q = m.kind === 'ratio' ? quoteFromMarkers(set, a, upward ? m.numerator : m.denominator, lead) : openingQuote(a.utterances[lead]!.text);
   if (!q) return null;
   return {
     domain: def.domain as DomainId,
@@ -125,7 +127,7 @@ export function measureValue(set: MarkerSet, a: TranscriptAnalysis, m: MeasureDe
   }
 }
 
-/** Utterances that push a measure the signal's way, in transcript order. */
+/** Utterances that push a measure the signal's way, the strongest first. */
 function measureEvidence(set: MarkerSet, a: TranscriptAnalysis, m: MeasureDef, upward: boolean): number[] {
   const u = a.utterances;
   const nonEmpty = (i: number) => a.words[i]! > 0;
@@ -153,7 +155,7 @@ function measureEvidence(set: MarkerSet, a: TranscriptAnalysis, m: MeasureDef, u
       break;
     }
   }
-  return picked.sort((x, y) => x - y);
+  return picked;
 }
 
 function quoteFromMarkers(set: MarkerSet, a: TranscriptAnalysis, ids: string[], at: number): string {

@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest';
+import { analyse } from './analyse';
+import { TEST_SESSION, testMarkerSet } from './test-markers';
+
+const fired = (id: string, edit?: Parameters<typeof testMarkerSet>[0]) => {
+  const set = testMarkerSet(edit);
+  const a = analyse(set, TEST_SESSION);
+  return a.fired[set.markerIndex(id)]!.utt.map((i) => TEST_SESSION[i]!.id);
+};
+
+describe('analyse', () => {
+  it('counts a statement-only marker in statements and not in questions', () => {
+    // u9 "What do you feel about that?" has "you feel" but asks.
+    expect(fired('reflection')).toEqual(['u5']);
+  });
+
+  it('anchors an opening marker after fillers, and an "unless" phrase vetoes it', () => {
+    // u11 opens with "Okay, you know," then "you"; u7 opens with "You need to", which is vetoed.
+    expect(fired('opening')).toEqual(['u11']);
+    expect(fired('opening', (f) => (f.markers[1]!.unless = []))).toEqual(['u7', 'u11']);
+  });
+
+  it('keeps a question marker within its first words', () => {
+    // u1's "what" is the third word ("Okay, so what"), beyond within: 2.
+    expect(fired('open-q')).toEqual(['u3', 'u9']);
+    expect(fired('open-q', (f) => (f.markers[2]!.within = 3))).toEqual(['u1', 'u3', 'u9']);
+  });
+
+  it('fires a whole-utterance marker only on answers to a question made of nothing else', () => {
+    expect(fired('minimal')).toEqual(['u2', 'u10']);
+    expect(fired('minimal', (f) => (f.markers[3]!.phrases = ['yeah']))).toEqual(['u2']);
+  });
+
+  it('respects maxWords', () => {
+    expect(fired('dont-know')).toEqual(['u4']);
+    expect(fired('dont-know', (f) => (f.markers[4]!.maxWords = 2))).toEqual([]);
+  });
+
+  it('records the span of the first match, so quotes can be cut from it', () => {
+    const set = testMarkerSet();
+    const a = analyse(set, TEST_SESSION);
+    const f = a.fired[set.markerIndex('reflection')]!;
+    expect(TEST_SESSION[4]!.text.slice(f.from[0], f.to[0])).toBe('It sounds like');
+  });
+
+  it('marks filler-only utterances as backchannels and counts words', () => {
+    const a = analyse(
+      testMarkerSet(),
+      [
+        { id: 'a', role: 'therapist', text: 'Okay, so.' },
+        { id: 'b', role: 'client', text: 'I went home early.' },
+      ],
+    );
+    expect(a.backchannel).toEqual([true, false]);
+    expect(a.words).toEqual([2, 4]);
+  });
+});
