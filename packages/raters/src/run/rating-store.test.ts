@@ -1,0 +1,73 @@
+import { auditTrail, type Score, type Study } from '@alliance-lab/core';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createFixtureStudy, validAnswer } from '../testing/study-fixture';
+import { cachedOutcome, storeRating, type Outcome, type RatingIdentity } from './rating-store';
+
+const open: Study[] = [];
+afterEach(async () => {
+  for (const s of open.splice(0)) await s.close();
+});
+
+const identity = (rater: string, cacheKey: string): RatingIdentity => ({
+  rater,
+  provider: 'openai',
+  model: 'm',
+  promptVersion: 'v1',
+  promptHash: 'p',
+  params: { temperature: 0 },
+  sessionId: 'C01/1',
+  transcriptId: 'C01/1/v1',
+  transcriptHash: 't',
+  replicate: 1,
+  cacheKey,
+});
+const outcome = (value: number): Outcome => ({
+  status: 'ok',
+  output: validAnswer(value),
+  failure: null,
+  usage: { inputTokens: 10, outputTokens: 5, cachedTokens: 2, costUsd: 0.001, latencyMs: 12 },
+  requests: 1,
+});
+const score = (forms: { items: Record<string, number | null> }[], id: string): Score[] => [
+  { source: 'rating', sourceId: id, instrument: 'wai-o-s', form: 'observer', scale: 'total', score: forms[0]!.items['1']!, pomp: null, prorated: false, missing: false },
+];
+
+/** The same writes through the raw SQLite handle and through kysely (the path PostgreSQL and busy connections take). */
+describe.each([
+  ['raw SQLite', (s: Study) => s],
+  ['kysely', (s: Study) => ({ ...s, sqlite: null })],
+])('storeRating through %s', (_label, view) => {
+  it('inserts, then replaces with an update audited before and after, keeping one row, its scores and the cache', async () => {
+    const { study } = await createFixtureStudy({ raters: {} });
+    open.push(study);
+    const s = view(study);
+    await storeRating(s, identity('gpt', 'k1'), outcome(5), { fromCache: false, score });
+    await storeRating(s, identity('gpt', 'k2'), outcome(6), { fromCache: false, score });
+    const rows = await study.db.selectFrom('ratings').selectAll().execute();
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ id: 'gpt/C01/1/v1/r1', cache_key: 'k2', status: 'ok', input_tokens: 10, cached_tokens: 2, cost_usd: 0.001, params: '{"temperature":0}' });
+    expect(await study.db.selectFrom('scores').select(['source_id', 'score']).execute()).toEqual([{ source_id: 'gpt/C01/1/v1/r1', score: 6 }]);
+    const trail = await auditTrail(study.db, 'rating');
+    expect(trail.map((t) => t.action)).toEqual(['insert', 'update']);
+    expect(trail[1]!.before).toMatchObject({ cacheKey: 'k1', forms: [{ items: { '1': 5 } }] });
+    expect(trail[1]!.after).toMatchObject({ cacheKey: 'k2', forms: [{ items: { '1': 6 } }] });
+    expect((await cachedOutcome(s, 'k1'))!.output).toEqual(validAnswer(5));
+    expect(await cachedOutcome(s, 'nope')).toBeUndefined();
+  });
+
+  it('stores a failed outcome with its reasons and no scores; a cache-served rating writes no cache row', async () => {
+    const { study } = await createFixtureStudy({ raters: {} });
+    open.push(study);
+    const s = view(study);
+    await storeRating(s, identity('gpt', 'k1'), { ...outcome(5), status: 'failed', output: 'not json', failure: ['bad'] }, { fromCache: false, score });
+    await storeRating(s, identity('twin', 'k1'), outcome(5), { fromCache: true, score });
+    const rows = await study.db.selectFrom('ratings').select(['rater', 'status', 'failure', 'forms']).orderBy('rater').execute();
+    expect(rows).toEqual([
+      { rater: 'gpt', status: 'failed', failure: '["bad"]', forms: '[]' },
+      { rater: 'twin', status: 'ok', failure: null, forms: expect.stringContaining('"1":5') },
+    ]);
+    expect(await study.db.selectFrom('scores').select('source_id').execute()).toEqual([{ source_id: 'twin/C01/1/v1/r1' }]);
+    const cache = await study.db.selectFrom('rating_cache').select(['key', 'status', 'output']).execute();
+    expect(cache).toEqual([{ key: 'k1', status: 'failed', output: '"not json"' }]);
+  });
+});
