@@ -7,6 +7,9 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { demoSteps, runDemo } from '../scripts/demo/pipeline';
 
 const DATA = fileURLToPath(new URL('../datasets/demo/', import.meta.url));
+// Model raters join the demo when their API key is set; tests never reach the internet.
+delete process.env.OPENAI_API_KEY;
+delete process.env.ANTHROPIC_API_KEY;
 const parent = mkdtempSync(join(tmpdir(), 'demo-pipeline-'));
 afterAll(() => rmSync(parent, { recursive: true, force: true }));
 
@@ -29,7 +32,8 @@ describe('npm run demo pipeline', () => {
       transcripts: column('ground-truth.csv', 'session').length,
       utterances: column('ground-truth.csv', 'utterances').reduce((s, n) => s + Number(n), 0),
       responses: column('wai-sr.csv', 'client').length + column('srs.csv', 'client').length + column('coders-wai-o-s.csv', 'client').length,
-      ratings: 0,
+      // Two lexicon configurations rate every session (model raters join only when their API key is set).
+      ratings: 2 * column('ground-truth.csv', 'session').length,
     });
     const titles = demoSteps(study, DATA).map((s) => s.title);
     expect(lines.map((l) => l.replace(/:.*$/, ''))).toEqual(titles.map((t, i) => `${i + 1}. ${t}`));

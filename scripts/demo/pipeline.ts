@@ -1,5 +1,6 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { ratingSteps } from './rating-steps';
 import { alliance } from './run-cli';
 
 /** Column names of `export scores --wide`: rater_instrument_form_scale, as the codebook names variables. */
@@ -13,6 +14,8 @@ export interface DemoStep {
   args: string[];
   /** One line about what the step did, from the command's JSON. */
   report(data: Record<string, unknown>): string;
+  /** Work the command needs done first that no command does (e.g. writing the demo's raters into study.json). */
+  setup?(): void;
 }
 
 /**
@@ -41,6 +44,7 @@ export function demoSteps(study: string, data: string): DemoStep[] {
     importResponses('import client WAI-SR', 'wai-sr', 'client', 'wai-sr.csv'),
     importResponses('import client SRS', 'srs', 'client', 'srs.csv'),
     importResponses("import coders' WAI-O-S", 'wai-o-s', 'observer', 'coders-wai-o-s.csv'),
+    ...ratingSteps(study),
     {
       title: 'export scores',
       args: ['export', 'scores', '--study', study, '--out', join(study, 'scores.csv')],
@@ -89,6 +93,7 @@ export function demoSteps(study: string, data: string): DemoStep[] {
 export async function runDemo(study: string, data: string, log: (line: string) => void = () => {}): Promise<Record<string, unknown>> {
   rmSync(study, { recursive: true, force: true });
   for (const [i, step] of demoSteps(study, data).entries()) {
+    step.setup?.();
     const { data: result } = await alliance(step.args);
     log(`${i + 1}. ${step.title}: ${step.report(result)}`);
   }
