@@ -67,7 +67,7 @@ const MONTH = 'Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|
 const DAY = '\\d{1,2}(?:st|nd|rd|th)?';
 const STREET = 'Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|Lane|Ln|Drive|Dr|Court|Ct|Way|Place|Pl|Terrace|Close|Crescent|Parkway|Pkwy|Highway|Hwy|Square|Sq';
 const NOT_AN_AGE =
-  '%|percent|dollars?|pounds?|bucks|quid|euros?|kg|kilos?|lbs?|stone|minutes?|mins?|hours?|hrs?|days?|weeks?|months?|drinks?|beers?|pints?|shots?|cigarettes?|cigs?|packs?|times?|pills?|mg|miles?|km|cans?|glasses|bottles?|units?|o\'?clock|am|pm|a\\.m|p\\.m|of|out|in|on|or|and|to|feet|foot|inches|cm';
+  '%|percent|dollars?|pounds?|bucks|quid|euros?|kg|kilos?|lbs?|stone|minutes?|mins?|hours?|hrs?|days?|weeks?|months?|drinks?|beers?|pints?|shots?|cigarettes?|cigs?|packs?|times?|pills?|mg|miles?|km|cans?|glasses|bottles?|units?|o\'?clock|am|pm|a\\.m|p\\.m|of|out|feet|foot|inches|cm';
 
 /** Detectors in priority order: where two overlap, the earlier kind wins, then the longer match. */
 const PATTERNS: Array<{ kind: IdentifierKind; re: RegExp }> = [
@@ -81,7 +81,7 @@ const PATTERNS: Array<{ kind: IdentifierKind; re: RegExp }> = [
     re: new RegExp(
       `${B}\\d{1,4}[/.-]\\d{1,2}[/.-]\\d{2,4}${E}` +
         `|${B}(?:${MONTH})\\.?\\s+${DAY}(?:,?\\s+\\d{4})?${E}` +
-        `|${B}${DAY}\\s+(?:of\\s+)?(?:${MONTH})${E}\\.?(?:,?\\s+\\d{4}${E})?` +
+        `|${B}${DAY}\\s+(?:of\\s+)?(?:${MONTH})${E}(?:,?\\s+\\d{4}${E})?` +
         `|${B}(?:${MONTH})\\.?\\s+\\d{4}${E}`,
       'gud',
     ),
