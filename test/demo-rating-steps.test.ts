@@ -1,0 +1,34 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { initStudy, readStudyConfig } from '@alliance-lab/core';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createLexiconRater } from '../packages/raters/src/providers/lexicon';
+import { configureDemoRaters, ratingSteps } from '../scripts/demo/rating-steps';
+
+const parent = mkdtempSync(join(tmpdir(), 'demo-raters-'));
+afterAll(() => rmSync(parent, { recursive: true, force: true }));
+
+describe('demo rating steps', () => {
+  it('rates with the two lexicon configurations only, unless an API key is set', () => {
+    const titles = (env: NodeJS.ProcessEnv) => ratingSteps('s', env).map((s) => s.title);
+    expect(titles({}).filter((t) => t.startsWith('rate '))).toEqual(['rate transcripts with lexicon', 'rate transcripts with lexicon-alt']);
+    const withKeys = ratingSteps('s', { OPENAI_API_KEY: 'k', ANTHROPIC_API_KEY: 'k' });
+    const gpt = withKeys.find((s) => s.title === 'rate transcripts with gpt')!;
+    // Model raters run on a few clients under a budget, never on the whole study by accident.
+    expect(gpt.args).toEqual(expect.arrayContaining(['--sessions', '--budget']));
+    expect(withKeys.some((s) => s.title === 'rate transcripts with claude')).toBe(true);
+  });
+
+  it('writes the raters into study.json and a marker file for lexicon-alt that the lexicon rater loads', async () => {
+    const dir = join(parent, 'study');
+    await (await initStudy(dir, { name: 'demo' })).close();
+    configureDemoRaters(dir, {});
+    const config = readStudyConfig(dir);
+    expect(Object.keys(config.raters)).toEqual(['lexicon', 'lexicon-alt']);
+    const base = createLexiconRater({ name: 'lexicon', config: config.raters.lexicon!, studyDir: dir });
+    const alt = createLexiconRater({ name: 'lexicon-alt', config: config.raters['lexicon-alt']!, studyDir: dir });
+    expect(alt.prompt.version).toBe(`${base.prompt.version}-alt`);
+    expect(alt.prompt.hash).not.toBe(base.prompt.hash);
+  });
+});
