@@ -5,8 +5,8 @@
  * low quality by experts). PATH is your copy's folder or its AnnoMI-simple.csv. The script imports the CSV into a
  * temporary study through the transcript CSV importer (the same path as `alliance import transcripts`), rates
  * every session with `lexicon`, and prints the AUC of the relationship and collaboration composites (and their
- * mean) for high against low quality, with a seeded bootstrap interval, next to the AUC of transcript length
- * alone: a rater worth having must separate the groups better than counting utterances does. Nothing is kept:
+ * mean) and of the WAI-O-S total scored from the lexicon's items for high against low quality, with a seeded bootstrap interval,
+ * next to the AUC of transcript length alone: a rater worth having must separate the groups better than counting utterances does. Nothing is kept:
  * the temporary study is deleted at the end.
  */
 import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
@@ -17,6 +17,7 @@ import { readCsvRows } from '../packages/core/src/util/csv';
 import { initStudy } from '../packages/core/src/store/study';
 import { importTranscriptFiles } from '../packages/core/src/import/transcripts';
 import { aucWithCi, type AucResult } from '../packages/core/src/stats/auc';
+import { loadRegistry, scoreView } from '../packages/instruments/src/index';
 import { domainScores } from '../packages/raters/src/domain-scores';
 import { createLexiconRater } from '../packages/raters/src/providers/lexicon';
 import type { RaterOutput } from '../packages/raters/src/result-schema';
@@ -58,7 +59,8 @@ try {
     await importTranscriptFiles(study, { files: [csv], format: 'csv', columns: COLUMNS, meta: { therapist: 'T01', session: 1 } });
     const rater = createLexiconRater({ name: 'lexicon', config: study.config.raters.lexicon!, studyDir: dir });
     const forms = FORMS.map((f) => ({ instrument: f.split(':')[0]!, form: f.split(':')[1]! }));
-    const rows: Array<{ high: boolean; relationship: number; collaboration: number; composite: number; length: number }> = [];
+    const waiView = loadRegistry().view('wai-o-s', 'observer');
+    const rows: Array<{ high: boolean; relationship: number; collaboration: number; composite: number; waiOS: number; length: number }> = [];
     const refs = await selectTranscripts(study);
     process.stderr.write(`rating ${refs.length} sessions with lexicon (${rater.prompt.version}) ...\n`);
     for (const ref of refs) {
@@ -67,17 +69,21 @@ try {
       if (quality === undefined) continue;
       const t = await loadTranscript(study, ref);
       const { output } = await rater.rate({ transcript: t, forms, replicate: 1 });
-      const d = domainScores((output as RaterOutput).signals);
+      const o = output as RaterOutput;
+      const d = domainScores(o.signals);
+      // The WAI-O-S total as the instruments' scoring engine computes it (reverse keying included).
+      const waiOS = scoreView(waiView, Object.fromEntries(o.forms[0]!.items.map((it) => [it.item, it.value]))).scales.total!.score!;
       const relationship = d['relationship-quality'];
       const collaboration = d['collaboration-goals'];
-      rows.push({ high: quality === 'high', relationship, collaboration, composite: (relationship + collaboration) / 2, length: t.utterances.length });
+      rows.push({ high: quality === 'high', relationship, collaboration, composite: (relationship + collaboration) / 2, waiOS, length: t.utterances.length });
     }
     const high = rows.map((r) => r.high);
     const opts = { seed, resamples };
-    const results: Record<'relationship' | 'collaboration' | 'composite' | 'length', AucResult> = {
+    const results: Record<'relationship' | 'collaboration' | 'composite' | 'waiOS' | 'length', AucResult> = {
       relationship: aucWithCi(rows.map((r) => r.relationship), high, opts),
       collaboration: aucWithCi(rows.map((r) => r.collaboration), high, opts),
       composite: aucWithCi(rows.map((r) => r.composite), high, opts),
+      waiOS: aucWithCi(rows.map((r) => r.waiOS), high, opts),
       length: aucWithCi(rows.map((r) => r.length), high, opts),
     };
     if (args.values.json) {
@@ -90,6 +96,7 @@ try {
         relationship: 'relationship composite (relationship-quality domain)',
         collaboration: 'collaboration composite (collaboration-goals domain)',
         composite: 'lexicon composite (mean of the two)',
+        waiOS: 'WAI-O-S total scored from the lexicon item ratings',
         length: 'transcript length alone (utterances)',
       };
       for (const k of Object.keys(results) as Array<keyof typeof results>) {
