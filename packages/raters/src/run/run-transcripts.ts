@@ -42,7 +42,7 @@ export async function selectTranscripts(study: Study, sessions: readonly string[
 /** The utterances of one transcript version as raters see them: id, role, text. */
 export async function loadTranscript(study: Study, ref: TranscriptRef): Promise<RatableTranscript> {
   const utterances: RatableUtterance[] = study.sqlite
-    ? (study.sqlite.prepare('select uid as id, role, text from utterances where transcript_id = ? order by seq').all(ref.transcriptId) as RatableUtterance[])
+    ? (utteranceQuery(study.sqlite).all(ref.transcriptId) as RatableUtterance[])
     : ((await study.db
         .selectFrom('utterances')
         .select(['uid as id', 'role', 'text'])
@@ -50,6 +50,16 @@ export async function loadTranscript(study: Study, ref: TranscriptRef): Promise<
         .orderBy('seq')
         .execute()) as RatableUtterance[]);
   return ratable(ref, utterances);
+}
+
+type Sqlite = NonNullable<Study['sqlite']>;
+const queries = new WeakMap<Sqlite, ReturnType<Sqlite['prepare']>>();
+
+/** Prepared once per connection: a run loads every transcript, and preparing costs more than the read. */
+function utteranceQuery(sqlite: Sqlite): ReturnType<Sqlite['prepare']> {
+  let q = queries.get(sqlite);
+  if (!q) queries.set(sqlite, (q = sqlite.prepare('select uid as id, role, text from utterances where transcript_id = ? order by seq')));
+  return q;
 }
 
 export function ratable(ref: Pick<TranscriptRef, 'sessionId' | 'transcriptId'>, utterances: RatableUtterance[]): RatableTranscript {
