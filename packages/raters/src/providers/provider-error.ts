@@ -15,6 +15,11 @@ export class ProviderError extends Error {
   readonly detail: string | undefined;
   /** Set when the server refused structured output (a 400 naming response_format / json_schema). */
   readonly schemaRejected: boolean;
+  /**
+   * Set by the runner: what the rating had already spent when this request failed (the first answer before a
+   * failed repair round, earlier windows of a chunked transcript), so the summary and the budget still count it.
+   */
+  spent: Usage | undefined;
 
   constructor(opts: { kind: ProviderErrorKind; message: string; status?: number; retryAfterMs?: number; detail?: string; schemaRejected?: boolean }) {
     super(opts.message);

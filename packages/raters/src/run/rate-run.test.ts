@@ -197,6 +197,18 @@ describe('alliance rate: transport failures', () => {
   });
 });
 
+describe('alliance rate: spend on a failure', () => {
+  it('counts the tokens of an answer whose repair round then could not be sent', async () => {
+    const { study } = await fixture();
+    server.enqueue({ kind: 'answer', output: validAnswer(9), usage: { input: 1000, output: 200, cached: 400 } });
+    server.setHandler(() => ({ kind: 'status', status: 500 }));
+    const { summary } = await run(study, { sessions: ['C01/1'], retry: { ...fastRetry, maxAttempts: 2 } });
+    expect(summary).toEqual({ rated: 0, failed: 1, cached: 0, inputTokens: 1000, outputTokens: 200, cachedTokens: 400, costUsd: expect.closeTo(OK_COST, 12) });
+    expect(server.requests).toHaveLength(3);
+    expect(await ratings(study)).toEqual([]);
+  });
+});
+
 describe('alliance rate: budget', () => {
   it('stops scheduling before the estimated cost would pass the budget, and a later run continues', async () => {
     const logs: string[] = [];

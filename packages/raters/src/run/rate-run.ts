@@ -180,8 +180,10 @@ export async function rateStudy(study: Study, opts: RateOptions): Promise<RunRes
             ? await rateWindows(t, windows, { rater, forms, replicate, services, policy, signal, log })
             : await rateOnce(t, { rater, forms, replicate, services, policy, signal, log });
       } catch (err) {
-        budget.settle(estimate, 0);
+        const spent = err instanceof ProviderError ? err.spent : undefined;
+        budget.settle(estimate, spent?.costUsd ?? 0);
         if (!(err instanceof ProviderError)) throw err;
+        if (spent) addUsage(summary, spent);
         if (err.kind === 'aborted') return;
         // Not stored: the transcript was never rated, so the next run asks again.
         summary.failed++;
@@ -250,7 +252,10 @@ async function rateOnce(t: RatableTranscript, c: CallContext): Promise<Outcome> 
   };
   const first = await ask();
   if (first.v.ok) return { status: 'ok', output: first.v.value, failure: null, usage, requests };
-  const second = await ask({ previous: first.answer, errors: first.v.errors });
+  const second = await ask({ previous: first.answer, errors: first.v.errors }).catch((err) => {
+    if (err instanceof ProviderError) err.spent = addedUsage(err.spent, usage);
+    throw err;
+  });
   if (second.v.ok) return { status: 'ok', output: second.v.value, failure: null, usage, requests };
   return { status: 'failed', output: second.answer ?? null, failure: second.v.errors, usage, requests };
 }
@@ -262,7 +267,10 @@ async function rateWindows(t: RatableTranscript, windows: TranscriptWindow[], c:
   const outputs: RaterOutput[] = [];
   const failures: string[] = [];
   for (const [i, w] of windows.entries()) {
-    const o = await rateOnce(windowTranscript(t, w, ratableHash), c);
+    const o = await rateOnce(windowTranscript(t, w, ratableHash), c).catch((err) => {
+      if (err instanceof ProviderError) err.spent = addedUsage(err.spent, usage);
+      throw err;
+    });
     addUsage(usage, o.usage);
     requests += o.requests;
     const label = `window ${i + 1} of ${windows.length} (utterances ${t.utterances[w.start]!.id}–${t.utterances[w.end - 1]!.id})`;
@@ -346,6 +354,13 @@ function addUsage(into: Pick<Usage, 'costUsd'> & { inputTokens: number; outputTo
   into.cachedTokens += u.cachedTokens;
   into.costUsd += u.costUsd;
   if (into.latencyMs !== undefined) into.latencyMs += u.latencyMs;
+}
+
+function addedUsage(a: Usage | undefined, b: Usage): Usage {
+  const sum: Usage = { inputTokens: 0, outputTokens: 0, cachedTokens: 0, costUsd: 0, latencyMs: 0 };
+  if (a) addUsage(sum, a);
+  addUsage(sum, b);
+  return sum;
 }
 
 /**
