@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { auc, aucWithCi, mulberry32 } from './index';
+import { createRng } from '../random';
+import { auc, aucWithCi } from './index';
 
 describe('auc', () => {
   it('matches R: wilcox.test(x, y)$statistic / (nx * ny), ties included', () => {
@@ -26,9 +27,9 @@ describe('auc', () => {
 });
 
 describe('aucWithCi', () => {
-  const rand = mulberry32(7);
+  const rng = createRng(7);
   const labels = Array.from({ length: 60 }, (_, i) => i % 4 !== 0);
-  const scores = labels.map((p) => (p ? 0.6 : 0.4) + (rand() - 0.5) * 0.6);
+  const scores = labels.map((p) => (p ? 0.6 : 0.4) + (rng.next() - 0.5) * 0.6);
 
   it('gives the same interval for the same seed and brackets the estimate', () => {
     const a = aucWithCi(scores, labels, { seed: 11, resamples: 500 });

@@ -1,3 +1,5 @@
+import { createRng, quantileSorted } from '../random';
+
 /**
  * Area under the ROC curve for a score against a binary criterion, with a bootstrap confidence interval.
  * AUC is the Mann–Whitney probability that a random positive case scores above a random negative one, ties
@@ -52,43 +54,23 @@ export function aucWithCi(scores: readonly number[], positive: readonly boolean[
   const estimate = auc(scores, positive);
   const pos = scores.filter((_, i) => positive[i]);
   const neg = scores.filter((_, i) => !positive[i]);
-  const rand = mulberry32(seed);
+  const rng = createRng(seed);
   const labels = [...pos.map(() => true), ...neg.map(() => false)];
   const draws: number[] = [];
   const sample: number[] = new Array(labels.length);
   for (let b = 0; b < resamples; b++) {
-    for (let i = 0; i < pos.length; i++) sample[i] = pos[Math.floor(rand() * pos.length)]!;
-    for (let i = 0; i < neg.length; i++) sample[pos.length + i] = neg[Math.floor(rand() * neg.length)]!;
+    for (let i = 0; i < pos.length; i++) sample[i] = pos[rng.int(pos.length)]!;
+    for (let i = 0; i < neg.length; i++) sample[pos.length + i] = neg[rng.int(neg.length)]!;
     draws.push(auc(sample, labels));
   }
   draws.sort((a, b) => a - b);
   const alpha = (1 - level) / 2;
   return {
     estimate,
-    ci: [quantile(draws, alpha), quantile(draws, 1 - alpha)],
+    ci: [quantileSorted(draws, alpha), quantileSorted(draws, 1 - alpha)],
     level,
     nPositive: pos.length,
     nNegative: neg.length,
     method: `Mann–Whitney AUC; stratified percentile bootstrap, ${resamples} resamples, seed ${seed}`,
-  };
-}
-
-/** Type 7 quantile (R's default) of sorted values. */
-function quantile(sorted: readonly number[], p: number): number {
-  const h = (sorted.length - 1) * p;
-  const lo = Math.floor(h);
-  const hi = Math.min(lo + 1, sorted.length - 1);
-  return sorted[lo]! + (h - lo) * (sorted[hi]! - sorted[lo]!);
-}
-
-/** A small, fast, seedable generator (mulberry32); the bootstrap needs reproducibility, not cryptography. */
-export function mulberry32(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
