@@ -1,4 +1,4 @@
-import type { RaterConfig } from '@alliance-lab/core';
+import { UsageError, type RaterConfig } from '@alliance-lab/core';
 import type { ChatPromptBuilder } from './chat-prompt';
 
 /** What a model provider's factory receives: the named configuration, the environment, and its prompt. */
@@ -24,4 +24,15 @@ export function isLoopbackHost(hostname: string): boolean {
  */
 export function isRemote(baseUrl: string, config: RaterConfig): boolean {
   return config.options.remote === true || !isLoopbackHost(new URL(baseUrl).hostname);
+}
+
+/** The base URL a provider will call, checked: an environment variable is not validated by study.json's schema. */
+export function checkedBaseUrl(name: string, url: string, from: string): string {
+  try {
+    const u = new URL(url);
+    if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new Error('not http');
+  } catch {
+    throw new UsageError(`rater "${name}": ${from} is not an http(s) URL`);
+  }
+  return url.replace(/\/+$/, '');
 }

@@ -6,7 +6,7 @@ import type { RateRequest, RateResponse, Rater } from '../../rater';
 import { RaterOutput } from '../../result-schema';
 import { repairMessage } from '../chat-prompt';
 import { InvalidAnswerError, ProviderError, kindForStatus, priceUsage, retryAfterFromHeaders } from '../provider-error';
-import { isRemote, type ProviderContext } from '../provider-context';
+import { checkedBaseUrl, isRemote, type ProviderContext } from '../provider-context';
 
 export const ANTHROPIC_DEFAULT_BASE_URL = 'https://api.anthropic.com';
 
@@ -38,7 +38,8 @@ export class AnthropicRater implements Rater {
     this.name = ctx.name;
     this.model = ctx.config.model;
     this.prompt = { version: ctx.prompt.version, hash: ctx.prompt.hash };
-    this.baseUrl = (ctx.config.baseUrl ?? ctx.env.ANTHROPIC_BASE_URL ?? ANTHROPIC_DEFAULT_BASE_URL).replace(/\/+$/, '');
+    const from = ctx.config.baseUrl !== undefined ? 'its baseUrl' : ctx.env.ANTHROPIC_BASE_URL !== undefined ? 'ANTHROPIC_BASE_URL' : 'the default URL';
+    this.baseUrl = checkedBaseUrl(ctx.name, ctx.config.baseUrl ?? ctx.env.ANTHROPIC_BASE_URL ?? ANTHROPIC_DEFAULT_BASE_URL, from);
     this.remote = isRemote(this.baseUrl, ctx.config);
     const keyEnv = typeof ctx.config.options.apiKeyEnv === 'string' ? ctx.config.options.apiKeyEnv : 'ANTHROPIC_API_KEY';
     const apiKey = ctx.env[keyEnv];

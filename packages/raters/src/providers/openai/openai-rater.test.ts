@@ -146,5 +146,6 @@ describe('openai provider over real HTTP', () => {
     expect(server.requests[1]!.headers.authorization).toBe('Bearer sk-lab');
     expect(createOpenAIRater(ctx({ baseUrl: undefined }, { OPENAI_API_KEY: 'sk' })).remote).toBe(true);
     expect(createOpenAIRater(ctx({ options: { remote: true } })).remote).toBe(true);
+    expect(() => createOpenAIRater(ctx({ baseUrl: undefined }, { OPENAI_BASE_URL: 'localhost:8000' }))).toThrow(/OPENAI_BASE_URL is not an http\(s\) URL/);
   });
 });

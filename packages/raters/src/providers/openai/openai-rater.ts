@@ -7,7 +7,7 @@ import type { RateRequest, RateResponse, Rater } from '../../rater';
 import { RaterOutput } from '../../result-schema';
 import { repairMessage } from '../chat-prompt';
 import { InvalidAnswerError, ProviderError, kindForStatus, priceUsage, retryAfterFromHeaders } from '../provider-error';
-import { isRemote, type ProviderContext } from '../provider-context';
+import { checkedBaseUrl, isRemote, type ProviderContext } from '../provider-context';
 
 export const OPENAI_DEFAULT_BASE_URL = 'https://api.openai.com/v1';
 
@@ -41,7 +41,8 @@ export class OpenAIRater implements Rater {
     this.name = ctx.name;
     this.model = ctx.config.model;
     this.prompt = { version: ctx.prompt.version, hash: ctx.prompt.hash };
-    this.baseUrl = (ctx.config.baseUrl ?? ctx.env.OPENAI_BASE_URL ?? OPENAI_DEFAULT_BASE_URL).replace(/\/+$/, '');
+    const from = ctx.config.baseUrl !== undefined ? 'its baseUrl' : ctx.env.OPENAI_BASE_URL !== undefined ? 'OPENAI_BASE_URL' : 'the default URL';
+    this.baseUrl = checkedBaseUrl(ctx.name, ctx.config.baseUrl ?? ctx.env.OPENAI_BASE_URL ?? OPENAI_DEFAULT_BASE_URL, from);
     this.remote = isRemote(this.baseUrl, ctx.config);
     this.jsonMode = ctx.config.options.jsonMode === true;
     const keyEnv = typeof ctx.config.options.apiKeyEnv === 'string' ? ctx.config.options.apiKeyEnv : 'OPENAI_API_KEY';
