@@ -87,3 +87,15 @@ describe('study store', () => {
     expect(sql.filter((q) => q.startsWith('create table')).length).toBeGreaterThanOrEqual(10);
   });
 });
+
+describe('study.json rater configurations', () => {
+  it('requires a model for API providers and defaults it for the lexicon', async () => {
+    const { StudyConfig } = await import('../study/study-config');
+    const bad = StudyConfig.safeParse({ name: 'S', raters: { gpt: { provider: 'openai' } } });
+    expect(bad.success).toBe(false);
+    expect(bad.error!.issues[0]!.path).toEqual(['raters', 'gpt', 'model']);
+    const ok = StudyConfig.parse({ name: 'S', raters: { lex: { provider: 'lexicon' }, gpt: { provider: 'openai', model: 'gpt-4.1-mini' } } });
+    expect(ok.raters.lex!.model).toBe('lexicon-v1');
+    expect(ok.raters.gpt!.model).toBe('gpt-4.1-mini');
+  });
+});

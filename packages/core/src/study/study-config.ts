@@ -15,29 +15,37 @@ export const StudyInstrument = z.object({
 export type StudyInstrument = z.infer<typeof StudyInstrument>;
 
 /** A named rater configuration: everything that changes a rating is here, so it can be part of the cache key. */
-export const RaterConfig = z.object({
-  provider: z.enum(['openai', 'anthropic', 'lexicon', 'replay']),
-  model: z.string().min(1).default('lexicon-v1'),
-  baseUrl: z.string().url().optional(),
-  temperature: z.number().min(0).max(2).default(0),
-  seed: z.number().int().optional(),
-  promptVersion: z.string().default('v1'),
-  maxTokens: z.number().int().positive().default(4096),
-  /** Input budget in tokens; longer transcripts need --chunk. */
-  maxInputTokens: z.number().int().positive().optional(),
-  price: z
-    .object({
-      inputPerMillion: z.number().nonnegative().default(0),
-      outputPerMillion: z.number().nonnegative().default(0),
-      cachedInputPerMillion: z.number().nonnegative().default(0),
-    })
-    .default({ inputPerMillion: 0, outputPerMillion: 0, cachedInputPerMillion: 0 }),
-  /** Observer forms this rater fills in, as "instrument:form". */
-  forms: z.array(z.string().regex(/^[a-z0-9-]+:(client|therapist|observer|child)$/)).default(['wai-o-s:observer']),
-  /** Provider-specific settings (for lexicon: an alternative marker file; for replay: the rater whose run to replay). */
-  options: z.record(z.string(), z.unknown()).default({}),
-});
-export type RaterConfig = z.infer<typeof RaterConfig>;
+export const RaterConfig = z
+  .object({
+    provider: z.enum(['openai', 'anthropic', 'lexicon', 'replay']),
+    /** Required for openai and anthropic (there is no sensible default model to send to an API). */
+    model: z.string().min(1).optional(),
+    baseUrl: z.string().url().optional(),
+    temperature: z.number().min(0).max(2).default(0),
+    seed: z.number().int().optional(),
+    promptVersion: z.string().default('v1'),
+    maxTokens: z.number().int().positive().default(4096),
+    /** Input budget in tokens; longer transcripts need --chunk. */
+    maxInputTokens: z.number().int().positive().optional(),
+    price: z
+      .object({
+        inputPerMillion: z.number().nonnegative().default(0),
+        outputPerMillion: z.number().nonnegative().default(0),
+        cachedInputPerMillion: z.number().nonnegative().default(0),
+      })
+      .default({ inputPerMillion: 0, outputPerMillion: 0, cachedInputPerMillion: 0 }),
+    /** Observer forms this rater fills in, as "instrument:form". */
+    forms: z.array(z.string().regex(/^[a-z0-9-]+:(client|therapist|observer|child)$/)).default(['wai-o-s:observer']),
+    /** Provider-specific settings (for lexicon: an alternative marker file; for replay: the rater whose run to replay). */
+    options: z.record(z.string(), z.unknown()).default({}),
+  })
+  .superRefine((c, ctx) => {
+    if ((c.provider === 'openai' || c.provider === 'anthropic') && !c.model) {
+      ctx.addIssue({ code: 'custom', path: ['model'], message: `a ${c.provider} rater needs "model" (the model name the API expects)` });
+    }
+  })
+  .transform((c) => ({ ...c, model: c.model ?? (c.provider === 'lexicon' ? 'lexicon-v1' : c.provider) }));
+export type RaterConfig = z.output<typeof RaterConfig>;
 
 export const AnalysisPlan = z.object({
   /** The client self-report every automated and coder rating is validated against. */
