@@ -51,7 +51,7 @@ export const AnalysisPlan = z.object({
   /** The client self-report every automated and coder rating is validated against. */
   criterion: z.object({ instrument: z.string(), form: z.string(), scale: z.string() }).optional(),
   /** Rupture rule: k within-client SDs, repair window w sessions. */
-  ruptures: z.object({ k: z.number().positive().default(1), window: z.number().int().positive().default(2) }).default({ k: 1, window: 2 }),
+  ruptures: z.object({ k: z.number().positive().default(1), window: z.number().int().positive().default(3) }).default({ k: 1, window: 3 }),
   srsAlert: z.object({ cutoff: z.number().default(36), inequality: z.enum(['<', '<=']).default('<') }).default({ cutoff: 36, inequality: '<' }),
 });
 export type AnalysisPlan = z.infer<typeof AnalysisPlan>;
@@ -69,7 +69,7 @@ export const StudyConfig = z.object({
   store: StoreConfig.default({ kind: 'sqlite', file: 'study.sqlite' }),
   instruments: z.array(StudyInstrument).default([]),
   raters: z.record(z.string().regex(/^[A-Za-z0-9._-]+$/), RaterConfig).default({}),
-  analysis: AnalysisPlan.default({ ruptures: { k: 1, window: 2 }, srsAlert: { cutoff: 36, inequality: '<' } }),
+  analysis: AnalysisPlan.default({ ruptures: { k: 1, window: 3 }, srsAlert: { cutoff: 36, inequality: '<' } }),
   /** forbid: only providers on this machine or the private network; deidentified: remote calls see de-identified text only. */
   remoteProviders: z.enum(['forbid', 'deidentified', 'allow']).default('deidentified'),
   privacy: z
