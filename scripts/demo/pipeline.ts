@@ -6,6 +6,7 @@ import { alliance } from './run-cli';
 /** Column names of `export scores --wide`: rater_instrument_form_scale, as the codebook names variables. */
 const WAI_SR_TOTAL = 'client_wai_sr_client_total';
 const SRS_TOTAL = 'client_srs_client_total';
+const LEXICON_TOTAL = 'lexicon_wai_o_s_observer_total';
 
 const fixed = (x: unknown) => (typeof x === 'number' ? x.toFixed(2) : String(x));
 
@@ -77,6 +78,15 @@ export function demoSteps(study: string, data: string): DemoStep[] {
       title: 'within-client correlation of WAI-SR and SRS',
       args: ['stats', 'rmcorr', '--in', totals, '--subject', 'client', '--x', WAI_SR_TOTAL, '--y', SRS_TOTAL],
       report: (d) => `r_rm = ${fixed(d.r)} [${(d.ci95 as number[]).map(fixed).join(', ')}], ${d.n} sessions of ${d.subjects} clients`,
+    },
+    {
+      title: 'validity: lexicon WAI-O-S against client WAI-SR, within and between clients',
+      args: ['stats', 'corr', '--in', totals, '--subject', 'client', '--x', LEXICON_TOTAL, '--y', WAI_SR_TOTAL],
+      report: (d) => {
+        const r = (k: string) => (d[k] as { r: number }).r;
+        const pooled = (d.pooled as { pearson: { r: number } }).pearson.r;
+        return `within r_rm = ${fixed(r('rmcorr'))}, between r = ${fixed(r('between'))} (pooled r = ${fixed(pooled)}, which mixes the two)`;
+      },
     },
     {
       title: 'rupture–repair episodes in client WAI-SR',
