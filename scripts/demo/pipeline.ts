@@ -80,7 +80,7 @@ export function demoSteps(study: string, data: string): DemoStep[] {
       report: (d) => `r_rm = ${fixed(d.r)} [${(d.ci95 as number[]).map(fixed).join(', ')}], ${d.n} sessions of ${d.subjects} clients`,
     },
     {
-      title: 'validity: lexicon WAI-O-S against client WAI-SR, within and between clients',
+      title: 'validity of lexicon WAI-O-S against client WAI-SR, within and between clients',
       args: ['stats', 'corr', '--in', totals, '--subject', 'client', '--x', LEXICON_TOTAL, '--y', WAI_SR_TOTAL],
       report: (d) => {
         const r = (k: string) => (d[k] as { r: number }).r;
