@@ -1,10 +1,14 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { initStudy, readStudyConfig } from '@alliance-lab/core';
+import { readStudyConfig } from '@alliance-lab/core';
+import { fileURLToPath } from 'node:url';
+import { main } from '../packages/core/src/cli/main';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createLexiconRater } from '../packages/raters/src/providers/lexicon';
-import { configureDemoRaters, ratingSteps } from '../scripts/demo/rating-steps';
+import { ratingSteps, writeAltMarkers } from '../scripts/demo/rating-steps';
+
+const io = { stdout: { write: () => true }, stderr: { write: () => true, isTTY: false } };
 
 const parent = mkdtempSync(join(tmpdir(), 'demo-raters-'));
 afterAll(() => rmSync(parent, { recursive: true, force: true }));
@@ -20,12 +24,12 @@ describe('demo rating steps', () => {
     expect(withKeys.some((s) => s.title === 'rate transcripts with claude')).toBe(true);
   });
 
-  it('writes the raters into study.json and a marker file for lexicon-alt that the lexicon rater loads', async () => {
+  it('declares the raters in studies/demo and derives a lexicon-alt marker file that the lexicon rater loads', async () => {
     const dir = join(parent, 'study');
-    await (await initStudy(dir, { name: 'demo' })).close();
-    configureDemoRaters(dir, {});
+    expect(await main(['init', dir, '--from', fileURLToPath(new URL('../studies/demo', import.meta.url)), '--quiet'], io)).toBe(0);
+    writeAltMarkers(dir);
     const config = readStudyConfig(dir);
-    expect(Object.keys(config.raters)).toEqual(['lexicon', 'lexicon-alt']);
+    expect(Object.keys(config.raters)).toEqual(['lexicon', 'lexicon-alt', 'gpt', 'claude']);
     const base = createLexiconRater({ name: 'lexicon', config: config.raters.lexicon!, studyDir: dir });
     const alt = createLexiconRater({ name: 'lexicon-alt', config: config.raters['lexicon-alt']!, studyDir: dir });
     expect(alt.prompt.version).toBe(`${base.prompt.version}-alt`);

@@ -1,5 +1,6 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { ratingSteps } from './rating-steps';
 import { alliance } from './run-cli';
 
@@ -8,6 +9,9 @@ const WAI_SR_TOTAL = 'client_wai_sr_client_total';
 const SRS_TOTAL = 'client_srs_client_total';
 const LEXICON_TOTAL = 'lexicon_wai_o_s_observer_total';
 
+/** The demo study's definition: instruments, schedule, raters, analysis plan. */
+const TEMPLATE = fileURLToPath(new URL('../../studies/demo', import.meta.url));
+
 const fixed = (x: unknown) => (typeof x === 'number' ? x.toFixed(2) : String(x));
 
 export interface DemoStep {
@@ -15,7 +19,7 @@ export interface DemoStep {
   args: string[];
   /** One line about what the step did, from the command's JSON. */
   report(data: Record<string, unknown>): string;
-  /** Work the command needs done first that no command does (e.g. writing the demo's raters into study.json). */
+  /** Work the command needs done first that no command does (e.g. deriving lexicon-alt's marker file). */
   setup?(): void;
 }
 
@@ -34,7 +38,7 @@ export function demoSteps(study: string, data: string): DemoStep[] {
   return [
     {
       title: 'create the study',
-      args: ['init', study, '--name', 'Demo study (synthetic)'],
+      args: ['init', study, '--from', TEMPLATE],
       report: (d) => `"${d.name}" in ${study}`,
     },
     {

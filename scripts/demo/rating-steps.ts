@@ -1,7 +1,6 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { readStudyConfig, writeStudyConfig, type StudyConfigInput } from '@alliance-lab/core';
 import type { DemoStep } from './pipeline';
 
 const MARKERS = fileURLToPath(new URL('../../packages/raters/lexicon/markers.json', import.meta.url));
@@ -14,36 +13,19 @@ const MODEL_CLIENTS = 'C01,C02,C03';
 const MODEL_BUDGET_USD = '0.50';
 
 /**
- * The demo's raters. Two lexicon configurations, so inter-rater statistics have two automated raters that
- * differ for a stated reason: `lexicon-alt` reads the shipped marker file with a gentler item mapping (gain 2
- * instead of 3), withdrawal episodes from three minimal turns instead of two, and a shorter repair window (4
- * turns instead of 6). With OPENAI_API_KEY or ANTHROPIC_API_KEY set, a model rater joins for a few clients.
- * Prices are the providers' list prices per million tokens when this was written; check them before a real run.
+ * The demo's raters are declared in studies/demo/study.json: two lexicon configurations, so inter-rater
+ * statistics have two automated raters that differ for a stated reason, and two model raters (gpt, claude)
+ * that run only when OPENAI_API_KEY or ANTHROPIC_API_KEY is set. `lexicon-alt` reads the shipped marker file with
+ * a gentler item mapping (gain 2 instead of 3), withdrawal episodes from three minimal turns instead of two, and
+ * a shorter repair window (4 turns instead of 6); its file is derived here from the shipped one, so the two stay
+ * in step when the markers change. Prices in study.json are list prices when this was written; check them.
  */
-export function demoRaters(env: NodeJS.ProcessEnv = process.env): NonNullable<StudyConfigInput['raters']> {
-  const forms = ['wai-o-s:observer'];
-  return {
-    lexicon: { provider: 'lexicon', forms },
-    'lexicon-alt': { provider: 'lexicon', forms, options: { markers: ALT_MARKERS } },
-    ...(env.OPENAI_API_KEY
-      ? { gpt: { provider: 'openai', model: env.DEMO_OPENAI_MODEL ?? 'gpt-4.1-mini', forms, maxInputTokens: 100_000, price: { inputPerMillion: 0.4, outputPerMillion: 1.6, cachedInputPerMillion: 0.1 } } }
-      : {}),
-    ...(env.ANTHROPIC_API_KEY
-      ? {
-          claude: {
-            provider: 'anthropic',
-            model: env.DEMO_ANTHROPIC_MODEL ?? 'claude-haiku-4-5',
-            forms,
-            maxInputTokens: 150_000,
-            price: { inputPerMillion: 1, outputPerMillion: 5, cachedInputPerMillion: 0.1 },
-          },
-        }
-      : {}),
-  };
+export function demoModelRaters(env: NodeJS.ProcessEnv = process.env): string[] {
+  return [...(env.OPENAI_API_KEY ? ['gpt'] : []), ...(env.ANTHROPIC_API_KEY ? ['claude'] : [])];
 }
 
-/** Writes the demo's raters into study.json and the alternative marker file beside it. */
-export function configureDemoRaters(study: string, env: NodeJS.ProcessEnv = process.env): void {
+/** Writes the alternative marker file that study.json's `lexicon-alt` points at into the study folder. */
+export function writeAltMarkers(study: string): void {
   const markers = JSON.parse(readFileSync(MARKERS, 'utf8')) as {
     version: string;
     items: { gain: number };
@@ -54,8 +36,6 @@ export function configureDemoRaters(study: string, env: NodeJS.ProcessEnv = proc
   markers.ruptures.withdrawal.minRun = 3;
   markers.ruptures.repair.window = 4;
   writeFileSync(join(study, ALT_MARKERS), JSON.stringify(markers, null, 2) + '\n');
-  const config = readStudyConfig(study);
-  writeStudyConfig(study, { ...config, raters: demoRaters(env) });
 }
 
 const rate = (study: string, rater: string, extra: string[] = []): DemoStep => ({
@@ -67,9 +47,9 @@ const rate = (study: string, rater: string, extra: string[] = []): DemoStep => (
 /** The rating steps of `npm run demo`: configure, rate with each rater, and compare the two lexicon raters. */
 export function ratingSteps(study: string, env: NodeJS.ProcessEnv = process.env): DemoStep[] {
   const totals = join(study, 'lexicon-wai-o-s-totals.csv');
-  const models = Object.keys(demoRaters(env)).filter((r) => !r.startsWith('lexicon'));
+  const models = demoModelRaters(env);
   return [
-    { ...rate(study, 'lexicon'), setup: () => configureDemoRaters(study, env) },
+    { ...rate(study, 'lexicon'), setup: () => writeAltMarkers(study) },
     rate(study, 'lexicon-alt'),
     ...models.map((m) => rate(study, m, ['--sessions', MODEL_CLIENTS, '--budget', MODEL_BUDGET_USD, '--concurrency', '4'])),
     {

@@ -1,30 +1,54 @@
-import { basename, resolve } from 'node:path';
-import { initStudy } from '../../store/study';
+import { cpSync, existsSync, readdirSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
+import type { StudyConfigInput } from '../../study/study-config';
+import { STUDY_FILE, initStudy, readStudyConfig } from '../../store/study';
+import { UsageError } from '../../util/errors';
 import { defineCommand } from '../command';
+
+/** A new study without --from: the client questionnaires most studies start with and the offline rater. */
+const DEFAULT_DEFINITION: Omit<StudyConfigInput, 'name'> = {
+  instruments: [
+    { instrument: 'wai-sr', form: 'client', schedule: { every: 1, from: 1 } },
+    { instrument: 'srs', form: 'client', schedule: { every: 1, from: 1 } },
+  ],
+  raters: { lexicon: { provider: 'lexicon' } },
+  remoteProviders: 'deidentified',
+};
+
+/** Store files are never copied from a template: a new study starts empty. */
+const isStoreFile = (f: string) => /\.sqlite(-wal|-shm)?$/.test(f);
 
 export const initCommand = defineCommand({
   path: ['init'],
   summary: 'create a study folder with study.json and an empty store',
-  usage: 'alliance init DIR [--name NAME]',
+  usage: 'alliance init DIR [--name NAME] [--from TEMPLATE_DIR]',
+  description:
+    'Without --from, study.json schedules client WAI-SR and SRS after every session and names the offline lexicon rater. ' +
+    'With --from, the template folder\'s study.json (validated) and its other files (marker files, wording) are copied; its store is not.',
   positionals: { name: 'DIR', min: 1, max: 1 },
   options: {
-    name: { type: 'string', placeholder: 'NAME', description: 'study name (default: the folder name)' },
+    name: { type: 'string', placeholder: 'NAME', description: 'study name (default: the template\'s name, or the folder name)' },
+    from: { type: 'string', placeholder: 'TEMPLATE_DIR', description: 'a study definition folder to start from, e.g. studies/demo' },
   },
-  examples: ['alliance init studies/pilot --name "Pilot 2026"'],
+  examples: ['alliance init studies/pilot --name "Pilot 2026"', 'alliance init my-demo --from studies/demo'],
   async run(ctx) {
     const dir = ctx.positionals[0]!;
-    const name = ctx.str('name') ?? basename(resolve(dir));
-    const study = await initStudy(dir, {
-      name,
-      instruments: [
-        { instrument: 'wai-sr', form: 'client', schedule: { every: 1, from: 1 } },
-        { instrument: 'srs', form: 'client', schedule: { every: 1, from: 1 } },
-      ],
-      raters: { lexicon: { provider: 'lexicon', model: 'lexicon-v1' } },
-      remoteProviders: 'deidentified',
-    });
+    const from = ctx.str('from');
+    let definition: Omit<StudyConfigInput, 'name'> & { name?: string } = DEFAULT_DEFINITION;
+    if (from) {
+      if (!existsSync(join(from, STUDY_FILE))) throw new UsageError(`--from ${from}: no ${STUDY_FILE} there`);
+      definition = readStudyConfig(from);
+    }
+    const name = ctx.str('name') ?? definition.name ?? basename(resolve(dir));
+    const study = await initStudy(dir, { ...definition, name });
     await study.close();
-    ctx.log(`created study "${name}" in ${study.dir}`);
-    return { data: { study: study.dir, name }, text: `created study "${name}" in ${study.dir}` };
+    if (from) {
+      for (const f of readdirSync(from)) {
+        if (f !== STUDY_FILE && !isStoreFile(f)) cpSync(join(from, f), join(dir, f), { recursive: true });
+      }
+    }
+    const message = `created study "${name}" in ${study.dir}${from ? ` from ${from}` : ''}`;
+    ctx.log(message);
+    return { data: { study: study.dir, name, from: from ?? null }, text: message };
   },
 });
