@@ -3,16 +3,17 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /**
- * Test data outside the code: the team's published reference examples (../shared/reference beside the
- * repository, as on every developer machine and in CI) and the R goldens committed under test/golden.
+ * Test data outside the code: published reference examples with their published statistics (test/reference,
+ * copied from the team's shared reference set; its README gives each file's source) and the R goldens under
+ * test/golden.
  */
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
-export const referenceDir = resolve(repoRoot, '../shared/reference');
+export const referenceDir = resolve(repoRoot, 'test/reference');
 
 export function readReference<T>(file: string): T {
   const path = join(referenceDir, file);
-  if (!existsSync(path)) throw new Error(`reference dataset ${path} is missing: the shared folder should sit beside the repository`);
+  if (!existsSync(path)) throw new Error(`reference dataset ${path} is missing`);
   return JSON.parse(readFileSync(path, 'utf8')) as T;
 }
 

@@ -110,17 +110,16 @@ describe('alliance import transcripts', () => {
     expect(JSON.parse(r.stdout)).toMatchObject({ files: 2, sessionsImported: 4 });
   });
 
-  it('imports the AnnoMI corpus as published, with a column map', async () => {
+  it('imports an AnnoMI-shaped export with a column map, one client per transcript', async () => {
     const dir = await newStudy();
     const r = await run([
       'import', 'transcripts', '--study', dir,
       '--columns', 'client=transcript_id,speaker=interlocutor,text=utterance_text,start=timestamp,id=utterance_id',
       '--therapist', 'annomi', '--session', '1', '--json',
-      fixture('../../../../shared/datasets/annomi/AnnoMI-simple.csv'),
+      fixture('annomi-shaped.csv'),
     ]);
     expect(r.code).toBe(0);
-    // 133 transcripts and 9,699 utterances, as the dataset's README counts them.
-    expect(JSON.parse(r.stdout)).toMatchObject({ files: 1, sessionsImported: 133, utterances: 9699 });
-    expect((await state(dir)).status).toMatchObject({ clients: 133, therapists: 1, sessions: 133, transcripts: 133, utterances: 9699 });
+    expect(JSON.parse(r.stdout)).toMatchObject({ files: 1, sessionsImported: 2, utterances: 10 });
+    expect((await state(dir)).status).toMatchObject({ clients: 2, therapists: 1, sessions: 2, transcripts: 2, utterances: 10 });
   });
 });

@@ -5,7 +5,7 @@ import { ALPHA_METRICS, krippendorffAlpha } from './index';
 type Cell = number | null;
 const transpose = (m: Cell[][]): Cell[][] => m[0]!.map((_, j) => m.map((r) => r[j]!));
 
-describe("Krippendorff's alpha: Wikipedia example (shared/reference/krippendorff_alpha_wikipedia_example.json)", () => {
+describe("Krippendorff's alpha: Wikipedia example (test/reference/krippendorff_alpha_wikipedia_example.json)", () => {
   const ref = readReference<{
     data: Cell[][];
     expected_published: { nominal: number; interval: number };
@@ -37,7 +37,7 @@ describe("Krippendorff's alpha: Wikipedia example (shared/reference/krippendorff
   });
 });
 
-describe("Krippendorff's alpha: Freelon (2010) ReCal test matrices (shared/reference/krippendorff_alpha_freelon_2010.json)", () => {
+describe("Krippendorff's alpha: Freelon (2010) ReCal test matrices (test/reference/krippendorff_alpha_freelon_2010.json)", () => {
   const ref = readReference<{ cases: Array<{ case: number; data: number[][]; expected_nominal_4dp: number }> }>('krippendorff_alpha_freelon_2010.json');
   it.each(ref.cases.map((c) => [c.case, c] as const))('case %i matches KALPHA to 4 dp', (_n, c) => {
     const r = krippendorffAlpha(transpose(c.data), { metric: 'nominal', bootstrap: 0 });
@@ -45,7 +45,7 @@ describe("Krippendorff's alpha: Freelon (2010) ReCal test matrices (shared/refer
   });
 });
 
-describe("Krippendorff's alpha: irrCAC cac.raw4raters (shared/reference/gwet_ac1_ac2_irrcac.json)", () => {
+describe("Krippendorff's alpha: irrCAC cac.raw4raters (test/reference/gwet_ac1_ac2_irrcac.json)", () => {
   const ref = readReference<{
     data: Cell[][];
     expected_published_unweighted: { krippendorff_alpha: { value: number } };

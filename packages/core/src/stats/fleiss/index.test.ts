@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { near, readGolden, readReference } from '../../../../../test/support/data';
 import { fleissKappa, fleissKappaFromCounts } from './index';
 
-describe("Fleiss' kappa: Wikipedia worked example, 10 subjects x 14 raters (shared/reference/fleiss_kappa_wikipedia.json)", () => {
+describe("Fleiss' kappa: Wikipedia worked example, 10 subjects x 14 raters (test/reference/fleiss_kappa_wikipedia.json)", () => {
   const ref = readReference<{
     counts: number[][];
     expected_published: { kappa: number; Pbar: number; Pe: number; p_j_3dp: number[] };
@@ -41,7 +41,7 @@ describe("Fleiss' kappa: Wikipedia worked example, 10 subjects x 14 raters (shar
   });
 });
 
-describe("Fleiss' kappa: irrCAC cac.raw4raters with missing ratings (shared/reference/gwet_ac1_ac2_irrcac.json)", () => {
+describe("Fleiss' kappa: irrCAC cac.raw4raters with missing ratings (test/reference/gwet_ac1_ac2_irrcac.json)", () => {
   const ref = readReference<{
     data: Array<Array<number | null>>;
     expected_published_unweighted: { fleiss_kappa: { pa: number; pe: number; value: number; se: number; CI95: string; p: number } };

@@ -18,7 +18,7 @@ const ref = readReference<Ref>('gwet_ac1_ac2_irrcac.json');
 const halfUnit = (x: number, sig: number) => 0.5 * 10 ** (Math.floor(Math.log10(Math.abs(x))) - sig + 1);
 const ciOf = (s: string) => s.replace(/[()]/g, '').split(',').map(Number) as [number, number];
 
-describe("Gwet's AC1/AC2: irrCAC cac.raw4raters, 12 subjects x 4 raters with missing ratings (shared/reference/gwet_ac1_ac2_irrcac.json)", () => {
+describe("Gwet's AC1/AC2: irrCAC cac.raw4raters, 12 subjects x 4 raters with missing ratings (test/reference/gwet_ac1_ac2_irrcac.json)", () => {
   it('AC1 matches the README (coefficient and SE to 5 dp, pa/pe to 7, CI to 3 dp) and the full-precision values (1e-6)', () => {
     const pub = ref.expected_published_unweighted.AC1;
     const full = ref.expected_full_precision_unweighted;

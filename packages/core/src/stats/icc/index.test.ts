@@ -12,7 +12,7 @@ type FullPrecision = { ICC: FormTable; F: FormTable; p: FormTable; CI95_lower: F
 
 const SF_NAME: Record<IccFormKey, string> = { ICC1: 'ICC(1,1)', ICC2: 'ICC(2,1)', ICC3: 'ICC(3,1)', ICC1k: 'ICC(1,k)', ICC2k: 'ICC(2,k)', ICC3k: 'ICC(3,k)' };
 
-describe('ICC: Shrout & Fleiss (1979) Table 2 (shared/reference/icc_shrout_fleiss_1979.json)', () => {
+describe('ICC: Shrout & Fleiss (1979) Table 2 (test/reference/icc_shrout_fleiss_1979.json)', () => {
   const ref = readReference<ShroutFleiss>('icc_shrout_fleiss_1979.json');
   const full = ref['expected_full_precision_psych_2.2.9'] as FullPrecision;
   const pub = ref.expected_published;

@@ -12,7 +12,7 @@ const refCase = <T>(name: string) => ref.cases.find((c) => c.name === name) as u
 /** Half a unit in the last of `sig` significant digits of x. */
 const halfUnit = (x: number, sig: number) => 0.5 * 10 ** (Math.floor(Math.log10(Math.abs(x))) - sig + 1);
 
-describe("Cohen's kappa: published examples (shared/reference/cohen_kappa_examples.json)", () => {
+describe("Cohen's kappa: published examples (test/reference/cohen_kappa_examples.json)", () => {
   it('Wikipedia 2 x 2: kappa 0.4, po 0.7, pe 0.5', () => {
     const c = refCase<{ table_rows_raterA_cols_raterB: number[][]; expected: { kappa: number; po: number; pe: number } }>('wikipedia_2x2');
     const r = kappaFromTable(c.table_rows_raterA_cols_raterB, agreementWeights(['yes', 'no'], 'unweighted'));

@@ -8,7 +8,7 @@ interface Gilden {
   expected_full_precision: { r: number; df: number; p: number; CI95: [number, number]; CI99: [number, number] };
 }
 
-describe('rmcorr: Gilden, Thornton & Marusich (2010), shared/reference/rmcorr_gilden2010.json', () => {
+describe('rmcorr: Gilden, Thornton & Marusich (2010), test/reference/rmcorr_gilden2010.json', () => {
   const ref = readReference<Gilden>('rmcorr_gilden2010.json');
   const res = rmcorr({ subject: ref.data.sub, x: ref.data.rt, y: ref.data.acc });
   const full = ref.expected_full_precision;
