@@ -5,18 +5,7 @@ import { join } from 'node:path';
 import { fitLmm } from '../packages/core/src/stats/lmm';
 import { rmcorr } from '../packages/core/src/stats/rmcorr';
 import type { BenchSuite, Figure } from './figure';
-
-/** A small deterministic generator, so every run fits the same data. */
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { createRng } from '../packages/core/src/stats/random';
 
 function normal(rand: () => number): () => number {
   return () => Math.sqrt(-2 * Math.log(1 - rand())) * Math.cos(2 * Math.PI * rand());
@@ -24,7 +13,7 @@ function normal(rand: () => number): () => number {
 
 /** Sessions nested in clients (and clients in therapists): alliance-like scores with client slopes. */
 function sessions(clients: number, perClient: number, therapists: number, seed: number) {
-  const z = normal(rng(seed));
+  const z = normal(createRng(seed).next);
   const cols = { client: [] as string[], therapist: [] as string[], session: [] as number[], x: [] as number[], y: [] as number[] };
   const tEffect = Array.from({ length: therapists }, () => 2 * z());
   for (let c = 0; c < clients; c++) {

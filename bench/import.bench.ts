@@ -5,6 +5,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { initStudy } from '../packages/core/src/store/study';
 import type { BenchSuite, Figure } from './figure';
+import { createRng } from '../packages/core/src/stats/random';
 
 const SESSIONS = 10_000;
 const UTTERANCES = 300;
@@ -18,20 +19,8 @@ const WORDS = (
   'step notice noticed sounds like makes sense together agree right okay yeah hmm mother father partner friend boss'
 ).split(' ');
 
-/** A small deterministic generator, so every run imports the same bytes. */
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 async function writeJsonl(file: string): Promise<void> {
-  const rand = rng(2026);
+  const rand = createRng(2026).next;
   const out = createWriteStream(file);
   for (let s = 0; s < SESSIONS; s++) {
     const utterances = [];

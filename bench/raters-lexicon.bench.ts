@@ -7,6 +7,7 @@ import { createPromptRenderer } from '../packages/raters/src/prompts/prompt-rend
 import type { RatableTranscript } from '../packages/raters/src/rater';
 import { ratableHash } from '../packages/raters/src/run/run-transcripts';
 import type { BenchSuite, Figure } from './figure';
+import { createRng } from '../packages/core/src/stats/random';
 
 const SESSIONS = 40;
 const UTTERANCES = 300;
@@ -52,19 +53,8 @@ const CLIENT = [
   "It's not that bad, everyone I know drinks like this.",
 ];
 
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 function sessions(): RatableTranscript[] {
-  const rand = rng(300);
+  const rand = createRng(300).next;
   const pick = <T>(xs: readonly T[]) => xs[Math.floor(rand() * xs.length)]!;
   return Array.from({ length: SESSIONS }, (_, s) => {
     const utterances = Array.from({ length: UTTERANCES }, (_, u) => {

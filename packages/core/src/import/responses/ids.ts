@@ -2,16 +2,10 @@ import { z } from 'zod';
 import { IsoDate, PseudonymId } from '../../schemas/ids';
 import { InputError } from '../../util/errors';
 import type { ErrorList } from './error-list';
-import type { IdColumns, RespondentKind } from './types';
+import type { IdColumns, RawResponse, RespondentKind } from './types';
 
-export interface RowIds {
-  client: string;
-  session: number;
-  therapist?: string;
-  date?: string;
-  respondent: string;
-  submittedAt?: string;
-}
+/** The ids of one response as read from its row; RawResponse adds the line and the item values. */
+export type RowIds = Omit<RawResponse, 'line' | 'values'>;
 
 const SubmittedAt = z.string().datetime({ offset: true });
 
