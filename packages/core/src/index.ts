@@ -13,3 +13,4 @@ export * from './import/transcripts';
 export * from './import/responses';
 export * from './store/responses';
 export * from './study/codebook';
+export * from './export/scores';
