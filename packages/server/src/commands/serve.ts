@@ -1,0 +1,75 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { openStudy, UsageError } from '@alliance-lab/core';
+import { defineCommand } from '@alliance-lab/core/cli';
+import { isLoopback, loopbackNames } from '../host-check';
+
+export const serveCommand = defineCommand({
+  path: ['serve'],
+  summary: 'a read-only analyst view of a study in the browser: overview, client trajectories, JSON and CSV API',
+  usage: 'alliance serve --study DIR [--port 8080] [--host 127.0.0.1]',
+  description: [
+    'Pages: / (counts and clients), /clients/ID (trajectory chart and table). JSON: /api/status, /api/sessions,',
+    '/api/scores (?instrument, form, scale, rater, format=csv), /api/clients/ID/trajectory?scale=total.',
+    'Binds to 127.0.0.1 unless --host says otherwise: a study server is for this machine, not the network.',
+    'Ctrl-C stops it.',
+  ].join('\n'),
+  options: {
+    study: { type: 'string', placeholder: 'DIR', description: 'study folder', required: true },
+    port: { type: 'string', placeholder: 'N', description: 'TCP port (0: any free port)', default: '8080' },
+    host: { type: 'string', placeholder: 'ADDR', description: 'address to listen on', default: '127.0.0.1' },
+  },
+  examples: ['alliance serve --study demo-study', 'alliance serve --study demo-study --port 0'],
+  async run(ctx) {
+    const port = ctx.num('port', 8080, { min: 0, max: 65535, integer: true })!;
+    const host = ctx.need('host');
+    const loopback = isLoopback(host);
+    const study = await openStudy(ctx.need('study'));
+    try {
+      // Loaded here, not at the top: core's CLI imports this module for every command, and vega is heavy.
+      const [{ createApp }, { createAdaptorServer }] = await Promise.all([import('../app'), import('@hono/node-server')]);
+      const app = createApp(study, { ...(loopback ? { allowedHosts: loopbackNames(host) } : {}), onError: (m) => ctx.warn(m) });
+      const server = createAdaptorServer({ fetch: app.fetch, hostname: host }) as Server;
+      const address = await listen(server, port, host);
+      const url = `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}/`;
+      if (!loopback) ctx.warn(`listening on ${host}: anyone who can reach this address can read the study's scores`);
+      ctx.log(`serving "${study.config.name}" at ${url} (Ctrl-C stops)`);
+      server.on('error', (err) => ctx.warn(`server: ${err.message}`));
+      await aborted(ctx.signal);
+      await close(server);
+      return { data: { url, stopped: true }, text: `stopped serving ${url}` };
+    } finally {
+      await study.close();
+    }
+  },
+});
+
+function listen(server: Server, port: number, host: string): Promise<AddressInfo> {
+  return new Promise((resolve, reject) => {
+    const onError = (err: NodeJS.ErrnoException) => {
+      if (err.code === 'EADDRINUSE') reject(new UsageError(`port ${port} on ${host} is in use; choose another with --port (0 picks a free one)`));
+      else if (err.code === 'EADDRNOTAVAIL' || err.code === 'ENOTFOUND' || err.code === 'EACCES') reject(new UsageError(`cannot listen on ${host} port ${port}: ${err.code}`));
+      else reject(err);
+    };
+    server.once('error', onError);
+    server.listen(port, host, () => {
+      server.off('error', onError);
+      resolve(server.address() as AddressInfo);
+    });
+  });
+}
+
+function aborted(signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) resolve();
+    else signal.addEventListener('abort', () => resolve(), { once: true });
+  });
+}
+
+/** Stops listening and drops open connections: a browser's idle keep-alive would otherwise hold the process. */
+function close(server: Server): Promise<void> {
+  return new Promise((resolve) => {
+    server.close(() => resolve());
+    server.closeAllConnections();
+  });
+}
