@@ -36,3 +36,31 @@ export function checkedBaseUrl(name: string, url: string, from: string): string 
   }
   return url.replace(/\/+$/, '');
 }
+
+export interface Endpoint {
+  baseUrl: string;
+  remote: boolean;
+  /** The key from the environment, or a placeholder for servers that need none (the SDKs insist on one). */
+  apiKey: string;
+}
+
+/**
+ * Where a model provider sends requests and with which key: the rater's baseUrl, else the provider's
+ * environment variable, else its public API. A key is required only for the public API; local servers
+ * (Ollama, llama.cpp, vLLM without --api-key) need none. The key's variable can be renamed with
+ * `options.apiKeyEnv`.
+ */
+export function resolveEndpoint(
+  ctx: ProviderContext,
+  provider: { api: string; baseUrlEnv: string; keyEnv: string; defaultBaseUrl: string },
+): Endpoint {
+  const { config, env, name } = ctx;
+  const from = config.baseUrl !== undefined ? 'its baseUrl' : env[provider.baseUrlEnv] !== undefined ? provider.baseUrlEnv : 'the default URL';
+  const baseUrl = checkedBaseUrl(name, config.baseUrl ?? env[provider.baseUrlEnv] ?? provider.defaultBaseUrl, from);
+  const keyEnv = typeof config.options.apiKeyEnv === 'string' ? config.options.apiKeyEnv : provider.keyEnv;
+  const apiKey = env[keyEnv];
+  if (!apiKey && baseUrl === provider.defaultBaseUrl) {
+    throw new UsageError(`rater "${name}" calls the ${provider.api} API; set ${keyEnv} in the environment`);
+  }
+  return { baseUrl, remote: isRemote(baseUrl, config), apiKey: apiKey || 'no-key-needed' };
+}

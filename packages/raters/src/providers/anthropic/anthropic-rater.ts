@@ -1,4 +1,3 @@
-import { UsageError } from '@alliance-lab/core';
 import Anthropic, { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from '@anthropic-ai/sdk';
 import type { MessageCreateParamsNonStreaming, MessageParam, Tool } from '@anthropic-ai/sdk/resources/messages';
 import { z } from 'zod';
@@ -6,7 +5,7 @@ import type { RateRequest, RateResponse, Rater } from '../../rater';
 import { RaterOutput } from '../../result-schema';
 import { repairMessage } from '../chat-prompt';
 import { InvalidAnswerError, ProviderError, kindForStatus, priceUsage, retryAfterFromHeaders } from '../provider-error';
-import { checkedBaseUrl, isRemote, type ProviderContext } from '../provider-context';
+import { resolveEndpoint, type ProviderContext } from '../provider-context';
 
 export const ANTHROPIC_DEFAULT_BASE_URL = 'https://api.anthropic.com';
 
@@ -38,16 +37,16 @@ export class AnthropicRater implements Rater {
     this.name = ctx.name;
     this.model = ctx.config.model;
     this.prompt = { version: ctx.prompt.version, hash: ctx.prompt.hash };
-    const from = ctx.config.baseUrl !== undefined ? 'its baseUrl' : ctx.env.ANTHROPIC_BASE_URL !== undefined ? 'ANTHROPIC_BASE_URL' : 'the default URL';
-    this.baseUrl = checkedBaseUrl(ctx.name, ctx.config.baseUrl ?? ctx.env.ANTHROPIC_BASE_URL ?? ANTHROPIC_DEFAULT_BASE_URL, from);
-    this.remote = isRemote(this.baseUrl, ctx.config);
-    const keyEnv = typeof ctx.config.options.apiKeyEnv === 'string' ? ctx.config.options.apiKeyEnv : 'ANTHROPIC_API_KEY';
-    const apiKey = ctx.env[keyEnv];
-    if (!apiKey && this.baseUrl === ANTHROPIC_DEFAULT_BASE_URL) {
-      throw new UsageError(`rater "${ctx.name}" calls the Anthropic API; set ${keyEnv} in the environment`);
-    }
+    const endpoint = resolveEndpoint(ctx, {
+      api: 'Anthropic',
+      baseUrlEnv: 'ANTHROPIC_BASE_URL',
+      keyEnv: 'ANTHROPIC_API_KEY',
+      defaultBaseUrl: ANTHROPIC_DEFAULT_BASE_URL,
+    });
+    this.baseUrl = endpoint.baseUrl;
+    this.remote = endpoint.remote;
     this.client = new Anthropic({
-      apiKey: apiKey || 'no-key-needed',
+      apiKey: endpoint.apiKey,
       baseURL: this.baseUrl,
       // The runner owns retries and time limits (src/run/retry.ts).
       maxRetries: 0,

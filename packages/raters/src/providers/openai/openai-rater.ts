@@ -1,4 +1,3 @@
-import { UsageError } from '@alliance-lab/core';
 import OpenAI, { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from 'openai';
 import { zodResponseFormat } from 'openai/helpers/zod';
 import type { ChatCompletionCreateParamsNonStreaming, ChatCompletionMessageParam } from 'openai/resources/chat/completions';
@@ -7,7 +6,7 @@ import type { RateRequest, RateResponse, Rater } from '../../rater';
 import { RaterOutput } from '../../result-schema';
 import { repairMessage } from '../chat-prompt';
 import { InvalidAnswerError, ProviderError, kindForStatus, priceUsage, retryAfterFromHeaders } from '../provider-error';
-import { checkedBaseUrl, isRemote, type ProviderContext } from '../provider-context';
+import { resolveEndpoint, type ProviderContext } from '../provider-context';
 
 export const OPENAI_DEFAULT_BASE_URL = 'https://api.openai.com/v1';
 
@@ -41,18 +40,12 @@ export class OpenAIRater implements Rater {
     this.name = ctx.name;
     this.model = ctx.config.model;
     this.prompt = { version: ctx.prompt.version, hash: ctx.prompt.hash };
-    const from = ctx.config.baseUrl !== undefined ? 'its baseUrl' : ctx.env.OPENAI_BASE_URL !== undefined ? 'OPENAI_BASE_URL' : 'the default URL';
-    this.baseUrl = checkedBaseUrl(ctx.name, ctx.config.baseUrl ?? ctx.env.OPENAI_BASE_URL ?? OPENAI_DEFAULT_BASE_URL, from);
-    this.remote = isRemote(this.baseUrl, ctx.config);
+    const endpoint = resolveEndpoint(ctx, { api: 'OpenAI', baseUrlEnv: 'OPENAI_BASE_URL', keyEnv: 'OPENAI_API_KEY', defaultBaseUrl: OPENAI_DEFAULT_BASE_URL });
+    this.baseUrl = endpoint.baseUrl;
+    this.remote = endpoint.remote;
     this.jsonMode = ctx.config.options.jsonMode === true;
-    const keyEnv = typeof ctx.config.options.apiKeyEnv === 'string' ? ctx.config.options.apiKeyEnv : 'OPENAI_API_KEY';
-    const apiKey = ctx.env[keyEnv];
-    // Local servers (Ollama, llama.cpp, vLLM without --api-key) need no key, but the SDK insists on one.
-    if (!apiKey && this.baseUrl === OPENAI_DEFAULT_BASE_URL) {
-      throw new UsageError(`rater "${ctx.name}" calls the OpenAI API; set ${keyEnv} in the environment`);
-    }
     this.client = new OpenAI({
-      apiKey: apiKey || 'no-key-needed',
+      apiKey: endpoint.apiKey,
       baseURL: this.baseUrl,
       // Retries and time limits are the runner's policy (src/run/retry.ts), so they are the same for every
       // provider and testable; the SDK must not retry behind its back.
