@@ -7,6 +7,7 @@ import { StudyConfig, type StudyConfigInput } from '../study/study-config';
 import { InputError, UsageError, formatPath } from '../util/errors';
 import type { Database } from './database';
 import { migrationProvider } from './migrations';
+import { cachingDatabase } from './statement-cache';
 
 export const STUDY_FILE = 'study.json';
 
@@ -73,7 +74,7 @@ export async function openStudy(dir: string, opts: OpenOptions = {}): Promise<St
     // NORMAL is safe against corruption in WAL mode; only the last commits may be lost on power failure.
     sqlite.pragma('synchronous = NORMAL');
     sqlite.pragma('busy_timeout = 5000');
-    db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+    db = new Kysely<Database>({ dialect: new SqliteDialect({ database: cachingDatabase(sqlite) }) });
   } else {
     const url = process.env[config.store.urlEnv];
     if (!url) throw new UsageError(`study.json asks for PostgreSQL; set ${config.store.urlEnv} to its connection URL`);
