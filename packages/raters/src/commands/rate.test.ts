@@ -2,21 +2,13 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { openStudy } from '@alliance-lab/core';
 import { main } from '@alliance-lab/core/cli';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startLoopbackServer, type LoopbackServer } from '../testing/loopback-server';
+import { describe, expect, it } from 'vitest';
+import { useLoopbackServer } from '../testing/use-loopback-server';
 import { createFixtureStudy, validAnswer } from '../testing/study-fixture';
 
 const BIN = fileURLToPath(new URL('../../../core/bin/alliance.js', import.meta.url));
 
-let server: LoopbackServer;
-beforeAll(async () => {
-  server = await startLoopbackServer();
-});
-afterAll(() => server.close());
-beforeEach(() => {
-  server.reset();
-  server.setHandler(() => ({ kind: 'answer', output: validAnswer(), usage: { input: 800, output: 150, cached: 0 } }));
-});
+const server = useLoopbackServer((s) => s.setHandler(() => ({ kind: 'answer', output: validAnswer(), usage: { input: 800, output: 150, cached: 0 } })));
 
 async function cli(argv: string[], tty = false) {
   let stdout = '';

@@ -1,19 +1,11 @@
 import type { Study } from '@alliance-lab/core';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startLoopbackServer, type LoopbackServer } from '../testing/loopback-server';
+import { afterEach, describe, expect, it } from 'vitest';
+import { useLoopbackServer } from '../testing/use-loopback-server';
 import { createFixtureStudy, NAMES, validAnswer } from '../testing/study-fixture';
 import { defaultServices } from './default-services';
 import { rateStudy } from './rate-run';
 
-let server: LoopbackServer;
-beforeAll(async () => {
-  server = await startLoopbackServer();
-});
-afterAll(() => server.close());
-beforeEach(() => {
-  server.reset();
-  server.setHandler(() => ({ kind: 'answer', output: validAnswer() }));
-});
+const server = useLoopbackServer((s) => s.setHandler(() => ({ kind: 'answer', output: validAnswer() })));
 const open: Study[] = [];
 afterEach(async () => {
   for (const s of open.splice(0)) await s.close();

@@ -1,17 +1,12 @@
 import type { Study } from '@alliance-lab/core';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { TOOL_NAME } from '../providers/anthropic';
-import { startLoopbackServer, type LoopbackServer } from '../testing/loopback-server';
+import { useLoopbackServer } from '../testing/use-loopback-server';
 import { createFixtureStudy, validAnswer } from '../testing/study-fixture';
 import { defaultServices } from './default-services';
 import { rateStudy } from './rate-run';
 
-let server: LoopbackServer;
-beforeAll(async () => {
-  server = await startLoopbackServer();
-});
-afterAll(() => server.close());
-beforeEach(() => server.reset());
+const server = useLoopbackServer();
 const open: Study[] = [];
 afterEach(async () => {
   for (const s of open.splice(0)) await s.close();

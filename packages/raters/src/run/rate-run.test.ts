@@ -1,19 +1,12 @@
 import { auditTrail, type RaterConfig, type Study } from '@alliance-lab/core';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startLoopbackServer, type LoopbackServer, type Reply } from '../testing/loopback-server';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Reply } from '../testing/loopback-server';
+import { useLoopbackServer } from '../testing/use-loopback-server';
 import { createFixtureStudy, validAnswer } from '../testing/study-fixture';
 import { defaultServices } from './default-services';
 import { rateStudy, type RateOptions } from './rate-run';
 
-let server: LoopbackServer;
-beforeAll(async () => {
-  server = await startLoopbackServer();
-});
-afterAll(() => server.close());
-beforeEach(() => {
-  server.reset();
-  server.setHandler(() => ok);
-});
+const server = useLoopbackServer((s) => s.setHandler(() => ok));
 
 const ok: Reply = { kind: 'answer', output: validAnswer(), usage: { input: 1000, output: 200, cached: 400 } };
 const price = { inputPerMillion: 2, outputPerMillion: 10, cachedInputPerMillion: 0.5 };

@@ -1,18 +1,13 @@
 import { RaterConfig } from '@alliance-lab/core';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createAnthropicRater } from '../providers/anthropic';
 import { createOpenAIRater } from '../providers/openai';
 import { ProviderError } from '../providers/provider-error';
 import type { RateRequest } from '../rater';
-import { startLoopbackServer, type LoopbackServer } from '../testing/loopback-server';
+import { useLoopbackServer } from '../testing/use-loopback-server';
 import { DEFAULT_RETRY_POLICY, retryDelayMs, withRetries, type RetryPolicy } from './retry';
 
-let server: LoopbackServer;
-beforeAll(async () => {
-  server = await startLoopbackServer();
-});
-afterAll(() => server.close());
-beforeEach(() => server.reset());
+const server = useLoopbackServer();
 
 const answer = { forms: [], signals: [], ruptures: [] };
 const prompt = { version: 'v', hash: 'h', build: () => ({ system: 's', transcript: 't', task: 'k' }) };

@@ -1,35 +1,17 @@
-import { RaterConfig, UsageError } from '@alliance-lab/core';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { UsageError, type RaterConfig } from '@alliance-lab/core';
+import { describe, expect, it } from 'vitest';
 import type { RateRequest } from '../../rater';
-import { startLoopbackServer, type LoopbackServer } from '../../testing/loopback-server';
+import { providerContext, rateRequest, sampleAnswer } from '../../testing/provider-test-kit';
+import { useLoopbackServer } from '../../testing/use-loopback-server';
 import { InvalidAnswerError } from '../provider-error';
-import type { ProviderContext } from '../provider-context';
 import { CACHE_WRITE_MULTIPLIER, TOOL_NAME, createAnthropicRater } from './index';
 
-let server: LoopbackServer;
-beforeAll(async () => {
-  server = await startLoopbackServer();
-});
-afterAll(() => server.close());
-beforeEach(() => server.reset());
+const server = useLoopbackServer();
 
-const answer = { forms: [{ instrument: 'wai-o-s', form: 'observer', items: [{ item: '1', value: 5, rationale: 'agreed plan', evidence: ['u2'] }] }], signals: [], ruptures: [] };
-
-function ctx(config: Partial<RaterConfig> = {}, env: Record<string, string> = {}): ProviderContext {
-  return {
-    name: 'claude',
-    config: RaterConfig.parse({ provider: 'anthropic', model: 'claude-test', baseUrl: server.anthropicBaseUrl, ...config }),
-    env,
-    prompt: { version: 'v-test', hash: 'h-test', build: (req) => ({ system: 'SYSTEM', transcript: `TRANSCRIPT ${req.transcript.sessionId}`, task: 'TASK' }) },
-  };
-}
-
-const request = (extra: Partial<RateRequest> = {}): RateRequest => ({
-  transcript: { sessionId: 'C01/1', transcriptId: 't1', contentHash: 'x', utterances: [{ id: 'u1', role: 'therapist', text: 'Hello there.' }] },
-  forms: [{ instrument: 'wai-o-s', form: 'observer' }],
-  replicate: 1,
-  ...extra,
-});
+const answer = sampleAnswer;
+const ctx = (config: Partial<RaterConfig> = {}, env: Record<string, string> = {}) =>
+  providerContext({ name: 'claude', provider: 'anthropic', model: 'claude-test', baseUrl: server.anthropicBaseUrl }, config, env);
+const request = (extra: Partial<RateRequest> = {}) => rateRequest({ ...extra });
 
 describe('anthropic provider over real HTTP', () => {
   it('forces one tool whose input schema is the rater schema, and returns its input', async () => {

@@ -1,35 +1,17 @@
-import { RaterConfig, UsageError } from '@alliance-lab/core';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { UsageError, type RaterConfig } from '@alliance-lab/core';
+import { describe, expect, it } from 'vitest';
 import type { RateRequest } from '../../rater';
-import { startLoopbackServer, type LoopbackServer } from '../../testing/loopback-server';
+import { providerContext, rateRequest, sampleAnswer } from '../../testing/provider-test-kit';
+import { useLoopbackServer } from '../../testing/use-loopback-server';
 import { InvalidAnswerError, ProviderError } from '../provider-error';
-import type { ProviderContext } from '../provider-context';
 import { createOpenAIRater } from './index';
 
-let server: LoopbackServer;
-beforeAll(async () => {
-  server = await startLoopbackServer();
-});
-afterAll(() => server.close());
-beforeEach(() => server.reset());
+const server = useLoopbackServer();
 
-const answer = { forms: [{ instrument: 'wai-o-s', form: 'observer', items: [{ item: '1', value: 5, rationale: 'agreed plan', evidence: ['u2'] }] }], signals: [], ruptures: [] };
-
-function ctx(config: Partial<RaterConfig> = {}, env: Record<string, string> = {}): ProviderContext {
-  return {
-    name: 'gpt',
-    config: RaterConfig.parse({ provider: 'openai', model: 'gpt-test', baseUrl: server.openaiBaseUrl, ...config }),
-    env,
-    prompt: { version: 'v-test', hash: 'h-test', build: (req) => ({ system: 'SYSTEM', transcript: `TRANSCRIPT ${req.transcript.sessionId}`, task: 'TASK' }) },
-  };
-}
-
-const request = (extra: Partial<RateRequest> = {}): RateRequest => ({
-  transcript: { sessionId: 'C01/1', transcriptId: 't1', contentHash: 'x', utterances: [{ id: 'u1', role: 'therapist', text: 'Hello there.' }] },
-  forms: [{ instrument: 'wai-o-s', form: 'observer' }],
-  replicate: 2,
-  ...extra,
-});
+const answer = sampleAnswer;
+const ctx = (config: Partial<RaterConfig> = {}, env: Record<string, string> = {}) =>
+  providerContext({ name: 'gpt', provider: 'openai', model: 'gpt-test', baseUrl: server.openaiBaseUrl }, config, env);
+const request = (extra: Partial<RateRequest> = {}) => rateRequest({ replicate: 2, ...extra });
 
 describe('openai provider over real HTTP', () => {
   it('asks for strict structured output and returns the parsed answer with usage and cost', async () => {
