@@ -62,7 +62,7 @@ describe('score export', () => {
 
   it('widens to one row per client and session, averaging replicates', async () => {
     const s = await seeded();
-    const wide = widenScores(await exportScores(s.db));
+    const wide = await widenScores(await exportScores(s.db));
     expect(wide).toHaveLength(3);
     expect(wide[0]).toMatchObject({ client: 'C01', session: 1, session_id: 'C01/1', client_srs_client_total: 37, lexicon_wai_o_s_observer_bond: 5.5 });
     expect(wide[1]).toMatchObject({ client: 'C01', session: 2, client_srs_client_total: 38 });

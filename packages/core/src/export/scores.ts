@@ -1,5 +1,4 @@
 import { variableName } from '@alliance-lab/instruments';
-import * as aq from 'arquero';
 import type { Kysely } from 'kysely';
 import type { Database } from '../store/database';
 
@@ -142,8 +141,10 @@ export async function exportScores(db: Kysely<Database>, filter: ScoreFilter = {
  * analysis. Replicates are averaged, which is what a between-method comparison wants; the long export keeps
  * them apart.
  */
-export function widenScores(rows: ScoreRow[]): Array<Record<string, unknown>> {
+export async function widenScores(rows: ScoreRow[]): Promise<Array<Record<string, unknown>>> {
   if (rows.length === 0) return [];
+  // Loaded here, not at the top: every CLI command imports this module, and arquero takes a noticeable while to load.
+  const aq = await import('arquero');
   const keyed = rows.map((r) => ({
     session_id: r.session_id,
     client: r.client,

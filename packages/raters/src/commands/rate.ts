@@ -1,7 +1,6 @@
 import { defineCommand, type Progress } from '@alliance-lab/core/cli';
 import { openStudy } from '@alliance-lab/core';
-import { rateStudy, type RunSummary } from '../run/rate-run';
-import { defaultServices } from '../run/default-services';
+import type { RunSummary } from '../run/rate-run';
 
 export const rateCommand = defineCommand({
   path: ['rate'],
@@ -39,6 +38,8 @@ export const rateCommand = defineCommand({
     const study = await openStudy(ctx.need('study'));
     let bar: Progress | undefined;
     try {
+      // The providers' SDKs load only when something is rated: core's CLI imports this module for every command.
+      const [{ rateStudy }, { defaultServices }] = await Promise.all([import('../run/rate-run'), import('../run/default-services')]);
       const result = await rateStudy(study, {
         rater,
         sessions: ctx.list('sessions'),

@@ -32,7 +32,7 @@ export const exportScoresCommand = defineCommand({
         scale: ctx.str('scale'),
         raters: ctx.list('rater'),
       });
-      const wide = ctx.bool('wide') ? widenScores(rows) : undefined;
+      const wide = ctx.bool('wide') ? await widenScores(rows) : undefined;
       const csv = wide ? toCsv(wide.length ? Object.keys(wide[0]!) : ['session_id', 'client', 'therapist', 'session', 'date'], wide) : toCsv(SCORE_COLUMNS, rows as never);
       const out = ctx.str('out');
       const summary = { rows: wide ? wide.length : rows.length, shape: wide ? 'wide' : 'long', out: out ?? null };
