@@ -7,6 +7,7 @@ import { renderSvg } from '../chart/render-svg';
 import { chartedSeries, trajectorySpec } from '../chart/trajectory-spec';
 import { clientTrajectory, type ClientTrajectory } from '../read/client-trajectory';
 import type { TrajectoryRuptures } from '../read/criterion-ruptures';
+import { clientSrsAlerts, type ClientSrsAlerts } from '../read/srs-session-alerts';
 import { instrumentLabel } from '../read/series-label';
 import { notFound } from '../request-error';
 import { formatNumber } from './format';
@@ -24,6 +25,7 @@ export function clientPages(study: Study): Hono {
     const spec = trajectorySpec(t);
     const svg = spec ? await renderSvg(spec) : null;
     const therapists = [...new Set(t.sessions.map((s) => s.therapist))];
+    const srs = await clientSrsAlerts(study, t.client);
     const json = `/api/clients/${encodeURIComponent(t.client)}/trajectory?scale=${encodeURIComponent(scale)}`;
     const body = html`<h1>Client ${t.client}</h1>
 <p>${t.sessions.length} session${t.sessions.length === 1 ? '' : 's'} with therapist ${therapists.join(', ')}; scale <strong>${scale}</strong>.</p>
@@ -34,6 +36,7 @@ ${
     : html`<p class="note">No ${scale} scores for this client yet.</p>`
 }
 ${ruptureSection(t.ruptures)}
+${srsSection(srs)}
 <h2>Scores by session</h2>
 ${scoreTable(t)}
 <p class="note">Each cell: the ${scale} score, then its POMP (0–100) in brackets; an automated rater's replicates are averaged. <a href="${json}">These numbers as JSON</a>.</p>`;
@@ -65,6 +68,25 @@ function ruptureSection(r: TrajectoryRuptures | null) {
 ${r.episodes.map(
   (e) =>
     html`<tr><td class="num">${e.rupture.session}</td><td class="num">${formatNumber(e.rupture.score)}</td><td class="num">${formatNumber(e.preLevel)}</td><td class="num">${formatNumber(e.drop)}</td><td class="num">${e.repair ? e.repair.session : '–'}</td><td>${e.censored ? 'series ends before the repair window closes' : ''}</td></tr>`,
+)}
+</tbody>
+</table>`;
+}
+
+function srsSection(r: ClientSrsAlerts) {
+  if (r.sessions === 0) return '';
+  const rules = r.rules
+    .map((rule) => (rule.kind === 'below' ? `a total ${rule.inequality} ${rule.cutoff}` : `a drop of ${rule.minDrop} or more from the last session`))
+    .join('; ');
+  const heading = html`<h2>SRS alerts</h2>
+<p class="note">Flags in the client's SRS totals: ${rules} (cut-off and inequality from study.json's <code>analysis.srsAlert</code>).</p>`;
+  if (r.alerts.length === 0) return html`${heading}<p>No alerts in ${r.sessions} SRS sessions.</p>`;
+  return html`${heading}<table>
+<thead><tr><th class="num">session</th><th class="num">total</th><th class="num">previous</th><th>alerts</th></tr></thead>
+<tbody>
+${r.alerts.map(
+  (a) =>
+    html`<tr><td class="num">${a.session}</td><td class="num">${formatNumber(a.score)}</td><td class="num">${a.previous === null ? '–' : formatNumber(a.previous)}</td><td>${a.alerts.map((x) => x.message).join('; ')}</td></tr>`,
 )}
 </tbody>
 </table>`;
