@@ -1,5 +1,5 @@
 import { variableName } from '@alliance-lab/instruments';
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { Database } from '../store/database';
 
 /**
@@ -56,17 +56,34 @@ export interface ScoreFilter {
 }
 
 export async function exportScores(db: Kysely<Database>, filter: ScoreFilter = {}): Promise<ScoreRow[]> {
-  let responses = db
+  // What a score can belong to, in one shape: a stored response (its respondent rates) or an automated rating.
+  // The constants are SQL literals, not parameters, so PostgreSQL can type the union's columns.
+  // Ratings of superseded transcript versions, and failed ones, stay in the store for the record but are not
+  // exported.
+  const origins = db
+    .selectFrom('responses')
+    .select(['id', 'session_id', 'respondent as rater', sql<number>`0`.as('replicate'), sql<string>`'response'`.as('kind')])
+    .unionAll(
+      db
+        .selectFrom('ratings as g')
+        .innerJoin('transcripts as t', 't.id', 'g.transcript_id')
+        .where('t.is_current', '=', 1)
+        .where('g.status', '=', 'ok')
+        .select(['g.id', 'g.session_id', 'g.rater', 'g.replicate', sql<string>`'rating'`.as('kind')]),
+    );
+  let q = db
     .selectFrom('scores as sc')
-    .innerJoin('responses as r', (j) => j.onRef('r.id', '=', 'sc.source_id').on('sc.source', '=', 'response'))
-    .innerJoin('sessions as s', 's.id', 'r.session_id')
+    .innerJoin(origins.as('o'), (j) => j.onRef('o.id', '=', 'sc.source_id').onRef('o.kind', '=', 'sc.source'))
+    .innerJoin('sessions as s', 's.id', 'o.session_id')
     .select([
       's.id as session_id',
       's.client_id as client',
       's.therapist_id as therapist',
       's.session_index as session',
       's.date as date',
-      'r.respondent as rater',
+      'o.kind',
+      'o.rater',
+      'o.replicate',
       'sc.instrument',
       'sc.form',
       'sc.scale',
@@ -75,52 +92,17 @@ export async function exportScores(db: Kysely<Database>, filter: ScoreFilter = {
       'sc.prorated',
       'sc.missing',
     ]);
-  // Ratings of superseded transcript versions stay in the store for the record but are not exported.
-  let ratings = db
-    .selectFrom('scores as sc')
-    .innerJoin('ratings as g', (j) => j.onRef('g.id', '=', 'sc.source_id').on('sc.source', '=', 'rating'))
-    .innerJoin('transcripts as t', 't.id', 'g.transcript_id')
-    .innerJoin('sessions as s', 's.id', 'g.session_id')
-    .where('t.is_current', '=', 1)
-    .where('g.status', '=', 'ok')
-    .select([
-      's.id as session_id',
-      's.client_id as client',
-      's.therapist_id as therapist',
-      's.session_index as session',
-      's.date as date',
-      'g.rater as rater',
-      'g.replicate as replicate',
-      'sc.instrument',
-      'sc.form',
-      'sc.scale',
-      'sc.score',
-      'sc.pomp',
-      'sc.prorated',
-      'sc.missing',
-    ]);
-  if (filter.instrument) {
-    responses = responses.where('sc.instrument', '=', filter.instrument);
-    ratings = ratings.where('sc.instrument', '=', filter.instrument);
-  }
-  if (filter.form) {
-    responses = responses.where('sc.form', '=', filter.form);
-    ratings = ratings.where('sc.form', '=', filter.form);
-  }
-  if (filter.scale) {
-    responses = responses.where('sc.scale', '=', filter.scale);
-    ratings = ratings.where('sc.scale', '=', filter.scale);
-  }
-  if (filter.raters?.length) {
-    responses = responses.where('r.respondent', 'in', filter.raters);
-    ratings = ratings.where('g.rater', 'in', filter.raters);
-  }
-  const rows: ScoreRow[] = [];
-  for (const r of await responses.execute()) {
-    const selfReport = r.rater === 'client' || r.rater === 'therapist';
-    rows.push({ ...r, source: selfReport ? 'self-report' : 'coder', replicate: 0, prorated: r.prorated ? 1 : 0, missing: r.missing ? 1 : 0 });
-  }
-  for (const r of await ratings.execute()) rows.push({ ...r, source: 'rater', prorated: r.prorated ? 1 : 0, missing: r.missing ? 1 : 0 });
+  if (filter.instrument) q = q.where('sc.instrument', '=', filter.instrument);
+  if (filter.form) q = q.where('sc.form', '=', filter.form);
+  if (filter.scale) q = q.where('sc.scale', '=', filter.scale);
+  if (filter.raters?.length) q = q.where('o.rater', 'in', filter.raters);
+  const rows: ScoreRow[] = (await q.execute()).map(({ kind, ...r }) => ({
+    ...r,
+    source: kind === 'rating' ? 'rater' : r.rater === 'client' || r.rater === 'therapist' ? 'self-report' : 'coder',
+    replicate: Number(r.replicate),
+    prorated: r.prorated ? 1 : 0,
+    missing: r.missing ? 1 : 0,
+  }));
   rows.sort(
     (a, b) =>
       cmp(a.client, b.client) ||

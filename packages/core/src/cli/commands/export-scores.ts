@@ -38,7 +38,6 @@ export const exportScoresCommand = defineCommand({
       const summary = { rows: wide ? wide.length : rows.length, shape: wide ? 'wide' : 'long', out: out ?? null };
       if (out) {
         writeFileSync(out, csv);
-        ctx.log(`wrote ${summary.rows} rows to ${out}`);
         return { data: summary, text: `wrote ${summary.rows} ${summary.shape} rows to ${out}` };
       }
       return { data: summary, text: csv.trimEnd() };

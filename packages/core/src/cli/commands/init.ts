@@ -48,7 +48,6 @@ export const initCommand = defineCommand({
       }
     }
     const message = `created study "${name}" in ${study.dir}${from ? ` from ${from}` : ''}`;
-    ctx.log(message);
     return { data: { study: study.dir, name, from: from ?? null }, text: message };
   },
 });
