@@ -1,4 +1,4 @@
-import { fisherInterval, pearsonR } from '../correlation';
+import { fisherInterval, pearsonR, type CorrelationResult } from '../correlation';
 import { tTwoSidedP } from '../distributions';
 import { groupBy, groupMeans, type PairedSeries } from '../grouping';
 
@@ -9,16 +9,8 @@ import { groupBy, groupMeans, type PairedSeries } from '../grouping';
  * usual, is y higher than usual?). The pooled correlation is a blend of the two and answers neither.
  */
 
-export interface DecompositionPart {
-  r: number;
-  ci95: [number, number] | null;
-  /** Clients (between) or observations (within). */
-  n: number;
-  df: number;
-  t: number;
-  p: number;
-  method: string;
-}
+/** Each part is a correlation with its test and interval; n counts clients (between) or observations (within). */
+export type DecompositionPart = CorrelationResult;
 
 export interface WithinBetweenResult {
   between: DecompositionPart & { clients: number };
