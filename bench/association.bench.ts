@@ -14,7 +14,13 @@ function normal(rand: () => number): () => number {
 /** Sessions nested in clients (and clients in therapists): alliance-like scores with client slopes. */
 function sessions(clients: number, perClient: number, therapists: number, seed: number) {
   const z = normal(createRng(seed).next);
-  const cols = { client: [] as string[], therapist: [] as string[], session: [] as number[], x: [] as number[], y: [] as number[] };
+  const cols = {
+    client: [] as string[],
+    therapist: [] as string[],
+    session: [] as number[],
+    x: [] as number[],
+    y: [] as number[],
+  };
   const tEffect = Array.from({ length: therapists }, () => 2 * z());
   for (let c = 0; c < clients; c++) {
     const b0 = 4 * z();
@@ -47,8 +53,9 @@ function medianMs(fn: () => unknown, runs: number): number {
 
 function writeCsv(file: string, cols: ReturnType<typeof sessions>): void {
   const lines = ['client,therapist,session,x,y'];
-  for (let i = 0; i < cols.y.length; i++) lines.push(`${cols.client[i]},${cols.therapist[i]},${cols.session[i]},${cols.x[i]},${cols.y[i]}`);
-  writeFileSync(file, lines.join('\n') + '\n');
+  for (let i = 0; i < cols.y.length; i++)
+    lines.push(`${cols.client[i]},${cols.therapist[i]},${cols.session[i]},${cols.x[i]},${cols.y[i]}`);
+  writeFileSync(file, `${lines.join('\n')}\n`);
 }
 
 /** Runs the same computations in R (median elapsed ms), or returns null where Rscript is not installed. */
@@ -112,7 +119,9 @@ export const suite: BenchSuite = {
         target: '< 20 ms',
         ok: rmMs < 20,
         ...(r ? { r: { value: r.rmcorr!, unit: 'ms' } } : {}),
-        note: noR ?? `median of 21; R: the same centring with ave() (the rmcorr package's lm ANCOVA: ${r!.ancova!.toFixed(0)} ms, one run)`,
+        note:
+          noR ??
+          `median of 21; R: the same centring with ave() (the rmcorr package's lm ANCOVA: ${r!.ancova!.toFixed(0)} ms, one run)`,
       },
       {
         name: 'lmm REML (session | client): 500 clients x 12 sessions',
@@ -121,7 +130,9 @@ export const suite: BenchSuite = {
         target: '< 2000 ms',
         ok: lmmMs < 2000,
         ...(r ? { r: { value: r.lmerTest!, unit: 'ms' } } : {}),
-        note: noR ?? `with Satterthwaite df; median of 5; ${fitInfo}; R: summary(lmerTest::lmer()) (lme4::lmer alone ${r!.lmer!.toFixed(0)} ms)`,
+        note:
+          noR ??
+          `with Satterthwaite df; median of 5; ${fitInfo}; R: summary(lmerTest::lmer()) (lme4::lmer alone ${r!.lmer!.toFixed(0)} ms)`,
       },
       {
         name: 'lmm REML (session | client) + (1 | therapist): 500 clients in 50 therapists x 12',

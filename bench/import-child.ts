@@ -13,4 +13,6 @@ const code = await main(['import', 'transcripts', '--study', study!, ...files, '
   stderr: { write: (s: string) => (err += s), isTTY: false },
 });
 const seconds = (performance.now() - started) / 1000;
-process.stdout.write(JSON.stringify({ code, seconds, maxRssKb: process.resourceUsage().maxRSS, summary: out.trim() ? JSON.parse(out) : null, stderr: err }) + '\n');
+process.stdout.write(
+  `${JSON.stringify({ code, seconds, maxRssKb: process.resourceUsage().maxRSS, summary: out.trim() ? JSON.parse(out) : null, stderr: err })}\n`,
+);

@@ -31,10 +31,17 @@ async function writeJsonl(file: string): Promise<void> {
       for (let w = 0; w < n; w++) words.push(WORDS[Math.floor(rand() * WORDS.length)]!);
       const dur = Math.round((1 + n * 0.35) * 1000) / 1000;
       const role = u % 2 === 0 ? 'therapist' : 'client';
-      utterances.push({ id: `u${String(u + 1).padStart(4, '0')}`, role, speaker: role === 'therapist' ? 'Therapist' : 'Client', text: words.join(' ') + '.', start: t, end: Math.round((t + dur) * 1000) / 1000 });
+      utterances.push({
+        id: `u${String(u + 1).padStart(4, '0')}`,
+        role,
+        speaker: role === 'therapist' ? 'Therapist' : 'Client',
+        text: `${words.join(' ')}.`,
+        start: t,
+        end: Math.round((t + dur) * 1000) / 1000,
+      });
       t = Math.round((t + dur + 0.4) * 1000) / 1000;
     }
-    const line = JSON.stringify({ client: `C${String(s).padStart(5, '0')}`, therapist: `T${s % 40}`, session: 1 + (s % 12), date: '2026-01-05', utterances }) + '\n';
+    const line = `${JSON.stringify({ client: `C${String(s).padStart(5, '0')}`, therapist: `T${s % 40}`, session: 1 + (s % 12), date: '2026-01-05', utterances })}\n`;
     if (!out.write(line)) await new Promise<void>((r) => out.once('drain', () => r()));
   }
   await new Promise<void>((resolve, reject) => out.end((err?: Error | null) => (err ? reject(err) : resolve())));
@@ -55,19 +62,43 @@ export const suite: BenchSuite = {
       await (await initStudy(join(dir, 'study'), { name: 'bench' })).close();
       const child = join(dirname(fileURLToPath(import.meta.url)), 'import-child.ts');
       const spawned = performance.now();
-      const r = spawnSync(process.execPath, ['--import', 'tsx', child, join(dir, 'study'), file], { encoding: 'utf8', maxBuffer: 1 << 24 });
+      const r = spawnSync(process.execPath, ['--import', 'tsx', child, join(dir, 'study'), file], {
+        encoding: 'utf8',
+        maxBuffer: 1 << 24,
+      });
       const processSeconds = (performance.now() - spawned) / 1000;
       if (r.status !== 0) throw new Error(`import child failed (${r.status}): ${r.stderr}`);
-      const res = JSON.parse(r.stdout.trim().split('\n').pop()!) as { code: number; seconds: number; maxRssKb: number; summary: { utterances: number } | null; stderr: string };
+      const res = JSON.parse(r.stdout.trim().split('\n').pop()!) as {
+        code: number;
+        seconds: number;
+        maxRssKb: number;
+        summary: { utterances: number } | null;
+        stderr: string;
+      };
       if (res.code !== 0 || !res.summary) throw new Error(`import failed: ${res.stderr}`);
       const total = SESSIONS * UTTERANCES;
-      if (res.summary.utterances !== total) throw new Error(`imported ${res.summary.utterances} utterances, expected ${total}`);
+      if (res.summary.utterances !== total)
+        throw new Error(`imported ${res.summary.utterances} utterances, expected ${total}`);
       const rate = total / res.seconds;
       const rssMb = res.maxRssKb / 1024;
       const what = `${SESSIONS.toLocaleString('en-US')} sessions x ${UTTERANCES} utterances, ${(bytes / 1e6).toFixed(0)} MB JSONL`;
       return [
-        { name: 'import JSONL: throughput', value: rate, unit: 'utt/s', target: `>= ${TARGET_RATE.toLocaleString('en-US')} utt/s`, ok: rate >= TARGET_RATE, note: `${what}; ${res.seconds.toFixed(1)} s in the command, ${processSeconds.toFixed(1)} s with process start-up` },
-        { name: 'import JSONL: peak memory', value: rssMb, unit: 'MB', target: `< ${TARGET_RSS_MB} MB`, ok: rssMb < TARGET_RSS_MB, note: 'maxRSS of the importing process' },
+        {
+          name: 'import JSONL: throughput',
+          value: rate,
+          unit: 'utt/s',
+          target: `>= ${TARGET_RATE.toLocaleString('en-US')} utt/s`,
+          ok: rate >= TARGET_RATE,
+          note: `${what}; ${res.seconds.toFixed(1)} s in the command, ${processSeconds.toFixed(1)} s with process start-up`,
+        },
+        {
+          name: 'import JSONL: peak memory',
+          value: rssMb,
+          unit: 'MB',
+          target: `< ${TARGET_RSS_MB} MB`,
+          ok: rssMb < TARGET_RSS_MB,
+          note: 'maxRSS of the importing process',
+        },
       ];
     } finally {
       rmSync(dir, { recursive: true, force: true });

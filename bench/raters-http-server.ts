@@ -13,4 +13,4 @@ const server = await startLoopbackServer({
   record: false,
   handler: () => ({ kind: 'answer', output, usage: { input: 900, output: 400, cached: 0 } }),
 });
-process.stdout.write(JSON.stringify({ url: server.openaiBaseUrl }) + '\n');
+process.stdout.write(`${JSON.stringify({ url: server.openaiBaseUrl })}\n`);

@@ -11,7 +11,9 @@ const here = dirname(fileURLToPath(import.meta.url));
 
 /** Starts the loopback model server in a child process and returns its base URL. */
 async function startServer(latencyMs: number): Promise<{ url: string; child: ChildProcess }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(here, 'raters-http-server.ts'), String(latencyMs)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', join(here, 'raters-http-server.ts'), String(latencyMs)], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const line = await new Promise<string>((resolve, reject) => {
     createInterface({ input: child.stdout! }).once('line', resolve);
     child.once('exit', (code) => reject(new Error(`loopback server exited with ${code}`)));
@@ -20,7 +22,11 @@ async function startServer(latencyMs: number): Promise<{ url: string; child: Chi
 }
 
 /** Rates every session of a fresh fixture study through the openai provider and the real SDK; ratings per second. */
-async function measure(latencyMs: number, sessions: number, concurrency: number): Promise<{ perSecond: number; rated: number; failed: number }> {
+async function measure(
+  latencyMs: number,
+  sessions: number,
+  concurrency: number,
+): Promise<{ perSecond: number; rated: number; failed: number }> {
   const { url, child } = await startServer(latencyMs);
   const clients = Math.ceil(sessions / 10);
   const { study } = await createFixtureStudy({
@@ -30,7 +36,12 @@ async function measure(latencyMs: number, sessions: number, concurrency: number)
   });
   try {
     const started = performance.now();
-    const { summary } = await rateStudy(study, { rater: 'bench', concurrency, services: defaultServices(study), env: {} });
+    const { summary } = await rateStudy(study, {
+      rater: 'bench',
+      concurrency,
+      services: defaultServices(study),
+      env: {},
+    });
     const seconds = (performance.now() - started) / 1000;
     return { perSecond: (summary.rated + summary.failed) / seconds, rated: summary.rated, failed: summary.failed };
   } finally {

@@ -23,7 +23,7 @@ const THERAPIST = [
   'Does that fit with how you see it?',
   "Let's think together about a small step for this week.",
   'You need to stop drinking before it gets worse.',
-  "That must have been really hard, and you still came in today.",
+  'That must have been really hard, and you still came in today.',
   'How confident are you, on a scale from one to ten?',
   'I notice you went quiet when I mentioned your family. How is this going for you?',
   "I'm sorry, I think I pushed too fast there.",
@@ -46,7 +46,7 @@ const CLIENT = [
   'I started walking in the mornings and it helped a bit.',
   "Honestly I feel ashamed about how much I've been drinking.",
   'Anyway, my sister called yesterday about the holidays.',
-  "I guess I could try to cut down on weekdays and see how it goes.",
+  'I guess I could try to cut down on weekdays and see how it goes.',
   'No.',
   'Maybe.',
   'My boss keeps piling work on me and I come home exhausted and angry, and then the evening just disappears.',
@@ -60,7 +60,10 @@ function sessions(): RatableTranscript[] {
     const utterances = Array.from({ length: UTTERANCES }, (_, u) => {
       const role = u % 2 === 0 ? ('therapist' as const) : ('client' as const);
       // One or two sentences per turn, as transcribed talk has.
-      const text = rand() < 0.3 ? `${pick(role === 'therapist' ? THERAPIST : CLIENT)} ${pick(role === 'therapist' ? THERAPIST : CLIENT)}` : pick(role === 'therapist' ? THERAPIST : CLIENT);
+      const text =
+        rand() < 0.3
+          ? `${pick(role === 'therapist' ? THERAPIST : CLIENT)} ${pick(role === 'therapist' ? THERAPIST : CLIENT)}`
+          : pick(role === 'therapist' ? THERAPIST : CLIENT);
       return { id: `u${String(u + 1).padStart(4, '0')}`, role, text };
     });
     return { sessionId: `C${s}/1`, transcriptId: `t${s}`, contentHash: ratableHash(utterances), utterances };
@@ -74,7 +77,9 @@ export const suite: BenchSuite = {
     // "All forms": every observer form the shipped instruments define.
     const forms = registry
       .list()
-      .flatMap((e) => e.definition.forms.filter((f) => f.id === 'observer').map((f) => ({ instrument: e.definition.id, form: f.id })));
+      .flatMap((e) =>
+        e.definition.forms.filter((f) => f.id === 'observer').map((f) => ({ instrument: e.definition.id, form: f.id })),
+      );
     const views = forms.map((f) => registry.view(f.instrument, f.form));
     const data = sessions();
 
@@ -98,7 +103,8 @@ export const suite: BenchSuite = {
       const p = prompt.render(t, forms);
       inputTokens += whole;
       ratio += whole / estimateTokens(p.transcript);
-      textRatio += whole / estimateTokens(t.utterances.map((u) => `${u.role === 'therapist' ? 'T' : 'C'}: ${u.text}`).join('\n'));
+      textRatio +=
+        whole / estimateTokens(t.utterances.map((u) => `${u.role === 'therapist' ? 'T' : 'C'}: ${u.text}`).join('\n'));
     }
     ratio /= data.length;
     textRatio /= data.length;

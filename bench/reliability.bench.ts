@@ -18,7 +18,13 @@ function normal(rng: { next(): number }): number {
 }
 
 /** Subjects × raters Likert-type ratings 1..7 with subject and rater effects; `missing` of the cells empty. */
-function ratings(subjects: number, raters: number, missing: number, seed: number, integer: boolean): Array<Array<number | null>> {
+function ratings(
+  subjects: number,
+  raters: number,
+  missing: number,
+  seed: number,
+  integer: boolean,
+): Array<Array<number | null>> {
   const rng = createRng(seed);
   const rater = Array.from({ length: raters }, () => 0.4 * normal(rng));
   return Array.from({ length: subjects }, () => {
@@ -33,7 +39,7 @@ function ratings(subjects: number, raters: number, missing: number, seed: number
 
 function toCsv(m: Array<Array<number | null>>): string {
   const k = m[0]!.length;
-  return [Array.from({ length: k }, (_, j) => `r${j + 1}`).join(','), ...m.map((r) => r.map((v) => (v === null ? 'NA' : String(v))).join(','))].join('\n') + '\n';
+  return `${[Array.from({ length: k }, (_, j) => `r${j + 1}`).join(','), ...m.map((r) => r.map((v) => (v === null ? 'NA' : String(v))).join(','))].join('\n')}\n`;
 }
 
 function medianMs(f: () => void, reps: number): number {
@@ -62,11 +68,19 @@ export const suite: BenchSuite = {
     let iccResult = icc(iccData);
     const iccMs = medianMs(() => (iccResult = icc(iccData)), 21);
     let alphaResult = krippendorffAlpha(alphaData, { metric: 'interval', bootstrap: 0 });
-    const alphaMs = medianMs(() => (alphaResult = krippendorffAlpha(alphaData, { metric: 'interval', bootstrap: 0 })), 21);
+    const alphaMs = medianMs(
+      () => (alphaResult = krippendorffAlpha(alphaData, { metric: 'interval', bootstrap: 0 })),
+      21,
+    );
     let bootResult = krippendorffAlpha(bootData, { metric: 'interval', bootstrap: 1000, seed: 1 });
-    const bootMs = medianMs(() => (bootResult = krippendorffAlpha(bootData, { metric: 'interval', bootstrap: 1000, seed: 1 })), 5);
+    const bootMs = medianMs(
+      () => (bootResult = krippendorffAlpha(bootData, { metric: 'interval', bootstrap: 1000, seed: 1 })),
+      5,
+    );
 
-    let r: { icc_ms: number; icc: number[]; alpha_ms: number; alpha: number; boot_ms: number; boot_ci: number[] } | undefined;
+    let r:
+      | { icc_ms: number; icc: number[]; alpha_ms: number; alpha: number; boot_ms: number; boot_ci: number[] }
+      | undefined;
     let rNote = 'Rscript not installed';
     if (hasRscript()) {
       const dir = mkdtempSync(join(tmpdir(), 'alliance-reliability-bench-'));
@@ -85,7 +99,8 @@ export const suite: BenchSuite = {
       }
     }
     // The R numbers are only comparable if R computed the same thing: say how far apart the estimates are.
-    const agree = (ours: number[], theirs: number[] | undefined) => (theirs ? `R agrees to ${Math.max(...ours.map((v, i) => Math.abs(v - theirs[i]!))).toExponential(0)}` : rNote);
+    const agree = (ours: number[], theirs: number[] | undefined) =>
+      theirs ? `R agrees to ${Math.max(...ours.map((v, i) => Math.abs(v - theirs[i]!))).toExponential(0)}` : rNote;
     const forms = ['ICC1', 'ICC2', 'ICC3', 'ICC1k', 'ICC2k', 'ICC3k'] as const;
     return [
       {
@@ -95,7 +110,10 @@ export const suite: BenchSuite = {
         target: '< 20 ms',
         ok: iccMs < 20,
         ...(r ? { r: { value: r.icc_ms, unit: 'ms' } } : {}),
-        note: `R: psych::ICC (default lmer = TRUE; lmer = FALSE cannot run at this size); ${agree(forms.map((k) => iccResult.forms[k].icc), r?.icc)}`,
+        note: `R: psych::ICC (default lmer = TRUE; lmer = FALSE cannot run at this size); ${agree(
+          forms.map((k) => iccResult.forms[k].icc),
+          r?.icc,
+        )}`,
       },
       {
         name: "Krippendorff's alpha, interval, 10,000 units x 5 coders, 10% missing",

@@ -25,15 +25,26 @@ import { loadTranscript, selectTranscripts } from '../packages/raters/src/run/ru
 
 const FILE = 'AnnoMI-simple.csv';
 /** AnnoMI's columns mapped onto the importer's fields; the therapist and session number are not in the file. */
-const COLUMNS = { client: 'transcript_id', speaker: 'interlocutor', text: 'utterance_text', start: 'timestamp', id: 'utterance_id' };
+const COLUMNS = {
+  client: 'transcript_id',
+  speaker: 'interlocutor',
+  text: 'utterance_text',
+  start: 'timestamp',
+  id: 'utterance_id',
+};
 const FORMS = ['wai-o-s:observer'];
 
-const usage = 'usage: npm run check:annomi -- PATH [--seed N] [--resamples N] [--json]   (PATH: the AnnoMI folder or AnnoMI-simple.csv)';
+const usage =
+  'usage: npm run check:annomi -- PATH [--seed N] [--resamples N] [--json]   (PATH: the AnnoMI folder or AnnoMI-simple.csv)';
 let args: ReturnType<typeof parse>;
 function parse() {
   return parseArgs({
     allowPositionals: true,
-    options: { seed: { type: 'string', default: '2026' }, resamples: { type: 'string', default: '2000' }, json: { type: 'boolean', default: false } },
+    options: {
+      seed: { type: 'string', default: '2026' },
+      resamples: { type: 'string', default: '2000' },
+      json: { type: 'boolean', default: false },
+    },
   });
 }
 try {
@@ -45,7 +56,8 @@ const [target] = args.positionals;
 if (!target || args.positionals.length > 1) fail(2, usage);
 const seed = Number(args.values.seed);
 const resamples = Number(args.values.resamples);
-if (!Number.isInteger(seed) || !Number.isInteger(resamples) || resamples < 100) fail(2, `--seed must be an integer and --resamples an integer of at least 100\n${usage}`);
+if (!Number.isInteger(seed) || !Number.isInteger(resamples) || resamples < 100)
+  fail(2, `--seed must be an integer and --resamples an integer of at least 100\n${usage}`);
 
 const csv = resolve(existsSync(target) && statSync(target).isDirectory() ? join(target, FILE) : target);
 if (!existsSync(csv)) fail(1, `${csv}: not found; give the AnnoMI folder or the path of ${FILE}`);
@@ -53,14 +65,30 @@ if (!existsSync(csv)) fail(1, `${csv}: not found; give the AnnoMI folder or the 
 const labels = await readLabels(csv);
 const dir = mkdtempSync(join(tmpdir(), 'alliance-annomi-'));
 try {
-  const study = await initStudy(dir, { name: 'annomi-check', raters: { lexicon: { provider: 'lexicon', forms: FORMS } } }, { actor: 'check-annomi' });
+  const study = await initStudy(
+    dir,
+    { name: 'annomi-check', raters: { lexicon: { provider: 'lexicon', forms: FORMS } } },
+    { actor: 'check-annomi' },
+  );
   try {
     process.stderr.write(`importing ${csv} ...\n`);
-    await importTranscriptFiles(study, { files: [csv], format: 'csv', columns: COLUMNS, meta: { therapist: 'T01', session: 1 } });
+    await importTranscriptFiles(study, {
+      files: [csv],
+      format: 'csv',
+      columns: COLUMNS,
+      meta: { therapist: 'T01', session: 1 },
+    });
     const rater = createLexiconRater({ name: 'lexicon', config: study.config.raters.lexicon!, studyDir: dir });
     const forms = FORMS.map((f) => ({ instrument: f.split(':')[0]!, form: f.split(':')[1]! }));
     const waiView = loadRegistry().view('wai-o-s', 'observer');
-    const rows: Array<{ high: boolean; relationship: number; collaboration: number; composite: number; waiOS: number; length: number }> = [];
+    const rows: Array<{
+      high: boolean;
+      relationship: number;
+      collaboration: number;
+      composite: number;
+      waiOS: number;
+      length: number;
+    }> = [];
     const refs = await selectTranscripts(study);
     process.stderr.write(`rating ${refs.length} sessions with lexicon (${rater.prompt.version}) ...\n`);
     for (const ref of refs) {
@@ -72,25 +100,57 @@ try {
       const o = output as RaterOutput;
       const d = domainScores(o.signals);
       // The WAI-O-S total as the instruments' scoring engine computes it (reverse keying included).
-      const waiOS = scoreView(waiView, Object.fromEntries(o.forms[0]!.items.map((it) => [it.item, it.value]))).scales.total!.score!;
+      const waiOS = scoreView(waiView, Object.fromEntries(o.forms[0]!.items.map((it) => [it.item, it.value]))).scales
+        .total!.score!;
       const relationship = d['relationship-quality'];
       const collaboration = d['collaboration-goals'];
-      rows.push({ high: quality === 'high', relationship, collaboration, composite: (relationship + collaboration) / 2, waiOS, length: t.utterances.length });
+      rows.push({
+        high: quality === 'high',
+        relationship,
+        collaboration,
+        composite: (relationship + collaboration) / 2,
+        waiOS,
+        length: t.utterances.length,
+      });
     }
     const high = rows.map((r) => r.high);
     const opts = { seed, resamples };
     const results: Record<'relationship' | 'collaboration' | 'composite' | 'waiOS' | 'length', AucResult> = {
-      relationship: aucWithCi(rows.map((r) => r.relationship), high, opts),
-      collaboration: aucWithCi(rows.map((r) => r.collaboration), high, opts),
-      composite: aucWithCi(rows.map((r) => r.composite), high, opts),
-      waiOS: aucWithCi(rows.map((r) => r.waiOS), high, opts),
-      length: aucWithCi(rows.map((r) => r.length), high, opts),
+      relationship: aucWithCi(
+        rows.map((r) => r.relationship),
+        high,
+        opts,
+      ),
+      collaboration: aucWithCi(
+        rows.map((r) => r.collaboration),
+        high,
+        opts,
+      ),
+      composite: aucWithCi(
+        rows.map((r) => r.composite),
+        high,
+        opts,
+      ),
+      waiOS: aucWithCi(
+        rows.map((r) => r.waiOS),
+        high,
+        opts,
+      ),
+      length: aucWithCi(
+        rows.map((r) => r.length),
+        high,
+        opts,
+      ),
     };
     if (args.values.json) {
-      process.stdout.write(JSON.stringify({ sessions: rows.length, markers: { version: rater.prompt.version, hash: rater.prompt.hash }, auc: results }) + '\n');
+      process.stdout.write(
+        `${JSON.stringify({ sessions: rows.length, markers: { version: rater.prompt.version, hash: rater.prompt.hash }, auc: results })}\n`,
+      );
     } else {
       const n = results.composite;
-      console.log(`AnnoMI: ${rows.length} sessions, ${n.nPositive} high and ${n.nNegative} low quality; lexicon markers ${rater.prompt.version} (${rater.prompt.hash.slice(0, 12)})`);
+      console.log(
+        `AnnoMI: ${rows.length} sessions, ${n.nPositive} high and ${n.nNegative} low quality; lexicon markers ${rater.prompt.version} (${rater.prompt.hash.slice(0, 12)})`,
+      );
       console.log(`AUC for high vs low quality, ${n.method}, ${Math.round(n.level * 100)}% CI:`);
       const label: Record<keyof typeof results, string> = {
         relationship: 'relationship composite (relationship-quality domain)',
@@ -101,7 +161,9 @@ try {
       };
       for (const k of Object.keys(results) as Array<keyof typeof results>) {
         const r = results[k];
-        console.log(`  ${label[k].padEnd(54)} ${r.estimate.toFixed(3)}  [${r.ci[0].toFixed(3)}, ${r.ci[1].toFixed(3)}]`);
+        console.log(
+          `  ${label[k].padEnd(54)} ${r.estimate.toFixed(3)}  [${r.ci[0].toFixed(3)}, ${r.ci[1].toFixed(3)}]`,
+        );
       }
     }
   } finally {
@@ -117,7 +179,8 @@ async function readLabels(file: string): Promise<Map<string, string>> {
   for await (const row of readCsvRows(file, { file })) {
     const id = row.values.transcript_id;
     const q = row.values.mi_quality;
-    if (id === undefined || q === undefined) fail(1, `${file}: expected the AnnoMI columns transcript_id and mi_quality`);
+    if (id === undefined || q === undefined)
+      fail(1, `${file}: expected the AnnoMI columns transcript_id and mi_quality`);
     if (!out.has(id)) out.set(id, q);
   }
   return out;

@@ -9,9 +9,13 @@ const study = relative(process.cwd(), join(root, 'demo-study')) || '.';
 const data = relative(process.cwd(), join(root, 'datasets', 'demo'));
 
 try {
-  const counts = await runDemo(study, data, (line) => process.stdout.write(line + '\n'));
+  const counts = await runDemo(study, data, (line) => process.stdout.write(`${line}\n`));
   const w = Math.max(...Object.keys(counts).map((k) => k.length));
-  process.stdout.write(`\n${study}:\n${Object.entries(counts).map(([k, v]) => `  ${k.padEnd(w)}  ${v}`).join('\n')}\n`);
+  process.stdout.write(
+    `\n${study}:\n${Object.entries(counts)
+      .map(([k, v]) => `  ${k.padEnd(w)}  ${v}`)
+      .join('\n')}\n`,
+  );
 } catch (err) {
   process.stderr.write(`demo failed: ${err instanceof Error ? err.message : String(err)}\n`);
   process.exitCode = 1;

@@ -5,7 +5,19 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { toCsv } from '../packages/core/src/util/csv';
 
-const HEADER = ['transcript_id', 'mi_quality', 'video_title', 'video_url', 'topic', 'utterance_id', 'interlocutor', 'timestamp', 'utterance_text', 'main_therapist_behaviour', 'client_talk_type'];
+const HEADER = [
+  'transcript_id',
+  'mi_quality',
+  'video_title',
+  'video_url',
+  'topic',
+  'utterance_id',
+  'interlocutor',
+  'timestamp',
+  'utterance_text',
+  'main_therapist_behaviour',
+  'client_talk_type',
+];
 
 /** Sessions in AnnoMI's shape, written here (no AnnoMI text): the "high" ones reflect and ask permission, the "low" ones direct and warn. */
 const HIGH = [
@@ -27,7 +39,19 @@ function writeCorpus(dir: string): string {
   const rows: Array<Record<string, string>> = [];
   const add = (id: number, quality: string, talk: string[][]) =>
     talk.forEach(([who, text], i) => {
-      const cells = [String(id), quality, `demo ${id}`, 'https://example.org', 'alcohol', String(i), who!, `00:00:${String(10 + i).padStart(2, '0')}`, text!, 'n/a', 'n/a'];
+      const cells = [
+        String(id),
+        quality,
+        `demo ${id}`,
+        'https://example.org',
+        'alcohol',
+        String(i),
+        who!,
+        `00:00:${String(10 + i).padStart(2, '0')}`,
+        text!,
+        'n/a',
+        'n/a',
+      ];
       rows.push(Object.fromEntries(HEADER.map((h, k) => [h, cells[k]!])));
     });
   add(0, 'high', HIGH);
@@ -40,7 +64,11 @@ function writeCorpus(dir: string): string {
   return file;
 }
 
-const run = (...args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', 'scripts/check-annomi.ts', ...args], { encoding: 'utf8', cwd: join(__dirname, '..') });
+const run = (...args: string[]) =>
+  spawnSync(process.execPath, ['--import', 'tsx', 'scripts/check-annomi.ts', ...args], {
+    encoding: 'utf8',
+    cwd: join(__dirname, '..'),
+  });
 
 describe('npm run check:annomi', () => {
   it('imports an AnnoMI-shaped folder, rates it with lexicon and reports AUCs with seeded intervals', () => {
@@ -49,7 +77,10 @@ describe('npm run check:annomi', () => {
     const res = run(dir, '--json', '--resamples', '200', '--seed', '5');
     expect(res.stderr).not.toMatch(/Error/);
     expect(res.status).toBe(0);
-    const out = JSON.parse(res.stdout) as { sessions: number; auc: Record<string, { estimate: number; ci: number[]; nPositive: number; nNegative: number; method: string }> };
+    const out = JSON.parse(res.stdout) as {
+      sessions: number;
+      auc: Record<string, { estimate: number; ci: number[]; nPositive: number; nNegative: number; method: string }>;
+    };
     expect(out.sessions).toBe(5);
     expect(Object.keys(out.auc)).toEqual(['relationship', 'collaboration', 'composite', 'waiOS', 'length']);
     expect(out.auc.composite).toMatchObject({ estimate: 1, nPositive: 3, nNegative: 2 });

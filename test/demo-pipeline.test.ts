@@ -31,7 +31,10 @@ describe('npm run demo pipeline', () => {
       sessions: column('ground-truth.csv', 'session').length,
       transcripts: column('ground-truth.csv', 'session').length,
       utterances: column('ground-truth.csv', 'utterances').reduce((s, n) => s + Number(n), 0),
-      responses: column('wai-sr.csv', 'client').length + column('srs.csv', 'client').length + column('coders-wai-o-s.csv', 'client').length,
+      responses:
+        column('wai-sr.csv', 'client').length +
+        column('srs.csv', 'client').length +
+        column('coders-wai-o-s.csv', 'client').length,
       // Two lexicon configurations rate every session (model raters join only when their API key is set).
       ratings: 2 * column('ground-truth.csv', 'session').length,
     });

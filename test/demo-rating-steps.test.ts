@@ -16,7 +16,10 @@ afterAll(() => rmSync(parent, { recursive: true, force: true }));
 describe('demo rating steps', () => {
   it('rates with the two lexicon configurations only, unless an API key is set', () => {
     const titles = (env: NodeJS.ProcessEnv) => ratingSteps('s', env).map((s) => s.title);
-    expect(titles({}).filter((t) => t.startsWith('rate '))).toEqual(['rate transcripts with lexicon', 'rate transcripts with lexicon-alt']);
+    expect(titles({}).filter((t) => t.startsWith('rate '))).toEqual([
+      'rate transcripts with lexicon',
+      'rate transcripts with lexicon-alt',
+    ]);
     const withKeys = ratingSteps('s', { OPENAI_API_KEY: 'k', ANTHROPIC_API_KEY: 'k' });
     const gpt = withKeys.find((s) => s.title === 'rate transcripts with gpt')!;
     // Model raters run on a few clients under a budget, never on the whole study by accident.
@@ -26,7 +29,9 @@ describe('demo rating steps', () => {
 
   it('declares the raters in studies/demo and derives a lexicon-alt marker file that the lexicon rater loads', async () => {
     const dir = join(parent, 'study');
-    expect(await main(['init', dir, '--from', fileURLToPath(new URL('../studies/demo', import.meta.url)), '--quiet'], io)).toBe(0);
+    expect(
+      await main(['init', dir, '--from', fileURLToPath(new URL('../studies/demo', import.meta.url)), '--quiet'], io),
+    ).toBe(0);
     writeAltMarkers(dir);
     const config = readStudyConfig(dir);
     expect(Object.keys(config.raters)).toEqual(['lexicon', 'lexicon-alt', 'gpt', 'claude']);

@@ -13,8 +13,24 @@ import { DEMO_FILES, generateDemo } from '../scripts/demo/write-dataset';
 const COMMITTED = fileURLToPath(new URL('../datasets/demo/', import.meta.url));
 
 /** Columns the checks below read by name; other columns (item ids, marker counts) are read by index. */
-type Column = 'client' | 'session' | 'therapist' | 'date' | 'latent_alliance' | 'rupture' | 'rupture_type' | 'repaired'
-  | 'rupture_first' | 'rupture_last' | 'repair_first' | 'repair_last' | 'utterances' | 'coder' | 'utterance' | 'role' | 'marker';
+type Column =
+  | 'client'
+  | 'session'
+  | 'therapist'
+  | 'date'
+  | 'latent_alliance'
+  | 'rupture'
+  | 'rupture_type'
+  | 'repaired'
+  | 'rupture_first'
+  | 'rupture_last'
+  | 'repair_first'
+  | 'repair_last'
+  | 'utterances'
+  | 'coder'
+  | 'utterance'
+  | 'role'
+  | 'marker';
 type Row = Record<Column, string> & Record<string, string>;
 const key = (r: { client: string; session: string | number }) => `${r.client}/${r.session}`;
 
@@ -30,7 +46,9 @@ function sum(row: Row, columns: readonly string[]): number {
 
 /** Item values turned so that high always means strong alliance, as the scoring engine keys them. */
 function keyedMean(row: Row, form: FormItems): number | undefined {
-  const values = form.items.map((it) => (row[it.id] === '' ? undefined : it.reverse ? form.max + form.min - Number(row[it.id]) : Number(row[it.id])));
+  const values = form.items.map((it) =>
+    row[it.id] === '' ? undefined : it.reverse ? form.max + form.min - Number(row[it.id]) : Number(row[it.id]),
+  );
   if (values.some((v) => v === undefined)) return undefined;
   return (values as number[]).reduce((a, b) => a + b, 0) / values.length;
 }
@@ -39,7 +57,11 @@ let out: string;
 let transcripts: SessionTranscript[];
 let truth: Row[];
 let latent: Map<string, number>;
-const forms = { waiSr: loadFormItems('wai-sr', 'client'), srs: loadFormItems('srs', 'client'), waiOs: loadFormItems('wai-o-s', 'observer') };
+const forms = {
+  waiSr: loadFormItems('wai-sr', 'client'),
+  srs: loadFormItems('srs', 'client'),
+  waiOs: loadFormItems('wai-o-s', 'observer'),
+};
 
 beforeAll(() => {
   out = mkdtempSync(join(tmpdir(), 'demo-sim-'));
@@ -123,8 +145,14 @@ describe('demo simulator', () => {
       const th = t.utterances.filter((u) => u.role === 'therapist');
       return th.filter((u) => /\b(we|let's|us|together)\b/i.test(u.text)).length / th.length;
     });
-    expect(sampleCorrelation(transcripts.map((t) => latent.get(key(t))!), we)).toBeGreaterThan(0.3);
-    const dontKnow = (t: SessionTranscript) => t.utterances.filter((u) => u.role === 'client' && /\bdon't (really )?know\b/i.test(u.text)).length;
+    expect(
+      sampleCorrelation(
+        transcripts.map((t) => latent.get(key(t))!),
+        we,
+      ),
+    ).toBeGreaterThan(0.3);
+    const dontKnow = (t: SessionTranscript) =>
+      t.utterances.filter((u) => u.role === 'client' && /\bdon't (really )?know\b/i.test(u.text)).length;
     const withdrawalSessions = transcripts.filter((_, i) => truth[i]!.rupture_type === 'withdrawal');
     const calm = transcripts.filter((_, i) => truth[i]!.rupture === 'no');
     const mean = (ts: SessionTranscript[]) => ts.reduce((s, t) => s + dontKnow(t), 0) / ts.length;
@@ -138,7 +166,9 @@ describe('demo simulator', () => {
     expect(new Set(ruptures.map((r) => r.rupture_type))).toEqual(new Set(['withdrawal', 'confrontation', 'both']));
     const markers = readCsv(out, 'markers.csv').rows;
     for (const r of ruptures) {
-      const inRange = markers.filter((m) => key(m) === key(r) && m.utterance >= r.rupture_first! && m.utterance <= r.rupture_last!);
+      const inRange = markers.filter(
+        (m) => key(m) === key(r) && m.utterance >= r.rupture_first! && m.utterance <= r.rupture_last!,
+      );
       const n = (family: readonly string[]) => inRange.filter((m) => family.includes(m.marker)).length;
       if (r.rupture_type === 'withdrawal') expect(n(MARKER_GROUPS.withdrawal), key(r)).toBeGreaterThanOrEqual(3);
       if (r.rupture_type === 'confrontation') expect(n(MARKER_GROUPS.confrontation), key(r)).toBeGreaterThanOrEqual(2);
@@ -162,7 +192,9 @@ describe('demo simulator', () => {
     const markers = readCsv(out, 'markers.csv').rows;
     for (const r of repaired) {
       expect(r.repair_first! > r.rupture_last!, key(r)).toBe(true);
-      const moves = markers.filter((m) => key(m) === key(r) && m.utterance >= r.repair_first! && m.utterance <= r.repair_last!).map((m) => m.marker);
+      const moves = markers
+        .filter((m) => key(m) === key(r) && m.utterance >= r.repair_first! && m.utterance <= r.repair_last!)
+        .map((m) => m.marker);
       expect(moves, key(r)).toContain('metacommunication');
       expect(moves, key(r)).toContain('acknowledgement');
     }
@@ -171,7 +203,9 @@ describe('demo simulator', () => {
       expect(Number(r.acknowledgement), key(r)).toBe(0);
     }
     // Latent alliance dips in the rupture session and recovers in the next (the V of rupture–repair research).
-    const rebound = ruptures.map((r) => latent.get(`${r.client}/${Number(r.session) + 1}`)! - Number(r.latent_alliance));
+    const rebound = ruptures.map(
+      (r) => latent.get(`${r.client}/${Number(r.session) + 1}`)! - Number(r.latent_alliance),
+    );
     expect(rebound.reduce((a, b) => a + b, 0) / rebound.length).toBeGreaterThan(0.3);
   });
 
@@ -188,7 +222,12 @@ describe('demo simulator', () => {
     const means = complete.map((r) => keyedMean(r, forms.waiSr)!);
     expect(means.reduce((a, b) => a + b, 0) / means.length).toBeGreaterThan(3.5);
     expect(sampleSkewness(cells.filter((c) => c !== '').map(Number))).toBeLessThan(0);
-    expect(sampleCorrelation(complete.map((r) => latent.get(key(r))!), means)).toBeGreaterThan(0.5);
+    expect(
+      sampleCorrelation(
+        complete.map((r) => latent.get(key(r))!),
+        means,
+      ),
+    ).toBeGreaterThan(0.5);
   });
 
   it('writes client SRS after every session: 0–10 with one decimal, mostly near the ceiling, tracking latent alliance', () => {
@@ -201,7 +240,12 @@ describe('demo simulator', () => {
     const complete = rows.filter((r) => keyedMean(r, forms.srs) !== undefined);
     const totals = complete.map((r) => keyedMean(r, forms.srs)! * forms.srs.items.length).sort((a, b) => a - b);
     expect(totals[Math.floor(totals.length / 2)]).toBeGreaterThanOrEqual(33);
-    expect(sampleCorrelation(complete.map((r) => latent.get(key(r))!), complete.map((r) => keyedMean(r, forms.srs)!))).toBeGreaterThan(0.5);
+    expect(
+      sampleCorrelation(
+        complete.map((r) => latent.get(key(r))!),
+        complete.map((r) => keyedMean(r, forms.srs)!),
+      ),
+    ).toBeGreaterThan(0.5);
   });
 
   it('has two coders rate about a quarter of sessions on the WAI-O-S with realistic agreement', () => {
@@ -216,13 +260,21 @@ describe('demo simulator', () => {
     const score = new Map(rows.map((r) => [`${key(r)}/${r.coder}`, keyedMean(r, forms.waiOs)!]));
     const table = sessions.map((s) => coders.map((c) => score.get(`${s}/${c}`)!));
     expect(table.every((pair) => pair.every((v) => v !== undefined))).toBe(true);
-    const r = sampleCorrelation(table.map((p) => p[0]!), table.map((p) => p[1]!));
+    const r = sampleCorrelation(
+      table.map((p) => p[0]!),
+      table.map((p) => p[1]!),
+    );
     expect(r).toBeGreaterThan(0.55);
     expect(r).toBeLessThan(0.9);
     const agreement = icc(table).forms.ICC2.icc;
     expect(agreement).toBeGreaterThan(0.6);
     expect(agreement).toBeLessThan(0.85);
-    expect(sampleCorrelation(sessions.map((s) => latent.get(s)!), table.map((p) => (p[0]! + p[1]!) / 2))).toBeGreaterThan(0.5);
+    expect(
+      sampleCorrelation(
+        sessions.map((s) => latent.get(s)!),
+        table.map((p) => (p[0]! + p[1]!) / 2),
+      ),
+    ).toBeGreaterThan(0.5);
   });
 
   it('keys observer items as the instrument definition does: reverse-keyed raw values fall as alliance rises', () => {
@@ -230,8 +282,19 @@ describe('demo simulator', () => {
     expect(reversed.length).toBeGreaterThan(0);
     const rows = readCsv(out, 'coders-wai-o-s.csv').rows;
     const L = rows.map((r) => latent.get(key(r))!);
-    for (const it of reversed) expect(sampleCorrelation(L, rows.map((r) => Number(r[it.id])))).toBeLessThan(-0.3);
+    for (const it of reversed)
+      expect(
+        sampleCorrelation(
+          L,
+          rows.map((r) => Number(r[it.id])),
+        ),
+      ).toBeLessThan(-0.3);
     const forward = forms.waiOs.items.find((i) => !i.reverse)!;
-    expect(sampleCorrelation(L, rows.map((r) => Number(r[forward.id])))).toBeGreaterThan(0.3);
+    expect(
+      sampleCorrelation(
+        L,
+        rows.map((r) => Number(r[forward.id])),
+      ),
+    ).toBeGreaterThan(0.3);
   });
 });

@@ -14,7 +14,13 @@ export interface ItemModel {
  * reverse-keyed items are then flipped (max + min − x), so a strong alliance gives them a low raw value.
  * Missing items are empty strings, as in the CSV.
  */
-export function drawItems(rng: Rng, form: FormItems, view: number, model: ItemModel, shift = 0): Record<string, string> {
+export function drawItems(
+  rng: Rng,
+  form: FormItems,
+  view: number,
+  model: ItemModel,
+  shift = 0,
+): Record<string, string> {
   const step = 10 ** form.decimals;
   const out: Record<string, string> = {};
   for (const item of form.items) {

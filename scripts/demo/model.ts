@@ -119,26 +119,33 @@ export const PARAMETER_DOCS: Record<string, string> = {
   'transcript.lengthSd': 'SD of the target length',
   'transcript.minLength': 'target length floor (a session ends up to 10 utterances short of its target)',
   'transcript.maxLength': 'target length ceiling (never exceeded)',
-  'transcript.therapistStyleSd': 'SD (log scale) of each therapist\'s warmth and structure multipliers',
+  'transcript.therapistStyleSd': "SD (log scale) of each therapist's warmth and structure multipliers",
   'transcript.moves': 'therapist move weights in the working phase: base × exp(slope × latent) × style',
-  'transcript.client': 'client response probabilities after a therapist move: logistic(intercept + slope × latent); the rest are neutral statements',
+  'transcript.client':
+    'client response probabilities after a therapist move: logistic(intercept + slope × latent); the rest are neutral statements',
   'transcript.agenda': 'probability of agenda setting at the start: logistic(intercept + slope × latent)',
   'transcript.summary': 'probability of a closing summary: logistic(intercept + slope × latent)',
   'transcript.homework': 'probability of agreeing a task for the week: logistic(intercept + slope × latent)',
   'transcript.episodeStartMin': 'a rupture episode starts after this fraction of the target length at the earliest',
   'transcript.episodeStartMax': 'and at the latest after this fraction',
-  'transcript.afterUnrepairedDrop': 'latent alliance drops by this much for the rest of a session whose rupture is not repaired',
+  'transcript.afterUnrepairedDrop':
+    'latent alliance drops by this much for the rest of a session whose rupture is not repaired',
   'selfReport.clientBiasSd': 'SD of the client response-style intercept (leniency), shared by WAI-SR and SRS',
   'selfReport.sessionNoiseSd': 'SD of the session-level gap between latent and perceived alliance',
-  'selfReport.instrumentNoiseSd': 'SD of a further session-level deviation drawn separately for each questionnaire, so WAI-SR and SRS do not move in lockstep',
-  'selfReport.waiSr': 'keyed item = round(itemMean + loading × (perceived + instrument deviation) + N(0, itemNoiseSd)), clamped to 1–5; each item missing with missingItemProb',
-  'selfReport.srs': 'item = round to 0.1 of (itemMean + loading × perceived + N(0, itemNoiseSd)), clamped to 0–10; missing with missingItemProb',
+  'selfReport.instrumentNoiseSd':
+    'SD of a further session-level deviation drawn separately for each questionnaire, so WAI-SR and SRS do not move in lockstep',
+  'selfReport.waiSr':
+    'keyed item = round(itemMean + loading × (perceived + instrument deviation) + N(0, itemNoiseSd)), clamped to 1–5; each item missing with missingItemProb',
+  'selfReport.srs':
+    'item = round to 0.1 of (itemMean + loading × perceived + N(0, itemNoiseSd)), clamped to 0–10; missing with missingItemProb',
   'coders.ids': 'the two simulated human coders',
   'coders.fraction': 'share of sessions coded (both coders code the same sessions)',
-  'coders.visibilitySd': 'SD of how much more or less alliance a transcript shows than the latent state (shared by both coders)',
-  'coders.bias': 'each coder\'s leniency, in scale points',
-  'coders.sessionNoiseSd': 'SD of each coder\'s session-level misreading, in latent units',
+  'coders.visibilitySd':
+    'SD of how much more or less alliance a transcript shows than the latent state (shared by both coders)',
+  'coders.bias': "each coder's leniency, in scale points",
+  'coders.sessionNoiseSd': "SD of each coder's session-level misreading, in latent units",
   'coders.itemMean': 'keyed item mean at latent 0 on the 1–7 evidence scale (4 = no evidence)',
   'coders.loading': 'scale points per unit of perceived alliance',
-  'coders.itemNoiseSd': 'SD of item-level noise; keyed items are rounded and clamped to 1–7, then reverse-keyed items are flipped',
+  'coders.itemNoiseSd':
+    'SD of item-level noise; keyed items are rounded and clamped to 1–7, then reverse-keyed items are flipped',
 };

@@ -62,11 +62,24 @@ export function demoSteps(study: string, data: string): DemoStep[] {
     },
     {
       title: "export the coders' WAI-O-S totals",
-      args: ['export', 'scores', '--study', study, '--instrument', 'wai-o-s', '--scale', 'total', '--rater', 'K1,K2', '--out', coders],
+      args: [
+        'export',
+        'scores',
+        '--study',
+        study,
+        '--instrument',
+        'wai-o-s',
+        '--scale',
+        'total',
+        '--rater',
+        'K1,K2',
+        '--out',
+        coders,
+      ],
       report: (d) => `${d.rows} coder ratings in ${coders}`,
     },
     {
-      title: "inter-coder reliability of WAI-O-S totals",
+      title: 'inter-coder reliability of WAI-O-S totals',
       args: ['stats', 'icc', '--in', coders, '--subject', 'session_id', '--rater', 'rater', '--value', 'score'],
       report: (d) => {
         const icc = d.ICC2 as { icc: number; ci95: number[] };
@@ -81,7 +94,8 @@ export function demoSteps(study: string, data: string): DemoStep[] {
     {
       title: 'within-client correlation of WAI-SR and SRS',
       args: ['stats', 'rmcorr', '--in', totals, '--subject', 'client', '--x', WAI_SR_TOTAL, '--y', SRS_TOTAL],
-      report: (d) => `r_rm = ${fixed(d.r)} [${(d.ci95 as number[]).map(fixed).join(', ')}], ${d.n} sessions of ${d.subjects} clients`,
+      report: (d) =>
+        `r_rm = ${fixed(d.r)} [${(d.ci95 as number[]).map(fixed).join(', ')}], ${d.n} sessions of ${d.subjects} clients`,
     },
     {
       title: 'validity of lexicon WAI-O-S against client WAI-SR, within and between clients',
@@ -94,7 +108,18 @@ export function demoSteps(study: string, data: string): DemoStep[] {
     },
     {
       title: 'rupture–repair episodes in client WAI-SR',
-      args: ['stats', 'ruptures', '--in', totals, '--subject', 'client', '--session', 'session', '--value', WAI_SR_TOTAL],
+      args: [
+        'stats',
+        'ruptures',
+        '--in',
+        totals,
+        '--subject',
+        'client',
+        '--session',
+        'session',
+        '--value',
+        WAI_SR_TOTAL,
+      ],
       report: (d) => {
         const s = d.summary as Record<string, number>;
         return `${s.episodes} episodes in ${s.clientsWithRupture} clients, ${s.repaired} repaired (${(d.rules as { criterion: string }).criterion})`;
@@ -104,7 +129,11 @@ export function demoSteps(study: string, data: string): DemoStep[] {
 }
 
 /** Deletes and rebuilds the study folder from the demo dataset, then returns `alliance status` counts. */
-export async function runDemo(study: string, data: string, log: (line: string) => void = () => {}): Promise<Record<string, unknown>> {
+export async function runDemo(
+  study: string,
+  data: string,
+  log: (line: string) => void = () => {},
+): Promise<Record<string, unknown>> {
   rmSync(study, { recursive: true, force: true });
   for (const [i, step] of demoSteps(study, data).entries()) {
     step.setup?.();

@@ -35,7 +35,7 @@ export function writeAltMarkers(study: string): void {
   markers.items.gain = 2;
   markers.ruptures.withdrawal.minRun = 3;
   markers.ruptures.repair.window = 4;
-  writeFileSync(join(study, ALT_MARKERS), JSON.stringify(markers, null, 2) + '\n');
+  writeFileSync(join(study, ALT_MARKERS), `${JSON.stringify(markers, null, 2)}\n`);
 }
 
 const rate = (study: string, rater: string, extra: string[] = []): DemoStep => ({
@@ -51,10 +51,25 @@ export function ratingSteps(study: string, env: NodeJS.ProcessEnv = process.env)
   return [
     { ...rate(study, 'lexicon'), setup: () => writeAltMarkers(study) },
     rate(study, 'lexicon-alt'),
-    ...models.map((m) => rate(study, m, ['--sessions', MODEL_CLIENTS, '--budget', MODEL_BUDGET_USD, '--concurrency', '4'])),
+    ...models.map((m) =>
+      rate(study, m, ['--sessions', MODEL_CLIENTS, '--budget', MODEL_BUDGET_USD, '--concurrency', '4']),
+    ),
     {
       title: 'export the lexicon raters’ WAI-O-S totals',
-      args: ['export', 'scores', '--study', study, '--instrument', 'wai-o-s', '--scale', 'total', '--rater', 'lexicon,lexicon-alt', '--out', totals],
+      args: [
+        'export',
+        'scores',
+        '--study',
+        study,
+        '--instrument',
+        'wai-o-s',
+        '--scale',
+        'total',
+        '--rater',
+        'lexicon,lexicon-alt',
+        '--out',
+        totals,
+      ],
       report: (d) => `${d.rows} ratings in ${totals}`,
     },
     {

@@ -29,7 +29,9 @@ export function renderReadme(summary: DemoSummary): string {
       `${s.clients} clients, ${s.therapists} therapists, ${s.sessions} sessions (${s.minSessions}–${s.maxSessions} per client), ` +
       `${s.utterances} utterances (${s.minUtterances}–${s.maxUtterances} per session); ${s.ruptures} rupture sessions, ` +
       `${s.repaired} of them repaired; ${s.codedSessions} sessions rated by both coders.`,
-    observerReverse: s.observerReverse.length ? `items ${s.observerReverse.join(', ')}` : 'none in the current definition',
+    observerReverse: s.observerReverse.length
+      ? `items ${s.observerReverse.join(', ')}`
+      : 'none in the current definition',
     coderShare: `${Math.round(DEMO_MODEL.coders.fraction * 100)}%`,
     markers: MARKERS.map((m) => `| \`${m}\` | ${familyOf(m)} | ${MARKER_MEANINGS[m]} |`).join('\n'),
     parameters: parameterRows().join('\n'),
@@ -42,7 +44,8 @@ export function renderReadme(summary: DemoSummary): string {
 }
 
 function familyOf(m: string): string {
-  for (const [family, members] of Object.entries(MARKER_GROUPS)) if ((members as readonly string[]).includes(m)) return family;
+  for (const [family, members] of Object.entries(MARKER_GROUPS))
+    if ((members as readonly string[]).includes(m)) return family;
   return 'client engagement';
 }
 
@@ -67,6 +70,9 @@ function parameterRows(): string[] {
 
 function format(v: unknown): string {
   if (Array.isArray(v)) return v.map(format).join(', ');
-  if (v && typeof v === 'object') return Object.entries(v).map(([k, x]) => (x && typeof x === 'object' ? `${k} (${format(x)})` : `${k} ${format(x)}`)).join(', ');
+  if (v && typeof v === 'object')
+    return Object.entries(v)
+      .map(([k, x]) => (x && typeof x === 'object' ? `${k} (${format(x)})` : `${k} ${format(x)}`))
+      .join(', ');
   return String(v);
 }

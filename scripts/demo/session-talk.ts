@@ -46,7 +46,10 @@ export class SessionTalk {
   }
 
   therapist(kind: TherapistPhrases): string {
-    return this.fresh(this.bank.therapist[kind].filter((p) => slotsOf(p).every((s) => this.slot(s) !== undefined)), kind);
+    return this.fresh(
+      this.bank.therapist[kind].filter((p) => slotsOf(p).every((s) => this.slot(s) !== undefined)),
+      kind,
+    );
   }
 
   client(kind: ClientPhrases): string {
@@ -77,7 +80,8 @@ export class SessionTalk {
     if (name === 'gist') return this.situation && `s:${this.situation.client}`;
     if (name === 'thought') return this.thought && `t:${this.thought.client}`;
     if (name === 'detail') return this.lastDetail && `d:${this.lastDetail.client}`;
-    if (name === 'feeling') return this.feeling && !this.feelingPositive ? `f:${this.situation?.client}:${this.feeling}` : undefined;
+    if (name === 'feeling')
+      return this.feeling && !this.feelingPositive ? `f:${this.situation?.client}:${this.feeling}` : undefined;
     return undefined;
   }
 
@@ -90,7 +94,11 @@ export class SessionTalk {
     // A summary needs something to sum up; a session that never got to a thought borrows one from the topic.
     const first = this.discussed[0] ?? this.newSituation();
     const thought = this.thought ?? this.newThought();
-    return fill(this.rng.pick(this.bank.therapist.summary), { gist: first.gist, thought: thought.gist, goal: this.goal.gist });
+    return fill(this.rng.pick(this.bank.therapist.summary), {
+      gist: first.gist,
+      thought: thought.gist,
+      goal: this.goal.gist,
+    });
   }
 
   /** A client turn of one to three sentences. */
@@ -99,7 +107,10 @@ export class SessionTalk {
     if (kind === 'goal') {
       parts.push(this.goal.client);
       if (this.rng.bernoulli(0.3)) parts.push(this.detail());
-    } else if (!this.situation || this.turnsOnSituation >= (kind === 'situation' ? TURNS_PER_SITUATION : 2 * TURNS_PER_SITUATION)) {
+    } else if (
+      !this.situation ||
+      this.turnsOnSituation >= (kind === 'situation' ? TURNS_PER_SITUATION : 2 * TURNS_PER_SITUATION)
+    ) {
       const s = this.newSituation();
       parts.push(s.client);
       if (this.rng.bernoulli(0.5)) parts.push(this.feelingLine());

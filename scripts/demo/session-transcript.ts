@@ -28,13 +28,22 @@ const MAX_CLOSING = 7;
  * agenda setting, a working phase of therapist moves and client responses whose mix follows latent alliance,
  * a rupture episode where the trajectory has one, and a closing with summary and a task for the week.
  */
-export function generateSession(rng: Rng, bank: PhraseBank, client: Client, therapist: Therapist, state: SessionState): GeneratedSession {
+export function generateSession(
+  rng: Rng,
+  bank: PhraseBank,
+  client: Client,
+  therapist: Therapist,
+  state: SessionState,
+): GeneratedSession {
   const m = DEMO_MODEL.transcript;
   const d = new Dialogue(therapist.id, client.id);
   const talk = new SessionTalk(rng.fork('talk'), bank, client.topics, client.goals, state.session === 1);
   const ctx: Ctx = { rng, d, talk, therapist };
   let a = state.latent;
-  const target = Math.min(m.maxLength, Math.max(m.minLength, Math.round(m.lengthMean + m.lengthSlope * a + rng.normal(0, m.lengthSd))));
+  const target = Math.min(
+    m.maxLength,
+    Math.max(m.minLength, Math.round(m.lengthMean + m.lengthSlope * a + rng.normal(0, m.lengthSd))),
+  );
 
   d.say('therapist', talk.therapist(state.session === 1 ? 'greeting_first' : 'greeting'));
   d.say('client', talk.client('greeting'));
@@ -57,7 +66,8 @@ export function generateSession(rng: Rng, bank: PhraseBank, client: Client, ther
   // The first session sets goals instead of an agenda.
   if (state.session > 1 && rng.bernoulli(logistic(lin(m.agenda, a) + Math.log(therapist.structure)))) {
     d.say('therapist', talk.therapist('agenda'), 'agenda');
-    if (rng.bernoulli(logistic(lin(m.client.elaboration, a)))) d.say('client', talk.elaboration('situation'), 'elaboration');
+    if (rng.bernoulli(logistic(lin(m.client.elaboration, a))))
+      d.say('client', talk.elaboration('situation'), 'elaboration');
     else d.say('client', talk.client('agenda_reply'));
   }
 
@@ -71,7 +81,8 @@ export function generateSession(rng: Rng, bank: PhraseBank, client: Client, ther
     }
     exchange(ctx, a);
   }
-  if (state.rupture && !episode) throw new Error(`session ${client.id}/${state.session} ended before its rupture episode`);
+  if (state.rupture && !episode)
+    throw new Error(`session ${client.id}/${state.session} ended before its rupture episode`);
 
   if (rng.bernoulli(logistic(lin(m.summary, a)))) {
     d.say('therapist', talk.summary(), 'summary');
@@ -89,7 +100,13 @@ export function generateSession(rng: Rng, bank: PhraseBank, client: Client, ther
   d.say('client', talk.client('closing'));
 
   return {
-    transcript: { client: client.id, therapist: therapist.id, session: state.session, date: state.date, utterances: d.utterances },
+    transcript: {
+      client: client.id,
+      therapist: therapist.id,
+      session: state.session,
+      date: state.date,
+      utterances: d.utterances,
+    },
     planted: d.planted,
     counts: d.counts(),
     ...(episode ? { episode } : {}),
@@ -154,7 +171,14 @@ function respond(ctx: Ctx, a: number, after: Move, probed = false): void {
   const kind = rng.weighted({ ...p, neutral: rest });
   switch (kind) {
     case 'elaboration': {
-      const topic: ElaborationKind = after === 'goal' ? 'goal' : after === 'reflection' || after === 'empathy' ? 'continue' : after === 'information' ? 'thought' : 'situation';
+      const topic: ElaborationKind =
+        after === 'goal'
+          ? 'goal'
+          : after === 'reflection' || after === 'empathy'
+            ? 'continue'
+            : after === 'information'
+              ? 'thought'
+              : 'situation';
       d.say('client', talk.elaboration(topic), 'elaboration');
       if (rng.bernoulli(0.25)) {
         d.say('therapist', talk.therapist('backchannel'));

@@ -57,7 +57,9 @@ function ruptureEffect(e: Rupture, since: number): number {
 /** Rupture sessions lie between session 2 and the one before last (so there is a session after to recover in), at least two apart. */
 function planRuptures(rng: Rng, sessions: number, repairProb: number): Map<number, Rupture> {
   const r = DEMO_MODEL.ruptures;
-  const count = Number(rng.weighted(Object.fromEntries(r.countProbs.map((p, i) => [String(i), p])) as Record<string, number>));
+  const count = Number(
+    rng.weighted(Object.fromEntries(r.countProbs.map((p, i) => [String(i), p])) as Record<string, number>),
+  );
   const events = new Map<number, Rupture>();
   const candidates = rng.shuffle(Array.from({ length: sessions - 2 }, (_, i) => i + 2));
   for (const at of candidates) {

@@ -13,7 +13,15 @@ import { clientSelfReports, type ResponseRow } from './self-report';
 import { generateSession } from './session-transcript';
 import { latentTrajectory } from './trajectories';
 
-export const DEMO_FILES = ['README.md', 'transcripts.jsonl', 'ground-truth.csv', 'markers.csv', 'wai-sr.csv', 'srs.csv', 'coders-wai-o-s.csv'] as const;
+export const DEMO_FILES = [
+  'README.md',
+  'transcripts.jsonl',
+  'ground-truth.csv',
+  'markers.csv',
+  'wai-sr.csv',
+  'srs.csv',
+  'coders-wai-o-s.csv',
+] as const;
 
 /** Generates the whole demo dataset into outDir (created if needed) and returns its summary. */
 export function generateDemo(outDir: string): DemoSummary {
@@ -36,7 +44,13 @@ export function generateDemo(outDir: string): DemoSummary {
     const therapist = cohort.therapists.find((t) => t.id === client.therapist)!;
     const states = latentTrajectory(root.fork(`latent/${client.id}`), client, therapist);
     for (const state of states) {
-      const session = generateSession(root.fork(`transcript/${client.id}/${state.session}`), bank, client, therapist, state);
+      const session = generateSession(
+        root.fork(`transcript/${client.id}/${state.session}`),
+        bank,
+        client,
+        therapist,
+        state,
+      );
       transcripts.push(JSON.stringify(session.transcript));
       truth.push(groundTruthRow(state, session));
       markers.push(...markerRows(session));
@@ -68,7 +82,7 @@ export function generateDemo(outDir: string): DemoSummary {
 
   mkdirSync(outDir, { recursive: true });
   const write = (name: (typeof DEMO_FILES)[number], text: string) => writeFileSync(join(outDir, name), text);
-  write('transcripts.jsonl', transcripts.join('\n') + '\n');
+  write('transcripts.jsonl', `${transcripts.join('\n')}\n`);
   write('ground-truth.csv', toCsv(GROUND_TRUTH_COLUMNS, truth));
   write('markers.csv', toCsv(MARKER_COLUMNS, markers));
   write('wai-sr.csv', toCsv(['client', 'session', ...ids(forms.waiSr)], waiSr));

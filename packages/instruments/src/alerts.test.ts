@@ -11,7 +11,9 @@ describe('SRS alert rules', () => {
   });
 
   it('honours a study cut-off and the <= inequality', () => {
-    expect(evaluateAlerts(srs, 'client', { total: 36 }, undefined, { inequality: '<=' }).map((a) => a.message)).toEqual(['total 36 is <= the cut-off 36']);
+    expect(evaluateAlerts(srs, 'client', { total: 36 }, undefined, { inequality: '<=' }).map((a) => a.message)).toEqual(
+      ['total 36 is <= the cut-off 36'],
+    );
     expect(evaluateAlerts(srs, 'client', { total: 37 }, undefined, { cutoff: 38 })).toHaveLength(1);
   });
 

@@ -34,13 +34,25 @@ export function evaluateAlerts(
     if (rule.kind === 'below') {
       const cutoff = opts.cutoff ?? rule.cutoff;
       const inequality = opts.inequality ?? rule.inequality;
-      if (inequality === '<' ? now < cutoff : now <= cutoff) out.push({ kind: 'below', scale: rule.scale, rule, message: `${rule.scale} ${now} is ${inequality} the cut-off ${cutoff}` });
+      if (inequality === '<' ? now < cutoff : now <= cutoff)
+        out.push({
+          kind: 'below',
+          scale: rule.scale,
+          rule,
+          message: `${rule.scale} ${now} is ${inequality} the cut-off ${cutoff}`,
+        });
     } else {
       const before = previous?.[rule.scale];
       if (before === null || before === undefined) continue;
       const minDrop = opts.minDrop ?? rule.minDrop;
       // Scores carry binary noise (31.4 − 30.4 is not exactly 1), so the comparison allows for it.
-      if (before - now >= minDrop - 1e-9) out.push({ kind: 'drop', scale: rule.scale, rule, message: `${rule.scale} fell from ${before} to ${now} (a drop of at least ${minDrop})` });
+      if (before - now >= minDrop - 1e-9)
+        out.push({
+          kind: 'drop',
+          scale: rule.scale,
+          rule,
+          message: `${rule.scale} fell from ${before} to ${now} (a drop of at least ${minDrop})`,
+        });
     }
   }
   return out;

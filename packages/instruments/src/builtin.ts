@@ -15,7 +15,8 @@ export const DEFINITIONS_DIR = join(dirname(fileURLToPath(import.meta.url)), '..
 export function loadDefinitionFile(file: string): InstrumentDefinition {
   const def = parseWith(InstrumentDefinition, readJsonFile(file), file);
   const expected = basename(file).replace(/\.json$/, '');
-  if (def.id !== expected) throw new InstrumentFileError(file, [`id: "${def.id}" does not match the file name; name the file ${def.id}.json`]);
+  if (def.id !== expected)
+    throw new InstrumentFileError(file, [`id: "${def.id}" does not match the file name; name the file ${def.id}.json`]);
   return def;
 }
 

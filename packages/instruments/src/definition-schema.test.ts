@@ -17,7 +17,9 @@ function problemsOf(value: unknown, name = 'mini.json'): string[] {
 
 describe('definition files', () => {
   it('ships the seven instruments issue 3 names, with its scale ids', () => {
-    const scales = Object.fromEntries(builtinDefinitions().map((d) => [d.id, [...d.scales.map((s) => s.id), ...(d.total ? ['total'] : [])]]));
+    const scales = Object.fromEntries(
+      builtinDefinitions().map((d) => [d.id, [...d.scales.map((s) => s.id), ...(d.total ? ['total'] : [])]]),
+    );
     expect(scales).toEqual({
       'arm-12': ['bond', 'partnership'],
       'arm-28': ['bond', 'partnership', 'confidence', 'openness', 'initiative'],
@@ -30,7 +32,10 @@ describe('definition files', () => {
   });
 
   it('accepts a valid study definition', () => {
-    expect(loadDefinitionFile(writeJson(tempDir(), 'mini.json', miniDefinition())).forms.map((f) => f.id)).toEqual(['client', 'therapist']);
+    expect(loadDefinitionFile(writeJson(tempDir(), 'mini.json', miniDefinition())).forms.map((f) => f.id)).toEqual([
+      'client',
+      'therapist',
+    ]);
   });
 
   it('names the field path of schema errors', () => {
@@ -46,7 +51,10 @@ describe('definition files', () => {
     const d = miniDefinition();
     d.scales![0]!.items = ['a1', 'zz'];
     d.scales![1]!.forms = undefined; // agree would then include b2 on the therapist form, which lacks it
-    expect(problemsOf(d)).toEqual(['scales[0].items[1]: item "zz" is not defined in items', 'scales[1].items[1]: item "b2" is not on form "therapist"']);
+    expect(problemsOf(d)).toEqual([
+      'scales[0].items[1]: item "zz" is not defined in items',
+      'scales[1].items[1]: item "b2" is not on form "therapist"',
+    ]);
   });
 
   it('rejects a duplicate item, a scale named total and an unknown form', () => {
@@ -57,11 +65,15 @@ describe('definition files', () => {
     const problems = problemsOf(d);
     expect(problems).toContain('items[4].id: item "a1" is defined twice');
     expect(problems).toContain('scales[0].id: the id "total" is reserved for the definition\'s total');
-    expect(problems).toContain('items[2].forms[0]: form "observer" is not one of this instrument\'s forms (client, therapist)');
+    expect(problems).toContain(
+      'items[2].forms[0]: form "observer" is not one of this instrument\'s forms (client, therapist)',
+    );
   });
 
   it('requires the file name to match the id, and reports bad JSON with the file', () => {
-    expect(problemsOf(miniDefinition(), 'other.json')).toEqual(['id: "mini" does not match the file name; name the file mini.json']);
+    expect(problemsOf(miniDefinition(), 'other.json')).toEqual([
+      'id: "mini" does not match the file name; name the file mini.json',
+    ]);
     expect(problemsOf('{"id": "mini",', 'mini.json')[0]).toMatch(/^is not valid JSON/);
   });
 });

@@ -12,9 +12,13 @@ export const FormId = z.enum(FORM_IDS);
 export type FormId = z.infer<typeof FormId>;
 
 /** Ids go into variable names (wai_sr_client_1), file names and CLI arguments. */
-const InstrumentId = z.string().regex(/^[a-z][a-z0-9-]*$/, 'lowercase letters, digits and hyphens, starting with a letter');
+const InstrumentId = z
+  .string()
+  .regex(/^[a-z][a-z0-9-]*$/, 'lowercase letters, digits and hyphens, starting with a letter');
 const ItemId = z.string().regex(/^[A-Za-z0-9_]+$/, 'letters, digits and underscores');
-const ScaleId = z.string().regex(/^[a-z][a-z0-9_]*$/, 'lowercase letters, digits and underscores, starting with a letter');
+const ScaleId = z
+  .string()
+  .regex(/^[a-z][a-z0-9_]*$/, 'lowercase letters, digits and underscores, starting with a letter');
 
 /** Where a fact comes from and whether that source was actually checked (not recalled). */
 export const Provenance = z.object({
@@ -34,9 +38,15 @@ export const ResponseScale = Provenance.extend({
   /** Labelled points; a scale may label only some of them (e.g. the ends and the mid-point). */
   anchors: z.array(Anchor).default([]),
 }).superRefine((s, ctx) => {
-  if (!(s.min < s.max)) ctx.addIssue({ code: 'custom', path: ['max'], message: `max (${s.max}) must be greater than min (${s.min})` });
+  if (!(s.min < s.max))
+    ctx.addIssue({ code: 'custom', path: ['max'], message: `max (${s.max}) must be greater than min (${s.min})` });
   s.anchors.forEach((a, i) => {
-    if (a.value < s.min || a.value > s.max) ctx.addIssue({ code: 'custom', path: ['anchors', i, 'value'], message: `anchor ${a.value} lies outside ${s.min}–${s.max}` });
+    if (a.value < s.min || a.value > s.max)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['anchors', i, 'value'],
+        message: `anchor ${a.value} lies outside ${s.min}–${s.max}`,
+      });
   });
 });
 export type ResponseScale = z.infer<typeof ResponseScale>;
@@ -160,7 +170,10 @@ export const InstrumentDefinitionObject = z.object({
   items: z.array(Item).min(1),
   scales: z.array(Scale).default([]),
   total: Total.optional(),
-  proration: Proration.default({ minAnsweredFraction: 0.75, source: 'alliance-lab convention (no instrument manual sets a rule)' }),
+  proration: Proration.default({
+    minAnsweredFraction: 0.75,
+    source: 'alliance-lab convention (no instrument manual sets a rule)',
+  }),
   /** Values that mean "not answered" besides an empty cell (e.g. -99 from a survey tool). */
   missingCodes: z.array(z.number()).default([]),
   norms: z.array(Norm).default([]),
@@ -172,35 +185,59 @@ export const InstrumentDefinitionObject = z.object({
 export const InstrumentDefinition = InstrumentDefinitionObject.superRefine((d, ctx) => {
   const formIds = new Set<string>();
   d.forms.forEach((f, i) => {
-    if (formIds.has(f.id)) ctx.addIssue({ code: 'custom', path: ['forms', i, 'id'], message: `form "${f.id}" is defined twice` });
+    if (formIds.has(f.id))
+      ctx.addIssue({ code: 'custom', path: ['forms', i, 'id'], message: `form "${f.id}" is defined twice` });
     formIds.add(f.id);
   });
   const checkForms = (forms: readonly string[] | undefined, path: PropertyKey[]) =>
     forms?.forEach((f, j) => {
-      if (!formIds.has(f)) ctx.addIssue({ code: 'custom', path: [...path, j], message: `form "${f}" is not one of this instrument's forms (${[...formIds].join(', ')})` });
+      if (!formIds.has(f))
+        ctx.addIssue({
+          code: 'custom',
+          path: [...path, j],
+          message: `form "${f}" is not one of this instrument's forms (${[...formIds].join(', ')})`,
+        });
     });
   const itemForms = new Map<string, Set<string>>();
   d.items.forEach((it, i) => {
-    if (itemForms.has(it.id)) ctx.addIssue({ code: 'custom', path: ['items', i, 'id'], message: `item "${it.id}" is defined twice` });
+    if (itemForms.has(it.id))
+      ctx.addIssue({ code: 'custom', path: ['items', i, 'id'], message: `item "${it.id}" is defined twice` });
     checkForms(it.forms, ['items', i, 'forms']);
-    for (const key of ['formDescriptors', 'formKeying'] as const) checkForms(Object.keys(it[key] ?? {}), ['items', i, key]);
+    for (const key of ['formDescriptors', 'formKeying'] as const)
+      checkForms(Object.keys(it[key] ?? {}), ['items', i, key]);
     itemForms.set(it.id, new Set(it.forms ?? formIds));
   });
   const scaleIds = new Set<string>();
   d.scales.forEach((s, i) => {
-    if (s.id === 'total') ctx.addIssue({ code: 'custom', path: ['scales', i, 'id'], message: 'the id "total" is reserved for the definition\'s total' });
-    if (scaleIds.has(s.id)) ctx.addIssue({ code: 'custom', path: ['scales', i, 'id'], message: `scale "${s.id}" is defined twice` });
+    if (s.id === 'total')
+      ctx.addIssue({
+        code: 'custom',
+        path: ['scales', i, 'id'],
+        message: 'the id "total" is reserved for the definition\'s total',
+      });
+    if (scaleIds.has(s.id))
+      ctx.addIssue({ code: 'custom', path: ['scales', i, 'id'], message: `scale "${s.id}" is defined twice` });
     scaleIds.add(s.id);
     checkForms(s.forms, ['scales', i, 'forms']);
     checkForms(Object.keys(s.formOverrides ?? {}), ['scales', i, 'formOverrides']);
-    const lists: Array<[string[], PropertyKey[], string[]]> = [[s.items, ['scales', i, 'items'], (s.forms ?? [...formIds]).filter((f) => !s.formOverrides?.[f as FormId]?.items)]];
-    for (const [f, o] of Object.entries(s.formOverrides ?? {})) if (o?.items) lists.push([o.items, ['scales', i, 'formOverrides', f, 'items'], [f]]);
+    const lists: Array<[string[], PropertyKey[], string[]]> = [
+      [
+        s.items,
+        ['scales', i, 'items'],
+        (s.forms ?? [...formIds]).filter((f) => !s.formOverrides?.[f as FormId]?.items),
+      ],
+    ];
+    for (const [f, o] of Object.entries(s.formOverrides ?? {}))
+      if (o?.items) lists.push([o.items, ['scales', i, 'formOverrides', f, 'items'], [f]]);
     for (const [items, path, forms] of lists) {
       if (new Set(items).size !== items.length) ctx.addIssue({ code: 'custom', path, message: 'lists an item twice' });
       items.forEach((id, j) => {
         const on = itemForms.get(id);
         if (!on) ctx.addIssue({ code: 'custom', path: [...path, j], message: `item "${id}" is not defined in items` });
-        else for (const f of forms) if (!on.has(f)) ctx.addIssue({ code: 'custom', path: [...path, j], message: `item "${id}" is not on form "${f}"` });
+        else
+          for (const f of forms)
+            if (!on.has(f))
+              ctx.addIssue({ code: 'custom', path: [...path, j], message: `item "${id}" is not on form "${f}"` });
       });
     }
   });
@@ -210,15 +247,31 @@ export const InstrumentDefinition = InstrumentDefinitionObject.superRefine((d, c
   }
   const scored = new Set([...scaleIds, ...(d.total ? ['total'] : [])]);
   d.norms.forEach((n, i) => {
-    if (!formIds.has(n.form)) ctx.addIssue({ code: 'custom', path: ['norms', i, 'form'], message: `form "${n.form}" is not one of this instrument's forms` });
-    if (!scored.has(n.scale)) ctx.addIssue({ code: 'custom', path: ['norms', i, 'scale'], message: `scale "${n.scale}" is not scored by this instrument` });
+    if (!formIds.has(n.form))
+      ctx.addIssue({
+        code: 'custom',
+        path: ['norms', i, 'form'],
+        message: `form "${n.form}" is not one of this instrument's forms`,
+      });
+    if (!scored.has(n.scale))
+      ctx.addIssue({
+        code: 'custom',
+        path: ['norms', i, 'scale'],
+        message: `scale "${n.scale}" is not scored by this instrument`,
+      });
   });
   d.alerts.forEach((a, i) => {
-    if (!scored.has(a.scale)) ctx.addIssue({ code: 'custom', path: ['alerts', i, 'scale'], message: `scale "${a.scale}" is not scored by this instrument` });
+    if (!scored.has(a.scale))
+      ctx.addIssue({
+        code: 'custom',
+        path: ['alerts', i, 'scale'],
+        message: `scale "${a.scale}" is not scored by this instrument`,
+      });
     checkForms(a.forms, ['alerts', i, 'forms']);
   });
   for (const f of formIds) {
-    if (![...itemForms.values()].some((on) => on.has(f))) ctx.addIssue({ code: 'custom', path: ['forms'], message: `form "${f}" has no items` });
+    if (![...itemForms.values()].some((on) => on.has(f)))
+      ctx.addIssue({ code: 'custom', path: ['forms'], message: `form "${f}" has no items` });
   }
 });
 export type InstrumentDefinition = z.infer<typeof InstrumentDefinition>;

@@ -6,7 +6,9 @@ export class InstrumentFileError extends Error {
   readonly file: string;
   readonly problems: string[];
   constructor(file: string, problems: string[]) {
-    super(`${file}: ${problems.length === 1 ? problems[0] : `${problems.length} problems:\n  ${problems.join('\n  ')}`}`);
+    super(
+      `${file}: ${problems.length === 1 ? problems[0] : `${problems.length} problems:\n  ${problems.join('\n  ')}`}`,
+    );
     this.name = 'InstrumentFileError';
     this.file = file;
     this.problems = problems;

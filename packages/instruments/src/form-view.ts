@@ -33,7 +33,10 @@ export interface FormView {
 
 export function formView(def: InstrumentDefinition, formId: string): FormView {
   const form = def.forms.find((f) => f.id === formId);
-  if (!form) throw new InstrumentLookupError(`instrument "${def.id}" has no form "${formId}"; its forms are ${def.forms.map((f) => f.id).join(', ')}`);
+  if (!form)
+    throw new InstrumentLookupError(
+      `instrument "${def.id}" has no form "${formId}"; its forms are ${def.forms.map((f) => f.id).join(', ')}`,
+    );
   const id = form.id;
   const on = (forms: readonly FormId[] | undefined) => !forms || forms.includes(id);
   const items: FormItem[] = def.items

@@ -8,14 +8,18 @@ import { loadRegistry, STUDY_INSTRUMENTS_DIR, STUDY_WORDING_DIR } from './regist
 import { checkWording, Wording } from './wording';
 
 function studyFolder(studyDir: string): void {
-  if (!existsSync(studyDir) || !statSync(studyDir).isDirectory()) throw new InstrumentFileError(studyDir, ['is not a folder']);
+  if (!existsSync(studyDir) || !statSync(studyDir).isDirectory())
+    throw new InstrumentFileError(studyDir, ['is not a folder']);
 }
 
 /**
  * Validates a study's own instrument definition (a local translation, the Session Alliance Inventory, or a
  * built-in with a corrected key) and copies it, unchanged, to DIR/instruments/<id>.json.
  */
-export function installStudyInstrument(studyDir: string, file: string): { id: string; path: string; overridesBuiltin: boolean; replaced: boolean } {
+export function installStudyInstrument(
+  studyDir: string,
+  file: string,
+): { id: string; path: string; overridesBuiltin: boolean; replaced: boolean } {
   studyFolder(studyDir);
   const def = parseWith(InstrumentDefinition, readJsonFile(file), file);
   const before = loadRegistry({ studyDir });
@@ -31,12 +35,20 @@ export function installStudyInstrument(studyDir: string, file: string): { id: st
 }
 
 /** Checks licensed wording against the study's definition of the instrument and copies it to DIR/wording/<id>.json. */
-export function installWording(studyDir: string, file: string): { instrument: string; path: string; forms: string[]; replaced: boolean } {
+export function installWording(
+  studyDir: string,
+  file: string,
+): { instrument: string; path: string; forms: string[]; replaced: boolean } {
   studyFolder(studyDir);
   const wording = parseWith(Wording, readJsonFile(file), file);
   const registry = loadRegistry({ studyDir });
   if (!registry.has(wording.instrument)) {
-    throw new InstrumentFileError(file, [`instrument: "${wording.instrument}" is not a known instrument (${registry.list().map((e) => e.definition.id).join(', ')})`]);
+    throw new InstrumentFileError(file, [
+      `instrument: "${wording.instrument}" is not a known instrument (${registry
+        .list()
+        .map((e) => e.definition.id)
+        .join(', ')})`,
+    ]);
   }
   checkWording(registry.definition(wording.instrument), wording, file);
   const dir = join(studyDir, STUDY_WORDING_DIR);

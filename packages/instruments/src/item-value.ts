@@ -10,9 +10,16 @@ const DECIMAL = /^[+-]?(\d+(\.\d*)?|\.\d+)$/;
  * answered; anything else must be a number in range with no more decimals than the scale allows. Messages say
  * what is wrong with the value; callers add the row and item.
  */
-export function parseItemValue(view: FormView, itemId: string, raw: string | number | null | undefined): ItemValueResult {
+export function parseItemValue(
+  view: FormView,
+  itemId: string,
+  raw: string | number | null | undefined,
+): ItemValueResult {
   if (!view.items.some((it) => it.id === itemId)) {
-    return { ok: false, message: `unknown item "${itemId}"; ${view.definition.id} ${view.form.id} items are ${describeIds(view.items.map((it) => it.id))}` };
+    return {
+      ok: false,
+      message: `unknown item "${itemId}"; ${view.definition.id} ${view.form.id} items are ${describeIds(view.items.map((it) => it.id))}`,
+    };
   }
   if (raw === null || raw === undefined) return { ok: true, value: null };
   const text = typeof raw === 'number' ? String(raw) : raw.trim();
@@ -35,7 +42,11 @@ export function parseItemValue(view: FormView, itemId: string, raw: string | num
 }
 
 /** The message for an invalid value, or undefined when it is valid (the shape response import checks with). */
-export function itemValueError(view: FormView, itemId: string, raw: string | number | null | undefined): string | undefined {
+export function itemValueError(
+  view: FormView,
+  itemId: string,
+  raw: string | number | null | undefined,
+): string | undefined {
   const r = parseItemValue(view, itemId, raw);
   return r.ok ? undefined : r.message;
 }

@@ -8,7 +8,9 @@ export function readJsonFile(file: string): unknown {
   try {
     bytes = readFileSync(file);
   } catch (err) {
-    throw new InstrumentFileError(file, [`cannot read the file (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`]);
+    throw new InstrumentFileError(file, [
+      `cannot read the file (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`,
+    ]);
   }
   let text: string;
   try {

@@ -42,7 +42,10 @@ export class InstrumentRegistry {
 
   get(id: string): RegistryEntry {
     const e = this.entries.get(id);
-    if (!e) throw new InstrumentLookupError(`unknown instrument "${id}"; known instruments are ${[...this.entries.keys()].sort().join(', ')}`);
+    if (!e)
+      throw new InstrumentLookupError(
+        `unknown instrument "${id}"; known instruments are ${[...this.entries.keys()].sort().join(', ')}`,
+      );
     return e;
   }
 
@@ -67,16 +70,30 @@ export class InstrumentRegistry {
 /** Loads the built-in definitions and, given a study folder, its instruments/ and wording/ files. */
 export function loadRegistry(opts: { studyDir?: string } = {}): InstrumentRegistry {
   const entries = new Map<string, RegistryEntry>();
-  for (const d of builtinDefinitions()) entries.set(d.id, { definition: d, origin: 'builtin', file: join(DEFINITIONS_DIR, `${d.id}.json`), overridesBuiltin: false });
+  for (const d of builtinDefinitions())
+    entries.set(d.id, {
+      definition: d,
+      origin: 'builtin',
+      file: join(DEFINITIONS_DIR, `${d.id}.json`),
+      overridesBuiltin: false,
+    });
   if (opts.studyDir) {
     for (const file of jsonFiles(join(opts.studyDir, STUDY_INSTRUMENTS_DIR))) {
       const definition = loadDefinitionFile(file);
-      entries.set(definition.id, { definition, origin: 'study', file, overridesBuiltin: entries.get(definition.id)?.origin === 'builtin' });
+      entries.set(definition.id, {
+        definition,
+        origin: 'study',
+        file,
+        overridesBuiltin: entries.get(definition.id)?.origin === 'builtin',
+      });
     }
     for (const file of jsonFiles(join(opts.studyDir, STUDY_WORDING_DIR))) {
       const wording = parseWith(Wording, readJsonFile(file), file);
       const entry = entries.get(wording.instrument);
-      if (!entry) throw new InstrumentFileError(file, [`instrument: "${wording.instrument}" is not a known instrument (${[...entries.keys()].sort().join(', ')})`]);
+      if (!entry)
+        throw new InstrumentFileError(file, [
+          `instrument: "${wording.instrument}" is not a known instrument (${[...entries.keys()].sort().join(', ')})`,
+        ]);
       entry.wording = checkWording(entry.definition, wording, file);
       entry.wordingFile = file;
     }

@@ -17,7 +17,7 @@ describe('Jacobson–Truax reliable change', () => {
 
   it('calls an 8-point drop a reliable deterioration', () => {
     const r = reliableChange(48, 40, { sd: 8, reliability: 0.9 });
-    expect(r.rc).toBeCloseTo(-2.2360680, 6); // −8 / 3.5777088 = −√5
+    expect(r.rc).toBeCloseTo(-2.236068, 6); // −8 / 3.5777088 = −√5
     expect(r).toMatchObject({ reliable: true, direction: 'deteriorated' });
   });
 
@@ -36,8 +36,14 @@ describe('Jacobson–Truax reliable change', () => {
   });
 
   it('lets the caller override a norm, and says what is missing when neither gives a value', () => {
-    expect(reliableChangeFor(def('srs'), 'client', 'total', 30, 35, { sd: 5, reliability: 0.5 }).reliabilitySource).toBe('supplied by the caller');
-    expect(() => reliableChangeFor(def('wai-sr'), 'client', 'total', 40, 45)).toThrow('wai-sr client total has no norm giving an SD or a reliability; supply an SD and a reliability');
-    expect(() => reliableChangeFor(def('wai-sr'), 'client', 'nope', 40, 45, { sd: 1, reliability: 0.5 })).toThrow('has no scale "nope"');
+    expect(
+      reliableChangeFor(def('srs'), 'client', 'total', 30, 35, { sd: 5, reliability: 0.5 }).reliabilitySource,
+    ).toBe('supplied by the caller');
+    expect(() => reliableChangeFor(def('wai-sr'), 'client', 'total', 40, 45)).toThrow(
+      'wai-sr client total has no norm giving an SD or a reliability; supply an SD and a reliability',
+    );
+    expect(() => reliableChangeFor(def('wai-sr'), 'client', 'nope', 40, 45, { sd: 1, reliability: 0.5 })).toThrow(
+      'has no scale "nope"',
+    );
   });
 });

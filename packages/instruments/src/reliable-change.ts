@@ -29,10 +29,15 @@ const Z = 1.96;
  * Jacobson & Truax (1991) reliable change index. Higher scores mean a stronger alliance for every instrument here,
  * so a positive RC is an improvement.
  */
-export function reliableChange(x1: number, x2: number, params: { sd: number; reliability: number; sdSource?: string; reliabilitySource?: string }): ReliableChange {
+export function reliableChange(
+  x1: number,
+  x2: number,
+  params: { sd: number; reliability: number; sdSource?: string; reliabilitySource?: string },
+): ReliableChange {
   const { sd, reliability } = params;
   if (!(sd > 0)) throw new RangeError(`the SD must be positive, got ${sd}`);
-  if (!(reliability > 0 && reliability < 1)) throw new RangeError(`the reliability must lie strictly between 0 and 1, got ${reliability}`);
+  if (!(reliability > 0 && reliability < 1))
+    throw new RangeError(`the reliability must lie strictly between 0 and 1, got ${reliability}`);
   const se = sd * Math.sqrt(1 - reliability);
   const sdiff = Math.SQRT2 * se;
   const rc = (x2 - x1) / sdiff;
@@ -67,14 +72,20 @@ export function reliableChangeFor(
 ): ReliableChange & { norm?: Norm } {
   const view = formView(def, form);
   if (!view.scales.some((s) => s.id === scale)) {
-    throw new InstrumentLookupError(`${def.id} ${form} has no scale "${scale}"; its scales are ${view.scales.map((s) => s.id).join(', ')}`);
+    throw new InstrumentLookupError(
+      `${def.id} ${form} has no scale "${scale}"; its scales are ${view.scales.map((s) => s.id).join(', ')}`,
+    );
   }
   const norm = def.norms.find((n) => n.form === form && n.scale === scale);
-  const describe = (n: Norm) => `${def.id} norm (${n.sample}; ${n.confirmed ? 'confirmed' : 'UNCONFIRMED'}: ${n.source})`;
+  const describe = (n: Norm) =>
+    `${def.id} norm (${n.sample}; ${n.confirmed ? 'confirmed' : 'UNCONFIRMED'}: ${n.source})`;
   const sd = supplied.sd ?? norm?.sd;
   const reliability = supplied.reliability ?? norm?.reliability;
   const missing = [sd === undefined ? 'an SD' : '', reliability === undefined ? 'a reliability' : ''].filter(Boolean);
-  if (missing.length) throw new InstrumentLookupError(`${def.id} ${form} ${scale} has no norm giving ${missing.join(' or ')}; supply ${missing.join(' and ')}`);
+  if (missing.length)
+    throw new InstrumentLookupError(
+      `${def.id} ${form} ${scale} has no norm giving ${missing.join(' or ')}; supply ${missing.join(' and ')}`,
+    );
   const rc = reliableChange(x1, x2, {
     sd: sd!,
     reliability: reliability!,

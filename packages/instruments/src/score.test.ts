@@ -43,7 +43,14 @@ describe('WAI-SR (sum scales, 1–5, no reversed items)', () => {
   it('reports a scale as missing below 75% answered while the total is still prorated', () => {
     const r = scoreResponse(def('wai-sr'), 'client', { ...full, '7': '', '9': '' });
     // bond: 2 of 4 = 50% < 75% → missing
-    expect(r.scales.bond).toMatchObject({ score: null, pomp: null, missing: true, prorated: false, answered: 2, items: 4 });
+    expect(r.scales.bond).toMatchObject({
+      score: null,
+      pomp: null,
+      missing: true,
+      prorated: false,
+      answered: 2,
+      items: 4,
+    });
     // total: 10 of 12 answered, sum 41−5−3 = 33 → 33/10 × 12 = 39.6
     expect(r.scales.total!.score).toBeCloseTo(39.6, 9);
     expect(r.scales.total!.prorated).toBe(true);
@@ -61,12 +68,19 @@ describe('value validation', () => {
   const base = seq([5, 4, 3, 4, 5, 2, 3, 4, 5, 1, 2, 3]);
 
   it('rejects out-of-range, non-numeric, wrongly precise and unknown items, naming row and item', () => {
-    const r = scoreResponse(def('wai-sr'), 'client', { ...base, '2': '6', '3': '0', '5': 'often', '6': '3.5', '8': '4,5', '13': '2' }, { row: 7 });
+    const r = scoreResponse(
+      def('wai-sr'),
+      'client',
+      { ...base, '2': '6', '3': '0', '5': 'often', '6': '3.5', '8': '4,5', '13': '2' },
+      { row: 7 },
+    );
     const byItem = Object.fromEntries(r.errors.map((e) => [e.item, e.message]));
     expect(byItem['2']).toBe('row 7, item 2: 6 is above the scale maximum 5');
     expect(byItem['3']).toBe('row 7, item 3: 0 is below the scale minimum 1');
     expect(byItem['5']).toBe('row 7, item 5: "often" is not a number');
-    expect(byItem['6']).toMatch(/^row 7, item 6: 3\.5 has more decimals than the scale allows \(whole numbers from 1 to 5\)/);
+    expect(byItem['6']).toMatch(
+      /^row 7, item 6: 3\.5 has more decimals than the scale allows \(whole numbers from 1 to 5\)/,
+    );
     expect(byItem['8']).toMatch(/^row 7, item 8: "4,5" is not a number \(use a point as the decimal separator\)/);
     expect(byItem['13']).toBe('row 7, item 13: unknown item "13"; wai-sr client items are 1–12');
     expect(r.errors).toHaveLength(6);
@@ -88,7 +102,9 @@ describe('value validation', () => {
 
   it('accepts one decimal on the SRS and refuses two', () => {
     const r = scoreResponse(def('srs'), 'client', seq(['7.25', '8', '9', '10']), { row: 1 });
-    expect(r.errors.map((e) => e.message)).toEqual(['row 1, item 1: 7.25 has more decimals than the scale allows (at most 1 decimal from 0 to 10)']);
+    expect(r.errors.map((e) => e.message)).toEqual([
+      'row 1, item 1: 7.25 has more decimals than the scale allows (at most 1 decimal from 0 to 10)',
+    ]);
   });
 });
 
@@ -151,9 +167,15 @@ describe('ARM-5 (mean, item 3 reversed)', () => {
 
   it('prorates with 4 of 5 items and is missing with 3 of 5', () => {
     // without item 5: (6+5+6+7)/4 = 6
-    expect(scoreResponse(def('arm-5'), 'client', seq([6, 5, 2, 7, ''])).scales.total).toMatchObject({ score: 6, prorated: true });
+    expect(scoreResponse(def('arm-5'), 'client', seq([6, 5, 2, 7, ''])).scales.total).toMatchObject({
+      score: 6,
+      prorated: true,
+    });
     // 3 of 5 = 60% < 75%
-    expect(scoreResponse(def('arm-5'), 'client', seq([6, 5, 2, '', ''])).scales.total).toMatchObject({ score: null, missing: true });
+    expect(scoreResponse(def('arm-5'), 'client', seq([6, 5, 2, '', ''])).scales.total).toMatchObject({
+      score: null,
+      missing: true,
+    });
   });
 
   it('scores the therapist form with the same reversal', () => {
@@ -209,14 +231,22 @@ describe('CALPAS (24 items, four 6-item mean scales, total mean; provisional key
 
   it('prorates a 6-item scale with 5 answered and drops it with 4', () => {
     // wsc without item 23 (value 6): (1+2+3+4+5)/5 = 3
-    expect(scoreResponse(def('calpas'), 'observer', { ...values, '23': '' }).scales.wsc).toMatchObject({ score: 3, prorated: true });
+    expect(scoreResponse(def('calpas'), 'observer', { ...values, '23': '' }).scales.wsc).toMatchObject({
+      score: 3,
+      prorated: true,
+    });
     // 4 of 6 = 66.7% < 75%
-    expect(scoreResponse(def('calpas'), 'therapist', { ...values, '19': '', '23': '' }).scales.wsc).toMatchObject({ score: null, missing: true });
+    expect(scoreResponse(def('calpas'), 'therapist', { ...values, '19': '', '23': '' }).scales.wsc).toMatchObject({
+      score: null,
+      missing: true,
+    });
   });
 });
 
 describe('forms', () => {
   it('refuses a form the instrument does not have', () => {
-    expect(() => scoreResponse(def('srs'), 'observer', items({}))).toThrow('instrument "srs" has no form "observer"; its forms are client, child');
+    expect(() => scoreResponse(def('srs'), 'observer', items({}))).toThrow(
+      'instrument "srs" has no form "observer"; its forms are client, child',
+    );
   });
 });

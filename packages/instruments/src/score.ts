@@ -38,7 +38,12 @@ export type RawValues = Record<string, string | number | null | undefined>;
  * Scores one response. Invalid values are reported and then treated as unanswered, so a row with one bad cell
  * still yields every scale its other items can support; the caller decides whether errors fail the run.
  */
-export function scoreResponse(def: InstrumentDefinition, form: string, values: RawValues, opts: { row?: number } = {}): ScoredResponse {
+export function scoreResponse(
+  def: InstrumentDefinition,
+  form: string,
+  values: RawValues,
+  opts: { row?: number } = {},
+): ScoredResponse {
   return scoreView(formView(def, form), values, opts);
 }
 
@@ -61,7 +66,12 @@ export function scoreView(view: FormView, values: RawValues, opts: { row?: numbe
   for (const [item, raw] of Object.entries(values)) {
     if (known.has(item)) continue;
     const r = parseItemValue(view, item, raw);
-    if (!r.ok) errors.push({ item, value: raw === null || raw === undefined ? null : String(raw), message: `${where(item)}: ${r.message}` });
+    if (!r.ok)
+      errors.push({
+        item,
+        value: raw === null || raw === undefined ? null : String(raw),
+        message: `${where(item)}: ${r.message}`,
+      });
   }
   const scales: Record<string, ScaleScore> = {};
   for (const s of view.scales) scales[s.id] = scoreScale(view, s, keyed);
@@ -73,11 +83,18 @@ function scoreScale(view: FormView, scale: FormScale, keyed: Record<string, numb
   const n = scale.items.length;
   const base = { answered: vals.length, items: n };
   // The tolerance keeps 3/4 >= 0.75 true whatever the float rounding of the threshold.
-  if (vals.length === 0 || vals.length < scale.minAnsweredFraction * n - 1e-9) return { score: null, pomp: null, prorated: false, missing: true, ...base };
+  if (vals.length === 0 || vals.length < scale.minAnsweredFraction * n - 1e-9)
+    return { score: null, pomp: null, prorated: false, missing: true, ...base };
   const mean = vals.reduce((a, b) => a + b, 0) / vals.length;
   const score = scale.method === 'sum' ? mean * n : mean;
   const { min, max } = scaleRange(view, scale);
-  return { score: tidy(score), pomp: tidy(((score - min) / (max - min)) * 100), prorated: vals.length < n, missing: false, ...base };
+  return {
+    score: tidy(score),
+    pomp: tidy(((score - min) / (max - min)) * 100),
+    prorated: vals.length < n,
+    missing: false,
+    ...base,
+  };
 }
 
 /** Drops binary floating-point noise (7.1 + 8.2 + 9.3 + 6.4 = 31.000000000000004) without hiding real precision. */

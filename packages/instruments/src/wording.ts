@@ -31,7 +31,9 @@ export function wordingProblems(def: InstrumentDefinition, wording: Wording): st
   for (const f of forms) {
     const form = def.forms.find((x) => x.id === f);
     if (!form) {
-      problems.push(`forms.${f}: ${def.id} has no form "${f}" (its forms are ${def.forms.map((x) => x.id).join(', ')})`);
+      problems.push(
+        `forms.${f}: ${def.id} has no form "${f}" (its forms are ${def.forms.map((x) => x.id).join(', ')})`,
+      );
       continue;
     }
     const want = formView(def, f).items.map((it) => it.id);

@@ -2,7 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { domainScores, subSignalScores } from './domain-scores';
 import type { Signal } from './result-schema';
 
-const s = (domain: Signal['domain'], subSignal: string, direction: Signal['direction'], strength: number): Signal => ({ domain, subSignal, direction, strength, evidence: ['u1'], quote: 'q' });
+const s = (domain: Signal['domain'], subSignal: string, direction: Signal['direction'], strength: number): Signal => ({
+  domain,
+  subSignal,
+  direction,
+  strength,
+  evidence: ['u1'],
+  quote: 'q',
+});
 
 describe('subSignalScores', () => {
   it('nets strengths against concerns per sub-signal, clipped to [-1, 1], ignoring neutral signals', () => {
@@ -23,7 +30,10 @@ describe('subSignalScores', () => {
 
 describe('domainScores', () => {
   it("averages a domain's sub-signals, counting absent ones as no evidence", () => {
-    const d = domainScores([s('relationship-quality', 'empathy', 'strength', 0.6), s('relationship-quality', 'trust', 'concern', 0.3)]);
+    const d = domainScores([
+      s('relationship-quality', 'empathy', 'strength', 0.6),
+      s('relationship-quality', 'trust', 'concern', 0.3),
+    ]);
     // Six relationship-quality sub-signals: (0.6 - 0.3) / 6.
     expect(d['relationship-quality']).toBeCloseTo(0.05, 12);
     expect(d['collaboration-goals']).toBe(0);

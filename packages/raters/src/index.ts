@@ -13,5 +13,10 @@ export { domainScores, subSignalScores } from './domain-scores';
 export { createPromptRenderer, PROMPTS_DIR, promptVersions, type PromptRenderer } from './prompts/prompt-renderer';
 export { estimateTokens } from './prompts/estimate-tokens';
 export { createValidator, normaliseQuote, validateOutput, type Validation } from './validate/validate-output';
-export { DEIDENTIFY_VERSION, deidentifyTranscript, deidentifyUtterances, type Replacement } from './deidentify/deidentify';
+export {
+  DEIDENTIFY_VERSION,
+  deidentifyTranscript,
+  deidentifyUtterances,
+  type Replacement,
+} from './deidentify/deidentify';
 export { deidentifyForStudy, storedMapping } from './deidentify/deidentify-store';

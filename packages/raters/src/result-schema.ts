@@ -8,9 +8,22 @@ import { z } from 'zod';
  */
 
 export const DOMAINS = {
-  'therapeutic-foundation': ['emotional-regulation', 'boundaries', 'cultural-responsiveness', 'psychoeducation', 'language-style'],
+  'therapeutic-foundation': [
+    'emotional-regulation',
+    'boundaries',
+    'cultural-responsiveness',
+    'psychoeducation',
+    'language-style',
+  ],
   'session-flow': ['structure', 'pacing', 'expectations', 'transitions', 'closure'],
-  'relationship-quality': ['empathy', 'attunement', 'trust', 'sensitive-topics', 'repairing-misalignment', 'family-collaboration'],
+  'relationship-quality': [
+    'empathy',
+    'attunement',
+    'trust',
+    'sensitive-topics',
+    'repairing-misalignment',
+    'family-collaboration',
+  ],
   'process-in-action': ['adaptability', 'resistance', 'engagement', 'attachment'],
   'collaboration-goals': ['goal-agreement', 'task-alignment', 'autonomy', 'progress-check-ins', 'acknowledging-effort'],
 } as const;
@@ -23,7 +36,9 @@ export const ItemRating = z.object({
   item: z.string().describe('item id exactly as listed in the form'),
   value: z.number().describe("a value on the form's scale"),
   rationale: z.string().describe('one or two sentences on what in the transcript supports the value'),
-  evidence: z.array(z.string()).describe('ids of the utterances the value rests on; empty only when rating "no evidence"'),
+  evidence: z
+    .array(z.string())
+    .describe('ids of the utterances the value rests on; empty only when rating "no evidence"'),
 });
 export type ItemRating = z.infer<typeof ItemRating>;
 

@@ -14,7 +14,9 @@ describe('app', () => {
     for (const path of ['/', '/clients/C01', '/api/status']) {
       const res = await createApp(study).request(path);
       expect(res.status).toBe(200);
-      expect(res.headers.get('content-security-policy')).toBe("default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'");
+      expect(res.headers.get('content-security-policy')).toBe(
+        "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+      );
       expect(res.headers.get('cache-control')).toBe('no-store');
       expect(res.headers.get('strict-transport-security')).toBeNull();
     }
@@ -43,7 +45,9 @@ describe('app', () => {
     const errors: string[] = [];
     const res = await createApp(broken, { onError: (m) => errors.push(m) }).request('/api/status');
     expect(res.status).toBe(500);
-    expect(await res.json()).toEqual({ error: { kind: 'internal', message: 'internal error; the server log has the details' } });
+    expect(await res.json()).toEqual({
+      error: { kind: 'internal', message: 'internal error; the server log has the details' },
+    });
     expect(errors).toHaveLength(1);
     expect(errors[0]).toMatch(/^GET \/api\/status: /);
   });

@@ -29,7 +29,14 @@ export function createApp(study: Study, opts: AppOptions = {}): Hono {
   app.use(
     secureHeaders({
       // No page runs a script or loads anything from elsewhere; the charts are inline SVG.
-      contentSecurityPolicy: { defaultSrc: ["'none'"], styleSrc: ["'unsafe-inline'"], imgSrc: ["'self'", 'data:'], baseUri: ["'none'"], formAction: ["'none'"], frameAncestors: ["'none'"] },
+      contentSecurityPolicy: {
+        defaultSrc: ["'none'"],
+        styleSrc: ["'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:'],
+        baseUri: ["'none'"],
+        formAction: ["'none'"],
+        frameAncestors: ["'none'"],
+      },
       referrerPolicy: 'no-referrer',
       // Served over plain HTTP on this machine; an HSTS header would only confuse other local servers.
       strictTransportSecurity: false,
@@ -51,7 +58,9 @@ export function createApp(study: Study, opts: AppOptions = {}): Hono {
   app.notFound((c) => refuse(c, study, 404, `nothing at ${new URL(c.req.url).pathname}`));
   app.onError((err, c) => {
     if (err instanceof RequestError) return refuse(c, study, err.status, err.message);
-    opts.onError?.(`${c.req.method} ${new URL(c.req.url).pathname}: ${err instanceof Error ? err.message : String(err)}`);
+    opts.onError?.(
+      `${c.req.method} ${new URL(c.req.url).pathname}: ${err instanceof Error ? err.message : String(err)}`,
+    );
     return refuse(c, study, 500, 'internal error; the server log has the details');
   });
   return app;
@@ -62,5 +71,12 @@ function refuse(c: Context, study: Study, status: 400 | 404 | 500, message: stri
   const kind = status === 400 ? 'usage' : status === 404 ? 'not-found' : 'internal';
   if (new URL(c.req.url).pathname.startsWith('/api/')) return c.json({ error: { kind, message } }, status);
   const title = status === 400 ? 'Bad request' : status === 404 ? 'Not found' : 'Error';
-  return c.html(layout({ title, study: study.config.name, body: html`<h1>${title}</h1><p>${message}</p><p><a href="/">Back to the overview</a></p>` }), status);
+  return c.html(
+    layout({
+      title,
+      study: study.config.name,
+      body: html`<h1>${title}</h1><p>${message}</p><p><a href="/">Back to the overview</a></p>`,
+    }),
+    status,
+  );
 }

@@ -1,6 +1,11 @@
 export { createApp, type AppOptions } from './app';
 export { renderSvg } from './chart/render-svg';
 export { trajectorySpec } from './chart/trajectory-spec';
-export { clientTrajectory, type ClientTrajectory, type TrajectoryPoint, type TrajectorySeries } from './read/client-trajectory';
+export {
+  clientTrajectory,
+  type ClientTrajectory,
+  type TrajectoryPoint,
+  type TrajectorySeries,
+} from './read/client-trajectory';
 export type { TrajectoryRuptures } from './read/criterion-ruptures';
 export { listSessions, type SessionSummary } from './read/session-list';

@@ -7,7 +7,10 @@ import { loadCommands, main } from './main';
 async function run(argv: string[]) {
   let stdout = '';
   let stderr = '';
-  const code = await main(argv, { stdout: { write: (s: string) => (stdout += s) }, stderr: { write: (s: string) => (stderr += s), isTTY: false } });
+  const code = await main(argv, {
+    stdout: { write: (s: string) => (stdout += s) },
+    stderr: { write: (s: string) => (stderr += s), isTTY: false },
+  });
   return { code, stdout, stderr };
 }
 
@@ -24,7 +27,15 @@ describe('alliance CLI', () => {
     const { code, stdout, stderr } = await run(['status', '--study', dir, '--json']);
     expect(code).toBe(0);
     expect(stdout.trim().split('\n')).toHaveLength(1);
-    expect(Object.keys(JSON.parse(stdout)).sort()).toEqual(['clients', 'ratings', 'responses', 'sessions', 'therapists', 'transcripts', 'utterances']);
+    expect(Object.keys(JSON.parse(stdout)).sort()).toEqual([
+      'clients',
+      'ratings',
+      'responses',
+      'sessions',
+      'therapists',
+      'transcripts',
+      'utterances',
+    ]);
     expect(stderr).toBe('');
   });
 

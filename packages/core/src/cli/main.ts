@@ -27,14 +27,20 @@ export async function loadCommands(): Promise<Command[]> {
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
       // A package not installed is fine; a broken one that is installed must not fail silently.
-      const missing = (code === 'ERR_MODULE_NOT_FOUND' && String((err as Error).message).includes(mod.split('/').slice(0, 2).join('/'))) || code === 'ERR_PACKAGE_PATH_NOT_EXPORTED';
+      const missing =
+        (code === 'ERR_MODULE_NOT_FOUND' &&
+          String((err as Error).message).includes(mod.split('/').slice(0, 2).join('/'))) ||
+        code === 'ERR_PACKAGE_PATH_NOT_EXPORTED';
       if (!missing) throw err;
     }
   }
   return all;
 }
 
-export async function main(argv: string[], io: MainIo = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {
+export async function main(
+  argv: string[],
+  io: MainIo = { stdout: process.stdout, stderr: process.stderr },
+): Promise<number> {
   const commands = await loadCommands();
   const json = argv.includes('--json');
   const words = argv.filter((a) => !a.startsWith('-'));
@@ -44,7 +50,7 @@ export async function main(argv: string[], io: MainIo = { stdout: process.stdout
     if (argv.length === 0 || argv.includes('--help') || argv.includes('-h') || argv[0] === 'help') {
       const topic = words[0] === 'help' ? words.slice(1) : words;
       const group = commands.filter((c) => topic.every((w, i) => c.path[i] === w));
-      io.stdout.write(topLevelHelp(group.length ? group : commands) + '\n');
+      io.stdout.write(`${topLevelHelp(group.length ? group : commands)}\n`);
       return 0;
     }
     return fail(io, json, new UsageError(`unknown command "${words.join(' ')}"; run \`alliance --help\` for the list`));
@@ -52,7 +58,7 @@ export async function main(argv: string[], io: MainIo = { stdout: process.stdout
 
   const rest = argv.slice(command.path.length);
   if (rest.includes('--help') || rest.includes('-h')) {
-    io.stdout.write(commandHelp(command) + '\n');
+    io.stdout.write(`${commandHelp(command)}\n`);
     return 0;
   }
 
@@ -62,8 +68,8 @@ export async function main(argv: string[], io: MainIo = { stdout: process.stdout
   try {
     const ctx = buildContext(command, rest, io, controller.signal);
     const result = await command.run(ctx);
-    if (ctx.json) io.stdout.write(JSON.stringify(result.data) + '\n');
-    else io.stdout.write((result.text ?? JSON.stringify(result.data, null, 2)) + '\n');
+    if (ctx.json) io.stdout.write(`${JSON.stringify(result.data)}\n`);
+    else io.stdout.write(`${result.text ?? JSON.stringify(result.data, null, 2)}\n`);
     return result.exitCode ?? 0;
   } catch (err) {
     return fail(io, json, err);
@@ -83,7 +89,8 @@ function findCommand(commands: Command[], argv: string[]): Command | undefined {
 function buildContext(command: Command, args: string[], io: MainIo, signal: AbortSignal): CommandContext {
   const specs = { ...command.options, ...GLOBAL_OPTIONS };
   const options: Record<string, { type: 'string' | 'boolean'; short?: string; multiple?: boolean }> = {};
-  for (const [name, s] of Object.entries(specs)) options[name] = { type: s.type, ...(s.short ? { short: s.short } : {}), ...(s.multiple ? { multiple: true } : {}) };
+  for (const [name, s] of Object.entries(specs))
+    options[name] = { type: s.type, ...(s.short ? { short: s.short } : {}), ...(s.multiple ? { multiple: true } : {}) };
   let parsed: ReturnType<typeof parseArgs>;
   try {
     parsed = parseArgs({ args, options, allowPositionals: true, strict: true });
@@ -93,12 +100,14 @@ function buildContext(command: Command, args: string[], io: MainIo, signal: Abor
   const values = parsed.values as Record<string, string | boolean | string[] | undefined>;
   for (const [name, s] of Object.entries(command.options)) {
     if (values[name] === undefined && s.default !== undefined) values[name] = s.default;
-    if (s.required && values[name] === undefined) throw new UsageError(`--${name} is required\nusage: ${command.usage}`);
+    if (s.required && values[name] === undefined)
+      throw new UsageError(`--${name} is required\nusage: ${command.usage}`);
   }
   const pos = command.positionals;
   const n = parsed.positionals.length;
   if (!pos && n > 0) throw new UsageError(`unexpected argument "${parsed.positionals[0]}"\nusage: ${command.usage}`);
-  if (pos && pos.min !== undefined && n < pos.min) throw new UsageError(`expected ${pos.name}\nusage: ${command.usage}`);
+  if (pos && pos.min !== undefined && n < pos.min)
+    throw new UsageError(`expected ${pos.name}\nusage: ${command.usage}`);
   if (pos && pos.max !== undefined && n > pos.max) throw new UsageError(`too many arguments\nusage: ${command.usage}`);
 
   const quiet = values.quiet === true;
@@ -119,7 +128,10 @@ function buildContext(command: Command, args: string[], io: MainIo, signal: Abor
     list(name) {
       const v = values[name];
       const arr = Array.isArray(v) ? v : typeof v === 'string' ? [v] : [];
-      return arr.flatMap((s) => s.split(',')).map((s) => s.trim()).filter(Boolean);
+      return arr
+        .flatMap((s) => s.split(','))
+        .map((s) => s.trim())
+        .filter(Boolean);
     },
     bool: (name) => values[name] === true,
     num(name, fallback, range = {}) {
@@ -133,7 +145,11 @@ function buildContext(command: Command, args: string[], io: MainIo, signal: Abor
         (range.min !== undefined && x < range.min) ||
         (range.max !== undefined && x > range.max);
       if (bad) {
-        const want = [range.integer ? 'an integer' : 'a number', range.min !== undefined ? `>= ${range.min}` : '', range.max !== undefined ? `<= ${range.max}` : '']
+        const want = [
+          range.integer ? 'an integer' : 'a number',
+          range.min !== undefined ? `>= ${range.min}` : '',
+          range.max !== undefined ? `<= ${range.max}` : '',
+        ]
           .filter(Boolean)
           .join(' ');
         throw new UsageError(`--${name} must be ${want}, got "${raw}"`);
@@ -141,10 +157,15 @@ function buildContext(command: Command, args: string[], io: MainIo, signal: Abor
       return x;
     },
     log: (m) => {
-      if (!quiet) io.stderr.write(m + '\n');
+      if (!quiet) io.stderr.write(`${m}\n`);
     },
     warn: (m) => io.stderr.write(`warning: ${m}\n`),
-    progress: (o) => createProgress({ ...o, stream: io.stderr as NodeJS.WriteStream, enabled: !quiet && Boolean((io.stderr as NodeJS.WriteStream).isTTY) }),
+    progress: (o) =>
+      createProgress({
+        ...o,
+        stream: io.stderr as NodeJS.WriteStream,
+        enabled: !quiet && Boolean((io.stderr as NodeJS.WriteStream).isTTY),
+      }),
     signal,
   };
 }
@@ -156,10 +177,13 @@ function fail(io: MainIo, json: boolean, err: unknown): number {
   const message = err instanceof Error ? err.message : String(err);
   if (json) {
     const location = input ? (err as InputError).location : undefined;
-    io.stdout.write(JSON.stringify({ error: { kind: usage ? 'usage' : input ? 'input' : 'internal', message, ...(location ?? {}) } }) + '\n');
+    io.stdout.write(
+      `${JSON.stringify({ error: { kind: usage ? 'usage' : input ? 'input' : 'internal', message, ...(location ?? {}) } })}\n`,
+    );
   }
   io.stderr.write(`error: ${message}\n`);
-  if (!usage && !input && process.env.ALLIANCE_DEBUG && err instanceof Error && err.stack) io.stderr.write(err.stack + '\n');
+  if (!usage && !input && process.env.ALLIANCE_DEBUG && err instanceof Error && err.stack)
+    io.stderr.write(`${err.stack}\n`);
   return code;
 }
 
@@ -181,8 +205,12 @@ function topLevelHelp(commands: Command[]): string {
 
 export function commandHelp(c: Command): string {
   const opts = Object.entries(c.options).map(([name, s]) => {
-    const flag = `--${name}${s.type === 'string' ? ' ' + (s.placeholder ?? 'VALUE') : ''}${s.short ? `, -${s.short}` : ''}`;
-    const extra = [s.required ? 'required' : '', s.multiple ? 'repeatable' : '', s.default !== undefined && s.type === 'string' ? `default ${s.default}` : '']
+    const flag = `--${name}${s.type === 'string' ? ` ${s.placeholder ?? 'VALUE'}` : ''}${s.short ? `, -${s.short}` : ''}`;
+    const extra = [
+      s.required ? 'required' : '',
+      s.multiple ? 'repeatable' : '',
+      s.default !== undefined && s.type === 'string' ? `default ${s.default}` : '',
+    ]
       .filter(Boolean)
       .join(', ');
     return [flag, s.description + (extra ? ` (${extra})` : '')] as const;

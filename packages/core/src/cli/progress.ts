@@ -43,17 +43,17 @@ export function createProgress(opts: ProgressOptions): Progress {
       const frac = Math.min(done / total, 1);
       const filled = Math.round(frac * width);
       const eta = rate > 0 ? (total - done) / rate : Infinity;
-      bar = `[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${(frac * 100).toFixed(0).padStart(3)}% ${done}/${total}${unit ? ' ' + unit : ''}`;
+      bar = `[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${(frac * 100).toFixed(0).padStart(3)}% ${done}/${total}${unit ? ` ${unit}` : ''}`;
       if (Number.isFinite(eta) && done < total) bar += ` eta ${formatDuration(eta)}`;
     } else {
-      bar = `${done}${unit ? ' ' + unit : ''}`;
+      bar = `${done}${unit ? ` ${unit}` : ''}`;
     }
     bar += ` ${formatRate(rate)}/s`;
     const extra = Object.entries(fields)
       .map(([k, v]) => `${k} ${v}`)
       .join('  ');
     const columns = stream.columns ?? 100;
-    const line = `${opts.label} ${bar}${extra ? '  ' + extra : ''}`.slice(0, columns - 1);
+    const line = `${opts.label} ${bar}${extra ? `  ${extra}` : ''}`.slice(0, columns - 1);
     stream.write(`\r\x1b[2K${line}`);
   };
 

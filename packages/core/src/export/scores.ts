@@ -62,7 +62,13 @@ export async function exportScores(db: Kysely<Database>, filter: ScoreFilter = {
   // exported.
   const origins = db
     .selectFrom('responses')
-    .select(['id', 'session_id', 'respondent as rater', sql<number>`0`.as('replicate'), sql<string>`'response'`.as('kind')])
+    .select([
+      'id',
+      'session_id',
+      'respondent as rater',
+      sql<number>`0`.as('replicate'),
+      sql<string>`'response'`.as('kind'),
+    ])
     .unionAll(
       db
         .selectFrom('ratings as g')

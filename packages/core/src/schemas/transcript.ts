@@ -14,7 +14,10 @@ export const Utterance = z
     start: z.number().nonnegative().optional(),
     end: z.number().nonnegative().optional(),
   })
-  .refine((u) => u.start === undefined || u.end === undefined || u.end >= u.start, { message: 'end must not precede start', path: ['end'] });
+  .refine((u) => u.start === undefined || u.end === undefined || u.end >= u.start, {
+    message: 'end must not precede start',
+    path: ['end'],
+  });
 export type Utterance = z.infer<typeof Utterance>;
 
 /** The canonical transcript: one session with its metadata. JSON files and each JSONL line hold one of these. */
@@ -29,7 +32,8 @@ export const SessionTranscript = z
   .superRefine((t, ctx) => {
     const seen = new Set<string>();
     t.utterances.forEach((u, i) => {
-      if (seen.has(u.id)) ctx.addIssue({ code: 'custom', message: `duplicate utterance id "${u.id}"`, path: ['utterances', i, 'id'] });
+      if (seen.has(u.id))
+        ctx.addIssue({ code: 'custom', message: `duplicate utterance id "${u.id}"`, path: ['utterances', i, 'id'] });
       seen.add(u.id);
     });
   });

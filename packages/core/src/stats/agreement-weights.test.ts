@@ -20,7 +20,9 @@ describe('agreement weights', () => {
     expect(agreementWeights([1, 2, 4], 'linear', 'values')[0]![1]).toBeCloseTo(2 / 3, 15);
     expect(agreementWeights([1, 2, 4], 'linear', 'levels')[0]![1]).toBeCloseTo(1 / 2, 15);
     // Labels have no values: both conventions use positions.
-    expect(agreementWeights(['lo', 'mid', 'hi'], 'quadratic', 'values')).toEqual(agreementWeights(['lo', 'mid', 'hi'], 'quadratic', 'levels'));
+    expect(agreementWeights(['lo', 'mid', 'hi'], 'quadratic', 'values')).toEqual(
+      agreementWeights(['lo', 'mid', 'hi'], 'quadratic', 'levels'),
+    );
   });
 
   it('sorts numbers numerically and labels as strings', () => {

@@ -23,7 +23,11 @@ export function sortCategories<T extends Category>(cats: Iterable<T>): T[] {
 }
 
 /** The q × q weight matrix for the categories in the order given. */
-export function agreementWeights(categories: ReadonlyArray<Category>, scheme: WeightScheme, basis: WeightBasis = 'values'): number[][] {
+export function agreementWeights(
+  categories: ReadonlyArray<Category>,
+  scheme: WeightScheme,
+  basis: WeightBasis = 'values',
+): number[][] {
   const q = categories.length;
   if (scheme === 'unweighted' || q < 2) return categories.map((_, i) => categories.map((_, j) => (i === j ? 1 : 0)));
   const numeric = basis === 'values' && categories.every((c) => typeof c === 'number');

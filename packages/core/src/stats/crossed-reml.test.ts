@@ -6,7 +6,10 @@ import { twoWayMeanSquares } from './icc';
 interface Golden {
   icc: {
     complete: Array<{ data: number[][] }>;
-    incomplete: { data: Array<Array<number | null>>; model_tight: { variance: { subject: number; rater: number; residual: number }; reml_criterion: number } };
+    incomplete: {
+      data: Array<Array<number | null>>;
+      model_tight: { variance: { subject: number; rater: number; residual: number }; reml_criterion: number };
+    };
   };
 }
 

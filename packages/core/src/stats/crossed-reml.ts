@@ -68,7 +68,19 @@ function prepare(cells: ReadonlyArray<CrossedCell>, nSubjects: number, nRaters: 
   const fill = subjStart.slice(0, nSubjects);
   const cellRater = new Int32Array(cells.length);
   for (const c of cells) cellRater[fill[c.subject]!++] = c.rater;
-  return { nSubjects, nRaters, N: cells.length, yy, sumY, subjCount, subjSum, subjStart, cellRater, raterCount, raterSum };
+  return {
+    nSubjects,
+    nRaters,
+    N: cells.length,
+    yy,
+    sumY,
+    subjCount,
+    subjSum,
+    subjStart,
+    cellRater,
+    raterCount,
+    raterSum,
+  };
 }
 
 interface Evaluation {

@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { chiSquareUpperP, fQuantile, fUpperP, normalCdf, normalQuantile, tCdf, tQuantile, tTwoSidedP } from './distributions';
+import {
+  chiSquareUpperP,
+  fQuantile,
+  fUpperP,
+  normalCdf,
+  normalQuantile,
+  tCdf,
+  tQuantile,
+  tTwoSidedP,
+} from './distributions';
 
 // Expected values printed by R 4.x (Debian r-base-core) with sprintf("%.15g"):
 //   pt(2.1,7.3); qt(.975,12); qt(.975,2.5); pf(11.0272,5,15,lower.tail=FALSE); qf(.975,5,18); qf(0.025,3.7,120);

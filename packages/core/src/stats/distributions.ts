@@ -5,8 +5,8 @@
  */
 
 const LANCZOS = [
-  0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059, 12.507343278686905,
-  -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7,
+  0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059,
+  12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7,
 ];
 
 export function logGamma(x: number): number {
@@ -75,7 +75,8 @@ export function inverseIncompleteBeta(p: number, a: number, b: number): number {
  */
 function solveBeta(p: number, q: number, a: number, b: number): { x: number; y: number } {
   // Degenerate inputs (an approximate df that came out NaN or ≤ 0) have no quantile; say so without iterating.
-  if (!(a > 0 && b > 0 && a < Infinity && b < Infinity) || Number.isNaN(p) || Number.isNaN(q)) return { x: NaN, y: NaN };
+  if (!(a > 0 && b > 0 && a < Infinity && b < Infinity) || Number.isNaN(p) || Number.isNaN(q))
+    return { x: NaN, y: NaN };
   if (p <= 0) return { x: 0, y: 1 };
   if (q <= 0) return { x: 1, y: 0 };
   // I_{1/2}(a, b) ≥ p means the root lies at or below 1/2.
@@ -126,7 +127,8 @@ function solveSmallRoot(p: number, q: number, a: number, b: number): number {
       if (c >= 0.5 && c <= 2) step /= c;
       next = x - step;
     }
-    if (!(next > lo && next < hi)) next = lo > 0 && hi / lo > 16 ? Math.sqrt(lo * hi) : lo === 0 && hi > 1e-300 ? hi / 16 : (lo + hi) / 2;
+    if (!(next > lo && next < hi))
+      next = lo > 0 && hi / lo > 16 ? Math.sqrt(lo * hi) : lo === 0 && hi > 1e-300 ? hi / 16 : (lo + hi) / 2;
     if (Math.abs(next - x) <= 2e-16 * next || hi - lo <= 2e-16 * hi) return next;
     x = next;
   }
@@ -150,7 +152,7 @@ function initialBetaGuess(p: number, a: number, b: number): number {
   const t = Math.exp(a * lna) / a;
   const u = Math.exp(b * lnb) / b;
   const w = t + u;
-  return p < t / w ? Math.pow(a * w * p, 1 / a) : 1 - Math.pow(b * w * (1 - p), 1 / b);
+  return p < t / w ? (a * w * p) ** (1 / a) : 1 - (b * w * (1 - p)) ** (1 / b);
 }
 
 /** Regularized lower incomplete gamma P(a, x). */
@@ -212,22 +214,36 @@ export function normalQuantile(p: number): number {
   if (p >= 1) return Infinity;
   // 1 − p is exact for p ≥ 1/2, and the refinement below is accurate only where normalCdf is: the lower tail.
   if (p > 0.5) return -normalQuantile(1 - p);
-  const a = [-3.969683028665376e1, 2.209460984245205e2, -2.759285104469687e2, 1.38357751867269e2, -3.066479806614716e1, 2.506628277459239];
-  const b = [-5.447609879822406e1, 1.615858368580409e2, -1.556989798598866e2, 6.680131188771972e1, -1.328068155288572e1];
-  const c = [-7.784894002430293e-3, -3.223964580411365e-1, -2.400758277161838, -2.549732539343734, 4.374664141464968, 2.938163982698783];
+  const a = [
+    -3.969683028665376e1, 2.209460984245205e2, -2.759285104469687e2, 1.38357751867269e2, -3.066479806614716e1,
+    2.506628277459239,
+  ];
+  const b = [
+    -5.447609879822406e1, 1.615858368580409e2, -1.556989798598866e2, 6.680131188771972e1, -1.328068155288572e1,
+  ];
+  const c = [
+    -7.784894002430293e-3, -3.223964580411365e-1, -2.400758277161838, -2.549732539343734, 4.374664141464968,
+    2.938163982698783,
+  ];
   const d = [7.784695709041462e-3, 3.224671290700398e-1, 2.445134137142996, 3.754408661907416];
   const plow = 0.02425;
   let x: number;
   if (p < plow) {
     const q = Math.sqrt(-2 * Math.log(p));
-    x = (((((c[0]! * q + c[1]!) * q + c[2]!) * q + c[3]!) * q + c[4]!) * q + c[5]!) / ((((d[0]! * q + d[1]!) * q + d[2]!) * q + d[3]!) * q + 1);
+    x =
+      (((((c[0]! * q + c[1]!) * q + c[2]!) * q + c[3]!) * q + c[4]!) * q + c[5]!) /
+      ((((d[0]! * q + d[1]!) * q + d[2]!) * q + d[3]!) * q + 1);
   } else if (p <= 1 - plow) {
     const q = p - 0.5;
     const r = q * q;
-    x = ((((((a[0]! * r + a[1]!) * r + a[2]!) * r + a[3]!) * r + a[4]!) * r + a[5]!) * q) / (((((b[0]! * r + b[1]!) * r + b[2]!) * r + b[3]!) * r + b[4]!) * r + 1);
+    x =
+      ((((((a[0]! * r + a[1]!) * r + a[2]!) * r + a[3]!) * r + a[4]!) * r + a[5]!) * q) /
+      (((((b[0]! * r + b[1]!) * r + b[2]!) * r + b[3]!) * r + b[4]!) * r + 1);
   } else {
     const q = Math.sqrt(-2 * Math.log(1 - p));
-    x = -(((((c[0]! * q + c[1]!) * q + c[2]!) * q + c[3]!) * q + c[4]!) * q + c[5]!) / ((((d[0]! * q + d[1]!) * q + d[2]!) * q + d[3]!) * q + 1);
+    x =
+      -(((((c[0]! * q + c[1]!) * q + c[2]!) * q + c[3]!) * q + c[4]!) * q + c[5]!) /
+      ((((d[0]! * q + d[1]!) * q + d[2]!) * q + d[3]!) * q + 1);
   }
   for (let i = 0; i < 2; i++) {
     const e = normalCdf(x) - p;

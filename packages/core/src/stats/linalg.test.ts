@@ -55,7 +55,18 @@ describe('linalg agrees with R', () => {
     expect(logDetCholesky(L)).toBeCloseTo(4.16942729723534, 13);
     const x = choleskySolve(L, fromRows([[1], [2], [3], [4]]));
     expectClose(toRows(x), [[0.911741787057194], [-0.36123342568771], [0.83650801504057], [2.426405105877697]], 1e-14);
-    expectClose(toRows(multiply(choleskyInverse(L), A)), toRows(fromRows([[1, 0, 0, 0], [0, 1, 0, 0], [0, 0, 1, 0], [0, 0, 0, 1]])), 1e-14);
+    expectClose(
+      toRows(multiply(choleskyInverse(L), A)),
+      toRows(
+        fromRows([
+          [1, 0, 0, 0],
+          [0, 1, 0, 0],
+          [0, 0, 1, 0],
+          [0, 0, 0, 1],
+        ]),
+      ),
+      1e-14,
+    );
   });
 
   it('general solve, inverse and determinant (LU with pivoting; B has a zero pivot unpivoted)', () => {
@@ -76,10 +87,16 @@ describe('linalg agrees with R', () => {
 
   it('symmetric eigenvalues (descending) and the leading vector up to sign', () => {
     const { values, vectors } = symmetricEigen(A);
-    expect(Array.from(values).map((v) => +v.toFixed(12))).toEqual([7.160770697635, 3.479730047799, 2.154999135239, 1.204500119327]);
+    expect(Array.from(values).map((v) => +v.toFixed(12))).toEqual([
+      7.160770697635, 3.479730047799, 2.154999135239, 1.204500119327,
+    ]);
     const v1 = toRows(vectors).map((r) => r[0]!);
     const sign = Math.sign(v1[0]!);
-    expectClose([v1.map((v) => v * sign)], [[0.5577715230136289, 0.7513924559134956, 0.3488718139056043, -0.0508798857462899]], 1e-12);
+    expectClose(
+      [v1.map((v) => v * sign)],
+      [[0.5577715230136289, 0.7513924559134956, 0.3488718139056043, -0.0508798857462899]],
+      1e-12,
+    );
   });
 
   it('pseudo-inverse drops eigenvalues below tolerance', () => {
@@ -89,10 +106,14 @@ describe('linalg agrees with R', () => {
     ]);
     const { inverse: P, dropped } = symmetricPseudoInverse(S);
     expect(dropped).toHaveLength(1);
-    expectClose(toRows(P), [
-      [0.25, 0.25],
-      [0.25, 0.25],
-    ], 1e-15);
+    expectClose(
+      toRows(P),
+      [
+        [0.25, 0.25],
+        [0.25, 0.25],
+      ],
+      1e-15,
+    );
   });
 
   it('envelope Cholesky equals the dense factor and skips structural zeros', () => {
@@ -104,8 +125,22 @@ describe('linalg agrees with R', () => {
       [1, 0.5, 0, 0.2, 6],
     ]);
     expectClose(toRows(tryEnvelopeCholesky(blocks)!), toRows(cholesky(blocks)), 1e-15);
-    expect(tryEnvelopeCholesky(fromRows([[1, 2], [2, 1]]))).toBeNull();
-    expect(tryCholesky(fromRows([[1, 2], [2, 1]]))).toBeNull();
+    expect(
+      tryEnvelopeCholesky(
+        fromRows([
+          [1, 2],
+          [2, 1],
+        ]),
+      ),
+    ).toBeNull();
+    expect(
+      tryCholesky(
+        fromRows([
+          [1, 2],
+          [2, 1],
+        ]),
+      ),
+    ).toBeNull();
   });
 
   it('crossprod equals transpose times itself', () => {

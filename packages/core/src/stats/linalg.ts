@@ -253,10 +253,11 @@ export function solve(a: Matrix, b: Matrix): Matrix {
   const { lu, perm } = luDecompose(a);
   const x = zeros(n, m);
   for (let i = 0; i < n; i++) for (let c = 0; c < m; c++) x.data[i * m + c] = b.data[perm[i]! * m + c]!;
-  for (let i = 0; i < n; i++) for (let k = 0; k < i; k++) {
-    const f = lu[i * n + k]!;
-    if (f !== 0) for (let c = 0; c < m; c++) x.data[i * m + c]! -= f * x.data[k * m + c]!;
-  }
+  for (let i = 0; i < n; i++)
+    for (let k = 0; k < i; k++) {
+      const f = lu[i * n + k]!;
+      if (f !== 0) for (let c = 0; c < m; c++) x.data[i * m + c]! -= f * x.data[k * m + c]!;
+    }
   for (let i = n - 1; i >= 0; i--) {
     for (let k = i + 1; k < n; k++) {
       const f = lu[i * n + k]!;
@@ -294,16 +295,18 @@ export function logDeterminant(a: Matrix): { logAbs: number; sign: number } {
 export function symmetricEigen(a: Matrix): { values: Float64Array; vectors: Matrix } {
   const n = a.rows;
   const A = Float64Array.from(a.data);
-  for (let i = 0; i < n; i++) for (let j = 0; j < i; j++) A[i * n + j] = A[j * n + i] = (A[i * n + j]! + A[j * n + i]!) / 2;
+  for (let i = 0; i < n; i++)
+    for (let j = 0; j < i; j++) A[i * n + j] = A[j * n + i] = (A[i * n + j]! + A[j * n + i]!) / 2;
   const V = identity(n).data;
   for (let sweep = 0; sweep < 100; sweep++) {
     let off = 0;
     let total = 0;
-    for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) {
-      const v = A[i * n + j]! * A[i * n + j]!;
-      total += v;
-      if (i !== j) off += v;
-    }
+    for (let i = 0; i < n; i++)
+      for (let j = 0; j < n; j++) {
+        const v = A[i * n + j]! * A[i * n + j]!;
+        total += v;
+        if (i !== j) off += v;
+      }
     if (off <= 1e-30 * total || off === 0) break;
     for (let p = 0; p < n - 1; p++) {
       for (let q = p + 1; q < n; q++) {

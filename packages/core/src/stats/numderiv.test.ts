@@ -14,7 +14,9 @@ describe('Richardson derivatives reproduce numDeriv', () => {
       [6.33436790468542, 7.63667649038862],
       [7.63667649038862, 1.88163209531056],
     ];
-    H.forEach((row, i) => row.forEach((v, j) => expect(Math.abs(v - R[i]![j]!) / Math.abs(R[i]![j]!)).toBeLessThan(1e-11)));
+    H.forEach((row, i) =>
+      row.forEach((v, j) => expect(Math.abs(v - R[i]![j]!) / Math.abs(R[i]![j]!)).toBeLessThan(1e-11)),
+    );
   });
 
   it('jacobian', () => {

@@ -53,7 +53,11 @@ export function gradient(f: (x: number[]) => number, x: ArrayLike<number>, opts:
  * Jacobian of a vector function: row c holds the derivatives of output c (numDeriv::jacobian, method
  * "Richardson").
  */
-export function jacobian(f: (x: number[]) => ArrayLike<number>, x: ArrayLike<number>, opts: RichardsonOptions = {}): Float64Array[] {
+export function jacobian(
+  f: (x: number[]) => ArrayLike<number>,
+  x: ArrayLike<number>,
+  opts: RichardsonOptions = {},
+): Float64Array[] {
   const { d = 1e-4, eps = 1e-4, zeroTol = ZERO_TOL, r = 4 } = opts;
   const n = x.length;
   const h = steps(x, d, eps, zeroTol);

@@ -23,7 +23,9 @@ describe('bounded minimisation', () => {
   });
 
   it('holds a variance-like parameter at zero when the unconstrained optimum is negative', () => {
-    const r = minimizeBounded((x) => (x[0]! + 0.5) ** 2 + (x[1]! - 2) ** 2 + x[0]! * x[1]! * 0.1, [1, 1], { lower: [0, -Infinity] });
+    const r = minimizeBounded((x) => (x[0]! + 0.5) ** 2 + (x[1]! - 2) ** 2 + x[0]! * x[1]! * 0.1, [1, 1], {
+      lower: [0, -Infinity],
+    });
     expect(r.x[0]).toBe(0);
     expect(r.x[1]).toBeCloseTo(2, 7);
   });

@@ -51,7 +51,13 @@ function clampInto(x: Float64Array, lo: Float64Array, hi: Float64Array): Float64
 }
 
 /** Central differences, one-sided where a bound is within the step. */
-function numericGradient(f: (x: number[]) => number, x: Float64Array, fx: number, lo: Float64Array, hi: Float64Array): Float64Array {
+function numericGradient(
+  f: (x: number[]) => number,
+  x: Float64Array,
+  fx: number,
+  lo: Float64Array,
+  hi: Float64Array,
+): Float64Array {
   const n = x.length;
   const g = new Float64Array(n);
   const y = Array.from(x);
@@ -83,7 +89,11 @@ function numericGradient(f: (x: number[]) => number, x: Float64Array, fx: number
 }
 
 /** Minimises f over a box. See the file comment for the method. */
-export function minimizeBounded(f: (x: number[]) => number, x0: ArrayLike<number>, opts: MinimizeOptions = {}): MinimizeResult {
+export function minimizeBounded(
+  f: (x: number[]) => number,
+  x0: ArrayLike<number>,
+  opts: MinimizeOptions = {},
+): MinimizeResult {
   const n = x0.length;
   const { lo, hi } = boundsOf(n, opts);
   const gradTol = opts.gradTol ?? 1e-7;
@@ -95,7 +105,8 @@ export function minimizeBounded(f: (x: number[]) => number, x0: ArrayLike<number
     const v = f(Array.from(x));
     return Number.isNaN(v) ? Infinity : v;
   };
-  const grad = (x: Float64Array, fx: number) => (opts.gradient ? Float64Array.from(opts.gradient(Array.from(x))) : numericGradient(fc, x, fx, lo, hi));
+  const grad = (x: Float64Array, fx: number) =>
+    opts.gradient ? Float64Array.from(opts.gradient(Array.from(x))) : numericGradient(fc, x, fx, lo, hi);
 
   let x = clampInto(Float64Array.from(x0), lo, hi);
   let fx = fc(x);
@@ -177,7 +188,9 @@ export function minimizeBounded(f: (x: number[]) => number, x0: ArrayLike<number
       const y = new Float64Array(n);
       for (let i = 0; i < n; i++) y[i] = gNew[i]! - g[i]!;
       const improvement = fx - step.f;
-      const hitBound = Array.from(step.x).some((v, i) => (v <= lo[i]! || v >= hi[i]!) && !(x[i]! <= lo[i]! || x[i]! >= hi[i]!));
+      const hitBound = Array.from(step.x).some(
+        (v, i) => (v <= lo[i]! || v >= hi[i]!) && !(x[i]! <= lo[i]! || x[i]! >= hi[i]!),
+      );
       x = step.x;
       fx = step.f;
       g = gNew;
@@ -255,7 +268,11 @@ function lineSearch(
   const n = x.length;
   let alpha = 1;
   for (let k = 0; k < 60; k++) {
-    const xn = clampInto(Float64Array.from(x, (v, i) => v + alpha * d[i]!), lo, hi);
+    const xn = clampInto(
+      Float64Array.from(x, (v, i) => v + alpha * d[i]!),
+      lo,
+      hi,
+    );
     let moved = 0;
     let predicted = 0;
     for (let i = 0; i < n; i++) {
@@ -300,7 +317,11 @@ export interface NelderMeadOptions extends Bounds {
  * Nelder–Mead simplex minimisation with points projected into the box (as lme4's Nelder_Mead does with its
  * bounds). Derivative-free, so it tolerates kinks and noise; slower to converge finely than BFGS.
  */
-export function nelderMead(f: (x: number[]) => number, x0: ArrayLike<number>, opts: NelderMeadOptions = {}): MinimizeResult {
+export function nelderMead(
+  f: (x: number[]) => number,
+  x0: ArrayLike<number>,
+  opts: NelderMeadOptions = {},
+): MinimizeResult {
   const n = x0.length;
   const { lo, hi } = boundsOf(n, opts);
   const fTol = opts.fTol ?? 1e-12;
@@ -326,21 +347,27 @@ export function nelderMead(f: (x: number[]) => number, x0: ArrayLike<number>, op
   let converged = false;
   while (evaluations < maxEvaluations) {
     iterations++;
-    const order = vals.map((v, i) => i).sort((a, b) => vals[a]! - vals[b]!);
+    const order = vals.map((_v, i) => i).sort((a, b) => vals[a]! - vals[b]!);
     const P = order.map((i) => pts[i]!);
     const V = order.map((i) => vals[i]!);
     pts.splice(0, pts.length, ...P);
     vals = V;
     const spreadF = vals[n]! - vals[0]!;
     let spreadX = 0;
-    for (let k = 1; k <= n; k++) for (let i = 0; i < n; i++) spreadX = Math.max(spreadX, Math.abs(pts[k]![i]! - pts[0]![i]!));
+    for (let k = 1; k <= n; k++)
+      for (let i = 0; i < n; i++) spreadX = Math.max(spreadX, Math.abs(pts[k]![i]! - pts[0]![i]!));
     if (spreadF <= fTol && spreadX <= xTol * Math.max(1, Math.max(...Array.from(pts[0]!, Math.abs)))) {
       converged = true;
       break;
     }
     const centroid = new Float64Array(n);
     for (let k = 0; k < n; k++) for (let i = 0; i < n; i++) centroid[i]! += pts[k]![i]! / n;
-    const along = (t: number) => clampInto(Float64Array.from(centroid, (c, i) => c + t * (pts[n]![i]! - c)), lo, hi);
+    const along = (t: number) =>
+      clampInto(
+        Float64Array.from(centroid, (c, i) => c + t * (pts[n]![i]! - c)),
+        lo,
+        hi,
+      );
     const xr = along(-1);
     const fr = fc(xr);
     if (fr < vals[0]!) {
@@ -369,7 +396,11 @@ export function nelderMead(f: (x: number[]) => number, x0: ArrayLike<number>, op
       continue;
     }
     for (let k = 1; k <= n; k++) {
-      pts[k] = clampInto(Float64Array.from(pts[k]!, (v, i) => pts[0]![i]! + 0.5 * (v - pts[0]![i]!)), lo, hi);
+      pts[k] = clampInto(
+        Float64Array.from(pts[k]!, (v, i) => pts[0]![i]! + 0.5 * (v - pts[0]![i]!)),
+        lo,
+        hi,
+      );
       vals[k] = fc(pts[k]!);
     }
   }

@@ -14,8 +14,13 @@ export interface RatingCounts {
   raters: number;
 }
 
-export function ratingCounts(ratings: ReadonlyArray<ReadonlyArray<Category | null | undefined>>, categories?: ReadonlyArray<Category>): RatingCounts {
-  const cats = categories ? [...categories] : sortCategories(ratings.flatMap((r) => r.filter((v): v is Category => v !== null && v !== undefined)));
+export function ratingCounts(
+  ratings: ReadonlyArray<ReadonlyArray<Category | null | undefined>>,
+  categories?: ReadonlyArray<Category>,
+): RatingCounts {
+  const cats = categories
+    ? [...categories]
+    : sortCategories(ratings.flatMap((r) => r.filter((v): v is Category => v !== null && v !== undefined)));
   const index = new Map<Category, number>(cats.map((c, i) => [c, i]));
   const counts: number[][] = [];
   let unrated = 0;
@@ -26,7 +31,8 @@ export function ratingCounts(ratings: ReadonlyArray<ReadonlyArray<Category | nul
     for (const v of row) {
       if (v === null || v === undefined) continue;
       const k = index.get(v);
-      if (k === undefined) throw new RangeError(`rating ${JSON.stringify(v)} is not one of the categories ${cats.join(', ')}`);
+      if (k === undefined)
+        throw new RangeError(`rating ${JSON.stringify(v)} is not one of the categories ${cats.join(', ')}`);
       c[k]!++;
       m++;
     }
@@ -56,7 +62,10 @@ export interface AgreementCore {
   pi: Float64Array;
 }
 
-export function agreementCore(counts: ReadonlyArray<ReadonlyArray<number>>, w: ReadonlyArray<ReadonlyArray<number>>): AgreementCore {
+export function agreementCore(
+  counts: ReadonlyArray<ReadonlyArray<number>>,
+  w: ReadonlyArray<ReadonlyArray<number>>,
+): AgreementCore {
   const n = counts.length;
   const q = w.length;
   const paSubject = new Float64Array(n);
@@ -93,7 +102,12 @@ export function agreementCore(counts: ReadonlyArray<ReadonlyArray<number>>, w: R
  * (n/n₂)(pa_i − pe·[r_i ≥ 2])/(1 − pe) − 2(1 − κ)(pe_i − pe)/(1 − pe), and the variance is their spread over
  * n(n − 1).
  */
-export function linearisedVariance(core: AgreementCore, coefficient: number, pe: number, peSubject: (i: number) => number): number {
+export function linearisedVariance(
+  core: AgreementCore,
+  coefficient: number,
+  pe: number,
+  peSubject: (i: number) => number,
+): number {
   const { n, n2 } = core;
   let ss = 0;
   for (let i = 0; i < n; i++) {

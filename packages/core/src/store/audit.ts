@@ -4,7 +4,10 @@ import { nowIso } from '../util/time';
 import type { Database } from './database';
 
 /** Appends one audit row. Call it inside the transaction that makes the change, so both land or neither. */
-export async function appendAudit(db: Kysely<Database>, entry: Omit<AuditEntry, 'at'> & { at?: string }): Promise<void> {
+export async function appendAudit(
+  db: Kysely<Database>,
+  entry: Omit<AuditEntry, 'at'> & { at?: string },
+): Promise<void> {
   await db
     .insertInto('audit')
     .values({
@@ -19,7 +22,11 @@ export async function appendAudit(db: Kysely<Database>, entry: Omit<AuditEntry, 
     .execute();
 }
 
-export async function auditTrail(db: Kysely<Database>, entity?: AuditEntry['entity'], entityId?: string): Promise<AuditEntry[]> {
+export async function auditTrail(
+  db: Kysely<Database>,
+  entity?: AuditEntry['entity'],
+  entityId?: string,
+): Promise<AuditEntry[]> {
   let q = db.selectFrom('audit').selectAll().orderBy('id');
   if (entity) q = q.where('entity', '=', entity);
   if (entityId) q = q.where('entity_id', '=', entityId);

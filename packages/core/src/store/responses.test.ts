@@ -7,17 +7,31 @@ import { upsertResponse, type ResponseRecord, type ScaleScore } from './response
 import { ensureSession } from './sessions';
 import { initStudy } from './study';
 
-const total = (score: number, prorated = false): ScaleScore[] => [{ scale: 'total', score, pomp: ((score - 4) / 16) * 100, prorated, missing: false }];
+const total = (score: number, prorated = false): ScaleScore[] => [
+  { scale: 'total', score, pomp: ((score - 4) / 16) * 100, prorated, missing: false },
+];
 
 describe('response upsert', () => {
   it('inserts, leaves an identical response alone, and audits a change with before and after', async () => {
     const s = await initStudy(join(mkdtempSync(join(tmpdir(), 'resp-')), 's'), { name: 'S' }, { actor: 'ana' });
     const sessionId = await ensureSession(s.db, { client: 'C1', therapist: 'T1', session: 1 });
-    const r: ResponseRecord = { sessionId, instrument: 'x', form: 'client', respondent: 'client', items: { '1': 3, '2': null, '3': 4, '4': 5 }, source: 'a.csv' };
+    const r: ResponseRecord = {
+      sessionId,
+      instrument: 'x',
+      form: 'client',
+      respondent: 'client',
+      items: { '1': 3, '2': null, '3': 4, '4': 5 },
+      source: 'a.csv',
+    };
 
     const first = await upsertResponse(s.db, s.actor, r, total(16, true));
     expect(first).toEqual({ id: 'C1/1/x/client/client', status: 'inserted', scored: true });
-    const again = await upsertResponse(s.db, s.actor, { ...r, items: { '4': 5, '3': 4, '2': null, '1': 3 }, source: 'b.csv' }, total(16, true));
+    const again = await upsertResponse(
+      s.db,
+      s.actor,
+      { ...r, items: { '4': 5, '3': 4, '2': null, '1': 3 }, source: 'b.csv' },
+      total(16, true),
+    );
     expect(again).toEqual({ id: first.id, status: 'unchanged', scored: false });
     expect(await auditTrail(s.db, 'response')).toHaveLength(1);
 
@@ -25,24 +39,52 @@ describe('response upsert', () => {
     expect(changed.status).toBe('updated');
     const trail = await auditTrail(s.db, 'response', first.id);
     expect(trail.map((t) => t.action)).toEqual(['insert', 'update']);
-    expect(trail[1]).toMatchObject({ actor: 'ana', before: { items: { '2': null }, submittedAt: null }, after: { items: { '2': 2 } } });
+    expect(trail[1]).toMatchObject({
+      actor: 'ana',
+      before: { items: { '2': null }, submittedAt: null },
+      after: { items: { '2': 2 } },
+    });
     const stored = await s.db.selectFrom('responses').selectAll().execute();
     expect(stored).toHaveLength(1);
     expect(JSON.parse(stored[0]!.items)).toEqual({ '1': 3, '2': 2, '3': 4, '4': 5 });
     const scores = await s.db.selectFrom('scores').selectAll().execute();
-    expect(scores).toEqual([{ source: 'response', source_id: first.id, instrument: 'x', form: 'client', scale: 'total', score: 14, pomp: 62.5, prorated: 0, missing: 0 }]);
+    expect(scores).toEqual([
+      {
+        source: 'response',
+        source_id: first.id,
+        instrument: 'x',
+        form: 'client',
+        scale: 'total',
+        score: 14,
+        pomp: 62.5,
+        prorated: 0,
+        missing: 0,
+      },
+    ]);
     await s.close();
   });
 
   it('rewrites stale scores of an unchanged response without an audit row, and keeps a known submission time', async () => {
     const s = await initStudy(join(mkdtempSync(join(tmpdir(), 'resp-')), 's'), { name: 'S' });
     const sessionId = await ensureSession(s.db, { client: 'C1', therapist: 'T1', session: 2 });
-    const r: ResponseRecord = { sessionId, instrument: 'x', form: 'client', respondent: 'client', items: { '1': 3 }, submittedAt: '2026-01-05T10:00:00Z' };
+    const r: ResponseRecord = {
+      sessionId,
+      instrument: 'x',
+      form: 'client',
+      respondent: 'client',
+      items: { '1': 3 },
+      submittedAt: '2026-01-05T10:00:00Z',
+    };
     await upsertResponse(s.db, s.actor, r, total(12));
     const { submittedAt: _drop, ...withoutTime } = r;
-    expect(await upsertResponse(s.db, s.actor, withoutTime, total(13))).toMatchObject({ status: 'unchanged', scored: true });
+    expect(await upsertResponse(s.db, s.actor, withoutTime, total(13))).toMatchObject({
+      status: 'unchanged',
+      scored: true,
+    });
     expect((await s.db.selectFrom('scores').select('score').executeTakeFirstOrThrow()).score).toBe(13);
-    expect((await s.db.selectFrom('responses').select('submitted_at').executeTakeFirstOrThrow()).submitted_at).toBe('2026-01-05T10:00:00Z');
+    expect((await s.db.selectFrom('responses').select('submitted_at').executeTakeFirstOrThrow()).submitted_at).toBe(
+      '2026-01-05T10:00:00Z',
+    );
     expect(await auditTrail(s.db, 'response')).toHaveLength(1);
     await s.close();
   });

@@ -42,7 +42,12 @@ export function responseId(r: Pick<ResponseRecord, 'sessionId' | 'instrument' | 
  * the engine now scores unchanged items differently (a corrected definition), since stale scores are worse
  * than a rewrite.
  */
-export async function upsertResponse(db: Kysely<Database>, actor: string, r: ResponseRecord, scores: readonly ScaleScore[]): Promise<UpsertOutcome> {
+export async function upsertResponse(
+  db: Kysely<Database>,
+  actor: string,
+  r: ResponseRecord,
+  scores: readonly ScaleScore[],
+): Promise<UpsertOutcome> {
   const existing = await db
     .selectFrom('responses')
     .select(['id', 'items', 'submitted_at'])
@@ -77,7 +82,14 @@ export async function upsertResponse(db: Kysely<Database>, actor: string, r: Res
       entityId: id,
       action: 'insert',
       before: null,
-      after: { sessionId: r.sessionId, instrument: r.instrument, form: r.form, respondent: r.respondent, items: r.items, submittedAt: r.submittedAt ?? null },
+      after: {
+        sessionId: r.sessionId,
+        instrument: r.instrument,
+        form: r.form,
+        respondent: r.respondent,
+        items: r.items,
+        submittedAt: r.submittedAt ?? null,
+      },
       at,
     });
     await writeScores(db, id, r, scores);
@@ -111,7 +123,12 @@ export async function upsertResponse(db: Kysely<Database>, actor: string, r: Res
   return { id: existing.id, status: 'updated', scored: true };
 }
 
-async function writeScores(db: Kysely<Database>, id: string, r: ResponseRecord, scores: readonly ScaleScore[]): Promise<void> {
+async function writeScores(
+  db: Kysely<Database>,
+  id: string,
+  r: ResponseRecord,
+  scores: readonly ScaleScore[],
+): Promise<void> {
   await db.deleteFrom('scores').where('source', '=', 'response').where('source_id', '=', id).execute();
   if (scores.length === 0) return;
   await db
@@ -132,8 +149,18 @@ async function writeScores(db: Kysely<Database>, id: string, r: ResponseRecord, 
     .execute();
 }
 
-async function scoresMatch(db: Kysely<Database>, id: string, r: ResponseRecord, scores: readonly ScaleScore[]): Promise<boolean> {
-  const stored = await db.selectFrom('scores').selectAll().where('source', '=', 'response').where('source_id', '=', id).execute();
+async function scoresMatch(
+  db: Kysely<Database>,
+  id: string,
+  r: ResponseRecord,
+  scores: readonly ScaleScore[],
+): Promise<boolean> {
+  const stored = await db
+    .selectFrom('scores')
+    .selectAll()
+    .where('source', '=', 'response')
+    .where('source_id', '=', id)
+    .execute();
   if (stored.length !== scores.length) return false;
   const byScale = new Map(stored.map((s) => [s.scale, s]));
   return scores.every((s) => {

@@ -30,21 +30,42 @@ export async function ensureSession(db: Kysely<Database>, key: SessionKey, where
     }
     if (key.date && existing.date !== key.date) {
       if (existing.date) {
-        throw new InputError(`client ${key.client} session ${key.session} is recorded on ${existing.date}, but this input says ${key.date}`, where);
+        throw new InputError(
+          `client ${key.client} session ${key.session} is recorded on ${existing.date}, but this input says ${key.date}`,
+          where,
+        );
       }
       await db.updateTable('sessions').set({ date: key.date }).where('id', '=', id).execute();
     }
     return id;
   }
   if (!key.therapist) {
-    throw new InputError(`client ${key.client} session ${key.session} is not in the study yet and this input names no therapist`, where);
+    throw new InputError(
+      `client ${key.client} session ${key.session} is not in the study yet and this input names no therapist`,
+      where,
+    );
   }
   const at = nowIso();
-  await db.insertInto('clients').values({ id: key.client, created_at: at }).onConflict((oc) => oc.column('id').doNothing()).execute();
-  await db.insertInto('therapists').values({ id: key.therapist, created_at: at }).onConflict((oc) => oc.column('id').doNothing()).execute();
+  await db
+    .insertInto('clients')
+    .values({ id: key.client, created_at: at })
+    .onConflict((oc) => oc.column('id').doNothing())
+    .execute();
+  await db
+    .insertInto('therapists')
+    .values({ id: key.therapist, created_at: at })
+    .onConflict((oc) => oc.column('id').doNothing())
+    .execute();
   await db
     .insertInto('sessions')
-    .values({ id, client_id: key.client, therapist_id: key.therapist, session_index: key.session, date: key.date ?? null, created_at: at })
+    .values({
+      id,
+      client_id: key.client,
+      therapist_id: key.therapist,
+      session_index: key.session,
+      date: key.date ?? null,
+      created_at: at,
+    })
     .execute();
   return id;
 }

@@ -14,10 +14,16 @@ describe('prepared-statement cache', () => {
         return typeof v === 'function' ? v.bind(target) : v;
       },
     });
-    const db = new Kysely<{ t: { id: number; v: string } }>({ dialect: new SqliteDialect({ database: cachingDatabase(counting) }) });
+    const db = new Kysely<{ t: { id: number; v: string } }>({
+      dialect: new SqliteDialect({ database: cachingDatabase(counting) }),
+    });
     await db.schema.createTable('t').addColumn('id', 'integer').addColumn('v', 'text').execute();
     const before = prepared;
-    for (let i = 0; i < 50; i++) await db.insertInto('t').values({ id: i, v: `x${i}` }).execute();
+    for (let i = 0; i < 50; i++)
+      await db
+        .insertInto('t')
+        .values({ id: i, v: `x${i}` })
+        .execute();
     expect(prepared - before).toBe(1);
     const rows = await db.selectFrom('t').select(['id', 'v']).where('id', '<', 3).orderBy('id').execute();
     expect(rows).toEqual([
@@ -31,7 +37,10 @@ describe('prepared-statement cache', () => {
   it('keeps at most its capacity, dropping the least recently used', () => {
     const raw = new BetterSqlite3(':memory:');
     const prepares: string[] = [];
-    const counting = { close: () => raw.close(), prepare: (sql: string) => (prepares.push(sql), raw.prepare(sql)) } as unknown as BetterSqlite3.Database;
+    const counting = {
+      close: () => raw.close(),
+      prepare: (sql: string) => (prepares.push(sql), raw.prepare(sql)),
+    } as unknown as BetterSqlite3.Database;
     const db = cachingDatabase(counting, 2);
     db.prepare('select 1');
     db.prepare('select 2');

@@ -15,7 +15,14 @@ export interface StudyCounts {
 
 export async function studyCounts(db: Kysely<Database>): Promise<StudyCounts> {
   const count = async (table: 'clients' | 'therapists' | 'sessions' | 'responses' | 'ratings') =>
-    Number((await db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+    Number(
+      (
+        await db
+          .selectFrom(table)
+          .select((eb) => eb.fn.countAll<number>().as('n'))
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
   const current = await db
     .selectFrom('transcripts')
     .select((eb) => [eb.fn.countAll<number>().as('n'), eb.fn.sum<number>('utterance_count').as('u')])

@@ -21,7 +21,15 @@ describe('study store', () => {
     expect(s.sqlite!.pragma('foreign_keys', { simple: true })).toBe(1);
     await s.close();
     const again = await openStudy(dir);
-    expect(await studyCounts(again.db)).toEqual({ clients: 0, therapists: 0, sessions: 0, transcripts: 0, utterances: 0, responses: 0, ratings: 0 });
+    expect(await studyCounts(again.db)).toEqual({
+      clients: 0,
+      therapists: 0,
+      sessions: 0,
+      transcripts: 0,
+      utterances: 0,
+      responses: 0,
+      ratings: 0,
+    });
     await again.close();
   });
 
@@ -41,9 +49,9 @@ describe('study store', () => {
     const id = await ensureSession(s.db, { client: 'C01', therapist: 'T1', session: 1, date: '2026-01-05' });
     expect(id).toBe('C01/1');
     expect(await ensureSession(s.db, { client: 'C01', therapist: 'T1', session: 1 })).toBe('C01/1');
-    await expect(ensureSession(s.db, { client: 'C01', therapist: 'T2', session: 1 }, { file: 'x.csv', line: 4 })).rejects.toThrow(
-      /x\.csv, line 4: client C01 session 1 is recorded with therapist T1, but this input says T2/,
-    );
+    await expect(
+      ensureSession(s.db, { client: 'C01', therapist: 'T2', session: 1 }, { file: 'x.csv', line: 4 }),
+    ).rejects.toThrow(/x\.csv, line 4: client C01 session 1 is recorded with therapist T1, but this input says T2/);
     expect((await studyCounts(s.db)).sessions).toBe(1);
     await s.close();
   });
@@ -53,13 +61,27 @@ describe('study store', () => {
     await expect(
       s.db.transaction().execute(async (trx) => {
         await ensureSession(trx, { client: 'C01', therapist: 'T1', session: 1 });
-        await appendAudit(trx, { actor: 'test', entity: 'response', entityId: 'r1', action: 'insert', before: null, after: { a: 1 } });
+        await appendAudit(trx, {
+          actor: 'test',
+          entity: 'response',
+          entityId: 'r1',
+          action: 'insert',
+          before: null,
+          after: { a: 1 },
+        });
         throw new Error('boom');
       }),
     ).rejects.toThrow('boom');
     expect((await studyCounts(s.db)).sessions).toBe(0);
     expect(await auditTrail(s.db)).toEqual([]);
-    await appendAudit(s.db, { actor: 'ana', entity: 'response', entityId: 'r1', action: 'update', before: { a: 1 }, after: { a: 2 } });
+    await appendAudit(s.db, {
+      actor: 'ana',
+      entity: 'response',
+      entityId: 'r1',
+      action: 'update',
+      before: { a: 1 },
+      after: { a: 2 },
+    });
     const trail = await auditTrail(s.db, 'response', 'r1');
     expect(trail).toHaveLength(1);
     expect(trail[0]).toMatchObject({ actor: 'ana', action: 'update', before: { a: 1 }, after: { a: 2 } });
@@ -94,7 +116,10 @@ describe('study.json rater configurations', () => {
     const bad = StudyConfig.safeParse({ name: 'S', raters: { gpt: { provider: 'openai' } } });
     expect(bad.success).toBe(false);
     expect(bad.error!.issues[0]!.path).toEqual(['raters', 'gpt', 'model']);
-    const ok = StudyConfig.parse({ name: 'S', raters: { lex: { provider: 'lexicon' }, gpt: { provider: 'openai', model: 'gpt-4.1-mini' } } });
+    const ok = StudyConfig.parse({
+      name: 'S',
+      raters: { lex: { provider: 'lexicon' }, gpt: { provider: 'openai', model: 'gpt-4.1-mini' } },
+    });
     expect(ok.raters.lex!.model).toBe('lexicon-v1');
     expect(ok.raters.gpt!.model).toBe('gpt-4.1-mini');
   });

@@ -31,7 +31,8 @@ export interface OpenOptions {
 /** Reads and validates study.json; errors name the file and the offending field. */
 export function readStudyConfig(dir: string): StudyConfig {
   const file = join(dir, STUDY_FILE);
-  if (!existsSync(file)) throw new InputError(`no ${STUDY_FILE} here; create a study with \`alliance init ${dir}\``, { file });
+  if (!existsSync(file))
+    throw new InputError(`no ${STUDY_FILE} here; create a study with \`alliance init ${dir}\``, { file });
   let raw: unknown;
   try {
     raw = JSON.parse(readFileSync(file, 'utf8'));
@@ -48,14 +49,15 @@ export function readStudyConfig(dir: string): StudyConfig {
 
 export function writeStudyConfig(dir: string, config: StudyConfigInput): StudyConfig {
   const valid = StudyConfig.parse(config);
-  writeFileSync(join(dir, STUDY_FILE), JSON.stringify(config, null, 2) + '\n');
+  writeFileSync(join(dir, STUDY_FILE), `${JSON.stringify(config, null, 2)}\n`);
   return valid;
 }
 
 /** Creates a study folder with its study.json and an empty, migrated store. */
 export async function initStudy(dir: string, config: StudyConfigInput, opts: OpenOptions = {}): Promise<Study> {
   const abs = resolve(dir);
-  if (existsSync(join(abs, STUDY_FILE))) throw new UsageError(`${join(dir, STUDY_FILE)} already exists; a study is created once`);
+  if (existsSync(join(abs, STUDY_FILE)))
+    throw new UsageError(`${join(dir, STUDY_FILE)} already exists; a study is created once`);
   mkdirSync(abs, { recursive: true });
   writeStudyConfig(abs, config);
   return openStudy(abs, opts);
@@ -79,7 +81,9 @@ export async function openStudy(dir: string, opts: OpenOptions = {}): Promise<St
     const url = process.env[config.store.urlEnv];
     if (!url) throw new UsageError(`study.json asks for PostgreSQL; set ${config.store.urlEnv} to its connection URL`);
     const pg = await import('pg');
-    db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: new pg.default.Pool({ connectionString: url, max: 4 }) }) });
+    db = new Kysely<Database>({
+      dialect: new PostgresDialect({ pool: new pg.default.Pool({ connectionString: url, max: 4 }) }),
+    });
   }
   await migrate(db);
   return {
@@ -98,7 +102,9 @@ export async function migrate(db: Kysely<Database>): Promise<void> {
   const { error, results } = await migrator.migrateToLatest();
   if (error) {
     const failed = results?.find((r) => r.status === 'Error');
-    throw new Error(`store migration ${failed?.migrationName ?? ''} failed: ${(error as Error).message ?? String(error)}`);
+    throw new Error(
+      `store migration ${failed?.migrationName ?? ''} failed: ${(error as Error).message ?? String(error)}`,
+    );
   }
 }
 

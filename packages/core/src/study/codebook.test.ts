@@ -20,7 +20,10 @@ async function demoStudy(): Promise<Study> {
     raters: { 'gpt-4o.v1': { provider: 'openai', model: 'gpt-4o', forms: ['wai-o-s:observer'] } },
   });
   // Coders' WAI-O-S ratings are stored but not on the schedule: they are exported, so they are documented.
-  await importResponses(s, { file: join(FIXTURES, 'coders-wai-o-s.csv'), form: loadResponseForm(s.dir, 'wai-o-s', 'observer') });
+  await importResponses(s, {
+    file: join(FIXTURES, 'coders-wai-o-s.csv'),
+    form: loadResponseForm(s.dir, 'wai-o-s', 'observer'),
+  });
   return s;
 }
 
@@ -32,7 +35,15 @@ describe('study codebook', () => {
     const names = cb.rows.map((r) => r.name);
     expect(new Set(names).size).toBe(names.length);
     expect(names.slice(0, 12)).toEqual(Array.from({ length: 12 }, (_, i) => `wai_sr_client_${i + 1}`));
-    for (const n of ['wai_sr_client_bond', 'wai_sr_client_bond_pomp', 'wai_sr_client_bond_prorated', 'wai_sr_client_bond_missing', 'srs_client_total_pomp', 'wai_o_s_observer_12', 'wai_o_s_observer_agreement']) {
+    for (const n of [
+      'wai_sr_client_bond',
+      'wai_sr_client_bond_pomp',
+      'wai_sr_client_bond_prorated',
+      'wai_sr_client_bond_missing',
+      'srs_client_total_pomp',
+      'wai_o_s_observer_12',
+      'wai_o_s_observer_agreement',
+    ]) {
       expect(names).toContain(n);
     }
     // a rater documents its scale scores, not items
@@ -73,7 +84,9 @@ describe('study codebook', () => {
     const md = renderStudyCodebook(cb, 'md');
     expect(md.startsWith('# Pilot: codebook\n')).toBe(true);
     expect(md).toContain('- key variable `session`: Session number');
-    expect(md).toMatch(/\| srs_client_total_prorated \| [^|]+ \| srs \| client \| scale total prorated \| integer \| 0–1 \|/);
+    expect(md).toMatch(
+      /\| srs_client_total_prorated \| [^|]+ \| srs \| client \| scale total prorated \| integer \| 0–1 \|/,
+    );
     const html = renderStudyCodebook(cb, 'html');
     expect(html).toContain('<title>Pilot: codebook</title>');
     expect(html).toContain('<td>wai_o_s_observer_agreement_missing</td>');
@@ -88,7 +101,9 @@ describe('study codebook', () => {
     writeFileSync(file, JSON.stringify(config));
     await s.close();
     const again = await openStudy(s.dir);
-    await expect(studyCodebook(again)).rejects.toThrow(/study\.json: instruments\[2\] of study\.json: unknown instrument "hag-ii"/);
+    await expect(studyCodebook(again)).rejects.toThrow(
+      /study\.json: instruments\[2\] of study\.json: unknown instrument "hag-ii"/,
+    );
     await again.close();
   });
 });

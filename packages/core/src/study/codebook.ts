@@ -50,7 +50,10 @@ const CODER: IdVariable = { name: 'coder', label: 'Human coder of observer ratin
  * the same scale variables per rater for the forms each rater fills in. Instrument variables come from the
  * instruments package's codebook, with the study's licensed wording where installed.
  */
-export async function studyCodebook(study: Study, registry: InstrumentRegistry = loadRegistry({ studyDir: study.dir })): Promise<StudyCodebook> {
+export async function studyCodebook(
+  study: Study,
+  registry: InstrumentRegistry = loadRegistry({ studyDir: study.dir }),
+): Promise<StudyCodebook> {
   const where = { file: join(study.dir, STUDY_FILE) };
   const seen = new Set<string>();
   const forms: Array<{ instrument: string; form: string; origin: string }> = [];
@@ -62,10 +65,18 @@ export async function studyCodebook(study: Study, registry: InstrumentRegistry =
   };
   study.config.instruments.forEach((si, i) => add(si.instrument, si.form, `instruments[${i}]`));
   // Forms not on the schedule but in the store (coders' observer ratings, an ad-hoc questionnaire) are exported too.
-  const stored = await study.db.selectFrom('responses').select(['instrument', 'form']).distinct().orderBy('instrument').orderBy('form').execute();
+  const stored = await study.db
+    .selectFrom('responses')
+    .select(['instrument', 'form'])
+    .distinct()
+    .orderBy('instrument')
+    .orderBy('form')
+    .execute();
   for (const s of stored) add(s.instrument, s.form, 'the stored responses');
 
-  const entries: CodebookEntry[] = forms.map(({ instrument, form, origin }) => entry(registry, instrument, form, () => `${origin} of ${STUDY_FILE}`, where));
+  const entries: CodebookEntry[] = forms.map(({ instrument, form, origin }) =>
+    entry(registry, instrument, form, () => `${origin} of ${STUDY_FILE}`, where),
+  );
   const rows: CodebookRow[] = [];
   for (const r of codebookRows(entries)) rows.push(...(r.kind === 'scale' ? scaleVariables(r) : [r]));
 
@@ -90,7 +101,10 @@ export async function studyCodebook(study: Study, registry: InstrumentRegistry =
     }
   }
 
-  const ids = [...IDS, ...(forms.some((f) => registry.view(f.instrument, f.form).form.respondent === 'coder') ? [CODER] : [])];
+  const ids = [
+    ...IDS,
+    ...(forms.some((f) => registry.view(f.instrument, f.form).form.respondent === 'coder') ? [CODER] : []),
+  ];
   return { title: `${study.config.name}: codebook`, ids, rows, notes: codebookNotes([...entries, ...raterEntries]) };
 }
 
@@ -125,12 +139,22 @@ function scaleVariables(r: CodebookRow): CodebookRow[] {
       max: 100,
       scoring: `100 × (score − ${r.min}) / (${r.max} − ${r.min}), comparable across instruments with different ranges`,
     },
-    flag('prorated', 'prorated', '1 when the score was computed from fewer than all items (the proration rule is on the score variable)'),
+    flag(
+      'prorated',
+      'prorated',
+      '1 when the score was computed from fewer than all items (the proration rule is on the score variable)',
+    ),
     flag('missing', 'not scored', '1 when too few items were answered to score the scale; the score is then blank'),
   ];
 }
 
-function entry(registry: InstrumentRegistry, instrument: string, form: string, origin: () => string, where: { file: string }): CodebookEntry {
+function entry(
+  registry: InstrumentRegistry,
+  instrument: string,
+  form: string,
+  origin: () => string,
+  where: { file: string },
+): CodebookEntry {
   try {
     const e = registry.get(instrument);
     registry.view(instrument, form);
@@ -165,9 +189,12 @@ export function renderStudyCodebook(cb: StudyCodebook, format: CodebookFormat): 
       return REDCAP_COLUMNS.map((c) => csvEscape(cells[c])).join(',');
     });
     const instrument = renderRedcapCsv(cb.rows).split('\r\n').slice(1).join('\r\n');
-    return [REDCAP_COLUMNS.map(csvEscape).join(','), ...idLines].join('\r\n') + '\r\n' + instrument;
+    return `${[REDCAP_COLUMNS.map(csvEscape).join(','), ...idLines].join('\r\n')}\r\n${instrument}`;
   }
-  const keyNotes = cb.ids.map((v) => `key variable \`${v.name}\`: ${v.label}${v.validation === 'integer' ? ', integer' : v.validation === 'date_ymd' ? ', date' : ', text'}`);
+  const keyNotes = cb.ids.map(
+    (v) =>
+      `key variable \`${v.name}\`: ${v.label}${v.validation === 'integer' ? ', integer' : v.validation === 'date_ymd' ? ', date' : ', text'}`,
+  );
   const opts = { title: cb.title, notes: [...keyNotes, ...cb.notes] };
   return format === 'md' ? renderMarkdown(cb.rows, opts) : renderHtml(cb.rows, opts);
 }

@@ -41,7 +41,11 @@ export const RaterConfig = z
   })
   .superRefine((c, ctx) => {
     if ((c.provider === 'openai' || c.provider === 'anthropic') && !c.model) {
-      ctx.addIssue({ code: 'custom', path: ['model'], message: `a ${c.provider} rater needs "model" (the model name the API expects)` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['model'],
+        message: `a ${c.provider} rater needs "model" (the model name the API expects)`,
+      });
     }
   })
   .transform((c) => ({ ...c, model: c.model ?? (c.provider === 'lexicon' ? 'lexicon-v1' : c.provider) }));
@@ -51,8 +55,12 @@ export const AnalysisPlan = z.object({
   /** The client self-report every automated and coder rating is validated against. */
   criterion: z.object({ instrument: z.string(), form: z.string(), scale: z.string() }).optional(),
   /** Rupture rule: k within-client SDs, repair window w sessions. */
-  ruptures: z.object({ k: z.number().positive().default(1), window: z.number().int().positive().default(3) }).default({ k: 1, window: 3 }),
-  srsAlert: z.object({ cutoff: z.number().default(36), inequality: z.enum(['<', '<=']).default('<') }).default({ cutoff: 36, inequality: '<' }),
+  ruptures: z
+    .object({ k: z.number().positive().default(1), window: z.number().int().positive().default(3) })
+    .default({ k: 1, window: 3 }),
+  srsAlert: z
+    .object({ cutoff: z.number().default(36), inequality: z.enum(['<', '<=']).default('<') })
+    .default({ cutoff: 36, inequality: '<' }),
 });
 export type AnalysisPlan = z.infer<typeof AnalysisPlan>;
 

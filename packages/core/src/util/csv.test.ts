@@ -30,7 +30,9 @@ describe('CSV parser', () => {
   });
 
   it('rejects a quote inside an unquoted field with line and column', () => {
-    expect(() => parseCsv('a,b\n1,ab"c\n', { file: 'f.csv' })).toThrow(/f\.csv, line 2, column 5: a quote inside an unquoted field/);
+    expect(() => parseCsv('a,b\n1,ab"c\n', { file: 'f.csv' })).toThrow(
+      /f\.csv, line 2, column 5: a quote inside an unquoted field/,
+    );
   });
 
   it('rejects text after a closing quote', () => {
@@ -38,7 +40,9 @@ describe('CSV parser', () => {
   });
 
   it('rejects a quote that is never closed, naming where it opened', () => {
-    expect(() => parseCsv('a,b\n1,"open\n2,3\n', { file: 'f.csv' })).toThrow(/f\.csv, line 2: a quoted field opened at column 3 is never closed/);
+    expect(() => parseCsv('a,b\n1,"open\n2,3\n', { file: 'f.csv' })).toThrow(
+      /f\.csv, line 2: a quoted field opened at column 3 is never closed/,
+    );
   });
 
   it('pairs rows with the header and refuses ragged rows and empty files', async () => {
@@ -61,7 +65,10 @@ describe('CSV parser', () => {
   });
 
   it('writes RFC 4180 output that reads back identically', () => {
-    const rows = [{ a: 'x,y', b: 'say "hi"', c: 1.5 }, { a: 'multi\nline', b: null, c: 2 }];
+    const rows = [
+      { a: 'x,y', b: 'say "hi"', c: 1.5 },
+      { a: 'multi\nline', b: null, c: 2 },
+    ];
     const text = toCsv(['a', 'b', 'c'], rows);
     expect(parseCsv(text).map((r) => r.fields)).toEqual([
       ['a', 'b', 'c'],

@@ -86,7 +86,9 @@ export class CsvParser {
           continue;
         }
         if (c !== this.delim && c !== CR && c !== LF) {
-          this.fail(`unexpected text after a closing quote; a field that contains quotes must be quoted as a whole with inner quotes doubled ("")`);
+          this.fail(
+            `unexpected text after a closing quote; a field that contains quotes must be quoted as a whole with inner quotes doubled ("")`,
+          );
         }
         this.afterQuote = false;
       }
@@ -103,7 +105,8 @@ export class CsvParser {
         this.endRecord(out);
         this.newline();
       } else if (c === QUOTE) {
-        if (this.field.length > 0) this.fail('a quote inside an unquoted field; quote the whole field and double the inner quotes ("")');
+        if (this.field.length > 0)
+          this.fail('a quote inside an unquoted field; quote the whole field and double the inner quotes ("")');
         this.inQuotes = true;
         this.quoteLine = this.line;
         this.quoteCol = this.col;
@@ -118,10 +121,13 @@ export class CsvParser {
 
   end(): CsvRecord[] {
     if (this.inQuotes) {
-      throw new InputError(`a quoted field opened at column ${this.quoteCol} is never closed (the file ends inside quotes)`, {
-        file: this.file,
-        line: this.quoteLine,
-      });
+      throw new InputError(
+        `a quoted field opened at column ${this.quoteCol} is never closed (the file ends inside quotes)`,
+        {
+          file: this.file,
+          line: this.quoteLine,
+        },
+      );
     }
     const out: CsvRecord[] = [];
     this.afterQuote = false;
@@ -179,7 +185,10 @@ export async function* readCsvRows(file: string, opts: CsvOptions = {}): AsyncGe
   yield* rowsFromRecords(readCsvRecords(file, opts), opts.file ?? file);
 }
 
-export async function* rowsFromRecords(records: AsyncIterable<CsvRecord> | Iterable<CsvRecord>, file: string): AsyncGenerator<CsvRow> {
+export async function* rowsFromRecords(
+  records: AsyncIterable<CsvRecord> | Iterable<CsvRecord>,
+  file: string,
+): AsyncGenerator<CsvRow> {
   let header: string[] | undefined;
   for await (const rec of records) {
     if (!header) {
@@ -190,10 +199,13 @@ export async function* rowsFromRecords(records: AsyncIterable<CsvRecord> | Itera
     }
     if (rec.fields.length === 1 && rec.fields[0] === '') continue; // blank line
     if (rec.fields.length !== header.length) {
-      throw new InputError(`expected ${header.length} fields as in the header, found ${rec.fields.length}; check the quoting on this or the previous row`, {
-        file,
-        line: rec.line,
-      });
+      throw new InputError(
+        `expected ${header.length} fields as in the header, found ${rec.fields.length}; check the quoting on this or the previous row`,
+        {
+          file,
+          line: rec.line,
+        },
+      );
     }
     const values: Record<string, string> = {};
     for (let i = 0; i < header.length; i++) values[header[i]!] = rec.fields[i]!;
@@ -212,5 +224,5 @@ export function csvEscape(value: unknown): string {
 export function toCsv(header: string[], rows: Array<Record<string, unknown>>): string {
   const lines = [header.map(csvEscape).join(',')];
   for (const r of rows) lines.push(header.map((h) => csvEscape(r[h])).join(','));
-  return lines.join('\n') + '\n';
+  return `${lines.join('\n')}\n`;
 }

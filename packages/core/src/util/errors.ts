@@ -30,8 +30,9 @@ export function formatLocation(loc: InputLocation): string {
   if (!loc.file && loc.line === undefined) return '';
   const parts = [loc.file ?? '<input>'];
   if (loc.line !== undefined) parts.push(`line ${loc.line}`);
-  if (loc.column !== undefined) parts.push(typeof loc.column === 'number' ? `column ${loc.column}` : `column "${loc.column}"`);
-  return parts.join(', ') + ': ';
+  if (loc.column !== undefined)
+    parts.push(typeof loc.column === 'number' ? `column ${loc.column}` : `column "${loc.column}"`);
+  return `${parts.join(', ')}: `;
 }
 
 /** Turns a zod issue path into readable text: utterances[3].start */

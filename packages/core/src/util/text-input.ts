@@ -24,7 +24,10 @@ export async function* readTextChunks(file: string, opts: { label?: string } = {
       if (first) {
         first = false;
         if ((buf[0] === 0xff && buf[1] === 0xfe) || (buf[0] === 0xfe && buf[1] === 0xff)) {
-          throw new InputError('the file is UTF-16 encoded; save it as UTF-8 and import again', { file: label, line: 1 });
+          throw new InputError('the file is UTF-16 encoded; save it as UTF-8 and import again', {
+            file: label,
+            line: 1,
+          });
         }
       }
       let text: string;
@@ -43,7 +46,10 @@ export async function* readTextChunks(file: string, opts: { label?: string } = {
       try {
         return decoder.decode();
       } catch {
-        throw new InputError('not valid UTF-8 text (the file ends inside a multi-byte character)', { file: label, line });
+        throw new InputError('not valid UTF-8 text (the file ends inside a multi-byte character)', {
+          file: label,
+          line,
+        });
       }
     })();
     if (tail) yield tail;

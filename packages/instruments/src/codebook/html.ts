@@ -10,7 +10,12 @@ export function renderHtml(rows: CodebookRow[], opts: { title?: string; notes?: 
   const title = esc(opts.title ?? 'Codebook');
   const notes = (opts.notes ?? []).map((n) => `<li>${esc(n)}</li>`).join('');
   const body = rows
-    .map((r) => `<tr${r.confirmed ? '' : ' class="unconfirmed"'}>${codebookCells(r).map((c) => `<td>${esc(c)}</td>`).join('')}</tr>`)
+    .map(
+      (r) =>
+        `<tr${r.confirmed ? '' : ' class="unconfirmed"'}>${codebookCells(r)
+          .map((c) => `<td>${esc(c)}</td>`)
+          .join('')}</tr>`,
+    )
     .join('\n');
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>${title}</title>

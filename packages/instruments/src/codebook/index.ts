@@ -17,8 +17,13 @@ export function codebookNotes(entries: CodebookEntry[]): string[] {
       notes.push(`${def.name}: ${def.licence.note}`);
     }
     const n = unconfirmedFacts(def).filter((f) => f.form === null || f.form.split(', ').includes(e.form)).length;
-    if (n) notes.push(`${def.id} ${e.form}: ${n} unconfirmed fact${n > 1 ? 's' : ''} (keys, anchors or citations); see \`alliance instruments show ${def.id}\`.`);
-    notes.push(`${def.id} ${e.form}: item labels are ${e.wording?.forms[e.form as never] ? `licensed wording (${e.wording.licence})` : 'paraphrases in our own words, not the instrument wording'}.`);
+    if (n)
+      notes.push(
+        `${def.id} ${e.form}: ${n} unconfirmed fact${n > 1 ? 's' : ''} (keys, anchors or citations); see \`alliance instruments show ${def.id}\`.`,
+      );
+    notes.push(
+      `${def.id} ${e.form}: item labels are ${e.wording?.forms[e.form as never] ? `licensed wording (${e.wording.licence})` : 'paraphrases in our own words, not the instrument wording'}.`,
+    );
   }
   return notes;
 }

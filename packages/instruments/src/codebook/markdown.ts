@@ -1,6 +1,18 @@
 import type { CodebookRow } from './rows';
 
-export const CODEBOOK_COLUMNS = ['name', 'label', 'instrument', 'form', 'item or scale', 'type', 'range', 'anchors', 'keying', 'scoring', 'missing codes'] as const;
+export const CODEBOOK_COLUMNS = [
+  'name',
+  'label',
+  'instrument',
+  'form',
+  'item or scale',
+  'type',
+  'range',
+  'anchors',
+  'keying',
+  'scoring',
+  'missing codes',
+] as const;
 
 /** The codebook columns as display strings, shared by the Markdown and HTML renderers. */
 export function codebookCells(r: CodebookRow): string[] {
@@ -30,5 +42,5 @@ export function renderMarkdown(rows: CodebookRow[], opts: { title?: string; note
   if (opts.notes?.length) out.push('');
   out.push(`| ${CODEBOOK_COLUMNS.join(' | ')} |`, `| ${CODEBOOK_COLUMNS.map(() => '---').join(' | ')} |`);
   for (const r of rows) out.push(`| ${codebookCells(r).map(cell).join(' | ')} |`);
-  return out.join('\n') + '\n';
+  return `${out.join('\n')}\n`;
 }

@@ -25,7 +25,7 @@ export const REDCAP_COLUMNS = [
 /** Likert items up to this many points become radio buttons; longer or decimal scales are validated text. */
 const MAX_RADIO_POINTS = 11;
 
-function escape(value: string | number): string {
+function csvField(value: string | number): string {
   const s = String(value);
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
@@ -36,10 +36,12 @@ function escape(value: string | number): string {
  * be worse than none.
  */
 export function renderRedcapCsv(rows: CodebookRow[]): string {
-  const lines = [REDCAP_COLUMNS.map(escape).join(',')];
+  const lines = [REDCAP_COLUMNS.map(csvField).join(',')];
   let lastForm = '';
   for (const r of rows) {
-    const cells: Record<(typeof REDCAP_COLUMNS)[number], string | number> = Object.fromEntries(REDCAP_COLUMNS.map((c) => [c, ''])) as never;
+    const cells: Record<(typeof REDCAP_COLUMNS)[number], string | number> = Object.fromEntries(
+      REDCAP_COLUMNS.map((c) => [c, '']),
+    ) as never;
     cells['Variable / Field Name'] = r.name;
     cells['Form Name'] = r.formName;
     if (r.formName !== lastForm) cells['Section Header'] = r.formTitle;
@@ -54,13 +56,14 @@ export function renderRedcapCsv(rows: CodebookRow[]): string {
         .join(' | ');
     } else {
       cells['Field Type'] = 'text';
-      cells['Text Validation Type OR Show Slider Number'] = r.kind === 'scale' || r.decimals > 3 ? 'number' : r.decimals === 0 ? 'integer' : `number_${r.decimals}dp`;
+      cells['Text Validation Type OR Show Slider Number'] =
+        r.kind === 'scale' || r.decimals > 3 ? 'number' : r.decimals === 0 ? 'integer' : `number_${r.decimals}dp`;
       cells['Text Validation Min'] = r.min;
       cells['Text Validation Max'] = r.max;
     }
     cells['Field Note'] = r.kind === 'item' ? `${r.keying}; ${r.missing}` : `${r.scoring}; ${r.missing}`;
     if (r.kind === 'scale') cells['Field Annotation'] = '@READONLY computed by alliance score';
-    lines.push(REDCAP_COLUMNS.map((c) => escape(cells[c])).join(','));
+    lines.push(REDCAP_COLUMNS.map((c) => csvField(cells[c])).join(','));
   }
-  return lines.join('\r\n') + '\r\n';
+  return `${lines.join('\r\n')}\r\n`;
 }

@@ -72,7 +72,9 @@ export function codebookRows(entries: CodebookEntry[]): CodebookRow[] {
         max,
         decimals,
         anchors,
-        keying: (it.reverse ? `reversed before scoring (${fmt(max + min)} − x)` : 'not reversed') + (it.keying.confirmed ? '' : ' [UNCONFIRMED]'),
+        keying:
+          (it.reverse ? `reversed before scoring (${fmt(max + min)} − x)` : 'not reversed') +
+          (it.keying.confirmed ? '' : ' [UNCONFIRMED]'),
         scoring: inScales.length ? `counts toward ${inScales.join(', ')}` : 'not in any scale',
         missing: `blank = not answered${missingCodes}`,
         confirmed: it.keying.confirmed && view.form.scale.confirmed,
@@ -101,9 +103,12 @@ export function codebookRows(entries: CodebookEntry[]): CodebookRow[] {
         keying: reversed.length ? `items ${reversed.join(', ')} reversed` : 'no reversed items',
         scoring:
           `${s.method} of items ${s.items.join(', ')}` +
-          (need < s.items.length ? `; scored when at least ${need} of ${s.items.length} are answered (prorated: ${s.method === 'sum' ? `mean of answered × ${s.items.length}` : 'mean of answered'})` : `; all ${s.items.length} items required`) +
+          (need < s.items.length
+            ? `; scored when at least ${need} of ${s.items.length} are answered (prorated: ${s.method === 'sum' ? `mean of answered × ${s.items.length}` : 'mean of answered'})`
+            : `; all ${s.items.length} items required`) +
           (s.provenance.confirmed ? '' : ' [UNCONFIRMED KEY]'),
-        missing: need < s.items.length ? `blank when fewer than ${need} items are answered` : 'blank when any item is missing',
+        missing:
+          need < s.items.length ? `blank when fewer than ${need} items are answered` : 'blank when any item is missing',
         confirmed: s.provenance.confirmed,
         source: s.provenance.source,
       });

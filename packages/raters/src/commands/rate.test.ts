@@ -8,7 +8,9 @@ import { createFixtureStudy, validAnswer } from '../testing/study-fixture';
 
 const BIN = fileURLToPath(new URL('../../../core/bin/alliance.js', import.meta.url));
 
-const server = useLoopbackServer((s) => s.setHandler(() => ({ kind: 'answer', output: validAnswer(), usage: { input: 800, output: 150, cached: 0 } })));
+const server = useLoopbackServer((s) =>
+  s.setHandler(() => ({ kind: 'answer', output: validAnswer(), usage: { input: 800, output: 150, cached: 0 } })),
+);
 
 async function cli(argv: string[], tty = false) {
   let stdout = '';
@@ -24,7 +26,12 @@ async function studyDir(sessions = 2) {
     clients: 2,
     sessionsPerClient: sessions,
     raters: {
-      gpt: { provider: 'openai', model: 'gpt-test', baseUrl: server.openaiBaseUrl, price: { inputPerMillion: 1, outputPerMillion: 4, cachedInputPerMillion: 0 } },
+      gpt: {
+        provider: 'openai',
+        model: 'gpt-test',
+        baseUrl: server.openaiBaseUrl,
+        price: { inputPerMillion: 1, outputPerMillion: 4, cachedInputPerMillion: 0 },
+      },
       lexicon: { provider: 'lexicon' },
     },
   });
@@ -39,11 +46,35 @@ describe('alliance rate (CLI)', () => {
     expect(first.code).toBe(0);
     expect(first.stdout.trim().split('\n')).toHaveLength(1);
     const summary = JSON.parse(first.stdout);
-    expect(Object.keys(summary)).toEqual(['rated', 'failed', 'cached', 'inputTokens', 'outputTokens', 'cachedTokens', 'costUsd']);
-    expect(summary).toEqual({ rated: 4, failed: 0, cached: 0, inputTokens: 3200, outputTokens: 600, cachedTokens: 0, costUsd: expect.closeTo((3200 + 600 * 4) / 1e6, 12) });
+    expect(Object.keys(summary)).toEqual([
+      'rated',
+      'failed',
+      'cached',
+      'inputTokens',
+      'outputTokens',
+      'cachedTokens',
+      'costUsd',
+    ]);
+    expect(summary).toEqual({
+      rated: 4,
+      failed: 0,
+      cached: 0,
+      inputTokens: 3200,
+      outputTokens: 600,
+      cachedTokens: 0,
+      costUsd: expect.closeTo((3200 + 600 * 4) / 1e6, 12),
+    });
     expect(first.stderr).toBe('');
     const again = await cli(['rate', '--study', dir, '--rater', 'gpt', '--json']);
-    expect(JSON.parse(again.stdout)).toEqual({ rated: 0, failed: 0, cached: 4, inputTokens: 0, outputTokens: 0, cachedTokens: 0, costUsd: 0 });
+    expect(JSON.parse(again.stdout)).toEqual({
+      rated: 0,
+      failed: 0,
+      cached: 4,
+      inputTokens: 0,
+      outputTokens: 0,
+      cachedTokens: 0,
+      costUsd: 0,
+    });
     const lexicon = await cli(['rate', '--study', dir, '--rater', 'lexicon', '--json']);
     expect(JSON.parse(lexicon.stdout)).toMatchObject({ rated: 4, failed: 0 });
   });
@@ -61,7 +92,9 @@ describe('alliance rate (CLI)', () => {
     const dir = await studyDir();
     const unknown = await cli(['rate', '--study', dir, '--rater', 'nope', '--json']);
     expect(unknown.code).toBe(2);
-    expect(JSON.parse(unknown.stdout).error.message).toMatch(/no rater "nope" in study\.json; it defines "gpt", "lexicon"/);
+    expect(JSON.parse(unknown.stdout).error.message).toMatch(
+      /no rater "nope" in study\.json; it defines "gpt", "lexicon"/,
+    );
     expect((await cli(['rate', '--study', dir, '--rater', 'gpt', '--replicates', '0'])).code).toBe(2);
     expect((await cli(['rate', '--study', dir, '--rater', 'gpt', '--concurrency', 'many'])).code).toBe(2);
     const missing = await cli(['rate', '--study', dir, '--rater', 'gpt', '--sessions', 'C77/1', '--json']);
@@ -72,15 +105,31 @@ describe('alliance rate (CLI)', () => {
   it('resumes after the process is killed: nothing rated is lost, nothing is rated twice', async () => {
     const dir = await studyDir(6);
     server.setHandler(() => ({ kind: 'delay', ms: 80, then: { kind: 'answer', output: validAnswer() } }));
-    const child = spawn(process.execPath, [BIN, 'rate', '--study', dir, '--rater', 'gpt', '--concurrency', '2', '--json'], { stdio: 'ignore' });
+    const child = spawn(
+      process.execPath,
+      [BIN, 'rate', '--study', dir, '--rater', 'gpt', '--concurrency', '2', '--json'],
+      { stdio: 'ignore' },
+    );
     const exited = new Promise<NodeJS.Signals | null>((resolve) => child.once('exit', (_code, sig) => resolve(sig)));
     const watcher = await openStudy(dir);
-    const count = async () => Number((await watcher.db.selectFrom('ratings').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+    const count = async () =>
+      Number(
+        (
+          await watcher.db
+            .selectFrom('ratings')
+            .select((eb) => eb.fn.countAll<number>().as('n'))
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
     const deadline = Date.now() + 20_000;
     while ((await count()) < 3 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
     child.kill('SIGKILL');
     expect(await exited).toBe('SIGKILL');
-    const kept = await watcher.db.selectFrom('ratings').select(['id', 'created_at', 'cache_key']).orderBy('id').execute();
+    const kept = await watcher.db
+      .selectFrom('ratings')
+      .select(['id', 'created_at', 'cache_key'])
+      .orderBy('id')
+      .execute();
     await watcher.close();
     expect(kept.length).toBeGreaterThanOrEqual(3);
     expect(kept.length).toBeLessThan(12);
@@ -91,7 +140,11 @@ describe('alliance rate (CLI)', () => {
     expect(JSON.parse(rerun.stdout)).toMatchObject({ rated: 12 - kept.length, cached: kept.length, failed: 0 });
     expect(server.requests.length - before).toBe(12 - kept.length);
     const s = await openStudy(dir);
-    const all = await s.db.selectFrom('ratings').select(['id', 'transcript_id', 'created_at', 'cache_key']).orderBy('id').execute();
+    const all = await s.db
+      .selectFrom('ratings')
+      .select(['id', 'transcript_id', 'created_at', 'cache_key'])
+      .orderBy('id')
+      .execute();
     const audits = await s.db.selectFrom('audit').select('entity_id').where('entity', '=', 'rating').execute();
     await s.close();
     expect(all).toHaveLength(12);
@@ -104,7 +157,11 @@ describe('alliance rate (CLI)', () => {
   it('stops cleanly on SIGINT, printing the summary of what was done', async () => {
     const dir = await studyDir(6);
     server.setHandler(() => ({ kind: 'delay', ms: 80, then: { kind: 'answer', output: validAnswer() } }));
-    const child = spawn(process.execPath, [BIN, 'rate', '--study', dir, '--rater', 'gpt', '--concurrency', '2', '--json'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(
+      process.execPath,
+      [BIN, 'rate', '--study', dir, '--rater', 'gpt', '--concurrency', '2', '--json'],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));

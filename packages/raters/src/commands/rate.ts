@@ -5,7 +5,8 @@ import type { RunSummary } from '../run/rate-run';
 export const rateCommand = defineCommand({
   path: ['rate'],
   summary: 'rate session transcripts with a rater from study.json: observer-form items, five-domain signals, ruptures',
-  usage: 'alliance rate --study DIR --rater NAME [--sessions ID,...] [--replicates N] [--concurrency N] [--budget USD] [--no-cache] [--chunk] [--json]',
+  usage:
+    'alliance rate --study DIR --rater NAME [--sessions ID,...] [--replicates N] [--concurrency N] [--budget USD] [--no-cache] [--chunk] [--json]',
   description: [
     'Each transcript is rated once per replicate; every answer is checked (scales, utterance ids, verbatim quotes)',
     'and sent back once with the problems found; an answer that fails twice is stored as failed, never scored.',
@@ -19,10 +20,24 @@ export const rateCommand = defineCommand({
   options: {
     study: { type: 'string', placeholder: 'DIR', description: 'study folder', required: true },
     rater: { type: 'string', placeholder: 'NAME', description: 'a rater named in study.json "raters"', required: true },
-    sessions: { type: 'string', placeholder: 'ID,...', multiple: true, description: 'session ids (C01/3) or client ids (C01); default all' },
-    replicates: { type: 'string', placeholder: 'N', description: 'ratings per transcript, for run-to-run reliability', default: '1' },
+    sessions: {
+      type: 'string',
+      placeholder: 'ID,...',
+      multiple: true,
+      description: 'session ids (C01/3) or client ids (C01); default all',
+    },
+    replicates: {
+      type: 'string',
+      placeholder: 'N',
+      description: 'ratings per transcript, for run-to-run reliability',
+      default: '1',
+    },
     concurrency: { type: 'string', placeholder: 'N', description: 'requests in flight at once', default: '8' },
-    budget: { type: 'string', placeholder: 'USD', description: 'stop requesting before the estimated cost would pass this' },
+    budget: {
+      type: 'string',
+      placeholder: 'USD',
+      description: 'stop requesting before the estimated cost would pass this',
+    },
     'no-cache': { type: 'boolean', description: 'ask again even where an answer is stored, and replace it' },
     chunk: { type: 'boolean', description: "rate transcripts over the rater's input budget in overlapping windows" },
   },
@@ -39,7 +54,10 @@ export const rateCommand = defineCommand({
     let bar: Progress | undefined;
     try {
       // The providers' SDKs load only when something is rated: core's CLI imports this module for every command.
-      const [{ rateStudy }, { defaultServices }] = await Promise.all([import('../run/rate-run'), import('../run/default-services')]);
+      const [{ rateStudy }, { defaultServices }] = await Promise.all([
+        import('../run/rate-run'),
+        import('../run/default-services'),
+      ]);
       const result = await rateStudy(study, {
         rater,
         sessions: ctx.list('sessions'),
@@ -53,11 +71,17 @@ export const rateCommand = defineCommand({
         log: ctx.log,
         onProgress: (p) => {
           bar ??= ctx.progress({ label: `rating with ${rater}`, total: p.total, unit: 'ratings' });
-          bar.update(p.done, { failed: p.failed, cached: p.cached, tokens: p.inputTokens + p.outputTokens, cost: `$${p.costUsd.toFixed(4)}` });
+          bar.update(p.done, {
+            failed: p.failed,
+            cached: p.cached,
+            tokens: p.inputTokens + p.outputTokens,
+            cost: `$${p.costUsd.toFixed(4)}`,
+          });
         },
       });
       bar?.finish();
-      if (result.interrupted) ctx.warn('interrupted: what was rated is stored; run the same command again to rate the rest');
+      if (result.interrupted)
+        ctx.warn('interrupted: what was rated is stored; run the same command again to rate the rest');
       const s = result.summary;
       const data: RunSummary = {
         rated: s.rated,
@@ -71,7 +95,9 @@ export const rateCommand = defineCommand({
       const text = [
         `${rater}: ${s.rated} rated, ${s.failed} failed, ${s.cached} from the cache (of ${result.total})`,
         `tokens: ${s.inputTokens.toLocaleString('en-US')} in (${s.cachedTokens.toLocaleString('en-US')} cached), ${s.outputTokens.toLocaleString('en-US')} out; cost $${s.costUsd.toFixed(4)}`,
-        ...(result.transcripts === 'deidentified' ? ['transcripts were de-identified before leaving this machine'] : []),
+        ...(result.transcripts === 'deidentified'
+          ? ['transcripts were de-identified before leaving this machine']
+          : []),
       ].join('\n');
       return { data: { ...data }, text };
     } finally {

@@ -10,7 +10,11 @@ afterEach(async () => {
 });
 
 async function fixture() {
-  const { study } = await createFixtureStudy({ raters: { lexicon: { provider: 'lexicon' } }, clients: 1, sessionsPerClient: 1 });
+  const { study } = await createFixtureStudy({
+    raters: { lexicon: { provider: 'lexicon' } },
+    clients: 1,
+    sessionsPerClient: 1,
+  });
   open.push(study);
   const [ref] = await selectTranscripts(study);
   return { study, t: await loadTranscript(study, ref!) };
@@ -26,8 +30,14 @@ describe('deidentifyForStudy', () => {
     expect(out.contentHash).not.toBe(t.contentHash);
     const rows = await study.db.selectFrom('deidentification_maps').selectAll().execute();
     expect(rows).toHaveLength(1);
-    expect(rows[0]).toMatchObject({ transcript_id: t.transcriptId, settings_hash: deidentifySettingsHash(NAMES), deidentified_hash: out.contentHash });
-    expect(await storedMapping(study, t.transcriptId)).toEqual(expect.arrayContaining([{ placeholder: '[NAME_1]', kind: 'NAME', originals: ['Sam'] }]));
+    expect(rows[0]).toMatchObject({
+      transcript_id: t.transcriptId,
+      settings_hash: deidentifySettingsHash(NAMES),
+      deidentified_hash: out.contentHash,
+    });
+    expect(await storedMapping(study, t.transcriptId)).toEqual(
+      expect.arrayContaining([{ placeholder: '[NAME_1]', kind: 'NAME', originals: ['Sam'] }]),
+    );
   });
 
   it('gives the same text and keeps one row when run again', async () => {
@@ -39,7 +49,9 @@ describe('deidentifyForStudy', () => {
   });
 
   it('keys mappings by the name list, ignoring order and case', () => {
-    expect(deidentifySettingsHash(['Sam Rivera', 'Maria Lopez'])).toBe(deidentifySettingsHash(['maria  lopez', 'SAM RIVERA']));
+    expect(deidentifySettingsHash(['Sam Rivera', 'Maria Lopez'])).toBe(
+      deidentifySettingsHash(['maria  lopez', 'SAM RIVERA']),
+    );
     expect(deidentifySettingsHash(['Sam Rivera'])).not.toBe(deidentifySettingsHash(['Sam Rivera', 'Maria Lopez']));
   });
 

@@ -27,7 +27,11 @@ export async function deidentifyForStudy(study: Study, t: RatableTranscript): Pr
     await trx
       .insertInto('deidentification_maps')
       .values(row)
-      .onConflict((oc) => oc.columns(['transcript_id', 'settings_hash']).doUpdateSet({ deidentified_hash: row.deidentified_hash, mapping: row.mapping }))
+      .onConflict((oc) =>
+        oc
+          .columns(['transcript_id', 'settings_hash'])
+          .doUpdateSet({ deidentified_hash: row.deidentified_hash, mapping: row.mapping }),
+      )
       .execute();
   });
   return transcript;

@@ -5,8 +5,13 @@ import { ratableHash } from '../run/run-transcripts';
 import { validateOutput } from '../validate/validate-output';
 import { deidentifyTranscript, deidentifyUtterances } from './deidentify';
 
-const u = (id: string, text: string, role: RatableUtterance['role'] = 'client'): RatableUtterance => ({ id, role, text });
-const texts = (list: RatableUtterance[], names: string[] = []) => deidentifyUtterances(list, { names }).utterances.map((x) => x.text);
+const u = (id: string, text: string, role: RatableUtterance['role'] = 'client'): RatableUtterance => ({
+  id,
+  role,
+  text,
+});
+const texts = (list: RatableUtterance[], names: string[] = []) =>
+  deidentifyUtterances(list, { names }).utterances.map((x) => x.text);
 
 describe('de-identification: the study name list', () => {
   const NAMES = ['Jane Doe', 'Kwame', 'Hope'];
@@ -19,7 +24,8 @@ describe('de-identification: the study name list', () => {
 
   it('lets no listed name survive, in any case, whole or in part, with a possessive or extra spaces', () => {
     const out = texts(session, NAMES).join('\n');
-    for (const name of ['jane', 'doe', 'kwame', 'hope']) expect(out.toLowerCase()).not.toMatch(new RegExp(`\\b${name}\\b`));
+    for (const name of ['jane', 'doe', 'kwame', 'hope'])
+      expect(out.toLowerCase()).not.toMatch(new RegExp(`\\b${name}\\b`));
   });
 
   it('gives one person one placeholder across the transcript, and different people different ones', () => {
@@ -68,7 +74,10 @@ describe('de-identification: detection', () => {
   });
 
   it('finds places in the gazetteer and after "in", "from", "lives in"', () => {
-    const [a, b] = texts([u('1', 'She lives in Tauranga now, near Auckland.'), u('2', 'I grew up in New York and we went to Chicago.')]);
+    const [a, b] = texts([
+      u('1', 'She lives in Tauranga now, near Auckland.'),
+      u('2', 'I grew up in New York and we went to Chicago.'),
+    ]);
     expect(a).toBe('She lives in [PLACE_1] now, near [PLACE_2].');
     expect(b).toBe('I grew up in [PLACE_3] and we went to [PLACE_4].');
   });
@@ -88,7 +97,12 @@ describe('de-identification: detection', () => {
   });
 
   it('keeps ids and roles, is deterministic, and changes the content hash only when text changes', () => {
-    const t: RatableTranscript = { sessionId: 'C1/1', transcriptId: 't', contentHash: '', utterances: [u('a', 'I met Tomasz at work.', 'client'), u('b', 'How did that go?', 'therapist')] };
+    const t: RatableTranscript = {
+      sessionId: 'C1/1',
+      transcriptId: 't',
+      contentHash: '',
+      utterances: [u('a', 'I met Tomasz at work.', 'client'), u('b', 'How did that go?', 'therapist')],
+    };
     t.contentHash = ratableHash(t.utterances);
     const one = deidentifyTranscript(t);
     const two = deidentifyTranscript(t);
@@ -103,12 +117,32 @@ describe('de-identification: detection', () => {
   });
 
   it('is what quotes are checked against: a quote with the placeholder passes, one with the name does not', () => {
-    const t: RatableTranscript = { sessionId: 'C1/1', transcriptId: 't', contentHash: 'h', utterances: [u('a', 'I miss my brother Anselm so much.')] };
+    const t: RatableTranscript = {
+      sessionId: 'C1/1',
+      transcriptId: 't',
+      contentHash: 'h',
+      utterances: [u('a', 'I miss my brother Anselm so much.')],
+    };
     const { transcript } = deidentifyTranscript(t);
     const view = loadRegistry().view('wai-o-s', 'observer');
     const answer = (quote: string) => ({
-      forms: [{ instrument: 'wai-o-s', form: 'observer', items: view.items.map((it) => ({ item: it.id, value: 4, rationale: 'r', evidence: [] })) }],
-      signals: [{ domain: 'relationship-quality', subSignal: 'trust', direction: 'strength', strength: 0.5, evidence: ['a'], quote }],
+      forms: [
+        {
+          instrument: 'wai-o-s',
+          form: 'observer',
+          items: view.items.map((it) => ({ item: it.id, value: 4, rationale: 'r', evidence: [] })),
+        },
+      ],
+      signals: [
+        {
+          domain: 'relationship-quality',
+          subSignal: 'trust',
+          direction: 'strength',
+          strength: 0.5,
+          evidence: ['a'],
+          quote,
+        },
+      ],
       ruptures: [],
     });
     expect(validateOutput(answer('I miss my brother [NAME_1]'), transcript, [view]).ok).toBe(true);

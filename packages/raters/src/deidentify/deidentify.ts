@@ -39,7 +39,9 @@ interface WordLists {
   commonWords: string[];
 }
 
-const LISTS = JSON.parse(readFileSync(join(dirname(fileURLToPath(import.meta.url)), 'word-lists.json'), 'utf8')) as WordLists;
+const LISTS = JSON.parse(
+  readFileSync(join(dirname(fileURLToPath(import.meta.url)), 'word-lists.json'), 'utf8'),
+) as WordLists;
 const FIRST_NAMES = new Set(LISTS.firstNames);
 const NOT_NAMES = new Set([...LISTS.notNames, ...LISTS.honorifics]);
 const PLACES = new Set(LISTS.places);
@@ -52,29 +54,40 @@ const COMMON_WORDS = new Set(LISTS.commonWords);
 function notAName(word: string): boolean {
   if (NOT_NAMES.has(word)) return true;
   const lower = word.toLowerCase().replace(/’/g, "'");
-  return COMMON_WORDS.has(lower) || COMMON_WORDS.has(lower.split('-')[0]!) || COMMON_WORDS.has(lower.replace(/'s$/, ''));
+  return (
+    COMMON_WORDS.has(lower) || COMMON_WORDS.has(lower.split('-')[0]!) || COMMON_WORDS.has(lower.replace(/'s$/, ''))
+  );
 }
 
-const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-const words = (list: string[]) => [...list].sort((a, b) => b.length - a.length).map(escape).join('|');
+const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const words = (list: string[]) =>
+  [...list]
+    .sort((a, b) => b.length - a.length)
+    .map(escapeRegExp)
+    .join('|');
 
 // Letters on either side mean the match is inside a longer word.
 const L = '[\\p{L}\\p{N}]';
 const B = `(?<!${L})`;
 const E = `(?!${L})`;
 
-const MONTH = 'Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?';
+const MONTH =
+  'Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?';
 const DAY = '\\d{1,2}(?:st|nd|rd|th)?';
-const STREET = 'Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|Lane|Ln|Drive|Dr|Court|Ct|Way|Place|Pl|Terrace|Close|Crescent|Parkway|Pkwy|Highway|Hwy|Square|Sq';
+const STREET =
+  'Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|Lane|Ln|Drive|Dr|Court|Ct|Way|Place|Pl|Terrace|Close|Crescent|Parkway|Pkwy|Highway|Hwy|Square|Sq';
 const NOT_AN_AGE =
-  '%|percent|dollars?|pounds?|bucks|quid|euros?|kg|kilos?|lbs?|stone|minutes?|mins?|hours?|hrs?|days?|weeks?|months?|drinks?|beers?|pints?|shots?|cigarettes?|cigs?|packs?|times?|pills?|mg|miles?|km|cans?|glasses|bottles?|units?|o\'?clock|am|pm|a\\.m|p\\.m|of|out|feet|foot|inches|cm';
+  "%|percent|dollars?|pounds?|bucks|quid|euros?|kg|kilos?|lbs?|stone|minutes?|mins?|hours?|hrs?|days?|weeks?|months?|drinks?|beers?|pints?|shots?|cigarettes?|cigs?|packs?|times?|pills?|mg|miles?|km|cans?|glasses|bottles?|units?|o'?clock|am|pm|a\\.m|p\\.m|of|out|feet|foot|inches|cm";
 
 /** Detectors in priority order: where two overlap, the earlier kind wins, then the longer match. */
 const PATTERNS: Array<{ kind: IdentifierKind; re: RegExp }> = [
   { kind: 'EMAIL', re: new RegExp(`${B}[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\\.[A-Za-z]{2,}${E}`, 'gud') },
   {
     kind: 'PHONE',
-    re: new RegExp(`${B}(?:\\+\\d{1,3}[\\s.-]?)?(?:\\(\\d{2,5}\\)[\\s.-]?|\\d{2,5}[\\s.-])\\d{3,4}[\\s.-]?\\d{3,4}${E}|${B}\\+?\\d{10,13}${E}`, 'gud'),
+    re: new RegExp(
+      `${B}(?:\\+\\d{1,3}[\\s.-]?)?(?:\\(\\d{2,5}\\)[\\s.-]?|\\d{2,5}[\\s.-])\\d{3,4}[\\s.-]?\\d{3,4}${E}|${B}\\+?\\d{10,13}${E}`,
+      'gud',
+    ),
   },
   {
     kind: 'DATE',
@@ -94,7 +107,13 @@ const PATTERNS: Array<{ kind: IdentifierKind; re: RegExp }> = [
       'gud',
     ),
   },
-  { kind: 'AGE', re: new RegExp(`${B}(\\d{1,3})(?:\\s+|-)(?:years?|yrs?)(?:\\s+|-)old${E}|${B}(\\d{1,3})\\s*(?:yo|y/o|y\\.o\\.)${E}`, 'giud') },
+  {
+    kind: 'AGE',
+    re: new RegExp(
+      `${B}(\\d{1,3})(?:\\s+|-)(?:years?|yrs?)(?:\\s+|-)old${E}|${B}(\\d{1,3})\\s*(?:yo|y/o|y\\.o\\.)${E}`,
+      'giud',
+    ),
+  },
   {
     kind: 'AGE',
     re: new RegExp(
@@ -104,13 +123,19 @@ const PATTERNS: Array<{ kind: IdentifierKind; re: RegExp }> = [
   },
 ];
 
-const HONORIFIC_NAME = new RegExp(`${B}(?:${words(LISTS.honorifics)})\\.?\\s+([A-Z][\\p{L}'’-]*(?:\\s+[A-Z][\\p{L}'’-]*)?)`, 'gu');
+const HONORIFIC_NAME = new RegExp(
+  `${B}(?:${words(LISTS.honorifics)})\\.?\\s+([A-Z][\\p{L}'’-]*(?:\\s+[A-Z][\\p{L}'’-]*)?)`,
+  'gu',
+);
 // Case-sensitive on purpose: the name must be capitalised, so only the lead-in's first letter may vary.
 const INTRODUCED_NAME = new RegExp(
   `${B}(?:[Mm]y name is|[Mm]y name's|[Mm]y name’s|[Ii]'m called|[Ii] am called|[Cc]all me|[Tt]his is|[Ii]'m|[Ii]’m|[Ii] am|[Ii]t's|[Ii]t’s)\\s+([A-Z][\\p{L}'’-]*(?:\\s+[A-Z][\\p{L}'’-]*)?)`,
   'gu',
 );
-const PLACE_AFTER = new RegExp(`${B}(?:in|at|from|near|around|outside|moved to|move to|moving to|live in|lives in|living in|grew up in)\\s+([A-Z][\\p{L}'’-]*(?:\\s+[A-Z][\\p{L}'’-]*){0,2})`, 'gu');
+const PLACE_AFTER = new RegExp(
+  `${B}(?:in|at|from|near|around|outside|moved to|move to|moving to|live in|lives in|living in|grew up in)\\s+([A-Z][\\p{L}'’-]*(?:\\s+[A-Z][\\p{L}'’-]*){0,2})`,
+  'gu',
+);
 const GAZETTEER = new RegExp(`${B}(?:${words(LISTS.places)})${E}`, 'gu');
 const CAPITALISED = /(?<![\p{L}\p{N}'’])[A-Z][\p{Ll}]*(?:[A-Z][\p{Ll}]+)*(?:['’-][A-Z]?[\p{Ll}]+)*(?![\p{L}\p{N}])/gu;
 
@@ -140,12 +165,17 @@ interface Span {
  * It errs towards replacing: an unknown proper noun inside a sentence is replaced as a name. Text that carries no
  * identifier comes back unchanged, character for character.
  */
-export function deidentifyUtterances(utterances: readonly RatableUtterance[], opts: DeidentifyOptions = {}): Deidentified {
+export function deidentifyUtterances(
+  utterances: readonly RatableUtterance[],
+  opts: DeidentifyOptions = {},
+): Deidentified {
   const list = nameList(opts.names ?? []);
   // First pass: names found by context anywhere, so the same name opening a sentence elsewhere is caught too.
   const found = new Set<string>();
   const perUtterance = utterances.map((u) => detect(u.text, list, null));
-  for (const spans of perUtterance) for (const s of spans) if (s.kind === 'NAME' && s.priority > 5) for (const w of s.surface.split(/\s+/)) found.add(w);
+  for (const spans of perUtterance)
+    for (const s of spans)
+      if (s.kind === 'NAME' && s.priority > 5) for (const w of s.surface.split(/\s+/)) found.add(w);
   const spansByUtterance = found.size ? utterances.map((u) => detect(u.text, list, found)) : perUtterance;
 
   const placeholders = new Map<string, Replacement>();
@@ -185,7 +215,10 @@ export function deidentifyUtterances(utterances: readonly RatableUtterance[], op
 }
 
 /** A transcript with de-identified utterances and the content hash of what a rater will now see. */
-export function deidentifyTranscript(t: RatableTranscript, opts: DeidentifyOptions = {}): { transcript: RatableTranscript; mapping: Replacement[] } {
+export function deidentifyTranscript(
+  t: RatableTranscript,
+  opts: DeidentifyOptions = {},
+): { transcript: RatableTranscript; mapping: Replacement[] } {
   const { utterances, mapping } = deidentifyUtterances(t.utterances, opts);
   return { transcript: { ...t, utterances, contentHash: ratableHash(utterances) }, mapping };
 }
@@ -202,10 +235,13 @@ function nameList(names: readonly string[]): NameList {
     const entry = raw.trim().replace(/\s+/g, ' ');
     if (!entry) continue;
     if (!entryOf.has(entry.toLowerCase())) entryOf.set(entry.toLowerCase(), entry);
-    for (const part of entry.split(' ')) if (part.length > 1 && !entryOf.has(part.toLowerCase())) entryOf.set(part.toLowerCase(), entry);
+    for (const part of entry.split(' '))
+      if (part.length > 1 && !entryOf.has(part.toLowerCase())) entryOf.set(part.toLowerCase(), entry);
   }
   if (entryOf.size === 0) return { re: null, entryOf };
-  const alternatives = [...entryOf.keys()].sort((a, b) => b.length - a.length).map((n) => escape(n).replace(/ /g, '\\s+'));
+  const alternatives = [...entryOf.keys()]
+    .sort((a, b) => b.length - a.length)
+    .map((n) => escapeRegExp(n).replace(/ /g, '\\s+'));
   return { re: new RegExp(`${B}(?:${alternatives.join('|')})${E}`, 'giu'), entryOf };
 }
 
@@ -223,7 +259,14 @@ function detect(text: string, list: NameList, known: Set<string> | null): Span[]
   if (list.re) {
     for (const m of text.matchAll(list.re)) {
       const entry = list.entryOf.get(m[0].toLowerCase().replace(/\s+/g, ' ')) ?? m[0];
-      spans.push({ start: m.index!, end: m.index! + m[0].length, kind: 'NAME', key: entry, surface: m[0], priority: 5 });
+      spans.push({
+        start: m.index!,
+        end: m.index! + m[0].length,
+        kind: 'NAME',
+        key: entry,
+        surface: m[0],
+        priority: 5,
+      });
     }
   }
   for (const m of text.matchAll(HONORIFIC_NAME)) pushGroup(spans, m, 'NAME', 6);
@@ -231,7 +274,8 @@ function detect(text: string, list: NameList, known: Set<string> | null): Span[]
     const name = trimNotNames(m[1]!);
     if (name && !FIRST_WORD_NOT_NAME.test(name)) pushGroup(spans, m, 'NAME', 6, name);
   }
-  for (const m of text.matchAll(GAZETTEER)) spans.push({ start: m.index!, end: m.index! + m[0].length, kind: 'PLACE', key: m[0], surface: m[0], priority: 7 });
+  for (const m of text.matchAll(GAZETTEER))
+    spans.push({ start: m.index!, end: m.index! + m[0].length, kind: 'PLACE', key: m[0], surface: m[0], priority: 7 });
   for (const m of text.matchAll(PLACE_AFTER)) {
     const name = trimNotNames(m[1]!);
     if (!name) continue;
@@ -311,7 +355,9 @@ function sentenceInitial(text: string, at: number): boolean {
 
 /** Keeps the winning span where spans overlap: higher priority first, then the longer one. */
 function resolve(spans: Span[]): Span[] {
-  const ordered = [...spans].sort((a, b) => a.priority - b.priority || b.end - b.start - (a.end - a.start) || a.start - b.start);
+  const ordered = [...spans].sort(
+    (a, b) => a.priority - b.priority || b.end - b.start - (a.end - a.start) || a.start - b.start,
+  );
   const kept: Span[] = [];
   for (const s of ordered) if (!kept.some((k) => s.start < k.end && k.start < s.end)) kept.push(s);
   return kept.sort((a, b) => a.start - b.start);

@@ -44,13 +44,10 @@ describe('analyse', () => {
   });
 
   it('marks filler-only utterances as backchannels and counts words', () => {
-    const a = analyse(
-      testMarkerSet(),
-      [
-        { id: 'a', role: 'therapist', text: 'Okay, so.' },
-        { id: 'b', role: 'client', text: 'I went home early.' },
-      ],
-    );
+    const a = analyse(testMarkerSet(), [
+      { id: 'a', role: 'therapist', text: 'Okay, so.' },
+      { id: 'b', role: 'client', text: 'I went home early.' },
+    ]);
     expect(a.backchannel).toEqual([true, false]);
     expect(a.words).toEqual([2, 4]);
   });

@@ -70,7 +70,8 @@ export function analyse(set: MarkerSet, utterances: readonly RatableUtterance[])
         firstHit[p] = -1;
         candidates.push(p);
       }
-      if (firstHit[p] === -1 && valid(set, p, h, hits, tokens, text, utterances, i, question, openings)) firstHit[p] = h;
+      if (firstHit[p] === -1 && valid(set, p, h, hits, tokens, text, utterances, i, question, openings))
+        firstHit[p] = h;
     }
     candidates.sort((a, b) => a - b);
     for (const m of candidates) {

@@ -8,7 +8,13 @@ const registry = loadRegistry();
 const wai = registry.view('wai-o-s', 'observer');
 const srs = registry.view('srs', 'client');
 const items = testMarkerSet().file.items;
-const signal = (domain: Signal['domain'], subSignal: string, direction: Signal['direction'], strength: number, evidence = ['u1']): Signal => ({
+const signal = (
+  domain: Signal['domain'],
+  subSignal: string,
+  direction: Signal['direction'],
+  strength: number,
+  evidence = ['u1'],
+): Signal => ({
   domain,
   subSignal,
   direction,
@@ -40,7 +46,14 @@ describe('lexiconItems', () => {
   });
 
   it('moves gain points per unit of evidence, reverses negatively worded items and cites the signals', () => {
-    const [form] = lexiconItems(items, [signal('collaboration-goals', 'goal-agreement', 'strength', 0.8, ['u6']), signal('relationship-quality', 'empathy', 'concern', 0.5, ['u7'])], [wai]);
+    const [form] = lexiconItems(
+      items,
+      [
+        signal('collaboration-goals', 'goal-agreement', 'strength', 0.8, ['u6']),
+        signal('relationship-quality', 'empathy', 'concern', 0.5, ['u7']),
+      ],
+      [wai],
+    );
     const by = new Map(form!.items.map((i) => [i.item, i]));
     // Goal items: 4 + 3 * 0.8 = 6.4 -> 6; item 4 is negatively worded: 8 - 6.4 = 1.6 -> 2.
     expect(by.get('6')!.value).toBe(6);
@@ -65,7 +78,10 @@ describe('lexiconItems', () => {
   });
 
   it('keeps values inside the scale however strong the evidence', () => {
-    const strong = [signal('relationship-quality', 'empathy', 'strength', 1), signal('collaboration-goals', 'goal-agreement', 'strength', 1)];
+    const strong = [
+      signal('relationship-quality', 'empathy', 'strength', 1),
+      signal('collaboration-goals', 'goal-agreement', 'strength', 1),
+    ];
     const [form] = lexiconItems({ ...items, gain: 3 }, strong, [wai]);
     for (const it of form!.items) expect(it.value).toBeGreaterThanOrEqual(1), expect(it.value).toBeLessThanOrEqual(7);
     expect(form!.items.find((i) => i.item === '6')!.value).toBe(7);

@@ -18,7 +18,11 @@ const ITEM_EVIDENCE = 6;
  * 1–7. A negatively worded item takes 8 minus that. The 1–7 value is then mapped linearly onto the form's own
  * scale (1 to its minimum, 7 to its maximum) and rounded to the scale's decimals.
  */
-export function lexiconItems(items: MarkerFile['items'], signals: readonly Signal[], views: readonly FormView[]): FormRating[] {
+export function lexiconItems(
+  items: MarkerFile['items'],
+  signals: readonly Signal[],
+  views: readonly FormView[],
+): FormRating[] {
   const net = subSignalScores(signals);
   const evidenceBySub = new Map<string, string[]>();
   for (const s of signals) {
@@ -73,7 +77,11 @@ interface ConstructEvidence {
   ids: string[];
 }
 
-function constructEvidence(weights: Record<string, number>, net: Map<SubSignalKey, number>, evidenceBySub: Map<string, string[]>): ConstructEvidence {
+function constructEvidence(
+  weights: Record<string, number>,
+  net: Map<SubSignalKey, number>,
+  evidenceBySub: Map<string, string[]>,
+): ConstructEvidence {
   let sum = 0;
   let norm = 0;
   const parts: ConstructEvidence['parts'] = [];
@@ -95,7 +103,8 @@ function constructEvidence(weights: Record<string, number>, net: Map<SubSignalKe
 }
 
 function rationale(construct: string, c: ConstructEvidence, e: number, reverse: boolean): string {
-  if (c.parts.length === 0) return `No lexicon evidence for ${construct}: rated ${NO_EVIDENCE}, "no evidence", the starting point.`;
+  if (c.parts.length === 0)
+    return `No lexicon evidence for ${construct}: rated ${NO_EVIDENCE}, "no evidence", the starting point.`;
   const top = c.parts
     .slice(0, 3)
     .map((p) => `${p.key.split('/')[1]} ${p.value >= 0 ? '+' : '−'}${Math.abs(p.value).toFixed(2)}`)
@@ -106,4 +115,4 @@ function rationale(construct: string, c: ConstructEvidence, e: number, reverse: 
   );
 }
 
-const clamp = (x: number, lo: number, hi: number) => (x < lo ? lo : x > hi ? hi : x);
+const clamp = (x: number, lo: number, hi: number) => (x < lo ? lo : Math.min(x, hi));

@@ -35,7 +35,9 @@ describe('lexicon ruptures', () => {
   });
 
   it('needs minRun withdrawal markers in a row', () => {
-    expect(ruptures(TEST_SESSION, (f) => (f.ruptures.withdrawal.minRun = 3)).map((r) => r.marker)).toEqual(['confrontation']);
+    expect(ruptures(TEST_SESSION, (f) => (f.ruptures.withdrawal.minRun = 3)).map((r) => r.marker)).toEqual([
+      'confrontation',
+    ]);
   });
 
   it('leaves a repair outside the window unlinked, and a repair followed by more withdrawal unresolved', () => {
@@ -53,7 +55,12 @@ describe('lexicon ruptures', () => {
     ];
     // The repair (g) is three utterances after the episode's end (d): inside a window of 3, outside one of 2.
     const [w] = ruptures(session);
-    expect(w).toMatchObject({ startUtterance: 'b', endUtterance: 'd', resolution: { strategy: 'acknowledging own contribution', utterance: 'g' }, resolved: false });
+    expect(w).toMatchObject({
+      startUtterance: 'b',
+      endUtterance: 'd',
+      resolution: { strategy: 'acknowledging own contribution', utterance: 'g' },
+      resolved: false,
+    });
     const narrow = ruptures(session, (f) => (f.ruptures.repair.window = 2));
     expect(narrow[0]!.resolution).toBeNull();
     expect(narrow[0]!.resolved).toBe(false);

@@ -67,7 +67,10 @@ export function lexiconEpisodes(set: MarkerSet, a: TranscriptAnalysis): Episode[
     for (const p of positions) {
       for (const m of a.markersAt[p]!) {
         const c = tally.get(m) ?? 0;
-        if (c > topCount) (top = m), (topCount = c);
+        if (c > topCount) {
+          top = m;
+          topCount = c;
+        }
       }
     }
     const start = positions[0]!;

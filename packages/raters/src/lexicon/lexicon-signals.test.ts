@@ -7,7 +7,8 @@ const signals = (edit?: Parameters<typeof testMarkerSet>[0], session = TEST_SESS
   const set = testMarkerSet(edit);
   return lexiconSignals(set, analyse(set, session));
 };
-const find = (list: ReturnType<typeof signals>, sub: string, direction: string) => list.find((s) => s.subSignal === sub && s.direction === direction);
+const find = (list: ReturnType<typeof signals>, sub: string, direction: string) =>
+  list.find((s) => s.subSignal === sub && s.direction === direction);
 
 describe('lexiconSignals', () => {
   it('rates a marker signal as the share of the speaker turns showing it, over `full`', () => {
@@ -51,7 +52,15 @@ describe('lexiconSignals', () => {
 
   it('averages definitions that feed the same sub-signal and direction, and unions their evidence', () => {
     const list = signals((f) => {
-      f.signals.push({ domain: 'relationship-quality', subSignal: 'empathy', direction: 'strength', markers: ['meta'], per: 'therapist', full: 1, note: 'n' });
+      f.signals.push({
+        domain: 'relationship-quality',
+        subSignal: 'empathy',
+        direction: 'strength',
+        markers: ['meta'],
+        per: 'therapist',
+        full: 1,
+        note: 'n',
+      });
     });
     const empathy = list.filter((s) => s.subSignal === 'empathy' && s.direction === 'strength');
     expect(empathy).toHaveLength(1);

@@ -24,7 +24,9 @@ export function lexiconSignals(set: MarkerSet, a: TranscriptAnalysis): Signal[] 
     const key = `${def.domain}/${def.subSignal}/${def.direction}`;
     let g = groups.get(key);
     if (!g) groups.set(key, (g = []));
-    g.push('markers' in def ? markerSignal(set, a, def, counts) : measureSignal(set, a, def, measures.get(def.measure)!));
+    g.push(
+      'markers' in def ? markerSignal(set, a, def, counts) : measureSignal(set, a, def, measures.get(def.measure)!),
+    );
   }
   const out: Signal[] = [];
   let order: Map<string, number> | undefined;
@@ -80,7 +82,10 @@ function measureSignal(set: MarkerSet, a: TranscriptAnalysis, def: MeasureSignal
   // The quote comes from the utterance that drives the measure most (the longest turn, say); ids go in order.
   const lead = ranked[0]!;
   const positions = [...ranked].sort((x, y) => x - y);
-  const q = m.kind === 'ratio' ? quoteFromMarkers(set, a, upward ? m.numerator : m.denominator, lead) : openingQuote(a.utterances[lead]!.text);
+  const q =
+    m.kind === 'ratio'
+      ? quoteFromMarkers(set, a, upward ? m.numerator : m.denominator, lead)
+      : openingQuote(a.utterances[lead]!.text);
   if (!q) return null;
   return {
     domain: def.domain as DomainId,
@@ -121,7 +126,11 @@ export function measureValue(set: MarkerSet, a: TranscriptAnalysis, m: MeasureDe
     case 'long-turn-share': {
       let n = 0;
       let long = 0;
-      for (let i = 0; i < roles.length; i++) if (roles[i]!.role === m.speaker) (n++, a.words[i]! >= m.minWords && long++);
+      for (let i = 0; i < roles.length; i++) {
+        if (roles[i]!.role !== m.speaker) continue;
+        n++;
+        if (a.words[i]! >= m.minWords) long++;
+      }
       return n === 0 ? null : long / n;
     }
   }
@@ -159,7 +168,11 @@ function measureEvidence(set: MarkerSet, a: TranscriptAnalysis, m: MeasureDef, u
 }
 
 function quoteFromMarkers(set: MarkerSet, a: TranscriptAnalysis, ids: string[], at: number): string {
-  const [from, to] = spanIn(a, ids.map((id) => set.markerIndex(id)), at);
+  const [from, to] = spanIn(
+    a,
+    ids.map((id) => set.markerIndex(id)),
+    at,
+  );
   return quoteAt(a.utterances[at]!.text, from, to);
 }
 
@@ -228,5 +241,5 @@ function binarySearch(sorted: number[], x: number): number {
   return -1;
 }
 
-const clamp01 = (x: number) => (x < 0 ? 0 : x > 1 ? 1 : x);
+const clamp01 = (x: number) => (x < 0 ? 0 : Math.min(x, 1));
 const round3 = (x: number) => Math.round(x * 1000) / 1000;

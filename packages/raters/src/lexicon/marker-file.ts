@@ -6,7 +6,13 @@ import { z } from 'zod';
 import { DOMAINS, DomainId, SubSignalId } from '../result-schema';
 
 /** The shipped marker file; a study's rater options may name another (options.markers). */
-export const DEFAULT_MARKERS_FILE = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'lexicon', 'markers.json');
+export const DEFAULT_MARKERS_FILE = join(
+  dirname(fileURLToPath(import.meta.url)),
+  '..',
+  '..',
+  'lexicon',
+  'markers.json',
+);
 
 const Id = z.string().regex(/^[a-z][a-z0-9-]*$/, 'lowercase letters, digits and hyphens');
 const Speaker = z.enum(['therapist', 'client']);
@@ -50,7 +56,13 @@ export const MeasureDef = z.discriminatedUnion('kind', [
     denominator: z.array(Id).min(1),
     description: z.string().min(1),
   }),
-  z.object({ id: Id, kind: z.literal('long-turn-share'), speaker: Speaker, minWords: z.number().int().positive(), description: z.string().min(1) }),
+  z.object({
+    id: Id,
+    kind: z.literal('long-turn-share'),
+    speaker: Speaker,
+    minWords: z.number().int().positive(),
+    description: z.string().min(1),
+  }),
 ]);
 export type MeasureDef = z.infer<typeof MeasureDef>;
 
@@ -112,62 +124,109 @@ export const MarkerFile = z
     const markers = new Map(f.markers.map((m) => [m.id, m]));
     const seen = new Set<string>();
     f.markers.forEach((m, i) => {
-      if (seen.has(m.id)) ctx.addIssue({ code: 'custom', path: ['markers', i, 'id'], message: `marker "${m.id}" is defined twice` });
+      if (seen.has(m.id))
+        ctx.addIssue({ code: 'custom', path: ['markers', i, 'id'], message: `marker "${m.id}" is defined twice` });
       seen.add(m.id);
     });
     const measures = new Set<string>();
     f.measures.forEach((m, i) => {
-      if (measures.has(m.id)) ctx.addIssue({ code: 'custom', path: ['measures', i, 'id'], message: `measure "${m.id}" is defined twice` });
+      if (measures.has(m.id))
+        ctx.addIssue({ code: 'custom', path: ['measures', i, 'id'], message: `measure "${m.id}" is defined twice` });
       measures.add(m.id);
       if (m.kind === 'ratio') {
         for (const key of ['numerator', 'denominator'] as const) {
           m[key].forEach((id, j) => {
-            if (!markers.has(id)) ctx.addIssue({ code: 'custom', path: ['measures', i, key, j], message: `no marker "${id}"` });
+            if (!markers.has(id))
+              ctx.addIssue({ code: 'custom', path: ['measures', i, key, j], message: `no marker "${id}"` });
           });
         }
       }
     });
     f.signals.forEach((s, i) => {
       if (!(DOMAINS[s.domain] as readonly string[]).includes(s.subSignal)) {
-        ctx.addIssue({ code: 'custom', path: ['signals', i, 'subSignal'], message: `"${s.subSignal}" is not a sub-signal of ${s.domain} (${DOMAINS[s.domain].join(', ')})` });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['signals', i, 'subSignal'],
+          message: `"${s.subSignal}" is not a sub-signal of ${s.domain} (${DOMAINS[s.domain].join(', ')})`,
+        });
       }
       if ('markers' in s) {
         s.markers.forEach((id, j) => {
-          if (!markers.has(id)) ctx.addIssue({ code: 'custom', path: ['signals', i, 'markers', j], message: `no marker "${id}"` });
+          if (!markers.has(id))
+            ctx.addIssue({ code: 'custom', path: ['signals', i, 'markers', j], message: `no marker "${id}"` });
         });
       } else {
-        if (!measures.has(s.measure)) ctx.addIssue({ code: 'custom', path: ['signals', i, 'measure'], message: `no measure "${s.measure}"` });
-        if (s.from === s.full) ctx.addIssue({ code: 'custom', path: ['signals', i, 'full'], message: '"full" must differ from "from"' });
+        if (!measures.has(s.measure))
+          ctx.addIssue({ code: 'custom', path: ['signals', i, 'measure'], message: `no measure "${s.measure}"` });
+        if (s.from === s.full)
+          ctx.addIssue({ code: 'custom', path: ['signals', i, 'full'], message: '"full" must differ from "from"' });
       }
     });
     for (const kind of ['withdrawal', 'confrontation'] as const) {
       f.ruptures[kind].markers.forEach((id, j) => {
         const m = markers.get(id);
         if (!m) ctx.addIssue({ code: 'custom', path: ['ruptures', kind, 'markers', j], message: `no marker "${id}"` });
-        else if (!m.ruptureType) ctx.addIssue({ code: 'custom', path: ['ruptures', kind, 'markers', j], message: `marker "${id}" has no ruptureType` });
-        else if (m.speaker !== 'client') ctx.addIssue({ code: 'custom', path: ['ruptures', kind, 'markers', j], message: `marker "${id}" is not a client marker` });
+        else if (!m.ruptureType)
+          ctx.addIssue({
+            code: 'custom',
+            path: ['ruptures', kind, 'markers', j],
+            message: `marker "${id}" has no ruptureType`,
+          });
+        else if (m.speaker !== 'client')
+          ctx.addIssue({
+            code: 'custom',
+            path: ['ruptures', kind, 'markers', j],
+            message: `marker "${id}" is not a client marker`,
+          });
       });
     }
     f.ruptures.repair.markers.forEach((id, j) => {
       const m = markers.get(id);
-      if (!m) ctx.addIssue({ code: 'custom', path: ['ruptures', 'repair', 'markers', j], message: `no marker "${id}"` });
-      else if (!m.repairStrategy) ctx.addIssue({ code: 'custom', path: ['ruptures', 'repair', 'markers', j], message: `marker "${id}" has no repairStrategy` });
-      else if (m.speaker !== 'therapist') ctx.addIssue({ code: 'custom', path: ['ruptures', 'repair', 'markers', j], message: `marker "${id}" is not a therapist marker` });
+      if (!m)
+        ctx.addIssue({ code: 'custom', path: ['ruptures', 'repair', 'markers', j], message: `no marker "${id}"` });
+      else if (!m.repairStrategy)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['ruptures', 'repair', 'markers', j],
+          message: `marker "${id}" has no repairStrategy`,
+        });
+      else if (m.speaker !== 'therapist')
+        ctx.addIssue({
+          code: 'custom',
+          path: ['ruptures', 'repair', 'markers', j],
+          message: `marker "${id}" is not a therapist marker`,
+        });
     });
     const subSignals = new Set(Object.entries(DOMAINS).flatMap(([d, subs]) => subs.map((s) => `${d}/${s}`)));
     for (const [name, weights] of Object.entries(f.items.constructs)) {
-      if (Object.keys(weights).length === 0) ctx.addIssue({ code: 'custom', path: ['items', 'constructs', name], message: 'a construct needs at least one weight' });
+      if (Object.keys(weights).length === 0)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['items', 'constructs', name],
+          message: 'a construct needs at least one weight',
+        });
       for (const key of Object.keys(weights)) {
-        if (!subSignals.has(key)) ctx.addIssue({ code: 'custom', path: ['items', 'constructs', name, key], message: `"${key}" is not a domain/sub-signal` });
+        if (!subSignals.has(key))
+          ctx.addIssue({
+            code: 'custom',
+            path: ['items', 'constructs', name, key],
+            message: `"${key}" is not a domain/sub-signal`,
+          });
       }
     }
     const constructs = new Set(Object.keys(f.items.constructs));
     const checkConstruct = (c: string, path: PropertyKey[]) => {
-      if (!constructs.has(c)) ctx.addIssue({ code: 'custom', path, message: `no construct "${c}" (constructs: ${[...constructs].join(', ')})` });
+      if (!constructs.has(c))
+        ctx.addIssue({
+          code: 'custom',
+          path,
+          message: `no construct "${c}" (constructs: ${[...constructs].join(', ')})`,
+        });
     };
     for (const [scale, c] of Object.entries(f.items.scales)) checkConstruct(c, ['items', 'scales', scale]);
     for (const key of ['instrumentScales', 'instrumentItems'] as const) {
-      for (const [inst, map] of Object.entries(f.items[key])) for (const [id, c] of Object.entries(map)) checkConstruct(c, ['items', key, inst, id]);
+      for (const [inst, map] of Object.entries(f.items[key]))
+        for (const [id, c] of Object.entries(map)) checkConstruct(c, ['items', key, inst, id]);
     }
     checkConstruct(f.items.fallback, ['items', 'fallback']);
   });
@@ -187,7 +246,10 @@ export function loadMarkerFile(file: string = DEFAULT_MARKERS_FILE): LoadedMarke
     raw = JSON.parse(readFileSync(file, 'utf8').replace(/^\uFEFF/, ''));
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    throw new InputError(code ? `cannot read the marker file (${code})` : `the marker file is not valid JSON (${(err as Error).message})`, { file });
+    throw new InputError(
+      code ? `cannot read the marker file (${code})` : `the marker file is not valid JSON (${(err as Error).message})`,
+      { file },
+    );
   }
   return parseMarkerFile(raw, file);
 }
@@ -195,8 +257,19 @@ export function loadMarkerFile(file: string = DEFAULT_MARKERS_FILE): LoadedMarke
 export function parseMarkerFile(raw: unknown, file: string): LoadedMarkerFile {
   const r = MarkerFile.safeParse(raw);
   if (!r.success) {
-    const problems = r.error.issues.map((i) => `${i.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('').replace(/^\./, '') || '(top level)'}: ${i.message}`);
-    throw new InputError(problems.length === 1 ? problems[0]! : `${problems.length} problems:\n  ${problems.join('\n  ')}`, { file });
+    const problems = r.error.issues.map(
+      (i) =>
+        `${
+          i.path
+            .map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`))
+            .join('')
+            .replace(/^\./, '') || '(top level)'
+        }: ${i.message}`,
+    );
+    throw new InputError(
+      problems.length === 1 ? problems[0]! : `${problems.length} problems:\n  ${problems.join('\n  ')}`,
+      { file },
+    );
   }
   return { file, markers: r.data, hash: sha256(stableStringify(r.data)) };
 }

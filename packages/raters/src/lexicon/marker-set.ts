@@ -29,7 +29,10 @@ export class MarkerSet {
       for (const p of m.unless) if (matcher.add(p, patterns.length)) patterns.push(-(i + 1));
     });
     this.patternMarker = patterns;
-    this.fillers = f.fillers.map((p) => tokenize(p).words).filter((w) => w.length > 0).sort((x, y) => y.length - x.length);
+    this.fillers = f.fillers
+      .map((p) => tokenize(p).words)
+      .filter((w) => w.length > 0)
+      .sort((x, y) => y.length - x.length);
     this.usesOpenings = f.markers.some((m) => m.opening);
   }
 

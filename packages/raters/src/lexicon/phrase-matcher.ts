@@ -14,9 +14,44 @@ const CURLY = /’/g;
 
 const CONTRACTIONS: ReadonlyMap<string, string> = new Map(
   [
-    "don't", "doesn't", "didn't", "can't", "won't", "isn't", "aren't", "wasn't", "weren't", "haven't", "hasn't", "hadn't", "couldn't",
-    "shouldn't", "wouldn't", "mustn't", "i'm", "i've", "you're", "you've", "you'd", "you'll", "they're", "they've", "we've", "that's", "what's",
-    "there's", "let's", "how's", "where's", "who's", "she's", "he's", "it'll", "that'll", "y'all", "ain't",
+    "don't",
+    "doesn't",
+    "didn't",
+    "can't",
+    "won't",
+    "isn't",
+    "aren't",
+    "wasn't",
+    "weren't",
+    "haven't",
+    "hasn't",
+    "hadn't",
+    "couldn't",
+    "shouldn't",
+    "wouldn't",
+    "mustn't",
+    "i'm",
+    "i've",
+    "you're",
+    "you've",
+    "you'd",
+    "you'll",
+    "they're",
+    "they've",
+    "we've",
+    "that's",
+    "what's",
+    "there's",
+    "let's",
+    "how's",
+    "where's",
+    "who's",
+    "she's",
+    "he's",
+    "it'll",
+    "that'll",
+    "y'all",
+    "ain't",
   ].map((c) => [c.replace("'", ''), c]),
 );
 
@@ -141,6 +176,7 @@ export class PhraseMatcher {
     const c = n.next.get(w);
     if (c) this.walk(c, words, from, at + 1, out);
     if (n.any) this.walk(n.any, words, from, at + 1, out);
-    if (n.prefixes) for (const [p, child] of n.prefixes) if (w.startsWith(p)) this.walk(child, words, from, at + 1, out);
+    if (n.prefixes)
+      for (const [p, child] of n.prefixes) if (w.startsWith(p)) this.walk(child, words, from, at + 1, out);
   }
 }

@@ -12,7 +12,11 @@ import type { MarkerSet } from './marker-set';
  * marker runs, item ratings from the signals. A pure function of the marker set, the utterances and the forms,
  * so the same input always gives the same answer.
  */
-export function rateWithLexicon(set: MarkerSet, utterances: readonly RatableUtterance[], views: readonly FormView[]): RaterOutput {
+export function rateWithLexicon(
+  set: MarkerSet,
+  utterances: readonly RatableUtterance[],
+  views: readonly FormView[],
+): RaterOutput {
   const a = analyse(set, utterances);
   const signals = lexiconSignals(set, a);
   const ruptures = toRuptures(a, lexiconEpisodes(set, a));

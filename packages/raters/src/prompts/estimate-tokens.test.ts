@@ -24,7 +24,8 @@ describe('estimateTokens', () => {
   });
 
   it('lands near the usual four characters per token on English conversation', () => {
-    const text = "So it sounds like the week has been harder than you expected, and you're not sure where to start. What would help most today?";
+    const text =
+      "So it sounds like the week has been harder than you expected, and you're not sure where to start. What would help most today?";
     const ratio = text.length / estimateTokens(text);
     expect(ratio).toBeGreaterThan(3.5);
     expect(ratio).toBeLessThan(5);

@@ -12,7 +12,12 @@ import { createPromptRenderer, PROMPTS_DIR, promptVersions } from './prompt-rend
 const registry = loadRegistry();
 const WAI = { instrument: 'wai-o-s', form: 'observer' };
 const CALPAS = { instrument: 'calpas', form: 'observer' };
-const transcript = (utterances: RatableUtterance[]): RatableTranscript => ({ sessionId: 'C01/1', transcriptId: 't1', contentHash: ratableHash(utterances), utterances });
+const transcript = (utterances: RatableUtterance[]): RatableTranscript => ({
+  sessionId: 'C01/1',
+  transcriptId: 't1',
+  contentHash: ratableHash(utterances),
+  utterances,
+});
 const SHORT = transcript([
   { id: 'u1', role: 'therapist', text: 'What brings you here?' },
   { id: 'u2', role: 'client', text: 'My sister said\nI should come.' },
@@ -27,15 +32,20 @@ describe('prompt renderer', () => {
     expect(p.system).toMatch(/Rate only what the transcript shows/);
     expect(p.system).toMatch(/"no evidence"/);
     expect(p.system).toMatch(/relationship-quality: empathy/);
-    expect(p.transcript).toBe('Transcript:\nu1 T: What brings you here?\nu2 C: My sister said I should come.\nu3 O: (phone rings)\n');
+    expect(p.transcript).toBe(
+      'Transcript:\nu1 T: What brings you here?\nu2 C: My sister said I should come.\nu3 O: (phone rings)\n',
+    );
     expect(p.task).toMatch(/^Rate these forms/);
     expect(p.task).not.toContain('What brings you here');
   });
 
   it('lists every item with its label and the scale with its anchors, paraphrases marked', () => {
     const task = r.render(SHORT, [WAI]).task;
-    expect(task).toContain('wai-o-s:observer (WAI-O-S), scale 1–7; 1 = very strong evidence against; 4 = no evidence (start here); 7 = very strong evidence for; items paraphrased');
-    for (const item of registry.view('wai-o-s', 'observer').items) expect(task).toContain(`- ${item.id}: ${item.descriptor}\n`);
+    expect(task).toContain(
+      'wai-o-s:observer (WAI-O-S), scale 1–7; 1 = very strong evidence against; 4 = no evidence (start here); 7 = very strong evidence for; items paraphrased',
+    );
+    for (const item of registry.view('wai-o-s', 'observer').items)
+      expect(task).toContain(`- ${item.id}: ${item.descriptor}\n`);
     expect(task).toMatch(/a paraphrase is our content descriptor, not the instrument's licensed wording/);
   });
 
@@ -48,8 +58,13 @@ describe('prompt renderer', () => {
   it("uses the study's installed licensed wording instead of the paraphrase", () => {
     const study = mkdtempSync(join(tmpdir(), 'prompt-study-'));
     mkdirSync(join(study, 'wording'));
-    const items = Object.fromEntries(registry.view('wai-o-s', 'observer').items.map((it) => [it.id, `Licensed wording of item ${it.id}.`]));
-    writeFileSync(join(study, 'wording', 'wai-o-s.json'), JSON.stringify({ instrument: 'wai-o-s', licence: 'test permission', forms: { observer: { items } } }));
+    const items = Object.fromEntries(
+      registry.view('wai-o-s', 'observer').items.map((it) => [it.id, `Licensed wording of item ${it.id}.`]),
+    );
+    writeFileSync(
+      join(study, 'wording', 'wai-o-s.json'),
+      JSON.stringify({ instrument: 'wai-o-s', licence: 'test permission', forms: { observer: { items } } }),
+    );
     const licensed = createPromptRenderer({ version: 'v1', forms: [WAI], catalog: loadRegistry({ studyDir: study }) });
     const task = licensed.render(SHORT, [WAI]).task;
     expect(task).toContain('- 4: Licensed wording of item 4.\n');
@@ -81,27 +96,41 @@ describe('prompt renderer', () => {
   it('refuses an unknown version or a version missing a template, naming what exists', () => {
     expect(promptVersions()).toContain('v1');
     expect(() => createPromptRenderer({ version: 'v9', forms: [WAI], catalog: registry })).toThrow(UsageError);
-    expect(() => createPromptRenderer({ version: 'v9', forms: [WAI], catalog: registry })).toThrow(/no prompt version "v9" .*versions are v1/);
+    expect(() => createPromptRenderer({ version: 'v9', forms: [WAI], catalog: registry })).toThrow(
+      /no prompt version "v9" .*versions are v1/,
+    );
     const dir = mkdtempSync(join(tmpdir(), 'prompts-'));
     mkdirSync(join(dir, 'v1'));
-    expect(() => createPromptRenderer({ version: 'v1', forms: [WAI], catalog: registry, dir })).toThrow(/lacks .*system\.md/);
+    expect(() => createPromptRenderer({ version: 'v1', forms: [WAI], catalog: registry, dir })).toThrow(
+      /lacks .*system\.md/,
+    );
   });
 
   it('estimates the whole request and each utterance line', () => {
     const p = r.render(SHORT, [WAI]);
     const tokens = r.tokens(SHORT, [WAI]);
     expect(tokens).toBe(estimateTokens(p.system) + estimateTokens(p.transcript) + estimateTokens(p.task) + 12);
-    expect(r.utteranceTokens(SHORT)).toEqual([estimateTokens('u1 T: What brings you here?') + 1, estimateTokens('u2 C: My sister said I should come.') + 1, estimateTokens('u3 O: (phone rings)') + 1]);
+    expect(r.utteranceTokens(SHORT)).toEqual([
+      estimateTokens('u1 T: What brings you here?') + 1,
+      estimateTokens('u2 C: My sister said I should come.') + 1,
+      estimateTokens('u3 O: (phone rings)') + 1,
+    ]);
   });
 
   it('stays within 1.3 times the transcript for all observer forms on a 300-utterance session', () => {
     const lines = [
-      "It sounds like the week has been harder than you expected, with work and the kids both pulling at you.",
+      'It sounds like the week has been harder than you expected, with work and the kids both pulling at you.',
       "I just don't know where to start anymore, honestly. Every evening I tell myself tomorrow will be different.",
       'What would you like to focus on today?',
       'Probably the drinking, since that is what my doctor keeps bringing up at every appointment.',
     ];
-    const long = transcript(Array.from({ length: 300 }, (_, i) => ({ id: `u${String(i + 1).padStart(4, '0')}`, role: i % 2 ? 'client' : 'therapist', text: lines[i % lines.length]! })));
+    const long = transcript(
+      Array.from({ length: 300 }, (_, i) => ({
+        id: `u${String(i + 1).padStart(4, '0')}`,
+        role: i % 2 ? 'client' : 'therapist',
+        text: lines[i % lines.length]!,
+      })),
+    );
     const ratio = r.tokens(long, [WAI, CALPAS]) / estimateTokens(r.render(long, [WAI, CALPAS]).transcript);
     expect(ratio).toBeLessThanOrEqual(1.3);
   });

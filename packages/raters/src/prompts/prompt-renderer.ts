@@ -71,14 +71,19 @@ export function createPromptRenderer(opts: PromptOptions): PromptRenderer {
     if (memo?.hash !== t.contentHash) memo = { hash: t.contentHash, text: renderTranscript(templates.transcript, t) };
     return memo.text;
   };
-  const render = (t: RatableTranscript, forms: readonly FormRequest[]): ChatPrompt => ({ system, transcript: transcriptBlock(t), task: task(forms) });
+  const render = (t: RatableTranscript, forms: readonly FormRequest[]): ChatPrompt => ({
+    system,
+    transcript: transcriptBlock(t),
+    task: task(forms),
+  });
   const systemTokens = estimateTokens(system);
   return {
     version: opts.version,
     hash,
     build: (req) => render(req.transcript, req.forms),
     render,
-    tokens: (t, forms) => systemTokens + estimateTokens(transcriptBlock(t)) + estimateTokens(task(forms)) + 3 * MESSAGE_OVERHEAD_TOKENS,
+    tokens: (t, forms) =>
+      systemTokens + estimateTokens(transcriptBlock(t)) + estimateTokens(task(forms)) + 3 * MESSAGE_OVERHEAD_TOKENS,
     utteranceTokens: (t) => t.utterances.map((u) => estimateTokens(utteranceLine(u)) + 1),
   };
 }
@@ -96,12 +101,17 @@ function loadTemplates(dir: string, version: string): Record<TemplateName, Templ
   const folder = join(dir, version);
   if (!/^[A-Za-z0-9._-]+$/.test(version) || !existsSync(folder)) {
     const known = promptVersions(dir);
-    throw new UsageError(`no prompt version "${version}" in ${dir}; ${known.length ? `versions are ${known.join(', ')}` : 'it holds none'}`);
+    throw new UsageError(
+      `no prompt version "${version}" in ${dir}; ${known.length ? `versions are ${known.join(', ')}` : 'it holds none'}`,
+    );
   }
   const out = {} as Record<TemplateName, Template>;
   for (const name of TEMPLATE_FILES) {
     const file = join(folder, `${name}.md`);
-    if (!existsSync(file)) throw new UsageError(`prompt version "${version}" lacks ${file}; every version has ${TEMPLATE_FILES.map((n) => `${n}.md`).join(', ')}`);
+    if (!existsSync(file))
+      throw new UsageError(
+        `prompt version "${version}" lacks ${file}; every version has ${TEMPLATE_FILES.map((n) => `${n}.md`).join(', ')}`,
+      );
     // One final line break belongs to the file, not to the prompt.
     out[name] = new Template(readFileSync(file, 'utf8').replace(/\r\n/g, '\n').replace(/\n$/, ''), file);
   }
@@ -123,7 +133,11 @@ function renderTranscript(t: Template, transcript: RatableTranscript): string {
   });
 }
 
-function renderTask(templates: Record<TemplateName, Template>, catalog: PromptCatalog, forms: readonly FormRequest[]): string {
+function renderTask(
+  templates: Record<TemplateName, Template>,
+  catalog: PromptCatalog,
+  forms: readonly FormRequest[],
+): string {
   let paraphrased = false;
   const sections = forms.map((f) => {
     const view = catalog.view(f.instrument, f.form);
@@ -146,7 +160,7 @@ function renderTask(templates: Record<TemplateName, Template>, catalog: PromptCa
     }
     const s = view.form.scale;
     return {
-      section: templates.form.render({
+      section: `${templates.form.render({
         instrument: view.definition.id,
         form: view.form.id,
         name: view.form.name,
@@ -156,7 +170,7 @@ function renderTask(templates: Record<TemplateName, Template>, catalog: PromptCa
         anchors: s.anchors,
         allParaphrased,
         items: groups.map((g) => ({ ids: g.ids.join(', '), label: g.label })),
-      }) + '\n',
+      })}\n`,
     };
   });
   return templates.task.render({ forms: sections, paraphrased });

@@ -10,7 +10,10 @@
  * Text is inserted as it is: prompts are plain text, there is nothing to escape.
  */
 
-type Node = { kind: 'text'; text: string } | { kind: 'value'; name: string } | { kind: 'section'; name: string; inverted: boolean; body: Node[] };
+type Node =
+  | { kind: 'text'; text: string }
+  | { kind: 'value'; name: string }
+  | { kind: 'section'; name: string; inverted: boolean; body: Node[] };
 
 export type TemplateContext = Record<string, unknown>;
 
@@ -49,7 +52,8 @@ function parse(source: string, label: string): Node[] {
       top.body.push({ kind: 'section', name, inverted: sigil === '^', body });
       stack.push({ name, body });
     } else if (sigil === '/') {
-      if (stack.length === 1 || top.name !== name) throw new Error(`${label}: {{/${name}}} closes ${stack.length === 1 ? 'no open section' : `{{#${top.name}}}`}`);
+      if (stack.length === 1 || top.name !== name)
+        throw new Error(`${label}: {{/${name}}} closes ${stack.length === 1 ? 'no open section' : `{{#${top.name}}}`}`);
       stack.pop();
     } else {
       top.body.push({ kind: 'value', name });

@@ -14,7 +14,13 @@ export interface ProviderContext {
 /** Hosts a request can reach without leaving the machine. */
 export function isLoopbackHost(hostname: string): boolean {
   const h = hostname.replace(/^\[|\]$/g, '').toLowerCase();
-  return h === 'localhost' || h.endsWith('.localhost') || h === '::1' || /^127\.\d+\.\d+\.\d+$/.test(h) || h === '::ffff:127.0.0.1';
+  return (
+    h === 'localhost' ||
+    h.endsWith('.localhost') ||
+    h === '::1' ||
+    /^127\.\d+\.\d+\.\d+$/.test(h) ||
+    h === '::ffff:127.0.0.1'
+  );
 }
 
 /**
@@ -55,7 +61,12 @@ export function resolveEndpoint(
   provider: { api: string; baseUrlEnv: string; keyEnv: string; defaultBaseUrl: string },
 ): Endpoint {
   const { config, env, name } = ctx;
-  const from = config.baseUrl !== undefined ? 'its baseUrl' : env[provider.baseUrlEnv] !== undefined ? provider.baseUrlEnv : 'the default URL';
+  const from =
+    config.baseUrl !== undefined
+      ? 'its baseUrl'
+      : env[provider.baseUrlEnv] !== undefined
+        ? provider.baseUrlEnv
+        : 'the default URL';
   const baseUrl = checkedBaseUrl(name, config.baseUrl ?? env[provider.baseUrlEnv] ?? provider.defaultBaseUrl, from);
   const keyEnv = typeof config.options.apiKeyEnv === 'string' ? config.options.apiKeyEnv : provider.keyEnv;
   const apiKey = env[keyEnv];

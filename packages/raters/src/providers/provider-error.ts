@@ -21,7 +21,14 @@ export class ProviderError extends Error {
    */
   spent: Usage | undefined;
 
-  constructor(opts: { kind: ProviderErrorKind; message: string; status?: number; retryAfterMs?: number; detail?: string; schemaRejected?: boolean }) {
+  constructor(opts: {
+    kind: ProviderErrorKind;
+    message: string;
+    status?: number;
+    retryAfterMs?: number;
+    detail?: string;
+    schemaRejected?: boolean;
+  }) {
     super(opts.message);
     this.name = 'ProviderError';
     this.kind = opts.kind;
@@ -32,7 +39,9 @@ export class ProviderError extends Error {
   }
 
   get retryable(): boolean {
-    return this.kind === 'rate-limit' || this.kind === 'server' || this.kind === 'timeout' || this.kind === 'connection';
+    return (
+      this.kind === 'rate-limit' || this.kind === 'server' || this.kind === 'timeout' || this.kind === 'connection'
+    );
   }
 }
 
@@ -87,5 +96,11 @@ export function priceUsage(
       tokens.cached * price.cachedInputPerMillion +
       tokens.output * price.outputPerMillion) /
     1e6;
-  return { inputTokens: tokens.input, outputTokens: tokens.output, cachedTokens: tokens.cached, costUsd: cost, latencyMs };
+  return {
+    inputTokens: tokens.input,
+    outputTokens: tokens.output,
+    cachedTokens: tokens.cached,
+    costUsd: cost,
+    latencyMs,
+  };
 }

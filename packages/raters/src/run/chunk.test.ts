@@ -44,21 +44,72 @@ describe('aggregateWindows', () => {
     contentHash: 'h',
     utterances: ['u1', 'u2', 'u3', 'u4', 'u5', 'u6'].map((id) => ({ id, role: 'client' as const, text: `text ${id}` })),
   };
-  const item = (item: string, value: number, evidence: string[], rationale = `r${value}`) => ({ item, value, rationale, evidence });
+  const item = (item: string, value: number, evidence: string[], rationale = `r${value}`) => ({
+    item,
+    value,
+    rationale,
+    evidence,
+  });
   const a: RaterOutput = {
     forms: [{ instrument: 'wai-o-s', form: 'observer', items: [item('1', 4, ['u3']), item('2', 6, ['u2'])] }],
-    signals: [{ domain: 'relationship-quality', subSignal: 'empathy', direction: 'strength', strength: 0.4, evidence: ['u3'], quote: 'Text  u3' }],
-    ruptures: [{ marker: 'withdrawal', markerType: 'minimal response', startUtterance: 'u3', endUtterance: 'u4', resolution: null, resolved: false }],
+    signals: [
+      {
+        domain: 'relationship-quality',
+        subSignal: 'empathy',
+        direction: 'strength',
+        strength: 0.4,
+        evidence: ['u3'],
+        quote: 'Text  u3',
+      },
+    ],
+    ruptures: [
+      {
+        marker: 'withdrawal',
+        markerType: 'minimal response',
+        startUtterance: 'u3',
+        endUtterance: 'u4',
+        resolution: null,
+        resolved: false,
+      },
+    ],
   };
   const b: RaterOutput = {
     forms: [{ instrument: 'wai-o-s', form: 'observer', items: [item('1', 6, ['u4', 'u3']), item('3', 2, [])] }],
     signals: [
-      { domain: 'relationship-quality', subSignal: 'empathy', direction: 'strength', strength: 0.7, evidence: ['u4'], quote: 'text u3' },
-      { domain: 'collaboration-goals', subSignal: 'goal-agreement', direction: 'strength', strength: 0.5, evidence: ['u6'], quote: 'text u6' },
+      {
+        domain: 'relationship-quality',
+        subSignal: 'empathy',
+        direction: 'strength',
+        strength: 0.7,
+        evidence: ['u4'],
+        quote: 'text u3',
+      },
+      {
+        domain: 'collaboration-goals',
+        subSignal: 'goal-agreement',
+        direction: 'strength',
+        strength: 0.5,
+        evidence: ['u6'],
+        quote: 'text u6',
+      },
     ],
     ruptures: [
-      { marker: 'withdrawal', markerType: 'minimal response', startUtterance: 'u3', endUtterance: 'u4', resolution: { strategy: 'metacommunication', utterance: 'u5' }, resolved: true },
-      { marker: 'confrontation', markerType: 'complaint', startUtterance: 'u1', endUtterance: 'u1', resolution: null, resolved: false },
+      {
+        marker: 'withdrawal',
+        markerType: 'minimal response',
+        startUtterance: 'u3',
+        endUtterance: 'u4',
+        resolution: { strategy: 'metacommunication', utterance: 'u5' },
+        resolved: true,
+      },
+      {
+        marker: 'confrontation',
+        markerType: 'complaint',
+        startUtterance: 'u1',
+        endUtterance: 'u1',
+        resolution: null,
+        resolved: false,
+      },
     ],
   };
 
@@ -76,9 +127,21 @@ describe('aggregateWindows', () => {
   });
 
   it("rounds the mean to the scale's precision", () => {
-    const c: RaterOutput = { forms: [{ instrument: 'srs', form: 'client', items: [item('1', 6, []), item('2', 3, [])] }], signals: [], ruptures: [] };
-    const d: RaterOutput = { forms: [{ instrument: 'srs', form: 'client', items: [item('1', 7, []), item('2', 4, [])] }], signals: [], ruptures: [] };
-    const e: RaterOutput = { forms: [{ instrument: 'srs', form: 'client', items: [item('1', 7, []), item('2', 4, [])] }], signals: [], ruptures: [] };
+    const c: RaterOutput = {
+      forms: [{ instrument: 'srs', form: 'client', items: [item('1', 6, []), item('2', 3, [])] }],
+      signals: [],
+      ruptures: [],
+    };
+    const d: RaterOutput = {
+      forms: [{ instrument: 'srs', form: 'client', items: [item('1', 7, []), item('2', 4, [])] }],
+      signals: [],
+      ruptures: [],
+    };
+    const e: RaterOutput = {
+      forms: [{ instrument: 'srs', form: 'client', items: [item('1', 7, []), item('2', 4, [])] }],
+      signals: [],
+      ruptures: [],
+    };
     expect(aggregateWindows([c, d, e], t).forms[0]!.items.map((i) => i.value)).toEqual([7, 4]);
     expect(aggregateWindows([c, d, e], t, () => 1).forms[0]!.items.map((i) => i.value)).toEqual([6.7, 3.7]);
   });
@@ -89,6 +152,10 @@ describe('aggregateWindows', () => {
     expect(out.signals[0]).toMatchObject({ subSignal: 'empathy', strength: 0.7, evidence: ['u3', 'u4'] });
     expect(out.ruptures).toHaveLength(2);
     expect(out.ruptures[0]).toMatchObject({ marker: 'confrontation', startUtterance: 'u1' });
-    expect(out.ruptures[1]).toMatchObject({ marker: 'withdrawal', resolved: true, resolution: { strategy: 'metacommunication', utterance: 'u5' } });
+    expect(out.ruptures[1]).toMatchObject({
+      marker: 'withdrawal',
+      resolved: true,
+      resolution: { strategy: 'metacommunication', utterance: 'u5' },
+    });
   });
 });

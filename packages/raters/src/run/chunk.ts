@@ -46,7 +46,11 @@ export function chunkWindows(
   return { tooLong: 0 };
 }
 
-export function windowTranscript(t: RatableTranscript, w: TranscriptWindow, hash: (u: RatableTranscript['utterances']) => string): RatableTranscript {
+export function windowTranscript(
+  t: RatableTranscript,
+  w: TranscriptWindow,
+  hash: (u: RatableTranscript['utterances']) => string,
+): RatableTranscript {
   const utterances = t.utterances.slice(w.start, w.end);
   return { ...t, utterances, contentHash: hash(utterances) };
 }
@@ -71,12 +75,16 @@ export function aggregateWindows(
   const position = new Map(transcript.utterances.map((u, i) => [u.id, i]));
   const byPosition = (a: string, b: string) => (position.get(a) ?? Infinity) - (position.get(b) ?? Infinity);
 
-  const forms = new Map<string, { form: FormRating; items: Map<string, { values: number[]; rationales: string[]; evidence: Set<string> }> }>();
+  const forms = new Map<
+    string,
+    { form: FormRating; items: Map<string, { values: number[]; rationales: string[]; evidence: Set<string> }> }
+  >();
   for (const out of outputs) {
     for (const f of out.forms) {
       const key = `${f.instrument}:${f.form}`;
       let entry = forms.get(key);
-      if (!entry) forms.set(key, (entry = { form: { instrument: f.instrument, form: f.form, items: [] }, items: new Map() }));
+      if (!entry)
+        forms.set(key, (entry = { form: { instrument: f.instrument, form: f.form, items: [] }, items: new Map() }));
       for (const it of f.items) {
         let acc = entry.items.get(it.item);
         if (!acc) entry.items.set(it.item, (acc = { values: [], rationales: [], evidence: new Set() }));
@@ -101,7 +109,9 @@ export function aggregateWindows(
   const signals = new Map<string, Signal>();
   for (const out of outputs) {
     for (const s of out.signals) {
-      const key = [s.domain, s.subSignal, s.direction, s.quote.replace(/\s+/g, ' ').trim().toLowerCase()].join('\u0000');
+      const key = [s.domain, s.subSignal, s.direction, s.quote.replace(/\s+/g, ' ').trim().toLowerCase()].join(
+        '\u0000',
+      );
       const seen = signals.get(key);
       if (!seen) signals.set(key, { ...s, evidence: [...s.evidence] });
       else {

@@ -29,8 +29,17 @@ export async function createRater(
         return { rater: await createReplayRater(study, name, config) };
       case 'openai':
       case 'anthropic': {
-        const renderer = createPromptRenderer({ version: config.promptVersion, forms: parseForms(config.forms), catalog: registry });
-        const ctx: ProviderContext = { name, config, env, prompt: { version: renderer.version, hash: renderer.hash, build: renderer.build } };
+        const renderer = createPromptRenderer({
+          version: config.promptVersion,
+          forms: parseForms(config.forms),
+          catalog: registry,
+        });
+        const ctx: ProviderContext = {
+          name,
+          config,
+          env,
+          prompt: { version: renderer.version, hash: renderer.hash, build: renderer.build },
+        };
         const rater = config.provider === 'openai' ? createOpenAIRater(ctx) : createAnthropicRater(ctx);
         return { rater, prompt: { tokens: renderer.tokens, utteranceTokens: renderer.utteranceTokens } };
       }

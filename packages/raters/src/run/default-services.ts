@@ -18,9 +18,20 @@ export function defaultServices(study: Study): RunServices {
       for (const f of forms) {
         const scored = scoreView(registry.view(f.instrument, f.form), f.items);
         // The validator has already held every value to the scale; an error here is a bug, not bad input.
-        if (scored.errors.length) throw new Error(`rating ${ratingId}: ${scored.errors.map((e) => e.message).join('; ')}`);
+        if (scored.errors.length)
+          throw new Error(`rating ${ratingId}: ${scored.errors.map((e) => e.message).join('; ')}`);
         for (const [scale, s] of Object.entries(scored.scales)) {
-          out.push({ source: 'rating', sourceId: ratingId, instrument: f.instrument, form: f.form, scale, score: s.score, pomp: s.pomp, prorated: s.prorated, missing: s.missing });
+          out.push({
+            source: 'rating',
+            sourceId: ratingId,
+            instrument: f.instrument,
+            form: f.form,
+            scale,
+            score: s.score,
+            pomp: s.pomp,
+            prorated: s.prorated,
+            missing: s.missing,
+          });
         }
       }
       return out;

@@ -1,14 +1,38 @@
 import { describe, expect, it } from 'vitest';
 import { isPrivateHost, transcriptHandling } from './privacy';
 
-const study = (remoteProviders: 'forbid' | 'deidentified' | 'allow', privateHosts: string[] = []) => ({ remoteProviders, privacy: { names: [], privateHosts } });
+const study = (remoteProviders: 'forbid' | 'deidentified' | 'allow', privateHosts: string[] = []) => ({
+  remoteProviders,
+  privacy: { names: [], privateHosts },
+});
 
 describe('isPrivateHost', () => {
   it('knows loopback, the private ranges and listed hosts, and nothing else', () => {
-    for (const h of ['localhost', '127.0.0.1', '127.8.0.1', '[::1]', '10.1.2.3', '172.16.0.1', '172.31.255.1', '192.168.1.20', '169.254.3.4', '100.64.0.9', 'fd12:3456::1', 'fe80::1']) {
+    for (const h of [
+      'localhost',
+      '127.0.0.1',
+      '127.8.0.1',
+      '[::1]',
+      '10.1.2.3',
+      '172.16.0.1',
+      '172.31.255.1',
+      '192.168.1.20',
+      '169.254.3.4',
+      '100.64.0.9',
+      'fd12:3456::1',
+      'fe80::1',
+    ]) {
       expect(isPrivateHost(h, []), h).toBe(true);
     }
-    for (const h of ['api.openai.com', '8.8.8.8', '172.32.0.1', '192.169.0.1', '100.128.0.1', '2001:db8::1', 'gpu.lab.example']) {
+    for (const h of [
+      'api.openai.com',
+      '8.8.8.8',
+      '172.32.0.1',
+      '192.169.0.1',
+      '100.128.0.1',
+      '2001:db8::1',
+      'gpu.lab.example',
+    ]) {
       expect(isPrivateHost(h, []), h).toBe(false);
     }
     expect(isPrivateHost('gpu.lab.example', ['GPU.lab.example'])).toBe(true);
@@ -27,7 +51,9 @@ describe('transcriptHandling', () => {
     expect(() => transcriptHandling({ ...local, remote: true }, study('forbid'))).toThrow(/marked remote/);
     expect(transcriptHandling(local, study('forbid'))).toBe('as-is');
     expect(transcriptHandling(lan, study('forbid'))).toBe('as-is');
-    expect(transcriptHandling({ ...remote, baseUrl: 'https://gpu.lab.example/v1' }, study('forbid', ['gpu.lab.example']))).toBe('as-is');
+    expect(
+      transcriptHandling({ ...remote, baseUrl: 'https://gpu.lab.example/v1' }, study('forbid', ['gpu.lab.example'])),
+    ).toBe('as-is');
   });
 
   it('deidentified de-identifies whatever leaves the machine; allow sends as is', () => {

@@ -15,17 +15,23 @@ afterEach(async () => {
 const IDENTIFYING = [...NAMES.flatMap((n) => n.split(' ')), '555-123-4567', '12 Elm Street'];
 
 async function study(remoteProviders: 'forbid' | 'deidentified' | 'allow', rater: Record<string, unknown>) {
-  const { study } = await createFixtureStudy({ remoteProviders, raters: { gpt: { provider: 'openai', model: 'gpt-test', ...rater } } });
+  const { study } = await createFixtureStudy({
+    remoteProviders,
+    raters: { gpt: { provider: 'openai', model: 'gpt-test', ...rater } },
+  });
   open.push(study);
   return study;
 }
 
-const run = (s: Study, env: Record<string, string> = {}) => rateStudy(s, { rater: 'gpt', services: defaultServices(s), env, retry: { baseDelayMs: 5, maxDelayMs: 10 } });
+const run = (s: Study, env: Record<string, string> = {}) =>
+  rateStudy(s, { rater: 'gpt', services: defaultServices(s), env, retry: { baseDelayMs: 5, maxDelayMs: 10 } });
 
 describe('remoteProviders', () => {
   it('forbid: refuses a remote provider before anything is sent', async () => {
     const s = await study('forbid', { baseUrl: 'https://api.example.com/v1' });
-    await expect(run(s, { OPENAI_API_KEY: 'sk-test' })).rejects.toThrow(/sends transcripts to api\.example\.com, but study\.json sets remoteProviders to "forbid"/);
+    await expect(run(s, { OPENAI_API_KEY: 'sk-test' })).rejects.toThrow(
+      /sends transcripts to api\.example\.com, but study\.json sets remoteProviders to "forbid"/,
+    );
     const tunnel = await study('forbid', { baseUrl: server.openaiBaseUrl, options: { remote: true } });
     await expect(run(tunnel)).rejects.toThrow(/marked remote/);
     expect(server.requests).toHaveLength(0);
@@ -49,7 +55,9 @@ describe('remoteProviders', () => {
     }
     const maps = await s.db.selectFrom('deidentification_maps').selectAll().execute();
     expect(maps).toHaveLength(4);
-    expect(JSON.parse(maps[0]!.mapping).flatMap((m: { originals: string[] }) => m.originals)).toEqual(expect.arrayContaining(['Sam', 'Maria Lopez']));
+    expect(JSON.parse(maps[0]!.mapping).flatMap((m: { originals: string[] }) => m.originals)).toEqual(
+      expect.arrayContaining(['Sam', 'Maria Lopez']),
+    );
     const [row] = await s.db.selectFrom('ratings').selectAll().execute();
     expect(JSON.parse(row!.params).transcript).toBe('deidentified');
   });
@@ -58,7 +66,16 @@ describe('remoteProviders', () => {
     const s = await study('deidentified', { baseUrl: server.openaiBaseUrl, options: { remote: true } });
     const quoting = (quote: string) => {
       const a = validAnswer();
-      a.signals = [{ domain: 'relationship-quality', subSignal: 'sensitive-topics', direction: 'neutral', strength: 0.5, evidence: ['u4'], quote }];
+      a.signals = [
+        {
+          domain: 'relationship-quality',
+          subSignal: 'sensitive-topics',
+          direction: 'neutral',
+          strength: 0.5,
+          evidence: ['u4'],
+          quote,
+        },
+      ];
       return { kind: 'answer' as const, output: a };
     };
     // The original name is not in what the model saw; the placeholder is.

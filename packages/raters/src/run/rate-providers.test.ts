@@ -36,8 +36,13 @@ describe('providers in a run', () => {
   });
 
   it('JSON mode answers are still held to the schema by zod, through the repair round', async () => {
-    const s = await fixture({ local: { provider: 'openai', model: 'llama', baseUrl: server.openaiBaseUrl, options: { jsonMode: true } } });
-    server.enqueue({ kind: 'answer', output: { forms: 'none', signals: [] } }, { kind: 'answer', output: validAnswer() });
+    const s = await fixture({
+      local: { provider: 'openai', model: 'llama', baseUrl: server.openaiBaseUrl, options: { jsonMode: true } },
+    });
+    server.enqueue(
+      { kind: 'answer', output: { forms: 'none', signals: [] } },
+      { kind: 'answer', output: validAnswer() },
+    );
     const { summary } = await run(s, 'local', { sessions: ['C01/1'] });
     expect(summary).toMatchObject({ rated: 1, failed: 0 });
     expect(server.requests[0]!.body.response_format).toEqual({ type: 'json_object' });
@@ -48,11 +53,28 @@ describe('providers in a run', () => {
 
   it('anthropic: rates through the forced tool with the transcript cached, and counts cache reads', async () => {
     const s = await fixture({
-      claude: { provider: 'anthropic', model: 'claude-test', baseUrl: server.anthropicBaseUrl, price: { inputPerMillion: 3, outputPerMillion: 15, cachedInputPerMillion: 0.3 } },
+      claude: {
+        provider: 'anthropic',
+        model: 'claude-test',
+        baseUrl: server.anthropicBaseUrl,
+        price: { inputPerMillion: 3, outputPerMillion: 15, cachedInputPerMillion: 0.3 },
+      },
     });
-    server.setHandler(() => ({ kind: 'answer', output: validAnswer(), usage: { input: 1500, cached: 1200, output: 300 } }));
+    server.setHandler(() => ({
+      kind: 'answer',
+      output: validAnswer(),
+      usage: { input: 1500, cached: 1200, output: 300 },
+    }));
     const { summary } = await run(s, 'claude', { replicates: 2 });
-    expect(summary).toEqual({ rated: 12, failed: 0, cached: 0, inputTokens: 18000, outputTokens: 3600, cachedTokens: 14400, costUsd: expect.closeTo((12 * (300 * 3 + 1200 * 0.3 + 300 * 15)) / 1e6, 12) });
+    expect(summary).toEqual({
+      rated: 12,
+      failed: 0,
+      cached: 0,
+      inputTokens: 18000,
+      outputTokens: 3600,
+      cachedTokens: 14400,
+      costUsd: expect.closeTo((12 * (300 * 3 + 1200 * 0.3 + 300 * 15)) / 1e6, 12),
+    });
     for (const r of server.requests) {
       expect(r.body.tool_choice).toEqual({ type: 'tool', name: TOOL_NAME });
       const [transcript, task] = r.body.messages[0].content;
@@ -62,7 +84,12 @@ describe('providers in a run', () => {
       expect(task.text).toMatch(/wai-o-s:observer/);
     }
     // Both replicates of a session send the same cached prefix (system, tools, transcript).
-    const prefix = (i: number) => JSON.stringify([server.requests[i]!.body.system, server.requests[i]!.body.tools, server.requests[i]!.body.messages[0].content[0]]);
+    const prefix = (i: number) =>
+      JSON.stringify([
+        server.requests[i]!.body.system,
+        server.requests[i]!.body.tools,
+        server.requests[i]!.body.messages[0].content[0],
+      ]);
     const bySession = new Map<string, Set<string>>();
     server.requests.forEach((r, i) => {
       const key = r.body.messages[0].content[0].text;
@@ -84,13 +111,23 @@ describe('providers in a run', () => {
     const { summary } = await run(s, 'gpt-replayed', { sessions: ['C01', 'C02'] });
     expect(summary).toMatchObject({ rated: 4, failed: 0, costUsd: 0 });
     expect(server.requests).toHaveLength(asked);
-    const rows = await s.db.selectFrom('ratings').select(['rater', 'transcript_id', 'forms', 'signals', 'prompt_hash', 'model']).orderBy('transcript_id').execute();
+    const rows = await s.db
+      .selectFrom('ratings')
+      .select(['rater', 'transcript_id', 'forms', 'signals', 'prompt_hash', 'model'])
+      .orderBy('transcript_id')
+      .execute();
     const by = (rater: string) => rows.filter((r) => r.rater === rater).map(({ rater: _r, ...rest }) => rest);
     expect(by('gpt-replayed')).toEqual(by('gpt'));
-    const scores = await s.db.selectFrom('scores').select(['source_id', 'scale', 'score']).where('scale', '=', 'total').execute();
+    const scores = await s.db
+      .selectFrom('scores')
+      .select(['source_id', 'scale', 'score'])
+      .where('scale', '=', 'total')
+      .execute();
     const total = (id: string) => scores.find((x) => x.source_id === id)!.score;
     expect(total('gpt-replayed/C01/1/v1/r1')).toBe(total('gpt/C01/1/v1/r1'));
-    await expect(run(s, 'gpt-replayed', { sessions: ['C03/1'] })).rejects.toThrow(/replays "gpt", which has no stored answer for session C03\/1 replicate 1/);
+    await expect(run(s, 'gpt-replayed', { sessions: ['C03/1'] })).rejects.toThrow(
+      /replays "gpt", which has no stored answer for session C03\/1 replicate 1/,
+    );
   });
 
   it('replay of a rater that never ran is a usage error', async () => {

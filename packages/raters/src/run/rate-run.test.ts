@@ -21,7 +21,10 @@ afterEach(async () => {
 
 type RaterInput = Partial<RaterConfig> & { provider: RaterConfig['provider'] };
 
-async function fixture(raters: Record<string, RaterInput> = {}, extra: { clients?: number; sessionsPerClient?: number } = {}) {
+async function fixture(
+  raters: Record<string, RaterInput> = {},
+  extra: { clients?: number; sessionsPerClient?: number } = {},
+) {
   const { study, dir } = await createFixtureStudy({
     raters: { gpt: { provider: 'openai', model: 'gpt-test', baseUrl: server.openaiBaseUrl, price }, ...raters },
     ...extra,
@@ -41,17 +44,54 @@ describe('alliance rate: one run', () => {
   it('rates every session, stores ratings with usage and cost, scores them, and audits each', async () => {
     const { study } = await fixture();
     const { summary } = await run(study);
-    expect(summary).toEqual({ rated: 4, failed: 0, cached: 0, inputTokens: 4000, outputTokens: 800, cachedTokens: 1600, costUsd: expect.closeTo(4 * OK_COST, 12) });
+    expect(summary).toEqual({
+      rated: 4,
+      failed: 0,
+      cached: 0,
+      inputTokens: 4000,
+      outputTokens: 800,
+      cachedTokens: 1600,
+      costUsd: expect.closeTo(4 * OK_COST, 12),
+    });
     const rows = await ratings(study);
     expect(rows.map((r) => r.id)).toEqual(['gpt/C01/1/v1/r1', 'gpt/C01/2/v1/r1', 'gpt/C02/1/v1/r1', 'gpt/C02/2/v1/r1']);
-    expect(rows[0]).toMatchObject({ rater: 'gpt', provider: 'openai', model: 'gpt-test', prompt_version: 'v1', status: 'ok', replicate: 1, input_tokens: 1000, cached_tokens: 400 });
+    expect(rows[0]).toMatchObject({
+      rater: 'gpt',
+      provider: 'openai',
+      model: 'gpt-test',
+      prompt_version: 'v1',
+      status: 'ok',
+      replicate: 1,
+      input_tokens: 1000,
+      cached_tokens: 400,
+    });
     expect(rows[0]!.prompt_hash).toMatch(/^[0-9a-f]{64}$/);
-    expect(JSON.parse(rows[0]!.params)).toEqual({ temperature: 0, seed: null, maxTokens: 4096, transcript: 'as-is', chunk: null });
-    expect(JSON.parse(rows[0]!.forms)).toEqual([{ instrument: 'wai-o-s', form: 'observer', items: Object.fromEntries(Array.from({ length: 12 }, (_, i) => [String(i + 1), 5])) }]);
+    expect(JSON.parse(rows[0]!.params)).toEqual({
+      temperature: 0,
+      seed: null,
+      maxTokens: 4096,
+      transcript: 'as-is',
+      chunk: null,
+    });
+    expect(JSON.parse(rows[0]!.forms)).toEqual([
+      {
+        instrument: 'wai-o-s',
+        form: 'observer',
+        items: Object.fromEntries(Array.from({ length: 12 }, (_, i) => [String(i + 1), 5])),
+      },
+    ]);
     expect(JSON.parse(rows[0]!.signals)).toHaveLength(1);
-    const scores = await study.db.selectFrom('scores').selectAll().where('source', '=', 'rating').where('source_id', '=', rows[0]!.id).execute();
+    const scores = await study.db
+      .selectFrom('scores')
+      .selectAll()
+      .where('source', '=', 'rating')
+      .where('source_id', '=', rows[0]!.id)
+      .execute();
     // Items 4 and 10 are reverse keyed: a 5 there scores 3, so the total is (10 × 5 + 2 × 3) / 12.
-    expect(Object.fromEntries(scores.map((s) => [s.scale, s.score]))).toMatchObject({ total: expect.closeTo(56 / 12, 6), bond: 5 });
+    expect(Object.fromEntries(scores.map((s) => [s.scale, s.score]))).toMatchObject({
+      total: expect.closeTo(56 / 12, 6),
+      bond: 5,
+    });
     const trail = await auditTrail(study.db, 'rating');
     expect(trail).toHaveLength(4);
     expect(trail[0]).toMatchObject({ action: 'insert', before: null, after: { status: 'ok', signals: 1 } });
@@ -65,13 +105,23 @@ describe('alliance rate: one run', () => {
     await run(study);
     const before = await ratings(study);
     const again = await run(study);
-    expect(again.summary).toEqual({ rated: 0, failed: 0, cached: 4, inputTokens: 0, outputTokens: 0, cachedTokens: 0, costUsd: 0 });
+    expect(again.summary).toEqual({
+      rated: 0,
+      failed: 0,
+      cached: 4,
+      inputTokens: 0,
+      outputTokens: 0,
+      cachedTokens: 0,
+      costUsd: 0,
+    });
     expect(server.requests).toHaveLength(4);
     expect(await ratings(study)).toEqual(before);
   });
 
   it('shares answers between raters with the same configuration, by cache key', async () => {
-    const { study } = await fixture({ twin: { provider: 'openai', model: 'gpt-test', baseUrl: server.openaiBaseUrl, price } });
+    const { study } = await fixture({
+      twin: { provider: 'openai', model: 'gpt-test', baseUrl: server.openaiBaseUrl, price },
+    });
     await run(study);
     const twin = await run(study, { rater: 'twin' });
     expect(twin.summary.cached).toBe(4);
@@ -99,7 +149,9 @@ describe('alliance rate: one run', () => {
   });
 
   it('rates replicates separately, each with its own seed, and selects sessions by session or client id', async () => {
-    const { study } = await fixture({ gpt: { provider: 'openai', model: 'gpt-test', baseUrl: server.openaiBaseUrl, seed: 10 } });
+    const { study } = await fixture({
+      gpt: { provider: 'openai', model: 'gpt-test', baseUrl: server.openaiBaseUrl, seed: 10 },
+    });
     const { summary } = await run(study, { sessions: ['C02', 'C01/2'], replicates: 3 });
     expect(summary.rated).toBe(9);
     expect(server.requests.map((r) => r.body.seed).sort()).toEqual([10, 10, 10, 11, 11, 11, 12, 12, 12]);
@@ -137,7 +189,9 @@ describe('alliance rate: validation and the repair round', () => {
     expect(summary).toMatchObject({ rated: 0, failed: 1 });
     const [row] = await ratings(study);
     expect(row!.status).toBe('failed');
-    expect(JSON.parse(row!.failure!)).toContain('wai-o-s:observer item "1": 9 is above the scale maximum 7; use a value on the scale 1–7 (whole numbers)');
+    expect(JSON.parse(row!.failure!)).toContain(
+      'wai-o-s:observer item "1": 9 is above the scale maximum 7; use a value on the scale 1–7 (whole numbers)',
+    );
     expect(JSON.parse(row!.forms)).toEqual([]);
     expect(await study.db.selectFrom('scores').selectAll().execute()).toEqual([]);
     expect(logs.join('\n')).toMatch(/session C01\/1 replicate 1: the answer failed validation twice/);
@@ -157,7 +211,12 @@ describe('alliance rate: validation and the repair round', () => {
 describe('alliance rate: transport failures', () => {
   it('retries 429 (honouring retry-after), 500 and dropped connections, then stores the answer', async () => {
     const { study } = await fixture();
-    server.enqueue({ kind: 'status', status: 429, headers: { 'retry-after': '1' } }, { kind: 'status', status: 500 }, { kind: 'drop' }, ok);
+    server.enqueue(
+      { kind: 'status', status: 429, headers: { 'retry-after': '1' } },
+      { kind: 'status', status: 500 },
+      { kind: 'drop' },
+      ok,
+    );
     const logs: string[] = [];
     const { summary } = await run(study, { sessions: ['C01/1'], log: (m) => logs.push(m) });
     expect(summary).toMatchObject({ rated: 1, failed: 0 });
@@ -176,9 +235,17 @@ describe('alliance rate: transport failures', () => {
 
   it('counts a rating whose requests keep failing as failed, stores nothing, and retries it next run', async () => {
     const { study } = await fixture();
-    server.setHandler(() => ({ kind: 'status', status: 503, message: 'Hi Sam, good to see you again. How was your week?' }));
+    server.setHandler(() => ({
+      kind: 'status',
+      status: 503,
+      message: 'Hi Sam, good to see you again. How was your week?',
+    }));
     const logs: string[] = [];
-    const { summary } = await run(study, { sessions: ['C01/1'], retry: { ...fastRetry, maxAttempts: 3 }, log: (m) => logs.push(m) });
+    const { summary } = await run(study, {
+      sessions: ['C01/1'],
+      retry: { ...fastRetry, maxAttempts: 3 },
+      log: (m) => logs.push(m),
+    });
     expect(summary).toMatchObject({ rated: 0, failed: 1 });
     expect(server.requests).toHaveLength(3);
     expect(await ratings(study)).toEqual([]);
@@ -196,7 +263,15 @@ describe('alliance rate: spend on a failure', () => {
     server.enqueue({ kind: 'answer', output: validAnswer(9), usage: { input: 1000, output: 200, cached: 400 } });
     server.setHandler(() => ({ kind: 'status', status: 500 }));
     const { summary } = await run(study, { sessions: ['C01/1'], retry: { ...fastRetry, maxAttempts: 2 } });
-    expect(summary).toEqual({ rated: 0, failed: 1, cached: 0, inputTokens: 1000, outputTokens: 200, cachedTokens: 400, costUsd: expect.closeTo(OK_COST, 12) });
+    expect(summary).toEqual({
+      rated: 0,
+      failed: 1,
+      cached: 0,
+      inputTokens: 1000,
+      outputTokens: 200,
+      cachedTokens: 400,
+      costUsd: expect.closeTo(OK_COST, 12),
+    });
     expect(server.requests).toHaveLength(3);
     expect(await ratings(study)).toEqual([]);
   });
@@ -206,7 +281,10 @@ describe('alliance rate: budget', () => {
   it('stops scheduling before the estimated cost would pass the budget, and a later run continues', async () => {
     const logs: string[] = [];
     // maxTokens 200 keeps the first estimate (before any answer is seen) close to what the server bills.
-    const { study: study } = await fixture({ gpt: { provider: 'openai', model: 'gpt-test', baseUrl: server.openaiBaseUrl, price, maxTokens: 200 } }, { clients: 3, sessionsPerClient: 2 });
+    const { study } = await fixture(
+      { gpt: { provider: 'openai', model: 'gpt-test', baseUrl: server.openaiBaseUrl, price, maxTokens: 200 } },
+      { clients: 3, sessionsPerClient: 2 },
+    );
     const first = await run(study, { concurrency: 1, budgetUsd: 0.012, log: (m) => logs.push(m) });
     expect(first.summary.rated).toBeGreaterThan(0);
     expect(first.summary.rated).toBeLessThan(6);
@@ -252,13 +330,19 @@ describe('alliance rate: resuming', () => {
 
 describe('alliance rate: input budget and --chunk', () => {
   it('refuses a transcript over the input budget, naming the session and its estimate', async () => {
-    const { study } = await fixture({ gpt: { provider: 'openai', model: 'gpt-test', baseUrl: server.openaiBaseUrl, maxInputTokens: 600 } });
-    await expect(run(study)).rejects.toThrow(/session C01\/1 needs about [\d,]+ input tokens.*input budget of 600 tokens.*--chunk/);
+    const { study } = await fixture({
+      gpt: { provider: 'openai', model: 'gpt-test', baseUrl: server.openaiBaseUrl, maxInputTokens: 600 },
+    });
+    await expect(run(study)).rejects.toThrow(
+      /session C01\/1 needs about [\d,]+ input tokens.*input budget of 600 tokens.*--chunk/,
+    );
     expect(server.requests).toHaveLength(0);
   });
 
   it('--chunk rates overlapping windows and stores one aggregated rating', async () => {
-    const { study } = await fixture({ gpt: { provider: 'openai', model: 'gpt-test', baseUrl: server.openaiBaseUrl, options: { chunkOverlap: 1 } } });
+    const { study } = await fixture({
+      gpt: { provider: 'openai', model: 'gpt-test', baseUrl: server.openaiBaseUrl, options: { chunkOverlap: 1 } },
+    });
     const services = defaultServices(study);
     const { prompt } = await services.createRater('gpt', study.config.raters.gpt!, {});
     const { loadTranscript, selectTranscripts } = await import('./run-transcripts');
@@ -267,11 +351,19 @@ describe('alliance rate: input budget and --chunk', () => {
     const forms = [{ instrument: 'wai-o-s', form: 'observer' }];
     // A budget that fits about half the transcript.
     const empty = prompt!.tokens({ ...t, utterances: [], contentHash: 'none' }, forms);
-    const half = empty + prompt!.utteranceTokens(t).slice(0, 3).reduce((a, b) => a + b, 0) + 2;
+    const half =
+      empty +
+      prompt!
+        .utteranceTokens(t)
+        .slice(0, 3)
+        .reduce((a, b) => a + b, 0) +
+      2;
     study.config.raters.gpt!.maxInputTokens = half;
     server.setHandler((req) => {
       // Each window cites an utterance it holds: the first window's own u3, the later ones their last line.
-      const lines = String(req.body.messages[1].content).split('\n').filter((l: string) => /^u\d /.test(l));
+      const lines = String(req.body.messages[1].content)
+        .split('\n')
+        .filter((l: string) => /^u\d /.test(l));
       const a = validAnswer(lines.some((l: string) => l.startsWith('u1 ')) ? 4 : 6);
       const id = lines.some((l: string) => l.startsWith('u3 ')) ? 'u3' : lines.at(-1)!.split(' ')[0]!;
       a.forms[0]!.items.forEach((it) => (it.evidence = [id]));
@@ -280,7 +372,12 @@ describe('alliance rate: input budget and --chunk', () => {
     });
     const { summary } = await run(study, { sessions: ['C01/1'], chunk: true });
     expect(summary).toMatchObject({ rated: 1, failed: 0 });
-    const windows = server.requests.map((r) => String(r.body.messages[1].content).split('\n').filter((l: string) => /^u\d /.test(l)).map((l: string) => l.split(' ')[0]));
+    const windows = server.requests.map((r) =>
+      String(r.body.messages[1].content)
+        .split('\n')
+        .filter((l: string) => /^u\d /.test(l))
+        .map((l: string) => l.split(' ')[0]),
+    );
     expect(windows.length).toBeGreaterThan(1);
     expect(windows.flat()).toEqual(expect.arrayContaining(['u1', 'u2', 'u3', 'u4', 'u5', 'u6']));
     // Consecutive windows share one utterance (chunkOverlap: 1).

@@ -7,7 +7,14 @@ import { cacheKey } from './cache-key';
 import { aggregateWindows, chunkWindows, windowTranscript, type TranscriptWindow } from './chunk';
 import { runPool } from './pool';
 import { transcriptHandling, type TranscriptHandling } from './privacy';
-import { cachedOutcome, existingKey, existingRatings, storeRating, type Outcome, type RatingIdentity } from './rating-store';
+import {
+  cachedOutcome,
+  existingKey,
+  existingRatings,
+  storeRating,
+  type Outcome,
+  type RatingIdentity,
+} from './rating-store';
 import { DEFAULT_RETRY_POLICY, withRetries, type RetryPolicy } from './retry';
 import type { PreparedRater, RunServices } from './run-services';
 
@@ -71,7 +78,9 @@ export async function rateStudy(study: Study, opts: RateOptions): Promise<RunRes
   const config = study.config.raters[opts.rater];
   if (!config) {
     const names = Object.keys(study.config.raters);
-    throw new UsageError(`no rater "${opts.rater}" in study.json; ${names.length ? `it defines ${names.map((n) => `"${n}"`).join(', ')}` : 'add one under "raters"'}`);
+    throw new UsageError(
+      `no rater "${opts.rater}" in study.json; ${names.length ? `it defines ${names.map((n) => `"${n}"`).join(', ')}` : 'add one under "raters"'}`,
+    );
   }
   const services = opts.services;
   const env = opts.env ?? process.env;
@@ -97,9 +106,18 @@ export async function rateStudy(study: Study, opts: RateOptions): Promise<RunRes
     const t = await loadTranscript(study, ref);
     return handling === 'deidentified' ? services.deidentify(t) : t;
   };
-  if (config.maxInputTokens !== undefined && !opts.chunk && prompt) await refuseOverBudget(refs, prepare, rater, forms, config, prompt);
+  if (config.maxInputTokens !== undefined && !opts.chunk && prompt)
+    await refuseOverBudget(refs, prepare, rater, forms, config, prompt);
 
-  const summary: RunSummary = { rated: 0, failed: 0, cached: 0, inputTokens: 0, outputTokens: 0, cachedTokens: 0, costUsd: 0 };
+  const summary: RunSummary = {
+    rated: 0,
+    failed: 0,
+    cached: 0,
+    inputTokens: 0,
+    outputTokens: 0,
+    cachedTokens: 0,
+    costUsd: 0,
+  };
   const total = refs.length * replicates;
   let done = 0;
   let notStarted = 0;
@@ -130,7 +148,10 @@ export async function rateStudy(study: Study, opts: RateOptions): Promise<RunRes
         seed: config.seed === undefined ? null : config.seed + replicate - 1,
         maxTokens: config.maxTokens,
         transcript: handling,
-        chunk: windows && windows.length > 1 ? { maxInputTokens: config.maxInputTokens, overlap: chunkOverlap(config) } : null,
+        chunk:
+          windows && windows.length > 1
+            ? { maxInputTokens: config.maxInputTokens, overlap: chunkOverlap(config) }
+            : null,
       };
       const identity: RatingIdentity = {
         rater: opts.rater,
@@ -188,7 +209,9 @@ export async function rateStudy(study: Study, opts: RateOptions): Promise<RunRes
         // Not stored: the transcript was never rated, so the next run asks again.
         summary.failed++;
         done++;
-        log(`session ${ref.sessionId} replicate ${replicate}: ${describeError(err, t)}; not stored, the next run retries it`);
+        log(
+          `session ${ref.sessionId} replicate ${replicate}: ${describeError(err, t)}; not stored, the next run retries it`,
+        );
         progress();
         return;
       }
@@ -198,7 +221,9 @@ export async function rateStudy(study: Study, opts: RateOptions): Promise<RunRes
       if (outcome.status === 'ok') summary.rated++;
       else {
         summary.failed++;
-        log(`session ${ref.sessionId} replicate ${replicate}: the answer failed validation twice (${outcome.failure?.length ?? 0} problems); stored as failed with the reasons`);
+        log(
+          `session ${ref.sessionId} replicate ${replicate}: the answer failed validation twice (${outcome.failure?.length ?? 0} problems); stored as failed with the reasons`,
+        );
       }
       addUsage(summary, outcome.usage);
       done++;
@@ -207,7 +232,9 @@ export async function rateStudy(study: Study, opts: RateOptions): Promise<RunRes
     { signal },
   );
   if (budgetStopped) {
-    log(`budget of $${opts.budgetUsd} reached: ${notStarted} rating${notStarted === 1 ? '' : 's'} not requested; run again with a larger --budget to continue`);
+    log(
+      `budget of $${opts.budgetUsd} reached: ${notStarted} rating${notStarted === 1 ? '' : 's'} not requested; run again with a larger --budget to continue`,
+    );
   }
   return { summary, total, notStarted, interrupted: signal.aborted, transcripts: handling };
 }
@@ -230,12 +257,18 @@ async function rateOnce(t: RatableTranscript, c: CallContext): Promise<Outcome> 
   const usage: Usage = { inputTokens: 0, outputTokens: 0, cachedTokens: 0, costUsd: 0, latencyMs: 0 };
   let requests = 0;
   const ask = async (feedback?: RateRequest['feedback']) => {
-    const req: RateRequest = { transcript: t, forms: c.forms, replicate: c.replicate, ...(feedback ? { feedback } : {}) };
+    const req: RateRequest = {
+      transcript: t,
+      forms: c.forms,
+      replicate: c.replicate,
+      ...(feedback ? { feedback } : {}),
+    };
     let answer: unknown;
     let problems: string[] | null = null;
     try {
       const res = await withRetries((signal) => c.rater.rate({ ...req, signal }), c.policy, c.signal, {
-        onRetry: (err, attempt, delay) => c.log(`session ${t.sessionId}: ${describeError(err, t)}; retry ${attempt} in ${(delay / 1000).toFixed(1)} s`),
+        onRetry: (err, attempt, delay) =>
+          c.log(`session ${t.sessionId}: ${describeError(err, t)}; retry ${attempt} in ${(delay / 1000).toFixed(1)} s`),
       });
       requests++;
       addUsage(usage, res.usage);
@@ -281,14 +314,27 @@ async function rateWindows(t: RatableTranscript, windows: TranscriptWindow[], c:
   return { status: 'ok', output: aggregateWindows(outputs, t, c.services.decimals), failure: null, usage, requests };
 }
 
-function windowsFor(t: RatableTranscript, rater: Rater, forms: FormRequest[], config: RaterConfig, prompt: PromptEstimates): TranscriptWindow[] | null {
+function windowsFor(
+  t: RatableTranscript,
+  rater: Rater,
+  forms: FormRequest[],
+  config: RaterConfig,
+  prompt: PromptEstimates,
+): TranscriptWindow[] | null {
   const max = config.maxInputTokens!;
   if (prompt.tokens(t, forms) <= max) return null;
   const overhead = prompt.tokens({ ...t, utterances: [], contentHash: 'empty' }, forms);
-  const result = chunkWindows(prompt.utteranceTokens(t), max - overhead, chunkOverlap(config), (w) => prompt.tokens(windowTranscript(t, w, ratableHash), forms) <= max);
+  const result = chunkWindows(
+    prompt.utteranceTokens(t),
+    max - overhead,
+    chunkOverlap(config),
+    (w) => prompt.tokens(windowTranscript(t, w, ratableHash), forms) <= max,
+  );
   if (!Array.isArray(result)) {
     const u = t.utterances[result.tooLong];
-    throw new InputError(`session ${t.sessionId}: utterance ${u?.id ?? '?'} alone does not fit rater "${rater.name}"'s input budget of ${max} tokens, so it cannot be chunked`);
+    throw new InputError(
+      `session ${t.sessionId}: utterance ${u?.id ?? '?'} alone does not fit rater "${rater.name}"'s input budget of ${max} tokens, so it cannot be chunked`,
+    );
   }
   return result;
 }
@@ -309,7 +355,8 @@ async function refuseOverBudget(
   const over: string[] = [];
   for (const ref of refs) {
     const tokens = prompt.tokens(await prepare(ref), forms);
-    if (tokens > config.maxInputTokens!) over.push(`session ${ref.sessionId} needs about ${tokens.toLocaleString('en-US')} input tokens`);
+    if (tokens > config.maxInputTokens!)
+      over.push(`session ${ref.sessionId} needs about ${tokens.toLocaleString('en-US')} input tokens`);
   }
   if (over.length) {
     const shown = over.slice(0, 5).join('; ') + (over.length > 5 ? `; and ${over.length - 5} more` : '');
@@ -338,7 +385,10 @@ function handlingFor(rater: Rater, study: Study): TranscriptHandling {
   // A replay must see the transcript exactly as the run it replays did, whatever this machine's policy says.
   const replayed = (rater as { replayedHandling?: TranscriptHandling }).replayedHandling;
   if (replayed) return replayed;
-  return transcriptHandling({ name: rater.name, remote: rater.remote, baseUrl: (rater as { baseUrl?: string }).baseUrl }, study.config);
+  return transcriptHandling(
+    { name: rater.name, remote: rater.remote, baseUrl: (rater as { baseUrl?: string }).baseUrl },
+    study.config,
+  );
 }
 
 export function parseForms(forms: readonly string[]): FormRequest[] {
@@ -348,7 +398,15 @@ export function parseForms(forms: readonly string[]): FormRequest[] {
   });
 }
 
-function addUsage(into: Pick<Usage, 'costUsd'> & { inputTokens: number; outputTokens: number; cachedTokens: number; latencyMs?: number }, u: Usage): void {
+function addUsage(
+  into: Pick<Usage, 'costUsd'> & {
+    inputTokens: number;
+    outputTokens: number;
+    cachedTokens: number;
+    latencyMs?: number;
+  },
+  u: Usage,
+): void {
   into.inputTokens += u.inputTokens;
   into.outputTokens += u.outputTokens;
   into.cachedTokens += u.cachedTokens;
@@ -370,7 +428,9 @@ function addedUsage(a: Usage | undefined, b: Usage): Usage {
 export function describeError(err: ProviderError, t: RatableTranscript): string {
   const detail = err.detail?.slice(0, 300);
   if (!detail) return err.message;
-  return quotesTranscript(detail, t) ? `${err.message} (server message withheld: it quotes the transcript)` : `${err.message}: ${detail}`;
+  return quotesTranscript(detail, t)
+    ? `${err.message} (server message withheld: it quotes the transcript)`
+    : `${err.message}: ${detail}`;
 }
 
 const QUOTE_WINDOW = 16;

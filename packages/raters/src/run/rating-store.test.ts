@@ -29,7 +29,17 @@ const outcome = (value: number): Outcome => ({
   requests: 1,
 });
 const score = (forms: { items: Record<string, number | null> }[], id: string): Score[] => [
-  { source: 'rating', sourceId: id, instrument: 'wai-o-s', form: 'observer', scale: 'total', score: forms[0]!.items['1']!, pomp: null, prorated: false, missing: false },
+  {
+    source: 'rating',
+    sourceId: id,
+    instrument: 'wai-o-s',
+    form: 'observer',
+    scale: 'total',
+    score: forms[0]!.items['1']!,
+    pomp: null,
+    prorated: false,
+    missing: false,
+  },
 ];
 
 /** The same writes through the raw SQLite handle and through kysely (the path PostgreSQL and busy connections take). */
@@ -45,8 +55,18 @@ describe.each([
     await storeRating(s, identity('gpt', 'k2'), outcome(6), { fromCache: false, score });
     const rows = await study.db.selectFrom('ratings').selectAll().execute();
     expect(rows).toHaveLength(1);
-    expect(rows[0]).toMatchObject({ id: 'gpt/C01/1/v1/r1', cache_key: 'k2', status: 'ok', input_tokens: 10, cached_tokens: 2, cost_usd: 0.001, params: '{"temperature":0}' });
-    expect(await study.db.selectFrom('scores').select(['source_id', 'score']).execute()).toEqual([{ source_id: 'gpt/C01/1/v1/r1', score: 6 }]);
+    expect(rows[0]).toMatchObject({
+      id: 'gpt/C01/1/v1/r1',
+      cache_key: 'k2',
+      status: 'ok',
+      input_tokens: 10,
+      cached_tokens: 2,
+      cost_usd: 0.001,
+      params: '{"temperature":0}',
+    });
+    expect(await study.db.selectFrom('scores').select(['source_id', 'score']).execute()).toEqual([
+      { source_id: 'gpt/C01/1/v1/r1', score: 6 },
+    ]);
     const trail = await auditTrail(study.db, 'rating');
     expect(trail.map((t) => t.action)).toEqual(['insert', 'update']);
     expect(trail[1]!.before).toMatchObject({ cacheKey: 'k1', forms: [{ items: { '1': 5 } }] });
@@ -59,14 +79,25 @@ describe.each([
     const { study } = await createFixtureStudy({ raters: {} });
     open.push(study);
     const s = view(study);
-    await storeRating(s, identity('gpt', 'k1'), { ...outcome(5), status: 'failed', output: 'not json', failure: ['bad'] }, { fromCache: false, score });
+    await storeRating(
+      s,
+      identity('gpt', 'k1'),
+      { ...outcome(5), status: 'failed', output: 'not json', failure: ['bad'] },
+      { fromCache: false, score },
+    );
     await storeRating(s, identity('twin', 'k1'), outcome(5), { fromCache: true, score });
-    const rows = await study.db.selectFrom('ratings').select(['rater', 'status', 'failure', 'forms']).orderBy('rater').execute();
+    const rows = await study.db
+      .selectFrom('ratings')
+      .select(['rater', 'status', 'failure', 'forms'])
+      .orderBy('rater')
+      .execute();
     expect(rows).toEqual([
       { rater: 'gpt', status: 'failed', failure: '["bad"]', forms: '[]' },
       { rater: 'twin', status: 'ok', failure: null, forms: expect.stringContaining('"1":5') },
     ]);
-    expect(await study.db.selectFrom('scores').select('source_id').execute()).toEqual([{ source_id: 'twin/C01/1/v1/r1' }]);
+    expect(await study.db.selectFrom('scores').select('source_id').execute()).toEqual([
+      { source_id: 'twin/C01/1/v1/r1' },
+    ]);
     const cache = await study.db.selectFrom('rating_cache').select(['key', 'status', 'output']).execute();
     expect(cache).toEqual([{ key: 'k1', status: 'failed', output: '"not json"' }]);
   });

@@ -1,4 +1,12 @@
-import { appendAudit, nowIso, type Database, type Score, type StoredRating, type Study, type Usage } from '@alliance-lab/core';
+import {
+  appendAudit,
+  nowIso,
+  type Database,
+  type Score,
+  type StoredRating,
+  type Study,
+  type Usage,
+} from '@alliance-lab/core';
 import type { Selectable } from 'kysely';
 import type { RaterOutput } from '../result-schema';
 
@@ -43,8 +51,14 @@ export function ratingId(rater: string, transcriptId: string, replicate: number)
 
 /** This rater's stored ratings, by transcript and replicate, read once at the start of a run. */
 export async function existingRatings(study: Study, rater: string): Promise<Map<string, ExistingRating>> {
-  const rows = await study.db.selectFrom('ratings').select(['id', 'transcript_id', 'replicate', 'cache_key', 'status']).where('rater', '=', rater).execute();
-  return new Map(rows.map((r) => [`${r.transcript_id}\u0000${r.replicate}`, { id: r.id, cache_key: r.cache_key, status: r.status }]));
+  const rows = await study.db
+    .selectFrom('ratings')
+    .select(['id', 'transcript_id', 'replicate', 'cache_key', 'status'])
+    .where('rater', '=', rater)
+    .execute();
+  return new Map(
+    rows.map((r) => [`${r.transcript_id}\u0000${r.replicate}`, { id: r.id, cache_key: r.cache_key, status: r.status }]),
+  );
 }
 
 export function existingKey(transcriptId: string, replicate: number): string {
@@ -61,7 +75,13 @@ export async function cachedOutcome(study: Study, key: string): Promise<Outcome 
     status: row.status === 'ok' ? 'ok' : 'failed',
     output: JSON.parse(row.output),
     failure: row.failure === null ? null : (JSON.parse(row.failure) as string[]),
-    usage: { inputTokens: row.input_tokens, outputTokens: row.output_tokens, cachedTokens: row.cached_tokens, costUsd: row.cost_usd, latencyMs: row.latency_ms },
+    usage: {
+      inputTokens: row.input_tokens,
+      outputTokens: row.output_tokens,
+      cachedTokens: row.cached_tokens,
+      costUsd: row.cost_usd,
+      latencyMs: row.latency_ms,
+    },
     requests: row.requests,
   };
 }
@@ -100,12 +120,20 @@ export async function storeRating(
   else await writeKysely(study.db, study.actor, w);
 }
 
-function ratingWrite(id: RatingIdentity, outcome: Outcome, opts: { fromCache: boolean; score: (forms: StoredRating['forms'], ratingId: string) => Score[] }): RatingWrite {
+function ratingWrite(
+  id: RatingIdentity,
+  outcome: Outcome,
+  opts: { fromCache: boolean; score: (forms: StoredRating['forms'], ratingId: string) => Score[] },
+): RatingWrite {
   const rid = ratingId(id.rater, id.transcriptId, id.replicate);
   const now = nowIso();
   const output = outcome.status === 'ok' ? (outcome.output as RaterOutput) : null;
   const forms: StoredRating['forms'] = output
-    ? output.forms.map((f) => ({ instrument: f.instrument, form: f.form as StoredRating['forms'][number]['form'], items: Object.fromEntries(f.items.map((i) => [i.item, i.value])) }))
+    ? output.forms.map((f) => ({
+        instrument: f.instrument,
+        form: f.form as StoredRating['forms'][number]['form'],
+        items: Object.fromEntries(f.items.map((i) => [i.item, i.value])),
+      }))
     : [];
   const scores = output ? opts.score(forms, rid) : [];
   const row: RatingRow = {
@@ -173,7 +201,12 @@ function ratingWrite(id: RatingIdentity, outcome: Outcome, opts: { fromCache: bo
 async function writeKysely(db: Study['db'], actor: string, w: RatingWrite): Promise<void> {
   await db.transaction().execute(async (trx) => {
     // --no-cache re-asks and replaces the stored answer for the same key.
-    if (w.cache) await trx.insertInto('rating_cache').values(w.cache).onConflict((oc) => oc.column('key').doUpdateSet(w.cache!)).execute();
+    if (w.cache)
+      await trx
+        .insertInto('rating_cache')
+        .values(w.cache)
+        .onConflict((oc) => oc.column('key').doUpdateSet(w.cache!))
+        .execute();
     const before = await trx.selectFrom('ratings').selectAll().where('id', '=', w.row.id).executeTakeFirst();
     if (before) {
       await trx.deleteFrom('scores').where('source', '=', 'rating').where('source_id', '=', w.row.id).execute();
@@ -182,19 +215,72 @@ async function writeKysely(db: Study['db'], actor: string, w: RatingWrite): Prom
       await trx.insertInto('ratings').values(w.row).execute();
     }
     if (w.scores.length) await trx.insertInto('scores').values(w.scores).execute();
-    await appendAudit(trx, { actor, entity: 'rating', entityId: w.row.id, action: before ? 'update' : 'insert', before: before ? auditView(before) : null, after: auditView(w.row), at: w.row.created_at });
+    await appendAudit(trx, {
+      actor,
+      entity: 'rating',
+      entityId: w.row.id,
+      action: before ? 'update' : 'insert',
+      before: before ? auditView(before) : null,
+      after: auditView(w.row),
+      at: w.row.created_at,
+    });
   });
 }
 
 const RATING_COLUMNS = Object.keys({
-  id: 0, session_id: 0, transcript_id: 0, rater: 0, provider: 0, model: 0, prompt_version: 0, prompt_hash: 0, params: 0, replicate: 0, status: 0, forms: 0,
-  signals: 0, ruptures: 0, failure: 0, input_tokens: 0, output_tokens: 0, cached_tokens: 0, cost_usd: 0, latency_ms: 0, cache_key: 0, created_at: 0,
+  id: 0,
+  session_id: 0,
+  transcript_id: 0,
+  rater: 0,
+  provider: 0,
+  model: 0,
+  prompt_version: 0,
+  prompt_hash: 0,
+  params: 0,
+  replicate: 0,
+  status: 0,
+  forms: 0,
+  signals: 0,
+  ruptures: 0,
+  failure: 0,
+  input_tokens: 0,
+  output_tokens: 0,
+  cached_tokens: 0,
+  cost_usd: 0,
+  latency_ms: 0,
+  cache_key: 0,
+  created_at: 0,
 } satisfies Record<keyof RatingRow, 0>) as Array<keyof RatingRow>;
 const CACHE_COLUMNS = Object.keys({
-  key: 0, provider: 0, model: 0, prompt_version: 0, prompt_hash: 0, transcript_hash: 0, replicate: 0, status: 0, output: 0, failure: 0, input_tokens: 0,
-  output_tokens: 0, cached_tokens: 0, cost_usd: 0, latency_ms: 0, requests: 0, created_at: 0,
+  key: 0,
+  provider: 0,
+  model: 0,
+  prompt_version: 0,
+  prompt_hash: 0,
+  transcript_hash: 0,
+  replicate: 0,
+  status: 0,
+  output: 0,
+  failure: 0,
+  input_tokens: 0,
+  output_tokens: 0,
+  cached_tokens: 0,
+  cost_usd: 0,
+  latency_ms: 0,
+  requests: 0,
+  created_at: 0,
 } satisfies Record<keyof CacheRow, 0>) as Array<keyof CacheRow>;
-const SCORE_COLUMNS = ['source', 'source_id', 'instrument', 'form', 'scale', 'score', 'pomp', 'prorated', 'missing'] as const satisfies ReadonlyArray<keyof ScoreRow>;
+const SCORE_COLUMNS = [
+  'source',
+  'source_id',
+  'instrument',
+  'form',
+  'scale',
+  'score',
+  'pomp',
+  'prorated',
+  'missing',
+] as const satisfies ReadonlyArray<keyof ScoreRow>;
 
 interface Statements {
   putCache: Statement;
@@ -220,15 +306,25 @@ function prepare(sqlite: Sqlite): Statements {
   const st = {
     putCache: sqlite.prepare(
       `insert into rating_cache (${CACHE_COLUMNS.join(', ')}) values (${marks(CACHE_COLUMNS.length)}) ` +
-        `on conflict (key) do update set ${CACHE_COLUMNS.filter((c) => c !== 'key').map((c) => `${String(c)} = excluded.${String(c)}`).join(', ')}`,
+        `on conflict (key) do update set ${CACHE_COLUMNS.filter((c) => c !== 'key')
+          .map((c) => `${String(c)} = excluded.${String(c)}`)
+          .join(', ')}`,
     ),
     before: sqlite.prepare('select * from ratings where id = ?'),
     dropScores: sqlite.prepare("delete from scores where source = 'rating' and source_id = ?"),
-    update: sqlite.prepare(`update ratings set ${RATING_COLUMNS.filter((c) => c !== 'id').map((c) => `${String(c)} = ?`).join(', ')} where id = ?`),
-    insert: sqlite.prepare(`insert into ratings (${RATING_COLUMNS.join(', ')}) values (${marks(RATING_COLUMNS.length)})`),
+    update: sqlite.prepare(
+      `update ratings set ${RATING_COLUMNS.filter((c) => c !== 'id')
+        .map((c) => `${String(c)} = ?`)
+        .join(', ')} where id = ?`,
+    ),
+    insert: sqlite.prepare(
+      `insert into ratings (${RATING_COLUMNS.join(', ')}) values (${marks(RATING_COLUMNS.length)})`,
+    ),
     score: sqlite.prepare(`insert into scores (${SCORE_COLUMNS.join(', ')}) values (${marks(SCORE_COLUMNS.length)})`),
     // The columns appendAudit (core/store/audit.ts) writes, for the same row shape through the raw handle.
-    audit: sqlite.prepare('insert into audit (at, actor, entity, entity_id, action, before, after) values (?, ?, ?, ?, ?, ?, ?)'),
+    audit: sqlite.prepare(
+      'insert into audit (at, actor, entity, entity_id, action, before, after) values (?, ?, ?, ?, ?, ?, ?)',
+    ),
   };
   const write = sqlite.transaction((actor: string, w: RatingWrite) => {
     if (w.cache) st.putCache.run(CACHE_COLUMNS.map((c) => w.cache![c]));
@@ -240,7 +336,15 @@ function prepare(sqlite: Sqlite): Statements {
       st.insert.run(RATING_COLUMNS.map((c) => w.row[c]));
     }
     for (const s of w.scores) st.score.run(SCORE_COLUMNS.map((c) => s[c]));
-    st.audit.run(w.row.created_at, actor, 'rating', w.row.id, before ? 'update' : 'insert', before ? JSON.stringify(auditView(before)) : null, JSON.stringify(auditView(w.row)));
+    st.audit.run(
+      w.row.created_at,
+      actor,
+      'rating',
+      w.row.id,
+      before ? 'update' : 'insert',
+      before ? JSON.stringify(auditView(before)) : null,
+      JSON.stringify(auditView(w.row)),
+    );
   });
   return { ...st, write };
 }

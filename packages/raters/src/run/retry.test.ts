@@ -12,9 +12,19 @@ const server = useLoopbackServer();
 const answer = { forms: [], signals: [], ruptures: [] };
 const prompt = { version: 'v', hash: 'h', build: () => ({ system: 's', transcript: 't', task: 'k' }) };
 const openai = () =>
-  createOpenAIRater({ name: 'o', env: {}, prompt, config: RaterConfig.parse({ provider: 'openai', model: 'm', baseUrl: server.openaiBaseUrl }) });
+  createOpenAIRater({
+    name: 'o',
+    env: {},
+    prompt,
+    config: RaterConfig.parse({ provider: 'openai', model: 'm', baseUrl: server.openaiBaseUrl }),
+  });
 const anthropic = () =>
-  createAnthropicRater({ name: 'a', env: {}, prompt, config: RaterConfig.parse({ provider: 'anthropic', model: 'm', baseUrl: server.anthropicBaseUrl }) });
+  createAnthropicRater({
+    name: 'a',
+    env: {},
+    prompt,
+    config: RaterConfig.parse({ provider: 'anthropic', model: 'm', baseUrl: server.anthropicBaseUrl }),
+  });
 const req = (signal: AbortSignal): RateRequest => ({
   transcript: { sessionId: 'C01/1', transcriptId: 't', contentHash: 'h', utterances: [] },
   forms: [],
@@ -26,10 +36,15 @@ const never = new AbortController().signal;
 
 describe('retry policy over real HTTP', () => {
   it('honours retry-after on 429 before trying again', async () => {
-    server.enqueue({ kind: 'status', status: 429, headers: { 'retry-after': '1' } }, { kind: 'answer', output: answer });
+    server.enqueue(
+      { kind: 'status', status: 429, headers: { 'retry-after': '1' } },
+      { kind: 'answer', output: answer },
+    );
     const rater = openai();
     const delays: number[] = [];
-    const res = await withRetries((signal) => rater.rate(req(signal)), fast, never, { onRetry: (_e, _a, d) => delays.push(d) });
+    const res = await withRetries((signal) => rater.rate(req(signal)), fast, never, {
+      onRetry: (_e, _a, d) => delays.push(d),
+    });
     expect(res.output).toEqual(answer);
     expect(server.requests).toHaveLength(2);
     expect(delays[0]).toBeGreaterThanOrEqual(1000);
@@ -46,7 +61,9 @@ describe('retry policy over real HTTP', () => {
     );
     const rater = anthropic();
     const kinds: string[] = [];
-    const res = await withRetries((signal) => rater.rate(req(signal)), { ...fast, timeoutMs: 300 }, never, { onRetry: (e) => kinds.push(e.kind) });
+    const res = await withRetries((signal) => rater.rate(req(signal)), { ...fast, timeoutMs: 300 }, never, {
+      onRetry: (e) => kinds.push(e.kind),
+    });
     expect(res.output).toEqual(answer);
     expect(kinds).toEqual(['server', 'connection', 'timeout', 'server']);
     expect(server.requests).toHaveLength(5);
@@ -55,7 +72,9 @@ describe('retry policy over real HTTP', () => {
   it('gives up after maxAttempts and surfaces the last error', async () => {
     server.enqueue(...Array.from({ length: 3 }, () => ({ kind: 'status' as const, status: 502 })));
     const rater = openai();
-    const err = await withRetries((signal) => rater.rate(req(signal)), { ...fast, maxAttempts: 3 }, never).catch((e) => e);
+    const err = await withRetries((signal) => rater.rate(req(signal)), { ...fast, maxAttempts: 3 }, never).catch(
+      (e) => e,
+    );
     expect(err).toBeInstanceOf(ProviderError);
     expect(err.status).toBe(502);
     expect(server.requests).toHaveLength(3);
@@ -89,7 +108,9 @@ describe('backoff', () => {
   const policy: RetryPolicy = { ...DEFAULT_RETRY_POLICY, baseDelayMs: 100, maxDelayMs: 1000 };
   const server500 = new ProviderError({ kind: 'server', message: 'x', status: 500 });
   it('doubles the ceiling per attempt up to the cap, with full jitter', () => {
-    expect([1, 2, 3, 4, 5, 6].map((a) => retryDelayMs(server500, a, policy, () => 1))).toEqual([100, 200, 400, 800, 1000, 1000]);
+    expect([1, 2, 3, 4, 5, 6].map((a) => retryDelayMs(server500, a, policy, () => 1))).toEqual([
+      100, 200, 400, 800, 1000, 1000,
+    ]);
     expect(retryDelayMs(server500, 3, policy, () => 0)).toBe(0);
     expect(retryDelayMs(server500, 3, policy, () => 0.5)).toBe(200);
   });

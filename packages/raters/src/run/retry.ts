@@ -31,7 +31,12 @@ export interface RetryHooks {
  * jitter so that many workers told the same pause do not return in lockstep); otherwise exponential backoff with
  * full jitter.
  */
-export function retryDelayMs(err: ProviderError, attempt: number, policy: RetryPolicy, random: () => number = Math.random): number {
+export function retryDelayMs(
+  err: ProviderError,
+  attempt: number,
+  policy: RetryPolicy,
+  random: () => number = Math.random,
+): number {
   if (err.retryAfterMs !== undefined) return err.retryAfterMs * (1 + 0.1 * random());
   const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
   return ceiling * random();
@@ -58,7 +63,8 @@ export async function withRetries<T>(
       return await attemptFn(signal, attempt);
     } catch (e) {
       if (runSignal.aborted) throw abortedError();
-      if (timeout.signal.aborted) err = new ProviderError({ kind: 'timeout', message: `no answer within ${policy.timeoutMs} ms` });
+      if (timeout.signal.aborted)
+        err = new ProviderError({ kind: 'timeout', message: `no answer within ${policy.timeoutMs} ms` });
       else if (e instanceof ProviderError) err = e;
       else throw e;
     } finally {

@@ -17,12 +17,19 @@ export async function selectTranscripts(study: Study, sessions: readonly string[
   const rows = await study.db
     .selectFrom('transcripts')
     .innerJoin('sessions', 'sessions.id', 'transcripts.session_id')
-    .select(['transcripts.id as transcriptId', 'transcripts.session_id as sessionId', 'transcripts.utterance_count as utteranceCount', 'sessions.client_id as client', 'sessions.session_index as idx'])
+    .select([
+      'transcripts.id as transcriptId',
+      'transcripts.session_id as sessionId',
+      'transcripts.utterance_count as utteranceCount',
+      'sessions.client_id as client',
+      'sessions.session_index as idx',
+    ])
     .where('transcripts.is_current', '=', 1)
     .orderBy('sessions.client_id')
     .orderBy('sessions.session_index')
     .execute();
-  if (sessions.length === 0) return rows.map(({ sessionId, transcriptId, utteranceCount }) => ({ sessionId, transcriptId, utteranceCount }));
+  if (sessions.length === 0)
+    return rows.map(({ sessionId, transcriptId, utteranceCount }) => ({ sessionId, transcriptId, utteranceCount }));
   const wanted = new Set(sessions);
   const matched = new Set<string>();
   const out: TranscriptRef[] = [];
@@ -34,7 +41,9 @@ export async function selectTranscripts(study: Study, sessions: readonly string[
   }
   const missing = sessions.filter((s) => !matched.has(s));
   if (missing.length) {
-    throw new InputError(`no transcript in the study for ${missing.map((s) => `"${s}"`).join(', ')} (give session ids like C01/3 or client ids)`);
+    throw new InputError(
+      `no transcript in the study for ${missing.map((s) => `"${s}"`).join(', ')} (give session ids like C01/3 or client ids)`,
+    );
   }
   return out;
 }
@@ -58,11 +67,18 @@ const queries = new WeakMap<Sqlite, ReturnType<Sqlite['prepare']>>();
 /** Prepared once per connection: a run loads every transcript, and preparing costs more than the read. */
 function utteranceQuery(sqlite: Sqlite): ReturnType<Sqlite['prepare']> {
   let q = queries.get(sqlite);
-  if (!q) queries.set(sqlite, (q = sqlite.prepare('select uid as id, role, text from utterances where transcript_id = ? order by seq')));
+  if (!q)
+    queries.set(
+      sqlite,
+      (q = sqlite.prepare('select uid as id, role, text from utterances where transcript_id = ? order by seq')),
+    );
   return q;
 }
 
-export function ratable(ref: Pick<TranscriptRef, 'sessionId' | 'transcriptId'>, utterances: RatableUtterance[]): RatableTranscript {
+export function ratable(
+  ref: Pick<TranscriptRef, 'sessionId' | 'transcriptId'>,
+  utterances: RatableUtterance[],
+): RatableTranscript {
   return { sessionId: ref.sessionId, transcriptId: ref.transcriptId, contentHash: ratableHash(utterances), utterances };
 }
 

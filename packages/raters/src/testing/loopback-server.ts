@@ -1,4 +1,10 @@
-import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import {
+  createServer,
+  type IncomingHttpHeaders,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 /**
@@ -38,7 +44,14 @@ export type Reply =
   /** A completion whose text is `text` as is (OpenAI: message content; Anthropic: a text block, no tool call). */
   | { kind: 'text'; text: string; usage?: TokenCounts }
   /** An HTTP error in the provider's error envelope. */
-  | { kind: 'status'; status: number; message?: string; type?: string; param?: string; headers?: Record<string, string> }
+  | {
+      kind: 'status';
+      status: number;
+      message?: string;
+      type?: string;
+      param?: string;
+      headers?: Record<string, string>;
+    }
   /** Read the request, then destroy the socket without answering. */
   | { kind: 'drop' }
   /** Wait, then reply. */
@@ -75,7 +88,8 @@ export interface LoopbackServer {
 
 export async function startLoopbackServer(opts: LoopbackServerOptions = {}): Promise<LoopbackServer> {
   const queue: Reply[] = [];
-  let handler: Handler = opts.handler ?? (() => ({ kind: 'status', status: 500, message: 'no reply scripted for this request' }));
+  let handler: Handler =
+    opts.handler ?? (() => ({ kind: 'status', status: 500, message: 'no reply scripted for this request' }));
   const requests: ReceivedRequest[] = [];
   const record = opts.record ?? true;
   let count = 0;
@@ -86,7 +100,11 @@ export async function startLoopbackServer(opts: LoopbackServerOptions = {}): Pro
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       const raw = Buffer.concat(chunks).toString('utf8');
-      const api: Api | null = req.url?.endsWith('/chat/completions') ? 'openai' : req.url?.endsWith('/messages') ? 'anthropic' : null;
+      const api: Api | null = req.url?.endsWith('/chat/completions')
+        ? 'openai'
+        : req.url?.endsWith('/messages')
+          ? 'anthropic'
+          : null;
       if (!api || req.method !== 'POST') {
         send(res, 404, { error: { message: `no route ${req.method} ${req.url}`, type: 'not_found_error' } });
         return;
@@ -99,7 +117,15 @@ export async function startLoopbackServer(opts: LoopbackServerOptions = {}): Pro
         return;
       }
       count += 1;
-      const received: ReceivedRequest = { api, path: req.url ?? '', headers: req.headers, body, raw, n: count, receivedAt: Date.now() };
+      const received: ReceivedRequest = {
+        api,
+        path: req.url ?? '',
+        headers: req.headers,
+        body,
+        raw,
+        n: count,
+        receivedAt: Date.now(),
+      };
       if (record) requests.push(received);
       const next = queue.shift();
       void Promise.resolve(next ?? handler(received))
@@ -107,7 +133,9 @@ export async function startLoopbackServer(opts: LoopbackServerOptions = {}): Pro
           if (opts.latencyMs) await sleep(opts.latencyMs);
           await respond(req, res, api, received, reply, ++seq);
         })
-        .catch((err) => send(res, 500, { error: { message: `test handler failed: ${(err as Error).message}`, type: 'api_error' } }));
+        .catch((err) =>
+          send(res, 500, { error: { message: `test handler failed: ${(err as Error).message}`, type: 'api_error' } }),
+        );
     });
   });
   // The SDKs keep connections alive; a short server timeout would turn into spurious resets mid-test.
@@ -138,7 +166,14 @@ export async function startLoopbackServer(opts: LoopbackServerOptions = {}): Pro
   };
 }
 
-async function respond(req: IncomingMessage, res: ServerResponse, api: Api, received: ReceivedRequest, reply: Reply, id: number): Promise<void> {
+async function respond(
+  req: IncomingMessage,
+  res: ServerResponse,
+  api: Api,
+  received: ReceivedRequest,
+  reply: Reply,
+  id: number,
+): Promise<void> {
   if (res.destroyed || req.socket.destroyed) return;
   switch (reply.kind) {
     case 'delay':
@@ -166,19 +201,33 @@ async function respond(req: IncomingMessage, res: ServerResponse, api: Api, rece
         cached: reply.usage?.cached ?? 0,
         cacheWrite: reply.usage?.cacheWrite ?? 0,
       };
-      send(res, 200, api === 'openai' ? openaiCompletion(received, reply, content, usage, id) : anthropicMessage(received, reply, content, usage, id));
+      send(
+        res,
+        200,
+        api === 'openai'
+          ? openaiCompletion(received, reply, content, usage, id)
+          : anthropicMessage(received, reply, content, usage, id),
+      );
       return;
     }
   }
 }
 
-function openaiCompletion(received: ReceivedRequest, _reply: Reply, content: string, usage: Required<TokenCounts>, id: number) {
+function openaiCompletion(
+  received: ReceivedRequest,
+  _reply: Reply,
+  content: string,
+  usage: Required<TokenCounts>,
+  id: number,
+) {
   return {
     id: `chatcmpl-loopback-${id}`,
     object: 'chat.completion',
     created: Math.floor(Date.now() / 1000),
     model: received.body.model,
-    choices: [{ index: 0, message: { role: 'assistant', content, refusal: null }, finish_reason: 'stop', logprobs: null }],
+    choices: [
+      { index: 0, message: { role: 'assistant', content, refusal: null }, finish_reason: 'stop', logprobs: null },
+    ],
     usage: {
       prompt_tokens: usage.input,
       completion_tokens: usage.output,
@@ -188,7 +237,13 @@ function openaiCompletion(received: ReceivedRequest, _reply: Reply, content: str
   };
 }
 
-function anthropicMessage(received: ReceivedRequest, reply: Reply, content: string, usage: Required<TokenCounts>, id: number) {
+function anthropicMessage(
+  received: ReceivedRequest,
+  reply: Reply,
+  content: string,
+  usage: Required<TokenCounts>,
+  id: number,
+) {
   const toolName = received.body.tools?.[0]?.name ?? 'answer';
   const block =
     reply.kind === 'answer'

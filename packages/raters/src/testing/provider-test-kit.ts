@@ -4,7 +4,13 @@ import type { RateRequest } from '../rater';
 
 /** A one-item answer on the WAI-O-S observer form, citing an utterance, as a model would return it. */
 export const sampleAnswer = {
-  forms: [{ instrument: 'wai-o-s', form: 'observer', items: [{ item: '1', value: 5, rationale: 'agreed plan', evidence: ['u2'] }] }],
+  forms: [
+    {
+      instrument: 'wai-o-s',
+      form: 'observer',
+      items: [{ item: '1', value: 5, rationale: 'agreed plan', evidence: ['u2'] }],
+    },
+  ],
   signals: [],
   ruptures: [],
 };
@@ -22,14 +28,23 @@ export function providerContext(
     name: base.name,
     config: RaterConfig.parse({ provider: base.provider, model: base.model, baseUrl: base.baseUrl, ...config }),
     env,
-    prompt: { version: 'v-test', hash: 'h-test', build: (req) => ({ system: 'SYSTEM', transcript: `TRANSCRIPT ${req.transcript.sessionId}`, task: 'TASK' }) },
+    prompt: {
+      version: 'v-test',
+      hash: 'h-test',
+      build: (req) => ({ system: 'SYSTEM', transcript: `TRANSCRIPT ${req.transcript.sessionId}`, task: 'TASK' }),
+    },
   };
 }
 
 /** A one-utterance transcript asking for the WAI-O-S observer form. */
 export function rateRequest(extra: Partial<RateRequest> = {}): RateRequest {
   return {
-    transcript: { sessionId: 'C01/1', transcriptId: 't1', contentHash: 'x', utterances: [{ id: 'u1', role: 'therapist', text: 'Hello there.' }] },
+    transcript: {
+      sessionId: 'C01/1',
+      transcriptId: 't1',
+      contentHash: 'x',
+      utterances: [{ id: 'u1', role: 'therapist', text: 'Hello there.' }],
+    },
     forms: [{ instrument: 'wai-o-s', form: 'observer' }],
     replicate: 1,
     ...extra,

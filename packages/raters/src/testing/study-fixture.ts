@@ -16,9 +16,17 @@ export function sessionUtterances(client: string, session: number) {
     { id: 'u1', role: 'therapist', text: 'Hi Sam, good to see you again. How was your week?' },
     { id: 'u2', role: 'client', text: 'It was hard. I kept going over what we talked about last time.' },
     { id: 'u3', role: 'therapist', text: 'It sounds like a heavy week. Shall we set an agenda together for today?' },
-    { id: 'u4', role: 'client', text: 'Yes. I want to talk about my sister Maria Lopez and the move to 12 Elm Street.' },
+    {
+      id: 'u4',
+      role: 'client',
+      text: 'Yes. I want to talk about my sister Maria Lopez and the move to 12 Elm Street.',
+    },
     { id: 'u5', role: 'therapist', text: "Let's start there, and check in at the end about how today went for you." },
-    { id: 'u6', role: 'client', text: `Okay. My number changed, it is 555-123-4567 now. (${client} session ${session})` },
+    {
+      id: 'u6',
+      role: 'client',
+      text: `Okay. My number changed, it is 555-123-4567 now. (${client} session ${session})`,
+    },
   ];
 }
 
@@ -46,7 +54,7 @@ export async function createFixtureStudy(opts: FixtureOptions) {
     }
   }
   const file = join(dir, 'sessions.jsonl');
-  writeFileSync(file, lines.join('\n') + '\n');
+  writeFileSync(file, `${lines.join('\n')}\n`);
   await importTranscriptFiles(study, { files: [file] });
   return { dir, study };
 }
@@ -67,7 +75,14 @@ export function validAnswer(value = 5): RaterOutput {
       },
     ],
     signals: [
-      { domain: 'collaboration-goals', subSignal: 'task-alignment', direction: 'strength', strength: 0.6, evidence: ['u3'], quote: 'shall we set an agenda together' },
+      {
+        domain: 'collaboration-goals',
+        subSignal: 'task-alignment',
+        direction: 'strength',
+        strength: 0.6,
+        evidence: ['u3'],
+        quote: 'shall we set an agenda together',
+      },
     ],
     ruptures: [],
   };

@@ -8,7 +8,7 @@ const registry = loadRegistry();
 const WAI = registry.view('wai-o-s', 'observer');
 const UTTERANCES: RatableUtterance[] = [
   { id: 'u1', role: 'therapist', text: 'What brought you in this week?' },
-  { id: 'u2', role: 'client', text: "My partner’s been on at me about the drinking again." },
+  { id: 'u2', role: 'client', text: 'My partner’s been on at me about the drinking again.' },
   { id: 'u3', role: 'therapist', text: 'It sounds like   that has been wearing on you.' },
   { id: 'u4', role: 'client', text: 'Yeah. I just want it to stop.' },
   { id: 'u5', role: 'therapist', text: "I'm sorry, I cut you off there." },
@@ -17,9 +17,33 @@ const T: RatableTranscript = { sessionId: 'C01/1', transcriptId: 't1', contentHa
 
 function valid(): RaterOutput {
   return {
-    forms: [{ instrument: 'wai-o-s', form: 'observer', items: WAI.items.map((it) => ({ item: it.id, value: 4, rationale: 'No evidence.', evidence: [] })) }],
-    signals: [{ domain: 'relationship-quality', subSignal: 'empathy', direction: 'strength', strength: 0.6, evidence: ['u3'], quote: 'It sounds like that has been wearing on you' }],
-    ruptures: [{ marker: 'withdrawal', markerType: 'minimal response', startUtterance: 'u2', endUtterance: 'u4', resolution: { strategy: 'acknowledging own contribution', utterance: 'u5' }, resolved: true }],
+    forms: [
+      {
+        instrument: 'wai-o-s',
+        form: 'observer',
+        items: WAI.items.map((it) => ({ item: it.id, value: 4, rationale: 'No evidence.', evidence: [] })),
+      },
+    ],
+    signals: [
+      {
+        domain: 'relationship-quality',
+        subSignal: 'empathy',
+        direction: 'strength',
+        strength: 0.6,
+        evidence: ['u3'],
+        quote: 'It sounds like that has been wearing on you',
+      },
+    ],
+    ruptures: [
+      {
+        marker: 'withdrawal',
+        markerType: 'minimal response',
+        startUtterance: 'u2',
+        endUtterance: 'u4',
+        resolution: { strategy: 'acknowledging own contribution', utterance: 'u5' },
+        resolved: true,
+      },
+    ],
   };
 }
 const errorsOf = (o: unknown) => {
@@ -34,7 +58,10 @@ describe('validateOutput', () => {
   });
 
   it('reports schema problems by path before anything else', () => {
-    const o = valid() as unknown as { forms: Array<{ items: Array<{ value: unknown }> }>; signals: Array<{ strength: number }> };
+    const o = valid() as unknown as {
+      forms: Array<{ items: Array<{ value: unknown }> }>;
+      signals: Array<{ strength: number }>;
+    };
     o.forms[0]!.items[0]!.value = 'four';
     o.signals[0]!.strength = 2;
     const errors = errorsOf(o);
@@ -50,8 +77,12 @@ describe('validateOutput', () => {
     o.forms[0]!.items[2] = { ...o.forms[0]!.items[2]!, item: '13' };
     o.forms[0]!.items[3] = { ...o.forms[0]!.items[3]!, item: '5' };
     const errors = errorsOf(o);
-    expect(errors).toContain('wai-o-s:observer item "1": 8 is above the scale maximum 7; use a value on the scale 1–7 (whole numbers)');
-    expect(errors).toContain('wai-o-s:observer item "2": 4.5 has more decimals than the scale allows (whole numbers from 1 to 7); use a value on the scale 1–7 (whole numbers)');
+    expect(errors).toContain(
+      'wai-o-s:observer item "1": 8 is above the scale maximum 7; use a value on the scale 1–7 (whole numbers)',
+    );
+    expect(errors).toContain(
+      'wai-o-s:observer item "2": 4.5 has more decimals than the scale allows (whole numbers from 1 to 7); use a value on the scale 1–7 (whole numbers)',
+    );
     expect(errors).toContain('forms[0].items[2]: wai-o-s:observer has no item "13"; its items are 1–12');
     expect(errors).toContain('wai-o-s:observer item "5" is rated twice; rate each item once');
     expect(errors).toContain('wai-o-s:observer: items 3, 4 are missing; rate every item');
@@ -71,16 +102,33 @@ describe('validateOutput', () => {
     const o = valid();
     o.forms[0]!.items[0]!.evidence = ['u2', 'u99'];
     o.signals[0]!.evidence = ['u0'];
-    expect(errorsOf(o)).toEqual(['wai-o-s:observer item "1": evidence cites "u99", not in the transcript', 'signals[0]: evidence cites "u0", not in the transcript']);
+    expect(errorsOf(o)).toEqual([
+      'wai-o-s:observer item "1": evidence cites "u99", not in the transcript',
+      'signals[0]: evidence cites "u0", not in the transcript',
+    ]);
   });
 
   it('finds quotes regardless of case, spacing, typographic apostrophes and framing quotation marks', () => {
     const o = valid();
     o.signals = [
       { ...o.signals[0]!, quote: '"it SOUNDS like that has been\nwearing on you."' },
-      { domain: 'process-in-action', subSignal: 'resistance', direction: 'neutral', strength: 0.2, evidence: ['u2'], quote: "…my partner's been on at me" },
+      {
+        domain: 'process-in-action',
+        subSignal: 'resistance',
+        direction: 'neutral',
+        strength: 0.2,
+        evidence: ['u2'],
+        quote: "…my partner's been on at me",
+      },
       // Across two cited utterances, in transcript order.
-      { domain: 'process-in-action', subSignal: 'engagement', direction: 'concern', strength: 0.3, evidence: ['u5', 'u4'], quote: 'I just want it to stop. I’m sorry' },
+      {
+        domain: 'process-in-action',
+        subSignal: 'engagement',
+        direction: 'concern',
+        strength: 0.3,
+        evidence: ['u5', 'u4'],
+        quote: 'I just want it to stop. I’m sorry',
+      },
     ];
     expect(errorsOf(o)).toEqual([]);
   });

@@ -17,7 +17,10 @@ export const MAX_ERRORS = 40;
 export function validateOutput(output: unknown, transcript: RatableTranscript, views: readonly FormView[]): Validation {
   const parsed = RaterOutput.safeParse(output);
   if (!parsed.success) {
-    return { ok: false, errors: cap(parsed.error.issues.map((i) => `${formatPath(i.path) || 'the answer'}: ${i.message}`)) };
+    return {
+      ok: false,
+      errors: cap(parsed.error.issues.map((i) => `${formatPath(i.path) || 'the answer'}: ${i.message}`)),
+    };
   }
   const value = parsed.data;
   const ids = new Map(transcript.utterances.map((u, i) => [u.id, i]));
@@ -44,7 +47,9 @@ export function validateOutput(output: unknown, transcript: RatableTranscript, v
     f.items.forEach((it, ii) => {
       const where = `${key} item ${JSON.stringify(it.item)}`;
       if (!itemIds.includes(it.item)) {
-        errors.push(`forms[${fi}].items[${ii}]: ${key} has no item ${showId(it.item)}; its items are ${describeIds(itemIds)}`);
+        errors.push(
+          `forms[${fi}].items[${ii}]: ${key} has no item ${showId(it.item)}; its items are ${describeIds(itemIds)}`,
+        );
         return;
       }
       if (seenItems.has(it.item)) errors.push(`${where} is rated twice; rate each item once`);
@@ -55,9 +60,13 @@ export function validateOutput(output: unknown, transcript: RatableTranscript, v
       if (bad.length) errors.push(`${where}: evidence cites ${idList(bad)}, not in the transcript`);
     });
     const missing = itemIds.filter((id) => !seenItems.has(id));
-    if (missing.length) errors.push(`${key}: item${missing.length > 1 ? 's' : ''} ${describeIds(missing)} ${missing.length > 1 ? 'are' : 'is'} missing; rate every item`);
+    if (missing.length)
+      errors.push(
+        `${key}: item${missing.length > 1 ? 's' : ''} ${describeIds(missing)} ${missing.length > 1 ? 'are' : 'is'} missing; rate every item`,
+      );
   });
-  for (const key of wanted.keys()) if (!seenForms.has(key)) errors.push(`${key} is missing; rate all ${wanted.get(key)!.items.length} of its items`);
+  for (const key of wanted.keys())
+    if (!seenForms.has(key)) errors.push(`${key} is missing; rate all ${wanted.get(key)!.items.length} of its items`);
 
   // Signals: the sub-signal belongs to the domain, the ids exist, the quote is in the cited utterances.
   const normalised = new Map<number, string>();
@@ -70,7 +79,9 @@ export function validateOutput(output: unknown, transcript: RatableTranscript, v
     const subs = DOMAINS[s.domain] as readonly string[];
     if (!subs.includes(s.subSignal)) {
       const owner = Object.entries(DOMAINS).find(([, list]) => (list as readonly string[]).includes(s.subSignal))?.[0];
-      errors.push(`signals[${si}]: sub-signal "${s.subSignal}" belongs to ${owner}, not ${s.domain}; ${s.domain} has ${subs.join(', ')}`);
+      errors.push(
+        `signals[${si}]: sub-signal "${s.subSignal}" belongs to ${owner}, not ${s.domain}; ${s.domain} has ${subs.join(', ')}`,
+      );
     }
     const bad = unknownIds(s.evidence);
     if (bad.length) {
@@ -85,7 +96,9 @@ export function validateOutput(output: unknown, transcript: RatableTranscript, v
     const positions = [...new Set(s.evidence.map((id) => ids.get(id)!))].sort((a, b) => a - b);
     const inOne = positions.some((p) => norm(p).includes(q));
     if (!inOne && !positions.map(norm).join(' ').includes(q)) {
-      errors.push(`signals[${si}]: the quote does not occur in the cited utterance${positions.length > 1 ? 's' : ''} ${idList(s.evidence)}; copy it word for word from one of them, or cite the utterance it comes from`);
+      errors.push(
+        `signals[${si}]: the quote does not occur in the cited utterance${positions.length > 1 ? 's' : ''} ${idList(s.evidence)}; copy it word for word from one of them, or cite the utterance it comes from`,
+      );
     }
   });
 
@@ -98,9 +111,14 @@ export function validateOutput(output: unknown, transcript: RatableTranscript, v
       errors.push(`ruptures[${ri}]: ${idList(bad)} ${bad.length > 1 ? 'are' : 'is'} not in the transcript`);
       return;
     }
-    if (start! > end!) errors.push(`ruptures[${ri}]: startUtterance ${r.startUtterance} comes after endUtterance ${r.endUtterance}; give the range in transcript order`);
+    if (start! > end!)
+      errors.push(
+        `ruptures[${ri}]: startUtterance ${r.startUtterance} comes after endUtterance ${r.endUtterance}; give the range in transcript order`,
+      );
     if (r.resolution && ids.get(r.resolution.utterance)! < start!) {
-      errors.push(`ruptures[${ri}]: the resolution utterance ${r.resolution.utterance} comes before the rupture starts at ${r.startUtterance}`);
+      errors.push(
+        `ruptures[${ri}]: the resolution utterance ${r.resolution.utterance} comes before the rupture starts at ${r.startUtterance}`,
+      );
     }
   });
 
@@ -108,7 +126,9 @@ export function validateOutput(output: unknown, transcript: RatableTranscript, v
 }
 
 /** The RunServices.validate shape: forms by name, resolved through the study's registry. */
-export function createValidator(catalog: Pick<InstrumentRegistry, 'view'>): (output: unknown, transcript: RatableTranscript, forms: FormRequest[]) => Validation {
+export function createValidator(
+  catalog: Pick<InstrumentRegistry, 'view'>,
+): (output: unknown, transcript: RatableTranscript, forms: FormRequest[]) => Validation {
   const views = new Map<string, FormView>();
   return (output, transcript, forms) =>
     validateOutput(

@@ -3,10 +3,14 @@ import { z } from 'zod';
 import { RequestError } from '../request-error';
 
 /** Instrument and scale ids as the instrument definitions spell them (wai-sr, arm-5, pwc). */
-export const DefinitionId = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, 'an id of lower-case letters, digits, "-" or "_"');
+export const DefinitionId = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, 'an id of lower-case letters, digits, "-" or "_"');
 
 /** Rater configuration names and respondent ids (client, therapist, coder pseudonyms). */
-export const RaterName = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'a name of letters, digits, ".", "_" or "-"');
+export const RaterName = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'a name of letters, digits, ".", "_" or "-"');
 
 /**
  * Validates a route's query string against a strict schema. Parameters named in `repeatable` may be given more
@@ -14,11 +18,18 @@ export const RaterName = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, '
  * keeping one of two values would answer a question nobody asked. Unknown parameters are refused too: a typo such
  * as `?instrumnet=wai-sr` would otherwise return every score without a word.
  */
-export function parseQuery<S extends z.ZodObject>(c: Context, schema: S, repeatable: readonly string[] = []): z.output<S> {
+export function parseQuery<S extends z.ZodObject>(
+  c: Context,
+  schema: S,
+  repeatable: readonly string[] = [],
+): z.output<S> {
   const raw: Record<string, string | string[]> = {};
   for (const [key, values] of Object.entries(c.req.queries())) {
     if (repeatable.includes(key)) {
-      raw[key] = values.flatMap((v) => v.split(',')).map((v) => v.trim()).filter(Boolean);
+      raw[key] = values
+        .flatMap((v) => v.split(','))
+        .map((v) => v.trim())
+        .filter(Boolean);
     } else if (values.length > 1) {
       throw new RequestError(400, `query parameter "${key}" is given ${values.length} times; give it once`);
     } else {

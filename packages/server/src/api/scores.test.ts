@@ -35,11 +35,15 @@ describe('GET /api/scores', () => {
     const wai = await rows('?instrument=wai-sr&scale=total');
     expect(wai).toHaveLength(16);
     expect(wai.filter((r) => r.client === 'C01').map((r) => r.score)).toEqual([55, 56, 55, 25, 56, 57]);
-    expect(new Set(wai.map((r) => `${r.instrument} ${r.form} ${r.scale} ${r.source}`))).toEqual(new Set(['wai-sr client total self-report']));
+    expect(new Set(wai.map((r) => `${r.instrument} ${r.form} ${r.scale} ${r.source}`))).toEqual(
+      new Set(['wai-sr client total self-report']),
+    );
 
     const coder = await rows('?form=observer&rater=K1');
     expect(coder).toHaveLength(12);
-    expect(new Set(coder.map((r) => `${r.source} ${r.rater} ${r.session}`))).toEqual(new Set(['coder K1 2', 'coder K1 4']));
+    expect(new Set(coder.map((r) => `${r.source} ${r.rater} ${r.session}`))).toEqual(
+      new Set(['coder K1 2', 'coder K1 4']),
+    );
 
     const both = await rows('?scale=total&rater=K1,lexicon');
     expect(both).toHaveLength(2 + 30);
@@ -56,7 +60,17 @@ describe('GET /api/scores', () => {
     expect(records[0]).toEqual(SCORE_COLUMNS);
     expect(records).toHaveLength(17);
     const c01s4 = Object.fromEntries(SCORE_COLUMNS.map((c, i) => [c, records.find((r) => r[0] === 'C01/4')![i]]));
-    expect(c01s4).toMatchObject({ client: 'C01', therapist: 'T1', session: '4', date: '2026-01-16', source: 'self-report', rater: 'client', score: '25', prorated: '0', missing: '0' });
+    expect(c01s4).toMatchObject({
+      client: 'C01',
+      therapist: 'T1',
+      session: '4',
+      date: '2026-01-16',
+      source: 'self-report',
+      rater: 'client',
+      score: '25',
+      prorated: '0',
+      missing: '0',
+    });
 
     const unfiltered = await createApp(study).request('/api/scores?format=csv');
     expect(unfiltered.headers.get('content-disposition')).toBe('attachment; filename="scores.csv"');
@@ -64,10 +78,18 @@ describe('GET /api/scores', () => {
 
   it('refuses bad query parameters with a message naming them', async () => {
     expect(await refusal('?format=xml')).toMatch(/^query parameter "format" = "xml": .*"json"\|"csv"/);
-    expect(await refusal('?form=patient')).toMatch(/^query parameter "form" = "patient": .*"client"\|"therapist"\|"observer"\|"child"/);
-    expect(await refusal('?instrumnet=wai-sr')).toBe('unknown query parameter "instrumnet"; this route takes instrument, form, scale, rater, format');
-    expect(await refusal('?instrument=wai-sr&instrument=srs')).toBe('query parameter "instrument" is given 2 times; give it once');
-    expect(await refusal('?instrument=WAI%20SR')).toMatch(/^query parameter "instrument" = "WAI SR": an id of lower-case letters/);
+    expect(await refusal('?form=patient')).toMatch(
+      /^query parameter "form" = "patient": .*"client"\|"therapist"\|"observer"\|"child"/,
+    );
+    expect(await refusal('?instrumnet=wai-sr')).toBe(
+      'unknown query parameter "instrumnet"; this route takes instrument, form, scale, rater, format',
+    );
+    expect(await refusal('?instrument=wai-sr&instrument=srs')).toBe(
+      'query parameter "instrument" is given 2 times; give it once',
+    );
+    expect(await refusal('?instrument=WAI%20SR')).toMatch(
+      /^query parameter "instrument" = "WAI SR": an id of lower-case letters/,
+    );
     expect(await refusal('?rater=K1,Dr%20Lee')).toMatch(/^query parameter "rater" = "K1,Dr Lee": a name of letters/);
   });
 });

@@ -29,5 +29,5 @@ export function scoresApi(study: Study): Hono {
 
 /** scores.csv, or scores-wai-sr-client-total.csv for a filtered export. Every part is already a validated id. */
 function csvName(q: z.output<typeof ScoresQuery>): string {
-  return ['scores', q.instrument, q.form, q.scale, ...(q.rater ?? [])].filter(Boolean).join('-') + '.csv';
+  return `${['scores', q.instrument, q.form, q.scale, ...(q.rater ?? [])].filter(Boolean).join('-')}.csv`;
 }

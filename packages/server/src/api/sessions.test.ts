@@ -39,7 +39,12 @@ describe('GET /api/sessions', () => {
       ratings: [{ rater: 'lexicon', ok: 2, failed: 0 }],
     });
     // Created by its questionnaire alone: no transcript, so nothing to rate.
-    expect(all.find((s) => s.session_id === 'C03/4')).toMatchObject({ therapist: 'T2', utterances: null, ratings: [], questionnaires: [{ instrument: 'wai-sr' }] });
+    expect(all.find((s) => s.session_id === 'C03/4')).toMatchObject({
+      therapist: 'T2',
+      utterances: null,
+      ratings: [],
+      questionnaires: [{ instrument: 'wai-sr' }],
+    });
   });
 
   it('narrows to one client', async () => {
@@ -50,7 +55,12 @@ describe('GET /api/sessions', () => {
   });
 
   it('counts failed ratings apart and leaves out ratings of superseded transcripts', async () => {
-    await study.db.updateTable('ratings').set({ status: 'failed' }).where('session_id', '=', 'C02/1').where('replicate', '=', 2).execute();
+    await study.db
+      .updateTable('ratings')
+      .set({ status: 'failed' })
+      .where('session_id', '=', 'C02/1')
+      .where('replicate', '=', 2)
+      .execute();
     await study.db.updateTable('transcripts').set({ is_current: 0 }).where('session_id', '=', 'C02/2').execute();
     try {
       const c02 = await sessions('?client=C02');
@@ -65,6 +75,8 @@ describe('GET /api/sessions', () => {
   it('refuses a client id that is not a pseudonym', async () => {
     const res = await createApp(study).request('/api/sessions?client=Jane%20Doe');
     expect(res.status).toBe(400);
-    expect(((await res.json()) as { error: { kind: string; message: string } }).error.message).toMatch(/^query parameter "client" = "Jane Doe": a pseudonymous id/);
+    expect(((await res.json()) as { error: { kind: string; message: string } }).error.message).toMatch(
+      /^query parameter "client" = "Jane Doe": a pseudonymous id/,
+    );
   });
 });

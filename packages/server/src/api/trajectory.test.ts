@@ -22,7 +22,10 @@ async function trajectory(path: string, s: Study = study): Promise<ClientTraject
 
 async function cli(argv: string[]): Promise<Record<string, unknown>> {
   let stdout = '';
-  const code = await main([...argv, '--json'], { stdout: { write: (s: string) => (stdout += s) }, stderr: { write: () => true, isTTY: false } });
+  const code = await main([...argv, '--json'], {
+    stdout: { write: (s: string) => (stdout += s) },
+    stderr: { write: () => true, isTTY: false },
+  });
   expect(code).toBe(0);
   return JSON.parse(stdout) as Record<string, unknown>;
 }
@@ -32,8 +35,15 @@ describe('GET /api/clients/:id/trajectory', () => {
     const t = await trajectory('/api/clients/C01/trajectory');
     expect(t.client).toBe('C01');
     expect(t.scale).toBe('total');
-    expect(t.sessions.map((s) => [s.session, s.date, s.therapist])).toEqual([1, 2, 3, 4, 5, 6].map((n) => [n, `2026-01-${String(n * 4).padStart(2, '0')}`, 'T1']));
-    expect(t.series.map((s) => s.label)).toEqual(['client SRS', 'client WAI-SR', 'coder K1, WAI-O-S observer', 'lexicon (rater), WAI-O-S observer']);
+    expect(t.sessions.map((s) => [s.session, s.date, s.therapist])).toEqual(
+      [1, 2, 3, 4, 5, 6].map((n) => [n, `2026-01-${String(n * 4).padStart(2, '0')}`, 'T1']),
+    );
+    expect(t.series.map((s) => s.label)).toEqual([
+      'client SRS',
+      'client WAI-SR',
+      'coder K1, WAI-O-S observer',
+      'lexicon (rater), WAI-O-S observer',
+    ]);
     const wai = t.series.find((s) => s.instrument === 'wai-sr')!;
     expect(wai.points.map((p) => p.score)).toEqual(WAI_SR_TOTALS.C01);
     // WAI-SR totals run 12–60, so POMP = (score − 12) / 48 · 100.
@@ -58,12 +68,25 @@ describe('GET /api/clients/:id/trajectory', () => {
   it('finds rupture–repair episodes in the criterion as `alliance stats ruptures` does over the whole study', async () => {
     const t = await trajectory('/api/clients/C01/trajectory');
     expect(t.ruptures!.criterion).toEqual({ instrument: 'wai-sr', form: 'client', scale: 'total' });
-    expect(t.ruptures!.episodes.map((e) => [e.rupture.session, e.rupture.score, e.repaired, e.repair?.session])).toEqual([[4, 25, true, 5]]);
+    expect(
+      t.ruptures!.episodes.map((e) => [e.rupture.session, e.rupture.score, e.repaired, e.repair?.session]),
+    ).toEqual([[4, 25, true, 5]]);
 
     const dir = mkdtempSync(join(tmpdir(), 'server-ruptures-'));
     const totals = join(dir, 'totals.csv');
     await cli(['export', 'scores', '--study', study.dir, '--wide', '--scale', 'total', '--out', totals]);
-    const stats = (await cli(['stats', 'ruptures', '--in', totals, '--subject', 'client', '--session', 'session', '--value', 'client_wai_sr_client_total'])) as {
+    const stats = (await cli([
+      'stats',
+      'ruptures',
+      '--in',
+      totals,
+      '--subject',
+      'client',
+      '--session',
+      'session',
+      '--value',
+      'client_wai_sr_client_total',
+    ])) as {
       episodes: Array<{ client: string }>;
       rules: { reliableChange: { threshold: number } };
     };
@@ -77,7 +100,13 @@ describe('GET /api/clients/:id/trajectory', () => {
   });
 
   it('says why no episodes could be looked for, and gives none without a criterion', async () => {
-    const noArm = { ...study, config: { ...study.config, analysis: { ...study.config.analysis, criterion: { instrument: 'arm-5', form: 'client', scale: 'total' } } } };
+    const noArm = {
+      ...study,
+      config: {
+        ...study.config,
+        analysis: { ...study.config.analysis, criterion: { instrument: 'arm-5', form: 'client', scale: 'total' } },
+      },
+    };
     const t = await trajectory('/api/clients/C01/trajectory', noArm);
     expect(t.ruptures).toMatchObject({ episodes: [], screening: null, rules: null });
     expect(t.ruptures!.unavailable).toMatch(/no client has 3 or more sessions/);
@@ -97,6 +126,8 @@ describe('GET /api/clients/:id/trajectory', () => {
     expect(await missing.json()).toEqual({ error: { kind: 'not-found', message: 'no client "C99" in this study' } });
     const bad = await app.request('/api/clients/C01/trajectory?scale=Total!');
     expect(bad.status).toBe(400);
-    expect(((await bad.json()) as { error: { kind: string; message: string } }).error.message).toMatch(/^query parameter "scale" = "Total!"/);
+    expect(((await bad.json()) as { error: { kind: string; message: string } }).error.message).toMatch(
+      /^query parameter "scale" = "Total!"/,
+    );
   });
 });

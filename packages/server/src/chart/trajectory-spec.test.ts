@@ -4,7 +4,13 @@ import type { TrajectoryRuptures } from '../read/criterion-ruptures';
 import { renderSvg } from './render-svg';
 import { chartedSeries, trajectorySpec } from './trajectory-spec';
 
-function series(source: TrajectorySeries['source'], rater: string, instrument: string, form: string, pomps: Array<number | null>): TrajectorySeries {
+function series(
+  source: TrajectorySeries['source'],
+  rater: string,
+  instrument: string,
+  form: string,
+  pomps: Array<number | null>,
+): TrajectorySeries {
   return {
     label: `${rater} ${instrument}`,
     source,
@@ -53,7 +59,11 @@ const ruptured: TrajectoryRuptures = {
   unavailable: null,
 };
 
-type Layer = { data: { values: Array<Record<string, unknown>> }; mark: { type: string }; encoding: { x: { scale?: { domain: number[] } } } };
+type Layer = {
+  data: { values: Array<Record<string, unknown>> };
+  mark: { type: string };
+  encoding: { x: { scale?: { domain: number[] } } };
+};
 const layers = (t: ClientTrajectory) => (trajectorySpec(t) as unknown as { layer: Layer[] }).layer;
 
 describe('trajectory chart spec', () => {
@@ -77,9 +87,14 @@ describe('trajectory chart spec', () => {
   });
 
   it('gives a one-session client room either side, and no chart at all without values', () => {
-    const one = trajectory({ sessions: [{ session_id: 'C07/4', session: 4, date: null, therapist: 'T1' }], series: [series('coder', 'K1', 'wai-o-s', 'observer', [null, null, null, 50])] });
+    const one = trajectory({
+      sessions: [{ session_id: 'C07/4', session: 4, date: null, therapist: 'T1' }],
+      series: [series('coder', 'K1', 'wai-o-s', 'observer', [null, null, null, 50])],
+    });
     expect(layers(one)[0]!.encoding.x.scale!.domain).toEqual([3, 5]);
-    expect(trajectorySpec(trajectory({ series: [series('rater', 'lexicon', 'wai-o-s', 'observer', [null])] }))).toBeNull();
+    expect(
+      trajectorySpec(trajectory({ series: [series('rater', 'lexicon', 'wai-o-s', 'observer', [null])] })),
+    ).toBeNull();
   });
 
   it('renders to a standalone SVG on the server', async () => {

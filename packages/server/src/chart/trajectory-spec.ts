@@ -11,13 +11,16 @@ const RUPTURE_COLOUR = '#3c3c3c';
 export function chartedSeries(t: ClientTrajectory): TrajectorySeries[] {
   const criterion = t.ruptures?.criterion;
   return t.series.filter(
-    (s) => s.source !== 'self-report' || !criterion || (s.instrument === criterion.instrument && s.form === criterion.form),
+    (s) =>
+      s.source !== 'self-report' || !criterion || (s.instrument === criterion.instrument && s.form === criterion.form),
   );
 }
 
 /** The client's trajectory as a vega-lite spec, or null when there is nothing to plot. */
 export function trajectorySpec(t: ClientTrajectory): TopLevelSpec | null {
-  const values = chartedSeries(t).flatMap((s) => s.points.filter((p) => p.pomp !== null).map((p) => ({ session: p.session, pomp: p.pomp, series: s.label })));
+  const values = chartedSeries(t).flatMap((s) =>
+    s.points.filter((p) => p.pomp !== null).map((p) => ({ session: p.session, pomp: p.pomp, series: s.label })),
+  );
   if (values.length === 0) return null;
   const sessions = t.sessions.map((s) => s.session);
   const first = Math.min(...sessions);
@@ -29,7 +32,10 @@ export function trajectorySpec(t: ClientTrajectory): TopLevelSpec | null {
     scale: { domain: first < last ? [first, last] : [first - 1, last + 1] },
     axis: { title: 'session', tickMinStep: 1, format: 'd' },
   };
-  const ruptures = (t.ruptures?.episodes ?? []).map((e) => ({ session: e.rupture.session, label: e.repaired ? `rupture (repaired at ${e.repair!.session})` : 'rupture' }));
+  const ruptures = (t.ruptures?.episodes ?? []).map((e) => ({
+    session: e.rupture.session,
+    label: e.repaired ? `rupture (repaired at ${e.repair!.session})` : 'rupture',
+  }));
   return {
     description: `Trajectory of client ${t.client}: ${t.scale} as POMP (0–100) by session, for each source and rater${ruptures.length ? ', rupture sessions marked' : ''}`,
     width: 640,
@@ -40,8 +46,17 @@ export function trajectorySpec(t: ClientTrajectory): TopLevelSpec | null {
         mark: { type: 'line', point: true },
         encoding: {
           x,
-          y: { field: 'pomp', type: 'quantitative', scale: { domain: [0, 100] }, axis: { title: `${t.scale} (POMP, 0–100)` } },
-          color: { field: 'series', type: 'nominal', legend: { title: null, orient: 'bottom', direction: 'vertical', labelLimit: 0 } },
+          y: {
+            field: 'pomp',
+            type: 'quantitative',
+            scale: { domain: [0, 100] },
+            axis: { title: `${t.scale} (POMP, 0–100)` },
+          },
+          color: {
+            field: 'series',
+            type: 'nominal',
+            legend: { title: null, orient: 'bottom', direction: 'vertical', labelLimit: 0 },
+          },
         },
       },
       ...(ruptures.length
@@ -53,7 +68,14 @@ export function trajectorySpec(t: ClientTrajectory): TopLevelSpec | null {
             },
             {
               data: { values: ruptures },
-              mark: { type: 'text' as const, color: RUPTURE_COLOUR, align: 'left' as const, baseline: 'top' as const, dx: 3, y: 2 },
+              mark: {
+                type: 'text' as const,
+                color: RUPTURE_COLOUR,
+                align: 'left' as const,
+                baseline: 'top' as const,
+                dx: 3,
+                y: 2,
+              },
               encoding: { x, text: { field: 'label' } },
             },
           ]

@@ -16,14 +16,19 @@ async function studyDir(): Promise<string> {
 async function cli(argv: string[]) {
   let stdout = '';
   let stderr = '';
-  const code = await main(argv, { stdout: { write: (s: string) => (stdout += s) }, stderr: { write: (s: string) => (stderr += s), isTTY: false } });
+  const code = await main(argv, {
+    stdout: { write: (s: string) => (stdout += s) },
+    stderr: { write: (s: string) => (stderr += s), isTTY: false },
+  });
   return { code, stdout, stderr };
 }
 
 describe('alliance serve', () => {
   it('serves the study on a loopback port, prints the URL on stderr, and stops cleanly on SIGINT', async () => {
     const dir = await studyDir();
-    const child = spawn(process.execPath, [BIN, 'serve', '--study', dir, '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [BIN, 'serve', '--study', dir, '--port', '0'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
@@ -31,7 +36,8 @@ describe('alliance serve', () => {
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
     try {
       const deadline = Date.now() + 20_000;
-      while (!/http:\/\/\S+\//.test(stderr) && child.exitCode === null && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      while (!/http:\/\/\S+\//.test(stderr) && child.exitCode === null && Date.now() < deadline)
+        await new Promise((r) => setTimeout(r, 20));
       const url = stderr.match(/http:\/\/\S+\//)?.[0];
       expect(url, stderr).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
       expect(stderr).toContain('serving "Server test study" at');
@@ -56,7 +62,9 @@ describe('alliance serve', () => {
       const port = (taken.address() as AddressInfo).port;
       const busy = await cli(['serve', '--study', dir, '--port', String(port)]);
       expect(busy.code).toBe(2);
-      expect(busy.stderr).toBe(`error: port ${port} on 127.0.0.1 is in use; choose another with --port (0 picks a free one)\n`);
+      expect(busy.stderr).toBe(
+        `error: port ${port} on 127.0.0.1 is in use; choose another with --port (0 picks a free one)\n`,
+      );
     } finally {
       taken.close();
     }

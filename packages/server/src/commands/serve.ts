@@ -27,8 +27,14 @@ export const serveCommand = defineCommand({
     const study = await openStudy(ctx.need('study'));
     try {
       // Loaded here, not at the top: core's CLI imports this module for every command, and vega is heavy.
-      const [{ createApp }, { createAdaptorServer }] = await Promise.all([import('../app'), import('@hono/node-server')]);
-      const app = createApp(study, { ...(loopback ? { allowedHosts: loopbackNames(host) } : {}), onError: (m) => ctx.warn(m) });
+      const [{ createApp }, { createAdaptorServer }] = await Promise.all([
+        import('../app'),
+        import('@hono/node-server'),
+      ]);
+      const app = createApp(study, {
+        ...(loopback ? { allowedHosts: loopbackNames(host) } : {}),
+        onError: (m) => ctx.warn(m),
+      });
       const server = createAdaptorServer({ fetch: app.fetch, hostname: host }) as Server;
       const address = await listen(server, port, host);
       const url = `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}/`;
@@ -47,8 +53,10 @@ export const serveCommand = defineCommand({
 function listen(server: Server, port: number, host: string): Promise<AddressInfo> {
   return new Promise((resolve, reject) => {
     const onError = (err: NodeJS.ErrnoException) => {
-      if (err.code === 'EADDRINUSE') reject(new UsageError(`port ${port} on ${host} is in use; choose another with --port (0 picks a free one)`));
-      else if (err.code === 'EADDRNOTAVAIL' || err.code === 'ENOTFOUND' || err.code === 'EACCES') reject(new UsageError(`cannot listen on ${host} port ${port}: ${err.code}`));
+      if (err.code === 'EADDRINUSE')
+        reject(new UsageError(`port ${port} on ${host} is in use; choose another with --port (0 picks a free one)`));
+      else if (err.code === 'EADDRNOTAVAIL' || err.code === 'ENOTFOUND' || err.code === 'EACCES')
+        reject(new UsageError(`cannot listen on ${host} port ${port}: ${err.code}`));
       else reject(err);
     };
     server.once('error', onError);

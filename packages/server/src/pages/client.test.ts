@@ -29,7 +29,14 @@ describe('GET /clients/:id', () => {
     for (const n of ['1', '2', '3', '4', '5', '6']) expect(texts).toContain(n);
     expect(texts).toContain('session');
     expect(texts).toContain('total (POMP, 0–100)');
-    expect(texts).toEqual(expect.arrayContaining(['client WAI-SR', 'coder K1, WAI-O-S observer', 'lexicon (rater), WAI-O-S observer', 'rupture (repaired at 5)']));
+    expect(texts).toEqual(
+      expect.arrayContaining([
+        'client WAI-SR',
+        'coder K1, WAI-O-S observer',
+        'lexicon (rater), WAI-O-S observer',
+        'rupture (repaired at 5)',
+      ]),
+    );
     // The criterion stands for the self-reports in the chart; the SRS is in the table only.
     expect(texts).not.toContain('client SRS');
     expect(svg).not.toMatch(/<script|https?:\/\/(?!www\.w3\.org\/)/);
@@ -38,15 +45,24 @@ describe('GET /clients/:id', () => {
   it('gives the same numbers as a table under the chart, and the rupture episode', async () => {
     const html = await page('/clients/C01');
     const table = html.slice(html.indexOf('<h2>Scores by session</h2>'));
-    expect(table).toContain('<th class="num">client SRS</th><th class="num">client WAI-SR</th><th class="num">coder K1, WAI-O-S observer</th><th class="num">lexicon (rater), WAI-O-S observer</th>');
+    expect(table).toContain(
+      '<th class="num">client SRS</th><th class="num">client WAI-SR</th><th class="num">coder K1, WAI-O-S observer</th><th class="num">lexicon (rater), WAI-O-S observer</th>',
+    );
     const rows = [...table.matchAll(/<tr><td class="num">(\d+)<\/td><td>([^<]*)<\/td>(.*?)<\/tr>/g)];
     expect(rows.map((r) => r[1])).toEqual(['1', '2', '3', '4', '5', '6']);
     expect(rows[3]![2]).toBe('2026-01-16');
     // Session 4: no SRS, WAI-SR 25 (POMP 27.1), the coder, the lexicon.
-    expect(rows[3]![3]).toMatch(/^<td class="num">–<\/td><td class="num">25 \(27\.1\)<\/td><td class="num">3\.33 \(38\.9\)<\/td><td class="num">[\d.]+ \([\d.]+\)<\/td>$/);
-    const episodes = html.slice(html.indexOf('<h2>Rupture–repair episodes</h2>'), html.indexOf('<h2>Scores by session</h2>'));
+    expect(rows[3]![3]).toMatch(
+      /^<td class="num">–<\/td><td class="num">25 \(27\.1\)<\/td><td class="num">3\.33 \(38\.9\)<\/td><td class="num">[\d.]+ \([\d.]+\)<\/td>$/,
+    );
+    const episodes = html.slice(
+      html.indexOf('<h2>Rupture–repair episodes</h2>'),
+      html.indexOf('<h2>Scores by session</h2>'),
+    );
     expect(episodes).toContain('Strauss-like (k = 1), repair within 3 sessions');
-    expect(episodes).toContain('<tr><td class="num">4</td><td class="num">25</td><td class="num">55</td><td class="num">30</td><td class="num">5</td><td></td></tr>');
+    expect(episodes).toContain(
+      '<tr><td class="num">4</td><td class="num">25</td><td class="num">55</td><td class="num">30</td><td class="num">5</td><td></td></tr>',
+    );
   });
 
   it('marks no rupture for a client without one', async () => {

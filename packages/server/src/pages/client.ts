@@ -47,15 +47,19 @@ ${scoreTable(t)}
 function chartCaption(t: ClientTrajectory): string {
   const plotted = chartedSeries(t).length;
   const criterion = t.ruptures?.criterion;
-  const self = criterion ? `the ${instrumentLabel(criterion.instrument)} ${criterion.form} self-report (the study's criterion)` : 'the self-reports';
+  const self = criterion
+    ? `the ${instrumentLabel(criterion.instrument)} ${criterion.form} self-report (the study's criterion)`
+    : 'the self-reports';
   const marked = t.ruptures?.episodes.length ? '; dashed lines mark rupture sessions in the criterion' : '';
   return `${t.scale} as POMP for ${self}, coders and automated raters (${plotted} series)${marked}.`;
 }
 
 function ruptureSection(r: TrajectoryRuptures | null) {
-  if (!r) return html`<p class="note">study.json names no <code>analysis.criterion</code>, so rupture–repair episodes are not looked for.</p>`;
+  if (!r)
+    return html`<p class="note">study.json names no <code>analysis.criterion</code>, so rupture–repair episodes are not looked for.</p>`;
   const name = `${instrumentLabel(r.criterion.instrument)} ${r.criterion.form} ${r.criterion.scale}`;
-  if (r.unavailable) return html`<h2>Rupture–repair episodes</h2><p class="note">Not looked for in ${name}: ${r.unavailable}.</p>`;
+  if (r.unavailable)
+    return html`<h2>Rupture–repair episodes</h2><p class="note">Not looked for in ${name}: ${r.unavailable}.</p>`;
   const rules = r.rules!;
   const heading = html`<h2>Rupture–repair episodes</h2>
 <p class="note">In the client's ${name}: ${rules.criterion}, repair within ${rules.window} sessions, reliable-change threshold ${formatNumber(rules.reliableChange.threshold)} (study-wide), as <code>alliance stats ruptures</code>.</p>`;
@@ -76,7 +80,11 @@ ${r.episodes.map(
 function srsSection(r: ClientSrsAlerts) {
   if (r.sessions === 0) return '';
   const rules = r.rules
-    .map((rule) => (rule.kind === 'below' ? `a total ${rule.inequality} ${rule.cutoff}` : `a drop of ${rule.minDrop} or more from the last session`))
+    .map((rule) =>
+      rule.kind === 'below'
+        ? `a total ${rule.inequality} ${rule.cutoff}`
+        : `a drop of ${rule.minDrop} or more from the last session`,
+    )
     .join('; ');
   const heading = html`<h2>SRS alerts</h2>
 <p class="note">Flags in the client's SRS totals: ${rules} (cut-off and inequality from study.json's <code>analysis.srsAlert</code>).</p>`;

@@ -39,7 +39,9 @@ describe('GET /', () => {
   });
 
   it('lists each client with its sessions and latest self-report totals, the criterion first', () => {
-    expect(page).toMatch(/<th class="num">latest WAI-SR client total<\/th><th class="num">latest SRS client total<\/th>/);
+    expect(page).toMatch(
+      /<th class="num">latest WAI-SR client total<\/th><th class="num">latest SRS client total<\/th>/,
+    );
     expect(clientRow('C01')).toEqual(['T1', '6', '6', '57 (session 6)', '39 (session 3)']);
     expect(clientRow('C02')).toEqual(['T1', '6', '6', '41 (session 6)', '–']);
     expect(clientRow('C03')).toEqual(['T2', '4', '3', '46 (session 4)', '–']);
@@ -48,7 +50,9 @@ describe('GET /', () => {
   it('escapes the study’s name and description', () => {
     expect(page).not.toContain('<script>');
     expect(page).not.toContain('<img');
-    expect(page).toContain('<title>Overview · Pilot &lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; Co</title>');
+    expect(page).toContain(
+      '<title>Overview · Pilot &lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; Co</title>',
+    );
     expect(page).toContain('<h1>Pilot &lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; Co</h1>');
     expect(page).toContain('<p>Clinic &#39;A&#39; &lt;img src=x onerror=alert(1)&gt;</p>');
   });

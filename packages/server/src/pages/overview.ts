@@ -45,10 +45,13 @@ function clientTable(clients: ClientRow[], forms: SelfReportForm[]) {
   )}</tr></thead>
 <tbody>
 ${clients.map(
-  (r) => html`<tr><td><a href="/clients/${encodeURIComponent(r.client)}">${r.client}</a></td><td>${r.therapists.join(', ')}</td><td class="num">${r.sessions}</td><td class="num">${r.transcripts}</td>${forms.map((f) => {
-    const l = r.latest.find((x) => x.instrument === f.instrument && x.form === f.form);
-    return html`<td class="num">${l ? html`${formatNumber(l.score)} <span class="note">(session ${l.session})</span>` : '–'}</td>`;
-  })}</tr>`,
+  (r) =>
+    html`<tr><td><a href="/clients/${encodeURIComponent(r.client)}">${r.client}</a></td><td>${r.therapists.join(', ')}</td><td class="num">${r.sessions}</td><td class="num">${r.transcripts}</td>${forms.map(
+      (f) => {
+        const l = r.latest.find((x) => x.instrument === f.instrument && x.form === f.form);
+        return html`<td class="num">${l ? html`${formatNumber(l.score)} <span class="note">(session ${l.session})</span>` : '–'}</td>`;
+      },
+    )}</tr>`,
 )}
 </tbody>
 </table>`;

@@ -29,12 +29,15 @@ export interface ClientOverview {
 
 export async function clientOverview(study: Study): Promise<ClientOverview> {
   const sessions = await listSessions(study.db);
-  const totals = (await exportScores(study.db, { scale: 'total', raters: ['client', 'therapist'] })).filter((r) => r.source === 'self-report' && r.score !== null);
+  const totals = (await exportScores(study.db, { scale: 'total', raters: ['client', 'therapist'] })).filter(
+    (r) => r.source === 'self-report' && r.score !== null,
+  );
 
   const clients = new Map<string, ClientRow>();
   for (const s of sessions) {
     let row = clients.get(s.client);
-    if (!row) clients.set(s.client, (row = { client: s.client, therapists: [], sessions: 0, transcripts: 0, latest: [] }));
+    if (!row)
+      clients.set(s.client, (row = { client: s.client, therapists: [], sessions: 0, transcripts: 0, latest: [] }));
     row.sessions++;
     if (s.utterances !== null) row.transcripts++;
     if (!row.therapists.includes(s.therapist)) row.therapists.push(s.therapist);
@@ -42,7 +45,8 @@ export async function clientOverview(study: Study): Promise<ClientOverview> {
   const forms: SelfReportForm[] = [];
   // exportScores sorts by client and session, so a later row of the same form is a later session.
   for (const r of totals) {
-    if (!forms.some((f) => f.instrument === r.instrument && f.form === r.form)) forms.push({ instrument: r.instrument, form: r.form });
+    if (!forms.some((f) => f.instrument === r.instrument && f.form === r.form))
+      forms.push({ instrument: r.instrument, form: r.form });
     const row = clients.get(r.client)!;
     const latest = { instrument: r.instrument, form: r.form, session: r.session, score: r.score! };
     const at = row.latest.findIndex((l) => l.instrument === r.instrument && l.form === r.form);
@@ -50,7 +54,20 @@ export async function clientOverview(study: Study): Promise<ClientOverview> {
     else row.latest.push(latest);
   }
   const criterion = study.config.analysis.criterion;
-  const rank = (f: SelfReportForm) => (criterion && f.instrument === criterion.instrument && f.form === criterion.form ? 0 : 1);
-  forms.sort((a, b) => rank(a) - rank(b) || (a.instrument < b.instrument ? -1 : a.instrument > b.instrument ? 1 : a.form < b.form ? -1 : a.form > b.form ? 1 : 0));
+  const rank = (f: SelfReportForm) =>
+    criterion && f.instrument === criterion.instrument && f.form === criterion.form ? 0 : 1;
+  forms.sort(
+    (a, b) =>
+      rank(a) - rank(b) ||
+      (a.instrument < b.instrument
+        ? -1
+        : a.instrument > b.instrument
+          ? 1
+          : a.form < b.form
+            ? -1
+            : a.form > b.form
+              ? 1
+              : 0),
+  );
   return { clients: [...clients.values()], forms };
 }

@@ -37,7 +37,11 @@ const SOURCE_ORDER: Record<ScoreRow['source'], number> = { 'self-report': 0, cod
  * read through the score export so the page shows exactly the rows `alliance export scores` writes. Undefined
  * for a client the study does not hold.
  */
-export async function clientTrajectory(study: Study, client: string, scale: string): Promise<ClientTrajectory | undefined> {
+export async function clientTrajectory(
+  study: Study,
+  client: string,
+  scale: string,
+): Promise<ClientTrajectory | undefined> {
   const sessions = await listSessions(study.db, client);
   if (sessions.length === 0) return undefined;
   const rows = (await exportScores(study.db, { scale })).filter((r) => r.client === client && r.score !== null);
@@ -51,20 +55,35 @@ export async function clientTrajectory(study: Study, client: string, scale: stri
     if (list) list.push(r);
     else entry.bySession.set(r.session, [r]);
   }
-  const series = [...bySeries.values()].map(({ head, bySession }): TrajectorySeries => ({
-    label: seriesLabel(head),
-    source: head.source,
-    rater: head.rater,
-    instrument: head.instrument,
-    form: head.form,
-    points: [...bySession.entries()].sort(([a], [b]) => a - b).map(([session, reps]) => ({ session, ...meanOfReplicates(reps) })),
-  }));
-  series.sort((a, b) => SOURCE_ORDER[a.source] - SOURCE_ORDER[b.source] || cmp(a.rater, b.rater) || cmp(a.instrument, b.instrument) || cmp(a.form, b.form));
+  const series = [...bySeries.values()].map(
+    ({ head, bySession }): TrajectorySeries => ({
+      label: seriesLabel(head),
+      source: head.source,
+      rater: head.rater,
+      instrument: head.instrument,
+      form: head.form,
+      points: [...bySession.entries()]
+        .sort(([a], [b]) => a - b)
+        .map(([session, reps]) => ({ session, ...meanOfReplicates(reps) })),
+    }),
+  );
+  series.sort(
+    (a, b) =>
+      SOURCE_ORDER[a.source] - SOURCE_ORDER[b.source] ||
+      cmp(a.rater, b.rater) ||
+      cmp(a.instrument, b.instrument) ||
+      cmp(a.form, b.form),
+  );
 
   return {
     client,
     scale,
-    sessions: sessions.map((s) => ({ session_id: s.session_id, session: s.session, date: s.date, therapist: s.therapist })),
+    sessions: sessions.map((s) => ({
+      session_id: s.session_id,
+      session: s.session,
+      date: s.date,
+      therapist: s.therapist,
+    })),
     series,
     ruptures: await criterionRuptures(study, client),
   };
@@ -74,7 +93,11 @@ export async function clientTrajectory(study: Study, client: string, scale: stri
 function meanOfReplicates(reps: ScoreRow[]): Omit<TrajectoryPoint, 'session'> {
   const score = reps.reduce((s, r) => s + r.score!, 0) / reps.length;
   const pomps = reps.flatMap((r) => (r.pomp === null ? [] : [r.pomp]));
-  return { score, pomp: pomps.length ? pomps.reduce((s, x) => s + x, 0) / pomps.length : null, replicates: reps.length };
+  return {
+    score,
+    pomp: pomps.length ? pomps.reduce((s, x) => s + x, 0) / pomps.length : null,
+    replicates: reps.length,
+  };
 }
 
 function cmp(a: string, b: string): number {

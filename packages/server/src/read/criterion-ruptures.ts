@@ -29,7 +29,10 @@ export async function criterionRuptures(study: Study, client: string): Promise<T
   const base = { criterion, episodes: [], screening: null, rules: null, method: null };
   let result: RuptureResult;
   try {
-    result = ruptures({ subject: rows.map((r) => r.client), session: rows.map((r) => r.session), value: rows.map((r) => r.score!) }, { k, window });
+    result = ruptures(
+      { subject: rows.map((r) => r.client), session: rows.map((r) => r.session), value: rows.map((r) => r.score!) },
+      { k, window },
+    );
   } catch (err) {
     // Too little data (no client with three scored sessions) is a state of the study, not a server fault.
     if (err instanceof RangeError) return { ...base, unavailable: err.message };

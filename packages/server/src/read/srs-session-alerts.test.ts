@@ -15,11 +15,19 @@ describe('SRS alerts on the client page', () => {
   it('flags a total below the cut-off and a drop from the last session, by the default rule "< 36"', async () => {
     const r = await clientSrsAlerts(study, 'C01');
     expect(r.sessions).toBe(3);
-    expect(r.alerts.map((a) => [a.session, a.score, a.previous, a.alerts.map((x) => x.kind)])).toEqual([[2, 32, 36, ['below', 'drop']]]);
+    expect(r.alerts.map((a) => [a.session, a.score, a.previous, a.alerts.map((x) => x.kind)])).toEqual([
+      [2, 32, 36, ['below', 'drop']],
+    ]);
   });
 
   it("takes the cut-off and inequality from study.json's analysis.srsAlert", async () => {
-    const strict = { ...study, config: { ...study.config, analysis: { ...study.config.analysis, srsAlert: { cutoff: 36, inequality: '<=' as const } } } };
+    const strict = {
+      ...study,
+      config: {
+        ...study.config,
+        analysis: { ...study.config.analysis, srsAlert: { cutoff: 36, inequality: '<=' as const } },
+      },
+    };
     const r = await clientSrsAlerts(strict, 'C01');
     // With "<= 36" session 1's total of exactly 36 is flagged too.
     expect(r.alerts.map((a) => a.session)).toEqual([1, 2]);
@@ -30,7 +38,9 @@ describe('SRS alerts on the client page', () => {
     const html = await (await app.request('/clients/C01')).text();
     const section = html.slice(html.indexOf('<h2>SRS alerts</h2>'), html.indexOf('<h2>Scores by session</h2>'));
     expect(section).toContain('a total &lt; 36; a drop of 1 or more from the last session');
-    expect(section).toMatch(/<tr><td class="num">2<\/td><td class="num">32<\/td><td class="num">36<\/td><td>[^<]+<\/td><\/tr>/);
+    expect(section).toMatch(
+      /<tr><td class="num">2<\/td><td class="num">32<\/td><td class="num">36<\/td><td>[^<]+<\/td><\/tr>/,
+    );
     expect(await clientSrsAlerts(study, 'C02')).toMatchObject({ sessions: 0, alerts: [] });
     expect(await (await app.request('/clients/C02')).text()).not.toContain('<h2>SRS alerts</h2>');
   });

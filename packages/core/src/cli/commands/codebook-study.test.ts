@@ -8,7 +8,10 @@ import { main } from '../main';
 async function run(argv: string[]) {
   let stdout = '';
   let stderr = '';
-  const code = await main(argv, { stdout: { write: (s: string) => (stdout += s) }, stderr: { write: (s: string) => (stderr += s), isTTY: false } });
+  const code = await main(argv, {
+    stdout: { write: (s: string) => (stdout += s) },
+    stderr: { write: (s: string) => (stderr += s), isTTY: false },
+  });
   return { code, stdout, stderr };
 }
 
@@ -18,7 +21,17 @@ describe('alliance codebook --study', () => {
     await run(['init', dir]);
     const before = JSON.parse((await run(['codebook', '--study', dir, '--json'])).stdout);
     expect(before.ids.map((v: { name: string }) => v.name)).toEqual(['client', 'therapist', 'session', 'date']);
-    await run(['import', 'responses', '--study', dir, '--instrument', 'wai-o-s', '--form', 'observer', join(FIXTURES, 'coders-wai-o-s.csv')]);
+    await run([
+      'import',
+      'responses',
+      '--study',
+      dir,
+      '--instrument',
+      'wai-o-s',
+      '--form',
+      'observer',
+      join(FIXTURES, 'coders-wai-o-s.csv'),
+    ]);
     const after = JSON.parse((await run(['codebook', '--study', dir, '--json'])).stdout);
     expect(after.ids.map((v: { name: string }) => v.name)).toContain('coder');
     expect(after.variables).toBeGreaterThan(before.variables);
@@ -47,7 +60,9 @@ describe('alliance codebook --study', () => {
     expect(form.code).toBe(2);
     expect(form.stderr).toMatch(/give --instrument ID \[--form FORM\], or --study DIR alone/);
     // the single-instrument codebook is unchanged by --study
-    const one = JSON.parse((await run(['codebook', '--study', dir, '--instrument', 'srs', '--form', 'client', '--json'])).stdout);
+    const one = JSON.parse(
+      (await run(['codebook', '--study', dir, '--instrument', 'srs', '--form', 'client', '--json'])).stdout,
+    );
     expect(one).toMatchObject({ instrument: 'srs', forms: ['client'] });
   });
 });

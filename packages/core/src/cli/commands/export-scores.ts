@@ -8,7 +8,8 @@ import { defineCommand } from '../command';
 export const exportScoresCommand = defineCommand({
   path: ['export', 'scores'],
   summary: 'write every scale score (self-report, coders, raters) as a long or wide CSV for R, Python or SPSS',
-  usage: 'alliance export scores --study DIR [--out FILE] [--wide] [--instrument ID] [--form FORM] [--scale S] [--rater NAME...]',
+  usage:
+    'alliance export scores --study DIR [--out FILE] [--wide] [--instrument ID] [--form FORM] [--scale S] [--rater NAME...]',
   description:
     'Long (default): one row per client, session, source, rater, replicate, instrument, form and scale. Wide: one row per client and session, ' +
     'one column per rater_instrument_form_scale, replicates averaged. Ratings of superseded transcript versions and failed ratings are left out.',
@@ -19,11 +20,20 @@ export const exportScoresCommand = defineCommand({
     instrument: { type: 'string', placeholder: 'ID', description: 'only this instrument' },
     form: { type: 'string', placeholder: 'FORM', description: 'only this form' },
     scale: { type: 'string', placeholder: 'S', description: 'only this scale' },
-    rater: { type: 'string', placeholder: 'NAME', multiple: true, description: 'only these raters / respondents (client, therapist, coder ids, rater names)' },
+    rater: {
+      type: 'string',
+      placeholder: 'NAME',
+      multiple: true,
+      description: 'only these raters / respondents (client, therapist, coder ids, rater names)',
+    },
   },
-  examples: ['alliance export scores --study demo-study --out scores.csv', 'alliance export scores --study demo-study --scale total --wide --out wide.csv'],
+  examples: [
+    'alliance export scores --study demo-study --out scores.csv',
+    'alliance export scores --study demo-study --scale total --wide --out wide.csv',
+  ],
   async run(ctx) {
-    if (ctx.json && !ctx.str('out')) throw new UsageError('--json needs --out FILE: stdout carries the JSON summary, not the CSV');
+    if (ctx.json && !ctx.str('out'))
+      throw new UsageError('--json needs --out FILE: stdout carries the JSON summary, not the CSV');
     const study = await openStudy(ctx.need('study'));
     try {
       const rows = await exportScores(study.db, {
@@ -33,7 +43,9 @@ export const exportScoresCommand = defineCommand({
         raters: ctx.list('rater'),
       });
       const wide = ctx.bool('wide') ? await widenScores(rows) : undefined;
-      const csv = wide ? toCsv(wide.length ? Object.keys(wide[0]!) : ['session_id', 'client', 'therapist', 'session', 'date'], wide) : toCsv(SCORE_COLUMNS, rows as never);
+      const csv = wide
+        ? toCsv(wide.length ? Object.keys(wide[0]!) : ['session_id', 'client', 'therapist', 'session', 'date'], wide)
+        : toCsv(SCORE_COLUMNS, rows as never);
       const out = ctx.str('out');
       const summary = { rows: wide ? wide.length : rows.length, shape: wide ? 'wide' : 'long', out: out ?? null };
       if (out) {

@@ -8,7 +8,10 @@ import { main } from '../main';
 async function run(argv: string[], tty = false) {
   let stdout = '';
   let stderr = '';
-  const code = await main(argv, { stdout: { write: (s: string) => (stdout += s) }, stderr: { write: (s: string) => (stderr += s), isTTY: tty } });
+  const code = await main(argv, {
+    stdout: { write: (s: string) => (stdout += s) },
+    stderr: { write: (s: string) => (stderr += s), isTTY: tty },
+  });
   return { code, stdout, stderr };
 }
 
@@ -22,12 +25,30 @@ const fixture = (name: string) => join(FIXTURES, name);
 describe('alliance import responses', () => {
   it('prints one JSON summary, then reports an identical re-import as unchanged', async () => {
     const dir = await study();
-    const args = ['import', 'responses', '--study', dir, '--instrument', 'wai-sr', '--form', 'client', fixture('wai-sr-wide.csv'), '--json'];
+    const args = [
+      'import',
+      'responses',
+      '--study',
+      dir,
+      '--instrument',
+      'wai-sr',
+      '--form',
+      'client',
+      fixture('wai-sr-wide.csv'),
+      '--json',
+    ];
     const first = await run(args);
     expect(first.code).toBe(0);
     expect(first.stderr).toBe('');
     expect(first.stdout.trim().split('\n')).toHaveLength(1);
-    expect(JSON.parse(first.stdout)).toMatchObject({ rows: 12, inserted: 12, updated: 0, unchanged: 0, scored: 12, errors: [] });
+    expect(JSON.parse(first.stdout)).toMatchObject({
+      rows: 12,
+      inserted: 12,
+      updated: 0,
+      unchanged: 0,
+      scored: 12,
+      errors: [],
+    });
     const again = JSON.parse((await run(args)).stdout);
     expect(again).toMatchObject({ inserted: 0, unchanged: 12, scored: 0 });
     const status = JSON.parse((await run(['status', '--study', dir, '--json'])).stdout);
@@ -36,7 +57,18 @@ describe('alliance import responses', () => {
 
   it('exits 1 with every bad value named by line and column, and imports nothing', async () => {
     const dir = await study();
-    const out = await run(['import', 'responses', '--study', dir, '--instrument', 'wai-sr', '--form', 'client', fixture('malformed/out-of-range.csv'), '--json']);
+    const out = await run([
+      'import',
+      'responses',
+      '--study',
+      dir,
+      '--instrument',
+      'wai-sr',
+      '--form',
+      'client',
+      fixture('malformed/out-of-range.csv'),
+      '--json',
+    ]);
     expect(out.code).toBe(1);
     const data = JSON.parse(out.stdout);
     expect(data).toMatchObject({ inserted: 0, scored: 0 });
@@ -44,39 +76,121 @@ describe('alliance import responses', () => {
       { file: 'out-of-range.csv', line: 3, column: '6', message: 'item 6: 6 is above the scale maximum 5' },
       { file: 'out-of-range.csv', line: 4, column: '12', message: 'item 12: 0 is below the scale minimum 1' },
     ]);
-    const text = await run(['import', 'responses', '--study', dir, '--instrument', 'wai-sr', '--form', 'client', fixture('malformed/out-of-range.csv')]);
+    const text = await run([
+      'import',
+      'responses',
+      '--study',
+      dir,
+      '--instrument',
+      'wai-sr',
+      '--form',
+      'client',
+      fixture('malformed/out-of-range.csv'),
+    ]);
     expect(text.stdout).toContain('out-of-range.csv, line 3, column "6": item 6: 6 is above the scale maximum 5');
     expect(JSON.parse((await run(['status', '--study', dir, '--json'])).stdout).responses).toBe(0);
   });
 
   it('reports a broken file as an input error with its line, and usage mistakes with exit 2', async () => {
     const dir = await study();
-    const broken = await run(['import', 'responses', '--study', dir, '--instrument', 'wai-sr', '--form', 'client', fixture('malformed/broken-quoting.csv'), '--json']);
+    const broken = await run([
+      'import',
+      'responses',
+      '--study',
+      dir,
+      '--instrument',
+      'wai-sr',
+      '--form',
+      'client',
+      fixture('malformed/broken-quoting.csv'),
+      '--json',
+    ]);
     expect(broken.code).toBe(1);
     expect(JSON.parse(broken.stdout).error).toMatchObject({ kind: 'input', file: 'broken-quoting.csv', line: 3 });
-    const unknown = await run(['import', 'responses', '--study', dir, '--instrument', 'hag-ii', '--form', 'client', fixture('wai-sr-wide.csv'), '--json']);
+    const unknown = await run([
+      'import',
+      'responses',
+      '--study',
+      dir,
+      '--instrument',
+      'hag-ii',
+      '--form',
+      'client',
+      fixture('wai-sr-wide.csv'),
+      '--json',
+    ]);
     expect(unknown.code).toBe(2);
     expect(JSON.parse(unknown.stdout).error.message).toMatch(/unknown instrument "hag-ii"/);
-    const coder = await run(['import', 'responses', '--study', dir, '--instrument', 'wai-sr', '--form', 'client', '--coder-column', 'rater', fixture('wai-sr-wide.csv')]);
+    const coder = await run([
+      'import',
+      'responses',
+      '--study',
+      dir,
+      '--instrument',
+      'wai-sr',
+      '--form',
+      'client',
+      '--coder-column',
+      'rater',
+      fixture('wai-sr-wide.csv'),
+    ]);
     expect(coder.code).toBe(2);
     expect(coder.stderr).toMatch(/--coder-column applies to observer forms/);
-    const format = await run(['import', 'responses', '--study', dir, '--instrument', 'wai-sr', '--form', 'client', '--format', 'xlsx', fixture('wai-sr-wide.csv')]);
+    const format = await run([
+      'import',
+      'responses',
+      '--study',
+      dir,
+      '--instrument',
+      'wai-sr',
+      '--form',
+      'client',
+      '--format',
+      'xlsx',
+      fixture('wai-sr-wide.csv'),
+    ]);
     expect(format.code).toBe(2);
   });
 
   it('imports coders with a renamed coder column, REDCap with --events, and shows progress on a terminal', async () => {
     const dir = await study();
-    const coders = await run(['import', 'responses', '--study', dir, '--instrument', 'wai-o-s', '--form', 'observer', fixture('coders-wai-o-s.csv'), '--json']);
+    const coders = await run([
+      'import',
+      'responses',
+      '--study',
+      dir,
+      '--instrument',
+      'wai-o-s',
+      '--form',
+      'observer',
+      fixture('coders-wai-o-s.csv'),
+      '--json',
+    ]);
     expect(JSON.parse(coders.stdout)).toMatchObject({ inserted: 6, scored: 6 });
     const redcap = await run(
       [
-        'import', 'responses', '--study', dir, '--instrument', 'srs', '--form', 'client',
-        '--dictionary', fixture('redcap-dictionary.csv'), '--events', 'session_{n}_arm_1', '--date-column', 'session_date', fixture('redcap-export.csv'),
+        'import',
+        'responses',
+        '--study',
+        dir,
+        '--instrument',
+        'srs',
+        '--form',
+        'client',
+        '--dictionary',
+        fixture('redcap-dictionary.csv'),
+        '--events',
+        'session_{n}_arm_1',
+        '--date-column',
+        'session_date',
+        fixture('redcap-export.csv'),
       ],
       true,
     );
     expect(redcap.code).toBe(0);
-    expect(redcap.stdout).toMatch(/^redcap-export\.csv \(srs client, redcap\): 8 responses from 12 rows, 4 rows skipped: 8 inserted, 0 updated, 0 unchanged; 8 scored, 8 new sessions/);
+    expect(redcap.stdout).toMatch(
+      /^redcap-export\.csv \(srs client, redcap\): 8 responses from 12 rows, 4 rows skipped: 8 inserted, 0 updated, 0 unchanged; 8 scored, 8 new sessions/,
+    );
     expect(redcap.stderr).toContain('importing');
     expect(redcap.stderr).toContain('8/8 responses');
   });

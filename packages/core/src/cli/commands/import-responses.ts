@@ -1,5 +1,13 @@
 import { loadResponseForm } from '../../import/responses/form-engine';
-import { DEFAULT_ID_COLUMNS, DEFAULT_LONG_COLUMNS, importResponses, RESPONSE_FORMATS, type IdColumns, type ImportResponsesSummary, type ResponseFormat } from '../../import/responses';
+import {
+  DEFAULT_ID_COLUMNS,
+  DEFAULT_LONG_COLUMNS,
+  importResponses,
+  RESPONSE_FORMATS,
+  type IdColumns,
+  type ImportResponsesSummary,
+  type ResponseFormat,
+} from '../../import/responses';
 import { PseudonymId } from '../../schemas/ids';
 import { openStudy } from '../../store/study';
 import { UsageError } from '../../util/errors';
@@ -18,33 +26,75 @@ const ID_OPTIONS: Record<keyof IdColumns, string> = {
 export const importResponsesCommand = defineCommand({
   path: ['import', 'responses'],
   summary: 'import questionnaire responses (wide or long CSV, REDCap, Qualtrics) and score them',
-  usage: 'alliance import responses --study DIR --instrument ID --form FORM [--format wide|long|redcap|qualtrics] [options] FILE',
+  usage:
+    'alliance import responses --study DIR --instrument ID --form FORM [--format wide|long|redcap|qualtrics] [options] FILE',
   description: [
-    'Every value is checked against the form\'s scale; the file imports whole or not at all, and every problem',
+    "Every value is checked against the form's scale; the file imports whole or not at all, and every problem",
     'is reported with its file, line and column. A response already stored for the same session, instrument,',
     'form and respondent is updated when its values differ (the audit table keeps both) and left alone when',
     'they do not. Each stored response is scored in the same transaction. Observer forms (wai-o-s, calpas',
-    'observer) are human coders\' ratings: the coder column names the coder. A session not yet in the study is',
+    "observer) are human coders' ratings: the coder column names the coder. A session not yet in the study is",
     'created when the row or --therapist names its therapist. The format is guessed from the file unless given.',
   ].join('\n'),
   positionals: { name: 'FILE', min: 1, max: 1 },
   options: {
     study: { type: 'string', placeholder: 'DIR', description: 'study folder', required: true },
-    instrument: { type: 'string', placeholder: 'ID', description: 'instrument id (alliance instruments list)', required: true },
+    instrument: {
+      type: 'string',
+      placeholder: 'ID',
+      description: 'instrument id (alliance instruments list)',
+      required: true,
+    },
     form: { type: 'string', placeholder: 'FORM', description: 'client, therapist, observer or child', required: true },
-    format: { type: 'string', placeholder: 'NAME', description: `${RESPONSE_FORMATS.join(', ')} (default: guessed from the file)` },
-    dictionary: { type: 'string', placeholder: 'FILE', description: 'REDCap data dictionary CSV (required for REDCap exports)' },
-    events: { type: 'string', placeholder: 'PATTERN', description: 'REDCap event → session: a pattern with {n} (session_{n}_arm_1) or a list (baseline_arm_1=1,...); default *_{n}_arm_*' },
-    map: { type: 'string', placeholder: 'FILE', description: 'REDCap field or Qualtrics question → item: a CSV with columns field (or question) and item' },
-    therapist: { type: 'string', placeholder: 'ID', description: 'therapist for sessions the file creates without naming one' },
+    format: {
+      type: 'string',
+      placeholder: 'NAME',
+      description: `${RESPONSE_FORMATS.join(', ')} (default: guessed from the file)`,
+    },
+    dictionary: {
+      type: 'string',
+      placeholder: 'FILE',
+      description: 'REDCap data dictionary CSV (required for REDCap exports)',
+    },
+    events: {
+      type: 'string',
+      placeholder: 'PATTERN',
+      description:
+        'REDCap event → session: a pattern with {n} (session_{n}_arm_1) or a list (baseline_arm_1=1,...); default *_{n}_arm_*',
+    },
+    map: {
+      type: 'string',
+      placeholder: 'FILE',
+      description: 'REDCap field or Qualtrics question → item: a CSV with columns field (or question) and item',
+    },
+    therapist: {
+      type: 'string',
+      placeholder: 'ID',
+      description: 'therapist for sessions the file creates without naming one',
+    },
     ...Object.fromEntries(
       (Object.keys(ID_OPTIONS) as Array<keyof IdColumns>).map((k) => [
         ID_OPTIONS[k],
-        { type: 'string' as const, placeholder: 'NAME', description: `${k === 'submitted' ? 'submission time' : k} column`, default: DEFAULT_ID_COLUMNS[k] },
+        {
+          type: 'string' as const,
+          placeholder: 'NAME',
+          description: `${k === 'submitted' ? 'submission time' : k} column`,
+          default: DEFAULT_ID_COLUMNS[k],
+        },
       ]),
     ),
-    'item-column': { type: 'string', placeholder: 'NAME', description: 'long format: item id column', default: DEFAULT_LONG_COLUMNS.item },
-    'value-column': { type: 'string', placeholder: 'NAME', description: 'long format: value column', default: DEFAULT_LONG_COLUMNS.value },
+    'item-column': {
+      type: 'string',
+      placeholder: 'NAME',
+      description: 'long format: item id column',
+      default: DEFAULT_LONG_COLUMNS.item,
+    },
+    'value-column': {
+      type: 'string',
+      placeholder: 'NAME',
+      description: 'long format: value column',
+      default: DEFAULT_LONG_COLUMNS.value,
+    },
   },
   examples: [
     'alliance import responses --study pilot --instrument wai-sr --form client wai-sr.csv',
@@ -60,12 +110,15 @@ export const importResponsesCommand = defineCommand({
       throw new UsageError(`--format must be one of ${RESPONSE_FORMATS.join(', ')}, got "${format}"`);
     }
     const therapist = ctx.str('therapist');
-    if (therapist !== undefined && !PseudonymId.safeParse(therapist).success) throw new UsageError(`--therapist must be a pseudonymous id, got "${therapist}"`);
+    if (therapist !== undefined && !PseudonymId.safeParse(therapist).success)
+      throw new UsageError(`--therapist must be a pseudonymous id, got "${therapist}"`);
     const study = await openStudy(ctx.need('study'));
     try {
       const form = instrumentCall(() => loadResponseForm(study.dir, ctx.need('instrument'), ctx.need('form')));
       if (form.respondent !== 'coder' && ctx.str('coder-column') !== DEFAULT_ID_COLUMNS.coder) {
-        throw new UsageError(`--coder-column applies to observer forms; ${form.instrument} ${form.form} is answered by the ${form.respondent}`);
+        throw new UsageError(
+          `--coder-column applies to observer forms; ${form.instrument} ${form.form} is answered by the ${form.respondent}`,
+        );
       }
       const bar = ctx.progress({ label: 'importing', unit: 'responses' });
       const summary = await importResponses(study, {
@@ -82,7 +135,11 @@ export const importResponsesCommand = defineCommand({
         signal: ctx.signal,
       });
       bar.finish();
-      return { data: { ...summary }, text: describe(summary), ...(summary.errors.length > 0 ? { exitCode: 1 as const } : {}) };
+      return {
+        data: { ...summary },
+        text: describe(summary),
+        ...(summary.errors.length > 0 ? { exitCode: 1 as const } : {}),
+      };
     } finally {
       await study.close();
     }
@@ -107,8 +164,13 @@ function optionalString<K extends string>(ctx: CommandContext, ...names: K[]): P
 function describe(s: ImportResponsesSummary): string {
   const what = `${s.file} (${s.instrument} ${s.form}, ${s.format})`;
   if (s.errors.length > 0) {
-    const lines = s.errors.map((e) => `  ${[e.file, e.line !== undefined ? `line ${e.line}` : '', e.column !== undefined ? `column "${e.column}"` : ''].filter(Boolean).join(', ')}: ${e.message}`);
-    return [`${what}: nothing imported, ${s.errors.length} problem${s.errors.length === 1 ? '' : 's'}:`, ...lines].join('\n');
+    const lines = s.errors.map(
+      (e) =>
+        `  ${[e.file, e.line !== undefined ? `line ${e.line}` : '', e.column !== undefined ? `column "${e.column}"` : ''].filter(Boolean).join(', ')}: ${e.message}`,
+    );
+    return [`${what}: nothing imported, ${s.errors.length} problem${s.errors.length === 1 ? '' : 's'}:`, ...lines].join(
+      '\n',
+    );
   }
   const skipped = s.skipped ? `, ${s.skipped} row${s.skipped === 1 ? '' : 's'} skipped` : '';
   const sessions = s.sessionsCreated ? `, ${s.sessionsCreated} new session${s.sessionsCreated === 1 ? '' : 's'}` : '';

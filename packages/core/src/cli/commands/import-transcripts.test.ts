@@ -10,7 +10,10 @@ import { main } from '../main';
 async function run(argv: string[], tty = false) {
   let stdout = '';
   let stderr = '';
-  const code = await main(argv, { stdout: { write: (s: string) => (stdout += s) }, stderr: { write: (s: string) => (stderr += s), isTTY: tty } });
+  const code = await main(argv, {
+    stdout: { write: (s: string) => (stdout += s) },
+    stderr: { write: (s: string) => (stderr += s), isTTY: tty },
+  });
   return { code, stdout, stderr };
 }
 
@@ -31,25 +34,76 @@ async function state(dir: string) {
 describe('alliance import transcripts', () => {
   it('imports files and prints one JSON summary; a second run changes nothing', async () => {
     const dir = await newStudy();
-    const first = await run(['import', 'transcripts', '--study', dir, fixture('sessions.jsonl'), fixture('sessions.csv'), '--json']);
+    const first = await run([
+      'import',
+      'transcripts',
+      '--study',
+      dir,
+      fixture('sessions.jsonl'),
+      fixture('sessions.csv'),
+      '--json',
+    ]);
     expect(first.code).toBe(0);
     expect(first.stderr).toBe('');
     expect(first.stdout.trim().split('\n')).toHaveLength(1);
-    expect(JSON.parse(first.stdout)).toEqual({ files: 2, sessionsImported: 5, newVersions: 0, restored: 0, unchanged: 0, utterances: 12 });
+    expect(JSON.parse(first.stdout)).toEqual({
+      files: 2,
+      sessionsImported: 5,
+      newVersions: 0,
+      restored: 0,
+      unchanged: 0,
+      utterances: 12,
+    });
     const before = await state(dir);
     expect(before.status).toMatchObject({ clients: 4, sessions: 5, transcripts: 5, utterances: 12 });
-    const again = await run(['import', 'transcripts', '--study', dir, fixture('sessions.jsonl'), fixture('sessions.csv'), '--json']);
-    expect(JSON.parse(again.stdout)).toEqual({ files: 2, sessionsImported: 0, newVersions: 0, restored: 0, unchanged: 5, utterances: 0 });
+    const again = await run([
+      'import',
+      'transcripts',
+      '--study',
+      dir,
+      fixture('sessions.jsonl'),
+      fixture('sessions.csv'),
+      '--json',
+    ]);
+    expect(JSON.parse(again.stdout)).toEqual({
+      files: 2,
+      sessionsImported: 0,
+      newVersions: 0,
+      restored: 0,
+      unchanged: 5,
+      utterances: 0,
+    });
     expect(await state(dir)).toEqual(before);
   });
 
   it('imports captions with session options and a speaker map, and stores a changed file as a new version', async () => {
     const dir = await newStudy();
-    const args = ['import', 'transcripts', '--study', dir, '--client', 'C01', '--therapist', 'T02', '--session', '3', '--date', '2026-02-03'];
+    const args = [
+      'import',
+      'transcripts',
+      '--study',
+      dir,
+      '--client',
+      'C01',
+      '--therapist',
+      'T02',
+      '--session',
+      '3',
+      '--date',
+      '2026-02-03',
+    ];
     const vtt = await run([...args, '--speakers', 'Dr. Lee=therapist,Sam=client', fixture('zoom-session.vtt')]);
     expect(vtt.code).toBe(0);
     expect(vtt.stdout).toMatch(/imported 1 file: 1 new session, 0 new versions, 0 unchanged, 4 utterances/);
-    const srt = await run([...args, '--format', 'srt', '--speakers', 'Jordan=client', '--json', fixture('session.srt')]);
+    const srt = await run([
+      ...args,
+      '--format',
+      'srt',
+      '--speakers',
+      'Jordan=client',
+      '--json',
+      fixture('session.srt'),
+    ]);
     expect(JSON.parse(srt.stdout)).toMatchObject({ sessionsImported: 0, newVersions: 1, utterances: 4 });
     const s = await state(dir);
     expect(s.status).toMatchObject({ sessions: 1, transcripts: 1, utterances: 4 });
@@ -64,7 +118,15 @@ describe('alliance import transcripts', () => {
     const dir = await newStudy();
     await run(['import', 'transcripts', '--study', dir, fixture('sessions.jsonl')]);
     const before = await state(dir);
-    const bad = await run(['import', 'transcripts', '--study', dir, fixture('sessions.csv'), fixture('malformed/broken-line.jsonl'), '--json']);
+    const bad = await run([
+      'import',
+      'transcripts',
+      '--study',
+      dir,
+      fixture('sessions.csv'),
+      fixture('malformed/broken-line.jsonl'),
+      '--json',
+    ]);
     expect(bad.code).toBe(1);
     const error = JSON.parse(bad.stdout).error;
     expect(error).toMatchObject({ kind: 'input', file: fixture('malformed/broken-line.jsonl'), line: 3 });
@@ -72,11 +134,30 @@ describe('alliance import transcripts', () => {
     expect(bad.stderr).toMatch(/1 file was imported before the error \(imported 1 file: 2 new sessions/);
     const after = await state(dir);
     // sessions.csv committed before the bad file; the bad file added nothing.
-    expect(after.status).toEqual({ ...before.status, clients: before.status.clients + 2, sessions: before.status.sessions + 2, therapists: before.status.therapists + 1, transcripts: before.status.transcripts + 2, utterances: before.status.utterances + 5 });
+    expect(after.status).toEqual({
+      ...before.status,
+      clients: before.status.clients + 2,
+      sessions: before.status.sessions + 2,
+      therapists: before.status.therapists + 1,
+      transcripts: before.status.transcripts + 2,
+      utterances: before.status.utterances + 5,
+    });
     expect(after.audit).toHaveLength(before.audit.length + 2);
 
     const only = await state(dir);
-    const latin = await run(['import', 'transcripts', '--study', dir, '--client', 'C9', '--therapist', 'T9', '--session', '1', fixture('malformed/latin1.txt')]);
+    const latin = await run([
+      'import',
+      'transcripts',
+      '--study',
+      dir,
+      '--client',
+      'C9',
+      '--therapist',
+      'T9',
+      '--session',
+      '1',
+      fixture('malformed/latin1.txt'),
+    ]);
     expect(latin.code).toBe(1);
     expect(latin.stderr).toMatch(/latin1\.txt, line 1: not valid UTF-8 text/);
     expect(await state(dir)).toEqual(only);
@@ -104,7 +185,10 @@ describe('alliance import transcripts', () => {
 
   it('draws progress on a terminal and keeps stdout to the one JSON object', async () => {
     const dir = await newStudy();
-    const r = await run(['import', 'transcripts', '--study', dir, fixture('sessions.jsonl'), fixture('session.json'), '--json'], true);
+    const r = await run(
+      ['import', 'transcripts', '--study', dir, fixture('sessions.jsonl'), fixture('session.json'), '--json'],
+      true,
+    );
     expect(r.code).toBe(0);
     expect(r.stderr).toMatch(/importing \[#+\] 100% 2\/2 files/);
     expect(JSON.parse(r.stdout)).toMatchObject({ files: 2, sessionsImported: 4 });
@@ -113,13 +197,27 @@ describe('alliance import transcripts', () => {
   it('imports an AnnoMI-shaped export with a column map, one client per transcript', async () => {
     const dir = await newStudy();
     const r = await run([
-      'import', 'transcripts', '--study', dir,
-      '--columns', 'client=transcript_id,speaker=interlocutor,text=utterance_text,start=timestamp,id=utterance_id',
-      '--therapist', 'annomi', '--session', '1', '--json',
+      'import',
+      'transcripts',
+      '--study',
+      dir,
+      '--columns',
+      'client=transcript_id,speaker=interlocutor,text=utterance_text,start=timestamp,id=utterance_id',
+      '--therapist',
+      'annomi',
+      '--session',
+      '1',
+      '--json',
       fixture('annomi-shaped.csv'),
     ]);
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout)).toMatchObject({ files: 1, sessionsImported: 2, utterances: 10 });
-    expect((await state(dir)).status).toMatchObject({ clients: 2, therapists: 1, sessions: 2, transcripts: 2, utterances: 10 });
+    expect((await state(dir)).status).toMatchObject({
+      clients: 2,
+      therapists: 1,
+      sessions: 2,
+      transcripts: 2,
+      utterances: 10,
+    });
   });
 });

@@ -7,7 +7,17 @@ import { openStudy } from '../../store/study';
 import { UsageError } from '../../util/errors';
 import { defineCommand, type CommandContext } from '../command';
 
-const CSV_FIELDS: ReadonlyArray<keyof CsvColumns> = ['client', 'therapist', 'session', 'date', 'speaker', 'text', 'start', 'end', 'id'];
+const CSV_FIELDS: ReadonlyArray<keyof CsvColumns> = [
+  'client',
+  'therapist',
+  'session',
+  'date',
+  'speaker',
+  'text',
+  'start',
+  'end',
+  'id',
+];
 
 export const importTranscriptsCommand = defineCommand({
   path: ['import', 'transcripts'],
@@ -22,19 +32,33 @@ export const importTranscriptsCommand = defineCommand({
   positionals: { name: 'FILE...', min: 1 },
   options: {
     study: { type: 'string', placeholder: 'DIR', description: 'study folder', required: true },
-    format: { type: 'string', placeholder: 'NAME', description: 'json, jsonl, csv, vtt, srt or text (default: by extension)' },
+    format: {
+      type: 'string',
+      placeholder: 'NAME',
+      description: 'json, jsonl, csv, vtt, srt or text (default: by extension)',
+    },
     columns: {
       type: 'string',
       placeholder: 'FIELD=HEADER,...',
       multiple: true,
       description: `CSV header names for ${CSV_FIELDS.join(', ')} (default: the field names)`,
     },
-    speakers: { type: 'string', placeholder: 'NAME=ROLE,...', multiple: true, description: 'map speaker labels to therapist, client or other' },
+    speakers: {
+      type: 'string',
+      placeholder: 'NAME=ROLE,...',
+      multiple: true,
+      description: 'map speaker labels to therapist, client or other',
+    },
     client: { type: 'string', placeholder: 'ID', description: 'client pseudonym for files without one' },
     therapist: { type: 'string', placeholder: 'ID', description: 'therapist pseudonym for files without one' },
     session: { type: 'string', placeholder: 'N', description: 'session number for files without one' },
     date: { type: 'string', placeholder: 'YYYY-MM-DD', description: 'session date for files without one' },
-    'name-pattern': { type: 'string', placeholder: 'PATTERN', description: 'read metadata off file names, e.g. "{client}_s{session}.vtt" ({client} {therapist} {session} {date}, * for anything)' },
+    'name-pattern': {
+      type: 'string',
+      placeholder: 'PATTERN',
+      description:
+        'read metadata off file names, e.g. "{client}_s{session}.vtt" ({client} {therapist} {session} {date}, * for anything)',
+    },
   },
   examples: [
     'alliance import transcripts --study pilot --client C01 --therapist T02 --session 3 --speakers "Dr. Lee=therapist,Sam=client" zoom.vtt',
@@ -68,7 +92,10 @@ export const importTranscriptsCommand = defineCommand({
     } catch (err) {
       bar.finish();
       const done = (err as { imported?: TranscriptImportSummary }).imported;
-      if (done && done.files > 0) ctx.log(`${done.files} file${done.files === 1 ? ' was' : 's were'} imported before the error (${describe(done)})`);
+      if (done && done.files > 0)
+        ctx.log(
+          `${done.files} file${done.files === 1 ? ' was' : 's were'} imported before the error (${describe(done)})`,
+        );
       throw err;
     } finally {
       await study.close();
@@ -103,7 +130,8 @@ function parseMeta(ctx: CommandContext): SessionMeta {
   if (session !== undefined) meta.session = session;
   const date = ctx.str('date');
   if (date !== undefined) {
-    if (!IsoDate.safeParse(date).success) throw new UsageError(`--date must be a real date as YYYY-MM-DD, got "${date}"`);
+    if (!IsoDate.safeParse(date).success)
+      throw new UsageError(`--date must be a real date as YYYY-MM-DD, got "${date}"`);
     meta.date = date;
   }
   return meta;

@@ -10,4 +10,14 @@ import { statusCommand } from './status';
 import { statsCommands } from './stats';
 
 /** Core's commands, in the order help lists them. */
-export const coreCommands: Command[] = [initCommand, statusCommand, importTranscriptsCommand, importResponsesCommand, scoreCommand, ...instrumentsCommands, codebookCommand, exportScoresCommand, ...statsCommands];
+export const coreCommands: Command[] = [
+  initCommand,
+  statusCommand,
+  importTranscriptsCommand,
+  importResponsesCommand,
+  scoreCommand,
+  ...instrumentsCommands,
+  codebookCommand,
+  exportScoresCommand,
+  ...statsCommands,
+];

@@ -24,11 +24,19 @@ export const initCommand = defineCommand({
   usage: 'alliance init DIR [--name NAME] [--from TEMPLATE_DIR]',
   description:
     'Without --from, study.json schedules client WAI-SR and SRS after every session and names the offline lexicon rater. ' +
-    'With --from, the template folder\'s study.json (validated) and its other files (marker files, wording) are copied; its store is not.',
+    "With --from, the template folder's study.json (validated) and its other files (marker files, wording) are copied; its store is not.",
   positionals: { name: 'DIR', min: 1, max: 1 },
   options: {
-    name: { type: 'string', placeholder: 'NAME', description: 'study name (default: the template\'s name, or the folder name)' },
-    from: { type: 'string', placeholder: 'TEMPLATE_DIR', description: 'a study definition folder to start from, e.g. studies/demo' },
+    name: {
+      type: 'string',
+      placeholder: 'NAME',
+      description: "study name (default: the template's name, or the folder name)",
+    },
+    from: {
+      type: 'string',
+      placeholder: 'TEMPLATE_DIR',
+      description: 'a study definition folder to start from, e.g. studies/demo',
+    },
   },
   examples: ['alliance init studies/pilot --name "Pilot 2026"', 'alliance init my-demo --from studies/demo'],
   async run(ctx) {

@@ -7,7 +7,10 @@ import { main } from '../main';
 async function run(argv: string[]) {
   let stdout = '';
   let stderr = '';
-  const code = await main(argv, { stdout: { write: (s: string) => (stdout += s) }, stderr: { write: (s: string) => (stderr += s), isTTY: false } });
+  const code = await main(argv, {
+    stdout: { write: (s: string) => (stdout += s) },
+    stderr: { write: (s: string) => (stderr += s), isTTY: false },
+  });
   return { code, stdout, stderr };
 }
 
@@ -25,7 +28,16 @@ const WAI = [
 
 describe('alliance score --json (the contract scripts use)', () => {
   it('prints exactly {instrument, form, rows} with ids kept as strings and four keys per scale', async () => {
-    const { code, stdout } = await run(['score', '--instrument', 'wai-sr', '--form', 'client', '--in', csv(WAI), '--json']);
+    const { code, stdout } = await run([
+      'score',
+      '--instrument',
+      'wai-sr',
+      '--form',
+      'client',
+      '--in',
+      csv(WAI),
+      '--json',
+    ]);
     expect(code).toBe(0);
     expect(stdout.trim().split('\n')).toHaveLength(1);
     const out = JSON.parse(stdout);
@@ -52,13 +64,17 @@ describe('alliance score --json (the contract scripts use)', () => {
   });
 
   it('reports bad values per row, still scores what it can, and exits 1', async () => {
-    const file = csv(['id,1,2,3,4,5,6,7,8,9,10,11,12,13', 'a,5,4,3,4,5,2,3,4,5,1,2,3,', 'b,5,9,3,4,5,2,3,4,5,1,x,3,'].join('\n'));
+    const file = csv(
+      ['id,1,2,3,4,5,6,7,8,9,10,11,12,13', 'a,5,4,3,4,5,2,3,4,5,1,2,3,', 'b,5,9,3,4,5,2,3,4,5,1,x,3,'].join('\n'),
+    );
     const { code, stdout } = await run(['score', '--instrument', 'wai-sr', '--form', 'client', '--in', file, '--json']);
     expect(code).toBe(1);
     const { rows } = JSON.parse(stdout);
     // column 13 is not a WAI-SR item: an error in every row, never an id column
     expect(rows[0].ids).toEqual({ id: 'a' });
-    expect(rows[0].errors.map((e: { message: string }) => e.message)).toEqual(['row 1, item 13: unknown item "13"; wai-sr client items are 1–12']);
+    expect(rows[0].errors.map((e: { message: string }) => e.message)).toEqual([
+      'row 1, item 13: unknown item "13"; wai-sr client items are 1–12',
+    ]);
     expect(rows[1].errors.map((e: { message: string }) => e.message)).toEqual([
       'row 2, item 2: 9 is above the scale maximum 5',
       'row 2, item 11: "x" is not a number',
@@ -93,15 +109,35 @@ describe('alliance score --json (the contract scripts use)', () => {
   });
 
   it('rejects a file with no item column (exit 1) and an unknown instrument or form (exit 2)', async () => {
-    const headerOnly = await run(['score', '--instrument', 'srs', '--form', 'client', '--in', csv('client,a,b\n'), '--json']);
+    const headerOnly = await run([
+      'score',
+      '--instrument',
+      'srs',
+      '--form',
+      'client',
+      '--in',
+      csv('client,a,b\n'),
+      '--json',
+    ]);
     expect(headerOnly.code).toBe(1);
-    const noItems = await run(['score', '--instrument', 'srs', '--form', 'client', '--in', csv('client,a,b\nx,1,2\n'), '--json']);
+    const noItems = await run([
+      'score',
+      '--instrument',
+      'srs',
+      '--form',
+      'client',
+      '--in',
+      csv('client,a,b\nx,1,2\n'),
+      '--json',
+    ]);
     expect(noItems.code).toBe(1);
     expect(JSON.parse(noItems.stdout).error).toMatchObject({ kind: 'input', line: 1 });
     expect(noItems.stderr).toContain('no column is named after an item of srs client (1–4)');
     const unknown = await run(['score', '--instrument', 'haq', '--form', 'client', '--in', csv(WAI), '--json']);
     expect(unknown.code).toBe(2);
-    expect(JSON.parse(unknown.stdout).error.message).toMatch(/^unknown instrument "haq"; known instruments are arm-12, arm-28, arm-5, calpas, srs, wai-o-s, wai-sr/);
+    expect(JSON.parse(unknown.stdout).error.message).toMatch(
+      /^unknown instrument "haq"; known instruments are arm-12, arm-28, arm-5, calpas, srs, wai-o-s, wai-sr/,
+    );
     const badForm = await run(['score', '--instrument', 'wai-o-s', '--form', 'client', '--in', csv(WAI)]);
     expect(badForm.code).toBe(2);
     expect(badForm.stderr).toContain('instrument "wai-o-s" has no form "client"; its forms are observer');

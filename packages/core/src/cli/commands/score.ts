@@ -20,19 +20,32 @@ export const scoreCommand = defineCommand({
   summary: 'score a wide CSV of responses without a study (one row per response, one column per item)',
   usage: 'alliance score --instrument ID --form FORM --in FILE [--study DIR] [--json]',
   description: [
-    "Item columns are named by item id (1 … 12 for the WAI-SR); every other column is an id column, kept as text.",
-    'Each value is checked against the form\'s scale. A row with errors still reports the scales its valid items',
+    'Item columns are named by item id (1 … 12 for the WAI-SR); every other column is an id column, kept as text.',
+    "Each value is checked against the form's scale. A row with errors still reports the scales its valid items",
     'support, and the command then exits 1. Scales follow the definition (sum or mean after reverse keying) with',
     'its proration rule; POMP is the percent of the maximum possible score.',
     'JSON: {"instrument","form","rows":[{"row":1,"ids":{...},"scales":{"<id>":{"score","pomp","prorated","missing"}},"errors":[...]}]}',
   ].join('\n'),
   options: {
-    instrument: { type: 'string', placeholder: 'ID', description: 'instrument id (alliance instruments list)', required: true },
+    instrument: {
+      type: 'string',
+      placeholder: 'ID',
+      description: 'instrument id (alliance instruments list)',
+      required: true,
+    },
     form: { type: 'string', placeholder: 'FORM', description: 'client, therapist, observer or child', required: true },
-    in: { type: 'string', placeholder: 'FILE', description: 'wide CSV with id columns and one column per item', required: true },
+    in: {
+      type: 'string',
+      placeholder: 'FILE',
+      description: 'wide CSV with id columns and one column per item',
+      required: true,
+    },
     study: { type: 'string', placeholder: 'DIR', description: "study folder, for the study's own instruments" },
   },
-  examples: ['alliance score --instrument wai-sr --form client --in wai.csv --json', 'alliance score --instrument srs --form child --in csrs.csv'],
+  examples: [
+    'alliance score --instrument wai-sr --form client --in wai.csv --json',
+    'alliance score --instrument srs --form child --in csrs.csv',
+  ],
   async run(ctx) {
     const file = ctx.need('in');
     const view = instrumentCall(() => registryFor(ctx.str('study')).view(ctx.need('instrument'), ctx.need('form')));
@@ -49,12 +62,22 @@ export const scoreCommand = defineCommand({
       rows.push({
         row: rows.length + 1,
         ids,
-        scales: Object.fromEntries(Object.entries(r.scales).map(([id, s]) => [id, { score: s.score, pomp: s.pomp, prorated: s.prorated, missing: s.missing }])),
+        scales: Object.fromEntries(
+          Object.entries(r.scales).map(([id, s]) => [
+            id,
+            { score: s.score, pomp: s.pomp, prorated: s.prorated, missing: s.missing },
+          ]),
+        ),
         errors: r.errors.map((e) => ({ ...e, line })),
       });
     }
-    const unconfirmed = unconfirmedFacts(view.definition).filter((f) => f.form === view.form.id && f.what.startsWith('scale ')).length;
-    if (unconfirmed) ctx.log(`note: ${unconfirmed} scale key${unconfirmed > 1 ? 's' : ''} of ${view.definition.id} ${view.form.id} ${unconfirmed > 1 ? 'are' : 'is'} unconfirmed; see \`alliance instruments show ${view.definition.id}\``);
+    const unconfirmed = unconfirmedFacts(view.definition).filter(
+      (f) => f.form === view.form.id && f.what.startsWith('scale '),
+    ).length;
+    if (unconfirmed)
+      ctx.log(
+        `note: ${unconfirmed} scale key${unconfirmed > 1 ? 's' : ''} of ${view.definition.id} ${view.form.id} ${unconfirmed > 1 ? 'are' : 'is'} unconfirmed; see \`alliance instruments show ${view.definition.id}\``,
+      );
     const bad = rows.filter((r) => r.errors.length).length;
     return {
       data: { instrument: view.definition.id, form: view.form.id, rows },
@@ -65,13 +88,20 @@ export const scoreCommand = defineCommand({
 });
 
 /** Checks the header record as it passes, so a file with no item column fails even when it has no data rows. */
-async function* checkingHeader(records: AsyncIterable<CsvRecord>, view: FormView, file: string): AsyncGenerator<CsvRecord> {
+async function* checkingHeader(
+  records: AsyncIterable<CsvRecord>,
+  view: FormView,
+  file: string,
+): AsyncGenerator<CsvRecord> {
   let first = true;
   for await (const rec of records) {
     if (first) {
       const header = rec.fields.map((h) => h.trim());
       if (!header.some((h) => view.items.some((it) => it.id === h))) {
-        throw new InputError(`no column is named after an item of ${view.definition.id} ${view.form.id} (${describeIds(view.items.map((it) => it.id))}); the columns are ${header.join(', ')}`, { file, line: rec.line });
+        throw new InputError(
+          `no column is named after an item of ${view.definition.id} ${view.form.id} (${describeIds(view.items.map((it) => it.id))}); the columns are ${header.join(', ')}`,
+          { file, line: rec.line },
+        );
       }
       first = false;
     }
@@ -87,7 +117,11 @@ function renderScores(view: FormView, rows: ScoredRow[], bad: number): string {
     rows.map((r) => {
       const prorated = scaleIds.filter((s) => r.scales[s]!.prorated);
       const missing = scaleIds.filter((s) => r.scales[s]!.missing);
-      const notes = [prorated.length ? `prorated: ${prorated.join(' ')}` : '', missing.length ? `missing: ${missing.join(' ')}` : '', r.errors.length ? `${r.errors.length} error${r.errors.length > 1 ? 's' : ''}` : '']
+      const notes = [
+        prorated.length ? `prorated: ${prorated.join(' ')}` : '',
+        missing.length ? `missing: ${missing.join(' ')}` : '',
+        r.errors.length ? `${r.errors.length} error${r.errors.length > 1 ? 's' : ''}` : '',
+      ]
         .filter(Boolean)
         .join('; ');
       return [r.row, ...idCols.map((c) => r.ids[c]), ...scaleIds.map((s) => r.scales[s]!.score), notes];
@@ -97,6 +131,12 @@ function renderScores(view: FormView, rows: ScoredRow[], bad: number): string {
   return [
     `${view.definition.name}, ${view.form.name} (${view.form.id} form): ${rows.length} row${rows.length === 1 ? '' : 's'} scored`,
     table,
-    ...(errors.length ? ['', `${bad} row${bad > 1 ? 's' : ''} with errors (their invalid values were left out of the scores):`, ...errors] : []),
+    ...(errors.length
+      ? [
+          '',
+          `${bad} row${bad > 1 ? 's' : ''} with errors (their invalid values were left out of the scores):`,
+          ...errors,
+        ]
+      : []),
   ].join('\n');
 }

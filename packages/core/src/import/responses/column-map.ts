@@ -19,10 +19,13 @@ export async function readColumnMap(path: string, items: readonly string[]): Pro
   const label = basename(path);
   const { header, rows } = await readCsvTable(path, label);
   if (header.length !== 2 || !header.includes('item')) {
-    throw new InputError(`a column map has two columns, "item" and the name in the export (e.g. "field" or "question"); found ${header.map((h) => `"${h}"`).join(', ')}`, {
-      file: label,
-      line: 1,
-    });
+    throw new InputError(
+      `a column map has two columns, "item" and the name in the export (e.g. "field" or "question"); found ${header.map((h) => `"${h}"`).join(', ')}`,
+      {
+        file: label,
+        line: 1,
+      },
+    );
   }
   const sourceColumn = header.find((h) => h !== 'item')!;
   const itemSet = new Set(items);
@@ -32,13 +35,29 @@ export async function readColumnMap(path: string, items: readonly string[]): Pro
     const source = row.values[sourceColumn]!.trim();
     const item = row.values.item!.trim();
     if (source === '') throw new InputError('empty name', { file: label, line: row.line, column: sourceColumn });
-    if (!itemSet.has(item)) throw new InputError(`unknown item "${clip(item)}"; this form's items are ${items.join(', ')}`, { file: label, line: row.line, column: 'item' });
-    if (entries.has(source)) throw new InputError(`"${clip(source)}" is mapped twice (also on line ${entries.get(source)!.line})`, { file: label, line: row.line, column: sourceColumn });
-    if (mapped.has(item)) throw new InputError(`item ${item} is mapped twice (also on line ${mapped.get(item)})`, { file: label, line: row.line, column: 'item' });
+    if (!itemSet.has(item))
+      throw new InputError(`unknown item "${clip(item)}"; this form's items are ${items.join(', ')}`, {
+        file: label,
+        line: row.line,
+        column: 'item',
+      });
+    if (entries.has(source))
+      throw new InputError(`"${clip(source)}" is mapped twice (also on line ${entries.get(source)!.line})`, {
+        file: label,
+        line: row.line,
+        column: sourceColumn,
+      });
+    if (mapped.has(item))
+      throw new InputError(`item ${item} is mapped twice (also on line ${mapped.get(item)})`, {
+        file: label,
+        line: row.line,
+        column: 'item',
+      });
     entries.set(source, { item, line: row.line });
     mapped.set(item, row.line);
   }
   const unmapped = items.filter((i) => !mapped.has(i));
-  if (unmapped.length > 0) throw new InputError(`no entry for item${unmapped.length > 1 ? 's' : ''} ${unmapped.join(', ')}`, { file: label });
+  if (unmapped.length > 0)
+    throw new InputError(`no entry for item${unmapped.length > 1 ? 's' : ''} ${unmapped.join(', ')}`, { file: label });
   return { file: label, sourceColumn, entries };
 }

@@ -8,7 +8,11 @@ import type { ResponseFormat } from './types';
  * row, REDCap by its redcap_* columns, long by item and value columns; anything else is wide. Only the first
  * 64 KiB are read; a wrong guess still fails loudly in the parser, naming the column it did not expect.
  */
-export async function detectFormat(path: string, label: string, long: { item: string; value: string }): Promise<ResponseFormat> {
+export async function detectFormat(
+  path: string,
+  label: string,
+  long: { item: string; value: string },
+): Promise<ResponseFormat> {
   let head: string;
   try {
     const fh = await open(path, 'r');

@@ -50,6 +50,8 @@ export class ErrorList {
 
   /** The problems in the order found; past the cap, one last entry says how many more there were. */
   get items(): RowError[] {
-    return this.dropped > 0 ? [...this.listed, { file: this.file, message: `… and ${this.dropped} more problems` }] : [...this.listed];
+    return this.dropped > 0
+      ? [...this.listed, { file: this.file, message: `… and ${this.dropped} more problems` }]
+      : [...this.listed];
   }
 }

@@ -15,7 +15,13 @@ export function responseForm(view: FormView): ResponseForm {
     },
     score(items) {
       const { scales } = scoreView(view, items);
-      return Object.entries(scales).map(([scale, s]) => ({ scale, score: s.score, pomp: s.pomp, prorated: s.prorated, missing: s.missing }));
+      return Object.entries(scales).map(([scale, s]) => ({
+        scale,
+        score: s.score,
+        pomp: s.pomp,
+        prorated: s.prorated,
+        missing: s.missing,
+      }));
     },
   };
 }

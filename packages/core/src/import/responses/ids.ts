@@ -60,12 +60,16 @@ export class IdReader {
 
   /** Whether the file has this id column (so it is not mistaken for an item column). */
   isIdColumn(name: string): boolean {
-    return (Object.keys(this.o.columns) as Array<keyof IdColumns>).some((k) => this.has[k] && this.o.columns[k] === name);
+    return (Object.keys(this.o.columns) as Array<keyof IdColumns>).some(
+      (k) => this.has[k] && this.o.columns[k] === name,
+    );
   }
 
   /** The id columns present, in a stable order, for messages. */
   idColumns(): string[] {
-    return (Object.keys(this.o.columns) as Array<keyof IdColumns>).filter((k) => this.has[k]).map((k) => this.o.columns[k]);
+    return (Object.keys(this.o.columns) as Array<keyof IdColumns>)
+      .filter((k) => this.has[k])
+      .map((k) => this.o.columns[k]);
   }
 
   read(values: Record<string, string>, line: number, session?: number): RowIds | undefined {
@@ -82,7 +86,10 @@ export class IdReader {
         return undefined;
       }
       if (!PseudonymId.safeParse(raw).success) {
-        bad(`"${clip(raw)}" is not a pseudonymous ${k} id (letters, digits, ".", "_" or "-", no spaces, at most 64 characters)`, columns[k]);
+        bad(
+          `"${clip(raw)}" is not a pseudonymous ${k} id (letters, digits, ".", "_" or "-", no spaces, at most 64 characters)`,
+          columns[k],
+        );
         return undefined;
       }
       return raw;
@@ -93,7 +100,11 @@ export class IdReader {
     if (this.o.sessionFromColumn !== false) {
       const raw = (values[columns.session] ?? '').trim();
       index = parseSessionIndex(raw);
-      if (index === undefined) bad(raw === '' ? 'the session index is empty' : `session must be a whole number from 1, found "${clip(raw)}"`, columns.session);
+      if (index === undefined)
+        bad(
+          raw === '' ? 'the session index is empty' : `session must be a whole number from 1, found "${clip(raw)}"`,
+          columns.session,
+        );
     }
     const therapist = this.has.therapist ? pseudonym('therapist', false) : undefined;
     let date: string | undefined;
@@ -109,7 +120,11 @@ export class IdReader {
       const raw = (values[columns.submitted] ?? '').trim();
       if (raw !== '') {
         if (SubmittedAt.safeParse(raw).success) submittedAt = raw;
-        else bad(`the submission time must be ISO 8601 with a time zone (2026-03-02T14:05:00Z), found "${clip(raw)}"`, columns.submitted);
+        else
+          bad(
+            `the submission time must be ISO 8601 with a time zone (2026-03-02T14:05:00Z), found "${clip(raw)}"`,
+            columns.submitted,
+          );
       }
     }
     let respondent: string | undefined = this.o.respondent;
@@ -141,5 +156,5 @@ export function listHeader(header: readonly string[]): string {
 
 /** Values are shown in messages shortened: they are questionnaire answers or ids, never transcript text. */
 export function clip(s: string, n = 40): string {
-  return s.length > n ? s.slice(0, n - 1) + '…' : s;
+  return s.length > n ? `${s.slice(0, n - 1)}…` : s;
 }

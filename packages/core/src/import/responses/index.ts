@@ -9,7 +9,16 @@ import { ErrorList, type RowError } from './error-list';
 import { DEFAULT_LONG_COLUMNS, parseLong, type LongColumns } from './long';
 import { parseQualtrics } from './qualtrics';
 import { parseRedcap } from './redcap';
-import { DEFAULT_ID_COLUMNS, RESPONSE_FORMATS, type IdColumns, type ParseInput, type ParsedResponses, type RawResponse, type RespondentKind, type ResponseFormat } from './types';
+import {
+  DEFAULT_ID_COLUMNS,
+  RESPONSE_FORMATS,
+  type IdColumns,
+  type ParseInput,
+  type ParsedResponses,
+  type RawResponse,
+  type RespondentKind,
+  type ResponseFormat,
+} from './types';
 import { parseWide } from './wide';
 
 export { RESPONSE_FORMATS, DEFAULT_ID_COLUMNS, DEFAULT_LONG_COLUMNS };
@@ -79,10 +88,14 @@ export async function importResponses(study: Study, req: ImportResponsesRequest)
   const label = basename(req.file);
   const longColumns = { ...DEFAULT_LONG_COLUMNS, ...req.longColumns };
   const format = req.format ?? (req.dictionary ? 'redcap' : await detectFormat(req.file, label, longColumns));
-  if (!RESPONSE_FORMATS.includes(format)) throw new UsageError(`--format must be one of ${RESPONSE_FORMATS.join(', ')}, got "${format}"`);
-  if (format === 'redcap' && !req.dictionary) throw new UsageError('a REDCap export needs its data dictionary: --dictionary FILE');
-  if ((req.events !== undefined || req.dictionary !== undefined) && format !== 'redcap') throw new UsageError('--dictionary and --events apply to REDCap exports only');
-  if (req.map !== undefined && format !== 'redcap' && format !== 'qualtrics') throw new UsageError('--map applies to REDCap and Qualtrics exports only');
+  if (!RESPONSE_FORMATS.includes(format))
+    throw new UsageError(`--format must be one of ${RESPONSE_FORMATS.join(', ')}, got "${format}"`);
+  if (format === 'redcap' && !req.dictionary)
+    throw new UsageError('a REDCap export needs its data dictionary: --dictionary FILE');
+  if ((req.events !== undefined || req.dictionary !== undefined) && format !== 'redcap')
+    throw new UsageError('--dictionary and --events apply to REDCap exports only');
+  if (req.map !== undefined && format !== 'redcap' && format !== 'qualtrics')
+    throw new UsageError('--map applies to REDCap and Qualtrics exports only');
 
   const errors = new ErrorList(label);
   const { form } = req;
@@ -135,7 +148,12 @@ export async function importResponses(study: Study, req: ImportResponsesRequest)
         try {
           sessionId = await ensureSession(
             trx,
-            { client: raw.client, session: raw.session, ...optional('therapist', therapist), ...optional('date', raw.date) },
+            {
+              client: raw.client,
+              session: raw.session,
+              ...optional('therapist', therapist),
+              ...optional('date', raw.date),
+            },
             { file: label, line: raw.line },
           );
         } catch (err) {
@@ -151,7 +169,15 @@ export async function importResponses(study: Study, req: ImportResponsesRequest)
         const outcome = await upsertResponse(
           trx,
           study.actor,
-          { sessionId, instrument: form.instrument, form: form.form, respondent: raw.respondent, items, ...optional('submittedAt', raw.submittedAt), source: label },
+          {
+            sessionId,
+            instrument: form.instrument,
+            form: form.form,
+            respondent: raw.respondent,
+            items,
+            ...optional('submittedAt', raw.submittedAt),
+            source: label,
+          },
           form.score(items),
         );
         counts[outcome.status]++;
@@ -167,14 +193,23 @@ export async function importResponses(study: Study, req: ImportResponsesRequest)
   return { ...summary, ...counts, scored, sessionsCreated: created };
 }
 
-async function parse(format: ResponseFormat, input: ParseInput, req: ImportResponsesRequest, longColumns: LongColumns): Promise<ParsedResponses> {
+async function parse(
+  format: ResponseFormat,
+  input: ParseInput,
+  req: ImportResponsesRequest,
+  longColumns: LongColumns,
+): Promise<ParsedResponses> {
   switch (format) {
     case 'wide':
       return parseWide(input);
     case 'long':
       return parseLong(input, longColumns);
     case 'redcap':
-      return parseRedcap(input, { dictionary: req.dictionary!, ...optional('events', req.events), ...optional('map', req.map) });
+      return parseRedcap(input, {
+        dictionary: req.dictionary!,
+        ...optional('events', req.events),
+        ...optional('map', req.map),
+      });
     case 'qualtrics':
       return parseQualtrics(input, optional('map', req.map));
   }
@@ -184,15 +219,23 @@ async function parse(format: ResponseFormat, input: ParseInput, req: ImportRespo
 const MISSING = new Set(['NA', 'N/A', 'n/a', '.']);
 
 /** Every value through the engine; a questionnaire named twice in one file is an error, not a silent overwrite. */
-function validate(responses: RawResponse[], form: ResponseForm, errors: ErrorList, textHint: string): Array<{ raw: RawResponse; items: ItemValues }> {
+function validate(
+  responses: RawResponse[],
+  form: ResponseForm,
+  errors: ErrorList,
+  textHint: string,
+): Array<{ raw: RawResponse; items: ItemValues }> {
   const out: Array<{ raw: RawResponse; items: ItemValues }> = [];
   const seen = new Map<string, number>();
   for (const raw of responses) {
     const key = `${raw.client}\u0000${raw.session}\u0000${raw.respondent}`;
     const first = seen.get(key);
     if (first !== undefined) {
-      const who = raw.respondent === 'client' || raw.respondent === 'therapist' ? raw.respondent : `coder ${raw.respondent}`;
-      errors.add(`client ${raw.client} session ${raw.session} (${who}) is also on line ${first}; keep one`, { line: raw.line });
+      const who =
+        raw.respondent === 'client' || raw.respondent === 'therapist' ? raw.respondent : `coder ${raw.respondent}`;
+      errors.add(`client ${raw.client} session ${raw.session} (${who}) is also on line ${first}; keep one`, {
+        line: raw.line,
+      });
       continue;
     }
     seen.set(key, raw.line);

@@ -3,7 +3,10 @@
  * form's item ids. Survey tools name a matrix question's rows this way; requiring an exact match keeps a 4-item
  * SRS from latching onto the first four of a 12-item WAI block.
  */
-export function findNumberedGroup(names: readonly string[], items: readonly string[]): { prefix: string; byItem: Map<string, string> } | { candidates: string[] } {
+export function findNumberedGroup(
+  names: readonly string[],
+  items: readonly string[],
+): { prefix: string; byItem: Map<string, string> } | { candidates: string[] } {
   const groups = new Map<string, Map<string, string>>();
   for (const name of names) {
     const m = /^(.*?)[_.-]?0*(\d+)$/.exec(name);

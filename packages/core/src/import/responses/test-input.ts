@@ -13,7 +13,12 @@ export const numbered = (n: number) => Array.from({ length: n }, (_, i) => Strin
  */
 export function parseInput(
   file: string,
-  o: { items?: readonly string[]; respondent?: RespondentKind; columns?: Partial<IdColumns>; range?: [number, number] } = {},
+  o: {
+    items?: readonly string[];
+    respondent?: RespondentKind;
+    columns?: Partial<IdColumns>;
+    range?: [number, number];
+  } = {},
 ): ParseInput {
   const path = file.startsWith('/') ? file : join(FIXTURES, file);
   const label = path.split('/').pop()!;
@@ -25,6 +30,9 @@ export function parseInput(
     columns: { ...DEFAULT_ID_COLUMNS, ...o.columns },
     respondent: o.respondent ?? 'client',
     errors: new ErrorList(label),
-    checkValue: (_item, raw) => (Number.isInteger(Number(raw)) && Number(raw) >= lo && Number(raw) <= hi ? undefined : `not a whole number from ${lo} to ${hi}`),
+    checkValue: (_item, raw) =>
+      Number.isInteger(Number(raw)) && Number(raw) >= lo && Number(raw) <= hi
+        ? undefined
+        : `not a whole number from ${lo} to ${hi}`,
   };
 }

@@ -16,7 +16,6 @@ export async function* readBlocks(path: string, label: string): AsyncGenerator<T
   if (block.length > 0) yield block;
 }
 
-
 /**
  * Reads "start --> end [settings]". Errors point at the column of the bad time; the line itself is never
  * quoted, since a line that is not a timing line is usually transcript text.
@@ -33,13 +32,21 @@ export function parseTiming(l: TextLine, file: string, separator: '.' | ','): { 
   const [t0, t1] = separator === ',' ? ['00:00:01,000', '00:00:04,000'] : ['00:00:01.000', '00:00:04.000'];
   const start = parseCueTime(startText);
   if (start === undefined) {
-    throw new InputError(`expected a cue start time like ${t0}, found${quoteIfTimeLike(startText) || ' something else'}`, {
+    throw new InputError(
+      `expected a cue start time like ${t0}, found${quoteIfTimeLike(startText) || ' something else'}`,
+      {
+        file,
+        line: l.line,
+        column: startCol,
+      },
+    );
+  }
+  if (endText === '')
+    throw new InputError(`expected an end time after "-->", as in "${t0} --> ${t1}"`, {
       file,
       line: l.line,
-      column: startCol,
+      column: endCol,
     });
-  }
-  if (endText === '') throw new InputError(`expected an end time after "-->", as in "${t0} --> ${t1}"`, { file, line: l.line, column: endCol });
   const end = parseCueTime(endText);
   if (end === undefined) {
     throw new InputError(`expected a cue end time like ${t1}, found${quoteIfTimeLike(endText) || ' something else'}`, {

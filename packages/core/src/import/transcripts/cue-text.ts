@@ -4,7 +4,16 @@ import type { Piece } from './turn-builder';
 
 const VOICE = /<v(?:\.[^\s>]*)?(?:[ \t]+([^>]*))?>/g;
 const TAG = /<[^>]*>/g;
-const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ', lrm: '', rlm: '' };
+const ENTITIES: Record<string, string> = {
+  amp: '&',
+  lt: '<',
+  gt: '>',
+  quot: '"',
+  apos: "'",
+  nbsp: ' ',
+  lrm: '',
+  rlm: '',
+};
 
 export function decodeEntities(s: string): string {
   return s.replace(/&(#x[0-9a-f]+|#\d+|[a-z]+);/gi, (whole, name: string) => {
@@ -26,7 +35,11 @@ function plain(s: string): string {
  * many services write) or a "Name:" prefix (as Zoom and SRT exports write); a line with neither continues the
  * speaker before it.
  */
-export function cuePieces(lines: readonly TextLine[], timing: { start: number; end: number }, known: readonly string[]): Piece[] {
+export function cuePieces(
+  lines: readonly TextLine[],
+  timing: { start: number; end: number },
+  known: readonly string[],
+): Piece[] {
   const out: Piece[] = [];
   for (const l of lines) {
     const voices = [...l.text.matchAll(VOICE)];
@@ -38,7 +51,13 @@ export function cuePieces(lines: readonly TextLine[], timing: { start: number; e
         const to = k + 1 < voices.length ? voices[k + 1]!.index : l.text.length;
         const speaker = plain(v[1] ?? '');
         // <v> with no name continues the previous speaker, like a line with no prefix.
-        out.push({ speaker: speaker || undefined, text: plain(l.text.slice(from, to)), line: l.line, column: v.index + 1, ...timing });
+        out.push({
+          speaker: speaker || undefined,
+          text: plain(l.text.slice(from, to)),
+          line: l.line,
+          column: v.index + 1,
+          ...timing,
+        });
       });
       continue;
     }

@@ -27,7 +27,9 @@ export function formatFor(path: string, name?: string): TranscriptFormat {
   const ext = extname(path).toLowerCase();
   const f = Object.values(transcriptFormats).find((x) => x.extensions.includes(ext));
   if (!f) {
-    const known = Object.values(transcriptFormats).flatMap((x) => x.extensions).join(', ');
+    const known = Object.values(transcriptFormats)
+      .flatMap((x) => x.extensions)
+      .join(', ');
     throw new UsageError(`cannot tell the format of ${path} from its extension (known: ${known}); give --format`);
   }
   return f;

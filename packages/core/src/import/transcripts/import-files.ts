@@ -64,9 +64,20 @@ const COUNTER: Record<StoreStatus, Exclude<keyof TranscriptImportCounts, 'uttera
  * file stops the import with its error (files before it stay imported; the summary of those is on the error as
  * `imported`). Sessions stream from the parser into the store, so memory stays flat whatever the file size.
  */
-export async function importTranscriptFiles(study: Study, req: TranscriptImportRequest): Promise<TranscriptImportSummary> {
+export async function importTranscriptFiles(
+  study: Study,
+  req: TranscriptImportRequest,
+): Promise<TranscriptImportSummary> {
   const speakers = req.speakers ?? SpeakerMap.empty;
-  const summary: TranscriptImportSummary = { files: 0, sessionsImported: 0, newVersions: 0, restored: 0, unchanged: 0, utterances: 0, perFile: [] };
+  const summary: TranscriptImportSummary = {
+    files: 0,
+    sessionsImported: 0,
+    newVersions: 0,
+    restored: 0,
+    unchanged: 0,
+    utterances: 0,
+    perFile: [],
+  };
   // Check every file's existence, format and metadata first, so a typo in file 9 does not leave files 1-8 imported.
   const plans = req.files.map((path) => {
     const format = formatFor(path, req.format);
@@ -77,7 +88,15 @@ export async function importTranscriptFiles(study: Study, req: TranscriptImportR
   });
 
   for (const [fileIndex, plan] of plans.entries()) {
-    const file: TranscriptFileSummary = { file: plan.path, format: plan.format.name, sessionsImported: 0, newVersions: 0, restored: 0, unchanged: 0, utterances: 0 };
+    const file: TranscriptFileSummary = {
+      file: plan.path,
+      format: plan.format.name,
+      sessionsImported: 0,
+      newVersions: 0,
+      restored: 0,
+      unchanged: 0,
+      utterances: 0,
+    };
     try {
       await study.db.transaction().execute(async (trx) => {
         const sink = { db: trx, sqlite: study.sqlite, actor: study.actor };
@@ -85,8 +104,21 @@ export async function importTranscriptFiles(study: Study, req: TranscriptImportR
         // A thread costs ~0.3 s to start; it pays for itself only when parsing takes longer than that.
         const sessions =
           plan.bytes >= (req.threadedFromBytes ?? THREADED_FROM_BYTES)
-            ? parseInWorker({ format: plan.format.name, path: plan.path, label: plan.path, meta: plan.meta, speakers: speakers.entries, columns })
-            : plan.format.parse({ path: plan.path, label: plan.path, meta: plan.meta, speakers: speakers.forFile(plan.path), columns });
+            ? parseInWorker({
+                format: plan.format.name,
+                path: plan.path,
+                label: plan.path,
+                meta: plan.meta,
+                speakers: speakers.entries,
+                columns,
+              })
+            : plan.format.parse({
+                path: plan.path,
+                label: plan.path,
+                meta: plan.meta,
+                speakers: speakers.forFile(plan.path),
+                columns,
+              });
         for await (const parsed of sessions) {
           if (req.signal?.aborted) throw new TranscriptImportInterrupted(plan.path);
           const outcome = await storeTranscript(sink, parsed, { file: plan.path, format: plan.format.name });

@@ -6,10 +6,19 @@ describe('JSON locator', () => {
     expect(findJsonProblem('{"a": 1}')).toBeUndefined();
     expect(findJsonProblem('{"a": }')).toEqual({ offset: 6, expected: expect.stringMatching(/^a value/) });
     expect(findJsonProblem('{"a": 1 "b": 2}')).toEqual({ offset: 8, expected: '"," or "}" after a property value' });
-    expect(findJsonProblem('{"a": "line\nbreak"}')).toEqual({ offset: 11, expected: expect.stringMatching(/no raw line breaks/) });
-    expect(findJsonProblem('{"a": "open')).toEqual({ offset: 11, expected: 'a closing double quote; the string is never closed' });
+    expect(findJsonProblem('{"a": "line\nbreak"}')).toEqual({
+      offset: 11,
+      expected: expect.stringMatching(/no raw line breaks/),
+    });
+    expect(findJsonProblem('{"a": "open')).toEqual({
+      offset: 11,
+      expected: 'a closing double quote; the string is never closed',
+    });
     expect(findJsonProblem('[01]')).toEqual({ offset: 2, expected: expect.stringMatching(/no leading zeros/) });
-    expect(findJsonProblem('{} {}')).toEqual({ offset: 3, expected: expect.stringMatching(/^nothing after the JSON value/) });
+    expect(findJsonProblem('{} {}')).toEqual({
+      offset: 3,
+      expected: expect.stringMatching(/^nothing after the JSON value/),
+    });
     expect(findJsonProblem("{'a': 1}")).toEqual({ offset: 1, expected: 'a property name in double quotes' });
   });
 

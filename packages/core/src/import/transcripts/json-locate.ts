@@ -20,12 +20,16 @@ const MAX_DEPTH = 512;
 
 class Scanner {
   i = 0;
-  constructor(private readonly s: string, private readonly visit?: Visit) {}
+  constructor(
+    private readonly s: string,
+    private readonly visit?: Visit,
+  ) {}
 
   document(): void {
     this.value([], 0);
     this.ws();
-    if (this.i < this.s.length) this.fail('nothing after the JSON value (one value per document, or per line in JSONL)');
+    if (this.i < this.s.length)
+      this.fail('nothing after the JSON value (one value per document, or per line in JSONL)');
   }
 
   private fail(expected: string): never {

@@ -16,7 +16,10 @@ export function sessionFromJson(text: string, firstLine: number, file: string, m
     raw = JSON.parse(text);
   } catch {
     const problem = findJsonProblem(text) ?? { offset: 0, expected: 'valid JSON' };
-    throw new InputError(`not valid JSON: expected ${problem.expected}`, { file, ...lineColumnAt(text, problem.offset, firstLine) });
+    throw new InputError(`not valid JSON: expected ${problem.expected}`, {
+      file,
+      ...lineColumnAt(text, problem.offset, firstLine),
+    });
   }
   const at = (path: readonly PropertyKey[]) => ({ file, ...lineColumnAt(text, findJsonPath(text, path), firstLine) });
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
@@ -28,14 +31,17 @@ export function sessionFromJson(text: string, firstLine: number, file: string, m
     if (given === undefined) continue;
     if (obj[f] === undefined) obj[f] = given;
     else if (obj[f] !== given) {
-      throw new InputError(`${f}: the file says ${JSON.stringify(obj[f])} but ${given} was given (by --${f} or the file name)`, at([f]));
+      throw new InputError(
+        `${f}: the file says ${JSON.stringify(obj[f])} but ${given} was given (by --${f} or the file name)`,
+        at([f]),
+      );
     }
   }
   const parsed = SessionTranscript.safeParse(obj);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     const path = formatPath(issue.path);
-    throw new InputError(`${path ? path + ': ' : ''}${issue.message}`, at(issue.path));
+    throw new InputError(`${path ? `${path}: ` : ''}${issue.message}`, at(issue.path));
   }
   return { transcript: parsed.data, line: firstLine };
 }

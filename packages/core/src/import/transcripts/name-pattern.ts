@@ -18,7 +18,11 @@ type Placeholder = keyof typeof PLACEHOLDERS;
  * capture, "*" matches anything, everything else is literal.
  */
 export class NamePattern {
-  private constructor(readonly pattern: string, private readonly regex: RegExp, private readonly fields: Placeholder[]) {}
+  private constructor(
+    readonly pattern: string,
+    private readonly regex: RegExp,
+    private readonly fields: Placeholder[],
+  ) {}
 
   static compile(pattern: string): NamePattern {
     const fields: Placeholder[] = [];
@@ -28,7 +32,9 @@ export class NamePattern {
       const [token, name] = m;
       if (name !== undefined) {
         if (!(name in PLACEHOLDERS)) {
-          throw new UsageError(`--name-pattern: unknown placeholder {${name}}; use {client}, {therapist}, {session} or {date}`);
+          throw new UsageError(
+            `--name-pattern: unknown placeholder {${name}}; use {client}, {therapist}, {session} or {date}`,
+          );
         }
         const field = name as Placeholder;
         if (fields.includes(field)) throw new UsageError(`--name-pattern: {${field}} appears twice`);
@@ -42,7 +48,8 @@ export class NamePattern {
         source += token.replace(/[.+?^$()[\]\\|]/g, '\\$&');
       }
     }
-    if (fields.length === 0) throw new UsageError('--name-pattern needs at least one of {client}, {therapist}, {session}, {date}');
+    if (fields.length === 0)
+      throw new UsageError('--name-pattern needs at least one of {client}, {therapist}, {session}, {date}');
     return new NamePattern(pattern, new RegExp(`^${source}$`), fields);
   }
 

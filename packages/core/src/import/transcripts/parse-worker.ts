@@ -44,5 +44,10 @@ try {
   send({ type: 'done' });
 } catch (err) {
   if (err instanceof InputError) send({ type: 'input-error', message: err.message, location: err.location });
-  else send({ type: 'failure', message: err instanceof Error ? err.message : String(err), stack: err instanceof Error ? err.stack : undefined });
+  else
+    send({
+      type: 'failure',
+      message: err instanceof Error ? err.message : String(err),
+      stack: err instanceof Error ? err.stack : undefined,
+    });
 }

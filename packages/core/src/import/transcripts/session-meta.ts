@@ -14,11 +14,17 @@ const HOW: Record<(typeof FIELDS)[number], string> = {
  * The metadata for one file: the command-line values plus what the name pattern reads off the file name. The
  * two must agree where both speak; a file name that does not fit the pattern is an error, not a silent skip.
  */
-export function metaForFile(options: SessionMeta, pattern: NamePattern | undefined, file: string, label: string): SessionMeta {
+export function metaForFile(
+  options: SessionMeta,
+  pattern: NamePattern | undefined,
+  file: string,
+  label: string,
+): SessionMeta {
   const meta: SessionMeta = { ...options };
   if (!pattern) return meta;
   const fromName = pattern.match(file);
-  if (!fromName) throw new InputError(`the file name does not fit --name-pattern "${pattern.pattern}"`, { file: label });
+  if (!fromName)
+    throw new InputError(`the file name does not fit --name-pattern "${pattern.pattern}"`, { file: label });
   for (const f of FIELDS) {
     const v = fromName[f];
     if (v === undefined) continue;
@@ -31,10 +37,16 @@ export function metaForFile(options: SessionMeta, pattern: NamePattern | undefin
 }
 
 /** For formats without metadata (VTT, SRT, text): client, therapist and session must come from outside. */
-export function requireMeta(meta: SessionMeta, where: InputLocation): Required<Pick<SessionMeta, 'client' | 'therapist' | 'session'>> & SessionMeta {
+export function requireMeta(
+  meta: SessionMeta,
+  where: InputLocation,
+): Required<Pick<SessionMeta, 'client' | 'therapist' | 'session'>> & SessionMeta {
   const missing = (['client', 'therapist', 'session'] as const).filter((f) => meta[f] === undefined);
   if (missing.length > 0) {
-    throw new InputError(`this format carries no session metadata; give ${missing.map((f) => HOW[f]).join(', ')}`, where);
+    throw new InputError(
+      `this format carries no session metadata; give ${missing.map((f) => HOW[f]).join(', ')}`,
+      where,
+    );
   }
   return meta as Required<Pick<SessionMeta, 'client' | 'therapist' | 'session'>> & SessionMeta;
 }
@@ -43,11 +55,19 @@ export function requireMeta(meta: SessionMeta, where: InputLocation): Required<P
  * A value the file gives must agree with the one given on the command line; an absent one is filled in from it.
  * Returns the value to use.
  */
-export function agree<T extends string | number>(field: keyof SessionMeta, fileValue: T | undefined, meta: SessionMeta, where: InputLocation): T | undefined {
+export function agree<T extends string | number>(
+  field: keyof SessionMeta,
+  fileValue: T | undefined,
+  meta: SessionMeta,
+  where: InputLocation,
+): T | undefined {
   const given = meta[field] as T | undefined;
   if (fileValue === undefined || fileValue === null || fileValue === '') return given;
   if (given !== undefined && given !== fileValue) {
-    throw new InputError(`the file says ${field} ${String(fileValue)} but ${String(given)} was given (by --${field} or the file name)`, where);
+    throw new InputError(
+      `the file says ${field} ${String(fileValue)} but ${String(given)} was given (by --${field} or the file name)`,
+      where,
+    );
   }
   return fileValue;
 }

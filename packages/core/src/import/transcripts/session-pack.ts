@@ -49,7 +49,18 @@ export function packSession(p: ParsedSession): PackedSession {
     }
     codes[i] = code;
   }
-  return { client: t.client, therapist: t.therapist, session: t.session, date: t.date ?? null, line: p.line, hash: sha256(encoding), encoding, index, codes, times };
+  return {
+    client: t.client,
+    therapist: t.therapist,
+    session: t.session,
+    date: t.date ?? null,
+    line: p.line,
+    hash: sha256(encoding),
+    encoding,
+    index,
+    codes,
+    times,
+  };
 }
 
 /** The session again. It was validated before packing, so it is not validated twice. */
@@ -67,6 +78,12 @@ export function unpackSession(p: PackedSession): ParsedSession {
     if (code & HAS_END) u.end = p.times[i * 2 + 1]!;
     utterances[i] = u;
   }
-  const transcript = { client: p.client, therapist: p.therapist, session: p.session, ...(p.date === null ? {} : { date: p.date }), utterances };
+  const transcript = {
+    client: p.client,
+    therapist: p.therapist,
+    session: p.session,
+    ...(p.date === null ? {} : { date: p.date }),
+    utterances,
+  };
   return { transcript, line: p.line, contentHash: p.hash };
 }

@@ -47,13 +47,21 @@ export class SpeakerMap {
     for (const entry of entries) {
       const eq = entry.lastIndexOf('=');
       const name = eq < 0 ? '' : entry.slice(0, eq).trim();
-      const roleText = eq < 0 ? '' : entry.slice(eq + 1).trim().toLowerCase();
+      const roleText =
+        eq < 0
+          ? ''
+          : entry
+              .slice(eq + 1)
+              .trim()
+              .toLowerCase();
       if (!name) throw new UsageError(`--speakers entry "${entry}" should look like "Name=therapist"`);
       const role = SpeakerRole.safeParse(ROLE_WORDS.get(roleText) ?? roleText);
-      if (!role.success) throw new UsageError(`--speakers entry "${entry}": the role must be therapist, client or other`);
+      if (!role.success)
+        throw new UsageError(`--speakers entry "${entry}": the role must be therapist, client or other`);
       const key = normalizeLabel(name);
       const before = roles.get(key);
-      if (before && before !== role.data) throw new UsageError(`--speakers maps "${name}" to both ${before} and ${role.data}`);
+      if (before && before !== role.data)
+        throw new UsageError(`--speakers maps "${name}" to both ${before} and ${role.data}`);
       roles.set(key, role.data);
       names.push(name.trim().replace(/\s+/g, ' '));
     }
@@ -81,7 +89,10 @@ export class SpeakerResolver {
   private readonly unknown = new Map<string, { label: string; line: number }>();
   private readonly cache = new Map<string, SpeakerRole | undefined>();
 
-  constructor(readonly map: SpeakerMap, readonly file: string) {}
+  constructor(
+    readonly map: SpeakerMap,
+    readonly file: string,
+  ) {}
 
   /** The role for a label; undefined (and remembered) when unmapped. */
   resolve(label: string, line: number): SpeakerRole | undefined {
@@ -106,8 +117,14 @@ export class SpeakerResolver {
     if (this.unknown.size === 0) return;
     const all = [...this.unknown.values()];
     const shown = all.slice(0, 20);
-    const list = shown.map((u) => `${quoteLabel(u.label)} (line ${u.line})`).join(', ') + (all.length > shown.length ? `, and ${all.length - shown.length} more` : '');
-    const example = shown.filter((u) => u.label.length <= MAX_SHOWN).map((u) => `${u.label}=ROLE`).join(',') || 'Name=ROLE';
+    const list =
+      shown.map((u) => `${quoteLabel(u.label)} (line ${u.line})`).join(', ') +
+      (all.length > shown.length ? `, and ${all.length - shown.length} more` : '');
+    const example =
+      shown
+        .filter((u) => u.label.length <= MAX_SHOWN)
+        .map((u) => `${u.label}=ROLE`)
+        .join(',') || 'Name=ROLE';
     throw new InputError(
       `${all.length === 1 ? 'a speaker is' : `${all.length} speakers are`} not mapped to a role: ${list}; ` +
         `map them with --speakers "${example}" where ROLE is therapist, client or other`,

@@ -45,7 +45,11 @@ export interface StoreOutcome {
  * re-importing a file is a no-op and a corrected file adds a version without losing the one raters may have
  * cited. Every change leaves audit rows (metadata only: transcript text stays out of the audit table).
  */
-export async function storeTranscript(sink: TranscriptSink, parsed: ParsedSession, origin: TranscriptOrigin): Promise<StoreOutcome> {
+export async function storeTranscript(
+  sink: TranscriptSink,
+  parsed: ParsedSession,
+  origin: TranscriptOrigin,
+): Promise<StoreOutcome> {
   const { db } = sink;
   const t = parsed.transcript;
   const sessionId = await ensureSession(
@@ -59,7 +63,8 @@ export async function storeTranscript(sink: TranscriptSink, parsed: ParsedSessio
   const current = versions.find((v) => v.is_current === 1);
   const same = versions.find((v) => v.content_hash === hash);
 
-  if (same && same === current) return { status: 'unchanged', transcriptId: same.id, version: same.version, utterances: 0 };
+  if (same && same === current)
+    return { status: 'unchanged', transcriptId: same.id, version: same.version, utterances: 0 };
 
   if (current) {
     await rows.setCurrent(current.id, false);
@@ -107,7 +112,20 @@ export async function storeTranscript(sink: TranscriptSink, parsed: ParsedSessio
     entityId: id,
     action: 'insert',
     before: null,
-    after: { session: sessionId, version, contentHash: hash, utterances: row.utterance_count, format: origin.format, source: origin.file, at: row.imported_at },
+    after: {
+      session: sessionId,
+      version,
+      contentHash: hash,
+      utterances: row.utterance_count,
+      format: origin.format,
+      source: origin.file,
+      at: row.imported_at,
+    },
   });
-  return { status: version === 1 ? 'imported' : 'new-version', transcriptId: id, version, utterances: t.utterances.length };
+  return {
+    status: version === 1 ? 'imported' : 'new-version',
+    transcriptId: id,
+    version,
+    utterances: t.utterances.length,
+  };
 }

@@ -23,7 +23,11 @@ export function tempFile(name: string, content: string | Uint8Array): string {
 }
 
 export async function freshStudy(): Promise<Study> {
-  return initStudy(join(mkdtempSync(join(tmpdir(), 'transcripts-')), 'study'), { name: 'import test' }, { actor: 'tester' });
+  return initStudy(
+    join(mkdtempSync(join(tmpdir(), 'transcripts-')), 'study'),
+    { name: 'import test' },
+    { actor: 'tester' },
+  );
 }
 
 export async function parseAll(
@@ -32,7 +36,13 @@ export async function parseAll(
   opts: { meta?: SessionMeta; speakers?: string[]; columns?: ParseInput['columns'] } = {},
 ): Promise<ParsedSession[]> {
   const out: ParsedSession[] = [];
-  const input = { path, label: path, meta: opts.meta ?? {}, speakers: SpeakerMap.parse(opts.speakers ?? []).forFile(path), columns: opts.columns ?? {} };
+  const input = {
+    path,
+    label: path,
+    meta: opts.meta ?? {},
+    speakers: SpeakerMap.parse(opts.speakers ?? []).forFile(path),
+    columns: opts.columns ?? {},
+  };
   for await (const s of format.parse(input)) out.push(s);
   return out;
 }
@@ -40,10 +50,23 @@ export async function parseAll(
 /** Everything an import could change: status counts, every version and utterance row, the audit table. */
 export async function snapshot(study: Study) {
   const all = async (table: 'transcripts' | 'utterances' | 'sessions' | 'clients' | 'therapists') =>
-    Number((await study.db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+    Number(
+      (
+        await study.db
+          .selectFrom(table)
+          .select((eb) => eb.fn.countAll<number>().as('n'))
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
   return {
     counts: await studyCounts(study.db),
-    rows: { transcripts: await all('transcripts'), utterances: await all('utterances'), sessions: await all('sessions'), clients: await all('clients'), therapists: await all('therapists') },
+    rows: {
+      transcripts: await all('transcripts'),
+      utterances: await all('utterances'),
+      sessions: await all('sessions'),
+      clients: await all('clients'),
+      therapists: await all('therapists'),
+    },
     audit: await auditTrail(study.db),
   };
 }

@@ -27,7 +27,11 @@ export type WorkerMessage =
 // The CLI runs TypeScript through tsx, whose loader hooks do not reach worker threads; the worker registers
 // them itself before importing the parser module.
 function bootstrap(): string {
-  const api = pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm/api').replace(/\.cjs$/, '.mjs')).href;
+  const api = pathToFileURL(
+    createRequire(import.meta.url)
+      .resolve('tsx/esm/api')
+      .replace(/\.cjs$/, '.mjs'),
+  ).href;
   const entry = new URL('./parse-worker.ts', import.meta.url).href;
   return `import(${JSON.stringify(api)}).then((m) => { m.register(); return import(${JSON.stringify(entry)}); });`;
 }
@@ -37,8 +41,13 @@ function bootstrap(): string {
  * file overlaps with writing the part before. Errors arrive as the same InputError the parser threw. Stopping
  * early (an error in the writer) ends the thread.
  */
-export async function* parseInWorker(job: Omit<WorkerJob, 'credits' | 'batchUtterances'>): AsyncGenerator<ParsedSession> {
-  const worker = new Worker(bootstrap(), { eval: true, workerData: { ...job, credits: 4, batchUtterances: 4096 } satisfies WorkerJob });
+export async function* parseInWorker(
+  job: Omit<WorkerJob, 'credits' | 'batchUtterances'>,
+): AsyncGenerator<ParsedSession> {
+  const worker = new Worker(bootstrap(), {
+    eval: true,
+    workerData: { ...job, credits: 4, batchUtterances: 4096 } satisfies WorkerJob,
+  });
   const queue: WorkerMessage[] = [];
   let crashed: Error | undefined;
   let wake: (() => void) | undefined;

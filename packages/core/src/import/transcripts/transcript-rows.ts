@@ -12,7 +12,10 @@ export interface TranscriptRows {
   insert(row: TranscriptRow): Promise<void>;
 }
 
-const statements = new WeakMap<BetterSqlite3.Database, { versions: BetterSqlite3.Statement; setCurrent: BetterSqlite3.Statement; insert: BetterSqlite3.Statement }>();
+const statements = new WeakMap<
+  BetterSqlite3.Database,
+  { versions: BetterSqlite3.Statement; setCurrent: BetterSqlite3.Statement; insert: BetterSqlite3.Statement }
+>();
 
 /**
  * Kysely compiles and prepares every query anew; at ten thousand sessions in one import that costs more than
@@ -39,16 +42,35 @@ export function transcriptRows(db: Kysely<Database>, sqlite: BetterSqlite3.Datab
       st.setCurrent.run(current ? 1 : 0, id);
     },
     insert: async (r) => {
-      st.insert.run(r.id, r.session_id, r.version, r.content_hash, r.is_current, r.format, r.source, r.utterance_count, r.imported_at);
+      st.insert.run(
+        r.id,
+        r.session_id,
+        r.version,
+        r.content_hash,
+        r.is_current,
+        r.format,
+        r.source,
+        r.utterance_count,
+        r.imported_at,
+      );
     },
   };
 }
 
 function kyselyRows(db: Kysely<Database>): TranscriptRows {
   return {
-    versions: (sessionId) => db.selectFrom('transcripts').select(['id', 'version', 'content_hash', 'is_current']).where('session_id', '=', sessionId).execute(),
+    versions: (sessionId) =>
+      db
+        .selectFrom('transcripts')
+        .select(['id', 'version', 'content_hash', 'is_current'])
+        .where('session_id', '=', sessionId)
+        .execute(),
     setCurrent: async (id, current) => {
-      await db.updateTable('transcripts').set({ is_current: current ? 1 : 0 }).where('id', '=', id).execute();
+      await db
+        .updateTable('transcripts')
+        .set({ is_current: current ? 1 : 0 })
+        .where('id', '=', id)
+        .execute();
     },
     insert: async (row) => {
       await db.insertInto('transcripts').values(row).execute();

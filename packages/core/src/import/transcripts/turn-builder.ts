@@ -35,7 +35,10 @@ export function sequentialId(n: number): string {
 export class TurnBuilder {
   private readonly turns: Turn[] = [];
 
-  constructor(private readonly speakers: SpeakerResolver, private readonly mergeSameSpeaker: boolean) {}
+  constructor(
+    private readonly speakers: SpeakerResolver,
+    private readonly mergeSameSpeaker: boolean,
+  ) {}
 
   add(p: Piece, noSpeakerHint: string): void {
     const current = this.turns[this.turns.length - 1];
@@ -58,7 +61,15 @@ export class TurnBuilder {
     }
     // Unmapped speakers are collected by the resolver and reported together when the file is done.
     const role = this.speakers.resolve(p.speaker, p.line) ?? 'other';
-    this.turns.push({ speaker: p.speaker.trim(), key, role, parts: p.text ? [p.text] : [], line: p.line, start: p.start, end: p.end });
+    this.turns.push({
+      speaker: p.speaker.trim(),
+      key,
+      role,
+      parts: p.text ? [p.text] : [],
+      line: p.line,
+      start: p.start,
+      end: p.end,
+    });
   }
 
   /** The utterances and the line each came from; errors if a speaker was unmapped or nothing was said. */
@@ -68,7 +79,12 @@ export class TurnBuilder {
     const lines: number[] = [];
     for (const t of this.turns) {
       if (t.parts.length === 0) continue;
-      const u: Utterance = { id: sequentialId(utterances.length + 1), role: t.role, speaker: t.speaker, text: t.parts.join(' ') };
+      const u: Utterance = {
+        id: sequentialId(utterances.length + 1),
+        role: t.role,
+        speaker: t.speaker,
+        text: t.parts.join(' '),
+      };
       if (t.start !== undefined) u.start = t.start;
       if (t.end !== undefined) u.end = t.end;
       utterances.push(u);

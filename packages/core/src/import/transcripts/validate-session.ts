@@ -14,11 +14,16 @@ export function validateSession(raw: unknown, locate: Locator): SessionTranscrip
   if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0]!;
   const path = formatPath(issue.path);
-  throw new InputError(`${path ? path + ': ' : ''}${issue.message}`, locate(issue.path));
+  throw new InputError(`${path ? `${path}: ` : ''}${issue.message}`, locate(issue.path));
 }
 
 /** A locator for formats built line by line: utterance i came from lines[i]; metadata came from options or the first line. */
-export function lineLocator(file: string, firstLine: number, lines: readonly number[], metaColumn?: (field: string) => InputLocation['column']): Locator {
+export function lineLocator(
+  file: string,
+  firstLine: number,
+  lines: readonly number[],
+  metaColumn?: (field: string) => InputLocation['column'],
+): Locator {
   return (path) => {
     if (path[0] === 'utterances' && typeof path[1] === 'number') return { file, line: lines[path[1]] ?? firstLine };
     const column = metaColumn && typeof path[0] === 'string' ? metaColumn(path[0]) : undefined;

@@ -9,7 +9,12 @@ describe("Krippendorff's alpha: Wikipedia example (test/reference/krippendorff_a
   const ref = readReference<{
     data: Cell[][];
     expected_published: { nominal: number; interval: number };
-    expected_full_precision: { nominal: number; interval: number; ordinal_unpublished: number; ratio_unpublished: number };
+    expected_full_precision: {
+      nominal: number;
+      interval: number;
+      ordinal_unpublished: number;
+      ratio_unpublished: number;
+    };
   }>('krippendorff_alpha_wikipedia_example.json');
   const units = transpose(ref.data);
 
@@ -23,8 +28,20 @@ describe("Krippendorff's alpha: Wikipedia example (test/reference/krippendorff_a
   });
 
   it('ordinal and ratio match the recomputed values (1e-6)', () => {
-    expect(near(krippendorffAlpha(units, { metric: 'ordinal', bootstrap: 0 }).alpha!, ref.expected_full_precision.ordinal_unpublished, 1e-6)).toBe(true);
-    expect(near(krippendorffAlpha(units, { metric: 'ratio', bootstrap: 0 }).alpha!, ref.expected_full_precision.ratio_unpublished, 1e-6)).toBe(true);
+    expect(
+      near(
+        krippendorffAlpha(units, { metric: 'ordinal', bootstrap: 0 }).alpha!,
+        ref.expected_full_precision.ordinal_unpublished,
+        1e-6,
+      ),
+    ).toBe(true);
+    expect(
+      near(
+        krippendorffAlpha(units, { metric: 'ratio', bootstrap: 0 }).alpha!,
+        ref.expected_full_precision.ratio_unpublished,
+        1e-6,
+      ),
+    ).toBe(true);
   });
 
   it('counts units, coders and pairable values; units with one value are not pairable', () => {
@@ -38,7 +55,9 @@ describe("Krippendorff's alpha: Wikipedia example (test/reference/krippendorff_a
 });
 
 describe("Krippendorff's alpha: Freelon (2010) ReCal test matrices (test/reference/krippendorff_alpha_freelon_2010.json)", () => {
-  const ref = readReference<{ cases: Array<{ case: number; data: number[][]; expected_nominal_4dp: number }> }>('krippendorff_alpha_freelon_2010.json');
+  const ref = readReference<{ cases: Array<{ case: number; data: number[][]; expected_nominal_4dp: number }> }>(
+    'krippendorff_alpha_freelon_2010.json',
+  );
   it.each(ref.cases.map((c) => [c.case, c] as const))('case %i matches KALPHA to 4 dp', (_n, c) => {
     const r = krippendorffAlpha(transpose(c.data), { metric: 'nominal', bootstrap: 0 });
     expect(Math.abs(r.alpha! - c.expected_nominal_4dp)).toBeLessThanOrEqual(0.00005);
@@ -61,12 +80,20 @@ describe("Krippendorff's alpha: irrCAC cac.raw4raters (test/reference/gwet_ac1_a
 
   it('interval alpha equals irrCAC alpha with quadratic weights', () => {
     const r = krippendorffAlpha(ref.data, { metric: 'interval', bootstrap: 0 });
-    expect(near(r.alpha!, ref.expected_weighted_irrCAC_computed_here['krippendorff_quadratic(=interval alpha)']!.value, 1e-6)).toBe(true);
+    expect(
+      near(
+        r.alpha!,
+        ref.expected_weighted_irrCAC_computed_here['krippendorff_quadratic(=interval alpha)']!.value,
+        1e-6,
+      ),
+    ).toBe(true);
   });
 });
 
 describe("Krippendorff's alpha: R golden (plain-R coincidence-matrix implementation, test/golden/reliability.R)", () => {
-  const g = readGolden<{ alpha: { data: Cell[][] } & Record<'nominal' | 'ordinal' | 'interval' | 'ratio', number> }>('reliability.json').alpha;
+  const g = readGolden<{ alpha: { data: Cell[][] } & Record<'nominal' | 'ordinal' | 'interval' | 'ratio', number> }>(
+    'reliability.json',
+  ).alpha;
   it.each(ALPHA_METRICS.map((m) => [m] as const))('%s', (metric) => {
     const r = krippendorffAlpha(g.data, { metric, bootstrap: 0 });
     expect(near(r.alpha!, g[metric], 1e-9), `${r.alpha} vs ${g[metric]}`).toBe(true);
@@ -99,7 +126,13 @@ describe("Krippendorff's alpha: properties", () => {
       expect(r.undefinedReason).toMatch(/do not vary/);
       expect(r.ci95).toBeNull();
     }
-    const lonely = krippendorffAlpha([[1, null], [null, 2]], { metric: 'nominal' });
+    const lonely = krippendorffAlpha(
+      [
+        [1, null],
+        [null, 2],
+      ],
+      { metric: 'nominal' },
+    );
     expect(lonely.alpha).toBeNull();
     expect(lonely.undefinedReason).toMatch(/nothing is pairable/);
   });
@@ -111,7 +144,10 @@ describe("Krippendorff's alpha: properties", () => {
     expect(krippendorffAlpha(scaled, { metric: 'interval', bootstrap: 0 }).alpha!).toBeCloseTo(a, 10);
     const reversed = g.map((r) => [...r].reverse());
     for (const metric of ALPHA_METRICS) {
-      expect(krippendorffAlpha(reversed, { metric, bootstrap: 0 }).alpha!).toBeCloseTo(krippendorffAlpha(g, { metric, bootstrap: 0 }).alpha!, 12);
+      expect(krippendorffAlpha(reversed, { metric, bootstrap: 0 }).alpha!).toBeCloseTo(
+        krippendorffAlpha(g, { metric, bootstrap: 0 }).alpha!,
+        12,
+      );
     }
   });
 
@@ -123,7 +159,10 @@ describe("Krippendorff's alpha: properties", () => {
       ['a', 'c', 'a'],
     ];
     const codes = labels.map((r) => r.map((v) => (v === null ? null : { a: 1, b: 2, c: 3 }[v]!)));
-    expect(krippendorffAlpha(labels, { metric: 'nominal', bootstrap: 0 }).alpha).toBeCloseTo(krippendorffAlpha(codes, { metric: 'nominal', bootstrap: 0 }).alpha!, 14);
+    expect(krippendorffAlpha(labels, { metric: 'nominal', bootstrap: 0 }).alpha).toBeCloseTo(
+      krippendorffAlpha(codes, { metric: 'nominal', bootstrap: 0 }).alpha!,
+      14,
+    );
     expect(() => krippendorffAlpha(labels, { metric: 'interval' })).toThrow(/needs numbers/);
   });
 

@@ -71,7 +71,10 @@ interface Prepared {
 
 type Value = number | string;
 
-function prepare(data: ReadonlyArray<ReadonlyArray<Value | null | undefined>>, metric: AlphaMetric): { p: Prepared; coders: number } {
+function prepare(
+  data: ReadonlyArray<ReadonlyArray<Value | null | undefined>>,
+  metric: AlphaMetric,
+): { p: Prepared; coders: number } {
   if (metric === 'interval') return prepareInterval(data);
   let coders = 0;
   const kept: Value[][] = [];
@@ -81,7 +84,8 @@ function prepare(data: ReadonlyArray<ReadonlyArray<Value | null | undefined>>, m
     for (const v of row) {
       if (v === null || v === undefined) continue;
       if (metric !== 'nominal') {
-        if (typeof v !== 'number' || !Number.isFinite(v)) throw new RangeError(`the ${metric} metric needs numbers, found ${JSON.stringify(v)}`);
+        if (typeof v !== 'number' || !Number.isFinite(v))
+          throw new RangeError(`the ${metric} metric needs numbers, found ${JSON.stringify(v)}`);
         if (metric === 'ratio' && v < 0) throw new RangeError(`the ratio metric needs values >= 0, found ${v}`);
       } else if (typeof v === 'number' && !Number.isFinite(v)) {
         throw new RangeError(`found a non-finite value ${v}`);
@@ -150,7 +154,10 @@ function prepare(data: ReadonlyArray<ReadonlyArray<Value | null | undefined>>, m
  * varies), so the data are read in two passes with no per-value codes: the first for the pooled mean, the
  * second for the centred sums. Centring keeps mΣv² − (Σv)² from cancelling when values sit far from zero.
  */
-function prepareInterval(data: ReadonlyArray<ReadonlyArray<Value | null | undefined>>): { p: Prepared; coders: number } {
+function prepareInterval(data: ReadonlyArray<ReadonlyArray<Value | null | undefined>>): {
+  p: Prepared;
+  coders: number;
+} {
   let coders = 0;
   let units = 0;
   let total = 0;
@@ -161,7 +168,8 @@ function prepareInterval(data: ReadonlyArray<ReadonlyArray<Value | null | undefi
     let s = 0;
     for (const v of row) {
       if (v === null || v === undefined) continue;
-      if (typeof v !== 'number' || !Number.isFinite(v)) throw new RangeError(`the interval metric needs numbers, found ${JSON.stringify(v)}`);
+      if (typeof v !== 'number' || !Number.isFinite(v))
+        throw new RangeError(`the interval metric needs numbers, found ${JSON.stringify(v)}`);
       m++;
       s += v;
     }
@@ -333,9 +341,13 @@ function alphaOf(d: Disagreement): number | null {
   return 1 - ((d.n - 1) * d.observed) / d.expected;
 }
 
-export function krippendorffAlpha(data: ReadonlyArray<ReadonlyArray<Value | null | undefined>>, opts: AlphaOptions = {}): AlphaResult {
+export function krippendorffAlpha(
+  data: ReadonlyArray<ReadonlyArray<Value | null | undefined>>,
+  opts: AlphaOptions = {},
+): AlphaResult {
   const metric = opts.metric ?? 'interval';
-  if (!ALPHA_METRICS.includes(metric)) throw new RangeError(`unknown metric "${metric}"; use one of ${ALPHA_METRICS.join(', ')}`);
+  if (!ALPHA_METRICS.includes(metric))
+    throw new RangeError(`unknown metric "${metric}"; use one of ${ALPHA_METRICS.join(', ')}`);
   const resamples = opts.bootstrap ?? 1000;
   const seed = opts.seed ?? 1;
   const level = opts.level ?? 0.95;
@@ -344,14 +356,16 @@ export function krippendorffAlpha(data: ReadonlyArray<ReadonlyArray<Value | null
   const alpha = alphaOf(d);
   let undefinedReason: string | undefined;
   if (p.units === 0) undefinedReason = 'no unit has two or more values, so nothing is pairable';
-  else if (alpha === null) undefinedReason = 'the pairable values do not vary (expected disagreement is 0), so alpha is 0/0';
+  else if (alpha === null)
+    undefinedReason = 'the pairable values do not vary (expected disagreement is 0), so alpha is 0/0';
 
   let ci95: [number, number] | null = null;
   let boot: AlphaResult['bootstrap'] = null;
   if (resamples > 0 && alpha !== null) {
     const { values, undefinedCount } = bootstrapAlpha(p, resamples, seed);
     boot = { resamples, seed, undefinedResamples: undefinedCount };
-    if (values.length > 0) ci95 = [quantileSorted(values, (1 - level) / 2), quantileSorted(values, 1 - (1 - level) / 2)];
+    if (values.length > 0)
+      ci95 = [quantileSorted(values, (1 - level) / 2), quantileSorted(values, 1 - (1 - level) / 2)];
   }
   const n = d.n;
   return {
@@ -368,7 +382,9 @@ export function krippendorffAlpha(data: ReadonlyArray<ReadonlyArray<Value | null
     ...(undefinedReason ? { undefinedReason } : {}),
     method:
       `Krippendorff's alpha, ${metric} metric, from coincidences within ${p.units} pairable units (units with fewer than two values dropped)` +
-      (boot ? `; ${Math.round(level * 100)}% percentile interval from ${resamples} bootstrap resamples of units (seed ${seed})` : ''),
+      (boot
+        ? `; ${Math.round(level * 100)}% percentile interval from ${resamples} bootstrap resamples of units (seed ${seed})`
+        : ''),
   };
 }
 
@@ -377,7 +393,11 @@ export function krippendorffAlpha(data: ReadonlyArray<ReadonlyArray<Value | null
  * expected disagreement included, from the drawn units. Resamples whose values do not vary have no alpha and
  * are left out (and counted).
  */
-function bootstrapAlpha(p: Prepared, resamples: number, seed: number): { values: Float64Array; undefinedCount: number } {
+function bootstrapAlpha(
+  p: Prepared,
+  resamples: number,
+  seed: number,
+): { values: Float64Array; undefinedCount: number } {
   const rng = createRng(seed);
   const U = p.units;
   const weight = new Int32Array(U);

@@ -26,7 +26,8 @@ export interface AucOptions {
 
 /** The AUC of `scores` for telling positives (true) from negatives (false). */
 export function auc(scores: readonly number[], positive: readonly boolean[]): number {
-  if (scores.length !== positive.length) throw new RangeError(`auc: ${scores.length} scores but ${positive.length} labels`);
+  if (scores.length !== positive.length)
+    throw new RangeError(`auc: ${scores.length} scores but ${positive.length} labels`);
   const nPos = positive.filter(Boolean).length;
   const nNeg = positive.length - nPos;
   if (nPos === 0 || nNeg === 0) throw new RangeError('auc: needs at least one positive and one negative case');

@@ -27,7 +27,15 @@ describe('Bland–Altman: R golden (plain R and lm(), test/golden/reliability.R)
       loa: [number, number];
       lower_ci95: [number, number];
       upper_ci95: [number, number];
-      regression: { intercept: number; slope: number; slope_se: number; t: number; p: number; df: number; slope_ci95: [number, number] };
+      regression: {
+        intercept: number;
+        slope: number;
+        slope_se: number;
+        t: number;
+        p: number;
+        df: number;
+        slope_ci95: [number, number];
+      };
     };
   }>('reliability.json').bland_altman;
   const r = blandAltman(g.x, g.y);

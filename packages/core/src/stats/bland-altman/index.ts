@@ -30,11 +30,23 @@ export interface BlandAltmanResult {
   /** Intervals for the lower and the upper limit. */
   loaCi95: { lower: [number, number]; upper: [number, number] };
   /** Regression of the differences on the means. */
-  proportionalBias: { intercept: number; slope: number; se: number; t: number; df: number; p: number; ci95: [number, number] };
+  proportionalBias: {
+    intercept: number;
+    slope: number;
+    se: number;
+    t: number;
+    df: number;
+    p: number;
+    ci95: [number, number];
+  };
   method: string;
 }
 
-export function blandAltman(x: ArrayLike<number>, y: ArrayLike<number>, opts: BlandAltmanOptions = {}): BlandAltmanResult {
+export function blandAltman(
+  x: ArrayLike<number>,
+  y: ArrayLike<number>,
+  opts: BlandAltmanOptions = {},
+): BlandAltmanResult {
   const n = x.length;
   if (y.length !== n) throw new RangeError(`x has ${n} values but y has ${y.length}`);
   if (n < 3) throw new RangeError(`Bland–Altman needs at least 3 pairs, found ${n}`);
@@ -45,7 +57,8 @@ export function blandAltman(x: ArrayLike<number>, y: ArrayLike<number>, opts: Bl
   let dm = 0;
   let mm = 0;
   for (let i = 0; i < n; i++) {
-    if (!Number.isFinite(x[i]!) || !Number.isFinite(y[i]!)) throw new RangeError(`pair ${i + 1} is not a pair of finite numbers`);
+    if (!Number.isFinite(x[i]!) || !Number.isFinite(y[i]!))
+      throw new RangeError(`pair ${i + 1} is not a pair of finite numbers`);
     d[i] = x[i]! - y[i]!;
     m[i] = (x[i]! + y[i]!) / 2;
     dm += d[i]!;
@@ -84,7 +97,15 @@ export function blandAltman(x: ArrayLike<number>, y: ArrayLike<number>, opts: Bl
     ci95: [dm - t * seBias, dm + t * seBias],
     loa: [lower, upper],
     loaCi95: { lower: [lower - t * seLoa, lower + t * seLoa], upper: [upper - t * seLoa, upper + t * seLoa] },
-    proportionalBias: { intercept, slope, se: seSlope, t: tSlope, df, p: tTwoSidedP(tSlope, df), ci95: [slope - t2 * seSlope, slope + t2 * seSlope] },
+    proportionalBias: {
+      intercept,
+      slope,
+      se: seSlope,
+      t: tSlope,
+      df,
+      p: tTwoSidedP(tSlope, df),
+      ci95: [slope - t2 * seSlope, slope + t2 * seSlope],
+    },
     method:
       `Bland–Altman on differences x − y: ${Math.round(coverage * 100)}% limits of agreement bias ± ${z.toFixed(2)}·SD; ` +
       `${pct}% CIs with t(n−1), for the limits with Bland & Altman's (1999) SE SD·√(1/n + z²/(2(n−1))); ` +

@@ -72,7 +72,9 @@ function check(x: ArrayLike<number>, y: ArrayLike<number>): number {
   const n = x.length;
   if (y.length !== n) throw new RangeError(`x has ${n} values but y has ${y.length}`);
   if (n < 3) throw new RangeError(`a correlation test needs at least 3 pairs, found ${n}`);
-  for (let i = 0; i < n; i++) if (!Number.isFinite(x[i]!) || !Number.isFinite(y[i]!)) throw new RangeError(`pair ${i + 1} is not a pair of finite numbers`);
+  for (let i = 0; i < n; i++)
+    if (!Number.isFinite(x[i]!) || !Number.isFinite(y[i]!))
+      throw new RangeError(`pair ${i + 1} is not a pair of finite numbers`);
   return n;
 }
 
@@ -113,6 +115,7 @@ export function spearman(x: ArrayLike<number>, y: ArrayLike<number>): Correlatio
     n,
     df,
     ...tTest(r, df),
-    method: "Spearman's rank correlation (average ranks for ties); t approximation on n − 2 df (cor.test exact = FALSE); 95% CI by Fisher z with Bonett–Wright SE √((1 + ρ²/2)/(n − 3))",
+    method:
+      "Spearman's rank correlation (average ranks for ties); t approximation on n − 2 df (cor.test exact = FALSE); 95% CI by Fisher z with Bonett–Wright SE √((1 + ρ²/2)/(n − 3))",
   };
 }

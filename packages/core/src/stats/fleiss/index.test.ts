@@ -44,7 +44,9 @@ describe("Fleiss' kappa: Wikipedia worked example, 10 subjects x 14 raters (test
 describe("Fleiss' kappa: irrCAC cac.raw4raters with missing ratings (test/reference/gwet_ac1_ac2_irrcac.json)", () => {
   const ref = readReference<{
     data: Array<Array<number | null>>;
-    expected_published_unweighted: { fleiss_kappa: { pa: number; pe: number; value: number; se: number; CI95: string; p: number } };
+    expected_published_unweighted: {
+      fleiss_kappa: { pa: number; pe: number; value: number; se: number; CI95: string; p: number };
+    };
     expected_full_precision_unweighted: { fleiss_kappa: number };
     expected_weighted_irrCAC_computed_here: { fleiss_quadratic: { value: number; pe: number } };
   }>('gwet_ac1_ac2_irrcac.json');
@@ -73,9 +75,18 @@ describe("Fleiss' kappa: irrCAC cac.raw4raters with missing ratings (test/refere
 });
 
 describe("Fleiss' kappa: R golden for the SEs under kappa = 0 (Fleiss, Nee & Landis 1979, plain R as irr::kappam.fleiss)", () => {
-  const g = readGolden<{ fleiss: { data: string[][]; kappa: number; se0: number; z: number; p: number; categories: string[]; category_kappa: number[]; category_z: number[] } }>(
-    'reliability.json',
-  ).fleiss;
+  const g = readGolden<{
+    fleiss: {
+      data: string[][];
+      kappa: number;
+      se0: number;
+      z: number;
+      p: number;
+      categories: string[];
+      category_kappa: number[];
+      category_z: number[];
+    };
+  }>('reliability.json').fleiss;
   it('overall and per category', () => {
     const r = fleissKappa(g.data);
     expect(r.categories.map((c) => c.category)).toEqual(g.categories);
@@ -99,6 +110,12 @@ describe("Fleiss' kappa: properties", () => {
       ['a', 'a', 'a'],
     ];
     expect(fleissKappa(data.map((r) => [...r].reverse())).kappa!).toBeCloseTo(fleissKappa(data).kappa!, 14);
-    expect(fleissKappa([['x', 'x'], ['y', 'y'], ['z', 'z']]).kappa).toBeCloseTo(1, 14);
+    expect(
+      fleissKappa([
+        ['x', 'x'],
+        ['y', 'y'],
+        ['z', 'z'],
+      ]).kappa,
+    ).toBeCloseTo(1, 14);
   });
 });

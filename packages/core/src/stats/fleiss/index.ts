@@ -54,7 +54,10 @@ export interface FleissResult {
   method: string;
 }
 
-export function fleissKappa(ratings: ReadonlyArray<ReadonlyArray<Category | null | undefined>>, opts: FleissOptions = {}): FleissResult {
+export function fleissKappa(
+  ratings: ReadonlyArray<ReadonlyArray<Category | null | undefined>>,
+  opts: FleissOptions = {},
+): FleissResult {
   const rc = ratingCounts(ratings, opts.categories);
   return fleissKappaFromCounts(rc.counts, rc.categories, { ...opts, unrated: rc.unrated });
 }
@@ -66,7 +69,10 @@ interface Core {
   pe: number;
 }
 
-function fleissCore(counts: ReadonlyArray<ReadonlyArray<number>>, w: ReadonlyArray<ReadonlyArray<number>>): Core & { pi: Float64Array } {
+function fleissCore(
+  counts: ReadonlyArray<ReadonlyArray<number>>,
+  w: ReadonlyArray<ReadonlyArray<number>>,
+): Core & { pi: Float64Array } {
   const q = w.length;
   const core = agreementCore(counts, w);
   let pe = 0;
@@ -99,7 +105,10 @@ export function fleissKappaFromCounts(
   const m = totals.length ? Math.max(...totals) : 0;
   const balanced = n > 0 && totals.every((t) => t === m) && m >= 2;
   const main = fleissCore(counts, agreementWeights(categories, scheme, opts.basis ?? 'values'));
-  const inf = main.kappa !== null && main.se !== null && main.se > 0 ? irrCacInference(main.kappa, main.se, n, level) : { ci95: null, p: null };
+  const inf =
+    main.kappa !== null && main.se !== null && main.se > 0
+      ? irrCacInference(main.kappa, main.se, n, level)
+      : { ci95: null, p: null };
 
   // Fleiss, Nee & Landis (1979): var0(κ) = 2 [(Σ p q)² − Σ p q (q − p)] / (n m (m − 1) (Σ p q)²); var0(κ_j) = 2 / (n m (m − 1)).
   let se0: number | null = null;
@@ -121,7 +130,14 @@ export function fleissKappaFromCounts(
     const binary = counts.map((r, i) => [r[k]!, totals[i]! - r[k]!]);
     const b = fleissCore(binary, agreementWeights([1, 2], 'unweighted'));
     const zk = b.kappa !== null && base0 ? b.kappa / base0 : null;
-    return { category, proportion: main.pi[k]!, kappa: b.kappa, se0: base0 && b.kappa !== null ? base0 : null, z: zk, p: zk === null ? null : 2 * normalCdf(-Math.abs(zk)) };
+    return {
+      category,
+      proportion: main.pi[k]!,
+      kappa: b.kappa,
+      se0: base0 && b.kappa !== null ? base0 : null,
+      z: zk,
+      p: zk === null ? null : 2 * normalCdf(-Math.abs(zk)),
+    };
   });
 
   return {
@@ -140,7 +156,14 @@ export function fleissKappaFromCounts(
     categories: perCategory,
     weights: scheme,
     unrated: opts.unrated ?? 0,
-    ...(main.kappa === null ? { undefinedReason: q < 2 ? 'only one category is in use, so kappa is 0/0' : 'no subject has two or more ratings, or chance agreement is 1' } : {}),
+    ...(main.kappa === null
+      ? {
+          undefinedReason:
+            q < 2
+              ? 'only one category is in use, so kappa is 0/0'
+              : 'no subject has two or more ratings, or chance agreement is 1',
+        }
+      : {}),
     method:
       `Fleiss' kappa${scheme === 'unweighted' ? '' : ` with ${scheme} weights`} (Fleiss 1971; generalised to missing ratings as irrCAC fleiss.kappa.raw), ` +
       `per-category kappas of each category against the rest; SE by Gwet's linearisation, ${Math.round(level * 100)}% CI kappa ± t(n−1)·SE capped at 1` +

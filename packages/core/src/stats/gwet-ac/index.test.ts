@@ -6,13 +6,21 @@ import { gwetAc, gwetAcTable } from './index';
 type Cell = number | null;
 interface Ref {
   data: Cell[][];
-  expected_published_unweighted: { AC1: { pa: number; pe: number; value: number; se: number; CI95: string; p: number } };
+  expected_published_unweighted: {
+    AC1: { pa: number; pe: number; value: number; se: number; CI95: string; p: number };
+  };
   expected_full_precision_unweighted: { AC1: number; AC1_pa: number; AC1_pe: number };
   expected_weighted_irrCAC_computed_here: {
     AC2_quadratic: { value: number; pa: number; pe: number; se_5dp: number };
     AC2_linear: { value: number; pa: number; pe: number };
   };
-  contingency_table_example: { table: number[][]; AC1: number; AC1_se: number; CI95: string; AC2_quadratic_computed_here: number };
+  contingency_table_example: {
+    table: number[][];
+    AC1: number;
+    AC1_se: number;
+    CI95: string;
+    AC2_quadratic_computed_here: number;
+  };
 }
 const ref = readReference<Ref>('gwet_ac1_ac2_irrcac.json');
 const halfUnit = (x: number, sig: number) => 0.5 * 10 ** (Math.floor(Math.log10(Math.abs(x))) - sig + 1);
@@ -64,27 +72,43 @@ describe("Gwet's AC1/AC2 from a two-rater table: irrCAC cont3x3abstractors", () 
     const [lo, hi] = ciOf(c.CI95);
     expect(Math.abs(r.ci95[0] - lo)).toBeLessThanOrEqual(5e-4);
     expect(Math.abs(r.ci95[1] - hi)).toBeLessThanOrEqual(5e-4);
-    expect(near(gwetAcTable(c.table, agreementWeights([1, 2, 3], 'quadratic')).ac, c.AC2_quadratic_computed_here, 1e-6)).toBe(true);
+    expect(
+      near(gwetAcTable(c.table, agreementWeights([1, 2, 3], 'quadratic')).ac, c.AC2_quadratic_computed_here, 1e-6),
+    ).toBe(true);
   });
 
   it('the raw-data coefficient of the same ratings equals the table one', () => {
     const c = ref.contingency_table_example;
     const raw: number[][] = [];
-    c.table.forEach((row, i) => row.forEach((count, j) => {
-      for (let t = 0; t < count; t++) raw.push([i + 1, j + 1]);
-    }));
+    c.table.forEach((row, i) =>
+      row.forEach((count, j) => {
+        for (let t = 0; t < count; t++) raw.push([i + 1, j + 1]);
+      }),
+    );
     expect(gwetAc(raw).ac!).toBeCloseTo(gwetAcTable(c.table, agreementWeights([1, 2, 3], 'unweighted')).ac, 12);
   });
 });
 
 describe("Gwet's AC: properties", () => {
   it('is 1 under perfect agreement, symmetric in raters, and undefined with one category', () => {
-    expect(gwetAc([[1, 1], [2, 2], [3, 3, null]]).ac).toBeCloseTo(1, 14);
+    expect(
+      gwetAc([
+        [1, 1],
+        [2, 2],
+        [3, 3, null],
+      ]).ac,
+    ).toBeCloseTo(1, 14);
     const a = gwetAc(ref.data, { weights: 'quadratic' });
-    const b = gwetAc(ref.data.map((r) => [...r].reverse()), { weights: 'quadratic' });
+    const b = gwetAc(
+      ref.data.map((r) => [...r].reverse()),
+      { weights: 'quadratic' },
+    );
     expect(b.ac!).toBeCloseTo(a.ac!, 14);
     expect(b.se!).toBeCloseTo(a.se!, 14);
-    const one = gwetAc([['x', 'x'], ['x', 'x']]);
+    const one = gwetAc([
+      ['x', 'x'],
+      ['x', 'x'],
+    ]);
     expect(one.ac).toBeNull();
     expect(one.undefinedReason).toMatch(/one category/);
   });

@@ -39,13 +39,21 @@ export interface GwetAcResult {
 }
 
 /** Interval and p-value as irrCAC reports them for every coefficient. */
-export function irrCacInference(value: number, se: number, n: number, level: number): { ci95: [number, number]; p: number } {
+export function irrCacInference(
+  value: number,
+  se: number,
+  n: number,
+  level: number,
+): { ci95: [number, number]; p: number } {
   const t = tQuantile(1 - (1 - level) / 2, n - 1);
   return { ci95: [value - t * se, Math.min(1, value + t * se)], p: tTwoSidedP(value / se, n - 1) };
 }
 
 /** AC1/AC2 of subjects × raters ratings (null = missing). */
-export function gwetAc(ratings: ReadonlyArray<ReadonlyArray<Category | null | undefined>>, opts: GwetAcOptions = {}): GwetAcResult {
+export function gwetAc(
+  ratings: ReadonlyArray<ReadonlyArray<Category | null | undefined>>,
+  opts: GwetAcOptions = {},
+): GwetAcResult {
   const rc = ratingCounts(ratings, opts.categories);
   return gwetAcFromCounts(rc.counts, rc.categories, { ...opts, raters: rc.raters, unrated: rc.unrated });
 }
@@ -65,7 +73,16 @@ export function gwetAcFromCounts(
   const base: Omit<GwetAcResult, 'ac' | 'se' | 'ci95' | 'p' | 'pa' | 'pe'> = {
     coefficient,
     n: core.n,
-    raters: opts.raters ?? counts.reduce((m, r) => Math.max(m, r.reduce((a, b) => a + b, 0)), 0),
+    raters:
+      opts.raters ??
+      counts.reduce(
+        (m, r) =>
+          Math.max(
+            m,
+            r.reduce((a, b) => a + b, 0),
+          ),
+        0,
+      ),
     categories: [...categories],
     weights: scheme,
     basis,
@@ -83,7 +100,8 @@ export function gwetAcFromCounts(
       p: null,
       pa: core.pa,
       pe: NaN,
-      undefinedReason: q < 2 ? 'only one category is in use, so chance agreement is undefined' : 'no subject has two or more ratings',
+      undefinedReason:
+        q < 2 ? 'only one category is in use, so chance agreement is undefined' : 'no subject has two or more ratings',
     };
   }
   let tw = 0;
@@ -108,7 +126,11 @@ export function gwetAcFromCounts(
  * AC1/AC2 of two raters from their q × q contingency table (rows rater 1), with Gwet's two-rater variance
  * (irrCAC gwet.ac1.table).
  */
-export function gwetAcTable(table: ReadonlyArray<ReadonlyArray<number>>, weights: ReadonlyArray<ReadonlyArray<number>>, level = 0.95): { ac: number; se: number; ci95: [number, number]; p: number; pa: number; pe: number; n: number } {
+export function gwetAcTable(
+  table: ReadonlyArray<ReadonlyArray<number>>,
+  weights: ReadonlyArray<ReadonlyArray<number>>,
+  level = 0.95,
+): { ac: number; se: number; ci95: [number, number]; p: number; pa: number; pe: number; n: number } {
   const q = table.length;
   let n = 0;
   for (const r of table) for (const c of r) n += c;
@@ -132,7 +154,9 @@ export function gwetAcTable(table: ReadonlyArray<ReadonlyArray<number>>, weights
   let sum = 0;
   for (let k = 0; k < q; k++) {
     for (let l = 0; l < q; l++) {
-      sum += (table[k]![l]! / n) * (weights[k]![l]! - (2 * (1 - ac) * tw * (1 - (pi[k]! + pi[l]!) / 2)) / (q * (q - 1))) ** 2;
+      sum +=
+        (table[k]![l]! / n) *
+        (weights[k]![l]! - (2 * (1 - ac) * tw * (1 - (pi[k]! + pi[l]!) / 2)) / (q * (q - 1))) ** 2;
     }
   }
   const variance = Math.max((sum - (pa - 2 * (1 - ac) * pe) ** 2) / (n * (1 - pe) ** 2), 1e-100);

@@ -5,12 +5,34 @@ import { ICC_FORMS, icc, type IccForm, type IccFormKey } from './index';
 type FormTable = Record<string, number>;
 interface ShroutFleiss {
   data: number[][];
-  expected_published: { ICC: FormTable; F_round1: FormTable; df1: FormTable; df2: FormTable; p_4dp: FormTable; CI95_lower_2dp: FormTable; CI95_upper_2dp: FormTable };
+  expected_published: {
+    ICC: FormTable;
+    F_round1: FormTable;
+    df1: FormTable;
+    df2: FormTable;
+    p_4dp: FormTable;
+    CI95_lower_2dp: FormTable;
+    CI95_upper_2dp: FormTable;
+  };
   [key: string]: unknown;
 }
-type FullPrecision = { ICC: FormTable; F: FormTable; p: FormTable; CI95_lower: FormTable; CI95_upper: FormTable; anova: Record<string, number> };
+type FullPrecision = {
+  ICC: FormTable;
+  F: FormTable;
+  p: FormTable;
+  CI95_lower: FormTable;
+  CI95_upper: FormTable;
+  anova: Record<string, number>;
+};
 
-const SF_NAME: Record<IccFormKey, string> = { ICC1: 'ICC(1,1)', ICC2: 'ICC(2,1)', ICC3: 'ICC(3,1)', ICC1k: 'ICC(1,k)', ICC2k: 'ICC(2,k)', ICC3k: 'ICC(3,k)' };
+const SF_NAME: Record<IccFormKey, string> = {
+  ICC1: 'ICC(1,1)',
+  ICC2: 'ICC(2,1)',
+  ICC3: 'ICC(3,1)',
+  ICC1k: 'ICC(1,k)',
+  ICC2k: 'ICC(2,k)',
+  ICC3k: 'ICC(3,k)',
+};
 
 describe('ICC: Shrout & Fleiss (1979) Table 2 (test/reference/icc_shrout_fleiss_1979.json)', () => {
   const ref = readReference<ShroutFleiss>('icc_shrout_fleiss_1979.json');
@@ -57,17 +79,32 @@ interface GoldenForms {
 }
 interface IccGolden {
   icc: {
-    complete: Array<GoldenForms & { name: string; data: number[][]; ms: { BMS: number; WMS: number; JMS: number; EMS: number } }>;
+    complete: Array<
+      GoldenForms & { name: string; data: number[][]; ms: { BMS: number; WMS: number; JMS: number; EMS: number } }
+    >;
     incomplete: {
       data: Array<Array<number | null>>;
       drop: GoldenForms & { dropped: number; n: number };
-      model_psych: GoldenForms & { n: number; k: number; variance: { subject: number; rater: number; residual: number } };
-      model_tight: GoldenForms & { n: number; k: number; variance: { subject: number; rater: number; residual: number } };
+      model_psych: GoldenForms & {
+        n: number;
+        k: number;
+        variance: { subject: number; rater: number; residual: number };
+      };
+      model_tight: GoldenForms & {
+        n: number;
+        k: number;
+        variance: { subject: number; rater: number; residual: number };
+      };
     };
   };
 }
 
-function expectForms(actual: Record<IccFormKey, IccForm>, expected: Record<IccFormKey, IccForm>, tol: number, label: string) {
+function expectForms(
+  actual: Record<IccFormKey, IccForm>,
+  expected: Record<IccFormKey, IccForm>,
+  tol: number,
+  label: string,
+) {
   for (const key of ICC_FORMS) {
     const a = actual[key];
     const e = expected[key];
@@ -82,12 +119,15 @@ function expectForms(actual: Record<IccFormKey, IccForm>, expected: Record<IccFo
 describe('ICC: R goldens (test/golden/reliability.R, psych::ICC)', () => {
   const g = readGolden<IccGolden>('reliability.json').icc;
 
-  it.each(g.complete.map((c) => [c.name, c] as const))('complete design %s matches psych::ICC(lmer = FALSE) to 1e-6', (_name, c) => {
-    const res = icc(c.data);
-    expectForms(res.forms, c.forms, 1e-6, c.name);
-    expect(near(res.meanSquares.BMS, c.ms.BMS, 1e-9)).toBe(true);
-    expect(near(res.meanSquares.WMS, c.ms.WMS, 1e-9)).toBe(true);
-  });
+  it.each(g.complete.map((c) => [c.name, c] as const))(
+    'complete design %s matches psych::ICC(lmer = FALSE) to 1e-6',
+    (_name, c) => {
+      const res = icc(c.data);
+      expectForms(res.forms, c.forms, 1e-6, c.name);
+      expect(near(res.meanSquares.BMS, c.ms.BMS, 1e-9)).toBe(true);
+      expect(near(res.meanSquares.WMS, c.ms.WMS, 1e-9)).toBe(true);
+    },
+  );
 
   it('incomplete design, default: drops incomplete subjects, says how many, matches psych on na.omit(x)', () => {
     const res = icc(g.incomplete.data);
@@ -146,6 +186,11 @@ describe('ICC properties', () => {
 
   it('refuses fewer than two raters or two complete subjects', () => {
     expect(() => icc([[1], [2]])).toThrow(/two raters/);
-    expect(() => icc([[1, 2], [3, null]])).toThrow(/REML model/);
+    expect(() =>
+      icc([
+        [1, 2],
+        [3, null],
+      ]),
+    ).toThrow(/REML model/);
   });
 });

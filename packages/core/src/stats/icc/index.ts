@@ -20,12 +20,32 @@ export interface IccForm {
 }
 
 export const ICC_FORM_NAMES: Record<IccFormKey, { shroutFleiss: string; mcgrawWong: string; model: string }> = {
-  ICC1: { shroutFleiss: 'ICC(1,1)', mcgrawWong: 'ICC(1)', model: 'one-way random effects, absolute agreement, single rater' },
-  ICC2: { shroutFleiss: 'ICC(2,1)', mcgrawWong: 'ICC(A,1)', model: 'two-way random effects, absolute agreement, single rater' },
+  ICC1: {
+    shroutFleiss: 'ICC(1,1)',
+    mcgrawWong: 'ICC(1)',
+    model: 'one-way random effects, absolute agreement, single rater',
+  },
+  ICC2: {
+    shroutFleiss: 'ICC(2,1)',
+    mcgrawWong: 'ICC(A,1)',
+    model: 'two-way random effects, absolute agreement, single rater',
+  },
   ICC3: { shroutFleiss: 'ICC(3,1)', mcgrawWong: 'ICC(C,1)', model: 'two-way mixed effects, consistency, single rater' },
-  ICC1k: { shroutFleiss: 'ICC(1,k)', mcgrawWong: 'ICC(k)', model: 'one-way random effects, absolute agreement, mean of k raters' },
-  ICC2k: { shroutFleiss: 'ICC(2,k)', mcgrawWong: 'ICC(A,k)', model: 'two-way random effects, absolute agreement, mean of k raters' },
-  ICC3k: { shroutFleiss: 'ICC(3,k)', mcgrawWong: 'ICC(C,k)', model: 'two-way mixed effects, consistency, mean of k raters' },
+  ICC1k: {
+    shroutFleiss: 'ICC(1,k)',
+    mcgrawWong: 'ICC(k)',
+    model: 'one-way random effects, absolute agreement, mean of k raters',
+  },
+  ICC2k: {
+    shroutFleiss: 'ICC(2,k)',
+    mcgrawWong: 'ICC(A,k)',
+    model: 'two-way random effects, absolute agreement, mean of k raters',
+  },
+  ICC3k: {
+    shroutFleiss: 'ICC(3,k)',
+    mcgrawWong: 'ICC(C,k)',
+    model: 'two-way mixed effects, consistency, mean of k raters',
+  },
 };
 
 /** Between-subjects, within-subjects, between-raters (judges) and residual mean squares. */
@@ -91,13 +111,27 @@ export function iccForms(ms: MeanSquares, n: number, k: number, level = 0.95): R
   const L2 = (n * (MSB - G3U * MSE)) / (G3U * (k * MSJ + (k * n - k - n) * MSE) + n * MSB);
   const U2 = (n * (G3L * MSB - MSE)) / (k * MSJ + (k * n - k - n) * MSE + n * G3L * MSB);
 
-  const form = (icc: number, f: number, d: [number, number], p: number, lo: number, hi: number): IccForm => ({ icc, f, df1: d[0], df2: d[1], p, ci95: [lo, hi] });
+  const form = (icc: number, f: number, d: [number, number], p: number, lo: number, hi: number): IccForm => ({
+    icc,
+    f,
+    df1: d[0],
+    df2: d[1],
+    p,
+    ci95: [lo, hi],
+  });
   return {
     ICC1: form(icc1, F1, d1, p1, (F1L - 1) / (F1L + k - 1), (F1U - 1) / (F1U + k - 1)),
     ICC2: form(icc2, F2, d2, p2, L2, U2),
     ICC3: form(icc3, F2, d2, p2, (F3L - 1) / (F3L + k - 1), (F3U - 1) / (F3U + k - 1)),
     ICC1k: form((MSB - MSW) / MSB, F1, d1, p1, 1 - 1 / F1L, 1 - 1 / F1U),
-    ICC2k: form((MSB - MSE) / (MSB + (MSJ - MSE) / n), F2, d2, p2, (L2 * k) / (1 + L2 * (k - 1)), (U2 * k) / (1 + U2 * (k - 1))),
+    ICC2k: form(
+      (MSB - MSE) / (MSB + (MSJ - MSE) / n),
+      F2,
+      d2,
+      p2,
+      (L2 * k) / (1 + L2 * (k - 1)),
+      (U2 * k) / (1 + U2 * (k - 1)),
+    ),
     ICC3k: form((MSB - MSE) / MSB, F2, d2, p2, 1 - 1 / F3L, 1 - 1 / F3U),
   };
 }
@@ -151,12 +185,21 @@ export function icc(ratings: ReadonlyArray<ReadonlyArray<number | null>>, opts: 
   return mode === 'model' ? iccReml(ratings, k0, missingCells, level) : iccComplete(ratings, k0, missingCells, level);
 }
 
-function iccComplete(ratings: ReadonlyArray<ReadonlyArray<number | null>>, k: number, missingCells: number, level: number): IccResult {
-  const keep = ratings.filter((r) => r.length === k && r.every((v) => v !== null && v !== undefined)) as ReadonlyArray<ReadonlyArray<number>>;
+function iccComplete(
+  ratings: ReadonlyArray<ReadonlyArray<number | null>>,
+  k: number,
+  missingCells: number,
+  level: number,
+): IccResult {
+  const keep = ratings.filter((r) => r.length === k && r.every((v) => v !== null && v !== undefined)) as ReadonlyArray<
+    ReadonlyArray<number>
+  >;
   const n = keep.length;
   const dropped = ratings.length - n;
   if (n < 2) {
-    throw new RangeError(`only ${n} of ${ratings.length} subjects have a rating from all ${k} raters; the ANOVA needs at least two (use the REML model for incomplete designs)`);
+    throw new RangeError(
+      `only ${n} of ${ratings.length} subjects have a rating from all ${k} raters; the ANOVA needs at least two (use the REML model for incomplete designs)`,
+    );
   }
   const values = new Float64Array(n * k);
   keep.forEach((r, i) => values.set(r, i * k));
@@ -175,7 +218,12 @@ function iccComplete(ratings: ReadonlyArray<ReadonlyArray<number | null>>, k: nu
   };
 }
 
-function iccReml(ratings: ReadonlyArray<ReadonlyArray<number | null>>, k0: number, missingCells: number, level: number): IccResult {
+function iccReml(
+  ratings: ReadonlyArray<ReadonlyArray<number | null>>,
+  k0: number,
+  missingCells: number,
+  level: number,
+): IccResult {
   const raterIndex = new Int32Array(k0).fill(-1);
   const cells: CrossedCell[] = [];
   let n = 0;
@@ -194,7 +242,10 @@ function iccReml(ratings: ReadonlyArray<ReadonlyArray<number | null>>, k0: numbe
   for (let j = 0; j < k0; j++) if (raterIndex[j]! >= 0) raterIndex[j] = k++;
   for (const c of cells) c.rater = raterIndex[c.rater]!;
   const dropped = ratings.length - n;
-  if (n < 2 || k < 2) throw new RangeError(`the REML model needs ratings of at least two subjects by at least two raters, found ${n} subjects and ${k} raters`);
+  if (n < 2 || k < 2)
+    throw new RangeError(
+      `the REML model needs ratings of at least two subjects by at least two raters, found ${n} subjects and ${k} raters`,
+    );
   const fit = crossedReml(cells, n, k);
   // psych::ICC(lmer = TRUE) rebuilds the mean squares from the variance components; so do we, for the same forms.
   const ms: MeanSquares = {

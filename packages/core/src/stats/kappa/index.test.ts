@@ -14,7 +14,10 @@ const halfUnit = (x: number, sig: number) => 0.5 * 10 ** (Math.floor(Math.log10(
 
 describe("Cohen's kappa: published examples (test/reference/cohen_kappa_examples.json)", () => {
   it('Wikipedia 2 x 2: kappa 0.4, po 0.7, pe 0.5', () => {
-    const c = refCase<{ table_rows_raterA_cols_raterB: number[][]; expected: { kappa: number; po: number; pe: number } }>('wikipedia_2x2');
+    const c = refCase<{
+      table_rows_raterA_cols_raterB: number[][];
+      expected: { kappa: number; po: number; pe: number };
+    }>('wikipedia_2x2');
     const r = kappaFromTable(c.table_rows_raterA_cols_raterB, agreementWeights(['yes', 'no'], 'unweighted'));
     expect(r.kappa).toBeCloseTo(c.expected.kappa, 14);
     expect(r.po).toBeCloseTo(c.expected.po, 14);
@@ -22,10 +25,21 @@ describe("Cohen's kappa: published examples (test/reference/cohen_kappa_examples
   });
 
   describe('SAS PROC FREQ AGREE printout (3 x 3)', () => {
-    type Printed = { kappa: number; ASE: number; CI95: [number, number]; ASE_H0: number; Z: number; p_two_sided: number; kappa_full: number };
-    const c = refCase<{ table: number[][]; expected_unweighted: Printed; expected_weighted_linear_CicchettiAllison: Printed; expected_weighted_quadratic_computed_here: number }>(
-      'sas_3x3_statsmodels',
-    );
+    type Printed = {
+      kappa: number;
+      ASE: number;
+      CI95: [number, number];
+      ASE_H0: number;
+      Z: number;
+      p_two_sided: number;
+      kappa_full: number;
+    };
+    const c = refCase<{
+      table: number[][];
+      expected_unweighted: Printed;
+      expected_weighted_linear_CicchettiAllison: Printed;
+      expected_weighted_quadratic_computed_here: number;
+    }>('sas_3x3_statsmodels');
     it.each([
       ['unweighted', c.expected_unweighted],
       ['linear', c.expected_weighted_linear_CicchettiAllison],
@@ -41,19 +55,43 @@ describe("Cohen's kappa: published examples (test/reference/cohen_kappa_examples
       expect(Math.abs(r.p! - e.p_two_sided)).toBeLessThanOrEqual(0.00005);
     });
     it('quadratic weights', () => {
-      expect(near(kappaFromTable(c.table, agreementWeights([1, 2, 3], 'quadratic')).kappa!, c.expected_weighted_quadratic_computed_here, 1e-6)).toBe(true);
+      expect(
+        near(
+          kappaFromTable(c.table, agreementWeights([1, 2, 3], 'quadratic')).kappa!,
+          c.expected_weighted_quadratic_computed_here,
+          1e-6,
+        ),
+      ).toBe(true);
     });
   });
 
   it('irrCAC cont3x3abstractors: kappa and its SE (7 significant digits), weighted kappas (1e-6)', () => {
-    const c = refCase<{ table: number[][]; expected_published: { kappa: number; kappa_se: number }; expected_computed_here: { kappa_linear: number; kappa_quadratic: number } }>(
-      'irrCAC_cont3x3abstractors',
-    );
+    const c = refCase<{
+      table: number[][];
+      expected_published: { kappa: number; kappa_se: number };
+      expected_computed_here: { kappa_linear: number; kappa_quadratic: number };
+    }>('irrCAC_cont3x3abstractors');
     const r = kappaFromTable(c.table, agreementWeights([1, 2, 3], 'unweighted'));
-    expect(Math.abs(r.kappa! - c.expected_published.kappa)).toBeLessThanOrEqual(halfUnit(c.expected_published.kappa, 7));
-    expect(Math.abs(r.se! - c.expected_published.kappa_se)).toBeLessThanOrEqual(halfUnit(c.expected_published.kappa_se, 7));
-    expect(near(kappaFromTable(c.table, agreementWeights([1, 2, 3], 'linear')).kappa!, c.expected_computed_here.kappa_linear, 1e-6)).toBe(true);
-    expect(near(kappaFromTable(c.table, agreementWeights([1, 2, 3], 'quadratic')).kappa!, c.expected_computed_here.kappa_quadratic, 1e-6)).toBe(true);
+    expect(Math.abs(r.kappa! - c.expected_published.kappa)).toBeLessThanOrEqual(
+      halfUnit(c.expected_published.kappa, 7),
+    );
+    expect(Math.abs(r.se! - c.expected_published.kappa_se)).toBeLessThanOrEqual(
+      halfUnit(c.expected_published.kappa_se, 7),
+    );
+    expect(
+      near(
+        kappaFromTable(c.table, agreementWeights([1, 2, 3], 'linear')).kappa!,
+        c.expected_computed_here.kappa_linear,
+        1e-6,
+      ),
+    ).toBe(true);
+    expect(
+      near(
+        kappaFromTable(c.table, agreementWeights([1, 2, 3], 'quadratic')).kappa!,
+        c.expected_computed_here.kappa_quadratic,
+        1e-6,
+      ),
+    ).toBe(true);
   });
 
   type IrrValue = { value?: number; kappa?: number; z: number; p: number };
@@ -64,7 +102,9 @@ describe("Cohen's kappa: published examples (test/reference/cohen_kappa_examples
   ];
 
   it('irr anxiety rater 1 vs 2 (all six levels used): kappa, z and p from the SE under H0, 1e-6', () => {
-    const c = refCase<{ rater1: number[]; rater2: number[]; expected_irr: Record<string, IrrValue> }>('irr_anxiety_rater1_vs_rater2');
+    const c = refCase<{ rater1: number[]; rater2: number[]; expected_irr: Record<string, IrrValue> }>(
+      'irr_anxiety_rater1_vs_rater2',
+    );
     for (const [key, scheme] of irrSchemes) {
       const e = c.expected_irr[key]!;
       for (const basis of ['values', 'levels'] as const) {
@@ -77,7 +117,9 @@ describe("Cohen's kappa: published examples (test/reference/cohen_kappa_examples
   });
 
   it('irr anxiety rater 2 vs 3 (level 5 unused): the levels convention reproduces irr, the values convention differs', () => {
-    const c = refCase<{ rater2: number[]; rater3: number[]; expected_published: Record<string, IrrValue> }>('irr_anxiety_rater2_vs_rater3');
+    const c = refCase<{ rater2: number[]; rater3: number[]; expected_published: Record<string, IrrValue> }>(
+      'irr_anxiety_rater2_vs_rater3',
+    );
     const keys: Array<[string, WeightScheme]> = [
       ['unweighted', 'unweighted'],
       ['equal(linear)', 'linear'],
@@ -108,13 +150,17 @@ describe("Cohen's kappa: published examples (test/reference/cohen_kappa_examples
       const hi = Math.max(...scores);
       return scores.map((_, i) => scores.map((_, j) => 1 - (scores[Math.abs(i - j)]! - lo) / (hi - lo)));
     };
-    const c12 = refCase<{ rater1: number[]; rater2: number[]; expected_irr: Record<string, IrrValue> }>('irr_anxiety_rater1_vs_rater2');
+    const c12 = refCase<{ rater1: number[]; rater2: number[]; expected_irr: Record<string, IrrValue> }>(
+      'irr_anxiety_rater1_vs_rater2',
+    );
     const e12 = c12.expected_irr.custom_weights_0_1_2_4_7_11!;
     const r12 = kappaFromTable(irrTable(c12.rater1, c12.rater2), irrWeights([0, 1, 2, 4, 7, 11]));
     expect(near(r12.kappa!, e12.value!, 1e-6)).toBe(true);
     expect(near(r12.z!, e12.z, 1e-6)).toBe(true);
     expect(near(r12.p!, e12.p, 1e-6)).toBe(true);
-    const c23 = refCase<{ rater2: number[]; rater3: number[]; expected_published: Record<string, IrrValue> }>('irr_anxiety_rater2_vs_rater3');
+    const c23 = refCase<{ rater2: number[]; rater3: number[]; expected_published: Record<string, IrrValue> }>(
+      'irr_anxiety_rater2_vs_rater3',
+    );
     const e23 = c23.expected_published.custom_0_0_1_1_2!;
     const r23 = kappaFromTable(irrTable(c23.rater2, c23.rater3), irrWeights([0, 0, 1, 1, 2]));
     expect(Math.abs(r23.kappa! - e23.kappa!)).toBeLessThanOrEqual(halfUnit(e23.kappa!, 7));
@@ -123,7 +169,9 @@ describe("Cohen's kappa: published examples (test/reference/cohen_kappa_examples
   });
 
   it('irr diagnoses rater 2 vs 3 (nominal)', () => {
-    const c = refCase<{ rater2: number[]; rater3: number[]; expected_irr: { value: number; z: number; p: number } }>('irr_diagnoses_rater2_vs_rater3');
+    const c = refCase<{ rater2: number[]; rater3: number[]; expected_irr: { value: number; z: number; p: number } }>(
+      'irr_diagnoses_rater2_vs_rater3',
+    );
     const r = cohenKappa(c.rater2, c.rater3);
     expect(near(r.kappa!, c.expected_irr.value, 1e-6)).toBe(true);
     expect(near(r.z!, c.expected_irr.z, 1e-6)).toBe(true);

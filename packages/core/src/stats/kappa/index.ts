@@ -1,4 +1,10 @@
-import { agreementWeights, sortCategories, type Category, type WeightBasis, type WeightScheme } from '../agreement-weights';
+import {
+  agreementWeights,
+  sortCategories,
+  type Category,
+  type WeightBasis,
+  type WeightScheme,
+} from '../agreement-weights';
 import { normalCdf, normalQuantile } from '../distributions';
 
 /**
@@ -28,7 +34,11 @@ export interface KappaTableResult {
 }
 
 /** Kappa from a q × q table of counts (rows rater 1, columns rater 2) and a q × q agreement-weight matrix. */
-export function kappaFromTable(table: ReadonlyArray<ReadonlyArray<number>>, weights: ReadonlyArray<ReadonlyArray<number>>, level = 0.95): KappaTableResult {
+export function kappaFromTable(
+  table: ReadonlyArray<ReadonlyArray<number>>,
+  weights: ReadonlyArray<ReadonlyArray<number>>,
+  level = 0.95,
+): KappaTableResult {
   const q = table.length;
   let N = 0;
   for (const row of table) for (const c of row) N += c;
@@ -54,7 +64,8 @@ export function kappaFromTable(table: ReadonlyArray<ReadonlyArray<number>>, weig
       wc[j]! += w * pr[i]!;
     }
   }
-  if (!(N > 0) || !(1 - pe > 1e-15)) return { kappa: null, se: null, ci95: null, se0: null, z: null, p: null, po, pe, n: N };
+  if (!(N > 0) || !(1 - pe > 1e-15))
+    return { kappa: null, se: null, ci95: null, se0: null, z: null, p: null, po, pe, n: N };
   const kappa = (po - pe) / (1 - pe);
   let s1 = 0;
   let s0 = 0;
@@ -107,8 +118,13 @@ export interface CohenKappaResult extends KappaTableResult {
 }
 
 /** Cohen's kappa of two raters' ratings of the same subjects (index i of each array is one subject; null = missing). */
-export function cohenKappa(rater1: ReadonlyArray<Category | null>, rater2: ReadonlyArray<Category | null>, opts: CohenKappaOptions = {}): CohenKappaResult {
-  if (rater1.length !== rater2.length) throw new RangeError(`rater 1 has ${rater1.length} ratings but rater 2 has ${rater2.length}`);
+export function cohenKappa(
+  rater1: ReadonlyArray<Category | null>,
+  rater2: ReadonlyArray<Category | null>,
+  opts: CohenKappaOptions = {},
+): CohenKappaResult {
+  if (rater1.length !== rater2.length)
+    throw new RangeError(`rater 1 has ${rater1.length} ratings but rater 2 has ${rater2.length}`);
   const scheme = opts.weights ?? 'unweighted';
   const basis = opts.basis ?? 'values';
   const pairs: Array<[Category, Category]> = [];
@@ -124,7 +140,10 @@ export function cohenKappa(rater1: ReadonlyArray<Category | null>, rater2: Reado
   for (const [a, b] of pairs) {
     const i = index.get(a);
     const j = index.get(b);
-    if (i === undefined || j === undefined) throw new RangeError(`rating ${JSON.stringify(i === undefined ? a : b)} is not one of the categories ${categories.join(', ')}`);
+    if (i === undefined || j === undefined)
+      throw new RangeError(
+        `rating ${JSON.stringify(i === undefined ? a : b)} is not one of the categories ${categories.join(', ')}`,
+      );
     table[i]![j]!++;
   }
   if (pairs.length === 0) throw new RangeError('no subject has ratings from both raters');
@@ -140,7 +159,9 @@ export function cohenKappa(rater1: ReadonlyArray<Category | null>, rater2: Reado
     categories,
     table,
     unpaired: rater1.length - pairs.length,
-    ...(res.kappa === null ? { undefinedReason: 'chance agreement is 1 (both raters used a single category), so kappa is 0/0' } : {}),
+    ...(res.kappa === null
+      ? { undefinedReason: 'chance agreement is 1 (both raters used a single category), so kappa is 0/0' }
+      : {}),
     method:
       `${weightText}; SE: Fleiss, Cohen & Everitt (1969) large-sample (SAS ASE), ${Math.round((opts.level ?? 0.95) * 100)}% CI kappa ± z·SE; ` +
       'z and two-sided p from the SE under kappa = 0' +

@@ -34,7 +34,13 @@ function total(row: Record<string, string>, items: number): number | null {
 function demoColumns() {
   const therapist = new Map(readCsv('ground-truth.csv').map((r) => [r.client!, r.therapist!]));
   const srs = new Map(readCsv('srs.csv').map((r) => [`${r.client}/${r.session}`, total(r, 4)]));
-  const cols = { client: [] as string[], session: [] as number[], therapist: [] as string[], wai: [] as Array<number | null>, srs: [] as Array<number | null> };
+  const cols = {
+    client: [] as string[],
+    session: [] as number[],
+    therapist: [] as string[],
+    wai: [] as Array<number | null>,
+    srs: [] as Array<number | null>,
+  };
   for (const r of readCsv('wai-sr.csv')) {
     cols.client.push(r.client!);
     cols.session.push(Number(r.session));

@@ -11,7 +11,11 @@ export type Columns = Record<string, ReadonlyArray<Value>>;
 
 /** A problem with the data, located at a 0-based row of the input and a column name. */
 export class DesignError extends Error {
-  constructor(message: string, readonly row: number | undefined, readonly column: string | undefined) {
+  constructor(
+    message: string,
+    readonly row: number | undefined,
+    readonly column: string | undefined,
+  ) {
     super(message);
     this.name = 'DesignError';
   }
@@ -45,7 +49,12 @@ export interface Design {
 const MISSING = new Set(['', 'NA', 'N/A', 'NaN', '.', 'null']);
 
 function isMissing(v: Value | undefined): boolean {
-  return v === null || v === undefined || (typeof v === 'number' && Number.isNaN(v)) || (typeof v === 'string' && MISSING.has(v.trim()));
+  return (
+    v === null ||
+    v === undefined ||
+    (typeof v === 'number' && Number.isNaN(v)) ||
+    (typeof v === 'string' && MISSING.has(v.trim()))
+  );
 }
 
 function asNumber(v: Value): number {
@@ -64,9 +73,19 @@ interface Coded {
 }
 
 export function buildDesign(formula: ParsedFormula, data: Columns): Design {
-  for (const v of formula.variables) if (!(v in data)) throw new DesignError(`the formula names a column "${v}" that the data does not have; columns: ${Object.keys(data).map((c) => `"${c}"`).join(', ')}`, undefined, v);
+  for (const v of formula.variables)
+    if (!(v in data))
+      throw new DesignError(
+        `the formula names a column "${v}" that the data does not have; columns: ${Object.keys(data)
+          .map((c) => `"${c}"`)
+          .join(', ')}`,
+        undefined,
+        v,
+      );
   const total = data[formula.response]!.length;
-  for (const v of formula.variables) if (data[v]!.length !== total) throw new RangeError(`column "${v}" has ${data[v]!.length} values, expected ${total}`);
+  for (const v of formula.variables)
+    if (data[v]!.length !== total)
+      throw new RangeError(`column "${v}" has ${data[v]!.length} values, expected ${total}`);
 
   const used: number[] = [];
   for (let i = 0; i < total; i++) if (formula.variables.every((v) => !isMissing(data[v]![i]))) used.push(i);
@@ -79,7 +98,8 @@ export function buildDesign(formula: ParsedFormula, data: Columns): Design {
     const out = new Float64Array(n);
     for (let k = 0; k < n; k++) {
       const x = asNumber(col[rows[k]!]!);
-      if (!Number.isFinite(x)) throw new DesignError(`${role} "${name}" must be numeric, found "${String(col[rows[k]!])}"`, rows[k]!, name);
+      if (!Number.isFinite(x))
+        throw new DesignError(`${role} "${name}" must be numeric, found "${String(col[rows[k]!])}"`, rows[k]!, name);
       out[k] = x;
     }
     return out;
@@ -158,7 +178,9 @@ export function buildDesign(formula: ParsedFormula, data: Columns): Design {
   }
 
   const terms: ReTerm[] = formula.random.map((rt) => {
-    const effectCols = rt.effects.map((e) => (e === '(Intercept)' ? new Float64Array(n).fill(1) : numericColumn(e, 'the random-effect variable')));
+    const effectCols = rt.effects.map((e) =>
+      e === '(Intercept)' ? new Float64Array(n).fill(1) : numericColumn(e, 'the random-effect variable'),
+    );
     const q = rt.effects.length;
     const z = new Float64Array(n * q);
     for (let k = 0; k < n; k++) for (let j = 0; j < q; j++) z[k * q + j] = effectCols[j]![k]!;

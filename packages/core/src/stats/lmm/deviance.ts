@@ -1,4 +1,12 @@
-import { logDetCholesky, solveLower, solveLowerTransposed, tryCholesky, tryEnvelopeCholesky, zeros, type Matrix } from '../linalg';
+import {
+  logDetCholesky,
+  solveLower,
+  solveLowerTransposed,
+  tryCholesky,
+  tryEnvelopeCholesky,
+  zeros,
+  type Matrix,
+} from '../linalg';
 import type { Design } from './design';
 
 /**
@@ -84,7 +92,14 @@ export function crossProducts(d: Design): CrossProducts {
   const lower: number[] = [];
   const start: number[] = [];
   d.terms.forEach((t, ti) => {
-    terms.push({ group: t.group, effects: t.effects, p: t.p, levels: t.levels, thetaOffset, offset: ti === 0 ? 0 : offset });
+    terms.push({
+      group: t.group,
+      effects: t.effects,
+      p: t.p,
+      levels: t.levels,
+      thetaOffset,
+      offset: ti === 0 ? 0 : offset,
+    });
     for (let c = 0; c < t.p; c++) {
       for (let r = c; r < t.p; r++) {
         lower.push(r === c ? 0 : -Infinity);
@@ -157,7 +172,29 @@ export function crossProducts(d: Design): CrossProducts {
   }
   for (let a = 0; a < p; a++) for (let b = 0; b < a; b++) xtx[b * p + a] = xtx[a * p + b]!;
   const cross = crossMaps.map((m) => [...m.values()].sort((a, b) => a.col - b.col));
-  return { n, p, terms, thetaLength: thetaOffset, lower, start, nPrimary, p1, ztz1, ztx1, zty1, cross, q2, ztz2, ztx2, zty2, xtx, xty, yty, yShift, interceptColumn };
+  return {
+    n,
+    p,
+    terms,
+    thetaLength: thetaOffset,
+    lower,
+    start,
+    nPrimary,
+    p1,
+    ztz1,
+    ztx1,
+    zty1,
+    cross,
+    q2,
+    ztz2,
+    ztx2,
+    zty2,
+    xtx,
+    xty,
+    yty,
+    yShift,
+    interceptColumn,
+  };
 }
 
 /** Λ for one term from its θ elements (column-major lower triangle, as lme4 stores θ), row-major p × p. */
@@ -169,7 +206,14 @@ export function lambdaOf(theta: ArrayLike<number>, offset: number, p: number): F
 }
 
 /** Λa' M Λb for an pa × pb block M, with Λa, Λb lower triangular. */
-function sandwich(la: Float64Array, pa: number, m: Float64Array, lb: Float64Array, pb: number, out: Float64Array): void {
+function sandwich(
+  la: Float64Array,
+  pa: number,
+  m: Float64Array,
+  lb: Float64Array,
+  pb: number,
+  out: Float64Array,
+): void {
   // (Λa' M Λb)[i][j] = Σ_r Σ_s Λa[r][i] M[r][s] Λb[s][j]; lower-triangularity limits r ≥ i, s ≥ j.
   for (let i = 0; i < pa; i++) {
     for (let jj = 0; jj < pb; jj++) {
@@ -187,7 +231,14 @@ function sandwich(la: Float64Array, pa: number, m: Float64Array, lb: Float64Arra
 }
 
 /** Λ' v for a p-vector block. */
-function lambdaTVec(l: Float64Array, p: number, v: Float64Array, vOff: number, out: Float64Array, outOff: number): void {
+function lambdaTVec(
+  l: Float64Array,
+  p: number,
+  v: Float64Array,
+  vOff: number,
+  out: Float64Array,
+  outOff: number,
+): void {
   for (let i = 0; i < p; i++) {
     let s = 0;
     for (let r = i; r < p; r++) s += l[r * p + i]! * v[vOff + r]!;
@@ -278,13 +329,16 @@ export function solvePls(cp: CrossProducts, theta: ArrayLike<number>, keep = fal
     for (const a of blocks) {
       for (const b of blocks) {
         let nonzero = false;
-        for (let i = 0; i < a.p && !nonzero; i++) for (let j = 0; j < b.p; j++) if (cp.ztz2[(a.off + i) * q2 + b.off + j] !== 0) nonzero = true;
+        for (let i = 0; i < a.p && !nonzero; i++)
+          for (let j = 0; j < b.p; j++) if (cp.ztz2[(a.off + i) * q2 + b.off + j] !== 0) nonzero = true;
         if (!nonzero) continue;
         const mb = a.p * b.p <= 16 ? mBlock : new Float64Array(a.p * b.p);
         const out = a.p * b.p <= 16 ? tmpBlock : new Float64Array(a.p * b.p);
-        for (let i = 0; i < a.p; i++) for (let j = 0; j < b.p; j++) mb[i * b.p + j] = cp.ztz2[(a.off + i) * q2 + b.off + j]!;
+        for (let i = 0; i < a.p; i++)
+          for (let j = 0; j < b.p; j++) mb[i * b.p + j] = cp.ztz2[(a.off + i) * q2 + b.off + j]!;
         sandwich(a.l, a.p, mb, b.l, b.p, out);
-        for (let i = 0; i < a.p; i++) for (let j = 0; j < b.p; j++) S.data[(a.off + i) * q2 + b.off + j] = out[i * b.p + j]!;
+        for (let i = 0; i < a.p; i++)
+          for (let j = 0; j < b.p; j++) S.data[(a.off + i) * q2 + b.off + j] = out[i * b.p + j]!;
       }
       const xb = new Float64Array(a.p * p);
       lambdaTMat(a.l, a.p, cp.ztx2, a.off * p, p, xb);
@@ -297,7 +351,9 @@ export function solvePls(cp: CrossProducts, theta: ArrayLike<number>, keep = fal
   const Lj = new Float64Array(p1 * p1);
   const Rj = new Float64Array(p1 * p);
   const cj = new Float64Array(p1);
-  const kept = keep ? { L: [] as Float64Array[], R: [] as Float64Array[], c: [] as Float64Array[], W: [] as Float64Array[][] } : undefined;
+  const kept = keep
+    ? { L: [] as Float64Array[], R: [] as Float64Array[], c: [] as Float64Array[], W: [] as Float64Array[][] }
+    : undefined;
   for (let j = 0; j < nPrimary; j++) {
     sandwich(lam1, p1, cp.ztz1.subarray(j * p1 * p1, (j + 1) * p1 * p1), lam1, p1, Lj);
     for (let i = 0; i < p1; i++) Lj[i * p1 + i]! += 1;
@@ -387,7 +443,10 @@ export function solvePls(cp: CrossProducts, theta: ArrayLike<number>, keep = fal
 
   for (let a = 0; a < p; a++) for (let b = 0; b < a; b++) xtxAdj[b * p + a] = xtxAdj[a * p + b]!;
   const lx = p > 0 ? tryCholesky({ rows: p, cols: p, data: xtxAdj }) : zeros(0, 0);
-  if (!lx) throw new RangeError('the fixed-effects design is rank deficient: some column is a linear combination of the others');
+  if (!lx)
+    throw new RangeError(
+      'the fixed-effects design is rank deficient: some column is a linear combination of the others',
+    );
   const cb = solveLower(lx, { rows: p, cols: 1, data: xtyAdj });
   for (let k = 0; k < p; k++) r2 -= cb.data[k]! * cb.data[k]!;
   const betaC = solveLowerTransposed(lx, cb).data;

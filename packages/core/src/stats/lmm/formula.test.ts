@@ -22,7 +22,11 @@ describe('lme4-style formula', () => {
     ]);
     expect(parseFormula('y ~ 0 + session + (0 + session | client)').intercept).toBe(false);
     expect(parseFormula('y ~ session - 1 + (1 | client)').intercept).toBe(false);
-    expect(parseFormula('`alliance score` ~ `session no` + (1 | client)').variables).toEqual(['alliance score', 'session no', 'client']);
+    expect(parseFormula('`alliance score` ~ `session no` + (1 | client)').variables).toEqual([
+      'alliance score',
+      'session no',
+      'client',
+    ]);
   });
 
   it.each([
@@ -67,7 +71,10 @@ describe('fixed-effects design follows R model.matrix coding', () => {
   });
 
   it('names nested grouping levels inner:outer, as lme4 (client:therapist)', () => {
-    const d = buildDesign(parseFormula('y ~ 1 + (1 | therapist/client)'), { ...data, therapist: ['t0', 't0', 't0', 't0', 't1', 't1', 't1', 't1'] });
+    const d = buildDesign(parseFormula('y ~ 1 + (1 | therapist/client)'), {
+      ...data,
+      therapist: ['t0', 't0', 't0', 't0', 't1', 't1', 't1', 't1'],
+    });
     expect(d.terms.map((t) => t.group)).toEqual(['client:therapist', 'therapist']);
     expect(d.terms[0]!.levels[0]).toBe('a:t0');
   });

@@ -34,7 +34,10 @@ export interface ParsedFormula {
 }
 
 export class FormulaError extends Error {
-  constructor(message: string, readonly formula: string) {
+  constructor(
+    message: string,
+    readonly formula: string,
+  ) {
     super(`formula "${formula}": ${message}`);
     this.name = 'FormulaError';
   }
@@ -145,7 +148,8 @@ function termKey(t: FixedTerm): string {
 export function parseFormula(text: string): ParsedFormula {
   const tokens = tokenize(text, text);
   const tilde = tokens.findIndex((t) => t.value === '~');
-  if (tilde !== 1 || tokens[0]!.kind !== 'name') throw new FormulaError('expected "response ~ terms", e.g. "y ~ session + (session | client)"', text);
+  if (tilde !== 1 || tokens[0]!.kind !== 'name')
+    throw new FormulaError('expected "response ~ terms", e.g. "y ~ session + (session | client)"', text);
   const response = tokens[0]!.value;
   const rhs = tokens.slice(2);
   if (rhs.length === 0) throw new FormulaError('nothing after "~"', text);
@@ -157,12 +161,17 @@ export function parseFormula(text: string): ParsedFormula {
     if (t.length === 1 && t[0]!.kind === 'num') {
       if (t[0]!.value === '1') intercept = part.sign === 1;
       else if (t[0]!.value === '0' && part.sign === 1) intercept = false;
-      else throw new FormulaError(`"${part.sign < 0 ? '-' : ''}${t[0]!.value}" is not a term (use 1, 0 or -1 for the intercept)`, text);
+      else
+        throw new FormulaError(
+          `"${part.sign < 0 ? '-' : ''}${t[0]!.value}" is not a term (use 1, 0 or -1 for the intercept)`,
+          text,
+        );
       continue;
     }
     if (t[0]!.value === '(') {
       if (part.sign < 0) throw new FormulaError('a random-effects term cannot be removed with "-"', text);
-      if (t[t.length - 1]!.value !== ')') throw new FormulaError('a random-effects term must be a whole parenthesised "(terms | group)"', text);
+      if (t[t.length - 1]!.value !== ')')
+        throw new FormulaError('a random-effects term must be a whole parenthesised "(terms | group)"', text);
       random.push(...parseRandom(t.slice(1, -1), text));
       continue;
     }
@@ -176,17 +185,28 @@ export function parseFormula(text: string): ParsedFormula {
   }
   // R orders model terms by degree (main effects, then two-way interactions, ...), stably.
   fixed.sort((a, b) => a.vars.length - b.vars.length);
-  const variables = [...new Set([response, ...fixed.flatMap((f) => f.vars), ...random.flatMap((r) => [...r.effects.filter((e) => e !== '(Intercept)'), ...r.group])])];
+  const variables = [
+    ...new Set([
+      response,
+      ...fixed.flatMap((f) => f.vars),
+      ...random.flatMap((r) => [...r.effects.filter((e) => e !== '(Intercept)'), ...r.group]),
+    ]),
+  ];
   return { response, intercept, fixed, random, variables, text };
 }
 
 function parseRandom(tokens: Token[], formula: string): RandomTerm[] {
   const bar = tokens.findIndex((t) => t.kind === 'op' && (t.value === '|' || t.value === '||'));
-  if (bar < 0) throw new FormulaError('a parenthesised term needs "|" between the effects and the group, e.g. (session | client)', formula);
+  if (bar < 0)
+    throw new FormulaError(
+      'a parenthesised term needs "|" between the effects and the group, e.g. (session | client)',
+      formula,
+    );
   const independent = tokens[bar]!.value === '||';
   const lhs = tokens.slice(0, bar);
   const rhs = tokens.slice(bar + 1);
-  if (lhs.length === 0 || rhs.length === 0) throw new FormulaError('"|" needs effects on its left and a group on its right', formula);
+  if (lhs.length === 0 || rhs.length === 0)
+    throw new FormulaError('"|" needs effects on its left and a group on its right', formula);
 
   let intercept = true;
   const vars: string[] = [];
@@ -198,7 +218,8 @@ function parseRandom(tokens: Token[], formula: string): RandomTerm[] {
       else throw new FormulaError(`"${t[0]!.value}" is not a random-effects term`, formula);
       continue;
     }
-    if (t.length !== 1 || t[0]!.kind !== 'name') throw new FormulaError('random effects may be 1 and variable names only (no interactions)', formula);
+    if (t.length !== 1 || t[0]!.kind !== 'name')
+      throw new FormulaError('random effects may be 1 and variable names only (no interactions)', formula);
     if (part.sign < 0) throw new FormulaError(`"-${t[0]!.value}" is not supported in a random-effects term`, formula);
     if (!vars.includes(t[0]!.value)) vars.push(t[0]!.value);
   }
@@ -210,10 +231,15 @@ function parseRandom(tokens: Token[], formula: string): RandomTerm[] {
   const ops: string[] = [];
   rhs.forEach((t, i) => {
     if (i % 2 === 0) {
-      if (t.kind !== 'name') throw new FormulaError(`expected a grouping variable after "|", found "${t.value}"`, formula);
+      if (t.kind !== 'name')
+        throw new FormulaError(`expected a grouping variable after "|", found "${t.value}"`, formula);
       groupNames.push(t.value);
     } else {
-      if (t.value !== '/' && t.value !== ':') throw new FormulaError(`unexpected "${t.value}" in a grouping factor (use / for nesting or : for interaction)`, formula);
+      if (t.value !== '/' && t.value !== ':')
+        throw new FormulaError(
+          `unexpected "${t.value}" in a grouping factor (use / for nesting or : for interaction)`,
+          formula,
+        );
       ops.push(t.value);
     }
   });

@@ -23,61 +23,65 @@ const TOL = 1e-4;
 
 // test/golden/association.R: lmerTest::lmer (lme4 1.1-31, lmerTest 3.1-3) on seeded longitudinal data, with a
 // tight optimiser tolerance; df are lmerTest's Satterthwaite df.
-describe.each(readGolden<{ lmm: GoldenFit[] }>('association.json').lmm)('lmm agrees with lme4/lmerTest: $name ($formula)', (g) => {
-  const fit = fitLmm(g.data, g.formula, { reml: g.reml });
+describe.each(readGolden<{ lmm: GoldenFit[] }>('association.json').lmm)(
+  'lmm agrees with lme4/lmerTest: $name ($formula)',
+  (g) => {
+    const fit = fitLmm(g.data, g.formula, { reml: g.reml });
 
-  it('REML criterion (or ML deviance), log-likelihood and θ', () => {
-    expect(fit.converged).toBe(true);
-    expect(fit.n).toBe(g.n);
-    expect(near(fit.criterion, g.criterion, TOL)).toBe(true);
-    expect(near(fit.logLik, g.logLik, TOL)).toBe(true);
-    arr(g.theta).forEach((v, i) => expect(near(fit.theta[i]!, v, TOL)).toBe(true));
-  });
-
-  it('fixed effects: estimates, SEs, Satterthwaite df, t and p', () => {
-    expect(fit.fixed.map((f) => f.term)).toEqual(g.fixed.map((f) => f.term));
-    fit.fixed.forEach((f, i) => {
-      const want = g.fixed[i]!;
-      expect(near(f.estimate, want.estimate, TOL)).toBe(true);
-      expect(near(f.se, want.se, TOL)).toBe(true);
-      expect(near(f.df, want.df, TOL)).toBe(true);
-      expect(near(f.t, want.t, TOL)).toBe(true);
-      // p-values span many orders of magnitude: compare on the log scale.
-      expect(Math.abs(Math.log(f.p / want.p))).toBeLessThan(1e-3);
+    it('REML criterion (or ML deviance), log-likelihood and θ', () => {
+      expect(fit.converged).toBe(true);
+      expect(fit.n).toBe(g.n);
+      expect(near(fit.criterion, g.criterion, TOL)).toBe(true);
+      expect(near(fit.logLik, g.logLik, TOL)).toBe(true);
+      arr(g.theta).forEach((v, i) => expect(near(fit.theta[i]!, v, TOL)).toBe(true));
     });
-  });
 
-  it('variance components: SDs, correlations, residual SD', () => {
-    expect(fit.random.map((r) => r.group)).toEqual(g.random.map((r) => r.group));
-    fit.random.forEach((r, i) => {
-      const want = g.random[i]!;
-      expect(r.effects).toEqual(arr(want.effects));
-      arr(want.sd).forEach((v, j) => expect(near(r.sd[j]!, v, TOL)).toBe(true));
-      if (want.corr) want.corr.forEach((row, a) => row.forEach((v, b) => expect(near(r.corr![a]![b]!, v, TOL)).toBe(true)));
-    });
-    expect(near(fit.residual.sd, g.sigma, TOL)).toBe(true);
-  });
-
-  it('predicted random effects (ranef) for every level', () => {
-    for (const want of g.ranef) {
-      const got = fit.ranef.find((r) => r.group === want.group)!;
-      const byLevel = new Map(got.levels.map((l) => [l.level, l.ranef]));
-      arr(want.levels).forEach((level, li) => {
-        const values = byLevel.get(level)!;
-        arr(want.effects).forEach((e, ei) => {
-          const idx = got.effects.indexOf(e);
-          expect(near(values[idx]!, want.values[li]![ei]!, TOL)).toBe(true);
-        });
+    it('fixed effects: estimates, SEs, Satterthwaite df, t and p', () => {
+      expect(fit.fixed.map((f) => f.term)).toEqual(g.fixed.map((f) => f.term));
+      fit.fixed.forEach((f, i) => {
+        const want = g.fixed[i]!;
+        expect(near(f.estimate, want.estimate, TOL)).toBe(true);
+        expect(near(f.se, want.se, TOL)).toBe(true);
+        expect(near(f.df, want.df, TOL)).toBe(true);
+        expect(near(f.t, want.t, TOL)).toBe(true);
+        // p-values span many orders of magnitude: compare on the log scale.
+        expect(Math.abs(Math.log(f.p / want.p))).toBeLessThan(1e-3);
       });
-    }
-  });
+    });
 
-  it('agrees with lmer() at its default optimiser settings to 4 decimals', () => {
-    arr(g.default_fit.estimate).forEach((v, i) => expect(Math.abs(fit.fixed[i]!.estimate - v)).toBeLessThan(5e-4));
-    arr(g.default_fit.se).forEach((v, i) => expect(Math.abs(fit.fixed[i]!.se - v)).toBeLessThan(5e-4));
-    expect(Math.abs(fit.criterion - g.default_fit.criterion)).toBeLessThan(5e-4);
-  });
-});
+    it('variance components: SDs, correlations, residual SD', () => {
+      expect(fit.random.map((r) => r.group)).toEqual(g.random.map((r) => r.group));
+      fit.random.forEach((r, i) => {
+        const want = g.random[i]!;
+        expect(r.effects).toEqual(arr(want.effects));
+        arr(want.sd).forEach((v, j) => expect(near(r.sd[j]!, v, TOL)).toBe(true));
+        if (want.corr)
+          want.corr.forEach((row, a) => row.forEach((v, b) => expect(near(r.corr![a]![b]!, v, TOL)).toBe(true)));
+      });
+      expect(near(fit.residual.sd, g.sigma, TOL)).toBe(true);
+    });
+
+    it('predicted random effects (ranef) for every level', () => {
+      for (const want of g.ranef) {
+        const got = fit.ranef.find((r) => r.group === want.group)!;
+        const byLevel = new Map(got.levels.map((l) => [l.level, l.ranef]));
+        arr(want.levels).forEach((level, li) => {
+          const values = byLevel.get(level)!;
+          arr(want.effects).forEach((e, ei) => {
+            const idx = got.effects.indexOf(e);
+            expect(near(values[idx]!, want.values[li]![ei]!, TOL)).toBe(true);
+          });
+        });
+      }
+    });
+
+    it('agrees with lmer() at its default optimiser settings to 4 decimals', () => {
+      arr(g.default_fit.estimate).forEach((v, i) => expect(Math.abs(fit.fixed[i]!.estimate - v)).toBeLessThan(5e-4));
+      arr(g.default_fit.se).forEach((v, i) => expect(Math.abs(fit.fixed[i]!.se - v)).toBeLessThan(5e-4));
+      expect(Math.abs(fit.criterion - g.default_fit.criterion)).toBeLessThan(5e-4);
+    });
+  },
+);
 
 describe('lmm: ICC and input checks', () => {
   const g = readGolden<{ lmm: GoldenFit[] }>('association.json').lmm;
@@ -85,7 +89,7 @@ describe('lmm: ICC and input checks', () => {
   it('ICC of the intercept is its variance over intercept variances plus residual', () => {
     const ri = g.find((m) => m.name === 'random intercept')!;
     const fit = fitLmm(ri.data, ri.formula);
-    const tau = (arr(ri.random[0]!.sd)[0]!) ** 2;
+    const tau = arr(ri.random[0]!.sd)[0]! ** 2;
     expect(near(fit.icc[0]!.icc, tau / (tau + ri.sigma ** 2), TOL)).toBe(true);
     const nest = g.find((m) => m.name === 'therapist/client intercepts')!;
     const fn = fitLmm(nest.data, nest.formula);
@@ -112,7 +116,9 @@ describe('lmm: ICC and input checks', () => {
       expect((err as { row: number; column: string }).row).toBe(1);
       expect((err as { column: string }).column).toBe('y');
     }
-    expect(() => fitLmm({ y: [1, 2, 3, 4], client: ['a', 'a', 'a', 'a'] }, 'y ~ 1 + (1 | client)')).toThrow(/only one level/);
+    expect(() => fitLmm({ y: [1, 2, 3, 4], client: ['a', 'a', 'a', 'a'] }, 'y ~ 1 + (1 | client)')).toThrow(
+      /only one level/,
+    );
     expect(() => fitLmm({ y: [1, 2, 3, 4] }, 'y ~ 1')).toThrow(/no random-effects term/);
   });
 });

@@ -77,7 +77,8 @@ export interface LmmResult {
 
 export function fitLmm(data: Columns, formula: string | ParsedFormula, opts: LmmOptions = {}): LmmResult {
   const parsed = typeof formula === 'string' ? parseFormula(formula) : formula;
-  if (parsed.random.length === 0) throw new RangeError(`formula "${parsed.text}" has no random-effects term such as (1 | client)`);
+  if (parsed.random.length === 0)
+    throw new RangeError(`formula "${parsed.text}" has no random-effects term such as (1 | client)`);
   const design = buildDesign(parsed, data);
   return fitDesign(design, parsed.text, opts);
 }
@@ -88,9 +89,12 @@ export function fitDesign(design: Design, formulaText: string, opts: LmmOptions 
   const { n, p } = cp;
   if (n - p <= 0) throw new RangeError(`the model has ${p} fixed effects but only ${n} observations`);
   for (const t of design.terms) {
-    if (t.levels.length < 2) throw new RangeError(`grouping factor "${t.group}" has only one level; a random effect needs at least two`);
+    if (t.levels.length < 2)
+      throw new RangeError(`grouping factor "${t.group}" has only one level; a random effect needs at least two`);
     if (t.levels.length * t.p >= n) {
-      throw new RangeError(`grouping factor "${t.group}" has ${t.levels.length} levels × ${t.p} effects for ${n} observations: the random effects cannot be told apart from the residual`);
+      throw new RangeError(
+        `grouping factor "${t.group}" has ${t.levels.length} levels × ${t.p} effects for ${n} observations: the random effects cannot be told apart from the residual`,
+      );
     }
   }
 
@@ -98,7 +102,12 @@ export function fitDesign(design: Design, formulaText: string, opts: LmmOptions 
     const sol = solvePls(cp, theta);
     return sol ? profiledDeviance(cp, sol, reml) : Infinity;
   };
-  const opt = minimizeBounded(objective, cp.start, { lower: cp.lower, gradTol: 1e-9, fTol: 1e-15, maxIterations: 1000 });
+  const opt = minimizeBounded(objective, cp.start, {
+    lower: cp.lower,
+    gradTol: 1e-9,
+    fTol: 1e-15,
+    maxIterations: 1000,
+  });
   // Values this close to a bound are on it: lme4 reports singular fits with θ exactly 0 and so do we.
   const theta = opt.x.map((v, i) => (cp.lower[i] === 0 && v < 1e-10 ? 0 : v));
   const sol = solvePls(cp, theta, true)!;
@@ -113,41 +122,59 @@ export function fitDesign(design: Design, formulaText: string, opts: LmmOptions 
     const se = Math.sqrt(vcov[j * p + j]!);
     const t = estimate / se;
     const q = tQuantile(0.975, df[j]!);
-    return { term, estimate, se, df: df[j]!, t, p: tTwoSidedP(t, df[j]!), ci95: [estimate - q * se, estimate + q * se] };
+    return {
+      term,
+      estimate,
+      se,
+      df: df[j]!,
+      t,
+      p: tTwoSidedP(t, df[j]!),
+      ci95: [estimate - q * se, estimate + q * se],
+    };
   });
 
   const random = cp.terms.map((t): VarianceComponent => {
     const L = lambdaOf(theta, t.thetaOffset, t.p);
     const cov = new Float64Array(t.p * t.p);
-    for (let i = 0; i < t.p; i++) for (let j = 0; j < t.p; j++) {
-      let s = 0;
-      for (let k = 0; k < t.p; k++) s += L[i * t.p + k]! * L[j * t.p + k]!;
-      cov[i * t.p + j] = sigma2 * s;
-    }
+    for (let i = 0; i < t.p; i++)
+      for (let j = 0; j < t.p; j++) {
+        let s = 0;
+        for (let k = 0; k < t.p; k++) s += L[i * t.p + k]! * L[j * t.p + k]!;
+        cov[i * t.p + j] = sigma2 * s;
+      }
     const variance = Array.from({ length: t.p }, (_, i) => cov[i * t.p + i]!);
     const sd = variance.map(Math.sqrt);
     const corr =
       t.p > 1
-        ? Array.from({ length: t.p }, (_, i) => Array.from({ length: t.p }, (_, j) => (i === j ? 1 : sd[i]! > 0 && sd[j]! > 0 ? cov[i * t.p + j]! / (sd[i]! * sd[j]!) : NaN)))
+        ? Array.from({ length: t.p }, (_, i) =>
+            Array.from({ length: t.p }, (_, j) =>
+              i === j ? 1 : sd[i]! > 0 && sd[j]! > 0 ? cov[i * t.p + j]! / (sd[i]! * sd[j]!) : NaN,
+            ),
+          )
         : null;
     return { group: t.group, effects: t.effects, sd, variance, corr, levels: t.levels.length };
   });
 
-  const interceptVars = random.filter((r) => r.effects[0] === '(Intercept)').map((r) => ({ group: r.group, v: r.variance[0]! }));
+  const interceptVars = random
+    .filter((r) => r.effects[0] === '(Intercept)')
+    .map((r) => ({ group: r.group, v: r.variance[0]! }));
   const totalIntercept = interceptVars.reduce((s, r) => s + r.v, 0) + sigma2;
   const icc = interceptVars.map((r) => ({ group: r.group, icc: r.v / totalIntercept }));
 
   // Levels of the other grouping factors that each first-factor level's rows all share (-2: not one level).
   const primary = design.terms[0]!;
-  const shared = design.terms.slice(1).filter((other) => other.group !== primary.group).map((other) => {
-    const lv = new Int32Array(primary.levels.length).fill(-1);
-    for (let i = 0; i < design.n; i++) {
-      const j = primary.index[i]!;
-      const o = other.index[i]!;
-      lv[j] = lv[j] === -1 || lv[j] === o ? o : -2;
-    }
-    return { other, lv };
-  });
+  const shared = design.terms
+    .slice(1)
+    .filter((other) => other.group !== primary.group)
+    .map((other) => {
+      const lv = new Int32Array(primary.levels.length).fill(-1);
+      for (let i = 0; i < design.n; i++) {
+        const j = primary.index[i]!;
+        const o = other.index[i]!;
+        lv[j] = lv[j] === -1 || lv[j] === o ? o : -2;
+      }
+      return { other, lv };
+    });
   const withinOf = (level: number): Record<string, string> => {
     const out: Record<string, string> = {};
     for (const { other, lv } of shared) if (lv[level]! >= 0) out[other.group] = other.levels[lv[level]!]!;
@@ -177,7 +204,12 @@ export function fitDesign(design: Design, formulaText: string, opts: LmmOptions 
       if (idx === undefined) {
         const coef: Record<string, number> = {};
         design.fixedNames.forEach((name, j) => (coef[name] = sol.beta[j]!));
-        idx = g.levels.push(ti === 0 ? { level, ranef: new Array<number>(start).fill(0), coef, within: withinOf(l) } : { level, ranef: new Array<number>(start).fill(0), coef }) - 1;
+        idx =
+          g.levels.push(
+            ti === 0
+              ? { level, ranef: new Array<number>(start).fill(0), coef, within: withinOf(l) }
+              : { level, ranef: new Array<number>(start).fill(0), coef },
+          ) - 1;
       }
       const lv = g.levels[idx]!;
       lv.ranef.push(...b);

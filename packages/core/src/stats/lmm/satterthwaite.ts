@@ -27,7 +27,13 @@ function covBeta(cp: CrossProducts, varpar: number[]): Float64Array {
   return choleskyInverse(sol.lx).data.map((v) => sigma * sigma * v);
 }
 
-export function satterthwaite(cp: CrossProducts, theta: number[], sigma: number, reml: boolean, vcov: Float64Array): SatterthwaiteResult {
+export function satterthwaite(
+  cp: CrossProducts,
+  theta: number[],
+  sigma: number,
+  reml: boolean,
+  vcov: Float64Array,
+): SatterthwaiteResult {
   const p = cp.p;
   const varpar = [...theta, sigma];
   const dev = (v: number[]) => {

@@ -15,7 +15,9 @@ describe('rmcorr: Gilden, Thornton & Marusich (2010), test/reference/rmcorr_gild
 
   it('matches the published CI lower bounds (rmcorr tests, 3 dp)', () => {
     expect(Math.abs(res.ci95![0] - ref.expected_published.CI95_lower_3dp)).toBeLessThanOrEqual(0.0005);
-    expect(Math.abs(rmcorrInterval(res.r, res.df, 0.99)![0] - ref.expected_published.CI99_lower_3dp)).toBeLessThanOrEqual(0.0005);
+    expect(
+      Math.abs(rmcorrInterval(res.r, res.df, 0.99)![0] - ref.expected_published.CI99_lower_3dp),
+    ).toBeLessThanOrEqual(0.0005);
   });
 
   it('matches r, df, p and both intervals at full precision', () => {

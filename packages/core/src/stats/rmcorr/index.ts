@@ -28,7 +28,8 @@ export function rmcorrInterval(r: number, df: number, level = 0.95): [number, nu
 
 export function rmcorr(data: PairedSeries): RmcorrResult {
   const n = data.x.length;
-  if (data.y.length !== n || data.subject.length !== n) throw new RangeError('subject, x and y must have the same length');
+  if (data.y.length !== n || data.subject.length !== n)
+    throw new RangeError('subject, x and y must have the same length');
   const g = groupBy(data.subject);
   const k = g.levels.length;
   if (k < 2) throw new RangeError(`rmcorr needs at least two subjects, found ${k}`);
@@ -58,6 +59,7 @@ export function rmcorr(data: PairedSeries): RmcorrResult {
     ci95: rmcorrInterval(r, df),
     n,
     subjects: k,
-    method: 'repeated-measures correlation (Bakdash & Marusich 2017): ANCOVA with subject intercepts and a common slope; df = N − k − 1; p from F(1, df); 95% CI by Fisher z with SE 1/√(df − 1)',
+    method:
+      'repeated-measures correlation (Bakdash & Marusich 2017): ANCOVA with subject intercepts and a common slope; df = N − k − 1; p from F(1, df); 95% CI by Fisher z with SE 1/√(df − 1)',
   };
 }

@@ -54,7 +54,15 @@ describe('rupture–repair episodes', () => {
     expect(a.sd).toBeCloseTo(4.22365785952, 10);
     expect(res.clients.find((c) => c.client === 'C')!.skipped).toMatch(/fewer than 3/);
     expect(res.clients.find((c) => c.client === 'D')!.skipped).toMatch(/do not vary/);
-    expect(res.summary).toEqual({ clients: 4, screened: 2, clientsWithRupture: 2, episodes: 2, repaired: 1, unrepaired: 1, censored: 1 });
+    expect(res.summary).toEqual({
+      clients: 4,
+      screened: 2,
+      clientsWithRupture: 2,
+      episodes: 2,
+      repaired: 1,
+      unrepaired: 1,
+      censored: 1,
+    });
     expect(res.rules.pooledWithinSd).toBeCloseTo(3.93029543702, 10);
   });
 
@@ -62,7 +70,12 @@ describe('rupture–repair episodes', () => {
     const res = ruptures(series, { k: 2, baseline: 'mean', reliableChange: supplied });
     expect(res.rules.criterion).toBe('Stiles-like (k = 2)');
     expect(res.episodes).toHaveLength(1);
-    expect(res.episodes[0]).toMatchObject({ client: 'A', baseline: 'mean', preLevel: 48.875, repair: { session: 6, score: 52 } });
+    expect(res.episodes[0]).toMatchObject({
+      client: 'A',
+      baseline: 'mean',
+      preLevel: 48.875,
+      repair: { session: 6, score: 52 },
+    });
   });
 
   it('defaults to the within-client residual SD for reliable change, which only A’s 11-point fall exceeds', () => {
@@ -78,7 +91,9 @@ describe('rupture–repair episodes', () => {
   });
 
   it('refuses a repeated session', () => {
-    expect(() => ruptures({ subject: ['a', 'a', 'a'], session: [1, 2, 2], value: [1, 2, 3] })).toThrow(DuplicateSessionError);
+    expect(() => ruptures({ subject: ['a', 'a', 'a'], session: [1, 2, 2], value: [1, 2, 3] })).toThrow(
+      DuplicateSessionError,
+    );
   });
 });
 
@@ -86,7 +101,10 @@ describe('SRS alert rule set', () => {
   const srs = builtinDefinitions().find((d) => d.id === 'srs')!;
 
   it('flags totals below 36 and drops from the previous session, per session', () => {
-    const res = srsAlerts({ subject: ['x', 'x', 'x', 'x', 'x'], session: [1, 2, 3, 4, 5], value: [38, 35, 36, 34, 34] }, { definition: srs });
+    const res = srsAlerts(
+      { subject: ['x', 'x', 'x', 'x', 'x'], session: [1, 2, 3, 4, 5], value: [38, 35, 36, 34, 34] },
+      { definition: srs },
+    );
     expect(res.ruleSet).toBe('srs-alerts');
     expect(res.alerts.map((a) => [a.session, a.previous, a.alerts.map((x) => x.kind)])).toEqual([
       [2, 38, ['below', 'drop']],
@@ -98,7 +116,18 @@ describe('SRS alert rule set', () => {
   });
 
   it('takes a study cut-off, inequality and minimum drop', () => {
-    const res = srsAlerts({ subject: ['x', 'x'], session: [1, 2], value: [37, 36] }, { definition: srs, cutoff: 36, inequality: '<=', minDrop: 2 });
-    expect(res.alerts).toEqual([{ client: 'x', session: 2, score: 36, previous: 37, alerts: [{ kind: 'below', message: 'total 36 is <= the cut-off 36' }] }]);
+    const res = srsAlerts(
+      { subject: ['x', 'x'], session: [1, 2], value: [37, 36] },
+      { definition: srs, cutoff: 36, inequality: '<=', minDrop: 2 },
+    );
+    expect(res.alerts).toEqual([
+      {
+        client: 'x',
+        session: 2,
+        score: 36,
+        previous: 37,
+        alerts: [{ kind: 'below', message: 'total 36 is <= the cut-off 36' }],
+      },
+    ]);
   });
 });

@@ -133,7 +133,10 @@ function pooledSds(series: Obs[][]): { aroundMean: number | null; aroundTrend: n
       dfTrend += n - 2;
     }
   }
-  return { aroundMean: dfMean > 0 ? Math.sqrt(ssMean / dfMean) : null, aroundTrend: dfTrend > 0 ? Math.sqrt(Math.max(ssTrend, 0) / dfTrend) : null };
+  return {
+    aroundMean: dfMean > 0 ? Math.sqrt(ssMean / dfMean) : null,
+    aroundTrend: dfTrend > 0 ? Math.sqrt(Math.max(ssTrend, 0) / dfTrend) : null,
+  };
 }
 
 export function ruptures(data: SessionSeries, opts: RuptureOptions = {}): RuptureResult {
@@ -146,7 +149,8 @@ export function ruptures(data: SessionSeries, opts: RuptureOptions = {}): Ruptur
   if (!(window >= 1)) throw new RangeError(`the repair window must be at least 1 session, got ${window}`);
   if (!(minSessions >= 2)) throw new RangeError(`minSessions must be at least 2, got ${minSessions}`);
   const n = data.value.length;
-  if (data.session.length !== n || data.subject.length !== n) throw new RangeError('subject, session and value must have the same length');
+  if (data.session.length !== n || data.subject.length !== n)
+    throw new RangeError('subject, session and value must have the same length');
 
   const g = groupBy(data.subject);
   const series: Obs[][] = g.levels.map(() => []);
@@ -171,7 +175,10 @@ export function ruptures(data: SessionSeries, opts: RuptureOptions = {}): Ruptur
     sdiff = rc.sdiff;
     rcSource = `Jacobson–Truax with SD ${opts.reliableChange.sd} and reliability ${opts.reliableChange.reliability} supplied: S_diff = √2·SD·√(1 − r)`;
   } else {
-    if (pooled.aroundTrend === null) throw new RangeError('no client has 3 or more sessions, so there is no within-client residual SD; supply an SD and reliability');
+    if (pooled.aroundTrend === null)
+      throw new RangeError(
+        'no client has 3 or more sessions, so there is no within-client residual SD; supply an SD and reliability',
+      );
     sdiff = Math.SQRT2 * pooled.aroundTrend;
     rcThreshold = 1.96 * sdiff;
     rcSource = `Jacobson–Truax with the pooled within-client residual SD around each client's linear trend (${pooled.aroundTrend.toPrecision(6)}) as the standard error of measurement: S_diff = √2·SD_resid`;
@@ -182,14 +189,30 @@ export function ruptures(data: SessionSeries, opts: RuptureOptions = {}): Ruptur
   series.forEach((s, ci) => {
     const client = g.levels[ci]!;
     if (s.length < minSessions) {
-      clients.push({ client, sessions: s.length, mean: null, sd: null, episodes: 0, repaired: 0, skipped: `fewer than ${minSessions} scored sessions` });
+      clients.push({
+        client,
+        sessions: s.length,
+        mean: null,
+        sd: null,
+        episodes: 0,
+        repaired: 0,
+        skipped: `fewer than ${minSessions} scored sessions`,
+      });
       return;
     }
     const scores = s.map((o) => o.score);
     const mean = scores.reduce((a, b) => a + b, 0) / scores.length;
     const sd = sdSource === 'client' ? sampleSd(scores) : pooled.aroundMean!;
     if (!(sd > 0)) {
-      clients.push({ client, sessions: s.length, mean, sd, episodes: 0, repaired: 0, skipped: 'the scores do not vary' });
+      clients.push({
+        client,
+        sessions: s.length,
+        mean,
+        sd,
+        episodes: 0,
+        repaired: 0,
+        skipped: 'the scores do not vary',
+      });
       return;
     }
     const kSd = k * sd;

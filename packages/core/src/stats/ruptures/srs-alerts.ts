@@ -47,17 +47,34 @@ export function srsAlerts(data: SessionSeries, opts: SrsAlertOptions): SrsAlertR
     s.sort((a, b) => a.session - b.session);
     s.forEach((o, t) => {
       const previous = t > 0 ? s[t - 1]!.score : null;
-      const found = evaluateAlerts(opts.definition, form, { total: o.score }, previous === null ? undefined : { total: previous }, opts);
+      const found = evaluateAlerts(
+        opts.definition,
+        form,
+        { total: o.score },
+        previous === null ? undefined : { total: previous },
+        opts,
+      );
       if (found.length === 0) return;
       for (const a of found) a.kind === 'below' ? below++ : drop++;
-      out.push({ client: g.levels[ci]!, session: o.session, score: o.score, previous, alerts: found.map((a) => ({ kind: a.kind, message: a.message })) });
+      out.push({
+        client: g.levels[ci]!,
+        session: o.session,
+        score: o.score,
+        previous,
+        alerts: found.map((a) => ({ kind: a.kind, message: a.message })),
+      });
     });
   });
   const rules = opts.definition.alerts
     .filter((r) => !r.forms || r.forms.includes(form as never))
     .map((r) =>
       r.kind === 'below'
-        ? { kind: r.kind, cutoff: opts.cutoff ?? r.cutoff, inequality: opts.inequality ?? r.inequality, source: r.source }
+        ? {
+            kind: r.kind,
+            cutoff: opts.cutoff ?? r.cutoff,
+            inequality: opts.inequality ?? r.inequality,
+            source: r.source,
+          }
         : { kind: r.kind, minDrop: opts.minDrop ?? r.minDrop, source: r.source },
     );
   return {

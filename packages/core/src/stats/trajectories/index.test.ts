@@ -12,7 +12,11 @@ interface Golden {
 const golden = readGolden<Golden>('association.json');
 const byName = (name: string) => golden.lmm.find((m) => m.name === name)!;
 
-function expectLines(got: Array<{ client: string; intercept: number; slope: number | null }>, want: Lines, tol: number) {
+function expectLines(
+  got: Array<{ client: string; intercept: number; slope: number | null }>,
+  want: Lines,
+  tol: number,
+) {
   const map = new Map(got.map((g) => [g.client, g]));
   expect(map.size).toBe(want.client.length);
   want.client.forEach((c, i) => {

@@ -48,9 +48,19 @@ export function olsTrajectories(data: SessionSeries): { clients: OlsTrajectory[]
     const intercept = my - slope * mx;
     if (n < 3) return { client, n, intercept, slope, interceptSe: null, slopeSe: null };
     const s2 = Math.max(syy[c]! - slope * sxy[c]!, 0) / (n - 2);
-    return { client, n, intercept, slope, interceptSe: Math.sqrt(s2 * (1 / n + (mx * mx) / sxx[c]!)), slopeSe: Math.sqrt(s2 / sxx[c]!) };
+    return {
+      client,
+      n,
+      intercept,
+      slope,
+      interceptSe: Math.sqrt(s2 * (1 / n + (mx * mx) / sxx[c]!)),
+      slopeSe: Math.sqrt(s2 / sxx[c]!),
+    };
   });
-  return { clients, method: "ordinary least squares of the score on session, separately for each client; intercept at session 0" };
+  return {
+    clients,
+    method: 'ordinary least squares of the score on session, separately for each client; intercept at session 0',
+  };
 }
 
 export interface MixedTrajectory {
@@ -67,7 +77,10 @@ export interface MixedTrajectory {
  */
 export function mixedTrajectories(fit: LmmResult, time: string): { clients: MixedTrajectory[]; method: string } {
   const beta = Object.fromEntries(fit.fixed.map((f) => [f.term, f.estimate]));
-  if (!(time in beta)) throw new RangeError(`the model has no fixed effect "${time}"; its fixed effects are ${fit.fixed.map((f) => f.term).join(', ')}`);
+  if (!(time in beta))
+    throw new RangeError(
+      `the model has no fixed effect "${time}"; its fixed effects are ${fit.fixed.map((f) => f.term).join(', ')}`,
+    );
   const primary = fit.ranef[0]!;
   const others = new Map(fit.ranef.slice(1).map((g) => [g.group, g]));
   const effect = (g: { effects: string[] }, values: number[], name: string) => {

@@ -4,7 +4,12 @@ import { withinBetween } from './index';
 
 type Part = { r: number; t: number; df: number; p: number; ci95: [number, number]; n: number };
 interface Golden {
-  correlation: { data: { subject: string[]; x: number[]; y: number[] }; between: Part; within: Part; pearson: { r: number } };
+  correlation: {
+    data: { subject: string[]; x: number[]; y: number[] };
+    between: Part;
+    within: Part;
+    pearson: { r: number };
+  };
 }
 
 // test/golden/association.R: cor.test() of client means (between); cor() of client-mean-centred values
@@ -32,6 +37,8 @@ describe('within/between decomposition agrees with R (test/golden/association.js
   });
 
   it('needs three clients', () => {
-    expect(() => withinBetween({ subject: ['a', 'a', 'b', 'b'], x: [1, 2, 3, 4], y: [1, 3, 2, 5] })).toThrow(/three clients/);
+    expect(() => withinBetween({ subject: ['a', 'a', 'b', 'b'], x: [1, 2, 3, 4], y: [1, 3, 2, 5] })).toThrow(
+      /three clients/,
+    );
   });
 });

@@ -26,7 +26,8 @@ function test(r: number, df: number): { t: number; p: number } {
 
 export function withinBetween(data: PairedSeries): WithinBetweenResult {
   const n = data.x.length;
-  if (data.y.length !== n || data.subject.length !== n) throw new RangeError('subject, x and y must have the same length');
+  if (data.y.length !== n || data.subject.length !== n)
+    throw new RangeError('subject, x and y must have the same length');
   const g = groupBy(data.subject);
   const k = g.levels.length;
   if (k < 3) throw new RangeError(`the within/between decomposition needs at least three clients, found ${k}`);
@@ -52,7 +53,8 @@ export function withinBetween(data: PairedSeries): WithinBetweenResult {
       clients: k,
       df: dfb,
       ...test(rb, dfb),
-      method: 'Pearson correlation of client means (each client weighted equally); t-test on k − 2 df; 95% CI by Fisher z, SE 1/√(k − 3)',
+      method:
+        'Pearson correlation of client means (each client weighted equally); t-test on k − 2 df; 95% CI by Fisher z, SE 1/√(k − 3)',
     },
     within: {
       r: rw,
@@ -62,8 +64,10 @@ export function withinBetween(data: PairedSeries): WithinBetweenResult {
       observations: n,
       df: dfw,
       ...test(rw, dfw),
-      method: 'Pearson correlation of client-mean-centred values; df = N − k − 1 (one per client mean), so r, p and CI equal the repeated-measures correlation',
+      method:
+        'Pearson correlation of client-mean-centred values; df = N − k − 1 (one per client mean), so r, p and CI equal the repeated-measures correlation',
     },
-    method: 'within/between decomposition: between = correlation of client means; within = correlation of client-mean-centred values',
+    method:
+      'within/between decomposition: between = correlation of client means; within = correlation of client-mean-centred values',
   };
 }

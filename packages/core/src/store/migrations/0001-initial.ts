@@ -137,7 +137,18 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
-  for (const t of ['audit', 'scores', 'ratings', 'responses', 'utterances', 'transcripts', 'sessions', 'clients', 'therapists', 'meta']) {
+  for (const t of [
+    'audit',
+    'scores',
+    'ratings',
+    'responses',
+    'utterances',
+    'transcripts',
+    'sessions',
+    'clients',
+    'therapists',
+    'meta',
+  ]) {
     await db.schema.dropTable(t).execute();
   }
 }

@@ -10,7 +10,11 @@ const server = useLoopbackServer();
 
 const answer = sampleAnswer;
 const ctx = (config: Partial<RaterConfig> = {}, env: Record<string, string> = {}) =>
-  providerContext({ name: 'claude', provider: 'anthropic', model: 'claude-test', baseUrl: server.anthropicBaseUrl }, config, env);
+  providerContext(
+    { name: 'claude', provider: 'anthropic', model: 'claude-test', baseUrl: server.anthropicBaseUrl },
+    config,
+    env,
+  );
 const request = (extra: Partial<RateRequest> = {}) => rateRequest({ ...extra });
 
 describe('anthropic provider over real HTTP', () => {
@@ -26,7 +30,9 @@ describe('anthropic provider over real HTTP', () => {
     expect(req.body.tools[0].name).toBe(TOOL_NAME);
     expect(req.body.tools[0].input_schema.type).toBe('object');
     expect(req.body.tools[0].input_schema.required).toEqual(['forms', 'signals', 'ruptures']);
-    expect(req.body.tools[0].input_schema.properties.signals.items.properties.domain.enum).toContain('relationship-quality');
+    expect(req.body.tools[0].input_schema.properties.signals.items.properties.domain.enum).toContain(
+      'relationship-quality',
+    );
     expect(req.body.tool_choice).toEqual({ type: 'tool', name: TOOL_NAME });
     expect(req.body.system).toBe('SYSTEM');
     // The API deprecated temperature; it is sent only when a configuration asks for it.
@@ -49,37 +55,65 @@ describe('anthropic provider over real HTTP', () => {
 
   it('counts cache reads and writes into usage and prices them', async () => {
     // 3000 input in all: 500 fresh, 2000 read from the cache, 500 written to it.
-    server.enqueue({ kind: 'answer', output: answer, usage: { input: 3000, cached: 2000, cacheWrite: 500, output: 400 } });
+    server.enqueue({
+      kind: 'answer',
+      output: answer,
+      usage: { input: 3000, cached: 2000, cacheWrite: 500, output: 400 },
+    });
     const price = { inputPerMillion: 3, outputPerMillion: 15, cachedInputPerMillion: 0.3 };
     const res = await createAnthropicRater(ctx({ price })).rate(request());
     expect(res.usage).toMatchObject({ inputTokens: 3000, cachedTokens: 2000, outputTokens: 400 });
-    expect(res.usage.costUsd).toBeCloseTo((500 * 3 + 500 * 3 * CACHE_WRITE_MULTIPLIER + 2000 * 0.3 + 400 * 15) / 1e6, 12);
+    expect(res.usage.costUsd).toBeCloseTo(
+      (500 * 3 + 500 * 3 * CACHE_WRITE_MULTIPLIER + 2000 * 0.3 + 400 * 15) / 1e6,
+      12,
+    );
   });
 
   it('sends the repair round as an error tool_result for the previous call', async () => {
     server.enqueue({ kind: 'answer', output: answer });
-    await createAnthropicRater(ctx()).rate(request({ feedback: { previous: { forms: [] }, errors: ['value 9 out of range 1–7 for item 4'] } }));
+    await createAnthropicRater(ctx()).rate(
+      request({ feedback: { previous: { forms: [] }, errors: ['value 9 out of range 1–7 for item 4'] } }),
+    );
     const msgs = server.requests[0]!.body.messages;
     expect(msgs.map((m: { role: string }) => m.role)).toEqual(['user', 'assistant', 'user']);
     expect(msgs[1].content[0]).toMatchObject({ type: 'tool_use', name: TOOL_NAME, input: { forms: [] } });
-    expect(msgs[2].content[0]).toMatchObject({ type: 'tool_result', tool_use_id: msgs[1].content[0].id, is_error: true });
+    expect(msgs[2].content[0]).toMatchObject({
+      type: 'tool_result',
+      tool_use_id: msgs[1].content[0].id,
+      is_error: true,
+    });
     expect(msgs[2].content[0].content).toContain('value 9 out of range 1–7 for item 4');
   });
 
   it('treats a text answer instead of the tool call as an invalid answer', async () => {
     server.enqueue({ kind: 'text', text: 'I think the alliance is strong.' });
-    const err = await createAnthropicRater(ctx()).rate(request()).catch((e) => e);
+    const err = await createAnthropicRater(ctx())
+      .rate(request())
+      .catch((e) => e);
     expect(err).toBeInstanceOf(InvalidAnswerError);
     expect(err.reasons[0]).toContain(TOOL_NAME);
   });
 
   it('maps 429, 529 and dropped connections to retryable errors without SDK retries', async () => {
     const rater = createAnthropicRater(ctx());
-    server.enqueue({ kind: 'status', status: 429, headers: { 'retry-after': '2' } }, { kind: 'status', status: 529 }, { kind: 'drop' }, { kind: 'status', status: 401 });
-    expect(await rater.rate(request()).catch((e) => e)).toMatchObject({ kind: 'rate-limit', retryAfterMs: 2000, retryable: true });
+    server.enqueue(
+      { kind: 'status', status: 429, headers: { 'retry-after': '2' } },
+      { kind: 'status', status: 529 },
+      { kind: 'drop' },
+      { kind: 'status', status: 401 },
+    );
+    expect(await rater.rate(request()).catch((e) => e)).toMatchObject({
+      kind: 'rate-limit',
+      retryAfterMs: 2000,
+      retryable: true,
+    });
     expect(await rater.rate(request()).catch((e) => e)).toMatchObject({ kind: 'server', status: 529, retryable: true });
     expect(await rater.rate(request()).catch((e) => e)).toMatchObject({ kind: 'connection', retryable: true });
-    expect(await rater.rate(request()).catch((e) => e)).toMatchObject({ kind: 'rejected', status: 401, retryable: false });
+    expect(await rater.rate(request()).catch((e) => e)).toMatchObject({
+      kind: 'rejected',
+      status: 401,
+      retryable: false,
+    });
     expect(server.requests).toHaveLength(4);
   });
 

@@ -1,4 +1,9 @@
-import Anthropic, { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from '@anthropic-ai/sdk';
+import Anthropic, {
+  APIConnectionError,
+  APIConnectionTimeoutError,
+  APIError,
+  APIUserAbortError,
+} from '@anthropic-ai/sdk';
 import type { MessageCreateParamsNonStreaming, MessageParam, Tool } from '@anthropic-ai/sdk/resources/messages';
 import { z } from 'zod';
 import type { RateRequest, RateResponse, Rater } from '../../rater';
@@ -54,7 +59,8 @@ export class AnthropicRater implements Rater {
     });
     this.tool = {
       name: TOOL_NAME,
-      description: 'Record the rating of this transcript: item values for every requested form, the five-domain signals, and the rupture episodes.',
+      description:
+        'Record the rating of this transcript: item values for every requested form, the five-domain signals, and the rupture episodes.',
       input_schema: INPUT_SCHEMA,
       // Strict tool use guarantees the schema where the model supports it; older models refuse the field.
       ...(ctx.config.options.strictTool === true ? { strict: true } : {}),
@@ -79,11 +85,22 @@ export class AnthropicRater implements Rater {
       const prev = req.feedback.previous;
       if (prev !== null && typeof prev === 'object' && !Array.isArray(prev)) {
         const id = 'toolu_previous_answer';
-        messages.push({ role: 'assistant', content: [{ type: 'tool_use', id, name: TOOL_NAME, input: prev as Record<string, unknown> }] });
-        messages.push({ role: 'user', content: [{ type: 'tool_result', tool_use_id: id, is_error: true, content: repairMessage(req.feedback.errors) }] });
+        messages.push({
+          role: 'assistant',
+          content: [{ type: 'tool_use', id, name: TOOL_NAME, input: prev as Record<string, unknown> }],
+        });
+        messages.push({
+          role: 'user',
+          content: [
+            { type: 'tool_result', tool_use_id: id, is_error: true, content: repairMessage(req.feedback.errors) },
+          ],
+        });
       } else {
         // The previous answer was not a tool call (text instead): show the text, then ask for the call.
-        messages.push({ role: 'assistant', content: [{ type: 'text', text: typeof prev === 'string' && prev ? prev : '(no answer)' }] });
+        messages.push({
+          role: 'assistant',
+          content: [{ type: 'text', text: typeof prev === 'string' && prev ? prev : '(no answer)' }],
+        });
         messages.push({ role: 'user', content: [{ type: 'text', text: repairMessage(req.feedback.errors) }] });
       }
     }
@@ -109,14 +126,23 @@ export class AnthropicRater implements Rater {
     const u = message.usage;
     const cached = u.cache_read_input_tokens ?? 0;
     const cacheWrite = u.cache_creation_input_tokens ?? 0;
-    const usage = priceUsage({ input: u.input_tokens + cached + cacheWrite, output: u.output_tokens, cached, cacheWrite }, cfg.price, latencyMs, CACHE_WRITE_MULTIPLIER);
+    const usage = priceUsage(
+      { input: u.input_tokens + cached + cacheWrite, output: u.output_tokens, cached, cacheWrite },
+      cfg.price,
+      latencyMs,
+      CACHE_WRITE_MULTIPLIER,
+    );
     const call = message.content.find((b) => b.type === 'tool_use' && b.name === TOOL_NAME);
-    if (!call || call.type !== 'tool_use') {
+    if (call?.type !== 'tool_use') {
       const text = message.content.map((b) => (b.type === 'text' ? b.text : '')).join('');
       throw new InvalidAnswerError([`the answer must be a call of the ${TOOL_NAME} tool, not text`], usage, text);
     }
     if (message.stop_reason === 'max_tokens') {
-      throw new InvalidAnswerError([`the answer was cut off at the ${cfg.maxTokens}-token limit; answer more briefly (short rationales)`], usage, JSON.stringify(call.input));
+      throw new InvalidAnswerError(
+        [`the answer was cut off at the ${cfg.maxTokens}-token limit; answer more briefly (short rationales)`],
+        usage,
+        JSON.stringify(call.input),
+      );
     }
     return { output: call.input, usage };
   }
@@ -124,9 +150,13 @@ export class AnthropicRater implements Rater {
 
 function toProviderError(err: unknown): ProviderError | unknown {
   if (err instanceof APIUserAbortError) return new ProviderError({ kind: 'aborted', message: 'request aborted' });
-  if (err instanceof APIConnectionTimeoutError) return new ProviderError({ kind: 'timeout', message: 'request timed out' });
+  if (err instanceof APIConnectionTimeoutError)
+    return new ProviderError({ kind: 'timeout', message: 'request timed out' });
   if (err instanceof APIConnectionError) {
-    return new ProviderError({ kind: 'connection', message: `connection failed (${(err.cause as Error | undefined)?.message ?? 'no detail'})` });
+    return new ProviderError({
+      kind: 'connection',
+      message: `connection failed (${(err.cause as Error | undefined)?.message ?? 'no detail'})`,
+    });
   }
   if (err instanceof APIError && err.status !== undefined) {
     const status = err.status;

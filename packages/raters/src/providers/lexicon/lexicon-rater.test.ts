@@ -16,13 +16,18 @@ const forms = [
   { instrument: 'wai-o-s', form: 'observer' },
   { instrument: 'calpas', form: 'observer' },
 ];
-const config = (options: Record<string, unknown> = {}) => RaterConfig.parse({ provider: 'lexicon', forms: ['wai-o-s:observer', 'calpas:observer'], options });
+const config = (options: Record<string, unknown> = {}) =>
+  RaterConfig.parse({ provider: 'lexicon', forms: ['wai-o-s:observer', 'calpas:observer'], options });
 
 const T = 'therapist' as const;
 const C = 'client' as const;
 const SESSION: RatableUtterance[] = [
   { id: 'u1', role: T, text: 'Thanks for coming in. What would you like to focus on today?' },
-  { id: 'u2', role: C, text: "I guess my drinking. My wife says it's a problem and honestly I feel like she might be right." },
+  {
+    id: 'u2',
+    role: C,
+    text: "I guess my drinking. My wife says it's a problem and honestly I feel like she might be right.",
+  },
   { id: 'u3', role: T, text: "It sounds like part of you is worried about it, and part of you isn't sure." },
   { id: 'u4', role: C, text: 'Yeah.' },
   { id: 'u5', role: T, text: 'Is it okay if I ask how much you drink in a usual week?' },
@@ -30,14 +35,27 @@ const SESSION: RatableUtterance[] = [
   { id: 'u7', role: T, text: 'How many on a weekend night?' },
   { id: 'u8', role: C, text: 'Not sure.' },
   { id: 'u9', role: T, text: "I notice I've been asking a lot of questions. How is this going for you so far?" },
-  { id: 'u10', role: C, text: "It's okay. I want to cut down before my daughter's wedding, I just don't know where to start." },
+  {
+    id: 'u10',
+    role: C,
+    text: "It's okay. I want to cut down before my daughter's wedding, I just don't know where to start.",
+  },
   { id: 'u11', role: T, text: "You need to stop completely. It's dangerous at your age." },
   { id: 'u12', role: C, text: "You don't understand, it's how I relax after work." },
   { id: 'u13', role: T, text: "You're right, I jumped ahead. Let's think together about what would work for you." },
   { id: 'u14', role: C, text: 'Maybe no beer on weeknights. I could try that.' },
-  { id: 'u15', role: T, text: "That's a big step, and it's your choice. Before we finish, let me summarize what we talked about today." },
+  {
+    id: 'u15',
+    role: T,
+    text: "That's a big step, and it's your choice. Before we finish, let me summarize what we talked about today.",
+  },
 ];
-const transcript = (utterances: RatableUtterance[] = SESSION): RatableTranscript => ({ sessionId: 'C01/1', transcriptId: 't1', contentHash: ratableHash(utterances), utterances });
+const transcript = (utterances: RatableUtterance[] = SESSION): RatableTranscript => ({
+  sessionId: 'C01/1',
+  transcriptId: 't1',
+  contentHash: ratableHash(utterances),
+  utterances,
+});
 const views = forms.map((f) => registry.view(f.instrument, f.form));
 
 describe('lexicon rater', () => {
@@ -107,9 +125,16 @@ describe('lexicon rater', () => {
     const edited = JSON.parse(readFileSync(DEFAULT_MARKERS_FILE, 'utf8'));
     edited.version = 'my-markers-2';
     // Without the autonomy concern's definition, u11's directive no longer raises one.
-    edited.signals = edited.signals.filter((s: { subSignal: string; direction: string }) => !(s.subSignal === 'autonomy' && s.direction === 'concern'));
+    edited.signals = edited.signals.filter(
+      (s: { subSignal: string; direction: string }) => !(s.subSignal === 'autonomy' && s.direction === 'concern'),
+    );
     writeFileSync(join(dir, 'my-markers.json'), JSON.stringify(edited));
-    const rater = createLexiconRater({ name: 'mine', config: config({ markers: 'my-markers.json' }), studyDir: dir, forms: registry });
+    const rater = createLexiconRater({
+      name: 'mine',
+      config: config({ markers: 'my-markers.json' }),
+      studyDir: dir,
+      forms: registry,
+    });
     expect(rater.prompt.version).toBe('my-markers-2');
     expect(rater.prompt.hash).not.toBe(loadMarkerFile().hash);
     const o = RaterOutput.parse((await rater.rate({ transcript: transcript(), forms, replicate: 1 })).output);
@@ -118,13 +143,20 @@ describe('lexicon rater', () => {
   });
 
   it('refuses a bad markers option and an unknown form with usage errors naming the rater', async () => {
-    expect(() => createLexiconRater({ name: 'x', config: config({ markers: 3 }), forms: registry })).toThrow(UsageError);
+    expect(() => createLexiconRater({ name: 'x', config: config({ markers: 3 }), forms: registry })).toThrow(
+      UsageError,
+    );
     const rater = createLexiconRater({ name: 'x', config: config(), forms: registry });
-    await expect(rater.rate({ transcript: transcript(), forms: [{ instrument: 'wai-o-s', form: 'client' }], replicate: 1 })).rejects.toThrow(/rater "x": instrument "wai-o-s" has no form "client"/);
+    await expect(
+      rater.rate({ transcript: transcript(), forms: [{ instrument: 'wai-o-s', form: 'client' }], replicate: 1 }),
+    ).rejects.toThrow(/rater "x": instrument "wai-o-s" has no form "client"/);
   });
 
   it('grounds every signal of a long session in the cited utterances', async () => {
-    const long: RatableUtterance[] = Array.from({ length: 300 }, (_, i) => ({ ...SESSION[i % SESSION.length]!, id: `u${String(i + 1).padStart(4, '0')}` }));
+    const long: RatableUtterance[] = Array.from({ length: 300 }, (_, i) => ({
+      ...SESSION[i % SESSION.length]!,
+      id: `u${String(i + 1).padStart(4, '0')}`,
+    }));
     const rater = createLexiconRater({ name: 'lexicon', config: config(), forms: registry });
     const t = transcript(long);
     const { output } = await rater.rate({ transcript: t, forms, replicate: 1 });

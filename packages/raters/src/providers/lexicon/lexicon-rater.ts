@@ -43,7 +43,8 @@ export class LexiconRater implements Rater {
     if (option !== undefined && (typeof option !== 'string' || option === '')) {
       throw new UsageError(`rater "${ctx.name}": options.markers must be the path of a marker file`);
     }
-    const file = typeof option === 'string' ? (isAbsolute(option) ? option : resolve(ctx.studyDir ?? '.', option)) : undefined;
+    const file =
+      typeof option === 'string' ? (isAbsolute(option) ? option : resolve(ctx.studyDir ?? '.', option)) : undefined;
     this.markers = compileMarkers(loadMarkerFile(file));
     this.prompt = { version: this.markers.file.version, hash: this.markers.hash };
     this.forms = ctx.forms ?? loadRegistry(ctx.studyDir ? { studyDir: ctx.studyDir } : {});
@@ -51,8 +52,15 @@ export class LexiconRater implements Rater {
 
   async rate(req: RateRequest): Promise<RateResponse> {
     const started = performance.now();
-    const output = rateWithLexicon(this.markers, req.transcript.utterances, req.forms.map((f) => this.view(f)));
-    return { output, usage: { inputTokens: 0, outputTokens: 0, cachedTokens: 0, costUsd: 0, latencyMs: performance.now() - started } };
+    const output = rateWithLexicon(
+      this.markers,
+      req.transcript.utterances,
+      req.forms.map((f) => this.view(f)),
+    );
+    return {
+      output,
+      usage: { inputTokens: 0, outputTokens: 0, cachedTokens: 0, costUsd: 0, latencyMs: performance.now() - started },
+    };
   }
 
   private view(f: FormRequest): FormView {

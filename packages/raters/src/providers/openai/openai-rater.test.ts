@@ -16,7 +16,14 @@ const request = (extra: Partial<RateRequest> = {}) => rateRequest({ replicate: 2
 describe('openai provider over real HTTP', () => {
   it('asks for strict structured output and returns the parsed answer with usage and cost', async () => {
     server.enqueue({ kind: 'answer', output: answer, usage: { input: 2000, output: 500, cached: 1000 } });
-    const rater = createOpenAIRater(ctx({ seed: 40, temperature: 0.7, maxTokens: 900, price: { inputPerMillion: 2, outputPerMillion: 8, cachedInputPerMillion: 0.5 } }));
+    const rater = createOpenAIRater(
+      ctx({
+        seed: 40,
+        temperature: 0.7,
+        maxTokens: 900,
+        price: { inputPerMillion: 2, outputPerMillion: 8, cachedInputPerMillion: 0.5 },
+      }),
+    );
     const res = await rater.rate(request());
     expect(res.output).toEqual(answer);
     expect(res.usage).toMatchObject({ inputTokens: 2000, outputTokens: 500, cachedTokens: 1000 });
@@ -43,7 +50,12 @@ describe('openai provider over real HTTP', () => {
 
   it('falls back to JSON mode when the server refuses json_schema, and remembers it for the run', async () => {
     server.enqueue(
-      { kind: 'status', status: 400, message: "'response_format.type' json_schema is not supported by this server", param: 'response_format' },
+      {
+        kind: 'status',
+        status: 400,
+        message: "'response_format.type' json_schema is not supported by this server",
+        param: 'response_format',
+      },
       { kind: 'answer', output: answer },
       { kind: 'answer', output: answer },
     );
@@ -54,7 +66,11 @@ describe('openai provider over real HTTP', () => {
     // JSON mode carries the schema in the prompt instead.
     expect(server.requests[1]!.body.messages[0].content).toContain('"ruptures"');
     await rater.rate(request());
-    expect(server.requests.map((r) => r.body.response_format.type)).toEqual(['json_schema', 'json_object', 'json_object']);
+    expect(server.requests.map((r) => r.body.response_format.type)).toEqual([
+      'json_schema',
+      'json_object',
+      'json_object',
+    ]);
   });
 
   it('does not mistake other 400s for a schema refusal', async () => {
@@ -70,7 +86,9 @@ describe('openai provider over real HTTP', () => {
 
   it('reports malformed JSON as an invalid answer without quoting it, usage kept', async () => {
     server.enqueue({ kind: 'text', text: '{"forms": [ "Sam said he', usage: { input: 100, output: 7 } });
-    const err = await createOpenAIRater(ctx()).rate(request()).catch((e) => e);
+    const err = await createOpenAIRater(ctx())
+      .rate(request())
+      .catch((e) => e);
     expect(err).toBeInstanceOf(InvalidAnswerError);
     expect(err.reasons[0]).toMatch(/not valid JSON/);
     expect(err.message).not.toContain('Sam said');
@@ -99,13 +117,17 @@ describe('openai provider over real HTTP', () => {
   it('stops at the caller’s signal', async () => {
     server.enqueue({ kind: 'delay', ms: 5000, then: { kind: 'answer', output: answer } });
     const signal = AbortSignal.timeout(100);
-    const err = await createOpenAIRater(ctx()).rate(request({ signal })).catch((e) => e);
+    const err = await createOpenAIRater(ctx())
+      .rate(request({ signal }))
+      .catch((e) => e);
     expect(err).toMatchObject({ kind: 'aborted' });
   });
 
   it('sends the repair round as the previous answer followed by the errors', async () => {
     server.enqueue({ kind: 'answer', output: answer });
-    await createOpenAIRater(ctx()).rate(request({ feedback: { previous: { forms: [] }, errors: ['quote not found in u9', 'item 3 missing'] } }));
+    await createOpenAIRater(ctx()).rate(
+      request({ feedback: { previous: { forms: [] }, errors: ['quote not found in u9', 'item 3 missing'] } }),
+    );
     const msgs = server.requests[0]!.body.messages;
     expect(msgs).toHaveLength(5);
     expect(msgs[3]).toEqual({ role: 'assistant', content: '{"forms":[]}' });
@@ -128,6 +150,8 @@ describe('openai provider over real HTTP', () => {
     expect(server.requests[1]!.headers.authorization).toBe('Bearer sk-lab');
     expect(createOpenAIRater(ctx({ baseUrl: undefined }, { OPENAI_API_KEY: 'sk' })).remote).toBe(true);
     expect(createOpenAIRater(ctx({ options: { remote: true } })).remote).toBe(true);
-    expect(() => createOpenAIRater(ctx({ baseUrl: undefined }, { OPENAI_BASE_URL: 'localhost:8000' }))).toThrow(/OPENAI_BASE_URL is not an http\(s\) URL/);
+    expect(() => createOpenAIRater(ctx({ baseUrl: undefined }, { OPENAI_BASE_URL: 'localhost:8000' }))).toThrow(
+      /OPENAI_BASE_URL is not an http\(s\) URL/,
+    );
   });
 });

@@ -1,6 +1,9 @@
 import OpenAI, { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from 'openai';
 import { zodResponseFormat } from 'openai/helpers/zod';
-import type { ChatCompletionCreateParamsNonStreaming, ChatCompletionMessageParam } from 'openai/resources/chat/completions';
+import type {
+  ChatCompletionCreateParamsNonStreaming,
+  ChatCompletionMessageParam,
+} from 'openai/resources/chat/completions';
 import { z } from 'zod';
 import type { RateRequest, RateResponse, Rater } from '../../rater';
 import { RaterOutput } from '../../result-schema';
@@ -40,7 +43,12 @@ export class OpenAIRater implements Rater {
     this.name = ctx.name;
     this.model = ctx.config.model;
     this.prompt = { version: ctx.prompt.version, hash: ctx.prompt.hash };
-    const endpoint = resolveEndpoint(ctx, { api: 'OpenAI', baseUrlEnv: 'OPENAI_BASE_URL', keyEnv: 'OPENAI_API_KEY', defaultBaseUrl: OPENAI_DEFAULT_BASE_URL });
+    const endpoint = resolveEndpoint(ctx, {
+      api: 'OpenAI',
+      baseUrlEnv: 'OPENAI_BASE_URL',
+      keyEnv: 'OPENAI_API_KEY',
+      defaultBaseUrl: OPENAI_DEFAULT_BASE_URL,
+    });
     this.baseUrl = endpoint.baseUrl;
     this.remote = endpoint.remote;
     this.jsonMode = ctx.config.options.jsonMode === true;
@@ -82,7 +90,10 @@ export class OpenAIRater implements Rater {
     if (req.feedback) {
       const prev = req.feedback.previous;
       // An unparsable answer goes back as the text it was, so the model sees what it wrote.
-      messages.push({ role: 'assistant', content: typeof prev === 'string' ? prev || '(empty answer)' : JSON.stringify(prev) });
+      messages.push({
+        role: 'assistant',
+        content: typeof prev === 'string' ? prev || '(empty answer)' : JSON.stringify(prev),
+      });
       messages.push({ role: 'user', content: repairMessage(req.feedback.errors) });
     }
     const cfg = this.ctx.config;
@@ -93,7 +104,9 @@ export class OpenAIRater implements Rater {
       response_format: jsonMode ? { type: 'json_object' } : RESPONSE_FORMAT,
       ...(cfg.seed !== undefined ? { seed: cfg.seed + req.replicate - 1 } : {}),
       // OpenAI's newer models refuse max_tokens; many compatible servers only know max_tokens.
-      ...(this.maxTokensParam() === 'max_completion_tokens' ? { max_completion_tokens: cfg.maxTokens } : { max_tokens: cfg.maxTokens }),
+      ...(this.maxTokensParam() === 'max_completion_tokens'
+        ? { max_completion_tokens: cfg.maxTokens }
+        : { max_tokens: cfg.maxTokens }),
     };
     const started = performance.now();
     let completion: OpenAI.Chat.Completions.ChatCompletion;
@@ -115,16 +128,25 @@ export class OpenAIRater implements Rater {
     const choice = completion.choices[0];
     const content = choice?.message.content ?? '';
     if (!choice) throw new InvalidAnswerError(['the server returned no choices'], usage, '');
-    if (choice.message.refusal) throw new InvalidAnswerError(['the model refused to answer'], usage, choice.message.refusal);
+    if (choice.message.refusal)
+      throw new InvalidAnswerError(['the model refused to answer'], usage, choice.message.refusal);
     if (choice.finish_reason === 'length') {
-      throw new InvalidAnswerError([`the answer was cut off at the ${cfg.maxTokens}-token limit; answer more briefly (short rationales)`], usage, content);
+      throw new InvalidAnswerError(
+        [`the answer was cut off at the ${cfg.maxTokens}-token limit; answer more briefly (short rationales)`],
+        usage,
+        content,
+      );
     }
     let output: unknown;
     try {
       output = JSON.parse(content);
     } catch {
       // The parser's message would quote the answer, which may quote the transcript: say where, not what.
-      throw new InvalidAnswerError([`the answer is not valid JSON (${content.length} characters); answer with one JSON object and nothing else`], usage, content);
+      throw new InvalidAnswerError(
+        [`the answer is not valid JSON (${content.length} characters); answer with one JSON object and nothing else`],
+        usage,
+        content,
+      );
     }
     return { output, usage };
   }
@@ -138,9 +160,13 @@ export class OpenAIRater implements Rater {
 
 function toProviderError(err: unknown): ProviderError | unknown {
   if (err instanceof APIUserAbortError) return new ProviderError({ kind: 'aborted', message: 'request aborted' });
-  if (err instanceof APIConnectionTimeoutError) return new ProviderError({ kind: 'timeout', message: 'request timed out' });
+  if (err instanceof APIConnectionTimeoutError)
+    return new ProviderError({ kind: 'timeout', message: 'request timed out' });
   if (err instanceof APIConnectionError) {
-    return new ProviderError({ kind: 'connection', message: `connection failed (${(err.cause as Error | undefined)?.message ?? 'no detail'})` });
+    return new ProviderError({
+      kind: 'connection',
+      message: `connection failed (${(err.cause as Error | undefined)?.message ?? 'no detail'})`,
+    });
   }
   if (err instanceof APIError && err.status !== undefined) {
     const status = err.status;

@@ -28,20 +28,37 @@ async function studyWithStoredRun(params: Record<string, unknown> = { transcript
       replicate: 2,
       cacheKey: 'key-1',
     },
-    { status: 'ok', output: validAnswer(6), failure: null, usage: { inputTokens: 900, outputTokens: 300, cachedTokens: 0, costUsd: 0.01, latencyMs: 800 }, requests: 1 },
+    {
+      status: 'ok',
+      output: validAnswer(6),
+      failure: null,
+      usage: { inputTokens: 900, outputTokens: 300, cachedTokens: 0, costUsd: 0.01, latencyMs: 800 },
+      requests: 1,
+    },
     { fromCache: false, score: () => [] },
   );
   return study;
 }
 
 const config = (options: Record<string, unknown>) => RaterConfig.parse({ provider: 'replay', options });
-const transcript = (sessionId: string, transcriptId: string, contentHash = 'seen-hash'): RatableTranscript => ({ sessionId, transcriptId, contentHash, utterances: [] });
+const transcript = (sessionId: string, transcriptId: string, contentHash = 'seen-hash'): RatableTranscript => ({
+  sessionId,
+  transcriptId,
+  contentHash,
+  utterances: [],
+});
 
 describe('replay provider', () => {
   it('takes the replayed rater’s model, prompt and transcript handling, and answers with its stored answer at no cost', async () => {
     const study = await studyWithStoredRun();
     const rater = await createReplayRater(study, 'gpt-again', config({ rater: 'gpt' }));
-    expect(rater).toMatchObject({ provider: 'replay', remote: false, model: 'gpt-x', prompt: { version: 'v1', hash: 'prompt-hash' }, replayedHandling: 'deidentified' });
+    expect(rater).toMatchObject({
+      provider: 'replay',
+      remote: false,
+      model: 'gpt-x',
+      prompt: { version: 'v1', hash: 'prompt-hash' },
+      replayedHandling: 'deidentified',
+    });
     const res = await rater.rate({ transcript: transcript('C01/1', 'C01/1/v1'), forms: [], replicate: 2 });
     expect(res.output).toEqual(validAnswer(6));
     expect(res.usage).toMatchObject({ inputTokens: 0, outputTokens: 0, costUsd: 0 });
@@ -51,15 +68,21 @@ describe('replay provider', () => {
     const study = await studyWithStoredRun({});
     const rater = await createReplayRater(study, 'gpt-again', config({ rater: 'gpt' }));
     expect(rater.replayedHandling).toBe('as-is');
-    const miss = await rater.rate({ transcript: transcript('C01/1', 'C01/1/v1'), forms: [], replicate: 1 }).catch((e) => e);
+    const miss = await rater
+      .rate({ transcript: transcript('C01/1', 'C01/1/v1'), forms: [], replicate: 1 })
+      .catch((e) => e);
     expect(miss).toBeInstanceOf(InputError);
     expect(miss.message).toMatch(/replays "gpt", which has no stored answer for session C01\/1 replicate 1/);
-    await expect(rater.rate({ transcript: transcript('C01/1', 'C01/1/v1', 'other-text'), forms: [], replicate: 2 })).rejects.toThrow(/given on different transcript text/);
+    await expect(
+      rater.rate({ transcript: transcript('C01/1', 'C01/1/v1', 'other-text'), forms: [], replicate: 2 }),
+    ).rejects.toThrow(/given on different transcript text/);
   });
 
   it('needs the name of a rater that has a stored run', async () => {
     const study = await studyWithStoredRun();
     await expect(createReplayRater(study, 'r', config({}))).rejects.toBeInstanceOf(UsageError);
-    await expect(createReplayRater(study, 'r', config({ rater: 'claude' }))).rejects.toThrow(/holds no ratings by "claude"/);
+    await expect(createReplayRater(study, 'r', config({ rater: 'claude' }))).rejects.toThrow(
+      /holds no ratings by "claude"/,
+    );
   });
 });

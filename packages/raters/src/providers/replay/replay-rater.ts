@@ -26,7 +26,9 @@ export class ReplayRater implements Rater {
   static async open(study: Study, name: string, config: RaterConfig): Promise<ReplayRater> {
     const source = config.options.rater;
     if (typeof source !== 'string' || source === '') {
-      throw new UsageError(`rater "${name}" replays a stored run: name the rater to replay in its options, e.g. "options": { "rater": "gpt" }`);
+      throw new UsageError(
+        `rater "${name}" replays a stored run: name the rater to replay in its options, e.g. "options": { "rater": "gpt" }`,
+      );
     }
     const latest = await study.db
       .selectFrom('ratings')
@@ -35,9 +37,18 @@ export class ReplayRater implements Rater {
       .orderBy('created_at', 'desc')
       .limit(1)
       .executeTakeFirst();
-    if (!latest) throw new UsageError(`rater "${name}" replays "${source}", but the study holds no ratings by "${source}"`);
-    const handling = (JSON.parse(latest.params) as { transcript?: Handling }).transcript === 'deidentified' ? 'deidentified' : 'as-is';
-    return new ReplayRater(name, source, latest.model, { version: latest.prompt_version, hash: latest.prompt_hash }, handling, study);
+    if (!latest)
+      throw new UsageError(`rater "${name}" replays "${source}", but the study holds no ratings by "${source}"`);
+    const handling =
+      (JSON.parse(latest.params) as { transcript?: Handling }).transcript === 'deidentified' ? 'deidentified' : 'as-is';
+    return new ReplayRater(
+      name,
+      source,
+      latest.model,
+      { version: latest.prompt_version, hash: latest.prompt_hash },
+      handling,
+      study,
+    );
   }
 
   async rate(req: RateRequest): Promise<RateResponse> {
@@ -51,7 +62,9 @@ export class ReplayRater implements Rater {
       .where('ratings.replicate', '=', req.replicate)
       .executeTakeFirst();
     if (!row) {
-      throw new InputError(`rater "${this.name}" replays "${this.source}", which has no stored answer for session ${req.transcript.sessionId} replicate ${req.replicate}`);
+      throw new InputError(
+        `rater "${this.name}" replays "${this.source}", which has no stored answer for session ${req.transcript.sessionId} replicate ${req.replicate}`,
+      );
     }
     if (row.transcript_hash !== req.transcript.contentHash) {
       throw new InputError(

@@ -20,6 +20,9 @@ export const instrumentsAddWordingCommand = defineCommand({
     const study = ctx.need('study');
     readStudyConfig(study);
     const r = instrumentCall(() => installWording(study, ctx.positionals[0]!));
-    return { data: { instrument: r.instrument, forms: r.forms, path: r.path, replaced: r.replaced }, text: `installed ${r.instrument} wording for ${r.forms.join(', ')} in ${r.path}` };
+    return {
+      data: { instrument: r.instrument, forms: r.forms, path: r.path, replaced: r.replaced },
+      text: `installed ${r.instrument} wording for ${r.forms.join(', ')} in ${r.path}`,
+    };
   },
 });

@@ -19,7 +19,14 @@ export const instrumentsAddCommand = defineCommand({
     const study = ctx.need('study');
     readStudyConfig(study);
     const r = instrumentCall(() => installStudyInstrument(study, ctx.positionals[0]!));
-    const what = r.overridesBuiltin ? `(replaces the built-in ${r.id} for this study)` : r.replaced ? '(replaced the earlier study definition)' : '';
-    return { data: { instrument: r.id, path: r.path, overridesBuiltin: r.overridesBuiltin, replaced: r.replaced }, text: `installed ${r.id} in ${r.path} ${what}`.trim() };
+    const what = r.overridesBuiltin
+      ? `(replaces the built-in ${r.id} for this study)`
+      : r.replaced
+        ? '(replaced the earlier study definition)'
+        : '';
+    return {
+      data: { instrument: r.id, path: r.path, overridesBuiltin: r.overridesBuiltin, replaced: r.replaced },
+      text: `installed ${r.id} in ${r.path} ${what}`.trim(),
+    };
   },
 });

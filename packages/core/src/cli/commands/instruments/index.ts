@@ -4,5 +4,10 @@ import { instrumentsAddWordingCommand } from './add-wording';
 import { instrumentsListCommand } from './list';
 import { instrumentsShowCommand } from './show';
 
-export const instrumentsCommands: Command[] = [instrumentsListCommand, instrumentsShowCommand, instrumentsAddCommand, instrumentsAddWordingCommand];
+export const instrumentsCommands: Command[] = [
+  instrumentsListCommand,
+  instrumentsShowCommand,
+  instrumentsAddCommand,
+  instrumentsAddWordingCommand,
+];
 export { instrumentCall, registryFor } from './registry';

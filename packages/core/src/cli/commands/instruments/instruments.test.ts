@@ -7,7 +7,10 @@ import { main } from '../../main';
 async function run(argv: string[]) {
   let stdout = '';
   let stderr = '';
-  const code = await main(argv, { stdout: { write: (s: string) => (stdout += s) }, stderr: { write: (s: string) => (stderr += s), isTTY: false } });
+  const code = await main(argv, {
+    stdout: { write: (s: string) => (stdout += s) },
+    stderr: { write: (s: string) => (stderr += s), isTTY: false },
+  });
   return { code, stdout, stderr };
 }
 
@@ -30,7 +33,16 @@ const SESSION_CHECK = {
   version: '1.0.0',
   citations: [{ key: 'lab', text: 'Lab measure (2026).', confirmed: true }],
   licence: { note: 'Ours.', wordingIncluded: true },
-  forms: [{ id: 'client', name: 'SC', respondent: 'client', scale: { min: 0, max: 6, source: 'lab', confirmed: true }, source: 'lab', confirmed: true }],
+  forms: [
+    {
+      id: 'client',
+      name: 'SC',
+      respondent: 'client',
+      scale: { min: 0, max: 6, source: 'lab', confirmed: true },
+      source: 'lab',
+      confirmed: true,
+    },
+  ],
   items: [
     { id: '1', descriptor: 'felt heard', keying: { reverse: false, source: 'lab', confirmed: true } },
     { id: '2', descriptor: 'wasted time', keying: { reverse: true, source: 'lab', confirmed: true } },
@@ -43,7 +55,15 @@ describe('alliance instruments', () => {
     const { code, stdout } = await run(['instruments', 'list', '--json']);
     expect(code).toBe(0);
     const { instruments } = JSON.parse(stdout);
-    expect(instruments.map((i: { id: string }) => i.id)).toEqual(['arm-12', 'arm-28', 'arm-5', 'calpas', 'srs', 'wai-o-s', 'wai-sr']);
+    expect(instruments.map((i: { id: string }) => i.id)).toEqual([
+      'arm-12',
+      'arm-28',
+      'arm-5',
+      'calpas',
+      'srs',
+      'wai-o-s',
+      'wai-sr',
+    ]);
     const calpas = instruments.find((i: { id: string }) => i.id === 'calpas');
     expect(calpas.forms.map((f: { id: string }) => f.id)).toEqual(['client', 'therapist', 'observer']);
     expect(calpas.unconfirmed).toBeGreaterThan(0);
@@ -55,17 +75,27 @@ describe('alliance instruments', () => {
     expect(json.unconfirmed.map((u: { what: string }) => u.what)).toContain('item 4 keying (reversed)');
     expect(json.definition.forms[0].scale.anchors[1]).toEqual({ value: 4, label: 'no evidence (start here)' });
     const text = (await run(['instruments', 'show', 'wai-o-s'])).stdout;
-    expect(text).toMatch(/^Working Alliance Inventory – Observer, short form \(WAI-O-S\) \[wai-o-s, definition 1\.0\.0, builtin\]\nWARNING: \d+ facts in this definition are UNCONFIRMED/);
+    expect(text).toMatch(
+      /^Working Alliance Inventory – Observer, short form \(WAI-O-S\) \[wai-o-s, definition 1\.0\.0, builtin\]\nWARNING: \d+ facts in this definition are UNCONFIRMED/,
+    );
     expect(text).toContain('UNCONFIRMED:\n');
-    expect(text).toMatch(/\n  4\s+yes\s+UNCONFIRMED\s+\[paraphrase\] /);
+    expect(text).toMatch(/\n {2}4\s+yes\s+UNCONFIRMED\s+\[paraphrase\] /);
   });
 
   it('adds a study instrument and its wording, then scores it and shows the wording', async () => {
     const study = await newStudy();
     const added = await run(['instruments', 'add', '--study', study, file('sc.json', SESSION_CHECK), '--json']);
     expect(added.code).toBe(0);
-    expect(JSON.parse(added.stdout)).toMatchObject({ instrument: 'session-check', overridesBuiltin: false, path: join(study, 'instruments', 'session-check.json') });
-    const wording = { instrument: 'session-check', licence: 'ours', forms: { client: { items: { '1': 'I felt heard today.', '2': 'Today was a waste of time.' } } } };
+    expect(JSON.parse(added.stdout)).toMatchObject({
+      instrument: 'session-check',
+      overridesBuiltin: false,
+      path: join(study, 'instruments', 'session-check.json'),
+    });
+    const wording = {
+      instrument: 'session-check',
+      licence: 'ours',
+      forms: { client: { items: { '1': 'I felt heard today.', '2': 'Today was a waste of time.' } } },
+    };
     const w = await run(['instruments', 'add-wording', '--study', study, file('w.json', wording), '--json']);
     expect(w.code).toBe(0);
     expect(existsSync(join(study, 'wording', 'session-check.json'))).toBe(true);
@@ -75,19 +105,41 @@ describe('alliance instruments', () => {
     const csvFile = join(study, 'sc.csv');
     writeFileSync(csvFile, 'client,1,2\nc1,5,1\n');
     // item 2 reversed: 6 + 0 − 1 = 5; total 5 + 5 = 10 of 0–12 → POMP 83.33…
-    const scored = JSON.parse((await run(['score', '--instrument', 'session-check', '--form', 'client', '--study', study, '--in', csvFile, '--json'])).stdout);
+    const scored = JSON.parse(
+      (
+        await run([
+          'score',
+          '--instrument',
+          'session-check',
+          '--form',
+          'client',
+          '--study',
+          study,
+          '--in',
+          csvFile,
+          '--json',
+        ])
+      ).stdout,
+    );
     expect(scored.rows[0].scales.total.score).toBe(10);
     expect(scored.rows[0].scales.total.pomp).toBeCloseTo(83.333333, 5);
   });
 
   it('rejects bad definition and wording files with the file and field path (exit 1)', async () => {
     const study = await newStudy();
-    const bad = file('bad.json', { ...SESSION_CHECK, forms: [{ ...SESSION_CHECK.forms[0], scale: { min: 6, max: 0, source: 'x', confirmed: true } }] });
+    const bad = file('bad.json', {
+      ...SESSION_CHECK,
+      forms: [{ ...SESSION_CHECK.forms[0], scale: { min: 6, max: 0, source: 'x', confirmed: true } }],
+    });
     const r = await run(['instruments', 'add', '--study', study, bad, '--json']);
     expect(r.code).toBe(1);
     expect(JSON.parse(r.stdout).error).toMatchObject({ kind: 'input', file: bad });
     expect(r.stderr).toContain('forms[0].scale.max: max (0) must be greater than min (6)');
-    const short = file('w.json', { instrument: 'srs', licence: 'x', forms: { client: { items: { '1': 'a', '2': 'b', '3': 'c' } } } });
+    const short = file('w.json', {
+      instrument: 'srs',
+      licence: 'x',
+      forms: { client: { items: { '1': 'a', '2': 'b', '3': 'c' } } },
+    });
     const w = await run(['instruments', 'add-wording', '--study', study, short]);
     expect(w.code).toBe(1);
     expect(w.stderr).toContain('forms.client.items: srs client has 4 items (1, 2, 3, 4), the file has 3; missing 4');
@@ -100,9 +152,25 @@ describe('alliance instruments', () => {
 describe('alliance codebook', () => {
   it('writes a REDCap data dictionary for one form', async () => {
     const out = join(mkdtempSync(join(tmpdir(), 'codebook-')), 'dict.csv');
-    const r = await run(['codebook', '--instrument', 'wai-sr', '--form', 'therapist', '--format', 'csv', '--out', out, '--json']);
+    const r = await run([
+      'codebook',
+      '--instrument',
+      'wai-sr',
+      '--form',
+      'therapist',
+      '--format',
+      'csv',
+      '--out',
+      out,
+      '--json',
+    ]);
     expect(r.code).toBe(0);
-    expect(JSON.parse(r.stdout)).toMatchObject({ instrument: 'wai-sr', forms: ['therapist'], format: 'csv', file: out });
+    expect(JSON.parse(r.stdout)).toMatchObject({
+      instrument: 'wai-sr',
+      forms: ['therapist'],
+      format: 'csv',
+      file: out,
+    });
     const lines = readFileSync(out, 'utf8').split('\r\n');
     expect(lines[0]!.startsWith('Variable / Field Name,Form Name,Section Header,Field Type,Field Label,')).toBe(true);
     expect(lines[1]!.startsWith('wai_sr_therapist_1,wai_sr_therapist,')).toBe(true);

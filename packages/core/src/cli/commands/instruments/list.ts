@@ -5,7 +5,7 @@ import { registryFor, STUDY_OPTION } from './registry';
 
 export const instrumentsListCommand = defineCommand({
   path: ['instruments', 'list'],
-  summary: 'list the instruments: built-in definitions and a study\'s own',
+  summary: "list the instruments: built-in definitions and a study's own",
   usage: 'alliance instruments list [--study DIR] [--json]',
   options: { study: STUDY_OPTION },
   examples: ['alliance instruments list --json', 'alliance instruments list --study studies/pilot'],
@@ -28,8 +28,18 @@ export const instrumentsListCommand = defineCommand({
     });
     const text = renderTable(
       ['id', 'forms', 'scales', 'unconfirmed facts', 'origin', 'name'],
-      instruments.map((i) => [i.id, i.forms.map((f) => f.id).join(', '), i.scales.join(', '), i.unconfirmed, i.origin + (i.overridesBuiltin ? ' (overrides built-in)' : ''), i.name]),
+      instruments.map((i) => [
+        i.id,
+        i.forms.map((f) => f.id).join(', '),
+        i.scales.join(', '),
+        i.unconfirmed,
+        i.origin + (i.overridesBuiltin ? ' (overrides built-in)' : ''),
+        i.name,
+      ]),
     );
-    return { data: { instruments }, text: `${text}\n\nUnconfirmed facts are keys, anchors or citations not checked in a source; see \`alliance instruments show ID\`.` };
+    return {
+      data: { instruments },
+      text: `${text}\n\nUnconfirmed facts are keys, anchors or citations not checked in a source; see \`alliance instruments show ID\`.`,
+    };
   },
 });

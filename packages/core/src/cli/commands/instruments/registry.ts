@@ -1,4 +1,9 @@
-import { InstrumentFileError, InstrumentLookupError, loadRegistry, type InstrumentRegistry } from '@alliance-lab/instruments';
+import {
+  InstrumentFileError,
+  InstrumentLookupError,
+  loadRegistry,
+  type InstrumentRegistry,
+} from '@alliance-lab/instruments';
 import { readStudyConfig } from '../../../store/study';
 import { InputError, UsageError } from '../../../util/errors';
 
@@ -22,4 +27,8 @@ export function registryFor(studyDir: string | undefined): InstrumentRegistry {
   return instrumentCall(() => loadRegistry(studyDir !== undefined ? { studyDir } : {}));
 }
 
-export const STUDY_OPTION = { type: 'string', placeholder: 'DIR', description: "study folder: adds the study's own instruments and installed wording" } as const;
+export const STUDY_OPTION = {
+  type: 'string',
+  placeholder: 'DIR',
+  description: "study folder: adds the study's own instruments and installed wording",
+} as const;

@@ -21,7 +21,9 @@ export const instrumentsShowCommand = defineCommand({
         file: entry.file,
         allConfirmed: unconfirmed.length === 0,
         unconfirmed,
-        wording: entry.wording ? { forms: Object.keys(entry.wording.forms), licence: entry.wording.licence, file: entry.wordingFile } : null,
+        wording: entry.wording
+          ? { forms: Object.keys(entry.wording.forms), licence: entry.wording.licence, file: entry.wordingFile }
+          : null,
         definition: entry.definition,
       },
       text: describe(entry, unconfirmed),
@@ -38,7 +40,9 @@ function describe(entry: RegistryEntry, unconfirmed: ReturnType<typeof unconfirm
       : 'Every key, anchor and citation in this definition is confirmed in a named source.',
     '',
     'Citations:',
-    ...d.citations.map((c) => `  - ${c.text}${c.doi ? ` doi:${c.doi}` : ''}${c.confirmed ? '' : ' (details unconfirmed)'}`),
+    ...d.citations.map(
+      (c) => `  - ${c.text}${c.doi ? ` doi:${c.doi}` : ''}${c.confirmed ? '' : ' (details unconfirmed)'}`,
+    ),
     '',
     `Licence: ${d.licence.note}`,
   ];
@@ -53,7 +57,12 @@ function describe(entry: RegistryEntry, unconfirmed: ReturnType<typeof unconfirm
       '',
       renderTable(
         ['item', 'reversed', 'key', 'label'],
-        view.items.map((it) => [it.id, it.reverse ? 'yes' : 'no', it.keying.confirmed ? 'confirmed' : 'UNCONFIRMED', itemLabelText(itemLabel(view, it.id, entry.wording))]),
+        view.items.map((it) => [
+          it.id,
+          it.reverse ? 'yes' : 'no',
+          it.keying.confirmed ? 'confirmed' : 'UNCONFIRMED',
+          itemLabelText(itemLabel(view, it.id, entry.wording)),
+        ]),
       )
         .split('\n')
         .map((l) => `  ${l}`)
@@ -61,16 +70,43 @@ function describe(entry: RegistryEntry, unconfirmed: ReturnType<typeof unconfirm
       '',
       renderTable(
         ['scale', 'method', 'items', 'key', 'label'],
-        view.scales.map((sc) => [sc.id, sc.method, sc.items.join(' '), sc.provenance.confirmed ? 'confirmed' : 'UNCONFIRMED', sc.label]),
+        view.scales.map((sc) => [
+          sc.id,
+          sc.method,
+          sc.items.join(' '),
+          sc.provenance.confirmed ? 'confirmed' : 'UNCONFIRMED',
+          sc.label,
+        ]),
       )
         .split('\n')
         .map((l) => `  ${l}`)
         .join('\n'),
     );
   }
-  if (d.norms.length) out.push('', 'Norms for reliable change:', ...d.norms.map((n) => `  - ${n.form} ${n.scale}: SD ${n.sd ?? 'unknown'}, reliability ${n.reliability ?? 'unknown'} (${n.sample})${n.confirmed ? '' : ' UNCONFIRMED'}`));
-  if (d.alerts.length) out.push('', 'Alert rules:', ...d.alerts.map((a) => `  - ${a.kind === 'below' ? `${a.scale} ${a.inequality} ${a.cutoff}` : `${a.scale} drops by ${a.minDrop} or more`}${a.forms ? ` (${a.forms.join(', ')})` : ''}${a.confirmed ? '' : ' UNCONFIRMED'}`));
+  if (d.norms.length)
+    out.push(
+      '',
+      'Norms for reliable change:',
+      ...d.norms.map(
+        (n) =>
+          `  - ${n.form} ${n.scale}: SD ${n.sd ?? 'unknown'}, reliability ${n.reliability ?? 'unknown'} (${n.sample})${n.confirmed ? '' : ' UNCONFIRMED'}`,
+      ),
+    );
+  if (d.alerts.length)
+    out.push(
+      '',
+      'Alert rules:',
+      ...d.alerts.map(
+        (a) =>
+          `  - ${a.kind === 'below' ? `${a.scale} ${a.inequality} ${a.cutoff}` : `${a.scale} drops by ${a.minDrop} or more`}${a.forms ? ` (${a.forms.join(', ')})` : ''}${a.confirmed ? '' : ' UNCONFIRMED'}`,
+      ),
+    );
   if (d.notes.length) out.push('', 'Notes:', ...d.notes.map((n) => `  - ${n}`));
-  if (unconfirmed.length) out.push('', 'UNCONFIRMED:', ...unconfirmed.map((u) => `  - ${u.form ? `${u.form}: ` : ''}${u.what}. Source: ${u.source}`));
+  if (unconfirmed.length)
+    out.push(
+      '',
+      'UNCONFIRMED:',
+      ...unconfirmed.map((u) => `  - ${u.form ? `${u.form}: ` : ''}${u.what}. Source: ${u.source}`),
+    );
   return out.join('\n');
 }

@@ -8,7 +8,8 @@ import { asInputError, categoriesOption, choice, RATING_OPTIONS, readRatings } f
 export const acCommand = defineCommand({
   path: ['stats', 'ac'],
   summary: "Gwet's AC1 (unweighted) or AC2 (linear or quadratic weights), any number of raters, with Gwet's SE",
-  usage: 'alliance stats ac --in FILE.csv [--subject subject] [--rater rater] [--value value] [--wide] [--weights unweighted] [--json]',
+  usage:
+    'alliance stats ac --in FILE.csv [--subject subject] [--rater rater] [--value value] [--wide] [--weights unweighted] [--json]',
   description: [
     'As irrCAC gwet.ac1.raw: missing ratings allowed; SE by Gwet; 95% CI AC ± t(n−1)·SE capped at 1; two-sided p.',
     '--weights linear or quadratic gives AC2; distances from category values unless --basis levels.',
@@ -16,16 +17,34 @@ export const acCommand = defineCommand({
   ].join('\n'),
   options: {
     ...RATING_OPTIONS,
-    weights: { type: 'string', placeholder: 'W', description: 'unweighted (AC1), linear or quadratic (AC2)', default: 'unweighted' },
-    basis: { type: 'string', placeholder: 'B', description: 'weight distances from category values or levels', default: 'values' },
-    categories: { type: 'string', placeholder: 'C1,C2,...', multiple: true, description: 'the full scale, if some categories may be unused' },
+    weights: {
+      type: 'string',
+      placeholder: 'W',
+      description: 'unweighted (AC1), linear or quadratic (AC2)',
+      default: 'unweighted',
+    },
+    basis: {
+      type: 'string',
+      placeholder: 'B',
+      description: 'weight distances from category values or levels',
+      default: 'values',
+    },
+    categories: {
+      type: 'string',
+      placeholder: 'C1,C2,...',
+      multiple: true,
+      description: 'the full scale, if some categories may be unused',
+    },
   },
-  examples: ['alliance stats ac --in codes.csv --json', 'alliance stats ac --in ratings.csv --weights quadratic --categories 1,2,3,4,5'],
+  examples: [
+    'alliance stats ac --in codes.csv --json',
+    'alliance stats ac --in ratings.csv --weights quadratic --categories 1,2,3,4,5',
+  ],
   async run(ctx) {
     const weights = choice(ctx, 'weights', WEIGHT_SCHEMES, 'unweighted');
     const basis = choice(ctx, 'basis', WEIGHT_BASES, 'values');
     const input = await readRatings(ctx, 'category');
-    let res;
+    let res: ReturnType<typeof gwetAc>;
     try {
       const categories = categoriesOption(ctx);
       res = gwetAc(input.cells, { weights, basis, ...(categories ? { categories } : {}) });

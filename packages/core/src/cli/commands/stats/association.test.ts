@@ -8,7 +8,10 @@ import { main } from '../../main';
 async function run(argv: string[]) {
   let stdout = '';
   let stderr = '';
-  const code = await main(argv, { stdout: { write: (s: string) => (stdout += s) }, stderr: { write: (s: string) => (stderr += s), isTTY: false } });
+  const code = await main(argv, {
+    stdout: { write: (s: string) => (stdout += s) },
+    stderr: { write: (s: string) => (stderr += s), isTTY: false },
+  });
   return { code, stdout, stderr };
 }
 
@@ -25,7 +28,7 @@ function csv(name: string, columns: Record<string, ReadonlyArray<string | number
   const lines = [keys.join(',')];
   for (let i = 0; i < n; i++) lines.push(keys.map((k) => String(columns[k]![i])).join(','));
   const path = join(dir, name);
-  writeFileSync(path, lines.join('\n') + '\n');
+  writeFileSync(path, `${lines.join('\n')}\n`);
   return path;
 }
 
@@ -38,43 +41,91 @@ interface Golden {
     between: { r: number };
     within: { r: number };
   };
-  lmm: Array<{ name: string; formula: string; data: Record<string, Array<string | number>>; fixed: Array<{ term: string; estimate: number; se: number; df: number }>; criterion: number }>;
+  lmm: Array<{
+    name: string;
+    formula: string;
+    data: Record<string, Array<string | number>>;
+    fixed: Array<{ term: string; estimate: number; se: number; df: number }>;
+    criterion: number;
+  }>;
 }
 const golden = readGolden<Golden>('association.json');
-const corrFile = csv('corr.csv', { client: golden.correlation.data.subject, wai: golden.correlation.data.x, srs: golden.correlation.data.y });
+const corrFile = csv('corr.csv', {
+  client: golden.correlation.data.subject,
+  wai: golden.correlation.data.x,
+  srs: golden.correlation.data.y,
+});
 
 describe('alliance stats corr | rmcorr | decompose', () => {
   it('corr prints the pooled correlations only beside rmcorr and the within/between parts', async () => {
-    const { code, json, stderr } = await runJson(['stats', 'corr', '--in', corrFile, '--subject', 'client', '--x', 'wai', '--y', 'srs']);
+    const { code, json, stderr } = await runJson([
+      'stats',
+      'corr',
+      '--in',
+      corrFile,
+      '--subject',
+      'client',
+      '--x',
+      'wai',
+      '--y',
+      'srs',
+    ]);
     expect(code).toBe(0);
     expect(stderr).toBe('');
     const g = golden.correlation;
-    expect(Object.keys(json)).toEqual(expect.arrayContaining(['pooled', 'rmcorr', 'between', 'within', 'method', 'n', 'clients']));
+    expect(Object.keys(json)).toEqual(
+      expect.arrayContaining(['pooled', 'rmcorr', 'between', 'within', 'method', 'n', 'clients']),
+    );
     expect(near(json.pooled.pearson.r, g.pearson.r, 1e-6)).toBe(true);
     expect(near(json.pooled.spearman.r, g.spearman.r, 1e-6)).toBe(true);
     expect(near(json.rmcorr.r, g.rmcorr.r, 1e-6)).toBe(true);
     expect(near(json.between.r, g.between.r, 1e-6)).toBe(true);
     expect(near(json.within.r, g.within.r, 1e-6)).toBe(true);
     for (const part of [json.pooled.pearson, json.pooled.spearman, json.rmcorr, json.between, json.within]) {
-      expect(part).toEqual(expect.objectContaining({ ci95: expect.any(Array), n: expect.any(Number), method: expect.any(String) }));
+      expect(part).toEqual(
+        expect.objectContaining({ ci95: expect.any(Array), n: expect.any(Number), method: expect.any(String) }),
+      );
     }
     const text = await run(['stats', 'corr', '--in', corrFile, '--subject', 'client', '--x', 'wai', '--y', 'srs']);
     expect(text.stdout).toMatch(/pooled Pearson[\s\S]*repeated-measures[\s\S]*between clients[\s\S]*within clients/);
   });
 
   it('rmcorr reproduces the Gilden (2010) example with the documented JSON keys', async () => {
-    const ref = readReference<{ data: { sub: number[]; rt: number[]; acc: number[] }; expected_full_precision: { r: number; df: number; p: number; CI95: number[] } }>('rmcorr_gilden2010.json');
+    const ref = readReference<{
+      data: { sub: number[]; rt: number[]; acc: number[] };
+      expected_full_precision: { r: number; df: number; p: number; CI95: number[] };
+    }>('rmcorr_gilden2010.json');
     const file = csv('gilden.csv', { subject: ref.data.sub, x: ref.data.rt, y: ref.data.acc });
     const { code, json } = await runJson(['stats', 'rmcorr', '--in', file]);
     expect(code).toBe(0);
-    expect(json).toEqual(expect.objectContaining({ r: expect.any(Number), df: 32, p: expect.any(Number), ci95: expect.any(Array), n: 44, method: expect.stringMatching(/Bakdash/) }));
+    expect(json).toEqual(
+      expect.objectContaining({
+        r: expect.any(Number),
+        df: 32,
+        p: expect.any(Number),
+        ci95: expect.any(Array),
+        n: 44,
+        method: expect.stringMatching(/Bakdash/),
+      }),
+    );
     expect(near(json.r, ref.expected_full_precision.r, 1e-6)).toBe(true);
     expect(near(json.p, ref.expected_full_precision.p, 1e-6)).toBe(true);
     expect(near(json.ci95[0], ref.expected_full_precision.CI95[0]!, 1e-6)).toBe(true);
   });
 
   it('decompose gives between and within with n, df, CI and p', async () => {
-    const { code, json } = await runJson(['stats', 'decompose', '--in', corrFile, '--subject', 'client', '--x', 'wai', '--y', 'srs']);
+    const { code, json } = await runJson([
+      'stats',
+      'decompose',
+      '--in',
+      corrFile,
+      '--subject',
+      'client',
+      '--x',
+      'wai',
+      '--y',
+      'srs',
+    ]);
     expect(code).toBe(0);
     expect(json.between).toEqual(expect.objectContaining({ n: 30, df: 28 }));
     expect(json.within.df).toBe(golden.correlation.rmcorr.df);
@@ -83,7 +134,11 @@ describe('alliance stats corr | rmcorr | decompose', () => {
 
   it('leaves out rows with a missing value and counts them', async () => {
     const d = golden.correlation.data;
-    const file = csv('missing.csv', { subject: d.subject, x: d.x.map((v, i) => (i === 3 ? 'NA' : v)), y: d.y.map((v, i) => (i === 5 ? '' : v)) });
+    const file = csv('missing.csv', {
+      subject: d.subject,
+      x: d.x.map((v, i) => (i === 3 ? 'NA' : v)),
+      y: d.y.map((v, i) => (i === 5 ? '' : v)),
+    });
     const { code, json } = await runJson(['stats', 'rmcorr', '--in', file]);
     expect(code).toBe(0);
     expect(json.excluded).toBe(2);
@@ -141,10 +196,21 @@ describe('alliance stats lmm', () => {
   });
 
   it('adds per-client OLS and mixed-model trajectories and BLUPs on request', async () => {
-    const { json } = await runJson(['stats', 'lmm', '--in', file, '--formula', model.formula, '--trajectories', '--ranef']);
+    const { json } = await runJson([
+      'stats',
+      'lmm',
+      '--in',
+      file,
+      '--formula',
+      model.formula,
+      '--trajectories',
+      '--ranef',
+    ]);
     expect(json.trajectories.group).toBe('client');
     expect(json.trajectories.ols).toHaveLength(json.random[0].levels);
-    expect(json.trajectories.mixed[0]).toEqual(expect.objectContaining({ client: expect.any(String), intercept: expect.any(Number), slope: expect.any(Number) }));
+    expect(json.trajectories.mixed[0]).toEqual(
+      expect.objectContaining({ client: expect.any(String), intercept: expect.any(Number), slope: expect.any(Number) }),
+    );
     expect(json.ranef.map((r: { group: string }) => r.group)).toEqual(['client', 'therapist']);
   });
 
@@ -163,7 +229,11 @@ describe('alliance stats lmm', () => {
     const syntax = await runJson(['stats', 'lmm', '--in', file, '--formula', 'y ~ session + (session client)']);
     expect(syntax.code).toBe(2);
     // A text column in the fixed part is a factor; in the response or a random slope it must be numeric.
-    const nonNumeric = csv('lmm-bad.csv', { client: ['a', 'a', 'b', 'b', 'c', 'c'], session: [1, 2, 1, 'second', 1, 2], y: [1, 2, 3, 'high', 5, 7] });
+    const nonNumeric = csv('lmm-bad.csv', {
+      client: ['a', 'a', 'b', 'b', 'c', 'c'],
+      session: [1, 2, 1, 'second', 1, 2],
+      y: [1, 2, 3, 'high', 5, 7],
+    });
     const r = await runJson(['stats', 'lmm', '--in', nonNumeric, '--formula', 'y ~ 1 + (1 | client)']);
     expect(r.code).toBe(1);
     expect(r.json.error).toMatchObject({ line: 5, column: 'y' });
@@ -178,10 +248,30 @@ describe('alliance stats ruptures', () => {
   const file = csv('series.csv', { client: A.map(() => 'A'), session: A.map((_, i) => i + 1), wai: A });
 
   it('lists episodes with the rules used', async () => {
-    const { code, json } = await runJson(['stats', 'ruptures', '--in', file, '--subject', 'client', '--value', 'wai', '--rc-sd', '5', '--reliability', '0.9']);
+    const { code, json } = await runJson([
+      'stats',
+      'ruptures',
+      '--in',
+      file,
+      '--subject',
+      'client',
+      '--value',
+      'wai',
+      '--rc-sd',
+      '5',
+      '--reliability',
+      '0.9',
+    ]);
     expect(code).toBe(0);
     expect(json.episodes).toHaveLength(1);
-    expect(json.episodes[0]).toMatchObject({ client: 'A', rupture: { session: 4, score: 40 }, repaired: true, repair: { session: 6, score: 52 }, depth: 11, length: 2 });
+    expect(json.episodes[0]).toMatchObject({
+      client: 'A',
+      rupture: { session: 4, score: 40 },
+      repaired: true,
+      repair: { session: 6, score: 52 },
+      depth: 11,
+      length: 2,
+    });
     expect(json.rules).toMatchObject({ k: 1, baseline: 'either', window: 3 });
     expect(json.rules.reliableChange.threshold).toBeCloseTo(4.3826932359, 8);
   });

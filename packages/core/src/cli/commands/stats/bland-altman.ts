@@ -8,7 +8,8 @@ import { readLongTable } from './input';
 
 export const blandAltmanCommand = defineCommand({
   path: ['stats', 'bland-altman'],
-  summary: 'Bland–Altman agreement of two methods: bias, SD of differences, limits of agreement with CIs, proportional bias',
+  summary:
+    'Bland–Altman agreement of two methods: bias, SD of differences, limits of agreement with CIs, proportional bias',
   usage: 'alliance stats bland-altman --in FILE.csv [--subject subject] [--x x] [--y y] [--json]',
   description: [
     'One row per subject with the two methods in --x and --y; differences are x − y. Rows with an empty or NA value',
@@ -38,14 +39,17 @@ export const blandAltmanCommand = defineCommand({
       const s = String(r.subject);
       const before = seen.get(s);
       if (before !== undefined) {
-        throw new InputError(`subject "${s}" appears again (first on line ${before}); Bland–Altman takes one pair per subject`, { file: table.file, line: r.line, column: cols.subject });
+        throw new InputError(
+          `subject "${s}" appears again (first on line ${before}); Bland–Altman takes one pair per subject`,
+          { file: table.file, line: r.line, column: cols.subject },
+        );
       }
       seen.set(s, r.line);
       if (r.x === null || r.y === null) continue;
       x.push(r.x as number);
       y.push(r.y as number);
     }
-    let res;
+    let res: ReturnType<typeof blandAltman>;
     try {
       res = blandAltman(x, y);
     } catch (err) {

@@ -25,7 +25,11 @@ export const corrCommand = defineCommand({
   options: { ...COLUMN_OPTIONS },
   examples: ['alliance stats corr --in sessions.csv --subject client --x wai --y srs --json'],
   async run(ctx) {
-    const input = await readPairedSeries(ctx.need('in'), { subject: ctx.need('subject'), x: ctx.need('x'), y: ctx.need('y') }, 3);
+    const input = await readPairedSeries(
+      ctx.need('in'),
+      { subject: ctx.need('subject'), x: ctx.need('x'), y: ctx.need('y') },
+      3,
+    );
     try {
       const { x, y } = input.series;
       const p = pearson(x, y);
@@ -43,7 +47,8 @@ export const corrCommand = defineCommand({
         rmcorr: rm,
         between: wb.between,
         within: wb.within,
-        method: 'pooled correlations (sessions treated as independent) reported beside the repeated-measures correlation and the within/between decomposition',
+        method:
+          'pooled correlations (sessions treated as independent) reported beside the repeated-measures correlation and the within/between decomposition',
       };
       const text = [
         `${data.x} and ${data.y} over sessions in ${input.file}: ${data.n} sessions, ${data.clients} clients${input.excluded ? `, ${input.excluded} rows with a missing value left out` : ''}`,

@@ -10,18 +10,30 @@ export const decomposeCommand = defineCommand({
   usage: 'alliance stats decompose --in FILE.csv [--subject subject] [--x x] [--y y] [--json]',
   description: [
     'Between: Pearson r of the client means (n = clients, df = k − 2). Within: Pearson r of values centred on',
-    'each client\'s mean, with df = N − k − 1 (it equals the repeated-measures correlation). The pooled r is shown',
+    "each client's mean, with df = N − k − 1 (it equals the repeated-measures correlation). The pooled r is shown",
     'beside them for comparison.',
     'JSON: {"between":{r,ci95,n,df,t,p,method},"within":{...},"pooled":{...},"clients","excluded","method"}',
   ].join('\n'),
   options: { ...COLUMN_OPTIONS },
   examples: ['alliance stats decompose --in sessions.csv --subject client --x wai --y srs --json'],
   async run(ctx) {
-    const input = await readPairedSeries(ctx.need('in'), { subject: ctx.need('subject'), x: ctx.need('x'), y: ctx.need('y') }, 3);
+    const input = await readPairedSeries(
+      ctx.need('in'),
+      { subject: ctx.need('subject'), x: ctx.need('x'), y: ctx.need('y') },
+      3,
+    );
     try {
       const wb = withinBetween(input.series);
       const pooled = pearson(input.series.x, input.series.y);
-      const data = { file: input.file, clients: input.clients, excluded: input.excluded, between: wb.between, within: wb.within, pooled, method: wb.method };
+      const data = {
+        file: input.file,
+        clients: input.clients,
+        excluded: input.excluded,
+        between: wb.between,
+        within: wb.within,
+        pooled,
+        method: wb.method,
+      };
       const text = [
         `within/between decomposition of ${ctx.need('x')} and ${ctx.need('y')} in ${input.file}: ${input.series.x.length} sessions, ${input.clients} clients`,
         '',

@@ -8,7 +8,8 @@ import { asInputError, categoriesOption, choice, RATING_OPTIONS, readRatings } f
 export const fleissCommand = defineCommand({
   path: ['stats', 'fleiss'],
   summary: "Fleiss' kappa for many raters, with a kappa for each category",
-  usage: 'alliance stats fleiss --in FILE.csv [--subject subject] [--rater rater] [--value value] [--wide] [--categories ...] [--json]',
+  usage:
+    'alliance stats fleiss --in FILE.csv [--subject subject] [--rater rater] [--value value] [--wide] [--categories ...] [--json]',
   description: [
     'Fleiss (1971) kappa; with missing ratings, the generalisation of irrCAC fleiss.kappa.raw. SE by Gwet (as irrCAC),',
     '95% CI kappa ± t(n−1)·SE capped at 1. When every subject has the same number of raters, also the SEs under',
@@ -18,14 +19,24 @@ export const fleissCommand = defineCommand({
   ].join('\n'),
   options: {
     ...RATING_OPTIONS,
-    weights: { type: 'string', placeholder: 'W', description: "unweighted, linear or quadratic (irrCAC's weighted generalisation)", default: 'unweighted' },
-    categories: { type: 'string', placeholder: 'C1,C2,...', multiple: true, description: 'all categories, if some may be unused' },
+    weights: {
+      type: 'string',
+      placeholder: 'W',
+      description: "unweighted, linear or quadratic (irrCAC's weighted generalisation)",
+      default: 'unweighted',
+    },
+    categories: {
+      type: 'string',
+      placeholder: 'C1,C2,...',
+      multiple: true,
+      description: 'all categories, if some may be unused',
+    },
   },
   examples: ['alliance stats fleiss --in codes.csv --json'],
   async run(ctx) {
     const weights = choice(ctx, 'weights', WEIGHT_SCHEMES, 'unweighted');
     const input = await readRatings(ctx, 'category');
-    let res;
+    let res: ReturnType<typeof fleissKappa>;
     try {
       const categories = categoriesOption(ctx);
       res = fleissKappa(input.cells, { weights, ...(categories ? { categories } : {}) });

@@ -5,8 +5,10 @@ import { asInputError, choice, RATING_OPTIONS, readRatings } from './ratings-inp
 
 export const iccCommand = defineCommand({
   path: ['stats', 'icc'],
-  summary: 'intraclass correlations: all six Shrout–Fleiss forms (McGraw–Wong names), F tests and 95% CIs as psych::ICC',
-  usage: 'alliance stats icc --in FILE.csv [--subject subject] [--rater rater] [--value value] [--wide] [--missing drop|model] [--json]',
+  summary:
+    'intraclass correlations: all six Shrout–Fleiss forms (McGraw–Wong names), F tests and 95% CIs as psych::ICC',
+  usage:
+    'alliance stats icc --in FILE.csv [--subject subject] [--rater rater] [--value value] [--wide] [--missing drop|model] [--json]',
   description: [
     'ICC1, ICC2, ICC3 (single rater) and ICC1k, ICC2k, ICC3k (mean of k raters), each with F, df1, df2, p and the',
     "F-based 95% interval exactly as R's psych::ICC computes them (ICC2 with psych's approximate df).",
@@ -17,13 +19,21 @@ export const iccCommand = defineCommand({
   ].join('\n'),
   options: {
     ...RATING_OPTIONS,
-    missing: { type: 'string', placeholder: 'drop|model', description: 'incomplete subjects: drop them, or model all ratings by REML', default: 'drop' },
+    missing: {
+      type: 'string',
+      placeholder: 'drop|model',
+      description: 'incomplete subjects: drop them, or model all ratings by REML',
+      default: 'drop',
+    },
   },
-  examples: ['alliance stats icc --in ratings.csv --json', 'alliance stats icc --in wide.csv --wide --subject session --missing model'],
+  examples: [
+    'alliance stats icc --in ratings.csv --json',
+    'alliance stats icc --in wide.csv --wide --subject session --missing model',
+  ],
   async run(ctx) {
     const missing = choice(ctx, 'missing', ['drop', 'model'] as const, 'drop');
     const input = await readRatings(ctx, 'number');
-    let res;
+    let res: ReturnType<typeof icc>;
     try {
       res = icc(input.cells as Array<Array<number | null>>, { missing });
     } catch (err) {
@@ -45,11 +55,29 @@ export const iccCommand = defineCommand({
       ['form', 'Shrout–Fleiss', 'McGraw–Wong', 'ICC', 'F', 'df1', 'df2', 'p', '95% CI'],
       ICC_FORMS.map((k) => {
         const f = res.forms[k];
-        return [k, ICC_FORM_NAMES[k].shroutFleiss, ICC_FORM_NAMES[k].mcgrawWong, f.icc, f.f, f.df1, f.df2, f.p, `[${fmt(f.ci95[0])}, ${fmt(f.ci95[1])}]`];
+        return [
+          k,
+          ICC_FORM_NAMES[k].shroutFleiss,
+          ICC_FORM_NAMES[k].mcgrawWong,
+          f.icc,
+          f.f,
+          f.df1,
+          f.df2,
+          f.p,
+          `[${fmt(f.ci95[0])}, ${fmt(f.ci95[1])}]`,
+        ];
       }),
     );
-    const dropped = res.missing.subjectsDropped ? `, ${res.missing.subjectsDropped} of ${res.missing.subjectsInInput} subjects left out` : '';
-    const text = [`ICC in ${input.file}: ${res.n} subjects x ${res.raters} raters${dropped}`, '', table, '', res.method].join('\n');
+    const dropped = res.missing.subjectsDropped
+      ? `, ${res.missing.subjectsDropped} of ${res.missing.subjectsInInput} subjects left out`
+      : '';
+    const text = [
+      `ICC in ${input.file}: ${res.n} subjects x ${res.raters} raters${dropped}`,
+      '',
+      table,
+      '',
+      res.method,
+    ].join('\n');
     return { data, text };
   },
 });

@@ -9,7 +9,8 @@ import { asInputError, categoriesOption, choice, RATING_OPTIONS, readRatings } f
 export const kappaCommand = defineCommand({
   path: ['stats', 'kappa'],
   summary: "Cohen's kappa for two raters: unweighted, linear or quadratic weights, with SE, 95% CI, z and p",
-  usage: 'alliance stats kappa --in FILE.csv [--subject subject] [--rater rater] [--value value] [--wide] [--raters A,B] [--weights unweighted] [--basis values] [--json]',
+  usage:
+    'alliance stats kappa --in FILE.csv [--subject subject] [--rater rater] [--value value] [--wide] [--raters A,B] [--weights unweighted] [--basis values] [--json]',
   description: [
     'SE: Fleiss, Cohen & Everitt (1969) large-sample SE (SAS ASE), 95% CI kappa ± 1.96·SE; z and two-sided p use the',
     'SE under kappa = 0 (as irr::kappa2 and SAS). --basis values measures category distance by value (irrCAC); --basis',
@@ -20,19 +21,40 @@ export const kappaCommand = defineCommand({
   ].join('\n'),
   options: {
     ...RATING_OPTIONS,
-    weights: { type: 'string', placeholder: 'W', description: 'unweighted, linear or quadratic', default: 'unweighted' },
-    basis: { type: 'string', placeholder: 'B', description: 'weight distances from category values or levels', default: 'values' },
-    categories: { type: 'string', placeholder: 'C1,C2,...', multiple: true, description: 'the full ordered scale, if some categories may be unused' },
+    weights: {
+      type: 'string',
+      placeholder: 'W',
+      description: 'unweighted, linear or quadratic',
+      default: 'unweighted',
+    },
+    basis: {
+      type: 'string',
+      placeholder: 'B',
+      description: 'weight distances from category values or levels',
+      default: 'values',
+    },
+    categories: {
+      type: 'string',
+      placeholder: 'C1,C2,...',
+      multiple: true,
+      description: 'the full ordered scale, if some categories may be unused',
+    },
   },
-  examples: ['alliance stats kappa --in codes.csv --json', 'alliance stats kappa --in ratings.csv --weights quadratic --categories 1,2,3,4,5,6,7'],
+  examples: [
+    'alliance stats kappa --in codes.csv --json',
+    'alliance stats kappa --in ratings.csv --weights quadratic --categories 1,2,3,4,5,6,7',
+  ],
   async run(ctx) {
     const weights = choice(ctx, 'weights', WEIGHT_SCHEMES, 'unweighted');
     const basis = choice(ctx, 'basis', WEIGHT_BASES, 'values');
     const input = await readRatings(ctx, 'category');
     if (input.raters.length !== 2) {
-      throw new InputError(`Cohen's kappa compares two raters; ${input.raterSource} names ${input.raters.length} (${input.raters.join(', ')}): pick two with --raters`, input.raterLocation);
+      throw new InputError(
+        `Cohen's kappa compares two raters; ${input.raterSource} names ${input.raters.length} (${input.raters.join(', ')}): pick two with --raters`,
+        input.raterLocation,
+      );
     }
-    let res;
+    let res: ReturnType<typeof cohenKappa>;
     try {
       const categories = categoriesOption(ctx);
       res = cohenKappa(

@@ -1,4 +1,14 @@
-import { buildDesign, DesignError, fitDesign, FormulaError, parseFormula, type Columns, type Design, type LmmResult, type ParsedFormula } from '../../../stats/lmm';
+import {
+  buildDesign,
+  DesignError,
+  fitDesign,
+  FormulaError,
+  parseFormula,
+  type Columns,
+  type Design,
+  type LmmResult,
+  type ParsedFormula,
+} from '../../../stats/lmm';
 import { mixedTrajectories, olsTrajectories } from '../../../stats/trajectories';
 import { InputError, UsageError } from '../../../util/errors';
 import { defineCommand } from '../../command';
@@ -8,24 +18,33 @@ import { readLongTable, type ColumnSpec } from './input';
 export const lmmCommand = defineCommand({
   path: ['stats', 'lmm'],
   summary: 'linear mixed model by REML, as lme4::lmer, with Satterthwaite df as lmerTest',
-  usage: 'alliance stats lmm --in FILE.csv --formula "y ~ session + (session | client)" [--ml] [--ranef] [--trajectories [--time session]] [--json]',
+  usage:
+    'alliance stats lmm --in FILE.csv --formula "y ~ session + (session | client)" [--ml] [--ranef] [--trajectories [--time session]] [--json]',
   description: [
     'Formula as lme4: fixed terms (a, a:b, a*b, 0/1 for the intercept; text columns get treatment contrasts)',
     'and random terms (1 | client), (session | client) with correlated effects, (session || client) without,',
     '(1 | therapist/client) for clients nested in therapists. Rows with a missing value in any model variable',
     'are dropped and counted. Fixed effects carry SE, Satterthwaite df, t, p and a 95% CI; random effects their',
     'SDs and correlations; the ICC is each intercept variance over intercept variances plus residual.',
-    '--trajectories adds per-client OLS lines and the model\'s fitted per-client lines over --time.',
+    "--trajectories adds per-client OLS lines and the model's fitted per-client lines over --time.",
     'JSON: {"formula","reml","n","dropped","fixed":[{term,estimate,se,df,t,p,ci95}],"random":[{group,effects,sd,variance,corr}],',
     '"residual","icc","criterion","logLik","theta","singular","converged","method"} (+ "ranef", "trajectories")',
   ].join('\n'),
   options: {
     in: { type: 'string', placeholder: 'FILE', description: 'long CSV, one row per session', required: true },
     formula: { type: 'string', placeholder: 'FORMULA', description: 'lme4-style model formula', required: true },
-    ml: { type: 'boolean', description: 'maximum likelihood instead of REML (for likelihood-ratio tests of fixed effects)' },
+    ml: {
+      type: 'boolean',
+      description: 'maximum likelihood instead of REML (for likelihood-ratio tests of fixed effects)',
+    },
     ranef: { type: 'boolean', description: 'include the predicted random effects (BLUPs) of every level' },
     trajectories: { type: 'boolean', description: 'include per-client OLS and mixed-model trajectories over --time' },
-    time: { type: 'string', placeholder: 'COL', description: 'the session/time variable for --trajectories', default: 'session' },
+    time: {
+      type: 'string',
+      placeholder: 'COL',
+      description: 'the session/time variable for --trajectories',
+      default: 'session',
+    },
   },
   examples: [
     'alliance stats lmm --in wai.csv --formula "wai ~ session + (session | client)" --json',
@@ -39,11 +58,14 @@ export const lmmCommand = defineCommand({
       if (err instanceof FormulaError) throw new UsageError(err.message);
       throw err;
     }
-    if (formula.random.length === 0) throw new UsageError(`formula "${formula.text}" has no random-effects term; add one such as (1 | client)`);
+    if (formula.random.length === 0)
+      throw new UsageError(`formula "${formula.text}" has no random-effects term; add one such as (1 | client)`);
     const time = ctx.need('time');
     const wantTrajectories = ctx.bool('trajectories');
     if (wantTrajectories && !formula.fixed.some((t) => t.vars.length === 1 && t.vars[0] === time)) {
-      throw new UsageError(`--trajectories needs "${time}" as a fixed effect in the formula (set the variable with --time)`);
+      throw new UsageError(
+        `--trajectories needs "${time}" as a fixed effect in the formula (set the variable with --time)`,
+      );
     }
     const specs: Record<string, ColumnSpec> = {};
     for (const v of formula.variables) specs[v] = { name: v, kind: 'id', option: '--formula', allowMissing: true };
@@ -58,13 +80,23 @@ export const lmmCommand = defineCommand({
       result = fitDesign(design, formula.text, { reml: !ctx.bool('ml') });
     } catch (err) {
       if (err instanceof DesignError) {
-        throw new InputError(err.message, { file: table.file, ...(err.row !== undefined ? { line: table.rows[err.row]!.line } : {}), ...(err.column ? { column: err.column } : {}) });
+        throw new InputError(err.message, {
+          file: table.file,
+          ...(err.row !== undefined ? { line: table.rows[err.row]!.line } : {}),
+          ...(err.column ? { column: err.column } : {}),
+        });
       }
       if (err instanceof RangeError) throw new InputError(err.message, { file: table.file });
       throw err;
     }
-    if (!result.converged) ctx.warn(`the optimiser stopped without meeting its convergence test (${result.optimizer.message}); treat the estimates with care`);
-    if (result.singular) ctx.warn('singular fit: a random-effect variance is estimated at zero or a correlation at ±1; consider a simpler random-effects structure');
+    if (!result.converged)
+      ctx.warn(
+        `the optimiser stopped without meeting its convergence test (${result.optimizer.message}); treat the estimates with care`,
+      );
+    if (result.singular)
+      ctx.warn(
+        'singular fit: a random-effect variance is estimated at zero or a correlation at ±1; consider a simpler random-effects structure',
+      );
 
     const { ranef, ...rest } = result;
     const data: Record<string, unknown> = { file: table.file, ...rest };
@@ -78,7 +110,13 @@ export const lmmCommand = defineCommand({
         value: design.y,
       });
       const mixed = mixedTrajectories(result, time);
-      data.trajectories = { time, group: primary.group, ols: ols.clients, mixed: mixed.clients, method: { ols: ols.method, mixed: mixed.method } };
+      data.trajectories = {
+        time,
+        group: primary.group,
+        ols: ols.clients,
+        mixed: mixed.clients,
+        method: { ols: ols.method, mixed: mixed.method },
+      };
     }
     return { data, text: renderLmm(result, table.file) };
   },
@@ -92,7 +130,11 @@ function renderLmm(r: LmmResult, file: string): string {
   const randomRows: Array<Array<string | number | null>> = [];
   for (const c of r.random) {
     c.effects.forEach((e, i) => {
-      const corr = c.corr ? c.corr[i]!.slice(0, i).map((v) => formatCell(v)).join(' ') : '';
+      const corr = c.corr
+        ? c.corr[i]!.slice(0, i)
+            .map((v) => formatCell(v))
+            .join(' ')
+        : '';
       randomRows.push([i === 0 ? `${c.group} (${c.levels})` : '', e, c.sd[i]!, c.variance[i]!, corr]);
     });
   }

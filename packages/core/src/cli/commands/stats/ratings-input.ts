@@ -11,12 +11,25 @@ import { readLongTable, readWideTable } from './input';
  */
 
 export const RATING_OPTIONS: Record<string, OptionSpec> = {
-  in: { type: 'string', placeholder: 'FILE.csv', description: 'CSV of ratings: long (one row per rating) unless --wide', required: true },
+  in: {
+    type: 'string',
+    placeholder: 'FILE.csv',
+    description: 'CSV of ratings: long (one row per rating) unless --wide',
+    required: true,
+  },
   subject: { type: 'string', placeholder: 'COL', description: 'subject (unit) id column', default: 'subject' },
   rater: { type: 'string', placeholder: 'COL', description: 'rater id column (long format)', default: 'rater' },
   value: { type: 'string', placeholder: 'COL', description: 'rating column (long format)', default: 'value' },
-  wide: { type: 'boolean', description: 'one row per subject, one column per rater (every column but --subject, unless --raters)' },
-  raters: { type: 'string', placeholder: 'A,B', multiple: true, description: 'use only these raters (rater ids, or rater columns with --wide)' },
+  wide: {
+    type: 'boolean',
+    description: 'one row per subject, one column per rater (every column but --subject, unless --raters)',
+  },
+  raters: {
+    type: 'string',
+    placeholder: 'A,B',
+    multiple: true,
+    description: 'use only these raters (rater ids, or rater columns with --wide)',
+  },
 };
 
 export type Rating = number | string;
@@ -39,7 +52,11 @@ export interface RatingsMatrix {
  * and turns them into numbers when all of them are numbers, so that 1 and 1.0 are one category and weights can
  * use the values.
  */
-export async function readRatings(ctx: CommandContext, kind: 'number' | 'category', minRaters = 2): Promise<RatingsMatrix> {
+export async function readRatings(
+  ctx: CommandContext,
+  kind: 'number' | 'category',
+  minRaters = 2,
+): Promise<RatingsMatrix> {
   const path = ctx.need('in');
   const subjectCol = ctx.need('subject');
   const only = ctx.list('raters');
@@ -59,10 +76,21 @@ export async function readRatings(ctx: CommandContext, kind: 'number' | 'categor
       value: { name: ctx.need('value'), kind, option: '--value', allowMissing: true },
     });
     file = table.file;
-    rows = table.rows.map((r) => ({ subject: String(r.subject), rater: String(r.rater), value: r.value as Rating | null, line: r.line }));
+    rows = table.rows.map((r) => ({
+      subject: String(r.subject),
+      rater: String(r.rater),
+      value: r.value as Rating | null,
+      line: r.line,
+    }));
     if (only.length) {
       const present = new Set(rows.map((r) => r.rater));
-      for (const r of only) if (!present.has(r)) throw new InputError(`no rater "${r}" (from --raters) in column "${raterColumn}"`, { file, line: rows[0]!.line, column: raterColumn });
+      for (const r of only)
+        if (!present.has(r))
+          throw new InputError(`no rater "${r}" (from --raters) in column "${raterColumn}"`, {
+            file,
+            line: rows[0]!.line,
+            column: raterColumn,
+          });
       const keep = new Set(only);
       rows = rows.filter((r) => keep.has(r.rater));
     }
@@ -87,11 +115,14 @@ export async function readRatings(ctx: CommandContext, kind: 'number' | 'categor
     const key = `${i}\u0000${j}`;
     const before = seen.get(key);
     if (before !== undefined) {
-      throw new InputError(`subject "${r.subject}" already has a rating from rater "${r.rater}" (line ${before}); give each subject one rating per rater`, {
-        file,
-        line: r.line,
-        column: ctx.bool('wide') ? subjectCol : raterColumn,
-      });
+      throw new InputError(
+        `subject "${r.subject}" already has a rating from rater "${r.rater}" (line ${before}); give each subject one rating per rater`,
+        {
+          file,
+          line: r.line,
+          column: ctx.bool('wide') ? subjectCol : raterColumn,
+        },
+      );
     }
     seen.set(key, r.line);
     cells[i]![j] = r.value;
@@ -99,7 +130,9 @@ export async function readRatings(ctx: CommandContext, kind: 'number' | 'categor
   const raters = [...raterIndex.keys()];
   const wide = ctx.bool('wide');
   const raterSource = wide ? 'the header' : `column "${raterColumn}"`;
-  const raterLocation: InputLocation = wide ? { file, line: 1 } : { file, line: rows[0]?.line ?? 2, column: raterColumn };
+  const raterLocation: InputLocation = wide
+    ? { file, line: 1 }
+    : { file, line: rows[0]?.line ?? 2, column: raterColumn };
   if (raters.length < minRaters) {
     throw new InputError(
       raters.length === 1
@@ -112,8 +145,11 @@ export async function readRatings(ctx: CommandContext, kind: 'number' | 'categor
 
   let numeric = kind === 'number';
   if (kind === 'category') {
-    numeric = cells.every((row) => row.every((v) => v === null || (typeof v === 'string' && v.trim() !== '' && Number.isFinite(Number(v)))));
-    if (numeric) for (const row of cells) for (let j = 0; j < row.length; j++) if (row[j] !== null) row[j] = Number(row[j]);
+    numeric = cells.every((row) =>
+      row.every((v) => v === null || (typeof v === 'string' && v.trim() !== '' && Number.isFinite(Number(v)))),
+    );
+    if (numeric)
+      for (const row of cells) for (let j = 0; j < row.length; j++) if (row[j] !== null) row[j] = Number(row[j]);
   }
   return { file, subjects: [...subjectIndex.keys()], raters, cells, numeric, raterSource, raterLocation };
 }

@@ -12,13 +12,19 @@ const { main } = await import('../../main');
 const dir = mkdtempSync(join(tmpdir(), 'alliance-reliability-'));
 function csv(name: string, header: string[], rows: Array<Array<string | number | null>>): string {
   const path = join(dir, name);
-  writeFileSync(path, [header.join(','), ...rows.map((r) => r.map((v) => (v === null ? '' : String(v))).join(','))].join('\n') + '\n');
+  writeFileSync(
+    path,
+    `${[header.join(','), ...rows.map((r) => r.map((v) => (v === null ? '' : String(v))).join(','))].join('\n')}\n`,
+  );
   return path;
 }
 async function run(argv: string[]) {
   let stdout = '';
   let stderr = '';
-  const code = await main(argv, { stdout: { write: (s: string) => (stdout += s) }, stderr: { write: (s: string) => (stderr += s), isTTY: false } });
+  const code = await main(argv, {
+    stdout: { write: (s: string) => (stdout += s) },
+    stderr: { write: (s: string) => (stderr += s), isTTY: false },
+  });
   return { code, stdout, stderr };
 }
 async function json(argv: string[]) {
@@ -33,20 +39,34 @@ function longRows(m: Array<Array<number | string | null>>, raters?: string[]): A
   return m.flatMap((r, i) => r.map((v, j) => [`s${i + 1}`, raters ? raters[j]! : `r${j + 1}`, v]));
 }
 
-const sf = readReference<{ data: number[][]; 'expected_full_precision_psych_2.2.9': { ICC: Record<string, number>; CI95_lower: Record<string, number> } }>(
-  'icc_shrout_fleiss_1979.json',
-);
-const raw4 = readReference<{ data: Array<Array<number | null>>; expected_full_precision_unweighted: Record<string, number>; expected_weighted_irrCAC_computed_here: any }>(
-  'gwet_ac1_ac2_irrcac.json',
-);
+const sf = readReference<{
+  data: number[][];
+  'expected_full_precision_psych_2.2.9': { ICC: Record<string, number>; CI95_lower: Record<string, number> };
+}>('icc_shrout_fleiss_1979.json');
+const raw4 = readReference<{
+  data: Array<Array<number | null>>;
+  expected_full_precision_unweighted: Record<string, number>;
+  expected_weighted_irrCAC_computed_here: any;
+}>('gwet_ac1_ac2_irrcac.json');
 
 describe('alliance stats icc', () => {
   const long = csv('sf-long.csv', ['subject', 'rater', 'value'], longRows(sf.data));
-  const wide = csv('sf-wide.csv', ['subject', 'A', 'B', 'C', 'D'], sf.data.map((r, i) => [`s${i + 1}`, ...r]));
+  const wide = csv(
+    'sf-wide.csv',
+    ['subject', 'A', 'B', 'C', 'D'],
+    sf.data.map((r, i) => [`s${i + 1}`, ...r]),
+  );
 
   it('prints every form as {icc, f, df1, df2, p, ci95} with n and method (long CSV, default columns)', async () => {
     const d = await json(['stats', 'icc', '--in', long]);
-    const names: Record<string, string> = { ICC1: 'ICC(1,1)', ICC2: 'ICC(2,1)', ICC3: 'ICC(3,1)', ICC1k: 'ICC(1,k)', ICC2k: 'ICC(2,k)', ICC3k: 'ICC(3,k)' };
+    const names: Record<string, string> = {
+      ICC1: 'ICC(1,1)',
+      ICC2: 'ICC(2,1)',
+      ICC3: 'ICC(3,1)',
+      ICC1k: 'ICC(1,k)',
+      ICC2k: 'ICC(2,k)',
+      ICC3k: 'ICC(3,k)',
+    };
     for (const key of Object.keys(names)) {
       expect(Object.keys(d[key]).sort()).toEqual(['ci95', 'df1', 'df2', 'f', 'icc', 'p']);
       expect(d[key].ci95).toHaveLength(2);
@@ -56,7 +76,11 @@ describe('alliance stats icc', () => {
     expect(d.n).toBe(6);
     expect(d.raters).toBe(4);
     expect(d.method).toMatch(/Shrout & Fleiss/);
-    expect(d.forms.ICC2).toEqual({ shroutFleiss: 'ICC(2,1)', mcgrawWong: 'ICC(A,1)', model: expect.stringContaining('absolute agreement') });
+    expect(d.forms.ICC2).toEqual({
+      shroutFleiss: 'ICC(2,1)',
+      mcgrawWong: 'ICC(A,1)',
+      model: expect.stringContaining('absolute agreement'),
+    });
   });
 
   it('reads the same data from a wide file, and renamed columns from a long one', async () => {
@@ -64,12 +88,31 @@ describe('alliance stats icc', () => {
     const b = await json(['stats', 'icc', '--in', wide, '--wide']);
     expect(b.ICC3).toEqual(a.ICC3);
     const renamed = csv('sf-renamed.csv', ['target', 'judge', 'score'], longRows(sf.data));
-    const c = await json(['stats', 'icc', '--in', renamed, '--subject', 'target', '--rater', 'judge', '--value', 'score']);
+    const c = await json([
+      'stats',
+      'icc',
+      '--in',
+      renamed,
+      '--subject',
+      'target',
+      '--rater',
+      'judge',
+      '--value',
+      'score',
+    ]);
     expect(c.ICC2k).toEqual(a.ICC2k);
   });
 
   it('drops incomplete subjects by default and says so; --missing model uses REML', async () => {
-    const g = readGolden<{ icc: { incomplete: { data: Array<Array<number | null>>; drop: { dropped: number; forms: any }; model_tight: { forms: any } } } }>('reliability.json').icc.incomplete;
+    const g = readGolden<{
+      icc: {
+        incomplete: {
+          data: Array<Array<number | null>>;
+          drop: { dropped: number; forms: any };
+          model_tight: { forms: any };
+        };
+      };
+    }>('reliability.json').icc.incomplete;
     const file = csv('incomplete.csv', ['subject', 'rater', 'value'], longRows(g.data));
     const drop = await json(['stats', 'icc', '--in', file]);
     expect(drop.missing.subjectsDropped).toBe(g.drop.dropped);
@@ -98,7 +141,8 @@ describe('alliance stats alpha, kappa, fleiss, ac', () => {
 
   it('alpha: {alpha, metric, units, coders, pairable, ci95, n, method}, bootstrap reproducible from --seed', async () => {
     const d = await json(['stats', 'alpha', '--in', file, '--metric', 'nominal', '--seed', '5']);
-    for (const k of ['alpha', 'metric', 'units', 'coders', 'pairable', 'ci95', 'n', 'method']) expect(d).toHaveProperty(k);
+    for (const k of ['alpha', 'metric', 'units', 'coders', 'pairable', 'ci95', 'n', 'method'])
+      expect(d).toHaveProperty(k);
     expect(near(d.alpha, raw4.expected_full_precision_unweighted.krippendorff_alpha!, 1e-6)).toBe(true);
     expect(d.metric).toBe('nominal');
     expect(d.units).toBe(12);
@@ -113,7 +157,14 @@ describe('alliance stats alpha, kappa, fleiss, ac', () => {
   });
 
   it('alpha without variation is null with the reason', async () => {
-    const flat = csv('flat.csv', ['subject', 'rater', 'value'], longRows([[3, 3], [3, 3]]));
+    const flat = csv(
+      'flat.csv',
+      ['subject', 'rater', 'value'],
+      longRows([
+        [3, 3],
+        [3, 3],
+      ]),
+    );
     const d = await json(['stats', 'alpha', '--in', flat]);
     expect(d.alpha).toBeNull();
     expect(d.undefinedReason).toMatch(/do not vary/);
@@ -152,7 +203,11 @@ describe('alliance stats bland-altman', () => {
   const mini = [512, 430, 520, 428, 500, 600, 364, 380, 658, 445, 432, 626, 260, 477, 259, 350, 451];
 
   it('takes --subject/--x/--y, leaves out incomplete rows and counts them', async () => {
-    const file = csv('pefr.csv', ['subject', 'x', 'y'], [...wright.map((w, i) => [`p${i + 1}`, w, mini[i]!]), ['p18', 'NA', 400]]);
+    const file = csv(
+      'pefr.csv',
+      ['subject', 'x', 'y'],
+      [...wright.map((w, i) => [`p${i + 1}`, w, mini[i]!]), ['p18', 'NA', 400]],
+    );
     const d = await json(['stats', 'bland-altman', '--in', file]);
     expect(d.n).toBe(17);
     expect(d.excluded).toBe(1);
@@ -162,7 +217,11 @@ describe('alliance stats bland-altman', () => {
     expect(Object.keys(d.loaCi95)).toEqual(['lower', 'upper']);
     expect(Object.keys(d.proportionalBias).sort()).toEqual(['ci95', 'df', 'intercept', 'p', 'se', 'slope', 't']);
     expect(d.method).toMatch(/x − y/);
-    const renamed = csv('pefr2.csv', ['id', 'wright', 'mini'], wright.map((w, i) => [`p${i + 1}`, w, mini[i]!]));
+    const renamed = csv(
+      'pefr2.csv',
+      ['id', 'wright', 'mini'],
+      wright.map((w, i) => [`p${i + 1}`, w, mini[i]!]),
+    );
     const e = await json(['stats', 'bland-altman', '--in', renamed, '--subject', 'id', '--x', 'wright', '--y', 'mini']);
     expect(e.bias).toBe(d.bias);
   });
@@ -172,24 +231,65 @@ describe('bad input is an error naming the file, line and column', () => {
   async function fails(argv: string[], code: 1 | 2) {
     const r = await run([...argv, '--json']);
     expect(r.code, r.stderr).toBe(code);
-    return { ...(JSON.parse(r.stdout).error as { kind: string; message: string; file?: string; line?: number; column?: string }), stderr: r.stderr };
+    return {
+      ...(JSON.parse(r.stdout).error as {
+        kind: string;
+        message: string;
+        file?: string;
+        line?: number;
+        column?: string;
+      }),
+      stderr: r.stderr,
+    };
   }
 
   it('a non-numeric rating', async () => {
-    const file = csv('bad-value.csv', ['subject', 'rater', 'value'], [['s1', 'a', 1], ['s1', 'b', 2], ['s2', 'a', 'high'], ['s2', 'b', 3]]);
+    const file = csv(
+      'bad-value.csv',
+      ['subject', 'rater', 'value'],
+      [
+        ['s1', 'a', 1],
+        ['s1', 'b', 2],
+        ['s2', 'a', 'high'],
+        ['s2', 'b', 3],
+      ],
+    );
     for (const cmd of ['icc', 'alpha']) {
       const e = await fails(['stats', cmd, '--in', file], 1);
       expect(e).toMatchObject({ kind: 'input', file: 'bad-value.csv', line: 4, column: 'value' });
       expect(e.message).toMatch(/expected a number, found "high"/);
     }
-    const wide = csv('bad-wide.csv', ['subject', 'A', 'B'], [['s1', 1, 2], ['s2', 3, 'x']]);
+    const wide = csv(
+      'bad-wide.csv',
+      ['subject', 'A', 'B'],
+      [
+        ['s1', 1, 2],
+        ['s2', 3, 'x'],
+      ],
+    );
     expect(await fails(['stats', 'icc', '--in', wide, '--wide'], 1)).toMatchObject({ line: 3, column: 'B' });
-    const ba = csv('bad-ba.csv', ['subject', 'x', 'y'], [['s1', 1, 2], ['s2', '?', 3], ['s3', 4, 4]]);
+    const ba = csv(
+      'bad-ba.csv',
+      ['subject', 'x', 'y'],
+      [
+        ['s1', 1, 2],
+        ['s2', '?', 3],
+        ['s3', 4, 4],
+      ],
+    );
     expect(await fails(['stats', 'bland-altman', '--in', ba], 1)).toMatchObject({ line: 3, column: 'x' });
   });
 
   it('a rater column with one rater', async () => {
-    const file = csv('one-rater.csv', ['subject', 'rater', 'value'], [['s1', 'a', 1], ['s2', 'a', 2], ['s3', 'a', 3]]);
+    const file = csv(
+      'one-rater.csv',
+      ['subject', 'rater', 'value'],
+      [
+        ['s1', 'a', 1],
+        ['s2', 'a', 2],
+        ['s3', 'a', 3],
+      ],
+    );
     for (const cmd of ['icc', 'alpha', 'kappa', 'fleiss', 'ac']) {
       const e = await fails(['stats', cmd, '--in', file], 1);
       expect(e).toMatchObject({ kind: 'input', file: 'one-rater.csv', line: 2, column: 'rater' });
@@ -211,15 +311,41 @@ describe('bad input is an error naming the file, line and column', () => {
 
   it('a missing column, a repeated rating, kappa with more than two raters', async () => {
     const file = csv('cols.csv', ['id', 'rater', 'value'], [['s1', 'a', 1]]);
-    expect((await fails(['stats', 'icc', '--in', file], 1)).message).toMatch(/no column "subject" \(set with --subject\)/);
-    const dup = csv('dup.csv', ['subject', 'rater', 'value'], [['s1', 'a', 1], ['s1', 'b', 2], ['s1', 'a', 3]]);
+    expect((await fails(['stats', 'icc', '--in', file], 1)).message).toMatch(
+      /no column "subject" \(set with --subject\)/,
+    );
+    const dup = csv(
+      'dup.csv',
+      ['subject', 'rater', 'value'],
+      [
+        ['s1', 'a', 1],
+        ['s1', 'b', 2],
+        ['s1', 'a', 3],
+      ],
+    );
     expect(await fails(['stats', 'icc', '--in', dup], 1)).toMatchObject({ line: 4, column: 'rater' });
-    const three = csv('three.csv', ['subject', 'rater', 'value'], longRows([[1, 2, 3], [2, 2, 3]]));
+    const three = csv(
+      'three.csv',
+      ['subject', 'rater', 'value'],
+      longRows([
+        [1, 2, 3],
+        [2, 2, 3],
+      ]),
+    );
     expect((await fails(['stats', 'kappa', '--in', three], 1)).message).toMatch(/two raters.*--raters/);
   });
 
   it('too few complete subjects is bad input; an unknown option value is a usage error', async () => {
-    const sparse = csv('sparse.csv', ['subject', 'rater', 'value'], [['s1', 'a', 1], ['s1', 'b', 2], ['s2', 'a', 3], ['s3', 'b', 4]]);
+    const sparse = csv(
+      'sparse.csv',
+      ['subject', 'rater', 'value'],
+      [
+        ['s1', 'a', 1],
+        ['s1', 'b', 2],
+        ['s2', 'a', 3],
+        ['s3', 'b', 4],
+      ],
+    );
     expect((await fails(['stats', 'icc', '--in', sparse], 1)).message).toMatch(/--missing model|REML/);
     expect((await fails(['stats', 'alpha', '--in', sparse, '--metric', 'cardinal'], 2)).kind).toBe('usage');
     expect((await fails(['stats', 'kappa', '--in', sparse, '--weights', 'cubic'], 2)).kind).toBe('usage');

@@ -16,7 +16,11 @@ export const rmcorrCommand = defineCommand({
   options: { ...COLUMN_OPTIONS },
   examples: ['alliance stats rmcorr --in sessions.csv --subject client --x wai --y srs --json'],
   async run(ctx) {
-    const input = await readPairedSeries(ctx.need('in'), { subject: ctx.need('subject'), x: ctx.need('x'), y: ctx.need('y') }, 2);
+    const input = await readPairedSeries(
+      ctx.need('in'),
+      { subject: ctx.need('subject'), x: ctx.need('x'), y: ctx.need('y') },
+      2,
+    );
     try {
       const res = rmcorr(input.series);
       const data = { ...res, excluded: input.excluded, file: input.file };

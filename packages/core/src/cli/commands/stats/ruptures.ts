@@ -1,4 +1,12 @@
-import { DuplicateSessionError, ruptures, srsAlerts, type Baseline, type RuptureResult, type SdSource, type SrsAlertResult } from '../../../stats/ruptures';
+import {
+  DuplicateSessionError,
+  ruptures,
+  srsAlerts,
+  type Baseline,
+  type RuptureResult,
+  type SdSource,
+  type SrsAlertResult,
+} from '../../../stats/ruptures';
 import { InputError, UsageError } from '../../../util/errors';
 import { defineCommand } from '../../command';
 import { formatCell, renderTable } from '../../table';
@@ -20,7 +28,7 @@ export const rupturesCommand = defineCommand({
     "√2 × the pooled within-client residual SD around each client's linear trend. Repaired when a score within",
     '--window sessions returns to the pre-rupture level. k = 1 is Strauss-like, k = 2 Stiles-like. The exact',
     'rules are in packages/core/src/stats/ruptures/README.md.',
-    'srs-alerts: the SRS definition\'s alert rules per session (total below the cut-off, default < 36; a drop of at',
+    "srs-alerts: the SRS definition's alert rules per session (total below the cut-off, default < 36; a drop of at",
     'least 1 point from the previous session); --cutoff, --inequality and --min-drop override them.',
     'Rows with an empty or NA --value are left out and counted.',
     'JSON: {"episodes":[{client,rupture,baseline,preLevel,drop,lowest,depth,repaired,repair,length,censored}],',
@@ -31,17 +39,58 @@ export const rupturesCommand = defineCommand({
     subject: { type: 'string', placeholder: 'COL', description: 'client id column', default: 'subject' },
     session: { type: 'string', placeholder: 'COL', description: 'session number column', default: 'session' },
     value: { type: 'string', placeholder: 'COL', description: 'score column', default: 'value' },
-    rules: { type: 'string', placeholder: 'SET', description: 'rupture-repair or srs-alerts', default: 'rupture-repair' },
-    k: { type: 'string', placeholder: 'K', description: 'within-client SDs a rupture falls (1 Strauss-like, 2 Stiles-like)', default: '1' },
-    baseline: { type: 'string', placeholder: 'B', description: 'fall measured from the client mean, the previous session, or either', default: 'either' },
+    rules: {
+      type: 'string',
+      placeholder: 'SET',
+      description: 'rupture-repair or srs-alerts',
+      default: 'rupture-repair',
+    },
+    k: {
+      type: 'string',
+      placeholder: 'K',
+      description: 'within-client SDs a rupture falls (1 Strauss-like, 2 Stiles-like)',
+      default: '1',
+    },
+    baseline: {
+      type: 'string',
+      placeholder: 'B',
+      description: 'fall measured from the client mean, the previous session, or either',
+      default: 'either',
+    },
     window: { type: 'string', placeholder: 'W', description: 'sessions within which a repair must come', default: '3' },
-    sd: { type: 'string', placeholder: 'S', description: "SD for the k·SD rule: client (the client's own) or pooled", default: 'client' },
-    'rc-sd': { type: 'string', placeholder: 'SD', description: 'reference SD for reliable change (with --reliability)' },
-    reliability: { type: 'string', placeholder: 'R', description: 'reliability (alpha or test-retest) for reliable change' },
-    'min-sessions': { type: 'string', placeholder: 'N', description: 'clients with fewer scored sessions are not screened', default: '3' },
-    cutoff: { type: 'string', placeholder: 'X', description: 'srs-alerts: cut-off for the total (default from the SRS definition, 36)' },
+    sd: {
+      type: 'string',
+      placeholder: 'S',
+      description: "SD for the k·SD rule: client (the client's own) or pooled",
+      default: 'client',
+    },
+    'rc-sd': {
+      type: 'string',
+      placeholder: 'SD',
+      description: 'reference SD for reliable change (with --reliability)',
+    },
+    reliability: {
+      type: 'string',
+      placeholder: 'R',
+      description: 'reliability (alpha or test-retest) for reliable change',
+    },
+    'min-sessions': {
+      type: 'string',
+      placeholder: 'N',
+      description: 'clients with fewer scored sessions are not screened',
+      default: '3',
+    },
+    cutoff: {
+      type: 'string',
+      placeholder: 'X',
+      description: 'srs-alerts: cut-off for the total (default from the SRS definition, 36)',
+    },
     inequality: { type: 'string', placeholder: 'OP', description: 'srs-alerts: "<" or "<="' },
-    'min-drop': { type: 'string', placeholder: 'D', description: 'srs-alerts: smallest drop from the previous session flagged' },
+    'min-drop': {
+      type: 'string',
+      placeholder: 'D',
+      description: 'srs-alerts: smallest drop from the previous session flagged',
+    },
     form: { type: 'string', placeholder: 'FORM', description: 'srs-alerts: client or child', default: 'client' },
     study: STUDY_OPTION,
   },
@@ -52,12 +101,14 @@ export const rupturesCommand = defineCommand({
   ],
   async run(ctx) {
     const rules = ctx.need('rules');
-    if (!(RULE_SETS as readonly string[]).includes(rules)) throw new UsageError(`--rules must be one of ${RULE_SETS.join(', ')}, got "${rules}"`);
+    if (!(RULE_SETS as readonly string[]).includes(rules))
+      throw new UsageError(`--rules must be one of ${RULE_SETS.join(', ')}, got "${rules}"`);
     const cols = { subject: ctx.need('subject'), session: ctx.need('session'), value: ctx.need('value') };
 
     if (rules === 'srs-alerts') {
       const inequality = ctx.str('inequality');
-      if (inequality !== undefined && inequality !== '<' && inequality !== '<=') throw new UsageError(`--inequality must be "<" or "<=", got "${inequality}"`);
+      if (inequality !== undefined && inequality !== '<' && inequality !== '<=')
+        throw new UsageError(`--inequality must be "<" or "<=", got "${inequality}"`);
       const definition = instrumentCall(() => registryFor(ctx.str('study')).definition('srs'));
       const input = await readSessionSeries(ctx.need('in'), cols);
       const res = srsAlerts(input.series, {
@@ -71,13 +122,18 @@ export const rupturesCommand = defineCommand({
     }
 
     const baseline = ctx.need('baseline');
-    if (!['mean', 'previous', 'either'].includes(baseline)) throw new UsageError(`--baseline must be mean, previous or either, got "${baseline}"`);
+    if (!['mean', 'previous', 'either'].includes(baseline))
+      throw new UsageError(`--baseline must be mean, previous or either, got "${baseline}"`);
     const sd = ctx.need('sd');
     if (sd !== 'client' && sd !== 'pooled') throw new UsageError(`--sd must be client or pooled, got "${sd}"`);
     const rcSd = ctx.num('rc-sd', undefined, { min: 0 });
     const reliability = ctx.num('reliability', undefined, { min: 0, max: 1 });
-    if ((rcSd === undefined) !== (reliability === undefined)) throw new UsageError('--rc-sd and --reliability go together: give both, or neither to use the within-client residual SD');
-    if (rcSd !== undefined && !(rcSd > 0 && reliability! < 1)) throw new UsageError('--rc-sd must be positive and --reliability below 1');
+    if ((rcSd === undefined) !== (reliability === undefined))
+      throw new UsageError(
+        '--rc-sd and --reliability go together: give both, or neither to use the within-client residual SD',
+      );
+    if (rcSd !== undefined && !(rcSd > 0 && reliability! < 1))
+      throw new UsageError('--rc-sd must be positive and --reliability below 1');
     const k = ctx.num('k', 1, { min: 0 })!;
     if (!(k > 0)) throw new UsageError(`--k must be positive, got ${k}`);
     const input = await readSessionSeries(ctx.need('in'), cols);
@@ -93,16 +149,22 @@ export const rupturesCommand = defineCommand({
       });
     } catch (err) {
       if (err instanceof DuplicateSessionError) {
-        throw new InputError(`client "${err.client}" has session ${err.session} twice (also on line ${input.lines[err.firstIndex]})`, {
-          file: input.file,
-          line: input.lines[err.index]!,
-          column: cols.session,
-        });
+        throw new InputError(
+          `client "${err.client}" has session ${err.session} twice (also on line ${input.lines[err.firstIndex]})`,
+          {
+            file: input.file,
+            line: input.lines[err.index]!,
+            column: cols.session,
+          },
+        );
       }
       if (err instanceof RangeError) throw new InputError(err.message, { file: input.file });
       throw err;
     }
-    return { data: { file: input.file, excluded: input.excluded, ...res }, text: renderRuptures(res, input.file, input.excluded) };
+    return {
+      data: { file: input.file, excluded: input.excluded, ...res },
+      text: renderRuptures(res, input.file, input.excluded),
+    };
   },
 });
 
@@ -111,7 +173,18 @@ function renderRuptures(r: RuptureResult, file: string, excluded: number): strin
   const episodes = r.episodes.length
     ? renderTable(
         ['client', 'session', 'score', 'from', 'pre-level', 'drop', 'depth', 'length', 'repaired at', 'censored'],
-        r.episodes.map((e) => [e.client, e.rupture.session, e.rupture.score, e.baseline, e.preLevel, e.drop, e.depth, e.length, e.repair ? e.repair.session : null, e.censored ? 'yes' : '']),
+        r.episodes.map((e) => [
+          e.client,
+          e.rupture.session,
+          e.rupture.score,
+          e.baseline,
+          e.preLevel,
+          e.drop,
+          e.depth,
+          e.length,
+          e.repair ? e.repair.session : null,
+          e.censored ? 'yes' : '',
+        ]),
       )
     : 'no rupture episodes';
   return [
@@ -126,7 +199,9 @@ function renderRuptures(r: RuptureResult, file: string, excluded: number): strin
 }
 
 function renderAlerts(r: SrsAlertResult, file: string): string {
-  const rows = r.alerts.flatMap((a) => a.alerts.map((x) => [a.client, a.session, a.score, a.previous, x.kind, x.message]));
+  const rows = r.alerts.flatMap((a) =>
+    a.alerts.map((x) => [a.client, a.session, a.score, a.previous, x.kind, x.message]),
+  );
   return [
     `SRS alert rules in ${file}: ${r.summary.flaggedSessions} of ${r.summary.sessions} sessions flagged (${r.summary.below} below cut-off, ${r.summary.drop} drops)`,
     `rules: ${r.rules.map((x) => (x.kind === 'below' ? `total ${x.inequality} ${x.cutoff}` : `drop of at least ${x.minDrop} from the previous session`)).join('; ')}`,

@@ -18,7 +18,11 @@ export interface PairedInput {
   clients: number;
 }
 
-export async function readPairedSeries(path: string, cols: { subject: string; x: string; y: string }, minClients: number): Promise<PairedInput> {
+export async function readPairedSeries(
+  path: string,
+  cols: { subject: string; x: string; y: string },
+  minClients: number,
+): Promise<PairedInput> {
   const table = await readLongTable(path, {
     subject: { name: cols.subject, kind: 'id', option: '--subject' },
     x: { name: cols.x, kind: 'number', option: '--x', allowMissing: true },
@@ -34,13 +38,22 @@ export async function readPairedSeries(path: string, cols: { subject: string; x:
     lines.push(r.line);
   }
   const excluded = table.rows.length - lines.length;
-  if (lines.length === 0) throw new InputError(`no row has numbers in both "${cols.x}" and "${cols.y}"`, { file: table.file, line: table.rows[0]!.line });
+  if (lines.length === 0)
+    throw new InputError(`no row has numbers in both "${cols.x}" and "${cols.y}"`, {
+      file: table.file,
+      line: table.rows[0]!.line,
+    });
   const clients = checkClients(table.file, series.subject, lines, cols.subject, minClients);
   for (const [name, values] of [
     [cols.x, series.x],
     [cols.y, series.y],
   ] as const) {
-    if (values.every((v) => v === values[0])) throw new InputError(`every value is ${values[0]}: an association needs variation`, { file: table.file, line: lines[0]!, column: name });
+    if (values.every((v) => v === values[0]))
+      throw new InputError(`every value is ${values[0]}: an association needs variation`, {
+        file: table.file,
+        line: lines[0]!,
+        column: name,
+      });
   }
   return { file: table.file, series, lines, excluded, clients };
 }
@@ -53,7 +66,10 @@ export interface SessionInput {
   clients: number;
 }
 
-export async function readSessionSeries(path: string, cols: { subject: string; session: string; value: string }): Promise<SessionInput> {
+export async function readSessionSeries(
+  path: string,
+  cols: { subject: string; session: string; value: string },
+): Promise<SessionInput> {
   const table = await readLongTable(path, {
     subject: { name: cols.subject, kind: 'id', option: '--subject' },
     session: { name: cols.session, kind: 'number', option: '--session' },
@@ -68,7 +84,12 @@ export async function readSessionSeries(path: string, cols: { subject: string; s
     series.value.push(r.value as number);
     lines.push(r.line);
   }
-  if (lines.length === 0) throw new InputError(`no row has a number in "${cols.value}"`, { file: table.file, line: table.rows[0]!.line, column: cols.value });
+  if (lines.length === 0)
+    throw new InputError(`no row has a number in "${cols.value}"`, {
+      file: table.file,
+      line: table.rows[0]!.line,
+      column: cols.value,
+    });
   const clients = new Set(series.subject).size;
   return { file: table.file, series, lines, excluded: table.rows.length - lines.length, clients };
 }

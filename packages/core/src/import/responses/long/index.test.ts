@@ -31,7 +31,10 @@ describe('long CSV responses', () => {
 
   it('takes item and value from renamed columns', async () => {
     const p = tmp('pid,visit,q,answer\nP1,2,2,9.5\nP1,2,1,8\n');
-    const out = await parseLong(parseInput(p, { ...srs, columns: { client: 'pid', session: 'visit' } }), { item: 'q', value: 'answer' });
+    const out = await parseLong(parseInput(p, { ...srs, columns: { client: 'pid', session: 'visit' } }), {
+      item: 'q',
+      value: 'answer',
+    });
     expect(out.responses[0]!.values.map((v) => `${v.item}=${v.raw}`)).toEqual(['2=9.5', '1=8']);
     await expect(parseLong(parseInput(p, srs))).rejects.toThrow(/no client column "client"/);
   });
@@ -40,12 +43,20 @@ describe('long CSV responses', () => {
     const input = parseInput('malformed/unknown-item-long.csv', srs);
     await parseLong(input);
     expect(input.errors.items).toEqual([
-      { file: 'unknown-item-long.csv', line: 5, column: 'item', message: 'unknown item "5"; this form\'s items are 1 … 4' },
+      {
+        file: 'unknown-item-long.csv',
+        line: 5,
+        column: 'item',
+        message: 'unknown item "5"; this form\'s items are 1 … 4',
+      },
     ]);
   });
 
   it('refuses an item given twice and rows that disagree about the session', async () => {
-    const input = parseInput(tmp('client,session,therapist,item,value\nC1,1,T1,1,5\nC1,1,T1,2,6\nC1,1,T1,1,7\nC1,1,T2,3,6\n'), srs);
+    const input = parseInput(
+      tmp('client,session,therapist,item,value\nC1,1,T1,1,5\nC1,1,T1,2,6\nC1,1,T1,1,7\nC1,1,T2,3,6\n'),
+      srs,
+    );
     const out = await parseLong(input);
     expect(out.responses[0]!.values).toHaveLength(2);
     expect(input.errors.items.map((e) => [e.line, e.column, e.message])).toEqual([

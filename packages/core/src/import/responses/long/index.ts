@@ -16,12 +16,24 @@ export const DEFAULT_LONG_COLUMNS: LongColumns = { item: 'item', value: 'value' 
  * one questionnaire per client, session and respondent. Rows of one questionnaire may come in any order; they
  * must agree on therapist, date and submission time.
  */
-export async function parseLong(input: ParseInput, columns: LongColumns = DEFAULT_LONG_COLUMNS): Promise<ParsedResponses> {
+export async function parseLong(
+  input: ParseInput,
+  columns: LongColumns = DEFAULT_LONG_COLUMNS,
+): Promise<ParsedResponses> {
   const { header, rows } = await readCsvTable(input.path, input.label);
-  const ids = new IdReader({ columns: input.columns, respondent: input.respondent, errors: input.errors, header, label: input.label });
+  const ids = new IdReader({
+    columns: input.columns,
+    respondent: input.respondent,
+    errors: input.errors,
+    header,
+    label: input.label,
+  });
   for (const [k, name] of Object.entries(columns)) {
     if (!header.includes(name)) {
-      throw new InputError(`no ${k} column "${name}"; name it with --${k}-column. The header has ${listHeader(header)}`, { file: input.label, line: 1 });
+      throw new InputError(
+        `no ${k} column "${name}"; name it with --${k}-column. The header has ${listHeader(header)}`,
+        { file: input.label, line: 1 },
+      );
     }
   }
   const itemSet = new Set(input.items);
@@ -31,20 +43,28 @@ export async function parseLong(input: ParseInput, columns: LongColumns = DEFAUL
     const got = ids.read(row.values, row.line);
     const item = (row.values[columns.item] ?? '').trim();
     if (!itemSet.has(item)) {
-      input.errors.add(item === '' ? 'the item id is empty' : `unknown item "${clip(item)}"; this form's items are ${describeItems(input.items)}`, {
-        line: row.line,
-        column: columns.item,
-      });
+      input.errors.add(
+        item === ''
+          ? 'the item id is empty'
+          : `unknown item "${clip(item)}"; this form's items are ${describeItems(input.items)}`,
+        {
+          line: row.line,
+          column: columns.item,
+        },
+      );
       continue;
     }
     if (!got) continue;
     const key = `${got.client}\u0000${got.session}\u0000${got.respondent}`;
     const at = seen.get(`${key}\u0000${item}`);
     if (at !== undefined) {
-      input.errors.add(`item ${item} of client ${got.client} session ${got.session} (${got.respondent}) is also on line ${at}; keep one`, {
-        line: row.line,
-        column: columns.item,
-      });
+      input.errors.add(
+        `item ${item} of client ${got.client} session ${got.session} (${got.respondent}) is also on line ${at}; keep one`,
+        {
+          line: row.line,
+          column: columns.item,
+        },
+      );
       continue;
     }
     seen.set(`${key}\u0000${item}`, row.line);
@@ -62,7 +82,10 @@ export async function parseLong(input: ParseInput, columns: LongColumns = DEFAUL
       if (a === undefined) group[f] = b;
       else if (a !== b) {
         const column = f === 'submittedAt' ? input.columns.submitted : input.columns[f];
-        input.errors.add(`${f} ${b} disagrees with ${a} on line ${group.line} for the same questionnaire`, { line: row.line, column });
+        input.errors.add(`${f} ${b} disagrees with ${a} on line ${group.line} for the same questionnaire`, {
+          line: row.line,
+          column,
+        });
         agrees = false;
       }
     }

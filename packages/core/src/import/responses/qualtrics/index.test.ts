@@ -18,7 +18,12 @@ describe('Qualtrics export', () => {
     const out = await parseQualtrics(input);
     expect(input.errors.items).toEqual([]);
     expect(out).toMatchObject({ rows: 6, skipped: 2 });
-    expect(out.responses.map((r) => `${r.client}/${r.session}/${r.therapist}`)).toEqual(['C101/1/T03', 'C102/1/T03', 'C101/2/T03', 'C102/2/T03']);
+    expect(out.responses.map((r) => `${r.client}/${r.session}/${r.therapist}`)).toEqual([
+      'C101/1/T03',
+      'C102/1/T03',
+      'C101/2/T03',
+      'C102/2/T03',
+    ]);
     // 14:05:44 in Denver in March (before DST starts on the 8th) is UTC-7
     expect(out.responses[0]!.submittedAt).toBe('2026-03-02T21:05:44.000Z');
     // after DST starts, UTC-6
@@ -28,21 +33,35 @@ describe('Qualtrics export', () => {
 
   it('uses a --map file of ImportIds and gives the same values', async () => {
     const auto = await parseQualtrics(parseInput('qualtrics-export.csv'));
-    const mapped = await parseQualtrics(parseInput('qualtrics-export.csv'), { map: join(FIXTURES, 'qualtrics-map.csv') });
+    const mapped = await parseQualtrics(parseInput('qualtrics-export.csv'), {
+      map: join(FIXTURES, 'qualtrics-map.csv'),
+    });
     expect(mapped.responses).toEqual(auto.responses);
-    const bad = tmp('map.csv', 'question,item\n' + Array.from({ length: 12 }, (_, i) => `QID${i === 3 ? 9 : 1}_${i + 1},${i + 1}`).join('\n') + '\n');
-    await expect(parseQualtrics(parseInput('qualtrics-export.csv'), { map: bad })).rejects.toThrow(/map\.csv, line 5, column "question": the export has no column or ImportId "QID9_4"/);
+    const bad = tmp(
+      'map.csv',
+      `question,item\n${Array.from({ length: 12 }, (_, i) => `QID${i === 3 ? 9 : 1}_${i + 1},${i + 1}`).join('\n')}\n`,
+    );
+    await expect(parseQualtrics(parseInput('qualtrics-export.csv'), { map: bad })).rejects.toThrow(
+      /map\.csv, line 5, column "question": the export has no column or ImportId "QID9_4"/,
+    );
   });
 
   it('refuses an export without the ImportId row', async () => {
-    await expect(parseQualtrics(parseInput('malformed/qualtrics-no-importid-row.csv'))).rejects.toThrow(/qualtrics-no-importid-row\.csv, line 3: expected Qualtrics' three header rows/);
+    await expect(parseQualtrics(parseInput('malformed/qualtrics-no-importid-row.csv'))).rejects.toThrow(
+      /qualtrics-no-importid-row\.csv, line 3: expected Qualtrics' three header rows/,
+    );
   });
 
   it('names the row of an unknown response type and suggests ExternalReference for the client', async () => {
-    const text = readFileSync(join(FIXTURES, 'qualtrics-export.csv'), 'utf8').replace('2026-03-03 16:33:10,0,', '2026-03-03 16:33:10,Maybe,');
+    const text = readFileSync(join(FIXTURES, 'qualtrics-export.csv'), 'utf8').replace(
+      '2026-03-03 16:33:10,0,',
+      '2026-03-03 16:33:10,Maybe,',
+    );
     const input = parseInput(tmp('status.csv', text));
     await parseQualtrics(input);
-    expect(input.errors.items).toEqual([{ file: 'status.csv', line: 6, column: 'Status', message: 'unknown response type "Maybe"' }]);
+    expect(input.errors.items).toEqual([
+      { file: 'status.csv', line: 6, column: 'Status', message: 'unknown response type "Maybe"' },
+    ]);
     await expect(parseQualtrics(parseInput('qualtrics-export.csv', { columns: { client: 'pid' } }))).rejects.toThrow(
       /no client column "pid"; name it with --client-column \(ExternalReference holds/,
     );

@@ -43,19 +43,26 @@ const STATUS_TEXT: Record<string, boolean> = {
 export async function parseQualtrics(input: ParseInput, opts: QualtricsOptions = {}): Promise<ParsedResponses> {
   const records: CsvRecord[] = [];
   for await (const r of readCsvRecords(input.path, { file: input.label })) records.push(r);
-  if (records.length === 0) throw new InputError('the file is empty; expected a Qualtrics export with three header rows', { file: input.label, line: 1 });
+  if (records.length === 0)
+    throw new InputError('the file is empty; expected a Qualtrics export with three header rows', {
+      file: input.label,
+      line: 1,
+    });
   const names = records[0]!.fields.map((h) => h.trim());
   const width = names.length;
   for (const r of records) {
     if (r.fields.length !== width && !(r.fields.length === 1 && r.fields[0] === '')) {
-      throw new InputError(`expected ${width} fields as in the header, found ${r.fields.length}; check the quoting on this or the previous row`, {
-        file: input.label,
-        line: r.line,
-      });
+      throw new InputError(
+        `expected ${width} fields as in the header, found ${r.fields.length}; check the quoting on this or the previous row`,
+        {
+          file: input.label,
+          line: r.line,
+        },
+      );
     }
   }
   const importRow = records[2];
-  if (!records[1] || !importRow || !importRow.fields[0]?.trim().startsWith('{')) {
+  if (!records[1] || !importRow?.fields[0]?.trim().startsWith('{')) {
     throw new InputError(
       'expected Qualtrics\' three header rows (column names, question text, ImportId JSON); export as CSV with "Use numeric values" and without removing the header rows',
       { file: input.label, line: importRow?.line ?? 2 },
@@ -73,7 +80,11 @@ export async function parseQualtrics(input: ParseInput, opts: QualtricsOptions =
         ...(typeof j.timeZone === 'string' ? { timeZone: j.timeZone } : {}),
       };
     } catch {
-      throw new InputError(`the ImportId header cell is not JSON: ${clip(cell)}`, { file: input.label, line: importRow.line, column: name });
+      throw new InputError(`the ImportId header cell is not JSON: ${clip(cell)}`, {
+        file: input.label,
+        line: importRow.line,
+        column: name,
+      });
     }
   });
   const dup = names.find((n, i) => names.indexOf(n) !== i);
@@ -86,7 +97,9 @@ export async function parseQualtrics(input: ParseInput, opts: QualtricsOptions =
     errors: input.errors,
     header: names,
     label: input.label,
-    ...(names.includes('ExternalReference') ? { options: { client: '--client-column (ExternalReference holds the external data reference)' } } : {}),
+    ...(names.includes('ExternalReference')
+      ? { options: { client: '--client-column (ExternalReference holds the external data reference)' } }
+      : {}),
   });
   const byName = new Map(columns.map((c) => [c.name, c]));
   const status = byName.get('Status');
@@ -96,7 +109,11 @@ export async function parseQualtrics(input: ParseInput, opts: QualtricsOptions =
     try {
       qualtricsTime('2000-01-01 00:00:00', end.timeZone);
     } catch {
-      throw new InputError(`unknown time zone "${clip(end.timeZone)}"`, { file: input.label, line: importRow.line, column: end.name });
+      throw new InputError(`unknown time zone "${clip(end.timeZone)}"`, {
+        file: input.label,
+        line: importRow.line,
+        column: end.name,
+      });
     }
   }
 
@@ -125,7 +142,10 @@ export async function parseQualtrics(input: ParseInput, opts: QualtricsOptions =
         continue;
       }
       if (f !== '1' && f !== 'true') {
-        input.errors.add(`Finished should be 1 or 0 (True or False), found "${clip(cell(finished))}"`, { line: rec.line, column: finished.name });
+        input.errors.add(`Finished should be 1 or 0 (True or False), found "${clip(cell(finished))}"`, {
+          line: rec.line,
+          column: finished.name,
+        });
         continue;
       }
     }
@@ -151,7 +171,11 @@ export async function parseQualtrics(input: ParseInput, opts: QualtricsOptions =
     }
     responses.push({ line: rec.line, ...got, values });
   }
-  if (rows === 0) throw new InputError('the export has its header rows but no responses', { file: input.label, line: importRow.line + 1 });
+  if (rows === 0)
+    throw new InputError('the export has its header rows but no responses', {
+      file: input.label,
+      line: importRow.line + 1,
+    });
   return { responses, rows, skipped };
 }
 
@@ -167,7 +191,12 @@ async function itemColumns(input: ParseInput, columns: Column[], opts: Qualtrics
     const map = await readColumnMap(opts.map, input.items);
     for (const [source, { item, line }] of map.entries) {
       const c = columns.find((x) => x.name === source) ?? columns.find((x) => x.importId === source);
-      if (!c) throw new InputError(`the export has no column or ImportId "${clip(source)}"`, { file: map.file, line, column: map.sourceColumn });
+      if (!c)
+        throw new InputError(`the export has no column or ImportId "${clip(source)}"`, {
+          file: map.file,
+          line,
+          column: map.sourceColumn,
+        });
       out.set(item, c);
     }
     return out;

@@ -37,10 +37,16 @@ export async function readDataDictionary(path: string): Promise<DataDictionary> 
   for (const [key, names] of Object.entries(COLUMNS) as Array<[keyof typeof COLUMNS, readonly string[]]>) {
     const found = names.find((n) => header.includes(n));
     if (!found) {
-      throw new InputError(`not a REDCap data dictionary: no "${names[0]}" column (the header has ${header.slice(0, 6).map((h) => `"${h}"`).join(', ')}…)`, {
-        file: label,
-        line: 1,
-      });
+      throw new InputError(
+        `not a REDCap data dictionary: no "${names[0]}" column (the header has ${header
+          .slice(0, 6)
+          .map((h) => `"${h}"`)
+          .join(', ')}…)`,
+        {
+          file: label,
+          line: 1,
+        },
+      );
     }
     col[key] = found;
   }
@@ -49,17 +55,40 @@ export async function readDataDictionary(path: string): Promise<DataDictionary> 
     const name = row.values[col.name]!.trim();
     if (name === '') throw new InputError('a field without a name', { file: label, line: row.line, column: col.name });
     const type = row.values[col.type]!.trim();
-    const field: DictionaryField = { name, form: row.values[col.form]!.trim(), type, label: row.values[col.label]!.trim(), line: row.line };
-    if (CODED_TYPES.has(type)) field.choices = parseChoices(row.values[col.choices]!, type, { file: label, line: row.line, column: col.choices });
+    const field: DictionaryField = {
+      name,
+      form: row.values[col.form]!.trim(),
+      type,
+      label: row.values[col.label]!.trim(),
+      line: row.line,
+    };
+    if (CODED_TYPES.has(type))
+      field.choices = parseChoices(row.values[col.choices]!, type, {
+        file: label,
+        line: row.line,
+        column: col.choices,
+      });
     fields.push(field);
   }
   return { file: label, choicesColumn: col.choices, fields };
 }
 
 /** "1, Seldom | 2, Sometimes": codes before the first comma, labels after it (labels may hold commas). */
-function parseChoices(raw: string, type: string, where: { file: string; line: number; column: string }): Map<string, string> {
-  if (type === 'yesno') return new Map([['1', 'Yes'], ['0', 'No']]);
-  if (type === 'truefalse') return new Map([['1', 'True'], ['0', 'False']]);
+function parseChoices(
+  raw: string,
+  type: string,
+  where: { file: string; line: number; column: string },
+): Map<string, string> {
+  if (type === 'yesno')
+    return new Map([
+      ['1', 'Yes'],
+      ['0', 'No'],
+    ]);
+  if (type === 'truefalse')
+    return new Map([
+      ['1', 'True'],
+      ['0', 'False'],
+    ]);
   const out = new Map<string, string>();
   for (const part of raw.split('|')) {
     const p = part.trim();

@@ -15,21 +15,34 @@ export const DEFAULT_EVENT_PATTERN = '*_{n}_arm_*';
 export function eventMapper(spec: string = DEFAULT_EVENT_PATTERN): EventMapper {
   if (spec.includes('=')) {
     const table = new Map<string, number>();
-    for (const part of spec.split(',').map((s) => s.trim()).filter(Boolean)) {
+    for (const part of spec
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean)) {
       const eq = part.lastIndexOf('=');
       const name = part.slice(0, eq).trim();
       const n = parseSessionIndex(part.slice(eq + 1).trim());
-      if (eq <= 0 || n === undefined) throw new UsageError(`--events: "${part}" should be EVENT=SESSION with a whole session number from 1`);
+      if (eq <= 0 || n === undefined)
+        throw new UsageError(`--events: "${part}" should be EVENT=SESSION with a whole session number from 1`);
       if (table.has(name)) throw new UsageError(`--events names event "${name}" twice`);
       table.set(name, n);
     }
     return Object.assign((e: string) => table.get(e), { describe: `--events ${spec}` });
   }
   const placeholders = spec.match(/\{(n|session)\}/g) ?? [];
-  if (placeholders.length !== 1) throw new UsageError(`--events pattern "${spec}" needs exactly one {n} where the session number stands, e.g. session_{n}_arm_1`);
+  if (placeholders.length !== 1)
+    throw new UsageError(
+      `--events pattern "${spec}" needs exactly one {n} where the session number stands, e.g. session_{n}_arm_1`,
+    );
   const source = spec
     .split(/(\{(?:n|session)\}|\*)/)
-    .map((part) => (part === '*' ? '.*' : part === '{n}' || part === '{session}' ? '(\\d+)' : part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')))
+    .map((part) =>
+      part === '*'
+        ? '.*'
+        : part === '{n}' || part === '{session}'
+          ? '(\\d+)'
+          : part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'),
+    )
     .join('');
   const re = new RegExp(`^${source}$`);
   return Object.assign(

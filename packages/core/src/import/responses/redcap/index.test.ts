@@ -37,19 +37,31 @@ describe('REDCap export', () => {
     const input = parseInput('redcap-export.csv', { items: numbered(4), range: [0, 10] });
     const out = await parseRedcap(input, { dictionary });
     expect(out.responses).toHaveLength(8);
-    expect(out.responses[0]!.values.map((v) => `${v.column}=${v.raw}`)).toEqual(['srs_1=8.8', 'srs_2=8.5', 'srs_3=8.3', 'srs_4=7.9']);
+    expect(out.responses[0]!.values.map((v) => `${v.column}=${v.raw}`)).toEqual([
+      'srs_1=8.8',
+      'srs_2=8.5',
+      'srs_3=8.3',
+      'srs_4=7.9',
+    ]);
   });
 
   it('takes sessions from repeat instances of a repeating instrument', async () => {
     const input = parseInput('redcap-repeating-export.csv');
     const out = await parseRedcap(input, { dictionary });
     expect(input.errors.count).toBe(0);
-    expect(out.responses.map((r) => `${r.client}/${r.session}/${r.therapist}`)).toEqual(['R-101/1/T01', 'R-101/2/T01', 'R-102/1/T02', 'R-102/2/T02']);
+    expect(out.responses.map((r) => `${r.client}/${r.session}/${r.therapist}`)).toEqual([
+      'R-101/1/T01',
+      'R-101/2/T01',
+      'R-102/1/T02',
+      'R-102/2/T02',
+    ]);
     expect(out.skipped).toBe(2);
   });
 
   it('maps events through --events, and names the row of an event it cannot place', async () => {
-    const text = readFileSync(join(FIXTURES, 'redcap-export.csv'), 'utf8').replace(/session_(\d)_arm_1/g, 'week_$1_arm_1').replaceAll('week_3_arm_1', 'followup_arm_1');
+    const text = readFileSync(join(FIXTURES, 'redcap-export.csv'), 'utf8')
+      .replace(/session_(\d)_arm_1/g, 'week_$1_arm_1')
+      .replaceAll('week_3_arm_1', 'followup_arm_1');
     const p = tmp('weeks.csv', text);
     const listed = parseInput(p);
     const out = await parseRedcap(listed, { dictionary, events: 'week_1_arm_1=1,week_2_arm_1=2,followup_arm_1=3' });
@@ -61,7 +73,9 @@ describe('REDCap export', () => {
     // R-102 has no answers at follow-up, so only R-101's and R-103's rows are refused
     expect(pattern.errors.items.map((e) => e.line)).toEqual([5, 13]);
     expect(pattern.errors.items[0]).toMatchObject({ file: 'weeks.csv', line: 5, column: 'redcap_event_name' });
-    expect(pattern.errors.items[0]!.message).toMatch(/event "followup_arm_1" gives no session index under the event pattern week_\{n\}_arm_\*; pass --events/);
+    expect(pattern.errors.items[0]!.message).toMatch(
+      /event "followup_arm_1" gives no session index under the event pattern week_\{n\}_arm_\*; pass --events/,
+    );
   });
 
   it('refuses a dictionary whose choice codes the scale does not allow, naming the dictionary line', async () => {
@@ -78,25 +92,38 @@ describe('REDCap export', () => {
   });
 
   it('uses a --map file, and refuses a mapped field the dictionary lacks', async () => {
-    const map = tmp('map.csv', 'field,item\n' + numbered(12).map((i) => `wai_${13 - Number(i)},${i}`).join('\n') + '\n');
+    const map = tmp(
+      'map.csv',
+      `field,item\n${numbered(12)
+        .map((i) => `wai_${13 - Number(i)},${i}`)
+        .join('\n')}\n`,
+    );
     const out = await parseRedcap(parseInput('redcap-export.csv'), { dictionary, map });
     expect(out.responses[0]!.values[0]).toMatchObject({ item: '1', column: 'wai_12' });
-    const bad = tmp('bad-map.csv', 'field,item\n' + numbered(12).map((i) => `${i === '7' ? 'wai_seven' : `wai_${i}`},${i}`).join('\n') + '\n');
+    const bad = tmp(
+      'bad-map.csv',
+      `field,item\n${numbered(12)
+        .map((i) => `${i === '7' ? 'wai_seven' : `wai_${i}`},${i}`)
+        .join('\n')}\n`,
+    );
     await expect(parseRedcap(parseInput('redcap-export.csv'), { dictionary, map: bad })).rejects.toThrow(
       /bad-map\.csv, line 8, column "field": field "wai_seven" is not in the data dictionary/,
     );
   });
 
   it('turns choice labels back into codes', async () => {
-    const text = readFileSync(join(FIXTURES, 'redcap-repeating-export.csv'), 'utf8').replace('wai_sr,1,,,,3,5', 'wai_sr,1,,,,Fairly often,always');
+    const text = readFileSync(join(FIXTURES, 'redcap-repeating-export.csv'), 'utf8').replace(
+      'wai_sr,1,,,,3,5',
+      'wai_sr,1,,,,Fairly often,always',
+    );
     const out = await parseRedcap(parseInput(tmp('labels.csv', text)), { dictionary });
     expect(out.responses[0]!.values.slice(0, 2).map((v) => v.raw)).toEqual(['3', '5']);
   });
 
   it('refuses a dictionary that is not one', async () => {
-    await expect(parseRedcap(parseInput('redcap-export.csv'), { dictionary: join(FIXTURES, 'wai-sr-wide.csv') })).rejects.toThrow(
-      /wai-sr-wide\.csv, line 1: not a REDCap data dictionary: no "Variable \/ Field Name" column/,
-    );
+    await expect(
+      parseRedcap(parseInput('redcap-export.csv'), { dictionary: join(FIXTURES, 'wai-sr-wide.csv') }),
+    ).rejects.toThrow(/wai-sr-wide\.csv, line 1: not a REDCap data dictionary: no "Variable \/ Field Name" column/);
   });
 });
 

@@ -37,7 +37,12 @@ export async function parseRedcap(input: ParseInput, opts: RedcapOptions): Promi
     const map = await readColumnMap(opts.map, input.items);
     for (const [name, { item, line }] of map.entries) {
       const field = fieldsByName.get(name);
-      if (!field) throw new InputError(`field "${clip(name)}" is not in the data dictionary ${dict.file}`, { file: map.file, line, column: map.sourceColumn });
+      if (!field)
+        throw new InputError(`field "${clip(name)}" is not in the data dictionary ${dict.file}`, {
+          file: map.file,
+          line,
+          column: map.sourceColumn,
+        });
       byItem.set(item, field);
     }
   } else {
@@ -56,13 +61,20 @@ export async function parseRedcap(input: ParseInput, opts: RedcapOptions): Promi
 
   for (const [item, field] of byItem) {
     if (!header.includes(field.name)) {
-      throw new InputError(`the export has no column "${field.name}" (item ${item}, form ${field.form}); export the form's fields`, { file: input.label, line: 1 });
+      throw new InputError(
+        `the export has no column "${field.name}" (item ${item}, form ${field.form}); export the form's fields`,
+        { file: input.label, line: 1 },
+      );
     }
     // A radio coded 0–4 for a 1–5 scale would import without a single out-of-range value and score every
     // client one point low, so the coding itself is checked against the scale before any row is read.
     for (const code of field.choices?.keys() ?? []) {
       const why = input.checkValue(item, code);
-      if (why) input.errors.add(`field ${field.name} (item ${item}) has choice code ${code}, which the scale does not allow: ${why}`, { file: dict.file, line: field.line, column: dict.choicesColumn });
+      if (why)
+        input.errors.add(
+          `field ${field.name} (item ${item}) has choice code ${code}, which the scale does not allow: ${why}`,
+          { file: dict.file, line: field.line, column: dict.choicesColumn },
+        );
     }
   }
   const forms = new Set([...byItem.values()].map((f) => f.form));
@@ -72,7 +84,10 @@ export async function parseRedcap(input: ParseInput, opts: RedcapOptions): Promi
   const sessionFromColumn = header.includes(input.columns.session);
   const longitudinal = header.includes(EVENT);
   if (opts.events !== undefined && !longitudinal) {
-    throw new InputError(`--events was given but the export has no ${EVENT} column (not a longitudinal project)`, { file: input.label, line: 1 });
+    throw new InputError(`--events was given but the export has no ${EVENT} column (not a longitudinal project)`, {
+      file: input.label,
+      line: 1,
+    });
   }
   const toSession = longitudinal ? eventMapper(opts.events) : undefined;
   const ids = new IdReader({
@@ -121,7 +136,10 @@ export async function parseRedcap(input: ParseInput, opts: RedcapOptions): Promi
       if (session === undefined && instance !== '') {
         session = parseSessionIndex(instance);
         if (session === undefined) {
-          input.errors.add(`repeat instance "${clip(instance)}" is not a whole number from 1`, { line: row.line, column: REPEAT_INSTANCE });
+          input.errors.add(`repeat instance "${clip(instance)}" is not a whole number from 1`, {
+            line: row.line,
+            column: REPEAT_INSTANCE,
+          });
           continue;
         }
       }
@@ -137,7 +155,8 @@ export async function parseRedcap(input: ParseInput, opts: RedcapOptions): Promi
     }
     let rowValues = row.values;
     const rec = row.values[clientColumn]!.trim();
-    if (therapistOf.has(rec) && row.values[therapistColumn]!.trim() === '') rowValues = { ...row.values, [therapistColumn]: therapistOf.get(rec)! };
+    if (therapistOf.has(rec) && row.values[therapistColumn]!.trim() === '')
+      rowValues = { ...row.values, [therapistColumn]: therapistOf.get(rec)! };
     const got = ids.read(rowValues, row.line, session);
     if (!got) continue;
     responses.push({ line: row.line, ...got, values });

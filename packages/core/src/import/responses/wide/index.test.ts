@@ -42,7 +42,9 @@ describe('wide CSV responses', () => {
 
   it('honours renamed id columns', async () => {
     const p = tmp('renamed.csv', 'pid,visit,clin,1,2\nP-7,3,T9,4,5\n');
-    const out = await parseWide(parseInput(p, { items: ['1', '2'], columns: { client: 'pid', session: 'visit', therapist: 'clin' } }));
+    const out = await parseWide(
+      parseInput(p, { items: ['1', '2'], columns: { client: 'pid', session: 'visit', therapist: 'clin' } }),
+    );
     expect(out.responses[0]).toMatchObject({ client: 'P-7', session: 3, therapist: 'T9' });
   });
 
@@ -50,7 +52,9 @@ describe('wide CSV responses', () => {
     const err = await parseWide(parseInput('malformed/unknown-item.csv')).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(InputError);
     expect((err as InputError).location).toEqual({ file: 'unknown-item.csv', line: 1, column: '13' });
-    expect((err as Error).message).toMatch(/column "13" is neither an id column \(client, session, therapist, date\) nor an item id of this form \(1 … 12\)/);
+    expect((err as Error).message).toMatch(
+      /column "13" is neither an id column \(client, session, therapist, date\) nor an item id of this form \(1 … 12\)/,
+    );
   });
 
   it('refuses a file missing an item column', async () => {
@@ -62,7 +66,9 @@ describe('wide CSV responses', () => {
     const input = parseInput('malformed/missing-id.csv');
     const out = await parseWide(input);
     expect(out.responses).toHaveLength(1);
-    expect(input.errors.items).toEqual([{ file: 'missing-id.csv', line: 3, column: 'client', message: 'the client id is empty' }]);
+    expect(input.errors.items).toEqual([
+      { file: 'missing-id.csv', line: 3, column: 'client', message: 'the client id is empty' },
+    ]);
     const p = tmp('bad-ids.csv', 'client,session,date,1\nJane Doe,0,2026-13-01,4\n');
     const more = parseInput(p, { items: ['1'] });
     await parseWide(more);
@@ -78,9 +84,15 @@ describe('wide CSV responses', () => {
   });
 
   it('fails on broken quoting, wrong encoding, an empty file and a header without rows, naming the line', async () => {
-    await expect(parseWide(parseInput('malformed/broken-quoting.csv'))).rejects.toThrow(/broken-quoting\.csv, line 3: a quoted field opened at column 12 is never closed/);
-    await expect(parseWide(parseInput('malformed/latin1.csv'))).rejects.toThrow(/latin1\.csv, line 3: not valid UTF-8 text \(byte 0xe9\)/);
+    await expect(parseWide(parseInput('malformed/broken-quoting.csv'))).rejects.toThrow(
+      /broken-quoting\.csv, line 3: a quoted field opened at column 12 is never closed/,
+    );
+    await expect(parseWide(parseInput('malformed/latin1.csv'))).rejects.toThrow(
+      /latin1\.csv, line 3: not valid UTF-8 text \(byte 0xe9\)/,
+    );
     await expect(parseWide(parseInput('malformed/empty.csv'))).rejects.toThrow(/empty\.csv, line 1: the file is empty/);
-    await expect(parseWide(parseInput('malformed/header-only.csv'))).rejects.toThrow(/header-only\.csv, line 2: the file has a header but no data rows/);
+    await expect(parseWide(parseInput('malformed/header-only.csv'))).rejects.toThrow(
+      /header-only\.csv, line 2: the file has a header but no data rows/,
+    );
   });
 });

@@ -10,7 +10,13 @@ import type { ParseInput, ParsedResponses, RawResponse } from '../types';
  */
 export async function parseWide(input: ParseInput): Promise<ParsedResponses> {
   const { header, rows } = await readCsvTable(input.path, input.label);
-  const ids = new IdReader({ columns: input.columns, respondent: input.respondent, errors: input.errors, header, label: input.label });
+  const ids = new IdReader({
+    columns: input.columns,
+    respondent: input.respondent,
+    errors: input.errors,
+    header,
+    label: input.label,
+  });
   const itemSet = new Set(input.items);
   for (const name of header) {
     if (ids.isIdColumn(name) || itemSet.has(name)) continue;
@@ -30,7 +36,12 @@ export async function parseWide(input: ParseInput): Promise<ParsedResponses> {
   const responses: RawResponse[] = [];
   let skipped = 0;
   for (const row of rows) {
-    const values = input.items.map((item) => ({ item, raw: (row.values[item] ?? '').trim(), line: row.line, column: item }));
+    const values = input.items.map((item) => ({
+      item,
+      raw: (row.values[item] ?? '').trim(),
+      line: row.line,
+      column: item,
+    }));
     // A row with ids but no answers is a questionnaire that was not handed in; exports carry them for every visit.
     if (values.every((v) => v.raw === '')) {
       skipped++;

@@ -36,7 +36,13 @@ async function* parse(input: ParseInput): AsyncGenerator<ParsedSession> {
   let rows = 0;
 
   const flush = (g: Group): ParsedSession => {
-    const raw = { client: g.client, therapist: g.therapist, session: g.session, date: g.date, utterances: g.utterances };
+    const raw = {
+      client: g.client,
+      therapist: g.therapist,
+      session: g.session,
+      date: g.date,
+      utterances: g.utterances,
+    };
     const locate = lineLocator(file, g.line, g.lines, (field) => cols![field as Field] ?? `--${field}`);
     const base = validateSession(raw, (path) => {
       const at = locate(path);
@@ -62,7 +68,8 @@ async function* parse(input: ParseInput): AsyncGenerator<ParsedSession> {
     const session = parseSession(cell('session'), input.meta, at);
     const therapist = metaValue('therapist', cell('therapist'), input.meta, at);
     const date = metaValue('date', cell('date'), input.meta, at);
-    if (date !== undefined && !IsoDate.safeParse(date).success) throw new InputError('expected a date as YYYY-MM-DD', at('date'));
+    if (date !== undefined && !IsoDate.safeParse(date).success)
+      throw new InputError('expected a date as YYYY-MM-DD', at('date'));
 
     const key = `${client}\u0000${session}`;
     if (!group || group.key !== key) {
@@ -82,17 +89,28 @@ async function* parse(input: ParseInput): AsyncGenerator<ParsedSession> {
       if (date !== undefined) group.date = date;
     } else {
       if (therapist !== undefined && group.therapist !== therapist) {
-        throw new InputError(`client ${client} session ${session} has therapist ${group.therapist} on line ${group.line} but ${therapist} here`, at('therapist'));
+        throw new InputError(
+          `client ${client} session ${session} has therapist ${group.therapist} on line ${group.line} but ${therapist} here`,
+          at('therapist'),
+        );
       }
       if (date !== undefined && group.date !== date) {
-        throw new InputError(`client ${client} session ${session} is dated ${group.date ?? '(none)'} on line ${group.line} but ${date} here`, at('date'));
+        throw new InputError(
+          `client ${client} session ${session} is dated ${group.date ?? '(none)'} on line ${group.line} but ${date} here`,
+          at('date'),
+        );
       }
     }
 
     const speaker = cell('speaker')!;
     if (speaker === '') throw new InputError('expected a speaker', at('speaker'));
     const role = input.speakers.resolve(speaker, row.line) ?? 'other';
-    const u: Utterance = { id: cell('id') || sequentialId(group.utterances.length + 1), role, speaker, text: cell('text')! };
+    const u: Utterance = {
+      id: cell('id') || sequentialId(group.utterances.length + 1),
+      role,
+      speaker,
+      text: cell('text')!,
+    };
     const start = time('start', cell('start'), at);
     const end = time('end', cell('end'), at);
     if (start !== undefined) u.start = start;
@@ -100,33 +118,50 @@ async function* parse(input: ParseInput): AsyncGenerator<ParsedSession> {
     group.utterances.push(u);
     group.lines.push(row.line);
   }
-  if (rows === 0) throw new InputError('the file has a header but no rows; expected one row per utterance', { file, line: 2 });
+  if (rows === 0)
+    throw new InputError('the file has a header but no rows; expected one row per utterance', { file, line: 2 });
   input.speakers.check();
   if (group) yield flush(group);
 }
 
-function resolveColumns(header: string[], given: CsvColumns, meta: SessionMeta, file: string): Partial<Record<Field, string>> {
+function resolveColumns(
+  header: string[],
+  given: CsvColumns,
+  meta: SessionMeta,
+  file: string,
+): Partial<Record<Field, string>> {
   const has = new Set(header);
   const list = header.map((h) => `"${h}"`).join(', ');
   const out: Partial<Record<Field, string>> = {};
   for (const f of FIELDS) {
     const name = given[f];
     if (name !== undefined) {
-      if (!has.has(name)) throw new InputError(`no column "${name}" (named with --columns ${f}=${name}); the header has ${list}`, { file, line: 1 });
+      if (!has.has(name))
+        throw new InputError(`no column "${name}" (named with --columns ${f}=${name}); the header has ${list}`, {
+          file,
+          line: 1,
+        });
       out[f] = name;
     } else if (has.has(f)) {
       out[f] = f;
     }
   }
   for (const f of ['speaker', 'text'] as const) {
-    if (!out[f]) throw new InputError(`no ${f} column; name it "${f}" or map it with --columns ${f}=HEADER; the header has ${list}`, { file, line: 1 });
+    if (!out[f])
+      throw new InputError(
+        `no ${f} column; name it "${f}" or map it with --columns ${f}=HEADER; the header has ${list}`,
+        { file, line: 1 },
+      );
   }
   for (const f of ['client', 'therapist', 'session'] as const) {
     if (!out[f] && meta[f] === undefined) {
-      throw new InputError(`no ${f} column; add one, map it with --columns ${f}=HEADER, or give --${f} for the whole file; the header has ${list}`, {
-        file,
-        line: 1,
-      });
+      throw new InputError(
+        `no ${f} column; add one, map it with --columns ${f}=HEADER, or give --${f} for the whole file; the header has ${list}`,
+        {
+          file,
+          line: 1,
+        },
+      );
     }
   }
   return out;
@@ -135,13 +170,23 @@ function resolveColumns(header: string[], given: CsvColumns, meta: SessionMeta, 
 type At = (field: Field) => { file: string; line: number; column: string };
 
 /** A metadata cell, or the value given for the whole file when the cell or column is absent; the two must agree. */
-function metaValue(field: 'client' | 'therapist' | 'date', value: string | undefined, meta: SessionMeta, at: At): string | undefined {
+function metaValue(
+  field: 'client' | 'therapist' | 'date',
+  value: string | undefined,
+  meta: SessionMeta,
+  at: At,
+): string | undefined {
   const given = meta[field];
   if (value === undefined || value === '') {
-    if (given === undefined && value === '' && field === 'therapist') throw new InputError('expected a therapist id', at(field));
+    if (given === undefined && value === '' && field === 'therapist')
+      throw new InputError('expected a therapist id', at(field));
     return given;
   }
-  if (given !== undefined && given !== value) throw new InputError(`the file says ${field} ${value} but ${given} was given (by --${field} or the file name)`, at(field));
+  if (given !== undefined && given !== value)
+    throw new InputError(
+      `the file says ${field} ${value} but ${given} was given (by --${field} or the file name)`,
+      at(field),
+    );
   return value;
 }
 
@@ -150,9 +195,14 @@ function parseSession(value: string | undefined, meta: SessionMeta, at: At): num
     if (meta.session !== undefined) return meta.session;
     throw new InputError('expected a session number (1, 2, ...)', at('session'));
   }
-  if (!/^\d+$/.test(value) || Number(value) < 1) throw new InputError('expected a session number (1, 2, ...)', at('session'));
+  if (!/^\d+$/.test(value) || Number(value) < 1)
+    throw new InputError('expected a session number (1, 2, ...)', at('session'));
   const n = Number(value);
-  if (meta.session !== undefined && meta.session !== n) throw new InputError(`the file says session ${n} but ${meta.session} was given (by --session or the file name)`, at('session'));
+  if (meta.session !== undefined && meta.session !== n)
+    throw new InputError(
+      `the file says session ${n} but ${meta.session} was given (by --session or the file name)`,
+      at('session'),
+    );
   return n;
 }
 
@@ -160,7 +210,10 @@ function time(field: 'start' | 'end', value: string | undefined, at: At): number
   if (value === undefined || MISSING.has(value)) return undefined;
   const t = parseClockOrSeconds(value);
   if (t === undefined) {
-    throw new InputError(`expected ${field} as seconds (75.5) or a time like 00:01:15, found${quoteIfTimeLike(value) || ' something else'}`, at(field));
+    throw new InputError(
+      `expected ${field} as seconds (75.5) or a time like 00:01:15, found${quoteIfTimeLike(value) || ' something else'}`,
+      at(field),
+    );
   }
   return t;
 }

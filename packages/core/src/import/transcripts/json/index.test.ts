@@ -14,8 +14,22 @@ describe('canonical JSON import', () => {
           session: 4,
           date: '2025-02-11',
           utterances: [
-            { id: 'a1', role: 'therapist', speaker: 'Therapist', text: 'Last week you mentioned wanting to call your brother.', start: 0, end: 3.6 },
-            { id: 'a2', role: 'client', speaker: 'Client', text: 'I did. It was short, but we talked.', start: 4.1, end: 6.9 },
+            {
+              id: 'a1',
+              role: 'therapist',
+              speaker: 'Therapist',
+              text: 'Last week you mentioned wanting to call your brother.',
+              start: 0,
+              end: 3.6,
+            },
+            {
+              id: 'a2',
+              role: 'client',
+              speaker: 'Client',
+              text: 'I did. It was short, but we talked.',
+              start: 4.1,
+              end: 6.9,
+            },
             { id: 'a3', role: 'therapist', text: 'How was that for you?' },
           ],
         },
@@ -31,9 +45,14 @@ describe('canonical JSON import', () => {
   });
 
   it('points syntax errors at line and column without quoting the text', async () => {
-    const p = tempFile('broken.json', '{\n  "client": "C1", "therapist": "T1", "session": 1,\n  "utterances": [{ "id": "u1", "role": "client", "text": "my private words" }\n}\n');
+    const p = tempFile(
+      'broken.json',
+      '{\n  "client": "C1", "therapist": "T1", "session": 1,\n  "utterances": [{ "id": "u1", "role": "client", "text": "my private words" }\n}\n',
+    );
     const err = await parseAll(jsonFormat, p).catch((e: Error) => e);
-    expect(String(err)).toMatch(/broken\.json, line 4, column 1: not valid JSON: expected "," or "\]" after an array element/);
+    expect(String(err)).toMatch(
+      /broken\.json, line 4, column 1: not valid JSON: expected "," or "\]" after an array element/,
+    );
     expect(String(err)).not.toMatch(/private/);
   });
 
@@ -46,15 +65,24 @@ describe('canonical JSON import', () => {
     await expect(parseAll(jsonFormat, p, { meta: { session: 3 } })).rejects.toThrow(
       new RegExp(`no-therapist\\.json, line 1, column ${column}: session: the file says 2 but 3 was given`),
     );
-    await expect(parseAll(jsonFormat, p)).rejects.toThrow(/no-therapist\.json, line 1, column 1: therapist: Invalid input: expected string, received undefined/);
+    await expect(parseAll(jsonFormat, p)).rejects.toThrow(
+      /no-therapist\.json, line 1, column 1: therapist: Invalid input: expected string, received undefined/,
+    );
   });
 
   it('refuses empty files, arrays and duplicate utterance ids', async () => {
-    await expect(parseAll(jsonFormat, fixture('malformed/empty.json'))).rejects.toThrow(/empty\.json, line 1: the file is empty/);
-    await expect(parseAll(jsonFormat, tempFile('array.json', '[]'))).rejects.toThrow(/array\.json, line 1, column 1: expected a JSON object/);
-    const text = '{"client":"C1","therapist":"T1","session":1,"utterances":[{"id":"u1","role":"client","text":"a"},{"id":"u1","role":"client","text":"b"}]}';
+    await expect(parseAll(jsonFormat, fixture('malformed/empty.json'))).rejects.toThrow(
+      /empty\.json, line 1: the file is empty/,
+    );
+    await expect(parseAll(jsonFormat, tempFile('array.json', '[]'))).rejects.toThrow(
+      /array\.json, line 1, column 1: expected a JSON object/,
+    );
+    const text =
+      '{"client":"C1","therapist":"T1","session":1,"utterances":[{"id":"u1","role":"client","text":"a"},{"id":"u1","role":"client","text":"b"}]}';
     const dup = tempFile('dup.json', text);
     const column = text.lastIndexOf('"u1"') + 1;
-    await expect(parseAll(jsonFormat, dup)).rejects.toThrow(new RegExp(`dup\\.json, line 1, column ${column}: utterances\\[1\\]\\.id: duplicate utterance id "u1"`));
+    await expect(parseAll(jsonFormat, dup)).rejects.toThrow(
+      new RegExp(`dup\\.json, line 1, column ${column}: utterances\\[1\\]\\.id: duplicate utterance id "u1"`),
+    );
   });
 });

@@ -8,7 +8,10 @@ async function* parse(input: ParseInput): AsyncGenerator<ParsedSession> {
   // One session fits in memory by nature; the whole text is needed anyway to report positions of schema errors.
   const text = await readText(input.path, { label: input.label });
   if (text.trim() === '') {
-    throw new InputError('the file is empty; expected one JSON object with client, therapist, session and utterances', { file: input.label, line: 1 });
+    throw new InputError('the file is empty; expected one JSON object with client, therapist, session and utterances', {
+      file: input.label,
+      line: 1,
+    });
   }
   yield sessionFromJson(text, 1, input.label, input.meta);
 }

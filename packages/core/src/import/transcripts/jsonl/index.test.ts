@@ -6,13 +6,20 @@ import { jsonlFormat } from '.';
 describe('JSON Lines import', () => {
   it('reads one session per line, skipping blank lines', async () => {
     const sessions = await parseAll(jsonlFormat, fixture('sessions.jsonl'));
-    expect(sessions.map((s) => [s.line, s.transcript.client, s.transcript.session, s.transcript.utterances.length])).toEqual([
+    expect(
+      sessions.map((s) => [s.line, s.transcript.client, s.transcript.session, s.transcript.utterances.length]),
+    ).toEqual([
       [1, 'C301', 1, 2],
       [2, 'C301', 2, 3],
       [4, 'C302', 1, 2],
     ]);
     expect(sessions[0]!.transcript.date).toBe('2025-01-06');
-    expect(sessions[2]!.transcript.utterances[0]).toEqual({ id: 'u0001', role: 'therapist', speaker: 'Dr. Okafor', text: 'Shall we set an agenda for today?' });
+    expect(sessions[2]!.transcript.utterances[0]).toEqual({
+      id: 'u0001',
+      role: 'therapist',
+      speaker: 'Dr. Okafor',
+      text: 'Shall we set an agenda for today?',
+    });
   });
 
   it('names the line and column of a syntax error', async () => {
@@ -20,7 +27,9 @@ describe('JSON Lines import', () => {
     // The second utterance object follows the first without a comma.
     const column = line3.indexOf('} {') + 3;
     await expect(parseAll(jsonlFormat, fixture('malformed/broken-line.jsonl'))).rejects.toThrow(
-      new RegExp(`broken-line\\.jsonl, line 3, column ${column}: not valid JSON: expected "," or "\\]" after an array element`),
+      new RegExp(
+        `broken-line\\.jsonl, line 3, column ${column}: not valid JSON: expected "," or "\\]" after an array element`,
+      ),
     );
   });
 
@@ -28,11 +37,15 @@ describe('JSON Lines import', () => {
     const line2 = readFileSync(fixture('malformed/bad-role.jsonl'), 'utf8').split('\n')[1]!;
     const column = line2.indexOf('"coach"') + 1;
     await expect(parseAll(jsonlFormat, fixture('malformed/bad-role.jsonl'))).rejects.toThrow(
-      new RegExp(`bad-role\\.jsonl, line 2, column ${column}: utterances\\[1\\]\\.role: Invalid option: expected one of "therapist"\\|"client"\\|"other"`),
+      new RegExp(
+        `bad-role\\.jsonl, line 2, column ${column}: utterances\\[1\\]\\.role: Invalid option: expected one of "therapist"\\|"client"\\|"other"`,
+      ),
     );
   });
 
   it('refuses an empty file', async () => {
-    await expect(parseAll(jsonlFormat, fixture('malformed/empty.jsonl'))).rejects.toThrow(/empty\.jsonl, line 1: the file is empty/);
+    await expect(parseAll(jsonlFormat, fixture('malformed/empty.jsonl'))).rejects.toThrow(
+      /empty\.jsonl, line 1: the file is empty/,
+    );
   });
 });

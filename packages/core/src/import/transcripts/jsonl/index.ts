@@ -15,7 +15,10 @@ async function* parse(input: ParseInput): AsyncGenerator<ParsedSession> {
     yield sessionFromJson(l.text, l.line, input.label, input.meta);
   }
   if (sessions === 0) {
-    throw new InputError('the file is empty; expected one JSON transcript (client, therapist, session, utterances) per line', { file: input.label, line: 1 });
+    throw new InputError(
+      'the file is empty; expected one JSON transcript (client, therapist, session, utterances) per line',
+      { file: input.label, line: 1 },
+    );
   }
 }
 

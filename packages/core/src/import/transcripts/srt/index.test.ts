@@ -11,18 +11,51 @@ describe('SRT import', () => {
     expect(s!.transcript).toEqual({
       ...meta,
       utterances: [
-        { id: 'u0001', role: 'therapist', speaker: 'Therapist', text: "Last time we talked about your sister's visit.", start: 0.5, end: 3.25 },
-        { id: 'u0002', role: 'client', speaker: 'Jordan', text: 'It went better than I expected. We actually laughed a couple of times.', start: 3.9, end: 7 },
-        { id: 'u0003', role: 'therapist', speaker: 'Therapist', text: 'What do you think made the difference?', start: 7.4, end: 9.8 },
-        { id: 'u0004', role: 'client', speaker: 'Jordan', text: 'I think I stopped trying to fix everything for her.', start: 10.1, end: 14.6 },
+        {
+          id: 'u0001',
+          role: 'therapist',
+          speaker: 'Therapist',
+          text: "Last time we talked about your sister's visit.",
+          start: 0.5,
+          end: 3.25,
+        },
+        {
+          id: 'u0002',
+          role: 'client',
+          speaker: 'Jordan',
+          text: 'It went better than I expected. We actually laughed a couple of times.',
+          start: 3.9,
+          end: 7,
+        },
+        {
+          id: 'u0003',
+          role: 'therapist',
+          speaker: 'Therapist',
+          text: 'What do you think made the difference?',
+          start: 7.4,
+          end: 9.8,
+        },
+        {
+          id: 'u0004',
+          role: 'client',
+          speaker: 'Jordan',
+          text: 'I think I stopped trying to fix everything for her.',
+          start: 10.1,
+          end: 14.6,
+        },
       ],
     });
   });
 
   it('accepts "." as the millisecond separator, as many tools write it, and strips <i>/<font> markup', async () => {
-    const p = tempFile('dots.srt', '1\n00:00:01.000 --> 00:00:02.500\n<font color="#ffff00">T:</font> <i>Hello</i> there.\n');
+    const p = tempFile(
+      'dots.srt',
+      '1\n00:00:01.000 --> 00:00:02.500\n<font color="#ffff00">T:</font> <i>Hello</i> there.\n',
+    );
     const [s] = await parseAll(srtFormat, p, { meta });
-    expect(s!.transcript.utterances).toEqual([{ id: 'u0001', role: 'therapist', speaker: 'T', text: 'Hello there.', start: 1, end: 2.5 }]);
+    expect(s!.transcript.utterances).toEqual([
+      { id: 'u0001', role: 'therapist', speaker: 'T', text: 'Hello there.', start: 1, end: 2.5 },
+    ]);
   });
 
   it('names the line and column of a bad time', async () => {
@@ -39,7 +72,11 @@ describe('SRT import', () => {
 
   it('needs a timing line after the cue number, and refuses empty files', async () => {
     const p = tempFile('no-timing.srt', '1\n00:00:01,000 --> 00:00:02,000\nT: Hi.\n\n2\nC: Hello.\n');
-    await expect(parseAll(srtFormat, p, { meta })).rejects.toThrow(/no-timing\.srt, line 6, column 1: expected a timing line .* after the cue number/);
-    await expect(parseAll(srtFormat, fixture('malformed/empty.srt'), { meta })).rejects.toThrow(/empty\.srt, line 1: the file is empty/);
+    await expect(parseAll(srtFormat, p, { meta })).rejects.toThrow(
+      /no-timing\.srt, line 6, column 1: expected a timing line .* after the cue number/,
+    );
+    await expect(parseAll(srtFormat, fixture('malformed/empty.srt'), { meta })).rejects.toThrow(
+      /empty\.srt, line 1: the file is empty/,
+    );
   });
 });

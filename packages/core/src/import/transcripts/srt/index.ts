@@ -29,7 +29,11 @@ async function* parse(input: ParseInput): AsyncGenerator<ParsedSession> {
         column: 1,
       });
     } else {
-      throw new InputError('expected a cue number, then a timing line such as "00:00:01,000 --> 00:00:04,000"', { file, line: first.line, column: 1 });
+      throw new InputError('expected a cue number, then a timing line such as "00:00:01,000 --> 00:00:04,000"', {
+        file,
+        line: first.line,
+        column: 1,
+      });
     }
     const timing = parseTiming(block[timingAt]!, file, ',');
     cues++;

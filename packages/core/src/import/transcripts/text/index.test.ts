@@ -11,7 +11,12 @@ describe('plain-text import', () => {
       ...meta,
       utterances: [
         { id: 'u0001', role: 'therapist', speaker: 'T', text: 'Welcome back. Where would you like to start today?' },
-        { id: 'u0002', role: 'client', speaker: 'C', text: 'Probably with the argument I had with my manager. It has been on my mind all week.' },
+        {
+          id: 'u0002',
+          role: 'client',
+          speaker: 'C',
+          text: 'Probably with the argument I had with my manager. It has been on my mind all week.',
+        },
         { id: 'u0003', role: 'therapist', speaker: 'T', text: 'Okay. What stays with you most about it?' },
         { id: 'u0004', role: 'client', speaker: 'C', text: "That I didn't say what I meant." },
         { id: 'u0005', role: 'therapist', speaker: 'Therapist', text: 'So part of you wishes you had spoken up.' },
@@ -35,12 +40,20 @@ describe('plain-text import', () => {
       /no-prefix\.txt, line 1, column 1: text with no speaker before any speaker is named; expected a speaker prefix such as "T:"/,
     );
     const p = tempFile('unmapped.txt', 'T: Hello.\nPat: Hi.\nC: Hey.\n');
-    await expect(parseAll(textFormat, p, { meta })).rejects.toThrow(/unmapped\.txt, line 2: a speaker is not mapped to a role: "Pat" \(line 2\)/);
-    await expect(parseAll(textFormat, fixture('malformed/empty.txt'), { meta })).rejects.toThrow(/empty\.txt, line 1: the file is empty/);
-    await expect(parseAll(textFormat, fixture('malformed/latin1.txt'), { meta })).rejects.toThrow(/latin1\.txt, line 1: not valid UTF-8 text \(byte 0xe7\)/);
+    await expect(parseAll(textFormat, p, { meta })).rejects.toThrow(
+      /unmapped\.txt, line 2: a speaker is not mapped to a role: "Pat" \(line 2\)/,
+    );
+    await expect(parseAll(textFormat, fixture('malformed/empty.txt'), { meta })).rejects.toThrow(
+      /empty\.txt, line 1: the file is empty/,
+    );
+    await expect(parseAll(textFormat, fixture('malformed/latin1.txt'), { meta })).rejects.toThrow(
+      /latin1\.txt, line 1: not valid UTF-8 text \(byte 0xe7\)/,
+    );
   });
 
   it('reports a bad --date against the option, not a line of the file', async () => {
-    await expect(parseAll(textFormat, fixture('session.txt'), { meta: { ...meta, date: '2026-13-45' } })).rejects.toThrow(/session\.txt, line 1, column "--date": date: a real calendar date/);
+    await expect(
+      parseAll(textFormat, fixture('session.txt'), { meta: { ...meta, date: '2026-13-45' } }),
+    ).rejects.toThrow(/session\.txt, line 1, column "--date": date: a real calendar date/);
   });
 });

@@ -22,7 +22,11 @@ async function* parse(input: ParseInput): AsyncGenerator<ParsedSession> {
     if (prefix) turns.add({ speaker: prefix.speaker, text: prefix.rest, line: l.line, column: 1 }, NO_SPEAKER);
     else turns.add({ text: l.text.trim(), line: l.line, column: 1 }, NO_SPEAKER);
   }
-  if (!any) throw new InputError(`the file is empty; expected turns starting with ${NO_SPEAKER}`, { file: input.label, line: 1 });
+  if (!any)
+    throw new InputError(`the file is empty; expected turns starting with ${NO_SPEAKER}`, {
+      file: input.label,
+      line: 1,
+    });
   yield singleSession(input, turns, `the file has no turns; expected lines starting with ${NO_SPEAKER}`);
 }
 

@@ -6,20 +6,47 @@ const meta = { client: 'C01', therapist: 'T02', session: 3, date: '2026-02-03' }
 
 describe('WebVTT import', () => {
   it('reads a Zoom-style file with voice tags, merging consecutive cues of one speaker', async () => {
-    const [s] = await parseAll(vttFormat, fixture('zoom-session.vtt'), { meta, speakers: ['Dr. Lee=therapist', 'Sam=client'] });
+    const [s] = await parseAll(vttFormat, fixture('zoom-session.vtt'), {
+      meta,
+      speakers: ['Dr. Lee=therapist', 'Sam=client'],
+    });
     expect(s!.transcript).toEqual({
       ...meta,
       utterances: [
-        { id: 'u0001', role: 'therapist', speaker: 'Dr. Lee', text: 'Hi Sam, thanks for coming in. How has the week been?', start: 1.2, end: 4.8 },
-        { id: 'u0002', role: 'client', speaker: 'Sam', text: "Honestly, kind of rough. Work has been piling up and I haven't been sleeping much.", start: 5.1, end: 12.4 },
-        { id: 'u0003', role: 'therapist', speaker: 'Dr. Lee', text: 'That sounds exhausting. Would it be okay to start there today?', start: 13, end: 18.25 },
+        {
+          id: 'u0001',
+          role: 'therapist',
+          speaker: 'Dr. Lee',
+          text: 'Hi Sam, thanks for coming in. How has the week been?',
+          start: 1.2,
+          end: 4.8,
+        },
+        {
+          id: 'u0002',
+          role: 'client',
+          speaker: 'Sam',
+          text: "Honestly, kind of rough. Work has been piling up and I haven't been sleeping much.",
+          start: 5.1,
+          end: 12.4,
+        },
+        {
+          id: 'u0003',
+          role: 'therapist',
+          speaker: 'Dr. Lee',
+          text: 'That sounds exhausting. Would it be okay to start there today?',
+          start: 13,
+          end: 18.25,
+        },
         { id: 'u0004', role: 'client', speaker: 'Sam', text: "Yeah, I'd like that.", start: 18.9, end: 20.1 },
       ],
     });
   });
 
   it('reads a Teams-style file: CRLF, NOTE block, GUID cue ids, closing </v>, entities', async () => {
-    const [s] = await parseAll(vttFormat, fixture('teams-session.vtt'), { meta, speakers: ['Morgan Hale=therapist', 'alex  rivera=client'] });
+    const [s] = await parseAll(vttFormat, fixture('teams-session.vtt'), {
+      meta,
+      speakers: ['Morgan Hale=therapist', 'alex  rivera=client'],
+    });
     const u = s!.transcript.utterances;
     expect(u.map((x) => [x.id, x.role, x.speaker, x.start, x.end])).toEqual([
       ['u0001', 'therapist', 'Morgan Hale', 2.34, 6.12],
@@ -36,7 +63,10 @@ describe('WebVTT import', () => {
       'prefix.vtt',
       'WEBVTT Kind: captions\nLanguage: en\n\n00:01.000 --> 00:03.500\nDr. Lee: <i>Welcome</i> back.\n\n00:04.000 --> 00:06.000 align:start\n<v Sam>Thanks.</v> <v Dr. Lee>Shall we start?\n\n00:06.500 --> 00:08.000\nSpeaker 2: Okay.\n',
     );
-    const [s] = await parseAll(vttFormat, p, { meta, speakers: ['Dr. Lee=therapist', 'Sam=client', 'Speaker 2=client'] });
+    const [s] = await parseAll(vttFormat, p, {
+      meta,
+      speakers: ['Dr. Lee=therapist', 'Sam=client', 'Speaker 2=client'],
+    });
     expect(s!.transcript.utterances).toEqual([
       { id: 'u0001', role: 'therapist', speaker: 'Dr. Lee', text: 'Welcome back.', start: 1, end: 3.5 },
       { id: 'u0002', role: 'client', speaker: 'Sam', text: 'Thanks.', start: 4, end: 6 },
@@ -52,7 +82,12 @@ describe('WebVTT import', () => {
   });
 
   it('names line and column of a bad cue time, and of a cue that ends before it starts', async () => {
-    await expect(parseAll(vttFormat, fixture('malformed/bad-timestamp.vtt'), { meta, speakers: ['Dr. Lee=therapist', 'Sam=client'] })).rejects.toThrow(
+    await expect(
+      parseAll(vttFormat, fixture('malformed/bad-timestamp.vtt'), {
+        meta,
+        speakers: ['Dr. Lee=therapist', 'Sam=client'],
+      }),
+    ).rejects.toThrow(
       /bad-timestamp\.vtt, line 8, column 18: expected a cue end time like 00:00:04\.000, found "00:00:7\.250"/,
     );
     await expect(parseAll(vttFormat, fixture('malformed/end-before-start.vtt'), { meta })).rejects.toThrow(
@@ -61,13 +96,24 @@ describe('WebVTT import', () => {
   });
 
   it('refuses empty, UTF-16 and header-less files', async () => {
-    await expect(parseAll(vttFormat, fixture('malformed/empty.vtt'), { meta })).rejects.toThrow(/empty\.vtt, line 1: the file is empty/);
-    await expect(parseAll(vttFormat, fixture('malformed/utf16.vtt'), { meta })).rejects.toThrow(/utf16\.vtt, line 1: the file is UTF-16 encoded/);
-    await expect(parseAll(vttFormat, fixture('session.srt'), { meta })).rejects.toThrow(/session\.srt, line 1, column 1: expected "WEBVTT"/);
+    await expect(parseAll(vttFormat, fixture('malformed/empty.vtt'), { meta })).rejects.toThrow(
+      /empty\.vtt, line 1: the file is empty/,
+    );
+    await expect(parseAll(vttFormat, fixture('malformed/utf16.vtt'), { meta })).rejects.toThrow(
+      /utf16\.vtt, line 1: the file is UTF-16 encoded/,
+    );
+    await expect(parseAll(vttFormat, fixture('session.srt'), { meta })).rejects.toThrow(
+      /session\.srt, line 1, column 1: expected "WEBVTT"/,
+    );
   });
 
   it('needs client, therapist and session from options or the file name', async () => {
-    await expect(parseAll(vttFormat, fixture('zoom-session.vtt'), { meta: { client: 'C01' }, speakers: ['Dr. Lee=therapist', 'Sam=client'] })).rejects.toThrow(
+    await expect(
+      parseAll(vttFormat, fixture('zoom-session.vtt'), {
+        meta: { client: 'C01' },
+        speakers: ['Dr. Lee=therapist', 'Sam=client'],
+      }),
+    ).rejects.toThrow(
       /this format carries no session metadata; give --therapist or a --name-pattern with \{therapist\}, --session or a --name-pattern with \{session\}/,
     );
   });

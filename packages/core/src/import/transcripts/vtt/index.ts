@@ -21,20 +21,32 @@ async function* parse(input: ParseInput): AsyncGenerator<ParsedSession> {
       header = false;
       const first = block[0]!;
       if (first.line !== 1 || !/^WEBVTT(?:[ \t]|$)/.test(first.text)) {
-        throw new InputError('expected "WEBVTT" on the first line of a WebVTT file', { file, line: first.line, column: 1 });
+        throw new InputError('expected "WEBVTT" on the first line of a WebVTT file', {
+          file,
+          line: first.line,
+          column: 1,
+        });
       }
       const cue = block.find((l) => l.text.includes('-->'));
-      if (cue) throw new InputError('expected a blank line between the WEBVTT header and the first cue', { file, line: cue.line, column: 1 });
+      if (cue)
+        throw new InputError('expected a blank line between the WEBVTT header and the first cue', {
+          file,
+          line: cue.line,
+          column: 1,
+        });
       continue;
     }
     if (/^(?:NOTE|STYLE|REGION)(?:[ \t]|$)/.test(block[0]!.text)) continue;
     const timingAt = block[0]!.text.includes('-->') ? 0 : block[1]?.text.includes('-->') ? 1 : -1;
     if (timingAt < 0) {
-      throw new InputError('expected a cue: an optional identifier line, then a timing line such as "00:00:01.000 --> 00:00:04.000"', {
-        file,
-        line: block[0]!.line,
-        column: 1,
-      });
+      throw new InputError(
+        'expected a cue: an optional identifier line, then a timing line such as "00:00:01.000 --> 00:00:04.000"',
+        {
+          file,
+          line: block[0]!.line,
+          column: 1,
+        },
+      );
     }
     const timing = parseTiming(block[timingAt]!, file, '.');
     for (const piece of cuePieces(block.slice(timingAt + 1), timing, known)) turns.add(piece, NO_SPEAKER);
