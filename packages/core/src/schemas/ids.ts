@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isCalendarDate } from '../util/time';
 
 /**
  * Client and therapist ids are pseudonyms: short codes, never names. The pattern rules out spaces and
@@ -16,6 +17,6 @@ export type PseudonymId = z.infer<typeof PseudonymId>;
 export const IsoDate = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, 'a date as YYYY-MM-DD')
-  .refine((s) => !Number.isNaN(Date.parse(s)), 'a real calendar date');
+  .refine(isCalendarDate, 'a real calendar date');
 
 export const SessionIndex = z.number().int().positive();

@@ -1,10 +1,11 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { readLines, readText } from './text-input';
 
 const dir = mkdtempSync(join(tmpdir(), 'text-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 async function lines(file: string) {
   const out = [];
@@ -34,6 +35,12 @@ describe('UTF-8 text input', () => {
     const f = join(dir, 'utf16.txt');
     writeFileSync(f, Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('hi', 'utf16le')]));
     await expect(readText(f)).rejects.toThrow(/UTF-16 encoded; save it as UTF-8/);
+  });
+
+  it('refuses a raw NUL byte, naming its line and column', async () => {
+    const f = join(dir, 'nul.txt');
+    writeFileSync(f, 'T: hello\nC: wor\u0000ld\n');
+    await expect(readText(f)).rejects.toThrow(/nul\.txt, line 2, column 7: a NUL byte \(0x00\) is not text/);
   });
 
   it('names a missing file', async () => {

@@ -17,6 +17,8 @@ export async function* readTextChunks(file: string, opts: { label?: string } = {
   const label = opts.label ?? basename(file);
   const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
   let line = 1;
+  /** Characters of the current line that came in earlier chunks, for a column across a chunk boundary. */
+  let carryCol = 0;
   let first = true;
   const stream = createReadStream(file, { highWaterMark: 1 << 20 });
   try {
@@ -39,7 +41,11 @@ export async function* readTextChunks(file: string, opts: { label?: string } = {
           line: line + countNewlinesBeforeBadByte(buf),
         });
       }
+      const nul = text.indexOf('\u0000');
+      if (nul >= 0) throw nulError(text, nul, line, carryCol, label);
       line += countNewlines(text);
+      const lastNl = text.lastIndexOf('\n');
+      carryCol = lastNl < 0 ? carryCol + text.length : text.length - lastNl - 1;
       yield text;
     }
     const tail = (() => {
@@ -91,6 +97,21 @@ export async function readText(file: string, opts: { label?: string } = {}): Pro
   let out = '';
   for await (const chunk of readTextChunks(file, opts)) out += chunk;
   return out;
+}
+
+/**
+ * A NUL byte is never text: it marks a binary file or a broken export, and SQLite's C strings would cut the value
+ * short there, so it is refused where it stands.
+ */
+function nulError(text: string, at: number, firstLine: number, carryCol: number, file: string): InputError {
+  const before = text.slice(0, at);
+  const lineStart = before.lastIndexOf('\n') + 1;
+  const column = (lineStart === 0 ? carryCol : 0) + at - lineStart + 1;
+  return new InputError('a NUL byte (0x00) is not text; is this a binary file or a broken export?', {
+    file,
+    line: firstLine + countNewlines(before),
+    column,
+  });
 }
 
 function countNewlines(s: string): number {

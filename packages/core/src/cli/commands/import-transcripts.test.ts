@@ -171,6 +171,7 @@ describe('alliance import transcripts', () => {
       [['--session', '0'], /--session must be an integer >= 1/],
       [['--client', 'Jane Doe'], /--client must be a pseudonymous id/],
       [['--date', '3/2/2026'], /--date must be a real date as YYYY-MM-DD/],
+      [['--date', '2025-02-30'], /--date must be a real date as YYYY-MM-DD, got "2025-02-30"/],
       [['--name-pattern', '{name}.vtt'], /unknown placeholder \{name\}/],
       [['--format', 'docx'], /--format must be one of json, jsonl, csv, vtt, srt, text/],
     ];

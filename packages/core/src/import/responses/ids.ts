@@ -112,6 +112,7 @@ export class IdReader {
       const raw = (values[columns.date] ?? '').trim();
       if (raw !== '') {
         if (IsoDate.safeParse(raw).success) date = raw;
+        else if (/^\d{4}-\d{2}-\d{2}$/.test(raw)) bad(`"${clip(raw)}" is not a day on the calendar`, columns.date);
         else bad(`the date must be YYYY-MM-DD, found "${clip(raw)}"`, columns.date);
       }
     }

@@ -364,6 +364,19 @@ describe('malformed response files change nothing', () => {
   });
 });
 
+describe('impossible dates', () => {
+  it('refuses 2025-02-30 with file, line and column, and writes nothing', async () => {
+    const s = await fresh();
+    const text = 'client,therapist,session,date,1,2,3,4\nC1,T1,1,2024-02-29,5,5,5,5\nC2,T1,1,2025-02-30,5,5,5,5\n';
+    const out = await run(s, tmp('feb30.csv', text), 'srs', 'client');
+    expect(out.errors).toEqual([
+      { file: 'feb30.csv', line: 3, column: 'date', message: '"2025-02-30" is not a day on the calendar' },
+    ]);
+    expect((await studyCounts(s.db)).responses).toBe(0);
+    await s.close();
+  });
+});
+
 describe('many problems', () => {
   it('lists the first 200 and says how many more there were', async () => {
     const s = await fresh();

@@ -25,6 +25,8 @@ export function sessionFromJson(text: string, firstLine: number, file: string, m
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
     throw new InputError('expected a JSON object with client, therapist, session and utterances', at([]));
   }
+  const nul = findNul(raw, []);
+  if (nul) throw new InputError('a NUL character (\\u0000) is not text; remove it', at(nul));
   const obj = raw as Record<string, unknown>;
   for (const f of META_FIELDS) {
     const given = meta[f];
@@ -44,4 +46,23 @@ export function sessionFromJson(text: string, firstLine: number, file: string, m
     throw new InputError(`${path ? `${path}: ` : ''}${issue.message}`, at(issue.path));
   }
   return { transcript: parsed.data, line: firstLine };
+}
+
+/** The path of the first string (or key) holding U+0000, which SQLite would cut short. */
+function findNul(v: unknown, path: PropertyKey[]): PropertyKey[] | undefined {
+  if (typeof v === 'string') return v.includes('\u0000') ? path : undefined;
+  if (v === null || typeof v !== 'object') return undefined;
+  if (Array.isArray(v)) {
+    for (let i = 0; i < v.length; i++) {
+      const hit = findNul(v[i], [...path, i]);
+      if (hit) return hit;
+    }
+    return undefined;
+  }
+  for (const [k, x] of Object.entries(v)) {
+    if (k.includes('\u0000')) return path;
+    const hit = findNul(x, [...path, k]);
+    if (hit) return hit;
+  }
+  return undefined;
 }

@@ -88,6 +88,16 @@ describe('CSV import', () => {
     );
   });
 
+  it('refuses an impossible calendar date, naming line and column', async () => {
+    const p = tempFile(
+      'feb30.csv',
+      'client,therapist,session,date,speaker,text\nC1,T1,1,2025-02-28,client,Hi\nC2,T1,1,2025-02-30,client,Hi\n',
+    );
+    await expect(parseAll(csvFormat, p)).rejects.toThrow(
+      /feb30\.csv, line 3, column "date": expected a real calendar date; that day does not exist/,
+    );
+  });
+
   it('lists unmapped speakers, and refuses empty and Latin-1 files', async () => {
     await expect(parseAll(csvFormat, fixture('malformed/unknown-speaker.csv'))).rejects.toThrow(
       /unknown-speaker\.csv, line 4: a speaker is not mapped to a role: "partner" \(line 4\)/,

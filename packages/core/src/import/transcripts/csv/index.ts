@@ -69,7 +69,12 @@ async function* parse(input: ParseInput): AsyncGenerator<ParsedSession> {
     const therapist = metaValue('therapist', cell('therapist'), input.meta, at);
     const date = metaValue('date', cell('date'), input.meta, at);
     if (date !== undefined && !IsoDate.safeParse(date).success)
-      throw new InputError('expected a date as YYYY-MM-DD', at('date'));
+      throw new InputError(
+        /^\d{4}-\d{2}-\d{2}$/.test(date)
+          ? 'expected a real calendar date; that day does not exist'
+          : 'expected a date as YYYY-MM-DD',
+        at('date'),
+      );
 
     const key = `${client}\u0000${session}`;
     if (!group || group.key !== key) {

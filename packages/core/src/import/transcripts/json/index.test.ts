@@ -44,6 +44,28 @@ describe('canonical JSON import', () => {
     );
   });
 
+  it('refuses an impossible calendar date and an escaped NUL, naming line and column', async () => {
+    const feb30 = tempFile(
+      'feb30.json',
+      '{\n  "client": "C1", "therapist": "T1", "session": 1,\n  "date": "2025-02-30",\n  "utterances": [{ "id": "u1", "role": "client", "text": "Hi" }]\n}\n',
+    );
+    await expect(parseAll(jsonFormat, feb30)).rejects.toThrow(
+      /feb30\.json, line 3, column 11: date: a real calendar date/,
+    );
+    const leap = tempFile(
+      'leap.json',
+      '{"client":"C1","therapist":"T1","session":1,"date":"2024-02-29","utterances":[{"id":"u1","role":"client","text":"Hi"}]}',
+    );
+    expect((await parseAll(jsonFormat, leap))[0]!.transcript.date).toBe('2024-02-29');
+    const nul = tempFile(
+      'nul.json',
+      '{"client":"C1","therapist":"T1","session":1,\n"utterances":[{"id":"u1","role":"client","text":"a\\u0000b"}]}',
+    );
+    await expect(parseAll(jsonFormat, nul)).rejects.toThrow(
+      /nul\.json, line 2, column 49: a NUL character \(\\u0000\) is not text/,
+    );
+  });
+
   it('points syntax errors at line and column without quoting the text', async () => {
     const p = tempFile(
       'broken.json',

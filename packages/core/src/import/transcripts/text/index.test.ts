@@ -55,5 +55,13 @@ describe('plain-text import', () => {
     await expect(
       parseAll(textFormat, fixture('session.txt'), { meta: { ...meta, date: '2026-13-45' } }),
     ).rejects.toThrow(/session\.txt, line 1, column "--date": date: a real calendar date/);
+    await expect(
+      parseAll(textFormat, fixture('session.txt'), { meta: { ...meta, date: '2025-02-30' } }),
+    ).rejects.toThrow(/session\.txt, line 1, column "--date": date: a real calendar date/);
+  });
+
+  it('refuses a raw NUL byte, naming line and column', async () => {
+    const p = tempFile('nul.txt', 'T: Hello.\nC: Hi\u0000 there.\n');
+    await expect(parseAll(textFormat, p, { meta })).rejects.toThrow(/nul\.txt, line 2, column 6: a NUL byte/);
   });
 });
