@@ -2,7 +2,16 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CsvParser, parseCsv, readCsvRows, toCsv } from './csv';
+import {
+  CsvParser,
+  detectDelimiter,
+  joinedHeaderHint,
+  parseCsv,
+  parseDelimiterOption,
+  readCsvRows,
+  splitOutsideQuotes,
+  toCsv,
+} from './csv';
 import { InputError } from './errors';
 
 describe('CSV parser', () => {
@@ -37,6 +46,36 @@ describe('CSV parser', () => {
 
   it('rejects text after a closing quote', () => {
     expect(() => parseCsv('a,b\n"x"y,1\n', { file: 'f.csv' })).toThrow(InputError);
+  });
+
+  it('reports text after a quote that closes on a later line at the line where the quote opened', () => {
+    const text = 'a,b,c\n1,2,3\n4,5,6\n7,"8 oops\nmore" x,9\n10,11,12\n';
+    expect(() => parseCsv(text, { file: 'f.csv' })).toThrow(
+      /^f\.csv, line 4, column 3: the quoted field opened here closes on line 5 and is followed by text at column 6/,
+    );
+  });
+
+  it('detects comma, semicolon and tab from the header, ignoring quoted ones', () => {
+    expect(detectDelimiter('client;session;"a,b,c"\n1;2;3')).toBe(';');
+    expect(detectDelimiter('client\tsession\ttext\n')).toBe('\t');
+    expect(detectDelimiter('client,session,text\n"x;y;z;w"')).toBe(',');
+    expect(detectDelimiter('one')).toBe(',');
+    expect(parseCsv('a;b\n"1;2";3\n').map((r) => r.fields)).toEqual([
+      ['a', 'b'],
+      ['1;2', '3'],
+    ]);
+    expect(joinedHeaderHint(['client;session;1'])).toMatch(/joined by semicolons.*--delimiter ';'/);
+    expect(joinedHeaderHint(['client', 'session'])).toBe('');
+    expect(parseDelimiterOption('tab')).toBe('\t');
+    expect(parseDelimiterOption(';')).toBe(';');
+    expect(() => parseDelimiterOption('ab')).toThrow(/--delimiter must be one character/);
+  });
+
+  it('splits option lists at commas outside quotes', () => {
+    expect(splitOutsideQuotes('"Lee, Jordan (Dr.)"=therapist,Sam=client')).toEqual([
+      '"Lee, Jordan (Dr.)"=therapist',
+      'Sam=client',
+    ]);
   });
 
   it('rejects a quote that is never closed, naming where it opened', () => {

@@ -1,4 +1,4 @@
-import { InputError } from './errors';
+import { InputError, UsageError } from './errors';
 import { readTextChunks } from './text-input';
 
 export interface CsvRecord {
@@ -8,6 +8,7 @@ export interface CsvRecord {
 }
 
 export interface CsvOptions {
+  /** The field separator; when not given, readers detect comma, semicolon or tab from the header line. */
   delimiter?: string;
   /** File name used in error messages. */
   file?: string;
@@ -86,9 +87,15 @@ export class CsvParser {
           continue;
         }
         if (c !== this.delim && c !== CR && c !== LF) {
-          this.fail(
-            `unexpected text after a closing quote; a field that contains quotes must be quoted as a whole with inner quotes doubled ("")`,
-          );
+          const advice = `a field that contains quotes must be quoted as a whole with inner quotes doubled ("")`;
+          // The quote that went wrong is the one that opened the field; when it spans lines, point there.
+          if (this.quoteLine !== this.line) {
+            throw new InputError(
+              `the quoted field opened here closes on line ${this.line} and is followed by text at column ${this.col}; ${advice}`,
+              { file: this.file, line: this.quoteLine, column: this.quoteCol },
+            );
+          }
+          this.fail(`unexpected text after a closing quote; ${advice}`);
         }
         this.afterQuote = false;
       }
@@ -157,18 +164,71 @@ export class CsvParser {
   }
 }
 
+export const DETECTED_DELIMITERS = [',', ';', '\t'] as const;
+
+/**
+ * Guesses the delimiter from the header line: whichever of comma, semicolon and tab occurs most often outside
+ * quotes. Excel writes semicolons where the comma is the decimal mark (much of Europe), and tab-separated
+ * exports are common; a header is short and names columns, so the count is a reliable tell. Comma on a tie.
+ */
+export function detectDelimiter(text: string): string {
+  const counts = new Map<string, number>(DETECTED_DELIMITERS.map((d) => [d, 0]));
+  let inQuotes = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (c === '"') inQuotes = !inQuotes;
+    else if (!inQuotes && (c === '\n' || c === '\r')) break;
+    else if (!inQuotes && counts.has(c)) counts.set(c, counts.get(c)! + 1);
+  }
+  let best = ',';
+  for (const [d, n] of counts) if (n > counts.get(best)!) best = d;
+  return best;
+}
+
+/** The --delimiter option: one character, or the words comma, semicolon and tab (a tab is hard to type). */
+export function parseDelimiterOption(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  const named: Record<string, string> = { comma: ',', semicolon: ';', tab: '\t', '\\t': '\t' };
+  const d = named[value.toLowerCase()] ?? value;
+  if (d.length !== 1 || d === '"' || d === '\n' || d === '\r')
+    throw new UsageError(`--delimiter must be one character (or comma, semicolon, tab), got "${value}"`);
+  return d;
+}
+
+/** Names a delimiter in messages; a tab is invisible when quoted. */
+export function delimiterName(d: string): string {
+  return d === '\t' ? 'tab' : d === ';' ? 'semicolon' : d === ',' ? 'comma' : `"${d}"`;
+}
+
+/**
+ * When a header came out as one column that holds delimiter-like characters, the file was split with the
+ * wrong delimiter; says so, with the option that fixes it. Empty when the header looks fine.
+ */
+export function joinedHeaderHint(header: readonly string[]): string {
+  if (header.length !== 1) return '';
+  const only = header[0]!;
+  const d = [',', ';', '\t', '|'].find((c) => only.includes(c));
+  if (d === undefined) return '';
+  const flag = d === '\t' ? 'tab' : d;
+  return `; the header reads as one column joined by ${delimiterName(d)}s, so the file is probably ${delimiterName(d)}-separated: give --delimiter '${flag}'`;
+}
+
 /** Parses CSV text held in memory. */
 export function parseCsv(text: string, opts: CsvOptions = {}): CsvRecord[] {
-  const p = new CsvParser(opts);
-  const rows = p.push(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
+  const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  const p = new CsvParser({ ...opts, delimiter: opts.delimiter ?? detectDelimiter(body) });
+  const rows = p.push(body);
   return rows.concat(p.end());
 }
 
 /** Streams the records of a CSV file (UTF-8 checked). */
 export async function* readCsvRecords(file: string, opts: CsvOptions = {}): AsyncGenerator<CsvRecord> {
-  const p = new CsvParser({ ...opts, file: opts.file ?? file });
-  for await (const chunk of readTextChunks(file, { label: opts.file })) yield* p.push(chunk);
-  yield* p.end();
+  let p: CsvParser | undefined;
+  for await (const chunk of readTextChunks(file, { label: opts.file })) {
+    p ??= new CsvParser({ ...opts, file: opts.file ?? file, delimiter: opts.delimiter ?? detectDelimiter(chunk) });
+    yield* p.push(chunk);
+  }
+  yield* (p ?? new CsvParser({ ...opts, file: opts.file ?? file })).end();
 }
 
 export interface CsvRow {
@@ -200,7 +260,7 @@ export async function* rowsFromRecords(
     if (rec.fields.length === 1 && rec.fields[0] === '') continue; // blank line
     if (rec.fields.length !== header.length) {
       throw new InputError(
-        `expected ${header.length} fields as in the header, found ${rec.fields.length}; check the quoting on this or the previous row`,
+        `expected ${header.length} field${header.length === 1 ? '' : 's'} as in the header, found ${rec.fields.length}; check the quoting on this or the previous row${joinedHeaderHint(header)}`,
         {
           file,
           line: rec.line,
@@ -212,6 +272,26 @@ export async function* rowsFromRecords(
     yield { values, line: rec.line };
   }
   if (!header) throw new InputError('the file is empty; expected a header row', { file, line: 1 });
+}
+
+/**
+ * Splits a comma-separated option value ("a=1,b=2") at commas outside double quotes, so an entry can hold a
+ * comma when quoted: '"Lee, Jordan (Dr.)"=therapist,Sam=client'. The quotes stay for the entry's own parser.
+ */
+export function splitOutsideQuotes(value: string): string[] {
+  const out: string[] = [];
+  let start = 0;
+  let inQuotes = false;
+  for (let i = 0; i < value.length; i++) {
+    const c = value[i];
+    if (c === '"') inQuotes = !inQuotes;
+    else if (c === ',' && !inQuotes) {
+      out.push(value.slice(start, i));
+      start = i + 1;
+    }
+  }
+  out.push(value.slice(start));
+  return out;
 }
 
 /** Quotes a value for CSV output when needed (RFC 4180). */
