@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { splitOutsideQuotes } from '../util/csv';
 import { InputError, UsageError } from '../util/errors';
 import type { Command, CommandContext, OptionSpec } from './command';
 import { coreCommands } from './commands';
@@ -129,7 +130,7 @@ function buildContext(command: Command, args: string[], io: MainIo, signal: Abor
       const v = values[name];
       const arr = Array.isArray(v) ? v : typeof v === 'string' ? [v] : [];
       return arr
-        .flatMap((s) => s.split(','))
+        .flatMap(splitOutsideQuotes)
         .map((s) => s.trim())
         .filter(Boolean);
     },

@@ -28,6 +28,8 @@ export interface UpsertOutcome {
   status: UpsertStatus;
   /** Whether score rows were written (always on insert and update; on an unchanged response only if they differed). */
   scored: boolean;
+  /** On an update: the items whose values changed (empty when only the submission time did). */
+  changedItems?: string[];
 }
 
 /** One row per (session, instrument, form, respondent), as the table's unique constraint says. */
@@ -120,7 +122,8 @@ export async function upsertResponse(
     at,
   });
   await writeScores(db, existing.id, r, scores);
-  return { id: existing.id, status: 'updated', scored: true };
+  const changedItems = Object.keys({ ...beforeItems, ...r.items }).filter((k) => beforeItems[k] !== r.items[k]);
+  return { id: existing.id, status: 'updated', scored: true, changedItems };
 }
 
 async function writeScores(

@@ -1,7 +1,7 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { FIXTURES } from '../../import/responses/test-input';
 import { main } from '../main';
 
@@ -21,6 +21,8 @@ const study = async () => {
   return dir;
 };
 const fixture = (name: string) => join(FIXTURES, name);
+const scratch = mkdtempSync(join(tmpdir(), 'cli-responses-files-'));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 describe('alliance import responses', () => {
   it('prints one JSON summary, then reports an identical re-import as unchanged', async () => {
@@ -89,6 +91,44 @@ describe('alliance import responses', () => {
     ]);
     expect(text.stdout).toContain('out-of-range.csv, line 3, column "6": item 6: 6 is above the scale maximum 5');
     expect(JSON.parse((await run(['status', '--study', dir, '--json'])).stdout).responses).toBe(0);
+  });
+
+  it('refuses changed values unless --replace; --dry-run counts add, change and unchanged and writes nothing', async () => {
+    const dir = await study();
+    const base = ['import', 'responses', '--study', dir, '--instrument', 'wai-sr', '--form', 'client', '--json'];
+    expect((await run([...base, fixture('wai-sr-wide.csv')])).code).toBe(0);
+    // C001 session 1 totals 43; raising items 1 and 2 by 1 and adding a new client makes 45.
+    const changed = join(scratch, 'changed.csv');
+    writeFileSync(
+      changed,
+      `${readFileSync(fixture('wai-sr-wide.csv'), 'utf8').replace('C001,T01,1,2026-01-12,3,4,', 'C001,T01,1,2026-01-12,4,5,')}C009,T01,1,2026-01-12,3,3,3,3,3,3,3,3,3,3,3,3\n`,
+    );
+    const scoresOf = async () =>
+      JSON.parse((await run(['status', '--study', dir, '--json'])).stdout) as Record<string, unknown>;
+    const before = await scoresOf();
+    const refused = await run([...base, changed]);
+    expect(refused.code).toBe(1);
+    expect(JSON.parse(refused.stdout).errors).toEqual([
+      {
+        file: 'changed.csv',
+        line: 2,
+        message:
+          'client C001 session 1 (client) is already stored with other values (items 1, 2 differ); give --replace to overwrite the stored response (the audit keeps both)',
+      },
+    ]);
+    expect(await scoresOf()).toEqual(before);
+    const dry = await run([...base, '--dry-run', changed]);
+    expect(dry.code).toBe(0);
+    expect(JSON.parse(dry.stdout)).toEqual({ add: 1, change: 1, unchanged: 11 });
+    expect(await scoresOf()).toEqual(before);
+    const dryText = await run([...base.filter((a) => a !== '--json'), '--dry-run', changed]);
+    expect(dryText.stdout).toMatch(
+      /would add 1 response, change 1 \(changing needs --replace\) and leave 11 unchanged/,
+    );
+    const replaced = await run([...base, '--replace', changed]);
+    expect(replaced.code).toBe(0);
+    expect(JSON.parse(replaced.stdout)).toMatchObject({ inserted: 1, updated: 1, unchanged: 11 });
+    expect(await scoresOf()).toMatchObject({ responses: 13 });
   });
 
   it('reports a broken file as an input error with its line, and usage mistakes with exit 2', async () => {

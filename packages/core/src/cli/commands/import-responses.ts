@@ -10,6 +10,7 @@ import {
 } from '../../import/responses';
 import { PseudonymId } from '../../schemas/ids';
 import { openStudy } from '../../store/study';
+import { parseDelimiterOption } from '../../util/csv';
 import { UsageError } from '../../util/errors';
 import { defineCommand, type CommandContext } from '../command';
 import { instrumentCall } from './instruments';
@@ -31,8 +32,9 @@ export const importResponsesCommand = defineCommand({
   description: [
     "Every value is checked against the form's scale; the file imports whole or not at all, and every problem",
     'is reported with its file, line and column. A response already stored for the same session, instrument,',
-    'form and respondent is updated when its values differ (the audit table keeps both) and left alone when',
-    'they do not. Each stored response is scored in the same transaction. Observer forms (wai-o-s, calpas',
+    'form and respondent is left alone when its values are the same; when they differ the row is refused',
+    'unless --replace is given (the audit table keeps both). --dry-run counts what would be added, changed',
+    'and left alone, and writes nothing. Each stored response is scored in the same transaction. Observer forms (wai-o-s, calpas',
     "observer) are human coders' ratings: the coder column names the coder. A session not yet in the study is",
     'created when the row or --therapist names its therapist. The format is guessed from the file unless given.',
   ].join('\n'),
@@ -65,12 +67,26 @@ export const importResponsesCommand = defineCommand({
     map: {
       type: 'string',
       placeholder: 'FILE',
-      description: 'REDCap field or Qualtrics question → item: a CSV with columns field (or question) and item',
+      description:
+        'REDCap field, Qualtrics question or wide column → item: a CSV with columns field (or question, column) and item',
     },
     therapist: {
       type: 'string',
       placeholder: 'ID',
       description: 'therapist for sessions the file creates without naming one',
+    },
+    delimiter: {
+      type: 'string',
+      placeholder: 'CHAR',
+      description: 'CSV field separator: a character, or comma, semicolon, tab (default: detected from the header)',
+    },
+    replace: {
+      type: 'boolean',
+      description: 'overwrite stored responses whose values differ (audited); without it such rows are refused',
+    },
+    'dry-run': {
+      type: 'boolean',
+      description: 'say what the import would add, change and leave alone, and write nothing',
     },
     ...Object.fromEntries(
       (Object.keys(ID_OPTIONS) as Array<keyof IdColumns>).map((k) => [
@@ -112,6 +128,8 @@ export const importResponsesCommand = defineCommand({
     const therapist = ctx.str('therapist');
     if (therapist !== undefined && !PseudonymId.safeParse(therapist).success)
       throw new UsageError(`--therapist must be a pseudonymous id, got "${therapist}"`);
+    const delimiter = parseDelimiterOption(ctx.str('delimiter'));
+    const dryRun = ctx.bool('dry-run');
     const study = await openStudy(ctx.need('study'));
     try {
       const form = instrumentCall(() => loadResponseForm(study.dir, ctx.need('instrument'), ctx.need('form')));
@@ -128,6 +146,9 @@ export const importResponsesCommand = defineCommand({
         columns: idColumns(ctx),
         longColumns: { item: ctx.need('item-column'), value: ctx.need('value-column') },
         ...optionalString(ctx, 'dictionary', 'events', 'map', 'therapist'),
+        ...(delimiter !== undefined ? { delimiter } : {}),
+        ...(ctx.bool('replace') ? { replace: true } : {}),
+        ...(dryRun ? { dryRun } : {}),
         onProgress: (done, total) => {
           if (done === 1) bar.setTotal(total);
           bar.update(done);
@@ -135,6 +156,13 @@ export const importResponsesCommand = defineCommand({
         signal: ctx.signal,
       });
       bar.finish();
+      if (dryRun && summary.errors.length === 0) {
+        const counts = { add: summary.inserted, change: summary.updated, unchanged: summary.unchanged };
+        return {
+          data: counts,
+          text: `dry run, nothing written: ${summary.file} would add ${counts.add} response${counts.add === 1 ? '' : 's'}, change ${counts.change}${counts.change > 0 && !ctx.bool('replace') ? ' (changing needs --replace)' : ''} and leave ${counts.unchanged} unchanged`,
+        };
+      }
       return {
         data: { ...summary },
         text: describe(summary),

@@ -1,7 +1,7 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { fixture } from '../../import/transcripts/test-support';
 import { auditTrail } from '../../store/audit';
 import { openStudy } from '../../store/study';
@@ -15,6 +15,22 @@ async function run(argv: string[], tty = false) {
     stderr: { write: (s: string) => (stderr += s), isTTY: tty },
   });
   return { code, stdout, stderr };
+}
+
+const scratch = mkdtempSync(join(tmpdir(), 'cli-import-files-'));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+function scratchFile(name: string, text: string): string {
+  const p = join(scratch, name);
+  writeFileSync(p, text);
+  return p;
+}
+
+/** The store's files byte for byte, to show a dry run writes nothing. */
+function storeBytes(dir: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const f of readdirSync(dir).filter((n) => n.endsWith('.sqlite') || n.endsWith('.sqlite-wal')))
+    out[f] = readFileSync(join(dir, f)).toString('base64');
+  return out;
 }
 
 async function newStudy(): Promise<string> {
@@ -161,6 +177,88 @@ describe('alliance import transcripts', () => {
     expect(latin.code).toBe(1);
     expect(latin.stderr).toMatch(/latin1\.txt, line 1: not valid UTF-8 text/);
     expect(await state(dir)).toEqual(only);
+  });
+
+  it('--dry-run counts what would be added, changed and left alone, and writes nothing', async () => {
+    const dir = await newStudy();
+    expect((await run(['import', 'transcripts', '--study', dir, fixture('sessions.jsonl')])).code).toBe(0);
+    const before = await state(dir);
+    const bytes = storeBytes(dir);
+    expect(Object.keys(bytes).length).toBeGreaterThan(0);
+    const changed = scratchFile(
+      'changed.jsonl',
+      readFileSync(fixture('sessions.jsonl'), 'utf8')
+        .split('\n')
+        .map((l, i) => (i === 0 ? l.replace(/"text":"([^"]*)"/, '"text":"$1 (edited)"') : l))
+        .join('\n'),
+    );
+    const dry = await run([
+      'import',
+      'transcripts',
+      '--study',
+      dir,
+      '--dry-run',
+      '--json',
+      changed,
+      fixture('sessions.csv'),
+    ]);
+    expect(dry.code).toBe(0);
+    expect(JSON.parse(dry.stdout)).toEqual({ add: 2, change: 1, unchanged: 2 });
+    expect(storeBytes(dir)).toEqual(bytes);
+    expect(await state(dir)).toEqual(before);
+    const text = await run(['import', 'transcripts', '--study', dir, '--dry-run', changed]);
+    expect(text.stdout).toMatch(/dry run, nothing written: 1 file would add 0 sessions, change 1 .* leave 2 unchanged/);
+  });
+
+  it('maps a quoted speaker label holding a comma, or labels from a --speakers-file', async () => {
+    const vtt = scratchFile(
+      'teams.vtt',
+      'WEBVTT\n\n00:00:01.000 --> 00:00:03.000\n<v Lee, Jordan (Dr.)>How are you?</v>\n\n00:00:04.000 --> 00:00:05.000\n<v Sam>Fine.</v>\n',
+    );
+    const meta = ['--client', 'C01', '--therapist', 'T01', '--session', '1', '--json'];
+    const dir = await newStudy();
+    const quoted = await run([
+      'import',
+      'transcripts',
+      '--study',
+      dir,
+      ...meta,
+      '--speakers',
+      '"Lee, Jordan (Dr.)"=therapist,Sam=client',
+      vtt,
+    ]);
+    expect(quoted.stderr).toBe('');
+    expect(JSON.parse(quoted.stdout)).toMatchObject({ sessionsImported: 1, utterances: 2 });
+    const file = scratchFile('speakers.csv', 'speaker,role\n"Lee, Jordan (Dr.)",therapist\nSam,client\n');
+    const other = await newStudy();
+    const fromFile = await run(['import', 'transcripts', '--study', other, ...meta, '--speakers-file', file, vtt]);
+    expect(JSON.parse(fromFile.stdout)).toMatchObject({ sessionsImported: 1, utterances: 2 });
+    const badRole = scratchFile('bad-speakers.csv', 'speaker,role\nSam,patient\n');
+    const bad = await run(['import', 'transcripts', '--study', other, ...meta, '--speakers-file', badRole, vtt]);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/bad-speakers\.csv, line 2, column "role": the role must be therapist, client or other/);
+  });
+
+  it('reads a semicolon-separated CSV, and --delimiter overrides the guess', async () => {
+    const semi = scratchFile(
+      'semi.csv',
+      'client;therapist;session;speaker;text\nC1;T1;1;therapist;Hello, welcome\nC1;T1;1;client;Hi\n',
+    );
+    const dir = await newStudy();
+    const r = await run(['import', 'transcripts', '--study', dir, '--json', semi]);
+    expect(r.stderr).toBe('');
+    expect(JSON.parse(r.stdout)).toMatchObject({ sessionsImported: 1, utterances: 2 });
+    const wrong = await run(['import', 'transcripts', '--study', dir, '--delimiter', 'comma', semi]);
+    expect(wrong.code).toBe(1);
+    expect(wrong.stderr).toMatch(
+      /semi\.csv, line 2: expected 1 field as in the header, found 2.*one column joined by semicolons.*--delimiter ';'/,
+    );
+    const noComma = scratchFile('semi2.csv', 'client;therapist;session;speaker;text\nC1;T1;1;client;Hi\n');
+    const joined = await run(['import', 'transcripts', '--study', dir, '--delimiter', ',', noComma]);
+    expect(joined.stderr).toMatch(
+      /semi2\.csv, line 1: no speaker column.*the header reads as one column joined by semicolons/,
+    );
+    expect((await run(['import', 'transcripts', '--study', dir, '--delimiter', ';;', semi])).code).toBe(2);
   });
 
   it('exits 2 on usage errors before touching the store', async () => {

@@ -4,6 +4,7 @@ import { NamePattern } from '../../import/transcripts/name-pattern';
 import { SpeakerMap } from '../../import/transcripts/speaker-map';
 import type { CsvColumns, SessionMeta } from '../../import/transcripts/types';
 import { openStudy } from '../../store/study';
+import { parseDelimiterOption } from '../../util/csv';
 import { UsageError } from '../../util/errors';
 import { defineCommand, type CommandContext } from '../command';
 
@@ -27,7 +28,9 @@ export const importTranscriptsCommand = defineCommand({
     'Each file imports whole or not at all. Re-importing the same content adds nothing; changed content for a',
     'session stores a new version and keeps the old one. The format follows the extension (.json, .jsonl,',
     '.csv, .vtt, .srt, .txt) unless --format says otherwise. VTT, SRT and text files carry no session',
-    'metadata: give --client/--therapist/--session (and --date), or --name-pattern for many files.',
+    'metadata: give --client/--therapist/--session (and --date), or --name-pattern for many files. CSV files',
+    'may be comma-, semicolon- or tab-separated (detected, or --delimiter). --dry-run counts what would be',
+    'added, changed and left alone, and writes nothing.',
   ].join('\n'),
   positionals: { name: 'FILE...', min: 1 },
   options: {
@@ -47,7 +50,22 @@ export const importTranscriptsCommand = defineCommand({
       type: 'string',
       placeholder: 'NAME=ROLE,...',
       multiple: true,
-      description: 'map speaker labels to therapist, client or other',
+      description:
+        'map speaker labels to therapist, client or other; quote a label with a comma: \'"Lee, Jordan"=therapist\'',
+    },
+    'speakers-file': {
+      type: 'string',
+      placeholder: 'FILE',
+      description: 'speaker map as a CSV with the header speaker,role (with --speakers, both apply)',
+    },
+    delimiter: {
+      type: 'string',
+      placeholder: 'CHAR',
+      description: 'CSV field separator: a character, or comma, semicolon, tab (default: detected from the header)',
+    },
+    'dry-run': {
+      type: 'boolean',
+      description: 'say what the import would add, change and leave alone, and write nothing',
     },
     client: { type: 'string', placeholder: 'ID', description: 'client pseudonym for files without one' },
     therapist: { type: 'string', placeholder: 'ID', description: 'therapist pseudonym for files without one' },
@@ -67,12 +85,20 @@ export const importTranscriptsCommand = defineCommand({
     'alliance import transcripts --study pilot sessions.jsonl --json',
   ],
   async run(ctx) {
+    const speakersFile = ctx.str('speakers-file');
+    const delimiter = parseDelimiterOption(ctx.str('delimiter'));
+    const dryRun = ctx.bool('dry-run');
     const request = {
       files: ctx.positionals,
       format: ctx.str('format'),
       columns: parseColumns(ctx.list('columns')),
-      speakers: SpeakerMap.parse(ctx.list('speakers')),
+      speakers: SpeakerMap.parse([
+        ...(speakersFile === undefined ? [] : await SpeakerMap.entriesFromFile(speakersFile)),
+        ...ctx.list('speakers'),
+      ]),
       meta: parseMeta(ctx),
+      ...(delimiter !== undefined ? { delimiter } : {}),
+      ...(dryRun ? { dryRun } : {}),
       namePattern: ctx.str('name-pattern') === undefined ? undefined : NamePattern.compile(ctx.str('name-pattern')!),
     };
     const study = await openStudy(ctx.need('study'));
@@ -88,6 +114,17 @@ export const importTranscriptsCommand = defineCommand({
       });
       bar.finish();
       const { perFile: _perFile, ...data } = summary;
+      if (dryRun) {
+        const counts = {
+          add: summary.sessionsImported,
+          change: summary.newVersions + summary.restored,
+          unchanged: summary.unchanged,
+        };
+        return {
+          data: counts,
+          text: `dry run, nothing written: ${summary.files} file${summary.files === 1 ? '' : 's'} would add ${counts.add} session${counts.add === 1 ? '' : 's'}, change ${counts.change} (a new transcript version each) and leave ${counts.unchanged} unchanged`,
+        };
+      }
       return { data, text: describe(summary) };
     } catch (err) {
       bar.finish();

@@ -11,7 +11,7 @@ export interface CsvTable {
  * Reads a whole CSV file with its header in file order. Response files are small (one row per questionnaire),
  * and the importer needs them whole anyway: nothing is written until every row has been checked.
  */
-export async function readCsvTable(path: string, label: string): Promise<CsvTable> {
+export async function readCsvTable(path: string, label: string, delimiter?: string): Promise<CsvTable> {
   let header: string[] = [];
   async function* tap(records: AsyncIterable<CsvRecord>): AsyncGenerator<CsvRecord> {
     let first = true;
@@ -24,7 +24,11 @@ export async function readCsvTable(path: string, label: string): Promise<CsvTabl
     }
   }
   const rows: CsvRow[] = [];
-  for await (const row of rowsFromRecords(tap(readCsvRecords(path, { file: label })), label)) rows.push(row);
+  for await (const row of rowsFromRecords(
+    tap(readCsvRecords(path, { file: label, ...(delimiter ? { delimiter } : {}) })),
+    label,
+  ))
+    rows.push(row);
   if (rows.length === 0) throw new InputError('the file has a header but no data rows', { file: label, line: 2 });
   return { header, rows };
 }

@@ -1,5 +1,5 @@
 import { open } from 'node:fs/promises';
-import { CsvParser, type CsvRecord } from '../../util/csv';
+import { CsvParser, detectDelimiter, type CsvRecord } from '../../util/csv';
 import { InputError } from '../../util/errors';
 import type { ResponseFormat } from './types';
 
@@ -12,6 +12,7 @@ export async function detectFormat(
   path: string,
   label: string,
   long: { item: string; value: string },
+  delimiter?: string,
 ): Promise<ResponseFormat> {
   let head: string;
   try {
@@ -30,7 +31,8 @@ export async function detectFormat(
   let records: CsvRecord[];
   try {
     // push() without end(): only whole records come back, so a record cut off at 64 KiB is simply not seen.
-    records = new CsvParser().push(head.charCodeAt(0) === 0xfeff ? head.slice(1) : head);
+    const body = head.charCodeAt(0) === 0xfeff ? head.slice(1) : head;
+    records = new CsvParser({ delimiter: delimiter ?? detectDelimiter(body) }).push(body);
   } catch {
     return 'wide';
   }

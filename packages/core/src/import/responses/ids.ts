@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { IsoDate, PseudonymId } from '../../schemas/ids';
+import { joinedHeaderHint } from '../../util/csv';
 import { InputError } from '../../util/errors';
 import type { ErrorList } from './error-list';
 import type { IdColumns, RawResponse, RespondentKind } from './types';
@@ -152,7 +153,7 @@ export function parseSessionIndex(raw: string): number | undefined {
 
 export function listHeader(header: readonly string[]): string {
   const shown = header.slice(0, 12).map((h) => `"${h}"`);
-  return shown.join(', ') + (header.length > 12 ? `, … (${header.length} columns)` : '');
+  return shown.join(', ') + (header.length > 12 ? `, … (${header.length} columns)` : '') + joinedHeaderHint(header);
 }
 
 /** Values are shown in messages shortened: they are questionnaire answers or ids, never transcript text. */

@@ -85,7 +85,7 @@ describe('importing responses', () => {
     await s.close();
   });
 
-  it('changes nothing on an identical re-import, and updates with an audit row when a value changed', async () => {
+  it('changes nothing on an identical re-import; changed values are refused without --replace, audited with it', async () => {
     const s = await fresh();
     await run(s, fixture('wai-sr-wide.csv'), 'wai-sr', 'client');
     const before = await snapshot(s);
@@ -98,7 +98,32 @@ describe('importing responses', () => {
       'C004,T02,3,2026-01-29,5,5,5,5,5,5,5,5,5,5,5,3',
       'C004,T02,3,2026-01-29,5,5,5,5,5,5,5,5,5,5,5,5',
     );
-    const out = await run(s, tmp('wai-sr-wide.csv', corrected), 'wai-sr', 'client');
+    const changed = tmp(
+      'wai-sr-wide.csv',
+      corrected.replace('C001,T01,1,2026-01-12,3,4,3', 'C001,T01,1,2026-01-12,5,4,3'),
+    );
+    const refused = await run(s, changed, 'wai-sr', 'client');
+    expect(refused.errors).toEqual([
+      {
+        file: 'wai-sr-wide.csv',
+        line: 2,
+        message:
+          'client C001 session 1 (client) is already stored with other values (item 1 differs); give --replace to overwrite the stored response (the audit keeps both)',
+      },
+      {
+        file: 'wai-sr-wide.csv',
+        line: 13,
+        message:
+          'client C004 session 3 (client) is already stored with other values (item 12 differs); give --replace to overwrite the stored response (the audit keeps both)',
+      },
+    ]);
+    expect(await snapshot(s)).toEqual(before);
+
+    const dry = await run(s, changed, 'wai-sr', 'client', { dryRun: true });
+    expect(dry).toMatchObject({ dryRun: true, inserted: 0, updated: 2, unchanged: 10, errors: [] });
+    expect(await snapshot(s)).toEqual(before);
+
+    const out = await run(s, tmp('wai-sr-wide.csv', corrected), 'wai-sr', 'client', { replace: true });
     expect(out).toMatchObject({ inserted: 0, updated: 1, unchanged: 11, scored: 1 });
     const trail = await auditTrail(s.db, 'response', 'C004/3/wai-sr/client/client');
     expect(trail.map((t) => t.action)).toEqual(['insert', 'update']);
@@ -364,6 +389,35 @@ describe('malformed response files change nothing', () => {
   });
 });
 
+describe('wide files with a --map', () => {
+  it("reads a lab's own column names as items, and names the file's column in errors", async () => {
+    const s = await fresh();
+    const map = tmp('map.csv', 'column,item\nsrs_rel,1\nsrs_goals,2\nsrs_approach,3\nsrs_overall,4\n');
+    const text = 'client,therapist,session,srs_rel,srs_goals,srs_approach,srs_overall\nC1,T1,1,9,8.5,7,10\n';
+    const out = await run(s, tmp('srs-own.csv', text), 'srs', 'client', { map });
+    expect(out).toMatchObject({ format: 'wide', inserted: 1, errors: [] });
+    const row = await s.db.selectFrom('responses').select('items').executeTakeFirstOrThrow();
+    expect(JSON.parse(row.items)).toEqual({ '1': 9, '2': 8.5, '3': 7, '4': 10 });
+    const bad = await run(s, tmp('srs-bad.csv', text.replace('8.5', '80')), 'srs', 'client', { map });
+    expect(bad.errors).toMatchObject([{ line: 2, column: 'srs_goals' }]);
+    await s.close();
+  });
+});
+
+describe('delimiters', () => {
+  it('reads a semicolon-separated (European Excel) and a tab-separated file, and explains a joined header', async () => {
+    const s = await fresh();
+    const semi = 'client;therapist;session;1;2;3;4\nC1;T1;1;9;8;7;10\n';
+    expect(await run(s, tmp('semi.csv', semi), 'srs', 'client')).toMatchObject({ inserted: 1, errors: [] });
+    const tab = 'client\ttherapist\tsession\t1\t2\t3\t4\nC2\tT1\t1\t9\t8\t7\t10\n';
+    expect(await run(s, tmp('tab.tsv', tab), 'srs', 'client')).toMatchObject({ inserted: 1, errors: [] });
+    await expect(run(s, tmp('semi.csv', semi), 'srs', 'client', { delimiter: ',' })).rejects.toThrow(
+      /semi\.csv, line 1.*one column joined by semicolons.*give --delimiter ';'/,
+    );
+    await s.close();
+  });
+});
+
 describe('impossible dates', () => {
   it('refuses 2025-02-30 with file, line and column, and writes nothing', async () => {
     const s = await fresh();
@@ -399,8 +453,8 @@ describe('options that do not fit the format', () => {
       }),
     ).rejects.toThrow(/--dictionary and --events apply to REDCap exports only/);
     await expect(
-      run(s, fixture('wai-sr-wide.csv'), 'wai-sr', 'client', { map: fixture('qualtrics-map.csv') }),
-    ).rejects.toThrow(/--map applies to REDCap and Qualtrics/);
+      run(s, fixture('srs-long.csv'), 'srs', 'client', { map: fixture('qualtrics-map.csv') }),
+    ).rejects.toThrow(/--map applies to wide, REDCap and Qualtrics files; a long file names its items in a column/);
     await expect(run(s, fixture('redcap-export.csv'), 'wai-sr', 'client')).rejects.toThrow(
       /a REDCap export needs its data dictionary/,
     );

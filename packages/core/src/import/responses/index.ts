@@ -52,6 +52,12 @@ export interface ImportResponsesRequest {
   map?: string;
   /** Therapist for sessions the file creates and does not name a therapist for. */
   therapist?: string;
+  /** CSV field separator; detected from the header when not given. */
+  delimiter?: string;
+  /** Overwrite stored responses whose values differ (audited); without it such rows are errors. */
+  replace?: boolean;
+  /** Work out what would be added, changed and left alone, and write nothing. */
+  dryRun?: boolean;
   /** Called as responses are stored, for a progress display. */
   onProgress?: (done: number, total: number) => void;
   signal?: AbortSignal;
@@ -75,6 +81,8 @@ export interface ImportResponsesSummary {
   scored: number;
   /** Sessions the import created. */
   sessionsCreated: number;
+  /** True when this was a --dry-run: the counts say what an import would do; nothing was written. */
+  dryRun?: boolean;
   /** Problems found; when there are any, nothing was written. */
   errors: RowError[];
 }
@@ -87,15 +95,16 @@ export interface ImportResponsesSummary {
 export async function importResponses(study: Study, req: ImportResponsesRequest): Promise<ImportResponsesSummary> {
   const label = basename(req.file);
   const longColumns = { ...DEFAULT_LONG_COLUMNS, ...req.longColumns };
-  const format = req.format ?? (req.dictionary ? 'redcap' : await detectFormat(req.file, label, longColumns));
+  const format =
+    req.format ?? (req.dictionary ? 'redcap' : await detectFormat(req.file, label, longColumns, req.delimiter));
   if (!RESPONSE_FORMATS.includes(format))
     throw new UsageError(`--format must be one of ${RESPONSE_FORMATS.join(', ')}, got "${format}"`);
   if (format === 'redcap' && !req.dictionary)
     throw new UsageError('a REDCap export needs its data dictionary: --dictionary FILE');
   if ((req.events !== undefined || req.dictionary !== undefined) && format !== 'redcap')
     throw new UsageError('--dictionary and --events apply to REDCap exports only');
-  if (req.map !== undefined && format !== 'redcap' && format !== 'qualtrics')
-    throw new UsageError('--map applies to REDCap and Qualtrics exports only');
+  if (req.map !== undefined && format === 'long')
+    throw new UsageError('--map applies to wide, REDCap and Qualtrics files; a long file names its items in a column');
 
   const errors = new ErrorList(label);
   const { form } = req;
@@ -106,6 +115,7 @@ export async function importResponses(study: Study, req: ImportResponsesRequest)
     columns: { ...DEFAULT_ID_COLUMNS, ...req.columns },
     respondent: form.respondent,
     errors,
+    ...optional('delimiter', req.delimiter),
     checkValue: (item, raw) => {
       const v = form.value(item, raw);
       return 'error' in v ? v.error : undefined;
@@ -136,6 +146,7 @@ export async function importResponses(study: Study, req: ImportResponsesRequest)
   const counts: Record<UpsertStatus, number> = { inserted: 0, updated: 0, unchanged: 0 };
   let scored = 0;
   let created = 0;
+  let refused = 0;
   try {
     await study.db.transaction().execute(async (trx) => {
       const known = new Set((await trx.selectFrom('sessions').select('id').execute()).map((s) => s.id));
@@ -165,7 +176,8 @@ export async function importResponses(study: Study, req: ImportResponsesRequest)
           known.add(sessionId);
           created++;
         }
-        if (errors.count > 0) continue; // the transaction will be rolled back; keep looking for session problems only
+        // The transaction will be rolled back; keep looking for session problems and other changed rows only.
+        if (errors.count > refused) continue;
         const outcome = await upsertResponse(
           trx,
           study.actor,
@@ -180,17 +192,24 @@ export async function importResponses(study: Study, req: ImportResponsesRequest)
           },
           form.score(items),
         );
+        if (outcome.status === 'updated' && !req.replace && !req.dryRun) {
+          errors.add(changedMessage(raw, outcome.changedItems ?? []), { line: raw.line });
+          refused++;
+          continue;
+        }
         counts[outcome.status]++;
         if (outcome.scored) scored++;
         req.onProgress?.(++done, checked.length);
       }
       if (errors.count > 0) throw new RolledBack();
+      // A dry run goes through the same writes, so its counts are exactly what an import would do, then undoes them.
+      if (req.dryRun) throw new RolledBack();
     });
   } catch (err) {
-    if (err instanceof RolledBack) return { ...summary, errors: errors.items };
-    throw err;
+    if (!(err instanceof RolledBack)) throw err;
+    if (errors.count > 0) return { ...summary, errors: errors.items };
   }
-  return { ...summary, ...counts, scored, sessionsCreated: created };
+  return { ...summary, ...counts, scored, sessionsCreated: created, ...(req.dryRun ? { dryRun: true } : {}) };
 }
 
 async function parse(
@@ -201,7 +220,7 @@ async function parse(
 ): Promise<ParsedResponses> {
   switch (format) {
     case 'wide':
-      return parseWide(input);
+      return parseWide(input, optional('map', req.map));
     case 'long':
       return parseLong(input, longColumns);
     case 'redcap':
@@ -254,6 +273,17 @@ function validate(
     if (ok) out.push({ raw, items });
   }
   return out;
+}
+
+/** A stored response that the file would change: refused without --replace, since a re-import should not rewrite history. */
+function changedMessage(raw: RawResponse, items: readonly string[]): string {
+  const who =
+    raw.respondent === 'client' || raw.respondent === 'therapist' ? raw.respondent : `coder ${raw.respondent}`;
+  const what =
+    items.length === 0
+      ? 'its submission time differs'
+      : `item${items.length === 1 ? '' : 's'} ${items.join(', ')} differ${items.length === 1 ? 's' : ''}`;
+  return `client ${raw.client} session ${raw.session} (${who}) is already stored with other values (${what}); give --replace to overwrite the stored response (the audit keeps both)`;
 }
 
 function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {

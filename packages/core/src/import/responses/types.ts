@@ -56,6 +56,8 @@ export interface ParseInput {
   items: readonly string[];
   columns: IdColumns;
   respondent: RespondentKind;
+  /** CSV field separator (--delimiter); detected from the header when not given. */
+  delimiter?: string;
   /**
    * Checks one value against the item's scale with the instrument engine: undefined when valid, else why not.
    * Formats that carry their own value coding (a REDCap dictionary's choices) check it up front with this.

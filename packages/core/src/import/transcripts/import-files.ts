@@ -25,6 +25,10 @@ export interface TranscriptImportRequest {
   signal?: AbortSignal;
   /** Files at least this large are parsed on a second thread while this one writes (default 16 MiB). */
   threadedFromBytes?: number;
+  /** CSV field separator (--delimiter); detected from each file's header when not given. */
+  delimiter?: string;
+  /** Count what each file would add, change and leave alone, rolling its transaction back: nothing is written. */
+  dryRun?: boolean;
 }
 
 const THREADED_FROM_BYTES = 16 * 1024 * 1024;
@@ -111,6 +115,7 @@ export async function importTranscriptFiles(
                 meta: plan.meta,
                 speakers: speakers.entries,
                 columns,
+                ...(req.delimiter ? { delimiter: req.delimiter } : {}),
               })
             : plan.format.parse({
                 path: plan.path,
@@ -118,6 +123,7 @@ export async function importTranscriptFiles(
                 meta: plan.meta,
                 speakers: speakers.forFile(plan.path),
                 columns,
+                ...(req.delimiter ? { delimiter: req.delimiter } : {}),
               });
         for await (const parsed of sessions) {
           if (req.signal?.aborted) throw new TranscriptImportInterrupted(plan.path);
@@ -126,10 +132,14 @@ export async function importTranscriptFiles(
           file.utterances += outcome.utterances;
           req.onSession?.({ file: plan.path, fileIndex, status: outcome.status, utterances: outcome.utterances });
         }
+        // The same writes as a real import, so the counts are exact; the rollback undoes them.
+        if (req.dryRun) throw new DryRunRollback();
       });
     } catch (err) {
-      if (err instanceof Error) Object.assign(err, { imported: summary });
-      throw err;
+      if (!(err instanceof DryRunRollback)) {
+        if (err instanceof Error) Object.assign(err, { imported: summary });
+        throw err;
+      }
     }
     summary.files++;
     for (const k of Object.values(COUNTER)) summary[k] += file[k];
@@ -139,6 +149,8 @@ export async function importTranscriptFiles(
   }
   return summary;
 }
+
+class DryRunRollback extends Error {}
 
 /** The import was stopped (Ctrl-C); the file in progress was rolled back. */
 export class TranscriptImportInterrupted extends Error {

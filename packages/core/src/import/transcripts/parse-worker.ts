@@ -28,7 +28,14 @@ async function flush(batch: PackedSession[]): Promise<void> {
 
 try {
   const speakers = SpeakerMap.parse(job.speakers).forFile(job.label);
-  const input = { path: job.path, label: job.label, meta: job.meta, speakers, columns: job.columns };
+  const input = {
+    path: job.path,
+    label: job.label,
+    meta: job.meta,
+    speakers,
+    columns: job.columns,
+    ...(job.delimiter ? { delimiter: job.delimiter } : {}),
+  };
   let batch: PackedSession[] = [];
   let size = 0;
   for await (const parsed of transcriptFormats[job.format].parse(input)) {

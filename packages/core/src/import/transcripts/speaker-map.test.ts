@@ -13,6 +13,13 @@ describe('speaker map', () => {
     expect(m.labels).toEqual(['Interpreter', 'Dr. Lee', 'Sam']);
   });
 
+  it('reads quoted labels holding commas, equals signs or quotes', () => {
+    const m = SpeakerMap.parse(['"Lee, Jordan (Dr.)"=therapist', '"A=B ""Al"""=client', 'Sam=client']);
+    expect(m.role('lee, jordan (dr.)')).toBe('therapist');
+    expect(m.role('A=B "Al"')).toBe('client');
+    expect(() => SpeakerMap.parse(['"Lee, Jordan=therapist'])).toThrow(/should look like "Name=therapist"/);
+  });
+
   it('refuses malformed entries as usage errors', () => {
     expect(() => SpeakerMap.parse(['Dr. Lee'])).toThrow(/should look like "Name=therapist"/);
     expect(() => SpeakerMap.parse(['Sam=patient'])).toThrow(/the role must be therapist, client or other/);

@@ -1,4 +1,6 @@
 import { SpeakerRole } from '../../schemas/transcript';
+import { basename } from 'node:path';
+import { joinedHeaderHint, readCsvRows } from '../../util/csv';
 import { InputError, UsageError } from '../../util/errors';
 
 /**
@@ -40,20 +42,15 @@ export class SpeakerMap {
 
   static readonly empty = new SpeakerMap(new Map(), [], []);
 
-  /** Parses "Name=role" entries (the CLI already splits commas). Bad entries are usage errors. */
+  /**
+   * Parses "Name=role" entries (the CLI already splits commas outside quotes). A name holding a comma or "=" is
+   * quoted: "Lee, Jordan (Dr.)"=therapist. Bad entries are usage errors.
+   */
   static parse(entries: readonly string[]): SpeakerMap {
     const roles = new Map<string, SpeakerRole>();
     const names: string[] = [];
     for (const entry of entries) {
-      const eq = entry.lastIndexOf('=');
-      const name = eq < 0 ? '' : entry.slice(0, eq).trim();
-      const roleText =
-        eq < 0
-          ? ''
-          : entry
-              .slice(eq + 1)
-              .trim()
-              .toLowerCase();
+      const { name, roleText } = splitEntry(entry);
       if (!name) throw new UsageError(`--speakers entry "${entry}" should look like "Name=therapist"`);
       const role = SpeakerRole.safeParse(ROLE_WORDS.get(roleText) ?? roleText);
       if (!role.success)
@@ -66,6 +63,37 @@ export class SpeakerMap {
       names.push(name.trim().replace(/\s+/g, ' '));
     }
     return new SpeakerMap(roles, names, [...entries]);
+  }
+
+  /**
+   * Reads a --speakers-file: a CSV with the header speaker,role, one label a row. Labels may hold commas (quoted
+   * as CSV quotes them). Problems name the file, line and column.
+   */
+  static async entriesFromFile(path: string, label = basename(path)): Promise<string[]> {
+    const entries: string[] = [];
+    let rows = 0;
+    for await (const row of readCsvRows(path, { file: label })) {
+      rows++;
+      const missing = ['speaker', 'role'].filter((c) => !(c in row.values));
+      if (missing.length > 0)
+        throw new InputError(
+          `expected the header speaker,role; no ${missing.map((m) => `"${m}"`).join(' or ')} column${joinedHeaderHint(Object.keys(row.values))}`,
+          { file: label, line: 1 },
+        );
+      const name = row.values.speaker!.trim();
+      const roleText = row.values.role!.trim().toLowerCase();
+      if (!name) throw new InputError('the speaker label is empty', { file: label, line: row.line, column: 'speaker' });
+      if (!SpeakerRole.safeParse(ROLE_WORDS.get(roleText) ?? roleText).success)
+        throw new InputError('the role must be therapist, client or other', {
+          file: label,
+          line: row.line,
+          column: 'role',
+        });
+      entries.push(`"${name.replace(/"/g, '""')}"=${roleText}`);
+    }
+    if (rows === 0)
+      throw new InputError('no speakers listed; expected rows under the header speaker,role', { file: label, line: 2 });
+    return entries;
   }
 
   /** The mapped names, longest first, so a prefix scan tries "Dr. Lee Smith" before "Dr. Lee". */
@@ -82,6 +110,35 @@ export class SpeakerMap {
   forFile(file: string): SpeakerResolver {
     return new SpeakerResolver(this, file);
   }
+}
+
+/** "Name=role" or "\"Quoted, name\"=role" (with "" for a quote inside the quotes). */
+function splitEntry(entry: string): { name: string; roleText: string } {
+  const e = entry.trim();
+  if (e.startsWith('"')) {
+    let name = '';
+    let i = 1;
+    for (; i < e.length; i++) {
+      if (e[i] === '"') {
+        if (e[i + 1] === '"') {
+          name += '"';
+          i++;
+        } else break;
+      } else name += e[i];
+    }
+    const rest = e.slice(i + 1).trim();
+    if (i >= e.length || !rest.startsWith('=')) return { name: '', roleText: '' };
+    return { name: name.trim(), roleText: rest.slice(1).trim().toLowerCase() };
+  }
+  const eq = e.lastIndexOf('=');
+  if (eq < 0) return { name: '', roleText: '' };
+  return {
+    name: e.slice(0, eq).trim(),
+    roleText: e
+      .slice(eq + 1)
+      .trim()
+      .toLowerCase(),
+  };
 }
 
 /** Resolves labels for one file and remembers the unmapped ones (with the first line each appeared on). */

@@ -12,6 +12,7 @@ export interface WorkerJob {
   meta: SessionMeta;
   speakers: readonly string[];
   columns: CsvColumns;
+  delimiter?: string;
   /** Batches the parser may send ahead of the writer. */
   credits: number;
   /** Utterances per batch. */

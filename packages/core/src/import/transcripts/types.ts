@@ -42,6 +42,8 @@ export interface ParseInput {
   meta: SessionMeta;
   speakers: SpeakerResolver;
   columns: CsvColumns;
+  /** CSV field separator (--delimiter); detected from the header when not given. */
+  delimiter?: string;
 }
 
 /**

@@ -20,7 +20,7 @@ export async function parseLong(
   input: ParseInput,
   columns: LongColumns = DEFAULT_LONG_COLUMNS,
 ): Promise<ParsedResponses> {
-  const { header, rows } = await readCsvTable(input.path, input.label);
+  const { header, rows } = await readCsvTable(input.path, input.label, input.delimiter);
   const ids = new IdReader({
     columns: input.columns,
     respondent: input.respondent,

@@ -42,7 +42,11 @@ const STATUS_TEXT: Record<string, boolean> = {
  */
 export async function parseQualtrics(input: ParseInput, opts: QualtricsOptions = {}): Promise<ParsedResponses> {
   const records: CsvRecord[] = [];
-  for await (const r of readCsvRecords(input.path, { file: input.label })) records.push(r);
+  for await (const r of readCsvRecords(input.path, {
+    file: input.label,
+    ...(input.delimiter ? { delimiter: input.delimiter } : {}),
+  }))
+    records.push(r);
   if (records.length === 0)
     throw new InputError('the file is empty; expected a Qualtrics export with three header rows', {
       file: input.label,

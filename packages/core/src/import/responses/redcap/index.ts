@@ -28,7 +28,7 @@ const VALUE_TYPES = new Set(['radio', 'dropdown', 'text', 'slider', 'calc', 'yes
  */
 export async function parseRedcap(input: ParseInput, opts: RedcapOptions): Promise<ParsedResponses> {
   const dict = await readDataDictionary(opts.dictionary);
-  const { header, rows } = await readCsvTable(input.path, input.label);
+  const { header, rows } = await readCsvTable(input.path, input.label, input.delimiter);
   const fieldsByName = new Map(dict.fields.map((f) => [f.name, f]));
 
   // item id → dictionary field

@@ -1,4 +1,5 @@
 import { InputError } from '../../../util/errors';
+import { readColumnMap } from '../column-map';
 import { readCsvTable } from '../csv-table';
 import { IdReader, listHeader } from '../ids';
 import type { ParseInput, ParsedResponses, RawResponse } from '../types';
@@ -8,8 +9,15 @@ import type { ParseInput, ParsedResponses, RawResponse } from '../types';
  * submitted_at) and one column per item, named by item id. Every other column is an error, since a column the
  * importer silently ignores is usually an item under the wrong name.
  */
-export async function parseWide(input: ParseInput): Promise<ParsedResponses> {
-  const { header, rows } = await readCsvTable(input.path, input.label);
+export async function parseWide(input: ParseInput, opts: { map?: string } = {}): Promise<ParsedResponses> {
+  const { header, rows } = await readCsvTable(input.path, input.label, input.delimiter);
+  // Item → the column holding it: the item id itself, or the name a --map file gives (a lab's own headers).
+  const columnOf = new Map(input.items.map((i) => [i, i]));
+  if (opts.map !== undefined) {
+    const map = await readColumnMap(opts.map, input.items);
+    for (const [source, { item }] of map.entries) columnOf.set(item, source);
+  }
+  const itemColumns = new Set(columnOf.values());
   const ids = new IdReader({
     columns: input.columns,
     respondent: input.respondent,
@@ -17,18 +25,17 @@ export async function parseWide(input: ParseInput): Promise<ParsedResponses> {
     header,
     label: input.label,
   });
-  const itemSet = new Set(input.items);
   for (const name of header) {
-    if (ids.isIdColumn(name) || itemSet.has(name)) continue;
+    if (ids.isIdColumn(name) || itemColumns.has(name)) continue;
     throw new InputError(
-      `column "${name}" is neither an id column (${ids.idColumns().join(', ')}) nor an item id of this form (${describeItems(input.items)})`,
+      `column "${name}" is neither an id column (${ids.idColumns().join(', ')}) nor ${opts.map !== undefined ? 'a column named in the --map file' : `an item id of this form (${describeItems(input.items)})`}`,
       { file: input.label, line: 1, column: name },
     );
   }
-  const absent = input.items.filter((i) => !header.includes(i));
+  const absent = input.items.filter((i) => !header.includes(columnOf.get(i)!));
   if (absent.length > 0) {
     throw new InputError(
-      `no column for item${absent.length > 1 ? 's' : ''} ${absent.join(', ')}; every item needs a column (leave a cell empty for an unanswered item). The header has ${listHeader(header)}`,
+      `no column for item${absent.length > 1 ? 's' : ''} ${absent.map((i) => (columnOf.get(i) === i ? i : `${i} ("${columnOf.get(i)}")`)).join(', ')}; every item needs a column (leave a cell empty for an unanswered item). The header has ${listHeader(header)}`,
       { file: input.label, line: 1 },
     );
   }
@@ -38,9 +45,9 @@ export async function parseWide(input: ParseInput): Promise<ParsedResponses> {
   for (const row of rows) {
     const values = input.items.map((item) => ({
       item,
-      raw: (row.values[item] ?? '').trim(),
+      raw: (row.values[columnOf.get(item)!] ?? '').trim(),
       line: row.line,
-      column: item,
+      column: columnOf.get(item)!,
     }));
     // A row with ids but no answers is a questionnaire that was not handed in; exports carry them for every visit.
     if (values.every((v) => v.raw === '')) {

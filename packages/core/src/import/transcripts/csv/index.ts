@@ -1,6 +1,6 @@
 import { IsoDate } from '../../../schemas/ids';
 import type { Utterance } from '../../../schemas/transcript';
-import { readCsvRows } from '../../../util/csv';
+import { joinedHeaderHint, readCsvRows } from '../../../util/csv';
 import { InputError } from '../../../util/errors';
 import { parseClockOrSeconds, quoteIfTimeLike } from '../timestamps';
 import { sequentialId } from '../turn-builder';
@@ -56,7 +56,10 @@ async function* parse(input: ParseInput): AsyncGenerator<ParsedSession> {
     return { transcript: base, line: g.line };
   };
 
-  for await (const row of readCsvRows(input.path, { file })) {
+  for await (const row of readCsvRows(input.path, {
+    file,
+    ...(input.delimiter ? { delimiter: input.delimiter } : {}),
+  })) {
     rows++;
     if (!cols) cols = resolveColumns(Object.keys(row.values), input.columns, input.meta, file);
     const v = row.values;
@@ -136,7 +139,7 @@ function resolveColumns(
   file: string,
 ): Partial<Record<Field, string>> {
   const has = new Set(header);
-  const list = header.map((h) => `"${h}"`).join(', ');
+  const list = header.map((h) => `"${h}"`).join(', ') + joinedHeaderHint(header);
   const out: Partial<Record<Field, string>> = {};
   for (const f of FIELDS) {
     const name = given[f];
