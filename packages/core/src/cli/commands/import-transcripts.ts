@@ -109,6 +109,7 @@ export const importTranscriptsCommand = defineCommand({
       const summary = await importTranscriptFiles(study, {
         ...request,
         signal: ctx.signal,
+        onWarning: (m) => ctx.warn(m),
         onSession: (p) => bar.tick(0, { sessions: ++sessions, utterances: (utterances += p.utterances) }),
         onFile: () => bar.tick(1),
       });

@@ -214,6 +214,25 @@ describe('importing transcript files', () => {
     await threaded.close();
   });
 
+  it('passes parser warnings on, from this thread and from the parser thread', async () => {
+    const shuffled = tempFile(
+      'shuffled.vtt',
+      'WEBVTT\n\n00:00:05.000 --> 00:00:06.000\n<v T>Later.\n\n00:00:01.000 --> 00:00:02.000\n<v C>Earlier.\n',
+    );
+    for (const threadedFromBytes of [Number.POSITIVE_INFINITY, 0]) {
+      const study = await freshStudy();
+      const warnings: string[] = [];
+      await importTranscriptFiles(study, {
+        files: [shuffled],
+        meta: vttMeta,
+        threadedFromBytes,
+        onWarning: (m) => warnings.push(m),
+      });
+      expect(warnings).toEqual([expect.stringMatching(/shuffled\.vtt, line 6: a cue starts before the cue above it/)]);
+      await study.close();
+    }
+  });
+
   it('stops the parser thread and rolls back when the store refuses a session', async () => {
     const study = await freshStudy();
     await importTranscriptFiles(study, {

@@ -27,6 +27,8 @@ export interface TranscriptImportRequest {
   threadedFromBytes?: number;
   /** CSV field separator (--delimiter); detected from each file's header when not given. */
   delimiter?: string;
+  /** Told about what a parser fixed up (caption cues stored in time order, not file order). */
+  onWarning?: (message: string) => void;
   /** Count what each file would add, change and leave alone, rolling its transaction back: nothing is written. */
   dryRun?: boolean;
 }
@@ -108,15 +110,18 @@ export async function importTranscriptFiles(
         // A thread costs ~0.3 s to start; it pays for itself only when parsing takes longer than that.
         const sessions =
           plan.bytes >= (req.threadedFromBytes ?? THREADED_FROM_BYTES)
-            ? parseInWorker({
-                format: plan.format.name,
-                path: plan.path,
-                label: plan.path,
-                meta: plan.meta,
-                speakers: speakers.entries,
-                columns,
-                ...(req.delimiter ? { delimiter: req.delimiter } : {}),
-              })
+            ? parseInWorker(
+                {
+                  format: plan.format.name,
+                  path: plan.path,
+                  label: plan.path,
+                  meta: plan.meta,
+                  speakers: speakers.entries,
+                  columns,
+                  ...(req.delimiter ? { delimiter: req.delimiter } : {}),
+                },
+                req.onWarning,
+              )
             : plan.format.parse({
                 path: plan.path,
                 label: plan.path,
@@ -124,6 +129,7 @@ export async function importTranscriptFiles(
                 speakers: speakers.forFile(plan.path),
                 columns,
                 ...(req.delimiter ? { delimiter: req.delimiter } : {}),
+                ...(req.onWarning ? { warn: req.onWarning } : {}),
               });
         for await (const parsed of sessions) {
           if (req.signal?.aborted) throw new TranscriptImportInterrupted(plan.path);

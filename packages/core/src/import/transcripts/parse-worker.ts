@@ -35,6 +35,7 @@ try {
     speakers,
     columns: job.columns,
     ...(job.delimiter ? { delimiter: job.delimiter } : {}),
+    warn: (message: string) => send({ type: 'warning', message }),
   };
   let batch: PackedSession[] = [];
   let size = 0;

@@ -33,7 +33,12 @@ export async function freshStudy(): Promise<Study> {
 export async function parseAll(
   format: TranscriptFormat,
   path: string,
-  opts: { meta?: SessionMeta; speakers?: string[]; columns?: ParseInput['columns'] } = {},
+  opts: {
+    meta?: SessionMeta;
+    speakers?: string[];
+    columns?: ParseInput['columns'];
+    warn?: (message: string) => void;
+  } = {},
 ): Promise<ParsedSession[]> {
   const out: ParsedSession[] = [];
   const input = {
@@ -42,6 +47,7 @@ export async function parseAll(
     meta: opts.meta ?? {},
     speakers: SpeakerMap.parse(opts.speakers ?? []).forFile(path),
     columns: opts.columns ?? {},
+    ...(opts.warn ? { warn: opts.warn } : {}),
   };
   for await (const s of format.parse(input)) out.push(s);
   return out;

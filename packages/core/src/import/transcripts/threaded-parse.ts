@@ -22,6 +22,7 @@ export interface WorkerJob {
 export type WorkerMessage =
   | { type: 'batch'; sessions: PackedSession[] }
   | { type: 'done' }
+  | { type: 'warning'; message: string }
   | { type: 'input-error'; message: string; location: InputLocation }
   | { type: 'failure'; message: string; stack?: string };
 
@@ -44,6 +45,7 @@ function bootstrap(): string {
  */
 export async function* parseInWorker(
   job: Omit<WorkerJob, 'credits' | 'batchUtterances'>,
+  warn?: (message: string) => void,
 ): AsyncGenerator<ParsedSession> {
   const worker = new Worker(bootstrap(), {
     eval: true,
@@ -76,6 +78,8 @@ export async function* parseInWorker(
         for (const packed of m.sessions) yield unpackSession(packed);
       } else if (m.type === 'done') {
         return;
+      } else if (m.type === 'warning') {
+        warn?.(m.message);
       } else if (m.type === 'input-error') {
         throw new InputError(m.message.slice(formatLocation(m.location).length), m.location);
       } else {

@@ -44,6 +44,8 @@ export interface ParseInput {
   columns: CsvColumns;
   /** CSV field separator (--delimiter); detected from the header when not given. */
   delimiter?: string;
+  /** Told about things the parser fixed up and the user should know (cues stored in time order). */
+  warn?: (message: string) => void;
 }
 
 /**

@@ -58,6 +58,31 @@ describe('SRT import', () => {
     ]);
   });
 
+  it('refuses a repeated or decreasing cue number, naming both lines; sorts cues by time with a warning', async () => {
+    const dup = tempFile(
+      'dup.srt',
+      '1\n00:00:01,000 --> 00:00:02,000\nT: Hi.\n\n2\n00:00:03,000 --> 00:00:04,000\nC: Hello.\n\n2\n00:00:05,000 --> 00:00:06,000\nT: Again.\n',
+    );
+    await expect(parseAll(srtFormat, dup, { meta })).rejects.toThrow(
+      /dup\.srt, line 9, column 1: cue number 2 is used again here \(first on line 5\)/,
+    );
+    const down = tempFile(
+      'down.srt',
+      '1\n00:00:01,000 --> 00:00:02,000\nT: Hi.\n\n3\n00:00:03,000 --> 00:00:04,000\nC: Hello.\n\n2\n00:00:05,000 --> 00:00:06,000\nT: Again.\n',
+    );
+    await expect(parseAll(srtFormat, down, { meta })).rejects.toThrow(
+      /down\.srt, line 9, column 1: cue number 2 comes after cue 3 \(line 5\)/,
+    );
+    const late = tempFile(
+      'late.srt',
+      '1\n00:00:05,000 --> 00:00:06,000\nT: Second.\n\n2\n00:00:01,000 --> 00:00:02,000\nC: First.\n',
+    );
+    const warnings: string[] = [];
+    const [s] = await parseAll(srtFormat, late, { meta, warn: (m) => warnings.push(m) });
+    expect(s!.transcript.utterances.map((u) => u.text)).toEqual(['First.', 'Second.']);
+    expect(warnings).toEqual([expect.stringMatching(/late\.srt, line 6: a cue starts before the cue above it/)]);
+  });
+
   it('names the line and column of a bad time', async () => {
     await expect(parseAll(srtFormat, fixture('malformed/bad-timestamp.srt'), { meta })).rejects.toThrow(
       /bad-timestamp\.srt, line 14, column 1: expected a cue start time like 00:00:01,000, found "00:01:75,100"/,

@@ -75,6 +75,44 @@ describe('WebVTT import', () => {
     ]);
   });
 
+  it('stores cues that start before the cue above them in time order, with a warning; keeps overlapping cues', async () => {
+    const p = tmp(
+      'shuffled.vtt',
+      'WEBVTT\n\n00:00:01.000 --> 00:00:02.000\n<v T>One.\n\n00:00:05.000 --> 00:00:06.000\n<v T>Three.\n\n00:00:03.000 --> 00:00:04.500\n<v C>Two.\n\n00:00:04.000 --> 00:00:05.500\n<v T>Overlapping.\n',
+    );
+    const warnings: string[] = [];
+    const [s] = await parseAll(vttFormat, p, { meta, warn: (m) => warnings.push(m) });
+    expect(s!.transcript.utterances.map((u) => [u.role, u.text, u.start, u.end])).toEqual([
+      ['therapist', 'One.', 1, 2],
+      ['client', 'Two.', 3, 4.5],
+      ['therapist', 'Overlapping. Three.', 4, 6],
+    ]);
+    expect(warnings).toEqual([
+      expect.stringMatching(
+        /shuffled\.vtt, line 9: 2 cues start before the cue above them \(first: this one, above it line 6\); the utterances are stored in time order, not file order/,
+      ),
+    ]);
+    const ordered: string[] = [];
+    await parseAll(vttFormat, fixture('zoom-session.vtt'), {
+      meta,
+      speakers: ['Dr. Lee=therapist', 'Sam=client'],
+      warn: (m) => ordered.push(m),
+    });
+    expect(ordered).toEqual([]);
+  });
+
+  it('keeps a speakerless cue with the speaker above it in the file when cues are reordered', async () => {
+    const p = tmp(
+      'continued.vtt',
+      'WEBVTT\n\n00:00:05.000 --> 00:00:06.000\n<v C>Later.\n\n00:00:07.000 --> 00:00:08.000\nstill the client\n\n00:00:01.000 --> 00:00:02.000\n<v T>First.\n',
+    );
+    const [s] = await parseAll(vttFormat, p, { meta, warn: () => undefined });
+    expect(s!.transcript.utterances.map((u) => [u.role, u.text])).toEqual([
+      ['therapist', 'First.'],
+      ['client', 'Later. still the client'],
+    ]);
+  });
+
   it('lists every unmapped speaker with the line it first appears on', async () => {
     await expect(parseAll(vttFormat, fixture('zoom-session.vtt'), { meta })).rejects.toThrow(
       /zoom-session\.vtt, line 5: 2 speakers are not mapped to a role: "Dr\. Lee" \(line 5\), "Sam" \(line 9\); map them with --speakers/,

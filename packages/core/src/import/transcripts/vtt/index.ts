@@ -1,5 +1,6 @@
 import { InputError } from '../../../util/errors';
 import { parseTiming, readBlocks } from '../caption-blocks';
+import { CueOrder } from '../cue-order';
 import { cuePieces } from '../cue-text';
 import { singleSession } from '../single-session';
 import { TurnBuilder } from '../turn-builder';
@@ -15,6 +16,7 @@ async function* parse(input: ParseInput): AsyncGenerator<ParsedSession> {
   const file = input.label;
   const turns = new TurnBuilder(input.speakers, true);
   const known = input.speakers.map.labels;
+  const cues = new CueOrder();
   let header = true;
   for await (const block of readBlocks(input.path, file)) {
     if (header) {
@@ -49,9 +51,10 @@ async function* parse(input: ParseInput): AsyncGenerator<ParsedSession> {
       );
     }
     const timing = parseTiming(block[timingAt]!, file, '.');
-    for (const piece of cuePieces(block.slice(timingAt + 1), timing, known)) turns.add(piece, NO_SPEAKER);
+    cues.add(block[timingAt]!.line, timing.start, cuePieces(block.slice(timingAt + 1), timing, known));
   }
   if (header) throw new InputError('the file is empty; expected "WEBVTT" and caption cues', { file, line: 1 });
+  cues.feed(turns, NO_SPEAKER, file, input.warn);
   yield singleSession(input, turns, 'the file has no cues with text; expected caption cues after the WEBVTT header');
 }
 
