@@ -67,10 +67,24 @@ describe('Qualtrics export', () => {
     );
   });
 
+  it('names the row and column of an end date that is not on the calendar', async () => {
+    const text = readFileSync(join(FIXTURES, 'qualtrics-export.csv'), 'utf8').replace(
+      '2026-03-02 14:05:44,0',
+      '2026-02-30 14:05:44,0',
+    );
+    const input = parseInput(tmp('feb30.csv', text));
+    await parseQualtrics(input);
+    expect(input.errors.items).toEqual([
+      { file: 'feb30.csv', line: 5, column: 'EndDate', message: '"2026-02-30 14:05:44" is not a day on the calendar' },
+    ]);
+  });
+
   it('converts wall-clock times across daylight saving', () => {
     expect(qualtricsTime('2026-07-01 12:00:00', 'Europe/Berlin')).toBe('2026-07-01T10:00:00.000Z');
     expect(qualtricsTime('2026-01-01 12:00:00', 'Europe/Berlin')).toBe('2026-01-01T11:00:00.000Z');
     expect(qualtricsTime('2026-07-01T12:00:00Z', undefined)).toBe('2026-07-01T12:00:00.000Z');
     expect(qualtricsTime('2026-07-01 12:00:00', undefined)).toBeUndefined();
+    expect(qualtricsTime('2025-02-30 12:00:00', 'Europe/Berlin')).toBeUndefined();
+    expect(qualtricsTime('2025-02-30T12:00:00Z', undefined)).toBeUndefined();
   });
 });

@@ -4,6 +4,7 @@ import { readColumnMap } from '../column-map';
 import { IdReader, clip } from '../ids';
 import { findNumberedGroup } from '../item-columns';
 import type { ParseInput, ParsedResponses, RawResponse } from '../types';
+import { isCalendarDate } from '../../../util/time';
 import { qualtricsTime } from './time';
 
 export interface QualtricsOptions {
@@ -168,7 +169,10 @@ export async function parseQualtrics(input: ParseInput, opts: QualtricsOptions =
     if (got.submittedAt === undefined && end && cell(end) !== '') {
       const at = qualtricsTime(cell(end), end.timeZone);
       if (at) got.submittedAt = at;
-      else if (!/^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(:\d{2})?$/.test(cell(end))) {
+      else if (/^\d{4}-\d{2}-\d{2}/.test(cell(end)) && !isCalendarDate(cell(end).slice(0, 10))) {
+        input.errors.add(`"${clip(cell(end))}" is not a day on the calendar`, { line: rec.line, column: end.name });
+        continue;
+      } else if (!/^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(:\d{2})?$/.test(cell(end))) {
         input.errors.add(`expected a date and time, found "${clip(cell(end))}"`, { line: rec.line, column: end.name });
         continue;
       }
