@@ -1,7 +1,7 @@
-import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditTrail } from '../../store/audit';
 import { ensureSession } from '../../store/sessions';
 import { studyCounts } from '../../store/status';
@@ -10,11 +10,12 @@ import { loadResponseForm } from './form-engine';
 import { FIXTURES } from './test-input';
 import { importResponses, type ImportResponsesRequest } from '.';
 
-const fresh = () =>
-  initStudy(join(mkdtempSync(join(tmpdir(), 'import-responses-')), 'study'), { name: 'T' }, { actor: 'tester' });
+const scratch = mkdtempSync(join(tmpdir(), 'import-responses-'));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+const fresh = () => initStudy(join(mkdtempSync(join(scratch, 'study-')), 'study'), { name: 'T' }, { actor: 'tester' });
 const fixture = (name: string) => join(FIXTURES, name);
 const tmp = (name: string, text: string) => {
-  const p = join(mkdtempSync(join(tmpdir(), 'resp-')), name);
+  const p = join(mkdtempSync(join(scratch, 'resp-')), name);
   writeFileSync(p, text);
   return p;
 };
@@ -382,7 +383,7 @@ describe('malformed response files change nothing', () => {
   });
 
   it('a file copied under a new name imports unchanged (sources do not count as changes)', async () => {
-    const copy = join(mkdtempSync(join(tmpdir(), 'copy-')), 'renamed.csv');
+    const copy = join(mkdtempSync(join(scratch, 'copy-')), 'renamed.csv');
     copyFileSync(fixture('wai-sr-wide.csv'), copy);
     expect(await run(s, copy, 'wai-sr', 'client')).toMatchObject({ unchanged: 12, inserted: 0, updated: 0 });
     expect(await snapshot(s)).toEqual(before);

@@ -1,13 +1,15 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { FIXTURES, parseInput } from '../test-input';
 import { qualtricsTime } from './time';
 import { parseQualtrics } from '.';
 
+const scratch = mkdtempSync(join(tmpdir(), 'qualtrics-'));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 const tmp = (name: string, text: string) => {
-  const p = join(mkdtempSync(join(tmpdir(), 'qualtrics-')), name);
+  const p = join(mkdtempSync(join(scratch, 'q-')), name);
   writeFileSync(p, text);
   return p;
 };
