@@ -129,7 +129,9 @@ function pooledSds(series: Obs[][]): { aroundMean: number | null; aroundTrend: n
     ssMean += syy;
     dfMean += n - 1;
     if (n >= 3 && sxx > 0) {
-      ssTrend += syy - (sxy * sxy) / sxx;
+      const resid = syy - (sxy * sxy) / sxx;
+      // Scores exactly on a line leave a residual that is rounding of syy, not variation.
+      ssTrend += resid <= 1e-12 * syy ? 0 : resid;
       dfTrend += n - 2;
     }
   }
@@ -178,6 +180,10 @@ export function ruptures(data: SessionSeries, opts: RuptureOptions = {}): Ruptur
     if (pooled.aroundTrend === null)
       throw new RangeError(
         'no client has 3 or more sessions, so there is no within-client residual SD; supply an SD and reliability',
+      );
+    if (pooled.aroundTrend === 0)
+      throw new RangeError(
+        "every client's scores lie exactly on a straight line over sessions, so the within-client residual SD is 0 and the reliable-change threshold would be 0 (any fall at all would count as a rupture); supply a reference SD and reliability",
       );
     sdiff = Math.SQRT2 * pooled.aroundTrend;
     rcThreshold = 1.96 * sdiff;

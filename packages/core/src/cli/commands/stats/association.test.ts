@@ -243,6 +243,27 @@ describe('alliance stats lmm', () => {
   });
 });
 
+describe('alliance stats lmm on degenerate input', () => {
+  const client = ['a', 'a', 'a', 'b', 'b', 'b', 'c', 'c', 'c'];
+  const y = [3, 4, 6, 5, 2, 4, 5, 7, 6];
+
+  it('a word in a numeric column: fitted with the column as a factor, and warned in the result and on stderr', async () => {
+    const file = csv('lmm-word.csv', { client, session: [1, 'two', 3, 1, 2, 3, 1, 2, 3], y });
+    const r = await runJson(['stats', 'lmm', '--in', file, '--formula', 'y ~ session + (1 | client)']);
+    expect(r.code).toBe(0);
+    expect(r.json.warnings).toEqual([expect.stringMatching(/column "session" is numeric except for "two"/)]);
+    expect(r.stderr).toMatch(/column "session" is numeric except for "two"/);
+  });
+
+  it('a constant response is bad input saying the response does not vary', async () => {
+    const file = csv('lmm-constant.csv', { client, session: [1, 2, 3, 1, 2, 3, 1, 2, 3], y: y.map(() => 4) });
+    const r = await runJson(['stats', 'lmm', '--in', file, '--formula', 'y ~ session + (1 | client)']);
+    expect(r.code).toBe(1);
+    expect(r.json.error).toMatchObject({ kind: 'input', column: 'y' });
+    expect(r.json.error.message).toMatch(/response "y" does not vary/);
+  });
+});
+
 describe('alliance stats ruptures', () => {
   const A = [50, 52, 51, 40, 45, 52, 51, 50];
   const file = csv('series.csv', { client: A.map(() => 'A'), session: A.map((_, i) => i + 1), wai: A });

@@ -70,7 +70,7 @@ export const blandAltmanCommand = defineCommand({
         ['upper limit', res.loa[1]],
         ['upper limit 95% CI', `[${fmt(res.loaCi95.upper[0])}, ${fmt(res.loaCi95.upper[1])}]`],
         ['proportional bias: slope', pb.slope],
-        ['slope 95% CI', `[${fmt(pb.ci95[0])}, ${fmt(pb.ci95[1])}]`],
+        ['slope 95% CI', pb.ci95 ? `[${fmt(pb.ci95[0])}, ${fmt(pb.ci95[1])}]` : 'none'],
         [`t (${pb.df} df)`, pb.t],
         ['p', pb.p],
       ]),

@@ -64,7 +64,7 @@ export const iccCommand = defineCommand({
           f.df1,
           f.df2,
           f.p,
-          `[${fmt(f.ci95[0])}, ${fmt(f.ci95[1])}]`,
+          f.ci95 ? `[${fmt(f.ci95[0])}, ${fmt(f.ci95[1])}]` : 'NA',
         ];
       }),
     );

@@ -184,7 +184,18 @@ describe('alliance stats alpha, kappa, fleiss, ac', () => {
     const f = await json(['stats', 'fleiss', '--in', file]);
     expect(near(f.kappa, raw4.expected_full_precision_unweighted.fleiss_kappa!, 1e-6)).toBe(true);
     expect(f.categories).toHaveLength(5);
-    expect(Object.keys(f.categories[0]).sort()).toEqual(['category', 'kappa', 'p', 'proportion', 'se0', 'z']);
+    // Some ratings are missing, so the per-category SEs under kappa = 0 are undefined, and say why.
+    expect(Object.keys(f.categories[0]).sort()).toEqual([
+      'category',
+      'kappa',
+      'p',
+      'proportion',
+      'reasons',
+      'se0',
+      'z',
+    ]);
+    expect(f.categories[0].se0).toBeNull();
+    expect(f.categories[0].reasons.se0).toMatch(/different numbers of ratings/);
     const a = await json(['stats', 'ac', '--in', file]);
     expect(a.coefficient).toBe('AC1');
     expect(near(a.ac, raw4.expected_full_precision_unweighted.AC1!, 1e-6)).toBe(true);
