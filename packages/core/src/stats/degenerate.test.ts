@@ -297,6 +297,33 @@ const cases: Case[] = [
     },
   },
   {
+    name: 'rmcorr, N = k + 2 (df 1): ci95 null says why',
+    run: () => rmcorr({ subject: ['a', 'a', 'b', 'b'], x: [1, 2, 4, 3], y: [1, 3, 2, 5] }),
+    check: (r) => expect(reasonOf(r, 'ci95')).toMatch(/df = N − k − 1 > 1/),
+  },
+  {
+    name: 'rmcorr, y an exact linear function of x within subjects: r is 1, not 1 − 1e-16',
+    run: () =>
+      rmcorr({
+        subject: ['a', 'a', 'a', 'b', 'b', 'b'],
+        x: [0.1, 0.2, 0.7, 0.3, 0.9, 0.4],
+        y: [0.13, 0.16, 0.31, 0.19, 0.37, 0.22],
+      }),
+    check: (r) => {
+      expect(r.r).toBe(1);
+      expect(r.ci95).toEqual([1, 1]);
+    },
+  },
+  {
+    name: 'ruptures with a supplied SD, every client one session: unscreened clients and the pooled SD say why',
+    run: () =>
+      ruptures(
+        { subject: ['a', 'b'], session: [1, 1], value: [40, 50] },
+        { reliableChange: { sd: 5, reliability: 0.8 } },
+      ),
+    check: (r) => expect(reasonOf(r.rules, 'pooledWithinSd')).toMatch(/two or more sessions/),
+  },
+  {
     name: 'Bland–Altman, identical pairs: proportional-bias t and p null with a reason',
     run: () => blandAltman([1, 2, 3, 5, 8], [1, 2, 3, 5, 8]),
     check: (r) => {

@@ -1,5 +1,6 @@
 import { reliableChange } from '@alliance-lab/instruments';
 import { groupBy } from '../grouping';
+import type { Reasons } from '../reasons';
 
 export { srsAlerts, type SrsAlertOptions, type SrsAlertResult, type SrsSessionAlert } from './srs-alerts';
 
@@ -66,6 +67,8 @@ export interface ClientRuptures {
   repaired: number;
   /** Why the client was not screened, if not. */
   skipped: string | null;
+  /** Why mean or sd is null: the client was not screened. */
+  reasons?: Reasons;
 }
 
 export interface RuptureResult {
@@ -89,6 +92,7 @@ export interface RuptureResult {
     pooledWithinSd: number | null;
     reliableChange: { threshold: number; sdiff: number; source: string };
     minSessions: number;
+    reasons?: Reasons;
   };
   method: string;
 }
@@ -203,6 +207,7 @@ export function ruptures(data: SessionSeries, opts: RuptureOptions = {}): Ruptur
         episodes: 0,
         repaired: 0,
         skipped: `fewer than ${minSessions} scored sessions`,
+        reasons: { mean: 'not screened', sd: 'not screened' },
       });
       return;
     }
@@ -293,6 +298,9 @@ export function ruptures(data: SessionSeries, opts: RuptureOptions = {}): Ruptur
       pooledWithinSd: pooled.aroundMean,
       reliableChange: { threshold: rcThreshold, sdiff, source: rcSource },
       minSessions,
+      ...(pooled.aroundMean === null
+        ? { reasons: { pooledWithinSd: 'no client has two or more sessions, so there is no within-client SD' } }
+        : {}),
     },
     method:
       `rupture at a session whose score falls at least ${k} within-client SD (${sdSource === 'client' ? "the client's own SD" : 'pooled within-client SD'}) below ` +
