@@ -132,6 +132,19 @@ describe('alliance stats corr | rmcorr | decompose', () => {
     expect(near(json.between.r, golden.correlation.between.r, 1e-6)).toBe(true);
   });
 
+  it('decompose with one session per client: within r, CI, t, p and df are null with the reason, also in the text', async () => {
+    const one = csv('one-session.csv', { client: ['a', 'b', 'c', 'd'], wai: [1, 2, 3, 5], srs: [2, 1, 4, 4] });
+    const argv = ['stats', 'decompose', '--in', one, '--subject', 'client', '--x', 'wai', '--y', 'srs'];
+    const { code, json } = await runJson(argv);
+    expect(code).toBe(0);
+    expect(json.within).toMatchObject({ r: null, ci95: null, t: null, p: null, df: null });
+    expect(json.within.reasons.df).toMatch(/every client has one session/);
+    const { stdout } = await run(argv);
+    expect(stdout).toMatch(
+      /NA within\.df, within\.r, within\.t, within\.p, within\.ci95: every client has one session/,
+    );
+  });
+
   it('leaves out rows with a missing value and counts them', async () => {
     const d = golden.correlation.data;
     const file = csv('missing.csv', {

@@ -5,6 +5,7 @@ import { renderPairs } from '../../table';
 import { fmt } from './icc';
 import { asInputError } from './ratings-input';
 import { readLongTable } from './input';
+import { notesBlock } from './undefined-notes';
 
 export const blandAltmanCommand = defineCommand({
   path: ['stats', 'bland-altman'],
@@ -76,6 +77,7 @@ export const blandAltmanCommand = defineCommand({
       ]),
       '',
       res.method,
+      ...notesBlock(res),
     ].join('\n');
     return { data, text };
   },

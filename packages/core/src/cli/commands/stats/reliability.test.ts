@@ -57,6 +57,24 @@ describe('alliance stats icc', () => {
     sf.data.map((r, i) => [`s${i + 1}`, ...r]),
   );
 
+  it('all raters identical: F is null with its reason in JSON, and NA with the reason in the text', async () => {
+    const same = csv(
+      'icc-same.csv',
+      ['subject', 'rater', 'value'],
+      longRows([
+        [1, 1, 1],
+        [2, 2, 2],
+        [4, 4, 4],
+        [3, 3, 3],
+      ]),
+    );
+    const d = await json(['stats', 'icc', '--in', same]);
+    expect(d.ICC3).toMatchObject({ icc: 1, f: null, p: 0, ci95: [1, 1] });
+    expect(d.ICC3.reasons.f).toMatch(/residual mean square is 0/);
+    const { stdout } = await run(['stats', 'icc', '--in', same]);
+    expect(stdout).toMatch(/NA ICC1\.f, ICC1k\.f: the residual mean square is 0/);
+  });
+
   it('prints every form as {icc, f, df1, df2, p, ci95} with n and method (long CSV, default columns)', async () => {
     const d = await json(['stats', 'icc', '--in', long]);
     const names: Record<string, string> = {
