@@ -1,6 +1,6 @@
 import { agreementWeights, type Category, type WeightBasis, type WeightScheme } from '../agreement-weights';
 import { normalCdf } from '../distributions';
-import { agreementInference } from '../gwet-ac';
+import { agreementInference, SE_NOISE } from '../gwet-ac';
 import { agreementCore, linearisedVariance, ratingCounts } from '../rating-counts';
 import { type Reasons, withReasons } from '../reasons';
 
@@ -110,7 +110,7 @@ export function fleissKappaFromCounts(
   const m = totals.length ? Math.max(...totals) : 0;
   const balanced = n > 0 && totals.every((t) => t === m) && m >= 2;
   const main = fleissCore(counts, agreementWeights(categories, scheme, opts.basis ?? 'values'));
-  const core0 = { n2: totals.filter((t) => t >= 2).length };
+  const ratedTwice = totals.filter((t) => t >= 2).length;
   const reasons: Reasons = {};
   if (main.kappa !== null && main.se === null)
     for (const key of ['se', 'ci95', 'p']) reasons[key] = 'only one subject has two or more ratings, so there is no SE';
@@ -161,7 +161,7 @@ export function fleissKappaFromCounts(
       return {
         ...entry,
         undefinedReason:
-          core0.n2 === 0
+          ratedTwice === 0
             ? 'no subject has two or more ratings'
             : `every rating is "${String(category)}", or none is, so this category's kappa is 0/0`,
       };
@@ -175,14 +175,14 @@ export function fleissKappaFromCounts(
   return withReasons(
     {
       kappa: main.kappa,
-      se: main.se,
+      se: main.se !== null && main.se <= SE_NOISE ? 0 : main.se,
       ci95: inf.ci95,
       p: inf.p,
       se0,
       z,
       p0: z === null ? null : 2 * normalCdf(-Math.abs(z)),
-      pa: core0.n2 > 0 ? main.pa : null,
-      pe: core0.n2 > 0 ? main.pe : null,
+      pa: ratedTwice > 0 ? main.pa : null,
+      pe: ratedTwice > 0 ? main.pe : null,
       n,
       raters: m,
       balanced,
@@ -192,7 +192,7 @@ export function fleissKappaFromCounts(
       ...(main.kappa === null
         ? {
             undefinedReason:
-              core0.n2 === 0
+              ratedTwice === 0
                 ? n === 0
                   ? 'no subject has any rating, so no subject has two or more ratings'
                   : 'no subject has two or more ratings'

@@ -148,7 +148,10 @@ export function gwetAcFromCounts(
   const reasons: Reasons = {};
   if (se === null) for (const key of ['se', 'ci95', 'p']) reasons[key] = 'only one subject is rated, so there is no SE';
   const inf = se !== null ? agreementInference(ac, se, core.n, level, reasons) : { ci95: null, p: null };
-  return withReasons({ ...base, ac, se, ci95: inf.ci95, p: inf.p, pa: core.pa, pe }, reasons);
+  return withReasons(
+    { ...base, ac, se: se !== null && se <= SE_NOISE ? 0 : se, ci95: inf.ci95, p: inf.p, pa: core.pa, pe },
+    reasons,
+  );
 }
 
 /**
