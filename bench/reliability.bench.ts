@@ -99,8 +99,10 @@ export const suite: BenchSuite = {
       }
     }
     // The R numbers are only comparable if R computed the same thing: say how far apart the estimates are.
-    const agree = (ours: number[], theirs: number[] | undefined) =>
-      theirs ? `R agrees to ${Math.max(...ours.map((v, i) => Math.abs(v - theirs[i]!))).toExponential(0)}` : rNote;
+    const agree = (ours: Array<number | null>, theirs: number[] | undefined) =>
+      theirs
+        ? `R agrees to ${Math.max(...ours.map((v, i) => (v === null ? Infinity : Math.abs(v - theirs[i]!)))).toExponential(0)}`
+        : rNote;
     const forms = ['ICC1', 'ICC2', 'ICC3', 'ICC1k', 'ICC2k', 'ICC3k'] as const;
     return [
       {

@@ -21,7 +21,11 @@ export function readGolden<T>(file: string): T {
   return JSON.parse(readFileSync(join(repoRoot, 'test/golden', file), 'utf8')) as T;
 }
 
-/** |actual − expected| ≤ tol · max(1, |expected|): absolute near zero, relative for large values such as F. */
-export function near(actual: number, expected: number, tol: number): boolean {
+/**
+ * |actual − expected| ≤ tol · max(1, |expected|): absolute near zero, relative for large values such as F. A
+ * null actual (a value the statistic left undefined) is near nothing.
+ */
+export function near(actual: number | null, expected: number, tol: number): boolean {
+  if (actual === null) return false;
   return Math.abs(actual - expected) <= tol * Math.max(1, Math.abs(expected));
 }

@@ -1,4 +1,5 @@
 import { createRng, quantileSorted } from '../random';
+import { type Reasons, withReasons } from '../reasons';
 
 /**
  * Krippendorff's alpha for any number of coders, missing values allowed, with the nominal, ordinal, interval
@@ -38,11 +39,13 @@ export interface AlphaResult {
   pairable: number;
   /** Units with at least two values. */
   n: number;
-  observedDisagreement: number;
-  expectedDisagreement: number;
+  /** null (with `undefinedReason`) when nothing is pairable. */
+  observedDisagreement: number | null;
+  expectedDisagreement: number | null;
   /** Percentile bootstrap interval; null without resamples or when alpha is undefined. */
   ci95: [number, number] | null;
   bootstrap: { resamples: number; seed: number; undefinedResamples: number } | null;
+  reasons?: Reasons;
   undefinedReason?: string;
   method: string;
 }
@@ -367,25 +370,33 @@ export function krippendorffAlpha(
     if (values.length > 0)
       ci95 = [quantileSorted(values, (1 - level) / 2), quantileSorted(values, 1 - (1 - level) / 2)];
   }
+  const reasons: Reasons = {};
+  if (alpha !== null && resamples <= 0)
+    reasons.ci95 = reasons.bootstrap = 'no bootstrap resamples were asked for, so there is no interval';
+  else if (alpha !== null && ci95 === null)
+    reasons.ci95 = 'in every bootstrap resample the pairable values do not vary, so no resample has an alpha';
   const n = d.n;
-  return {
-    alpha,
-    metric,
-    units: data.length,
-    coders,
-    pairable: n,
-    n: p.units,
-    observedDisagreement: n > 0 ? d.observed / n : NaN,
-    expectedDisagreement: n > 1 ? d.expected / (n * (n - 1)) : NaN,
-    ci95,
-    bootstrap: boot,
-    ...(undefinedReason ? { undefinedReason } : {}),
-    method:
-      `Krippendorff's alpha, ${metric} metric, from coincidences within ${p.units} pairable units (units with fewer than two values dropped)` +
-      (boot
-        ? `; ${Math.round(level * 100)}% percentile interval from ${resamples} bootstrap resamples of units (seed ${seed})`
-        : ''),
-  };
+  return withReasons(
+    {
+      alpha,
+      metric,
+      units: data.length,
+      coders,
+      pairable: n,
+      n: p.units,
+      observedDisagreement: n > 0 ? d.observed / n : null,
+      expectedDisagreement: n > 1 ? d.expected / (n * (n - 1)) : null,
+      ci95,
+      bootstrap: boot,
+      ...(undefinedReason ? { undefinedReason } : {}),
+      method:
+        `Krippendorff's alpha, ${metric} metric, from coincidences within ${p.units} pairable units (units with fewer than two values dropped)` +
+        (boot
+          ? `; ${Math.round(level * 100)}% percentile interval from ${resamples} bootstrap resamples of units (seed ${seed})`
+          : ''),
+    },
+    reasons,
+  );
 }
 
 /**

@@ -52,13 +52,13 @@ describe('Bland–Altman: R golden (plain R and lm(), test/golden/reliability.R)
 
   it('proportional bias regression matches lm(d ~ m)', () => {
     const e = g.regression;
-    close(r.proportionalBias.intercept, e.intercept);
-    close(r.proportionalBias.slope, e.slope);
-    close(r.proportionalBias.se, e.slope_se);
-    close(r.proportionalBias.t, e.t);
-    close(r.proportionalBias.p, e.p);
+    close(r.proportionalBias.intercept!, e.intercept);
+    close(r.proportionalBias.slope!, e.slope);
+    close(r.proportionalBias.se!, e.slope_se);
+    close(r.proportionalBias.t!, e.t);
+    close(r.proportionalBias.p!, e.p);
     expect(r.proportionalBias.df).toBe(e.df);
-    r.proportionalBias.ci95.forEach((v, i) => close(v, e.slope_ci95[i]!));
+    r.proportionalBias.ci95!.forEach((v, i) => close(v, e.slope_ci95[i]!));
   });
 
   it('swapping the methods negates the bias and the limits', () => {

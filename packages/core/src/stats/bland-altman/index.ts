@@ -1,4 +1,5 @@
 import { normalQuantile, tQuantile, tTwoSidedP } from '../distributions';
+import { type Reasons, withReasons } from '../reasons';
 
 /**
  * Bland–Altman agreement of two methods measuring the same subjects (Bland & Altman 1986, 1999).
@@ -29,15 +30,16 @@ export interface BlandAltmanResult {
   loa: [number, number];
   /** Intervals for the lower and the upper limit. */
   loaCi95: { lower: [number, number]; upper: [number, number] };
-  /** Regression of the differences on the means. */
+  /** Regression of the differences on the means; a null field is named in `reasons` with why. */
   proportionalBias: {
-    intercept: number;
-    slope: number;
-    se: number;
-    t: number;
+    intercept: number | null;
+    slope: number | null;
+    se: number | null;
+    t: number | null;
     df: number;
-    p: number;
-    ci95: [number, number];
+    p: number | null;
+    ci95: [number, number] | null;
+    reasons?: Reasons;
   };
   method: string;
 }
@@ -69,11 +71,17 @@ export function blandAltman(
   let sdd = 0;
   let smm = 0;
   let sdm = 0;
+  let maxAbs = 0;
   for (let i = 0; i < n; i++) {
     sdd += (d[i]! - dm) ** 2;
     smm += (m[i]! - mm) ** 2;
     sdm += (d[i]! - dm) * (m[i]! - mm);
+    maxAbs = Math.max(maxAbs, Math.abs(x[i]!), Math.abs(y[i]!));
   }
+  // A constant difference (3.1 − 1.1 against 4.2 − 2.2) leaves sums of squares of pure rounding; they are 0.
+  const floor = n * (64 * Number.EPSILON * maxAbs) ** 2;
+  if (sdd <= floor) sdd = sdm = 0;
+  if (smm <= floor) smm = sdm = 0;
   const sd = Math.sqrt(sdd / (n - 1));
   const z = normalQuantile(1 - (1 - coverage) / 2);
   const t = tQuantile(1 - (1 - level) / 2, n - 1);
@@ -82,14 +90,10 @@ export function blandAltman(
   const lower = dm - z * sd;
   const upper = dm + z * sd;
 
-  const slope = sdm / smm;
-  const intercept = dm - slope * mm;
   const df = n - 2;
-  const rss = Math.max(0, sdd - slope * sdm);
-  const seSlope = Math.sqrt(rss / df / smm);
-  const tSlope = slope / seSlope;
   const t2 = tQuantile(1 - (1 - level) / 2, df);
   const pct = Math.round(level * 100);
+  const proportionalBias = proportionalBiasTest(sdd, smm, sdm, dm, mm, df, t2);
   return {
     n,
     bias: dm,
@@ -97,18 +101,44 @@ export function blandAltman(
     ci95: [dm - t * seBias, dm + t * seBias],
     loa: [lower, upper],
     loaCi95: { lower: [lower - t * seLoa, lower + t * seLoa], upper: [upper - t * seLoa, upper + t * seLoa] },
-    proportionalBias: {
-      intercept,
-      slope,
-      se: seSlope,
-      t: tSlope,
-      df,
-      p: tTwoSidedP(tSlope, df),
-      ci95: [slope - t2 * seSlope, slope + t2 * seSlope],
-    },
+    proportionalBias,
     method:
       `Bland–Altman on differences x − y: ${Math.round(coverage * 100)}% limits of agreement bias ± ${z.toFixed(2)}·SD; ` +
       `${pct}% CIs with t(n−1), for the limits with Bland & Altman's (1999) SE SD·√(1/n + z²/(2(n−1))); ` +
       'proportional bias by least-squares regression of the differences on the pair means (t test of the slope, n−2 df)',
   };
+}
+
+/** Least-squares slope of the differences on the means, its t test and interval, or why each is undefined. */
+function proportionalBiasTest(
+  sdd: number,
+  smm: number,
+  sdm: number,
+  dm: number,
+  mm: number,
+  df: number,
+  t2: number,
+): BlandAltmanResult['proportionalBias'] {
+  const reasons: Reasons = {};
+  if (smm === 0) {
+    const why = 'the pair means do not vary, so the slope of the differences on them is 0/0';
+    for (const key of ['intercept', 'slope', 'se', 't', 'p', 'ci95']) reasons[key] = why;
+    return withReasons({ intercept: null, slope: null, se: null, t: null, df, p: null, ci95: null }, reasons);
+  }
+  const slope = sdm / smm;
+  const intercept = dm - slope * mm;
+  let rss = Math.max(0, sdd - slope * sdm);
+  if (rss <= 1e-12 * sdd) rss = 0;
+  const se = Math.sqrt(rss / df / smm);
+  if (se > 0) {
+    const t = slope / se;
+    return { intercept, slope, se, t, df, p: tTwoSidedP(t, df), ci95: [slope - t2 * se, slope + t2 * se] };
+  }
+  if (sdd === 0) {
+    reasons.t = reasons.p = 'the differences do not vary, so the slope is exactly 0 with SE 0 and t is 0/0';
+    return withReasons({ intercept, slope: 0, se: 0, t: null, df, p: null, ci95: [0, 0] }, reasons);
+  }
+  reasons.t =
+    'the differences lie exactly on a line in the means (no residual), so the slope has SE 0 and t is infinite (p is 0)';
+  return withReasons({ intercept, slope, se: 0, t: null, df, p: 0, ci95: [slope, slope] }, reasons);
 }

@@ -12,8 +12,8 @@ describe("Fleiss' kappa: Wikipedia worked example, 10 subjects x 14 raters (test
 
   it('kappa, P-bar, P-bar-e and p_j at 3 dp and at full precision (1e-6)', () => {
     expect(Math.abs(r.kappa! - ref.expected_published.kappa)).toBeLessThanOrEqual(0.0005);
-    expect(Math.abs(r.pa - ref.expected_published.Pbar)).toBeLessThanOrEqual(0.0005);
-    expect(Math.abs(r.pe - ref.expected_published.Pe)).toBeLessThanOrEqual(0.0005);
+    expect(Math.abs(r.pa! - ref.expected_published.Pbar)).toBeLessThanOrEqual(0.0005);
+    expect(Math.abs(r.pe! - ref.expected_published.Pe)).toBeLessThanOrEqual(0.0005);
     expect(near(r.kappa!, ref.expected_full_precision.kappa, 1e-6)).toBe(true);
     expect(near(r.pa, ref.expected_full_precision.Pbar, 1e-6)).toBe(true);
     expect(near(r.pe, ref.expected_full_precision.Pe, 1e-6)).toBe(true);
@@ -56,8 +56,8 @@ describe("Fleiss' kappa: irrCAC cac.raw4raters with missing ratings (test/refere
     const r = fleissKappa(ref.data);
     expect(Math.abs(r.kappa! - pub.value)).toBeLessThanOrEqual(5e-6);
     expect(Math.abs(r.se! - pub.se)).toBeLessThanOrEqual(5e-6);
-    expect(Math.abs(r.pa - pub.pa)).toBeLessThanOrEqual(5e-8);
-    expect(Math.abs(r.pe - pub.pe)).toBeLessThanOrEqual(5e-8);
+    expect(Math.abs(r.pa! - pub.pa)).toBeLessThanOrEqual(5e-8);
+    expect(Math.abs(r.pe! - pub.pe)).toBeLessThanOrEqual(5e-8);
     expect(Math.abs(r.p! - pub.p) / pub.p).toBeLessThan(5e-6);
     const [lo, hi] = pub.CI95.replace(/[()]/g, '').split(',').map(Number) as [number, number];
     expect(Math.abs(r.ci95![0] - lo)).toBeLessThanOrEqual(5e-4);

@@ -1,7 +1,8 @@
 import { agreementWeights, type Category, type WeightBasis, type WeightScheme } from '../agreement-weights';
 import { normalCdf } from '../distributions';
-import { irrCacInference } from '../gwet-ac';
+import { agreementInference, SE_NOISE } from '../gwet-ac';
 import { agreementCore, linearisedVariance, ratingCounts } from '../rating-counts';
+import { type Reasons, withReasons } from '../reasons';
 
 /**
  * Fleiss' kappa for many raters, with a kappa for each category (Fleiss 1971: category k against all others).
@@ -29,6 +30,8 @@ export interface FleissCategory {
   se0: number | null;
   z: number | null;
   p: number | null;
+  reasons?: Reasons;
+  undefinedReason?: string;
 }
 
 export interface FleissResult {
@@ -41,8 +44,9 @@ export interface FleissResult {
   se0: number | null;
   z: number | null;
   p0: number | null;
-  pa: number;
-  pe: number;
+  /** Observed and chance agreement; null (with `undefinedReason`) when no subject has two ratings. */
+  pa: number | null;
+  pe: number | null;
   n: number;
   raters: number;
   /** Whether every subject has the same number of ratings. */
@@ -50,6 +54,7 @@ export interface FleissResult {
   categories: FleissCategory[];
   weights: WeightScheme;
   unrated: number;
+  reasons?: Reasons;
   undefinedReason?: string;
   method: string;
 }
@@ -105,9 +110,13 @@ export function fleissKappaFromCounts(
   const m = totals.length ? Math.max(...totals) : 0;
   const balanced = n > 0 && totals.every((t) => t === m) && m >= 2;
   const main = fleissCore(counts, agreementWeights(categories, scheme, opts.basis ?? 'values'));
+  const ratedTwice = totals.filter((t) => t >= 2).length;
+  const reasons: Reasons = {};
+  if (main.kappa !== null && main.se === null)
+    for (const key of ['se', 'ci95', 'p']) reasons[key] = 'only one subject has two or more ratings, so there is no SE';
   const inf =
-    main.kappa !== null && main.se !== null && main.se > 0
-      ? irrCacInference(main.kappa, main.se, n, level)
+    main.kappa !== null && main.se !== null
+      ? agreementInference(main.kappa, main.se, n, level, reasons)
       : { ci95: null, p: null };
 
   // Fleiss, Nee & Landis (1979): var0(κ) = 2 [(Σ p q)² − Σ p q (q − p)] / (n m (m − 1) (Σ p q)²); var0(κ_j) = 2 / (n m (m − 1)).
@@ -122,15 +131,25 @@ export function fleissKappaFromCounts(
       spqd += p * (1 - p) * (1 - 2 * p);
     }
     const v = spq * spq - spqd;
-    if (spq > 0 && v > 0) se0 = (base0! * Math.sqrt(v)) / spq;
+    // With one category in use every p(1 − p) is 0 in exact arithmetic; rounding leaves ~1e-17, whose ratio
+    // would be presented as an SE of millions. Both terms are judged against their own scale.
+    if (spq > 1e-12 && v > 1e-12 * spq * spq) se0 = (base0! * Math.sqrt(v)) / spq;
   }
   const z = se0 && main.kappa !== null ? main.kappa / se0 : null;
+  if (main.kappa !== null && z === null) {
+    const why = !balanced
+      ? 'subjects have different numbers of ratings; the Fleiss, Nee & Landis SE under kappa = 0 needs the same number for each'
+      : scheme !== 'unweighted'
+        ? 'the Fleiss, Nee & Landis SE under kappa = 0 is defined for unweighted kappa only'
+        : 'the category proportions leave the SE under kappa = 0 at 0/0';
+    for (const key of ['se0', 'z', 'p0']) reasons[key] = why;
+  }
 
   const perCategory: FleissCategory[] = categories.map((category, k) => {
     const binary = counts.map((r, i) => [r[k]!, totals[i]! - r[k]!]);
     const b = fleissCore(binary, agreementWeights([1, 2], 'unweighted'));
     const zk = b.kappa !== null && base0 ? b.kappa / base0 : null;
-    return {
+    const entry: FleissCategory = {
       category,
       proportion: main.pi[k]!,
       kappa: b.kappa,
@@ -138,35 +157,55 @@ export function fleissKappaFromCounts(
       z: zk,
       p: zk === null ? null : 2 * normalCdf(-Math.abs(zk)),
     };
+    if (b.kappa === null)
+      return {
+        ...entry,
+        undefinedReason:
+          ratedTwice === 0
+            ? 'no subject has two or more ratings'
+            : `every rating is "${String(category)}", or none is, so this category's kappa is 0/0`,
+      };
+    const why: Reasons = {};
+    if (!base0)
+      for (const key of ['se0', 'z', 'p'])
+        why[key] = 'subjects have different numbers of ratings; the SE under kappa = 0 needs the same number for each';
+    return withReasons(entry, why);
   });
 
-  return {
-    kappa: main.kappa,
-    se: main.se,
-    ci95: inf.ci95,
-    p: inf.p,
-    se0,
-    z,
-    p0: z === null ? null : 2 * normalCdf(-Math.abs(z)),
-    pa: main.pa,
-    pe: main.pe,
-    n,
-    raters: m,
-    balanced,
-    categories: perCategory,
-    weights: scheme,
-    unrated: opts.unrated ?? 0,
-    ...(main.kappa === null
-      ? {
-          undefinedReason:
-            q < 2
-              ? 'only one category is in use, so kappa is 0/0'
-              : 'no subject has two or more ratings, or chance agreement is 1',
-        }
-      : {}),
-    method:
-      `Fleiss' kappa${scheme === 'unweighted' ? '' : ` with ${scheme} weights`} (Fleiss 1971; generalised to missing ratings as irrCAC fleiss.kappa.raw), ` +
-      `per-category kappas of each category against the rest; SE by Gwet's linearisation, ${Math.round(level * 100)}% CI kappa ± t(n−1)·SE capped at 1` +
-      (balanced && scheme === 'unweighted' ? '; se0, z and p0 under kappa = 0 from Fleiss, Nee & Landis (1979)' : ''),
-  };
+  return withReasons(
+    {
+      kappa: main.kappa,
+      se: main.se !== null && main.se <= SE_NOISE ? 0 : main.se,
+      ci95: inf.ci95,
+      p: inf.p,
+      se0,
+      z,
+      p0: z === null ? null : 2 * normalCdf(-Math.abs(z)),
+      pa: ratedTwice > 0 ? main.pa : null,
+      pe: ratedTwice > 0 ? main.pe : null,
+      n,
+      raters: m,
+      balanced,
+      categories: perCategory,
+      weights: scheme,
+      unrated: opts.unrated ?? 0,
+      ...(main.kappa === null
+        ? {
+            undefinedReason:
+              ratedTwice === 0
+                ? n === 0
+                  ? 'no subject has any rating, so no subject has two or more ratings'
+                  : 'no subject has two or more ratings'
+                : q < 2
+                  ? 'only one category is in use, so kappa is 0/0'
+                  : 'chance agreement is 1 (every rating is in one category), so kappa is 0/0',
+          }
+        : {}),
+      method:
+        `Fleiss' kappa${scheme === 'unweighted' ? '' : ` with ${scheme} weights`} (Fleiss 1971; generalised to missing ratings as irrCAC fleiss.kappa.raw), ` +
+        `per-category kappas of each category against the rest; SE by Gwet's linearisation, ${Math.round(level * 100)}% CI kappa ± t(n−1)·SE capped at 1` +
+        (balanced && scheme === 'unweighted' ? '; se0, z and p0 under kappa = 0 from Fleiss, Nee & Landis (1979)' : ''),
+    },
+    reasons,
+  );
 }

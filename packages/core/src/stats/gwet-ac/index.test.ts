@@ -34,8 +34,8 @@ describe("Gwet's AC1/AC2: irrCAC cac.raw4raters, 12 subjects x 4 raters with mis
     expect(r.coefficient).toBe('AC1');
     expect(Math.abs(r.ac! - pub.value)).toBeLessThanOrEqual(5e-6);
     expect(Math.abs(r.se! - pub.se)).toBeLessThanOrEqual(5e-6);
-    expect(Math.abs(r.pa - pub.pa)).toBeLessThanOrEqual(5e-8);
-    expect(Math.abs(r.pe - pub.pe)).toBeLessThanOrEqual(5e-8);
+    expect(Math.abs(r.pa! - pub.pa)).toBeLessThanOrEqual(5e-8);
+    expect(Math.abs(r.pe! - pub.pe)).toBeLessThanOrEqual(5e-8);
     expect(Math.abs(r.p! - pub.p)).toBeLessThanOrEqual(halfUnit(pub.p, 6));
     const [lo, hi] = ciOf(pub.CI95);
     expect(Math.abs(r.ci95![0] - lo)).toBeLessThanOrEqual(5e-4);

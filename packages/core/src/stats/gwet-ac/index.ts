@@ -1,6 +1,7 @@
 import { agreementWeights, type Category, type WeightBasis, type WeightScheme } from '../agreement-weights';
 import { tQuantile, tTwoSidedP } from '../distributions';
 import { agreementCore, linearisedVariance, ratingCounts } from '../rating-counts';
+import { type Reasons, withReasons } from '../reasons';
 
 /**
  * Gwet's AC1 (unweighted) and AC2 (weighted) agreement coefficients for any number of raters with missing
@@ -25,8 +26,9 @@ export interface GwetAcResult {
   ci95: [number, number] | null;
   /** Two-sided p of H0: AC = 0 from t(n − 1), as irrCAC. */
   p: number | null;
-  pa: number;
-  pe: number;
+  /** Observed and chance agreement; null (with `undefinedReason`) when the coefficient is undefined. */
+  pa: number | null;
+  pe: number | null;
   /** Subjects with at least one rating. */
   n: number;
   raters: number;
@@ -34,6 +36,7 @@ export interface GwetAcResult {
   weights: WeightScheme;
   basis: WeightBasis;
   unrated: number;
+  reasons?: Reasons;
   undefinedReason?: string;
   method: string;
 }
@@ -47,6 +50,26 @@ export function irrCacInference(
 ): { ci95: [number, number]; p: number } {
   const t = tQuantile(1 - (1 - level) / 2, n - 1);
   return { ci95: [value - t * se, Math.min(1, value + t * se)], p: tTwoSidedP(value / se, n - 1) };
+}
+
+/** Below this a chance-corrected coefficient's SE (on a scale of 1) is rounding noise around 0. */
+export const SE_NOISE = 1e-9;
+
+/**
+ * irrCAC's interval and p, extended to an SE of 0 (all raters agree on every subject): the interval closes
+ * on the estimate and p is 0 — as Cohen's kappa and AC report — unless the estimate is 0 too.
+ */
+export function agreementInference(
+  value: number,
+  se: number,
+  n: number,
+  level: number,
+  reasons: Reasons,
+): { ci95: [number, number] | null; p: number | null } {
+  if (se > SE_NOISE) return irrCacInference(value, se, n, level);
+  if (value !== 0) return { ci95: [value, value], p: 0 };
+  reasons.p = 'the estimate and its SE are both 0, so the test statistic is 0/0';
+  return { ci95: [0, 0], p: null };
 }
 
 /** AC1/AC2 of subjects × raters ratings (null = missing). */
@@ -98,10 +121,14 @@ export function gwetAcFromCounts(
       se: null,
       ci95: null,
       p: null,
-      pa: core.pa,
-      pe: NaN,
+      pa: core.n2 > 0 ? core.pa : null,
+      pe: null,
       undefinedReason:
-        q < 2 ? 'only one category is in use, so chance agreement is undefined' : 'no subject has two or more ratings',
+        core.n2 === 0
+          ? core.n === 0
+            ? 'no subject has any rating, so no subject has two or more ratings'
+            : 'no subject has two or more ratings'
+          : 'only one category is in use, so chance agreement is undefined',
     };
   }
   let tw = 0;
@@ -118,8 +145,13 @@ export function gwetAcFromCounts(
     return (scale * t) / core.total[i]!;
   };
   const se = core.n >= 2 ? Math.sqrt(linearisedVariance(core, ac, pe, peSubject)) : null;
-  const inf = se !== null ? irrCacInference(ac, se, core.n, level) : { ci95: null, p: null };
-  return { ...base, ac, se, ci95: inf.ci95, p: inf.p, pa: core.pa, pe };
+  const reasons: Reasons = {};
+  if (se === null) for (const key of ['se', 'ci95', 'p']) reasons[key] = 'only one subject is rated, so there is no SE';
+  const inf = se !== null ? agreementInference(ac, se, core.n, level, reasons) : { ci95: null, p: null };
+  return withReasons(
+    { ...base, ac, se: se !== null && se <= SE_NOISE ? 0 : se, ci95: inf.ci95, p: inf.p, pa: core.pa, pe },
+    reasons,
+  );
 }
 
 /**

@@ -44,13 +44,13 @@ describe('ICC: Shrout & Fleiss (1979) Table 2 (test/reference/icc_shrout_fleiss_
     for (const key of ICC_FORMS) {
       const f = res.forms[key];
       const name = SF_NAME[key];
-      expect(Math.abs(f.icc - pub.ICC[name]!), `${key} icc`).toBeLessThanOrEqual(0.005);
-      expect(Math.abs(f.f - pub.F_round1[name]!), `${key} F`).toBeLessThanOrEqual(0.05);
+      expect(Math.abs(f.icc! - pub.ICC[name]!), `${key} icc`).toBeLessThanOrEqual(0.005);
+      expect(Math.abs(f.f! - pub.F_round1[name]!), `${key} F`).toBeLessThanOrEqual(0.05);
       expect(f.df1).toBe(pub.df1[name]);
       expect(f.df2).toBe(pub.df2[name]);
-      expect(Math.abs(f.p - pub.p_4dp[name]!), `${key} p`).toBeLessThanOrEqual(0.00005);
-      expect(Math.abs(f.ci95[0] - pub.CI95_lower_2dp[name]!), `${key} lower`).toBeLessThanOrEqual(0.005);
-      expect(Math.abs(f.ci95[1] - pub.CI95_upper_2dp[name]!), `${key} upper`).toBeLessThanOrEqual(0.005);
+      expect(Math.abs(f.p! - pub.p_4dp[name]!), `${key} p`).toBeLessThanOrEqual(0.00005);
+      expect(Math.abs(f.ci95![0] - pub.CI95_lower_2dp[name]!), `${key} lower`).toBeLessThanOrEqual(0.005);
+      expect(Math.abs(f.ci95![1] - pub.CI95_upper_2dp[name]!), `${key} upper`).toBeLessThanOrEqual(0.005);
     }
   });
 
@@ -61,8 +61,8 @@ describe('ICC: Shrout & Fleiss (1979) Table 2 (test/reference/icc_shrout_fleiss_
       expect(near(f.icc, full.ICC[name]!, 1e-6), `${key} icc ${f.icc}`).toBe(true);
       expect(near(f.f, full.F[name]!, 1e-6), `${key} F`).toBe(true);
       expect(near(f.p, full.p[name]!, 1e-6), `${key} p`).toBe(true);
-      expect(near(f.ci95[0], full.CI95_lower[name]!, 1e-6), `${key} lower ${f.ci95[0]}`).toBe(true);
-      expect(near(f.ci95[1], full.CI95_upper[name]!, 1e-6), `${key} upper ${f.ci95[1]}`).toBe(true);
+      expect(near(f.ci95![0], full.CI95_lower[name]!, 1e-6), `${key} lower ${f.ci95![0]}`).toBe(true);
+      expect(near(f.ci95![1], full.CI95_upper[name]!, 1e-6), `${key} upper ${f.ci95![1]}`).toBe(true);
     }
     expect(near(res.meanSquares.BMS, full.anova.BMS!, 1e-9)).toBe(true);
     expect(near(res.meanSquares.WMS, full.anova.WMS!, 1e-9)).toBe(true);
@@ -109,10 +109,10 @@ function expectForms(
     const a = actual[key];
     const e = expected[key];
     for (const field of ['icc', 'f', 'df1', 'df2', 'p'] as const) {
-      expect(near(a[field], e[field], tol), `${label} ${key}.${field}: ${a[field]} vs ${e[field]}`).toBe(true);
+      expect(near(a[field] ?? null, e[field]!, tol), `${label} ${key}.${field}: ${a[field]} vs ${e[field]}`).toBe(true);
     }
-    expect(near(a.ci95[0], e.ci95[0], tol), `${label} ${key} lower: ${a.ci95[0]} vs ${e.ci95[0]}`).toBe(true);
-    expect(near(a.ci95[1], e.ci95[1], tol), `${label} ${key} upper: ${a.ci95[1]} vs ${e.ci95[1]}`).toBe(true);
+    expect(near(a.ci95![0], e.ci95![0], tol), `${label} ${key} lower: ${a.ci95![0]} vs ${e.ci95![0]}`).toBe(true);
+    expect(near(a.ci95![1], e.ci95![1], tol), `${label} ${key} upper: ${a.ci95![1]} vs ${e.ci95![1]}`).toBe(true);
   }
 }
 
@@ -160,8 +160,8 @@ describe('ICC properties', () => {
     const a = icc(base).forms;
     const b = icc(base.map((r) => r.map((v) => v + 37.5))).forms;
     for (const key of ICC_FORMS) {
-      expect(b[key].icc).toBeCloseTo(a[key].icc, 10);
-      expect(b[key].ci95[0]).toBeCloseTo(a[key].ci95[0], 10);
+      expect(b[key].icc).toBeCloseTo(a[key].icc!, 10);
+      expect(b[key].ci95![0]).toBeCloseTo(a[key].ci95![0], 10);
     }
   });
 
@@ -169,19 +169,19 @@ describe('ICC properties', () => {
     const a = icc(base).forms;
     const b = icc(base.map((r) => r.map((v, j) => (j === 1 ? v + 4 : v)))).forms;
     for (const key of ['ICC3', 'ICC3k'] as const) {
-      expect(b[key].icc).toBeCloseTo(a[key].icc, 10);
-      expect(b[key].ci95[0]).toBeCloseTo(a[key].ci95[0], 10);
-      expect(b[key].ci95[1]).toBeCloseTo(a[key].ci95[1], 10);
+      expect(b[key].icc).toBeCloseTo(a[key].icc!, 10);
+      expect(b[key].ci95![0]).toBeCloseTo(a[key].ci95![0], 10);
+      expect(b[key].ci95![1]).toBeCloseTo(a[key].ci95![1], 10);
     }
-    expect(b.ICC2.icc).toBeLessThan(a.ICC2.icc);
-    expect(b.ICC1.icc).toBeLessThan(a.ICC1.icc);
+    expect(b.ICC2.icc).toBeLessThan(a.ICC2.icc!);
+    expect(b.ICC1.icc).toBeLessThan(a.ICC1.icc!);
   });
 
   it('on a complete design with positive ANOVA components, REML gives the ANOVA answer', () => {
     const a = icc(base);
     const b = icc(base, { missing: 'model' });
     expect(a.varianceComponents.rater).toBeGreaterThan(0);
-    for (const key of ICC_FORMS) expect(near(b.forms[key].icc, a.forms[key].icc, 1e-7)).toBe(true);
+    for (const key of ICC_FORMS) expect(near(b.forms[key].icc, a.forms[key].icc!, 1e-7)).toBe(true);
   });
 
   it('refuses fewer than two raters or two complete subjects', () => {

@@ -1,5 +1,6 @@
 import { crossedReml, type CrossedCell } from '../crossed-reml';
 import { fQuantile, fUpperP } from '../distributions';
+import { defined, type Reasons, withReasons } from '../reasons';
 
 /**
  * Intraclass correlations: the six Shrout & Fleiss (1979) forms with their McGraw & Wong (1996) names, each
@@ -10,13 +11,16 @@ import { fQuantile, fUpperP } from '../distributions';
 export const ICC_FORMS = ['ICC1', 'ICC2', 'ICC3', 'ICC1k', 'ICC2k', 'ICC3k'] as const;
 export type IccFormKey = (typeof ICC_FORMS)[number];
 
+/** A field is null only when the form does not define it; `reasons` (or `undefinedReason`) then says why. */
 export interface IccForm {
-  icc: number;
-  f: number;
+  icc: number | null;
+  f: number | null;
   df1: number;
   df2: number;
-  p: number;
-  ci95: [number, number];
+  p: number | null;
+  ci95: [number, number] | null;
+  reasons?: Reasons;
+  undefinedReason?: string;
 }
 
 export const ICC_FORM_NAMES: Record<IccFormKey, { shroutFleiss: string; mcgrawWong: string; model: string }> = {
@@ -87,13 +91,25 @@ export interface IccResult {
 export function iccForms(ms: MeanSquares, n: number, k: number, level = 0.95): Record<IccFormKey, IccForm> {
   const { BMS: MSB, WMS: MSW, JMS: MSJ, EMS: MSE } = ms;
   const q = 1 - (1 - level) / 2;
+  const d1: [number, number] = [n - 1, n * (k - 1)];
+  const d2: [number, number] = [n - 1, (n - 1) * (k - 1)];
+  if (MSB === 0 && MSW === 0 && MSE === 0 && MSJ === 0) {
+    const none = (d: [number, number]): IccForm => ({
+      icc: null,
+      f: null,
+      df1: d[0],
+      df2: d[1],
+      p: null,
+      ci95: null,
+      undefinedReason: 'the ratings do not vary (every mean square is 0), so every ICC is 0/0',
+    });
+    return { ICC1: none(d1), ICC2: none(d2), ICC3: none(d2), ICC1k: none(d1), ICC2k: none(d2), ICC3k: none(d2) };
+  }
   const icc1 = (MSB - MSW) / (MSB + (k - 1) * MSW);
   const icc2 = (MSB - MSE) / (MSB + (k - 1) * MSE + (k * (MSJ - MSE)) / n);
   const icc3 = (MSB - MSE) / (MSB + (k - 1) * MSE);
   const F1 = MSB / MSW;
-  const d1: [number, number] = [n - 1, n * (k - 1)];
   const F2 = MSB / MSE;
-  const d2: [number, number] = [n - 1, (n - 1) * (k - 1)];
   const p1 = fUpperP(F1, d1[0], d1[1]);
   const p2 = fUpperP(F2, d2[0], d2[1]);
 
@@ -105,25 +121,56 @@ export function iccForms(ms: MeanSquares, n: number, k: number, level = 0.95): R
   const Fj = MSJ / MSE;
   const vn = (k - 1) * (n - 1) * (k * icc2 * Fj + n * (1 + (k - 1) * icc2) - k * icc2) ** 2;
   const vd = (n - 1) * k * k * icc2 * icc2 * Fj * Fj + (n * (1 + (k - 1) * icc2) - k * icc2) ** 2;
-  const v = vn / vd;
+  // As MSE → 0, Fj → ∞ and v → k − 1; with MSJ = 0 too the ICC2 limits are 1 whatever v is.
+  const v = MSE === 0 ? k - 1 : vn / vd;
   const G3U = fQuantile(q, n - 1, v);
   const G3L = fQuantile(q, v, n - 1);
   const L2 = (n * (MSB - G3U * MSE)) / (G3U * (k * MSJ + (k * n - k - n) * MSE) + n * MSB);
   const U2 = (n * (G3L * MSB - MSE)) / (k * MSJ + (k * n - k - n) * MSE + n * G3L * MSB);
 
-  const form = (icc: number, f: number, d: [number, number], p: number, lo: number, hi: number): IccForm => ({
-    icc,
-    f,
-    df1: d[0],
-    df2: d[1],
-    p,
-    ci95: [lo, hi],
-  });
+  // An F whose residual mean square is exactly 0 is infinite: p is 0 and an F-based interval closes on 1.
+  const infinite = (f: number, residual: string): string | undefined =>
+    f === Infinity ? `the residual mean square is 0 (${residual}), so F is infinite` : undefined;
+  const form = (
+    icc: number,
+    f: number,
+    d: [number, number],
+    p: number,
+    lo: number,
+    hi: number,
+    fInfinite: string | undefined,
+  ): IccForm => {
+    const reasons: Reasons = {};
+    const closed = fInfinite !== undefined && icc === 1;
+    const ci95: [number, number] | null = closed
+      ? [1, 1]
+      : Number.isFinite(lo) && Number.isFinite(hi)
+        ? [lo, hi]
+        : null;
+    if (ci95 === null)
+      reasons.ci95 =
+        f === 0
+          ? "F is 0 (the subjects' mean ratings do not differ), so the interval is unbounded"
+          : 'the F-based interval is not finite for these mean squares';
+    return withReasons(
+      {
+        icc: defined(icc, 'icc', 'the ICC is 0/0 for these mean squares', reasons),
+        f: defined(f, 'f', fInfinite ?? 'F is 0/0 for these mean squares', reasons),
+        df1: d[0],
+        df2: d[1],
+        p: fInfinite !== undefined ? 0 : defined(p, 'p', 'F is undefined, so p is too', reasons),
+        ci95,
+      },
+      reasons,
+    );
+  };
+  const w1 = infinite(F1, 'each subject gets the same rating from every rater');
+  const w2 = infinite(F2, "every rating is exactly its subject's mean plus its rater's offset");
   return {
-    ICC1: form(icc1, F1, d1, p1, (F1L - 1) / (F1L + k - 1), (F1U - 1) / (F1U + k - 1)),
-    ICC2: form(icc2, F2, d2, p2, L2, U2),
-    ICC3: form(icc3, F2, d2, p2, (F3L - 1) / (F3L + k - 1), (F3U - 1) / (F3U + k - 1)),
-    ICC1k: form((MSB - MSW) / MSB, F1, d1, p1, 1 - 1 / F1L, 1 - 1 / F1U),
+    ICC1: form(icc1, F1, d1, p1, (F1L - 1) / (F1L + k - 1), (F1U - 1) / (F1U + k - 1), w1),
+    ICC2: form(icc2, F2, d2, p2, L2, U2, w2),
+    ICC3: form(icc3, F2, d2, p2, (F3L - 1) / (F3L + k - 1), (F3U - 1) / (F3U + k - 1), w2),
+    ICC1k: form((MSB - MSW) / MSB, F1, d1, p1, 1 - 1 / F1L, 1 - 1 / F1U, w1),
     ICC2k: form(
       (MSB - MSE) / (MSB + (MSJ - MSE) / n),
       F2,
@@ -131,9 +178,21 @@ export function iccForms(ms: MeanSquares, n: number, k: number, level = 0.95): R
       p2,
       (L2 * k) / (1 + L2 * (k - 1)),
       (U2 * k) / (1 + U2 * (k - 1)),
+      w2,
     ),
-    ICC3k: form((MSB - MSE) / MSB, F2, d2, p2, 1 - 1 / F3L, 1 - 1 / F3U),
+    ICC3k: form((MSB - MSE) / MSB, F2, d2, p2, 1 - 1 / F3L, 1 - 1 / F3U, w2),
   };
+}
+
+/**
+ * Mean squares that are rounding noise set to exactly 0: a mean square of deviations that are all zero in
+ * exact arithmetic comes out near (ε·max|x|)², and dividing by it would present noise as an F. REML variances
+ * come from an optimiser, whose noise is relative to the largest mean square (`relative`).
+ */
+export function cleanMeanSquares(ms: MeanSquares, maxAbs: number, relative = 0): MeanSquares {
+  const floor = Math.max((64 * Number.EPSILON * maxAbs) ** 2, relative * Math.max(ms.BMS, ms.WMS, ms.JMS, ms.EMS));
+  const c = (x: number) => (Math.abs(x) <= floor ? 0 : x);
+  return { BMS: c(ms.BMS), WMS: c(ms.WMS), JMS: c(ms.JMS), EMS: c(ms.EMS) };
 }
 
 /** Two-way ANOVA mean squares of a complete subjects × raters matrix (row-major, n·k values). */
@@ -203,7 +262,9 @@ function iccComplete(
   }
   const values = new Float64Array(n * k);
   keep.forEach((r, i) => values.set(r, i * k));
-  const ms = twoWayMeanSquares(values, n, k);
+  let maxAbs = 0;
+  for (const x of values) maxAbs = Math.max(maxAbs, Math.abs(x));
+  const ms = cleanMeanSquares(twoWayMeanSquares(values, n, k), maxAbs);
   return {
     forms: iccForms(ms, n, k, level),
     n,
@@ -248,12 +309,17 @@ function iccReml(
     );
   const fit = crossedReml(cells, n, k);
   // psych::ICC(lmer = TRUE) rebuilds the mean squares from the variance components; so do we, for the same forms.
-  const ms: MeanSquares = {
-    BMS: k * fit.subject + fit.residual,
-    JMS: n * fit.rater + fit.residual,
-    EMS: fit.residual,
-    WMS: fit.residual + fit.rater,
-  };
+  const maxAbs = cells.reduce((m, c) => Math.max(m, Math.abs(c.value)), 0);
+  const ms = cleanMeanSquares(
+    {
+      BMS: k * fit.subject + fit.residual,
+      JMS: n * fit.rater + fit.residual,
+      EMS: fit.residual,
+      WMS: fit.residual + fit.rater,
+    },
+    maxAbs,
+    1e-12,
+  );
   return {
     forms: iccForms(ms, n, k, level),
     n,

@@ -6,6 +6,7 @@ import {
   type WeightScheme,
 } from '../agreement-weights';
 import { normalCdf, normalQuantile } from '../distributions';
+import { isNoise, type Reasons, withReasons } from '../reasons';
 
 /**
  * Cohen's kappa for two raters, unweighted or with linear or quadratic agreement weights.
@@ -31,6 +32,7 @@ export interface KappaTableResult {
   po: number;
   pe: number;
   n: number;
+  reasons?: Reasons;
 }
 
 /** Kappa from a q × q table of counts (rows rater 1, columns rater 2) and a q × q agreement-weight matrix. */
@@ -66,7 +68,8 @@ export function kappaFromTable(
   }
   if (!(N > 0) || !(1 - pe > 1e-15))
     return { kappa: null, se: null, ci95: null, se0: null, z: null, p: null, po, pe, n: N };
-  const kappa = (po - pe) / (1 - pe);
+  // po = pe exactly when one rater uses a single category; rounding must not turn that into a kappa of 1e-16.
+  const kappa = isNoise(po - pe, pe) ? 0 : (po - pe) / (1 - pe);
   let s1 = 0;
   let s0 = 0;
   for (let i = 0; i < q; i++) {
@@ -77,23 +80,34 @@ export function kappaFromTable(
       s0 += pr[i]! * pc[j]! * (w - (wr[i]! + wc[j]!)) ** 2;
     }
   }
-  const variance = (s1 - (po * pe - 2 * pe + po) ** 2) / (N * (1 - pe) ** 4);
-  const variance0 = (s0 - pe * pe) / (N * (1 - pe) ** 2);
+  // Each variance is a difference of terms that cancel exactly in degenerate tables (raters who agree on
+  // every subject; a rater who uses one category); what rounding leaves of them is 0, not an SE.
+  const v1 = s1 - (po * pe - 2 * pe + po) ** 2;
+  const v0 = s0 - pe * pe;
+  const variance = isNoise(v1, s1) ? 0 : v1 / (N * (1 - pe) ** 4);
+  const variance0 = isNoise(v0, s0) ? 0 : v0 / (N * (1 - pe) ** 2);
   const se = Math.sqrt(Math.max(0, variance));
-  const se0 = variance0 > 0 ? Math.sqrt(variance0) : null;
+  const se0 = Math.sqrt(Math.max(0, variance0));
   const zq = normalQuantile(1 - (1 - level) / 2);
-  const z = se0 ? kappa / se0 : null;
-  return {
-    kappa,
-    se,
-    ci95: [kappa - zq * se, kappa + zq * se],
-    se0,
-    z,
-    p: z === null ? null : 2 * normalCdf(-Math.abs(z)),
-    po,
-    pe,
-    n: N,
-  };
+  const z = se0 > 0 ? kappa / se0 : null;
+  const reasons: Reasons = {};
+  if (z === null)
+    reasons.z = reasons.p =
+      'one rater used a single category, so kappa is 0 whatever the other rater does: its SE under kappa = 0 is 0 and z is 0/0';
+  return withReasons(
+    {
+      kappa,
+      se,
+      ci95: [kappa - zq * se, kappa + zq * se],
+      se0,
+      z,
+      p: z === null ? null : 2 * normalCdf(-Math.abs(z)),
+      po,
+      pe,
+      n: N,
+    },
+    reasons,
+  );
 }
 
 export interface CohenKappaOptions {

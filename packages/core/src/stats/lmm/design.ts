@@ -44,6 +44,8 @@ export interface Design {
   x: Float64Array;
   fixedNames: string[];
   terms: ReTerm[];
+  /** What the design did that the user may not have meant (a numeric column read as a factor). */
+  warnings?: string[];
 }
 
 const MISSING = new Set(['', 'NA', 'N/A', 'NaN', '.', 'null']);
@@ -111,6 +113,31 @@ export function buildDesign(formula: ParsedFormula, data: Columns): Design {
   };
 
   const y = numericColumn(formula.response, 'the response');
+  if (y.every((v) => v === y[0]))
+    throw new DesignError(
+      `the response "${formula.response}" does not vary (all ${n} rows used have ${y[0]}), so there is no variance for a mixed model to partition`,
+      undefined,
+      formula.response,
+    );
+  const warnings: string[] = [];
+  // A number column with a word or two in it ("two" for 2) is read as a factor, as R would; that is rarely
+  // what was meant, so it is said.
+  const warnIfMostlyNumeric = (name: string) => {
+    const col = data[name]!;
+    const words = new Set<string>();
+    let wordRows = 0;
+    for (let k = 0; k < n; k++) {
+      const v = col[rows[k]!]!;
+      if (Number.isFinite(asNumber(v))) continue;
+      wordRows++;
+      words.add(String(v).trim());
+    }
+    if (words.size > 2 || wordRows * 2 >= n) return;
+    const list = [...words].map((w) => `"${w}"`).join(' and ');
+    warnings.push(
+      `column "${name}" is numeric except for ${list} (${wordRows} of ${n} rows), so it is treated as a factor; correct the value, or leave it empty to drop the row, if a number was meant`,
+    );
+  };
 
   // Fixed effects: treatment contrasts for non-numeric columns; R's rule for when a factor in a term is
   // coded by contrasts (its margin is already in the model) or by full indicators.
@@ -119,6 +146,7 @@ export function buildDesign(formula: ParsedFormula, data: Columns): Design {
   for (const t of formula.fixed) {
     for (const v of t.vars) {
       if (factorLevels.has(v) || isNumeric(v)) continue;
+      warnIfMostlyNumeric(v);
       const lv = new Set<string>();
       for (let k = 0; k < n; k++) lv.add(factorValue(v, k));
       factorLevels.set(v, [...lv].sort(cLocaleCompare));
@@ -206,5 +234,14 @@ export function buildDesign(formula: ParsedFormula, data: Columns): Design {
   const nl = terms.map((t) => t.levels.length);
   let order = terms.map((_, i) => i);
   if (nl.some((v, i) => i > 0 && v > nl[i - 1]!)) order = order.sort((a, b) => nl[a]! - nl[b]! || a - b).reverse();
-  return { n, rows, dropped: total - n, y, x, fixedNames: names, terms: order.map((i) => terms[i]!) };
+  return {
+    n,
+    rows,
+    dropped: total - n,
+    y,
+    x,
+    fixedNames: names,
+    terms: order.map((i) => terms[i]!),
+    ...(warnings.length > 0 ? { warnings } : {}),
+  };
 }

@@ -72,6 +72,8 @@ export interface LmmResult {
   converged: boolean;
   optimizer: { iterations: number; evaluations: number; message: string };
   ranef: GroupEffects[];
+  /** What the design did that the user may not have meant; absent when nothing. */
+  warnings?: string[];
   method: string;
 }
 
@@ -102,6 +104,17 @@ export function fitDesign(design: Design, formulaText: string, opts: LmmOptions 
     const sol = solvePls(cp, theta);
     return sol ? profiledDeviance(cp, sol, reml) : Infinity;
   };
+  // The penalised RSS is y'y minus what the model explains, so an exact fit leaves rounding of y'y, not 0.
+  // When the fixed effects alone reproduce the response no variance is left to split between groups and
+  // residual, and the profiled deviance would be log(noise).
+  const ols = solvePls(
+    cp,
+    cp.start.map(() => 0),
+  );
+  if ((ols && ols.r2 <= 1e-11 * cp.yty) || !Number.isFinite(objective(cp.start)))
+    throw new RangeError(
+      'the fixed effects fit the response exactly (no residual variance is left), so the variance components are undefined',
+    );
   const opt = minimizeBounded(objective, cp.start, {
     lower: cp.lower,
     gradTol: 1e-9,
@@ -233,6 +246,7 @@ export function fitDesign(design: Design, formulaText: string, opts: LmmOptions 
     converged: opt.converged,
     optimizer: { iterations: opt.iterations, evaluations: opt.evaluations, message: opt.message },
     ranef,
+    ...(design.warnings ? { warnings: design.warnings } : {}),
     method:
       `linear mixed model fitted by ${reml ? 'REML' : 'maximum likelihood'} (profiled deviance over the relative covariance factor, as lme4::lmer; ` +
       'bounded quasi-Newton optimiser); fixed-effect df by Satterthwaite as lmerTest computes them; 95% CI = estimate ± t(df)·SE; ' +

@@ -1,6 +1,7 @@
 import { fisherInterval } from '../correlation';
 import { fUpperP } from '../distributions';
 import { groupBy, groupMeans, type PairedSeries } from '../grouping';
+import { type Reasons, withReasons } from '../reasons';
 
 /**
  * Repeated-measures correlation (Bakdash & Marusich 2017): the common within-subject association of x and
@@ -15,6 +16,7 @@ export interface RmcorrResult {
   /** From the ANCOVA F(1, df) for the common slope. */
   p: number;
   ci95: [number, number] | null;
+  reasons?: Reasons;
   /** Observations (complete pairs). */
   n: number;
   subjects: number;
@@ -49,17 +51,23 @@ export function rmcorr(data: PairedSeries): RmcorrResult {
     syy += dy * dy;
   }
   if (!(sxx > 0 && syy > 0)) throw new RangeError('rmcorr is undefined when x or y does not vary within subjects');
-  const r = Math.max(-1, Math.min(1, sxy / Math.sqrt(sxx * syy)));
+  const raw = sxy / Math.sqrt(sxx * syy);
+  // Within rounding of ±1 is ±1: the centred values lie exactly on a line.
+  const r = 1 - Math.abs(raw) <= 1e-13 ? Math.sign(raw) : Math.max(-1, Math.min(1, raw));
   // ANCOVA: SS(slope) = r²·syy, SS(error) = (1 − r²)·syy, so F = r²·df/(1 − r²).
   const f = (r * r * df) / (1 - r * r);
-  return {
-    r,
-    df,
-    p: Math.abs(r) === 1 ? 0 : fUpperP(f, 1, df),
-    ci95: rmcorrInterval(r, df),
-    n,
-    subjects: k,
-    method:
-      'repeated-measures correlation (Bakdash & Marusich 2017): ANCOVA with subject intercepts and a common slope; df = N − k − 1; p from F(1, df); 95% CI by Fisher z with SE 1/√(df − 1)',
-  };
+  const ci95 = rmcorrInterval(r, df);
+  return withReasons(
+    {
+      r,
+      df,
+      p: Math.abs(r) === 1 ? 0 : fUpperP(f, 1, df),
+      ci95,
+      n,
+      subjects: k,
+      method:
+        'repeated-measures correlation (Bakdash & Marusich 2017): ANCOVA with subject intercepts and a common slope; df = N − k − 1; p from F(1, df); 95% CI by Fisher z with SE 1/√(df − 1)',
+    },
+    ci95 ? {} : { ci95: 'the Fisher-z interval needs df = N − k − 1 > 1' },
+  );
 }

@@ -1,5 +1,6 @@
 import { reliableChange } from '@alliance-lab/instruments';
 import { groupBy } from '../grouping';
+import type { Reasons } from '../reasons';
 
 export { srsAlerts, type SrsAlertOptions, type SrsAlertResult, type SrsSessionAlert } from './srs-alerts';
 
@@ -66,6 +67,8 @@ export interface ClientRuptures {
   repaired: number;
   /** Why the client was not screened, if not. */
   skipped: string | null;
+  /** Why mean or sd is null: the client was not screened. */
+  reasons?: Reasons;
 }
 
 export interface RuptureResult {
@@ -89,6 +92,7 @@ export interface RuptureResult {
     pooledWithinSd: number | null;
     reliableChange: { threshold: number; sdiff: number; source: string };
     minSessions: number;
+    reasons?: Reasons;
   };
   method: string;
 }
@@ -129,7 +133,9 @@ function pooledSds(series: Obs[][]): { aroundMean: number | null; aroundTrend: n
     ssMean += syy;
     dfMean += n - 1;
     if (n >= 3 && sxx > 0) {
-      ssTrend += syy - (sxy * sxy) / sxx;
+      const resid = syy - (sxy * sxy) / sxx;
+      // Scores exactly on a line leave a residual that is rounding of syy, not variation.
+      ssTrend += resid <= 1e-12 * syy ? 0 : resid;
       dfTrend += n - 2;
     }
   }
@@ -179,6 +185,10 @@ export function ruptures(data: SessionSeries, opts: RuptureOptions = {}): Ruptur
       throw new RangeError(
         'no client has 3 or more sessions, so there is no within-client residual SD; supply an SD and reliability',
       );
+    if (pooled.aroundTrend === 0)
+      throw new RangeError(
+        "every client's scores lie exactly on a straight line over sessions, so the within-client residual SD is 0 and the reliable-change threshold would be 0 (any fall at all would count as a rupture); supply a reference SD and reliability",
+      );
     sdiff = Math.SQRT2 * pooled.aroundTrend;
     rcThreshold = 1.96 * sdiff;
     rcSource = `Jacobson–Truax with the pooled within-client residual SD around each client's linear trend (${pooled.aroundTrend.toPrecision(6)}) as the standard error of measurement: S_diff = √2·SD_resid`;
@@ -197,6 +207,7 @@ export function ruptures(data: SessionSeries, opts: RuptureOptions = {}): Ruptur
         episodes: 0,
         repaired: 0,
         skipped: `fewer than ${minSessions} scored sessions`,
+        reasons: { mean: 'not screened', sd: 'not screened' },
       });
       return;
     }
@@ -287,6 +298,9 @@ export function ruptures(data: SessionSeries, opts: RuptureOptions = {}): Ruptur
       pooledWithinSd: pooled.aroundMean,
       reliableChange: { threshold: rcThreshold, sdiff, source: rcSource },
       minSessions,
+      ...(pooled.aroundMean === null
+        ? { reasons: { pooledWithinSd: 'no client has two or more sessions, so there is no within-client SD' } }
+        : {}),
     },
     method:
       `rupture at a session whose score falls at least ${k} within-client SD (${sdSource === 'client' ? "the client's own SD" : 'pooled within-client SD'}) below ` +

@@ -1,5 +1,6 @@
 import { groupBy } from '../grouping';
 import type { LmmResult } from '../lmm';
+import { type Reasons, withReasons } from '../reasons';
 import type { SessionSeries } from '../ruptures';
 
 /**
@@ -16,6 +17,8 @@ export interface OlsTrajectory {
   slope: number | null;
   interceptSe: number | null;
   slopeSe: number | null;
+  /** Why slope or an SE is null. */
+  reasons?: Reasons;
 }
 
 /** Each client's OLS fit of value on session (R: coef(lm(value ~ session)) per client, as lme4::lmList). */
@@ -43,10 +46,27 @@ export function olsTrajectories(data: SessionSeries): { clients: OlsTrajectory[]
     const n = g.sizes[c]!;
     const mx = sx[c]! / n;
     const my = sy[c]! / n;
-    if (!(sxx[c]! > 0)) return { client, n, intercept: my, slope: null, interceptSe: null, slopeSe: null };
+    if (!(sxx[c]! > 0)) {
+      const why = `the client has ${n === 1 ? 'one session' : 'all sessions at one time'}, so there is no line: the intercept is the mean`;
+      return {
+        client,
+        n,
+        intercept: my,
+        slope: null,
+        interceptSe: null,
+        slopeSe: null,
+        reasons: { slope: why, interceptSe: why, slopeSe: why },
+      };
+    }
     const slope = sxy[c]! / sxx[c]!;
     const intercept = my - slope * mx;
-    if (n < 3) return { client, n, intercept, slope, interceptSe: null, slopeSe: null };
+    if (n < 3) {
+      const why = 'a line through two sessions has no residual df, so no SE';
+      return withReasons(
+        { client, n, intercept, slope, interceptSe: null, slopeSe: null },
+        { interceptSe: why, slopeSe: why },
+      );
+    }
     const s2 = Math.max(syy[c]! - slope * sxy[c]!, 0) / (n - 2);
     return {
       client,

@@ -26,7 +26,7 @@ describe('within/between decomposition agrees with R (test/golden/association.js
     expect(got.df).toBe(want.df);
     expect(near(got.r, want.r, 1e-6)).toBe(true);
     expect(near(got.t, want.t, 1e-6)).toBe(true);
-    expect(Math.abs(got.p - want.p) / want.p).toBeLessThan(1e-6);
+    expect(Math.abs(got.p! - want.p) / want.p).toBeLessThan(1e-6);
     want.ci95.forEach((v, i) => expect(near(got.ci95![i]!, v, 1e-6)).toBe(true));
   });
 

@@ -1,5 +1,5 @@
-import { fisherInterval, pearsonR, type CorrelationResult } from '../correlation';
-import { tTwoSidedP } from '../distributions';
+import { type CorrelationResult, correlationTest, FISHER_CI_REASON, fisherInterval, pearsonR } from '../correlation';
+import { type Reasons, withReasons } from '../reasons';
 import { groupBy, groupMeans, type PairedSeries } from '../grouping';
 
 /**
@@ -18,10 +18,35 @@ export interface WithinBetweenResult {
   method: string;
 }
 
-function test(r: number, df: number): { t: number; p: number } {
-  if (!(df > 0) || Number.isNaN(r)) return { t: NaN, p: NaN };
-  const t = r * Math.sqrt(df / (1 - r * r));
-  return { t, p: Math.abs(r) === 1 ? 0 : tTwoSidedP(t, df) };
+/**
+ * One part of the decomposition. `size` is what the df are counted from; `noVariation` says why r is missing
+ * when the part's values do not vary.
+ */
+function part(
+  r: number,
+  df: number,
+  n: number,
+  ciSe: number | null,
+  why: { r: string; df: string; ci: string },
+  method: string,
+): DecompositionPart {
+  const reasons: Reasons = {};
+  const rDefined = !Number.isNaN(r);
+  const dfDefined = df >= 0;
+  if (!dfDefined) for (const key of ['df', 'r', 't', 'p', 'ci95']) reasons[key] = why.df;
+  else if (!rDefined) for (const key of ['r', 't', 'p', 'ci95']) reasons[key] = why.r;
+  let t: number | null = null;
+  let p: number | null = null;
+  if (dfDefined && rDefined) {
+    if (df > 0) ({ t, p } = correlationTest(r, df, reasons));
+    else reasons.t = reasons.p = 'no degrees of freedom are left for the test (df = 0)';
+  }
+  const ci95 = dfDefined && rDefined && ciSe !== null ? fisherInterval(r, ciSe) : null;
+  if (ci95 === null) reasons.ci95 ??= why.ci;
+  return withReasons(
+    { r: dfDefined && rDefined ? r : null, ci95, n, df: dfDefined ? df : null, t, p, method },
+    reasons,
+  );
 }
 
 export function withinBetween(data: PairedSeries): WithinBetweenResult {
@@ -45,27 +70,40 @@ export function withinBetween(data: PairedSeries): WithinBetweenResult {
   const rw = pearsonR(cx, cy);
   // Centring spends one df per client mean: N − k − 1, not N − 2 (Bakdash & Marusich 2017).
   const dfw = n - k - 1;
+  const oneSession = n === k;
   return {
     between: {
-      r: rb,
-      ci95: k > 3 && !Number.isNaN(rb) ? fisherInterval(rb, 1 / Math.sqrt(k - 3)) : null,
-      n: k,
-      clients: k,
-      df: dfb,
-      ...test(rb, dfb),
-      method:
+      ...part(
+        rb,
+        dfb,
+        k,
+        k > 3 ? 1 / Math.sqrt(k - 3) : null,
+        {
+          r: 'the client means of x or of y do not vary, so their correlation is 0/0',
+          df: '',
+          ci: FISHER_CI_REASON('k (clients)'),
+        },
         'Pearson correlation of client means (each client weighted equally); t-test on k − 2 df; 95% CI by Fisher z, SE 1/√(k − 3)',
+      ),
+      clients: k,
     },
     within: {
-      r: rw,
-      ci95: dfw > 1 && !Number.isNaN(rw) ? fisherInterval(rw, 1 / Math.sqrt(dfw - 1)) : null,
-      n,
+      ...part(
+        rw,
+        dfw,
+        n,
+        dfw > 1 ? 1 / Math.sqrt(dfw - 1) : null,
+        {
+          r: 'x or y does not vary within any client, so the within-client correlation is 0/0',
+          df: oneSession
+            ? 'every client has one session, so nothing varies within clients (df = N − k − 1 would be −1)'
+            : `df = N − k − 1 = ${dfw} is negative`,
+          ci: 'the Fisher-z interval needs df = N − k − 1 > 1',
+        },
+        'Pearson correlation of client-mean-centred values; df = N − k − 1 (one per client mean), so r, p and CI equal the repeated-measures correlation',
+      ),
       clients: k,
       observations: n,
-      df: dfw,
-      ...test(rw, dfw),
-      method:
-        'Pearson correlation of client-mean-centred values; df = N − k − 1 (one per client mean), so r, p and CI equal the repeated-measures correlation',
     },
     method:
       'within/between decomposition: between = correlation of client means; within = correlation of client-mean-centred values',

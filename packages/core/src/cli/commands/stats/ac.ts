@@ -4,6 +4,7 @@ import { defineCommand } from '../../command';
 import { renderPairs } from '../../table';
 import { fmt } from './icc';
 import { asInputError, categoriesOption, choice, RATING_OPTIONS, readRatings } from './ratings-input';
+import { notesBlock } from './undefined-notes';
 
 export const acCommand = defineCommand({
   path: ['stats', 'ac'],
@@ -66,6 +67,7 @@ export const acCommand = defineCommand({
       ...(res.undefinedReason ? ['', `${res.coefficient} is undefined: ${res.undefinedReason}`] : []),
       '',
       res.method,
+      ...notesBlock(res),
     ].join('\n');
     return { data, text };
   },

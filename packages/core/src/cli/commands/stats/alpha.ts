@@ -3,6 +3,7 @@ import { defineCommand } from '../../command';
 import { renderPairs } from '../../table';
 import { fmt } from './icc';
 import { asInputError, choice, RATING_OPTIONS, readRatings } from './ratings-input';
+import { notesBlock } from './undefined-notes';
 
 export const alphaCommand = defineCommand({
   path: ['stats', 'alpha'],
@@ -66,6 +67,7 @@ export const alphaCommand = defineCommand({
       ...(res.undefinedReason ? ['', `alpha is undefined: ${res.undefinedReason}`] : []),
       '',
       res.method,
+      ...notesBlock(res),
     ].join('\n');
     return { data, text };
   },

@@ -3,11 +3,11 @@ import { renderTable } from '../../table';
 /** One row of an association table: an estimate with its interval, n, df and p. */
 export interface AssociationRow {
   label: string;
-  r: number;
+  r: number | null;
   ci95: [number, number] | null;
   n: number;
-  df: number;
-  p: number;
+  df: number | null;
+  p: number | null;
 }
 
 /** The readable table the corr, rmcorr and decompose commands print without --json. */

@@ -132,6 +132,19 @@ describe('alliance stats corr | rmcorr | decompose', () => {
     expect(near(json.between.r, golden.correlation.between.r, 1e-6)).toBe(true);
   });
 
+  it('decompose with one session per client: within r, CI, t, p and df are null with the reason, also in the text', async () => {
+    const one = csv('one-session.csv', { client: ['a', 'b', 'c', 'd'], wai: [1, 2, 3, 5], srs: [2, 1, 4, 4] });
+    const argv = ['stats', 'decompose', '--in', one, '--subject', 'client', '--x', 'wai', '--y', 'srs'];
+    const { code, json } = await runJson(argv);
+    expect(code).toBe(0);
+    expect(json.within).toMatchObject({ r: null, ci95: null, t: null, p: null, df: null });
+    expect(json.within.reasons.df).toMatch(/every client has one session/);
+    const { stdout } = await run(argv);
+    expect(stdout).toMatch(
+      /NA within\.df, within\.r, within\.t, within\.p, within\.ci95: every client has one session/,
+    );
+  });
+
   it('leaves out rows with a missing value and counts them', async () => {
     const d = golden.correlation.data;
     const file = csv('missing.csv', {
@@ -240,6 +253,27 @@ describe('alliance stats lmm', () => {
     expect(r.json.error.message).toMatch(/must be numeric, found "high"/);
     const slope = await runJson(['stats', 'lmm', '--in', nonNumeric, '--formula', 'session ~ 1 + (session | client)']);
     expect(slope.json.error).toMatchObject({ line: 5, column: 'session' });
+  });
+});
+
+describe('alliance stats lmm on degenerate input', () => {
+  const client = ['a', 'a', 'a', 'b', 'b', 'b', 'c', 'c', 'c'];
+  const y = [3, 4, 6, 5, 2, 4, 5, 7, 6];
+
+  it('a word in a numeric column: fitted with the column as a factor, and warned in the result and on stderr', async () => {
+    const file = csv('lmm-word.csv', { client, session: [1, 'two', 3, 1, 2, 3, 1, 2, 3], y });
+    const r = await runJson(['stats', 'lmm', '--in', file, '--formula', 'y ~ session + (1 | client)']);
+    expect(r.code).toBe(0);
+    expect(r.json.warnings).toEqual([expect.stringMatching(/column "session" is numeric except for "two"/)]);
+    expect(r.stderr).toMatch(/column "session" is numeric except for "two"/);
+  });
+
+  it('a constant response is bad input saying the response does not vary', async () => {
+    const file = csv('lmm-constant.csv', { client, session: [1, 2, 3, 1, 2, 3, 1, 2, 3], y: y.map(() => 4) });
+    const r = await runJson(['stats', 'lmm', '--in', file, '--formula', 'y ~ session + (1 | client)']);
+    expect(r.code).toBe(1);
+    expect(r.json.error).toMatchObject({ kind: 'input', column: 'y' });
+    expect(r.json.error.message).toMatch(/response "y" does not vary/);
   });
 });
 

@@ -5,6 +5,7 @@ import { renderPairs } from '../../table';
 import { fmt } from './icc';
 import { asInputError } from './ratings-input';
 import { readLongTable } from './input';
+import { notesBlock } from './undefined-notes';
 
 export const blandAltmanCommand = defineCommand({
   path: ['stats', 'bland-altman'],
@@ -70,12 +71,13 @@ export const blandAltmanCommand = defineCommand({
         ['upper limit', res.loa[1]],
         ['upper limit 95% CI', `[${fmt(res.loaCi95.upper[0])}, ${fmt(res.loaCi95.upper[1])}]`],
         ['proportional bias: slope', pb.slope],
-        ['slope 95% CI', `[${fmt(pb.ci95[0])}, ${fmt(pb.ci95[1])}]`],
+        ['slope 95% CI', pb.ci95 ? `[${fmt(pb.ci95[0])}, ${fmt(pb.ci95[1])}]` : 'none'],
         [`t (${pb.df} df)`, pb.t],
         ['p', pb.p],
       ]),
       '',
       res.method,
+      ...notesBlock(res),
     ].join('\n');
     return { data, text };
   },

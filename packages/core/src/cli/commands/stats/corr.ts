@@ -4,6 +4,7 @@ import { withinBetween } from '../../../stats/within-between';
 import { defineCommand } from '../../command';
 import { associationTable, COLUMN_OPTIONS } from './association-text';
 import { inputErrorFrom, readPairedSeries } from './series-input';
+import { notesBlock } from './undefined-notes';
 
 /**
  * `alliance stats corr`: pooled Pearson and Spearman correlations, always printed beside the
@@ -62,6 +63,7 @@ export const corrCommand = defineCommand({
         ]),
         '',
         'Pooled correlations mix within- and between-client association: read them with the rows below them.',
+        ...notesBlock({ pooled: data.pooled, rmcorr: rm, between: wb.between, within: wb.within }),
       ].join('\n');
       return { data, text };
     } catch (err) {

@@ -3,6 +3,7 @@ import { withinBetween } from '../../../stats/within-between';
 import { defineCommand } from '../../command';
 import { associationTable, COLUMN_OPTIONS } from './association-text';
 import { inputErrorFrom, readPairedSeries } from './series-input';
+import { notesBlock } from './undefined-notes';
 
 export const decomposeCommand = defineCommand({
   path: ['stats', 'decompose'],
@@ -42,6 +43,7 @@ export const decomposeCommand = defineCommand({
           { label: 'within clients (centred)', ...wb.within },
           { label: 'pooled Pearson', ...pooled },
         ]),
+        ...notesBlock({ between: wb.between, within: wb.within, pooled }),
       ].join('\n');
       return { data, text };
     } catch (err) {

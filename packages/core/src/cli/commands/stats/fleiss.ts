@@ -4,6 +4,7 @@ import { defineCommand } from '../../command';
 import { renderPairs, renderTable } from '../../table';
 import { fmt } from './icc';
 import { asInputError, categoriesOption, choice, RATING_OPTIONS, readRatings } from './ratings-input';
+import { notesBlock } from './undefined-notes';
 
 export const fleissCommand = defineCommand({
   path: ['stats', 'fleiss'],
@@ -63,6 +64,7 @@ export const fleissCommand = defineCommand({
       ),
       '',
       res.method,
+      ...notesBlock(res),
     ].join('\n');
     return { data, text };
   },

@@ -2,6 +2,7 @@ import { ICC_FORM_NAMES, ICC_FORMS, icc } from '../../../stats/icc';
 import { defineCommand } from '../../command';
 import { renderTable } from '../../table';
 import { asInputError, choice, RATING_OPTIONS, readRatings } from './ratings-input';
+import { notesBlock } from './undefined-notes';
 
 export const iccCommand = defineCommand({
   path: ['stats', 'icc'],
@@ -64,7 +65,7 @@ export const iccCommand = defineCommand({
           f.df1,
           f.df2,
           f.p,
-          `[${fmt(f.ci95[0])}, ${fmt(f.ci95[1])}]`,
+          f.ci95 ? `[${fmt(f.ci95[0])}, ${fmt(f.ci95[1])}]` : 'NA',
         ];
       }),
     );
@@ -77,6 +78,7 @@ export const iccCommand = defineCommand({
       table,
       '',
       res.method,
+      ...notesBlock(res.forms),
     ].join('\n');
     return { data, text };
   },

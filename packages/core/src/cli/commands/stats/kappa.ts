@@ -5,6 +5,7 @@ import { defineCommand } from '../../command';
 import { renderPairs, renderTable } from '../../table';
 import { fmt } from './icc';
 import { asInputError, categoriesOption, choice, RATING_OPTIONS, readRatings } from './ratings-input';
+import { notesBlock } from './undefined-notes';
 
 export const kappaCommand = defineCommand({
   path: ['stats', 'kappa'],
@@ -87,6 +88,7 @@ export const kappaCommand = defineCommand({
       ),
       '',
       res.method,
+      ...notesBlock(res),
     ].join('\n');
     return { data, text };
   },

@@ -89,6 +89,7 @@ export const lmmCommand = defineCommand({
       if (err instanceof RangeError) throw new InputError(err.message, { file: table.file });
       throw err;
     }
+    for (const w of result.warnings ?? []) ctx.warn(w);
     if (!result.converged)
       ctx.warn(
         `the optimiser stopped without meeting its convergence test (${result.optimizer.message}); treat the estimates with care`,

@@ -57,6 +57,24 @@ describe('alliance stats icc', () => {
     sf.data.map((r, i) => [`s${i + 1}`, ...r]),
   );
 
+  it('all raters identical: F is null with its reason in JSON, and NA with the reason in the text', async () => {
+    const same = csv(
+      'icc-same.csv',
+      ['subject', 'rater', 'value'],
+      longRows([
+        [1, 1, 1],
+        [2, 2, 2],
+        [4, 4, 4],
+        [3, 3, 3],
+      ]),
+    );
+    const d = await json(['stats', 'icc', '--in', same]);
+    expect(d.ICC3).toMatchObject({ icc: 1, f: null, p: 0, ci95: [1, 1] });
+    expect(d.ICC3.reasons.f).toMatch(/residual mean square is 0/);
+    const { stdout } = await run(['stats', 'icc', '--in', same]);
+    expect(stdout).toMatch(/NA ICC1\.f, ICC1k\.f: the residual mean square is 0/);
+  });
+
   it('prints every form as {icc, f, df1, df2, p, ci95} with n and method (long CSV, default columns)', async () => {
     const d = await json(['stats', 'icc', '--in', long]);
     const names: Record<string, string> = {
@@ -184,7 +202,18 @@ describe('alliance stats alpha, kappa, fleiss, ac', () => {
     const f = await json(['stats', 'fleiss', '--in', file]);
     expect(near(f.kappa, raw4.expected_full_precision_unweighted.fleiss_kappa!, 1e-6)).toBe(true);
     expect(f.categories).toHaveLength(5);
-    expect(Object.keys(f.categories[0]).sort()).toEqual(['category', 'kappa', 'p', 'proportion', 'se0', 'z']);
+    // Some ratings are missing, so the per-category SEs under kappa = 0 are undefined, and say why.
+    expect(Object.keys(f.categories[0]).sort()).toEqual([
+      'category',
+      'kappa',
+      'p',
+      'proportion',
+      'reasons',
+      'se0',
+      'z',
+    ]);
+    expect(f.categories[0].se0).toBeNull();
+    expect(f.categories[0].reasons.se0).toMatch(/different numbers of ratings/);
     const a = await json(['stats', 'ac', '--in', file]);
     expect(a.coefficient).toBe('AC1');
     expect(near(a.ac, raw4.expected_full_precision_unweighted.AC1!, 1e-6)).toBe(true);

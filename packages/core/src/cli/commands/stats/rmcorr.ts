@@ -2,6 +2,7 @@ import { rmcorr } from '../../../stats/rmcorr';
 import { defineCommand } from '../../command';
 import { associationTable, COLUMN_OPTIONS } from './association-text';
 import { inputErrorFrom, readPairedSeries } from './series-input';
+import { notesBlock } from './undefined-notes';
 
 export const rmcorrCommand = defineCommand({
   path: ['stats', 'rmcorr'],
@@ -30,6 +31,7 @@ export const rmcorrCommand = defineCommand({
         associationTable([{ label: 'r_rm', ...res }]),
         '',
         res.method,
+        ...notesBlock(res),
       ].join('\n');
       return { data, text };
     } catch (err) {
