@@ -6,8 +6,8 @@ import { ensureSession } from '../../store/sessions';
 import { nowIso } from '../../util/time';
 import { contentHash } from './content-hash';
 import type { ParsedSession } from './types';
-import { transcriptRows } from './transcript-rows';
-import { insertUtterances } from './utterance-writer';
+import { transcriptRows } from '../../store/transcript-rows';
+import { insertUtterances } from '../../store/utterance-writer';
 
 /** Where a transcript is written: a transaction, the raw SQLite handle of the same connection (null on PostgreSQL), who acts. */
 export interface TranscriptSink {
