@@ -1,8 +1,7 @@
 import { variableName } from '@alliance-lab/instruments';
-import type { Kysely } from 'kysely';
 import { SCORE_COLUMNS, type ScoreFilter, type ScoreRow } from '../schemas/score';
-import type { Database } from '../store/database';
 import { scoreValues, type ScoreValues } from '../store/scores';
+import type { Study } from '../store/study';
 import { toCsv } from '../util/csv';
 import { nearest } from '../util/nearest';
 
@@ -36,7 +35,7 @@ const PARTS: ReadonlyArray<{ key: Checked; values: keyof ScoreValues; name: stri
  * message lists the values that would have matched and names the nearest one. A typo then fails loudly instead
  * of giving a header-only file.
  */
-export async function scoreFilterProblem(db: Kysely<Database>, filter: ScoreFilter): Promise<string | undefined> {
+export async function scoreFilterProblem(db: Study['db'], filter: ScoreFilter): Promise<string | undefined> {
   let narrowed: ScoreFilter = filter.sessions ? { sessions: filter.sessions } : {};
   for (const part of PARTS) {
     const given = filter[part.key];

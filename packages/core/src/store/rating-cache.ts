@@ -1,6 +1,8 @@
 import type { Kysely, Selectable } from 'kysely';
 import { RatingOutcome, type RatingIdentity } from '../schemas/rating';
 import type { CacheRow, Database } from './database';
+import { cacheRowSqlite } from './ratings-sqlite';
+import type { Study } from './study';
 
 /** A cached provider answer with the key parts it was stored under. */
 export interface CacheEntry extends RatingOutcome {
@@ -10,8 +12,15 @@ export interface CacheEntry extends RatingOutcome {
 }
 
 /** The stored answer for a cache key, if any request under that key ever finished. */
-export async function cachedOutcome(db: Kysely<Database>, key: string): Promise<RatingOutcome | undefined> {
-  const row = await db.selectFrom('rating_cache').selectAll().where('key', '=', key).executeTakeFirst();
+export async function cachedOutcome(
+  study: Pick<Study, 'db' | 'sqlite'>,
+  key: string,
+): Promise<RatingOutcome | undefined> {
+  // A run looks up every rating's key; on SQLite outside a transaction, a statement prepared once answers it.
+  const row =
+    study.sqlite && !study.sqlite.inTransaction
+      ? cacheRowSqlite(study.sqlite, key)
+      : await study.db.selectFrom('rating_cache').selectAll().where('key', '=', key).executeTakeFirst();
   return row ? outcomeOf(row) : undefined;
 }
 

@@ -2,10 +2,11 @@ import type { Kysely, Selectable } from 'kysely';
 import { type RatingIdentity, type RatingOutcome, StoredRating } from '../schemas/rating';
 import type { Score } from '../schemas/score';
 import { nowIso } from '../util/time';
-import { appendAudit } from './audit';
+import { auditRow } from './audit';
 import type { Database, RatingRow } from './database';
 import { cacheRow } from './rating-cache';
-import { replaceScores } from './scores';
+import { type RatingRows, writeRatingSqlite } from './ratings-sqlite';
+import { scoreRows } from './scores';
 import type { Study } from './study';
 
 /** The stored rating id: readable and stable, so a re-rating replaces the same row. */
@@ -28,16 +29,44 @@ export interface RatingWrite {
 }
 
 /**
- * The one write path of ratings. In one transaction: the cache entry (unless the outcome came from it; a
+ * The one write path of ratings (on SQLite outside a transaction, the same rows through prepared statements:
+ * see ratings-sqlite.ts). In one transaction: the cache entry (unless the outcome came from it; a
  * re-asked key replaces it), the rating row (new, or replacing this rater's earlier rating of the same transcript
  * and replicate), its scores, and an audit row. The audit row carries the values and counts, not the quotes:
  * transcript text stays out of the audit table.
  */
-export async function storeRating(study: Pick<Study, 'db' | 'actor'>, w: RatingWrite): Promise<string> {
+export async function storeRating(study: Pick<Study, 'db' | 'actor' | 'sqlite'>, w: RatingWrite): Promise<string> {
   const at = nowIso();
   const row = ratingRow(w, at);
-  const cache = w.fromCache ? null : cacheRow(w.identity, w.outcome, at);
-  await study.db.transaction().execute(async (trx) => {
+  const rows: RatingRows = {
+    row,
+    cache: w.fromCache ? null : cacheRow(w.identity, w.outcome, at),
+    scores: scoreRows({ kind: 'rating', id: row.id }, w.scores),
+    audit: (before) =>
+      auditRow({
+        actor: study.actor,
+        entity: 'rating',
+        entityId: row.id,
+        action: before ? 'update' : 'insert',
+        before: before ? auditView(before) : null,
+        after: auditView(row),
+        at,
+      }),
+  };
+  // The raw handle is kysely's own connection; while a kysely transaction holds it (between its awaits), writing
+  // through it would join that transaction, so then the rating goes through kysely: in the caller's transaction
+  // when given one, else waiting its turn.
+  if (study.sqlite && !study.sqlite.inTransaction) writeRatingSqlite(study.sqlite, rows);
+  else await writeRatingKysely(study.db, rows);
+  return row.id;
+}
+
+async function writeRatingKysely(db: Kysely<Database>, w: RatingRows): Promise<void> {
+  const { row, cache } = w;
+  // Inside a caller's transaction the rating joins it; otherwise it is its own.
+  const inTransaction = (fn: (trx: Kysely<Database>) => Promise<void>) =>
+    db.isTransaction ? fn(db) : db.transaction().execute(fn);
+  await inTransaction(async (trx) => {
     if (cache)
       await trx
         .insertInto('rating_cache')
@@ -47,18 +76,10 @@ export async function storeRating(study: Pick<Study, 'db' | 'actor'>, w: RatingW
     const before = await trx.selectFrom('ratings').selectAll().where('id', '=', row.id).executeTakeFirst();
     if (before) await trx.updateTable('ratings').set(row).where('id', '=', row.id).execute();
     else await trx.insertInto('ratings').values(row).execute();
-    await replaceScores(trx, { kind: 'rating', id: row.id }, w.scores);
-    await appendAudit(trx, {
-      actor: study.actor,
-      entity: 'rating',
-      entityId: row.id,
-      action: before ? 'update' : 'insert',
-      before: before ? auditView(before) : null,
-      after: auditView(row),
-      at,
-    });
+    await trx.deleteFrom('scores').where('source', '=', 'rating').where('source_id', '=', row.id).execute();
+    if (w.scores.length) await trx.insertInto('scores').values(w.scores).execute();
+    await trx.insertInto('audit').values(w.audit(before)).execute();
   });
-  return row.id;
 }
 
 function ratingRow(w: RatingWrite, at: string): RatingRow {

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { ItemValues } from '../schemas/response';
+import { ItemValues } from '../schemas/response';
 import type { ScaleScore } from '../schemas/score';
 import { stableStringify } from '../util/hash';
 import { nowIso } from '../util/time';
@@ -96,7 +96,7 @@ export async function upsertResponse(
 
   // A file without submission times says nothing about them; it does not erase a time recorded earlier.
   const submittedAt = r.submittedAt ?? existing.submitted_at;
-  const beforeItems = JSON.parse(existing.items) as ItemValues;
+  const beforeItems = ItemValues.parse(JSON.parse(existing.items));
   if (stableStringify(beforeItems) === items && submittedAt === existing.submitted_at) {
     const scored = !(await scoresMatch(db, existing.id, r, scores));
     if (scored) await writeScores(db, existing.id, r, scores);

@@ -15,22 +15,22 @@ export interface ScoreOwner {
 export async function replaceScores(db: Kysely<Database>, owner: ScoreOwner, scores: readonly Score[]): Promise<void> {
   await db.deleteFrom('scores').where('source', '=', owner.kind).where('source_id', '=', owner.id).execute();
   if (scores.length === 0) return;
-  await db
-    .insertInto('scores')
-    .values(
-      scores.map((s) => ({
-        source: owner.kind,
-        source_id: owner.id,
-        instrument: s.instrument,
-        form: s.form,
-        scale: s.scale,
-        score: s.score,
-        pomp: s.pomp,
-        prorated: s.prorated ? 1 : 0,
-        missing: s.missing ? 1 : 0,
-      })),
-    )
-    .execute();
+  await db.insertInto('scores').values(scoreRows(owner, scores)).execute();
+}
+
+/** The table's rows for an owner's scores (the one place the flags become 0/1). */
+export function scoreRows(owner: ScoreOwner, scores: readonly Score[]): Array<Database['scores']> {
+  return scores.map((s) => ({
+    source: owner.kind,
+    source_id: owner.id,
+    instrument: s.instrument,
+    form: s.form,
+    scale: s.scale,
+    score: s.score,
+    pomp: s.pomp,
+    prorated: s.prorated ? 1 : 0,
+    missing: s.missing ? 1 : 0,
+  }));
 }
 
 /** The stored scores of one response or rating, in scale order. */

@@ -73,8 +73,8 @@ describe('saveRating', () => {
     expect(trail.map((t) => t.action)).toEqual(['insert', 'update']);
     expect(trail[1]!.before).toMatchObject({ cacheKey: 'k1', forms: [{ items: { '1': 5 } }] });
     expect(trail[1]!.after).toMatchObject({ cacheKey: 'k2', forms: [{ items: { '1': 6 } }] });
-    expect((await cachedOutcome(s.db, 'k1'))!.output).toEqual(validAnswer(5));
-    expect(await cachedOutcome(s.db, 'nope')).toBeUndefined();
+    expect((await cachedOutcome(s, 'k1'))!.output).toEqual(validAnswer(5));
+    expect(await cachedOutcome(s, 'nope')).toBeUndefined();
   });
 
   it('stores a failed outcome with its reasons and no scores; a cache-served rating writes no cache row', async () => {

@@ -54,5 +54,5 @@ export function existingKey(transcriptId: string, replicate: number): string {
 
 /** The cached answer of a key, if a run (this one or an earlier one, of any rater) already asked it. */
 export function cachedAnswer(study: Study, key: string): Promise<RatingOutcome | undefined> {
-  return cachedOutcome(study.db, key);
+  return cachedOutcome(study, key);
 }

@@ -1,13 +1,13 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import type { Kysely } from 'kysely';
-import { appendAudit } from '../../store/audit';
-import type { Database } from '../../store/database';
-import { ensureSession } from '../../store/sessions';
-import { nowIso } from '../../util/time';
-import { contentHash } from './content-hash';
-import type { ParsedSession } from './types';
-import { transcriptRows } from '../../store/transcript-rows';
-import { insertUtterances } from '../../store/utterance-writer';
+import { contentHash } from '../import/transcripts/content-hash';
+import type { ParsedSession } from '../import/transcripts/types';
+import { nowIso } from '../util/time';
+import { appendAudit } from './audit';
+import type { Database } from './database';
+import { ensureSession } from './sessions';
+import { transcriptRows } from './transcript-rows';
+import { insertUtterances } from './utterance-writer';
 
 /** Where a transcript is written: a transaction, the raw SQLite handle of the same connection (null on PostgreSQL), who acts. */
 export interface TranscriptSink {
