@@ -7,7 +7,7 @@ export { parseItemValue, itemValueError, describeIds, type ItemValueResult } fro
 export {
   scoreResponse,
   scoreView,
-  type ScaleScore,
+  ScaleScore,
   type ScoredResponse,
   type ItemError,
   type RawValues,

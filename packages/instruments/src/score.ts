@@ -1,18 +1,24 @@
+import { z } from 'zod';
 import type { InstrumentDefinition } from './definition-schema';
 import { type FormScale, type FormView, formView, scaleRange } from './form-view';
 import { parseItemValue } from './item-value';
 
-export interface ScaleScore {
+/**
+ * One scale's score as the engine gives it. The store, the export, the statistics adapter and the server carry
+ * the same fields onward (core's `Score` and `ScoreRow` extend this schema), so a score has one shape throughout.
+ */
+export const ScaleScore = z.object({
   /** Null when too few items were answered. */
-  score: number | null;
+  score: z.number().nullable(),
   /** Percent of maximum possible, 0–100, so scales of different lengths and ranges compare. */
-  pomp: number | null;
+  pomp: z.number().nullable(),
   /** Scored from fewer than all of its items. */
-  prorated: boolean;
-  missing: boolean;
-  answered: number;
-  items: number;
-}
+  prorated: z.boolean(),
+  missing: z.boolean(),
+  answered: z.number().int().nonnegative(),
+  items: z.number().int().nonnegative(),
+});
+export type ScaleScore = z.infer<typeof ScaleScore>;
 
 export interface ItemError {
   /** Null for a problem that is not about one item. */

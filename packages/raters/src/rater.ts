@@ -1,12 +1,8 @@
-import type { Usage } from '@alliance-lab/core';
+import type { Usage, UtteranceText } from '@alliance-lab/core';
 import type { RaterOutput } from './result-schema';
 
-/** An utterance as a rater sees it: de-identified text with its stable id. */
-export interface RatableUtterance {
-  id: string;
-  role: 'therapist' | 'client' | 'other';
-  text: string;
-}
+/** An utterance as a rater sees it: de-identified text with its stable id (core's utterance schema, picked). */
+export type RatableUtterance = UtteranceText;
 
 export interface RatableTranscript {
   sessionId: string;

@@ -32,11 +32,21 @@ describe('app', () => {
     expect(await page.text()).toContain('<p>nothing at /nothing</p>');
   });
 
-  it('is read-only: nothing answers a write', async () => {
+  it('is read-only: a write to a route answers 405 with the methods it allows, an unknown path still 404', async () => {
     const app = createApp(study);
-    for (const method of ['POST', 'PUT', 'DELETE']) {
-      expect((await app.request('/api/scores', { method })).status, method).toBe(404);
+    for (const path of ['/api/scores', '/api/clients/C01/trajectory', '/clients/C01', '/']) {
+      for (const method of ['POST', 'PUT', 'DELETE', 'PATCH']) {
+        const res = await app.request(path, { method });
+        expect(res.status, `${method} ${path}`).toBe(405);
+        expect(res.headers.get('allow')).toBe('GET, HEAD');
+      }
     }
+    const api = await app.request('/api/scores', { method: 'POST' });
+    expect(await api.json()).toEqual({
+      error: { kind: 'usage', message: 'POST is not allowed on /api/scores; it answers GET' },
+    });
+    expect((await app.request('/api/nothing', { method: 'POST' })).status).toBe(404);
+    expect((await app.request('/api/status', { method: 'HEAD' })).status).toBe(200);
   });
 
   it('reports an unexpected failure to onError and answers 500 without its details', async () => {

@@ -55,7 +55,15 @@ export function createApp(study: Study, opts: AppOptions = {}): Hono {
   app.route('/', overviewPages(study));
   app.route('/', clientPages(study));
 
-  app.notFound((c) => refuse(c, study, 404, `nothing at ${new URL(c.req.url).pathname}`));
+  app.notFound((c) => {
+    const path = new URL(c.req.url).pathname;
+    // Every route is a GET; another method on a path that exists is a wrong method, not a missing page.
+    if (c.req.method !== 'GET' && c.req.method !== 'HEAD' && answersGet(app, path)) {
+      c.header('Allow', 'GET, HEAD');
+      return refuse(c, study, 405, `${c.req.method} is not allowed on ${path}; it answers GET`);
+    }
+    return refuse(c, study, 404, `nothing at ${path}`);
+  });
   app.onError((err, c) => {
     if (err instanceof RequestError) return refuse(c, study, err.status, err.message);
     opts.onError?.(
@@ -66,11 +74,20 @@ export function createApp(study: Study, opts: AppOptions = {}): Hono {
   return app;
 }
 
+/**
+ * Whether a GET of this path reaches a route. The router's match lists the handlers a request runs, middleware
+ * included; a path a GET route serves lists more for GET than for a method no route uses.
+ */
+function answersGet(app: Hono, path: string): boolean {
+  return app.router.match('GET', path)[0].length > app.router.match('NO-ROUTE', path)[0].length;
+}
+
 /** Errors in the shape of the CLI's --json errors under /api, as a page elsewhere. */
-function refuse(c: Context, study: Study, status: 400 | 404 | 500, message: string) {
-  const kind = status === 400 ? 'usage' : status === 404 ? 'not-found' : 'internal';
+function refuse(c: Context, study: Study, status: 400 | 404 | 405 | 500, message: string) {
+  const kind = status === 400 || status === 405 ? 'usage' : status === 404 ? 'not-found' : 'internal';
   if (new URL(c.req.url).pathname.startsWith('/api/')) return c.json({ error: { kind, message } }, status);
-  const title = status === 400 ? 'Bad request' : status === 404 ? 'Not found' : 'Error';
+  const title =
+    status === 400 ? 'Bad request' : status === 404 ? 'Not found' : status === 405 ? 'Method not allowed' : 'Error';
   return c.html(
     layout({
       title,

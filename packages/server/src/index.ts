@@ -8,4 +8,4 @@ export {
   type TrajectorySeries,
 } from './read/client-trajectory';
 export type { TrajectoryRuptures } from './read/criterion-ruptures';
-export { listSessions, type SessionSummary } from './read/session-list';
+export { listSessions, type SessionSummary } from '@alliance-lab/core';

@@ -1,126 +1,69 @@
 import { variableName } from '@alliance-lab/instruments';
-import { sql, type Kysely } from 'kysely';
-import type { Database } from '../store/database';
+import { SCORE_COLUMNS, type ScoreFilter, type ScoreRow } from '../schemas/score';
+import { scoreValues, type ScoreValues } from '../store/scores';
+import type { Study } from '../store/study';
+import { toCsv } from '../util/csv';
+import { nearest } from '../util/nearest';
 
 /**
- * One row per scale score, in the long shape R and Python users expect: who was rated (client, session),
- * by whom (source and rater), on what (instrument, form, scale), with the score, its POMP and the
- * proration/missing flags. Self-reports, human coders and automated raters share the columns so every
- * analysis can put them side by side.
+ * The long CSV of score rows, columns in SCORE_COLUMNS order. The flags are written 0/1, as the codebook
+ * documents them and as R and SPSS read them.
  */
-export interface ScoreRow {
-  /** One id per session ("C01/3"), the unit of analysis for agreement statistics (--subject session_id). */
-  session_id: string;
-  client: string;
-  therapist: string;
-  session: number;
-  date: string | null;
-  /** self-report (client or therapist forms), coder (human observer), or rater (automated). */
-  source: 'self-report' | 'coder' | 'rater';
-  /** "client" or "therapist" for self-report, the coder's id, or the rater configuration's name. */
-  rater: string;
-  replicate: number;
-  instrument: string;
-  form: string;
-  scale: string;
-  score: number | null;
-  pomp: number | null;
-  prorated: 0 | 1;
-  missing: 0 | 1;
+export function scoresCsv(rows: readonly ScoreRow[]): string {
+  return toCsv(
+    [...SCORE_COLUMNS],
+    rows.map((r) => ({ ...r, prorated: r.prorated ? 1 : 0, missing: r.missing ? 1 : 0 })),
+  );
 }
 
-export const SCORE_COLUMNS: Array<keyof ScoreRow> = [
-  'session_id',
-  'client',
-  'therapist',
-  'session',
-  'date',
-  'source',
-  'rater',
-  'replicate',
-  'instrument',
-  'form',
-  'scale',
-  'score',
-  'pomp',
-  'prorated',
-  'missing',
+type Checked = 'clients' | 'therapists' | 'sources' | 'raters' | 'instrument' | 'form' | 'scale';
+
+/** The filter's parts in the order they narrow each other, with their names in messages. */
+const PARTS: ReadonlyArray<{ key: Checked; values: keyof ScoreValues; name: string; plural: string }> = [
+  { key: 'clients', values: 'clients', name: 'client', plural: 'clients' },
+  { key: 'therapists', values: 'therapists', name: 'therapist', plural: 'therapists' },
+  { key: 'sources', values: 'sources', name: 'source', plural: 'sources' },
+  { key: 'raters', values: 'raters', name: 'rater', plural: 'raters' },
+  { key: 'instrument', values: 'instruments', name: 'instrument', plural: 'instruments' },
+  { key: 'form', values: 'forms', name: 'form', plural: 'forms' },
+  { key: 'scale', values: 'scales', name: 'scale', plural: 'scales' },
 ];
 
-export interface ScoreFilter {
-  instrument?: string;
-  form?: string;
-  scale?: string;
-  /** Rater names or respondent ids to keep. */
-  raters?: string[];
+/**
+ * Why a score filter matches nothing in this study, or undefined when each of its values matches something. Each
+ * part is checked among the scores the parts before it keep (the scales of the chosen instrument, say), so the
+ * message lists the values that would have matched and names the nearest one. A typo then fails loudly instead
+ * of giving a header-only file.
+ */
+export async function scoreFilterProblem(db: Study['db'], filter: ScoreFilter): Promise<string | undefined> {
+  let narrowed: ScoreFilter = filter.sessions ? { sessions: filter.sessions } : {};
+  for (const part of PARTS) {
+    const given = filter[part.key];
+    if (given === undefined || (Array.isArray(given) && given.length === 0)) continue;
+    const valid = (await scoreValues(db, narrowed))[part.values] as string[];
+    for (const value of Array.isArray(given) ? given : [given]) {
+      if (valid.includes(value)) continue;
+      const within = describe(narrowed);
+      if (valid.length === 0) return `no scores${within}, so none with ${part.name} "${value}"`;
+      const near = nearest(value, valid);
+      return `no scores with ${part.name} "${value}"${within}; the ${part.plural} are ${valid.join(', ')}${near ? ` (did you mean "${near}"?)` : ''}`;
+    }
+    narrowed = { ...narrowed, [part.key]: given };
+  }
+  if (filter.sessions && (await scoreValues(db, filter)).scales.length === 0) return `no scores${describe(filter)}`;
+  return undefined;
 }
 
-export async function exportScores(db: Kysely<Database>, filter: ScoreFilter = {}): Promise<ScoreRow[]> {
-  // What a score can belong to, in one shape: a stored response (its respondent rates) or an automated rating.
-  // The constants are SQL literals, not parameters, so PostgreSQL can type the union's columns.
-  // Ratings of superseded transcript versions, and failed ones, stay in the store for the record but are not
-  // exported.
-  const origins = db
-    .selectFrom('responses')
-    .select([
-      'id',
-      'session_id',
-      'respondent as rater',
-      sql<number>`0`.as('replicate'),
-      sql<string>`'response'`.as('kind'),
-    ])
-    .unionAll(
-      db
-        .selectFrom('ratings as g')
-        .innerJoin('transcripts as t', 't.id', 'g.transcript_id')
-        .where('t.is_current', '=', 1)
-        .where('g.status', '=', 'ok')
-        .select(['g.id', 'g.session_id', 'g.rater', 'g.replicate', sql<string>`'rating'`.as('kind')]),
-    );
-  let q = db
-    .selectFrom('scores as sc')
-    .innerJoin(origins.as('o'), (j) => j.onRef('o.id', '=', 'sc.source_id').onRef('o.kind', '=', 'sc.source'))
-    .innerJoin('sessions as s', 's.id', 'o.session_id')
-    .select([
-      's.id as session_id',
-      's.client_id as client',
-      's.therapist_id as therapist',
-      's.session_index as session',
-      's.date as date',
-      'o.kind',
-      'o.rater',
-      'o.replicate',
-      'sc.instrument',
-      'sc.form',
-      'sc.scale',
-      'sc.score',
-      'sc.pomp',
-      'sc.prorated',
-      'sc.missing',
-    ]);
-  if (filter.instrument) q = q.where('sc.instrument', '=', filter.instrument);
-  if (filter.form) q = q.where('sc.form', '=', filter.form);
-  if (filter.scale) q = q.where('sc.scale', '=', filter.scale);
-  if (filter.raters?.length) q = q.where('o.rater', 'in', filter.raters);
-  const rows: ScoreRow[] = (await q.execute()).map(({ kind, ...r }) => ({
-    ...r,
-    source: kind === 'rating' ? 'rater' : r.rater === 'client' || r.rater === 'therapist' ? 'self-report' : 'coder',
-    replicate: Number(r.replicate),
-    prorated: r.prorated ? 1 : 0,
-    missing: r.missing ? 1 : 0,
-  }));
-  rows.sort(
-    (a, b) =>
-      cmp(a.client, b.client) ||
-      a.session - b.session ||
-      cmp(a.source, b.source) ||
-      cmp(a.rater, b.rater) ||
-      a.replicate - b.replicate ||
-      cmp(a.instrument, b.instrument) ||
-      cmp(a.form, b.form) ||
-      cmp(a.scale, b.scale),
-  );
-  return rows;
+function describe(f: ScoreFilter): string {
+  const parts: string[] = [];
+  for (const part of PARTS) {
+    const v = f[part.key];
+    if (v === undefined || (Array.isArray(v) && v.length === 0)) continue;
+    parts.push(`${part.name} ${(Array.isArray(v) ? v : [v]).join('/')}`);
+  }
+  if (f.sessions?.from !== undefined || f.sessions?.to !== undefined)
+    parts.push(`sessions ${f.sessions.from ?? 1}–${f.sessions.to ?? '…'}`);
+  return parts.length ? ` of ${parts.join(', ')}` : '';
 }
 
 /**
@@ -148,8 +91,4 @@ export async function widenScores(rows: ScoreRow[]): Promise<Array<Record<string
     .pivot('key', { score: (d: { score: number }) => aq.op.mean(d.score) })
     .orderby('client', 'session')
     .objects() as Array<Record<string, unknown>>;
-}
-
-function cmp(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }

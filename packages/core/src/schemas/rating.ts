@@ -33,6 +33,40 @@ export const StoredRating = z.object({
   ruptures: z.array(z.unknown()),
   failure: z.array(z.string()).optional(),
   usage: Usage,
+  /** The rating cache entry it was answered from or stored as. */
+  cacheKey: z.string(),
   createdAt: z.string(),
 });
 export type StoredRating = z.infer<typeof StoredRating>;
+
+/**
+ * Everything about a rating except its outcome: what the run asks for, and the hash of the transcript as the
+ * rater saw it (the cache keeps it, so a replay can tell whether it is shown the same text).
+ */
+export const RatingIdentity = StoredRating.pick({
+  rater: true,
+  provider: true,
+  model: true,
+  promptVersion: true,
+  promptHash: true,
+  params: true,
+  sessionId: true,
+  transcriptId: true,
+  replicate: true,
+  cacheKey: true,
+}).extend({ transcriptHash: z.string() });
+export type RatingIdentity = z.infer<typeof RatingIdentity>;
+
+/**
+ * One rater call's final outcome, as the rating cache keeps it: the validated answer when ok, the last answer
+ * given (parsed or raw text) when failed.
+ */
+export const RatingOutcome = z.object({
+  status: RatingStatus,
+  output: z.unknown(),
+  failure: z.array(z.string()).nullable(),
+  usage: Usage,
+  /** Requests it took, the repair round included. */
+  requests: z.number().int().nonnegative(),
+});
+export type RatingOutcome = z.infer<typeof RatingOutcome>;

@@ -3,23 +3,24 @@ import type { AuditEntry } from '../schemas/audit';
 import { nowIso } from '../util/time';
 import type { Database } from './database';
 
+export type AuditInput = Omit<AuditEntry, 'at'> & { at?: string };
+
+/** The audit table's row for an entry: what appendAudit writes, and the SQLite fast path of ratings too. */
+export function auditRow(entry: AuditInput): Omit<Database['audit'], 'id'> {
+  return {
+    at: entry.at ?? nowIso(),
+    actor: entry.actor,
+    entity: entry.entity,
+    entity_id: entry.entityId,
+    action: entry.action,
+    before: entry.before === null || entry.before === undefined ? null : JSON.stringify(entry.before),
+    after: entry.after === null || entry.after === undefined ? null : JSON.stringify(entry.after),
+  };
+}
+
 /** Appends one audit row. Call it inside the transaction that makes the change, so both land or neither. */
-export async function appendAudit(
-  db: Kysely<Database>,
-  entry: Omit<AuditEntry, 'at'> & { at?: string },
-): Promise<void> {
-  await db
-    .insertInto('audit')
-    .values({
-      at: entry.at ?? nowIso(),
-      actor: entry.actor,
-      entity: entry.entity,
-      entity_id: entry.entityId,
-      action: entry.action,
-      before: entry.before === null || entry.before === undefined ? null : JSON.stringify(entry.before),
-      after: entry.after === null || entry.after === undefined ? null : JSON.stringify(entry.after),
-    })
-    .execute();
+export async function appendAudit(db: Kysely<Database>, entry: AuditInput): Promise<void> {
+  await db.insertInto('audit').values(auditRow(entry)).execute();
 }
 
 export async function auditTrail(

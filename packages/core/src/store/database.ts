@@ -1,5 +1,61 @@
 import type { ColumnType, Generated } from 'kysely';
 
+// Column markers: each column's TypeScript type, spelled by an example value, so one object gives both the row
+// type and the column list (the migrations keep their own DDL, as a migration must not change once released).
+const text = '' as string;
+const nullableText = null as string | null;
+const integer = 0 as number;
+const real = 0 as number;
+
+/** The columns of a stored rating, in table order. */
+export const RATING_COLUMNS = {
+  id: text,
+  session_id: text,
+  transcript_id: text,
+  rater: text,
+  provider: text,
+  model: text,
+  prompt_version: text,
+  prompt_hash: text,
+  params: text,
+  replicate: integer,
+  status: text,
+  forms: text,
+  signals: text,
+  ruptures: text,
+  failure: nullableText,
+  input_tokens: integer,
+  output_tokens: integer,
+  cached_tokens: integer,
+  cost_usd: real,
+  latency_ms: real,
+  cache_key: text,
+  created_at: text,
+};
+export type RatingRow = typeof RATING_COLUMNS;
+
+/** The columns of a rating cache entry (one provider answer, shared by every rating with its key). */
+export const CACHE_COLUMNS = {
+  key: text,
+  provider: text,
+  model: text,
+  prompt_version: text,
+  prompt_hash: text,
+  transcript_hash: text,
+  replicate: integer,
+  status: text,
+  output: text,
+  failure: nullableText,
+  input_tokens: integer,
+  output_tokens: integer,
+  cached_tokens: integer,
+  cost_usd: real,
+  latency_ms: real,
+  requests: integer,
+  created_at: text,
+};
+export type CacheRow = typeof CACHE_COLUMNS;
+
 /**
  * Row types of the study store as kysely sees them. JSON lives in text columns (portable between SQLite and
  * PostgreSQL); booleans are 0/1 integers for the same reason. Domain shapes are the zod schemas in ../schemas.
@@ -48,49 +104,8 @@ export interface Database {
     created_at: string;
     updated_at: string;
   };
-  ratings: {
-    id: string;
-    session_id: string;
-    transcript_id: string;
-    rater: string;
-    provider: string;
-    model: string;
-    prompt_version: string;
-    prompt_hash: string;
-    params: string;
-    replicate: number;
-    status: string;
-    forms: string;
-    signals: string;
-    ruptures: string;
-    failure: string | null;
-    input_tokens: number;
-    output_tokens: number;
-    cached_tokens: number;
-    cost_usd: number;
-    latency_ms: number;
-    cache_key: string;
-    created_at: string;
-  };
-  rating_cache: {
-    key: string;
-    provider: string;
-    model: string;
-    prompt_version: string;
-    prompt_hash: string;
-    transcript_hash: string;
-    replicate: number;
-    status: string;
-    output: string;
-    failure: string | null;
-    input_tokens: number;
-    output_tokens: number;
-    cached_tokens: number;
-    cost_usd: number;
-    latency_ms: number;
-    requests: number;
-    created_at: string;
-  };
+  ratings: RatingRow;
+  rating_cache: CacheRow;
   deidentification_maps: {
     transcript_id: string;
     settings_hash: string;
@@ -100,6 +115,7 @@ export interface Database {
     created_at: string;
   };
   scores: {
+    /** "response" or "rating": which table source_id names (self-report or coder is told by the respondent). */
     source: string;
     source_id: string;
     instrument: string;

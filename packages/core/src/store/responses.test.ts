@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { auditTrail } from './audit';
-import { upsertResponse, type ResponseRecord, type ScaleScore } from './responses';
+import type { ScaleScore } from '../schemas/score';
+import { upsertResponse, type ResponseRecord } from './responses';
 import { ensureSession } from './sessions';
 import { initStudy } from './study';
 

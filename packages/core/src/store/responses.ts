@@ -1,10 +1,11 @@
 import type { Kysely } from 'kysely';
-import type { ItemValues } from '../schemas/response';
-import type { Score } from '../schemas/score';
+import { ItemValues } from '../schemas/response';
+import type { ScaleScore } from '../schemas/score';
 import { stableStringify } from '../util/hash';
 import { nowIso } from '../util/time';
 import { appendAudit } from './audit';
 import type { Database } from './database';
+import { replaceScores, scoresEqual } from './scores';
 
 /** One questionnaire ready for the store: its session exists, its values are validated. */
 export interface ResponseRecord {
@@ -17,9 +18,6 @@ export interface ResponseRecord {
   /** Where it came from (the file name), kept for provenance; not part of what counts as a change. */
   source?: string;
 }
-
-/** A scale score as the engine gives it, before it is tied to a stored response. */
-export type ScaleScore = Pick<Score, 'scale' | 'score' | 'pomp' | 'prorated' | 'missing'>;
 
 export type UpsertStatus = 'inserted' | 'updated' | 'unchanged';
 
@@ -100,7 +98,7 @@ export async function upsertResponse(
 
   // A file without submission times says nothing about them; it does not erase a time recorded earlier.
   const submittedAt = r.submittedAt ?? existing.submitted_at;
-  const beforeItems = JSON.parse(existing.items) as ItemValues;
+  const beforeItems = ItemValues.parse(JSON.parse(existing.items));
   if (stableStringify(beforeItems) === items && submittedAt === existing.submitted_at) {
     const scored = !(await scoresMatch(db, existing.id, r, scores));
     if (scored) await writeScores(db, existing.id, r, scores);
@@ -126,56 +124,25 @@ export async function upsertResponse(
   return { id: existing.id, status: 'updated', scored: true, changedItems };
 }
 
-async function writeScores(
-  db: Kysely<Database>,
-  id: string,
-  r: ResponseRecord,
-  scores: readonly ScaleScore[],
-): Promise<void> {
-  await db.deleteFrom('scores').where('source', '=', 'response').where('source_id', '=', id).execute();
-  if (scores.length === 0) return;
-  await db
-    .insertInto('scores')
-    .values(
-      scores.map((s) => ({
-        source: 'response',
-        source_id: id,
-        instrument: r.instrument,
-        form: r.form,
-        scale: s.scale,
-        score: s.score,
-        pomp: s.pomp,
-        prorated: s.prorated ? 1 : 0,
-        missing: s.missing ? 1 : 0,
-      })),
-    )
-    .execute();
+function writeScores(db: Kysely<Database>, id: string, r: ResponseRecord, scores: readonly ScaleScore[]) {
+  return replaceScores(db, { kind: 'response', id }, withForm(r, scores));
 }
 
-async function scoresMatch(
-  db: Kysely<Database>,
-  id: string,
-  r: ResponseRecord,
-  scores: readonly ScaleScore[],
-): Promise<boolean> {
-  const stored = await db
-    .selectFrom('scores')
-    .selectAll()
-    .where('source', '=', 'response')
-    .where('source_id', '=', id)
+function scoresMatch(db: Kysely<Database>, id: string, r: ResponseRecord, scores: readonly ScaleScore[]) {
+  return scoresEqual(db, { kind: 'response', id }, withForm(r, scores));
+}
+
+function withForm(r: ResponseRecord, scores: readonly ScaleScore[]) {
+  return scores.map((s) => ({ ...s, instrument: r.instrument, form: r.form }));
+}
+
+/** The instrument forms the stored responses use, each once, sorted. */
+export async function storedResponseForms(db: Kysely<Database>): Promise<Array<{ instrument: string; form: string }>> {
+  return db
+    .selectFrom('responses')
+    .select(['instrument', 'form'])
+    .distinct()
+    .orderBy('instrument')
+    .orderBy('form')
     .execute();
-  if (stored.length !== scores.length) return false;
-  const byScale = new Map(stored.map((s) => [s.scale, s]));
-  return scores.every((s) => {
-    const t = byScale.get(s.scale);
-    return (
-      t !== undefined &&
-      t.instrument === r.instrument &&
-      t.form === r.form &&
-      t.score === s.score &&
-      t.pomp === s.pomp &&
-      t.prorated === (s.prorated ? 1 : 0) &&
-      t.missing === (s.missing ? 1 : 0)
-    );
-  });
 }

@@ -69,3 +69,8 @@ export async function ensureSession(db: Kysely<Database>, key: SessionKey, where
     .execute();
   return id;
 }
+
+/** The ids of every stored session. */
+export async function sessionIds(db: Kysely<Database>): Promise<Set<string>> {
+  return new Set((await db.selectFrom('sessions').select('id').execute()).map((s) => s.id));
+}

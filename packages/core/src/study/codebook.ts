@@ -13,6 +13,7 @@ import {
   type InstrumentRegistry,
 } from '@alliance-lab/instruments';
 import { join } from 'node:path';
+import { storedResponseForms } from '../store/responses';
 import { STUDY_FILE, type Study } from '../store/study';
 import { csvEscape } from '../util/csv';
 import { InputError } from '../util/errors';
@@ -65,13 +66,7 @@ export async function studyCodebook(
   };
   study.config.instruments.forEach((si, i) => add(si.instrument, si.form, `instruments[${i}]`));
   // Forms not on the schedule but in the store (coders' observer ratings, an ad-hoc questionnaire) are exported too.
-  const stored = await study.db
-    .selectFrom('responses')
-    .select(['instrument', 'form'])
-    .distinct()
-    .orderBy('instrument')
-    .orderBy('form')
-    .execute();
+  const stored = await storedResponseForms(study.db);
   for (const s of stored) add(s.instrument, s.form, 'the stored responses');
 
   const entries: CodebookEntry[] = forms.map(({ instrument, form, origin }) =>

@@ -1,4 +1,4 @@
-import { nowIso, sha256, stableStringify, type Study } from '@alliance-lab/core';
+import { deidentificationMaps, putDeidentificationMap, sha256, stableStringify, type Study } from '@alliance-lab/core';
 import type { RatableTranscript } from '../rater';
 import { DEIDENTIFY_VERSION, deidentifyTranscript, type Replacement } from './deidentify';
 
@@ -16,34 +16,20 @@ export function deidentifySettingsHash(names: readonly string[]): string {
 export async function deidentifyForStudy(study: Study, t: RatableTranscript): Promise<RatableTranscript> {
   const names = study.config.privacy.names;
   const { transcript, mapping } = deidentifyTranscript(t, { names });
-  const row = {
-    transcript_id: t.transcriptId,
-    settings_hash: deidentifySettingsHash(names),
-    deidentified_hash: transcript.contentHash,
-    mapping: JSON.stringify(mapping),
-    created_at: nowIso(),
-  };
-  await study.db.transaction().execute(async (trx) => {
-    await trx
-      .insertInto('deidentification_maps')
-      .values(row)
-      .onConflict((oc) =>
-        oc
-          .columns(['transcript_id', 'settings_hash'])
-          .doUpdateSet({ deidentified_hash: row.deidentified_hash, mapping: row.mapping }),
-      )
-      .execute();
+  await putDeidentificationMap(study.db, {
+    transcriptId: t.transcriptId,
+    settingsHash: deidentifySettingsHash(names),
+    deidentifiedHash: transcript.contentHash,
+    mapping,
   });
   return transcript;
 }
 
 /** The stored mapping of a transcript under the study's current setting, if it was ever de-identified. */
 export async function storedMapping(study: Study, transcriptId: string): Promise<Replacement[] | undefined> {
-  const row = await study.db
-    .selectFrom('deidentification_maps')
-    .select('mapping')
-    .where('transcript_id', '=', transcriptId)
-    .where('settings_hash', '=', deidentifySettingsHash(study.config.privacy.names))
-    .executeTakeFirst();
-  return row ? (JSON.parse(row.mapping) as Replacement[]) : undefined;
+  const [stored] = await deidentificationMaps(study.db, {
+    transcriptId,
+    settingsHash: deidentifySettingsHash(study.config.privacy.names),
+  });
+  return stored ? (stored.mapping as Replacement[]) : undefined;
 }

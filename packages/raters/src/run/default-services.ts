@@ -22,8 +22,6 @@ export function defaultServices(study: Study): RunServices {
           throw new Error(`rating ${ratingId}: ${scored.errors.map((e) => e.message).join('; ')}`);
         for (const [scale, s] of Object.entries(scored.scales)) {
           out.push({
-            source: 'rating',
-            sourceId: ratingId,
             instrument: f.instrument,
             form: f.form,
             scale,

@@ -1,25 +1,21 @@
-import { InputError, UsageError, type RaterConfig, type Study, type Usage } from '@alliance-lab/core';
-import { InvalidAnswerError, ProviderError } from '../providers/provider-error';
-import type { FormRequest, RatableTranscript, RateRequest, Rater } from '../rater';
-import type { RaterOutput } from '../result-schema';
+import { UsageError, type RatingOutcome, type Study } from '@alliance-lab/core';
+import { ProviderError } from '../providers/provider-error';
+import type { RatableTranscript, Rater } from '../rater';
+import { rateOnce } from './ask';
 import { Budget, OutputEstimate } from './budget';
-import { cacheKey } from './cache-key';
-import { aggregateWindows, chunkWindows, windowTranscript, type TranscriptWindow } from './chunk';
+import { describeError } from './describe-error';
+import { alreadyAnswered, onePreparationPerTranscript, parseForms, planJobs, ratingIdentity } from './plan';
 import { runPool } from './pool';
 import { transcriptHandling, type TranscriptHandling } from './privacy';
-import {
-  cachedOutcome,
-  existingKey,
-  existingRatings,
-  storeRating,
-  type Outcome,
-  type RatingIdentity,
-} from './rating-store';
-import { DEFAULT_RETRY_POLICY, withRetries, type RetryPolicy } from './retry';
-import type { PreparedRater, RunServices } from './run-services';
+import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry';
+import type { RunServices } from './run-services';
+import { loadTranscript, selectTranscripts, type TranscriptRef } from './run-transcripts';
+import { existingRatings, saveRating } from './store-rating';
+import { addUsage, estimateCost } from './usage';
+import { rateWindows, refuseOverBudget, windowsFor } from './windows';
 
-type PromptEstimates = NonNullable<PreparedRater['prompt']>;
-import { loadTranscript, ratableHash, selectTranscripts, type TranscriptRef } from './run-transcripts';
+export { parseForms } from './plan';
+export { describeError, quotesTranscript } from './describe-error';
 
 export interface RateOptions {
   /** A key of study.json "raters". */
@@ -72,7 +68,6 @@ export interface RunResult {
 }
 
 const DEFAULT_CONCURRENCY = 8;
-const DEFAULT_CHUNK_OVERLAP = 8;
 
 export async function rateStudy(study: Study, opts: RateOptions): Promise<RunResult> {
   const config = study.config.raters[opts.rater];
@@ -127,59 +122,29 @@ export async function rateStudy(study: Study, opts: RateOptions): Promise<RunRes
   const existing = await existingRatings(study, opts.rater);
   const progress = () => opts.onProgress?.({ ...summary, done, total });
 
-  // Replicates of one transcript run back to back, so its prepared (possibly de-identified) text is loaded once.
-  const preparedMemo = new Map<string, { t: Promise<RatableTranscript>; left: number }>();
-  const prepared = (ref: TranscriptRef): Promise<RatableTranscript> => {
-    let m = preparedMemo.get(ref.transcriptId);
-    if (!m) preparedMemo.set(ref.transcriptId, (m = { t: prepare(ref), left: replicates }));
-    if (--m.left === 0) preparedMemo.delete(ref.transcriptId);
-    return m.t;
-  };
+  const prepared = onePreparationPerTranscript(prepare, replicates);
 
-  const jobs = refs.flatMap((ref) => Array.from({ length: replicates }, (_, i) => ({ ref, replicate: i + 1 })));
   await runPool(
-    jobs,
+    planJobs(refs, replicates),
     opts.concurrency ?? DEFAULT_CONCURRENCY,
     async ({ ref, replicate }) => {
       const t = await prepared(ref);
       const windows = opts.chunk && prompt ? windowsFor(t, rater, forms, config, prompt) : null;
-      const params = {
-        temperature: config.temperature,
-        seed: config.seed === undefined ? null : config.seed + replicate - 1,
-        maxTokens: config.maxTokens,
-        transcript: handling,
-        chunk:
-          windows && windows.length > 1
-            ? { maxInputTokens: config.maxInputTokens, overlap: chunkOverlap(config) }
-            : null,
-      };
-      const identity: RatingIdentity = {
-        rater: opts.rater,
-        provider: rater.provider,
-        model: rater.model,
-        promptVersion: rater.prompt.version,
-        promptHash: rater.prompt.hash,
-        params,
-        sessionId: ref.sessionId,
-        transcriptId: ref.transcriptId,
-        transcriptHash: t.contentHash,
+      const identity = ratingIdentity({
+        name: opts.rater,
+        rater,
+        config,
+        ref,
+        transcript: t,
         replicate,
-        cacheKey: cacheKey({
-          provider: rater.provider,
-          model: rater.model,
-          params,
-          promptHash: rater.prompt.hash,
-          transcriptHash: t.contentHash,
-          forms: config.forms,
-          replicate,
-        }),
-      };
+        handling,
+        windows,
+      });
 
       if (!opts.noCache) {
-        const prior = existing.get(existingKey(ref.transcriptId, replicate));
-        const hit = prior?.cache_key === identity.cacheKey ? 'stored' : await cachedOutcome(study, identity.cacheKey);
+        const hit = await alreadyAnswered(study, existing, identity);
         if (hit) {
-          if (hit !== 'stored') await storeRating(study, identity, hit, { fromCache: true, score: services.score });
+          if (hit !== 'stored') await saveRating(study, identity, hit, { fromCache: true, score: services.score });
           summary.cached++;
           done++;
           progress();
@@ -194,7 +159,7 @@ export async function rateStudy(study: Study, opts: RateOptions): Promise<RunRes
         notStarted++;
         return;
       }
-      let outcome: Outcome;
+      let outcome: RatingOutcome;
       try {
         outcome =
           windows && windows.length > 1
@@ -217,7 +182,7 @@ export async function rateStudy(study: Study, opts: RateOptions): Promise<RunRes
       }
       budget.settle(estimate, outcome.usage.costUsd);
       outputEstimate.observe(outcome.usage.outputTokens, outcome.requests);
-      await storeRating(study, identity, outcome, { fromCache: false, score: services.score });
+      await saveRating(study, identity, outcome, { fromCache: false, score: services.score });
       if (outcome.status === 'ok') summary.rated++;
       else {
         summary.failed++;
@@ -239,148 +204,6 @@ export async function rateStudy(study: Study, opts: RateOptions): Promise<RunRes
   return { summary, total, notStarted, interrupted: signal.aborted, transcripts: handling };
 }
 
-interface CallContext {
-  rater: Rater;
-  forms: FormRequest[];
-  replicate: number;
-  services: RunServices;
-  policy: RetryPolicy;
-  signal: AbortSignal;
-  log: (m: string) => void;
-}
-
-/**
- * One rating of one transcript: ask, validate, and if the answer fails, send it back once with the specific
- * errors. A second failure is the outcome (stored as failed, never scored), not an exception.
- */
-async function rateOnce(t: RatableTranscript, c: CallContext): Promise<Outcome> {
-  const usage: Usage = { inputTokens: 0, outputTokens: 0, cachedTokens: 0, costUsd: 0, latencyMs: 0 };
-  let requests = 0;
-  const ask = async (feedback?: RateRequest['feedback']) => {
-    const req: RateRequest = {
-      transcript: t,
-      forms: c.forms,
-      replicate: c.replicate,
-      ...(feedback ? { feedback } : {}),
-    };
-    let answer: unknown;
-    let problems: string[] | null = null;
-    try {
-      const res = await withRetries((signal) => c.rater.rate({ ...req, signal }), c.policy, c.signal, {
-        onRetry: (err, attempt, delay) =>
-          c.log(`session ${t.sessionId}: ${describeError(err, t)}; retry ${attempt} in ${(delay / 1000).toFixed(1)} s`),
-      });
-      requests++;
-      addUsage(usage, res.usage);
-      answer = res.output;
-    } catch (err) {
-      if (!(err instanceof InvalidAnswerError)) throw err;
-      requests++;
-      addUsage(usage, err.usage);
-      answer = err.raw;
-      problems = err.reasons;
-    }
-    const v = problems ? { ok: false as const, errors: problems } : c.services.validate(answer, t, c.forms);
-    return { answer, v };
-  };
-  const first = await ask();
-  if (first.v.ok) return { status: 'ok', output: first.v.value, failure: null, usage, requests };
-  const second = await ask({ previous: first.answer, errors: first.v.errors }).catch((err) => {
-    if (err instanceof ProviderError) err.spent = addedUsage(err.spent, usage);
-    throw err;
-  });
-  if (second.v.ok) return { status: 'ok', output: second.v.value, failure: null, usage, requests };
-  return { status: 'failed', output: second.answer ?? null, failure: second.v.errors, usage, requests };
-}
-
-/** A transcript over the input budget, rated window by window and aggregated (see chunk.ts for how). */
-async function rateWindows(t: RatableTranscript, windows: TranscriptWindow[], c: CallContext): Promise<Outcome> {
-  const usage: Usage = { inputTokens: 0, outputTokens: 0, cachedTokens: 0, costUsd: 0, latencyMs: 0 };
-  let requests = 0;
-  const outputs: RaterOutput[] = [];
-  const failures: string[] = [];
-  for (const [i, w] of windows.entries()) {
-    const o = await rateOnce(windowTranscript(t, w, ratableHash), c).catch((err) => {
-      if (err instanceof ProviderError) err.spent = addedUsage(err.spent, usage);
-      throw err;
-    });
-    addUsage(usage, o.usage);
-    requests += o.requests;
-    const label = `window ${i + 1} of ${windows.length} (utterances ${t.utterances[w.start]!.id}–${t.utterances[w.end - 1]!.id})`;
-    if (o.status === 'ok') outputs.push(o.output as RaterOutput);
-    else failures.push(...(o.failure ?? []).map((f) => `${label}: ${f}`));
-  }
-  if (failures.length) return { status: 'failed', output: null, failure: failures, usage, requests };
-  return { status: 'ok', output: aggregateWindows(outputs, t, c.services.decimals), failure: null, usage, requests };
-}
-
-function windowsFor(
-  t: RatableTranscript,
-  rater: Rater,
-  forms: FormRequest[],
-  config: RaterConfig,
-  prompt: PromptEstimates,
-): TranscriptWindow[] | null {
-  const max = config.maxInputTokens!;
-  if (prompt.tokens(t, forms) <= max) return null;
-  const overhead = prompt.tokens({ ...t, utterances: [], contentHash: 'empty' }, forms);
-  const result = chunkWindows(
-    prompt.utteranceTokens(t),
-    max - overhead,
-    chunkOverlap(config),
-    (w) => prompt.tokens(windowTranscript(t, w, ratableHash), forms) <= max,
-  );
-  if (!Array.isArray(result)) {
-    const u = t.utterances[result.tooLong];
-    throw new InputError(
-      `session ${t.sessionId}: utterance ${u?.id ?? '?'} alone does not fit rater "${rater.name}"'s input budget of ${max} tokens, so it cannot be chunked`,
-    );
-  }
-  return result;
-}
-
-function chunkOverlap(config: RaterConfig): number {
-  const o = config.options.chunkOverlap;
-  return typeof o === 'number' && Number.isInteger(o) && o >= 0 ? o : DEFAULT_CHUNK_OVERLAP;
-}
-
-async function refuseOverBudget(
-  refs: TranscriptRef[],
-  prepare: (r: TranscriptRef) => Promise<RatableTranscript>,
-  rater: Rater,
-  forms: FormRequest[],
-  config: RaterConfig,
-  prompt: PromptEstimates,
-): Promise<void> {
-  const over: string[] = [];
-  for (const ref of refs) {
-    const tokens = prompt.tokens(await prepare(ref), forms);
-    if (tokens > config.maxInputTokens!)
-      over.push(`session ${ref.sessionId} needs about ${tokens.toLocaleString('en-US')} input tokens`);
-  }
-  if (over.length) {
-    const shown = over.slice(0, 5).join('; ') + (over.length > 5 ? `; and ${over.length - 5} more` : '');
-    throw new InputError(
-      `${shown}: over rater "${rater.name}"'s input budget of ${config.maxInputTokens!.toLocaleString('en-US')} tokens (maxInputTokens); run with --chunk to rate ${over.length === 1 ? 'it' : 'them'} in overlapping windows`,
-    );
-  }
-}
-
-function estimateCost(
-  t: RatableTranscript,
-  windows: TranscriptWindow[] | null,
-  forms: FormRequest[],
-  config: RaterConfig,
-  prompt: PromptEstimates | undefined,
-  out: OutputEstimate,
-): number {
-  const p = config.price;
-  if (!prompt || (p.inputPerMillion === 0 && p.outputPerMillion === 0)) return 0;
-  const parts = windows && windows.length > 1 ? windows.map((w) => windowTranscript(t, w, ratableHash)) : [t];
-  const input = parts.reduce((s, part) => s + prompt.tokens(part, forms), 0);
-  return (input * p.inputPerMillion + parts.length * out.tokens * p.outputPerMillion) / 1e6;
-}
-
 function handlingFor(rater: Rater, study: Study): TranscriptHandling {
   // A replay must see the transcript exactly as the run it replays did, whatever this machine's policy says.
   const replayed = (rater as { replayedHandling?: TranscriptHandling }).replayedHandling;
@@ -389,57 +212,4 @@ function handlingFor(rater: Rater, study: Study): TranscriptHandling {
     { name: rater.name, remote: rater.remote, baseUrl: (rater as { baseUrl?: string }).baseUrl },
     study.config,
   );
-}
-
-export function parseForms(forms: readonly string[]): FormRequest[] {
-  return forms.map((f) => {
-    const [instrument, form] = f.split(':') as [string, string];
-    return { instrument, form };
-  });
-}
-
-function addUsage(
-  into: Pick<Usage, 'costUsd'> & {
-    inputTokens: number;
-    outputTokens: number;
-    cachedTokens: number;
-    latencyMs?: number;
-  },
-  u: Usage,
-): void {
-  into.inputTokens += u.inputTokens;
-  into.outputTokens += u.outputTokens;
-  into.cachedTokens += u.cachedTokens;
-  into.costUsd += u.costUsd;
-  if (into.latencyMs !== undefined) into.latencyMs += u.latencyMs;
-}
-
-function addedUsage(a: Usage | undefined, b: Usage): Usage {
-  const sum: Usage = { inputTokens: 0, outputTokens: 0, cachedTokens: 0, costUsd: 0, latencyMs: 0 };
-  if (a) addUsage(sum, a);
-  addUsage(sum, b);
-  return sum;
-}
-
-/**
- * An error for the log. The server's own message is included only if it quotes nothing of the transcript
- * (servers sometimes echo the request back in validation errors).
- */
-export function describeError(err: ProviderError, t: RatableTranscript): string {
-  const detail = err.detail?.slice(0, 300);
-  if (!detail) return err.message;
-  return quotesTranscript(detail, t)
-    ? `${err.message} (server message withheld: it quotes the transcript)`
-    : `${err.message}: ${detail}`;
-}
-
-const QUOTE_WINDOW = 16;
-
-export function quotesTranscript(text: string, t: RatableTranscript): boolean {
-  const norm = (s: string) => s.replace(/\s+/g, ' ').toLowerCase();
-  const hay = t.utterances.map((u) => norm(u.text)).join('\n');
-  const s = norm(text);
-  if (s.length < QUOTE_WINDOW) return s.trim().length >= 8 && hay.includes(s);
-  for (let i = 0; i + QUOTE_WINDOW <= s.length; i++) if (hay.includes(s.slice(i, i + QUOTE_WINDOW))) return true;
-  return false;
 }

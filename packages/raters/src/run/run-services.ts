@@ -5,12 +5,15 @@ import type { Validation } from '../validate/validate-output';
 /** A rater ready for a run, with its prompt's token estimates when it sends a prompt (lexicon and replay do not). */
 export interface PreparedRater {
   rater: Rater;
-  prompt?: {
-    /** Input tokens of a whole request for this transcript and these forms. */
-    tokens(transcript: RatableTranscript, forms: readonly FormRequest[]): number;
-    /** Tokens of each utterance as the prompt shows it (for chunking). */
-    utteranceTokens(transcript: RatableTranscript): number[];
-  };
+  prompt?: PromptEstimates;
+}
+
+/** A prompt's token estimates, for the input budget, chunking and the cost estimate. */
+export interface PromptEstimates {
+  /** Input tokens of a whole request for this transcript and these forms. */
+  tokens(transcript: RatableTranscript, forms: readonly FormRequest[]): number;
+  /** Tokens of each utterance as the prompt shows it (for chunking). */
+  utteranceTokens(transcript: RatableTranscript): number[];
 }
 
 /**

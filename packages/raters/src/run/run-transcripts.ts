@@ -1,4 +1,4 @@
-import { InputError, sha256, type Study } from '@alliance-lab/core';
+import { InputError, currentTranscripts, sha256, transcriptUtterances, type Study } from '@alliance-lab/core';
 import type { RatableTranscript, RatableUtterance } from '../rater';
 
 /** A current transcript version selected for a run, before its utterances are loaded. */
@@ -14,20 +14,7 @@ export interface TranscriptRef {
  * does not silently rate less than asked.
  */
 export async function selectTranscripts(study: Study, sessions: readonly string[] = []): Promise<TranscriptRef[]> {
-  const rows = await study.db
-    .selectFrom('transcripts')
-    .innerJoin('sessions', 'sessions.id', 'transcripts.session_id')
-    .select([
-      'transcripts.id as transcriptId',
-      'transcripts.session_id as sessionId',
-      'transcripts.utterance_count as utteranceCount',
-      'sessions.client_id as client',
-      'sessions.session_index as idx',
-    ])
-    .where('transcripts.is_current', '=', 1)
-    .orderBy('sessions.client_id')
-    .orderBy('sessions.session_index')
-    .execute();
+  const rows = await currentTranscripts(study.db);
   if (sessions.length === 0)
     return rows.map(({ sessionId, transcriptId, utteranceCount }) => ({ sessionId, transcriptId, utteranceCount }));
   const wanted = new Set(sessions);
@@ -50,29 +37,7 @@ export async function selectTranscripts(study: Study, sessions: readonly string[
 
 /** The utterances of one transcript version as raters see them: id, role, text. */
 export async function loadTranscript(study: Study, ref: TranscriptRef): Promise<RatableTranscript> {
-  const utterances: RatableUtterance[] = study.sqlite
-    ? (utteranceQuery(study.sqlite).all(ref.transcriptId) as RatableUtterance[])
-    : ((await study.db
-        .selectFrom('utterances')
-        .select(['uid as id', 'role', 'text'])
-        .where('transcript_id', '=', ref.transcriptId)
-        .orderBy('seq')
-        .execute()) as RatableUtterance[]);
-  return ratable(ref, utterances);
-}
-
-type Sqlite = NonNullable<Study['sqlite']>;
-const queries = new WeakMap<Sqlite, ReturnType<Sqlite['prepare']>>();
-
-/** Prepared once per connection: a run loads every transcript, and preparing costs more than the read. */
-function utteranceQuery(sqlite: Sqlite): ReturnType<Sqlite['prepare']> {
-  let q = queries.get(sqlite);
-  if (!q)
-    queries.set(
-      sqlite,
-      (q = sqlite.prepare('select uid as id, role, text from utterances where transcript_id = ? order by seq')),
-    );
-  return q;
+  return ratable(ref, await transcriptUtterances(study.db, ref.transcriptId));
 }
 
 export function ratable(

@@ -1,4 +1,4 @@
-import { SCORE_COLUMNS, exportScores, parseCsv, type ScoreRow, type Study } from '@alliance-lab/core';
+import { SCORE_COLUMNS, parseCsv, queryScores, type ScoreRow, type Study } from '@alliance-lab/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../app';
 import { createTestStudy } from '../testing/test-study';
@@ -28,7 +28,7 @@ describe('GET /api/scores', () => {
     const all = await rows('');
     // WAI-SR: 16 × 4 scales; SRS: 3 × 1; coder WAI-O-S: 2 × 6; lexicon WAI-O-S: 15 transcripts × 2 replicates × 6.
     expect(all).toHaveLength(64 + 3 + 12 + 180);
-    expect(all).toEqual(JSON.parse(JSON.stringify(await exportScores(study.db))));
+    expect(all).toEqual(JSON.parse(JSON.stringify(await queryScores(study.db))));
   });
 
   it('filters by instrument, form, scale and rater', async () => {
@@ -48,7 +48,35 @@ describe('GET /api/scores', () => {
     const both = await rows('?scale=total&rater=K1,lexicon');
     expect(both).toHaveLength(2 + 30);
     expect(await rows('?scale=total&rater=K1&rater=lexicon')).toEqual(both);
-    expect(await rows('?instrument=arm-5')).toEqual([]);
+  });
+
+  it('filters by client, therapist, session range and source in the store', async () => {
+    const c01 = await rows('?client=C01&scale=total&source=self-report');
+    expect(c01.map((r) => `${r.session} ${r.instrument}`)).toEqual(
+      (await rows('?scale=total'))
+        .filter((r) => r.client === 'C01' && r.source === 'self-report')
+        .map((r) => `${r.session} ${r.instrument}`),
+    );
+    expect(c01.length).toBeGreaterThan(0);
+    const range = await rows('?client=C01&from=2&to=3');
+    expect(new Set(range.map((r) => r.session))).toEqual(new Set([2, 3]));
+    const t1 = await rows('?therapist=T1&source=rater');
+    expect(t1.length).toBeGreaterThan(0);
+    expect(new Set(t1.map((r) => `${r.therapist} ${r.source}`))).toEqual(new Set(['T1 rater']));
+  });
+
+  it('refuses a filter value that matches nothing, listing the values that would', async () => {
+    expect(await refusal('?instrument=arm-5')).toMatch(
+      /^no scores with instrument "arm-5"; the instruments are .*wai-sr/,
+    );
+    expect(await refusal('?scale=totl')).toMatch(
+      /^no scores with scale "totl"; the scales are .*total.* \(did you mean "total"\?\)$/,
+    );
+    expect(await refusal('?rater=gtp')).toMatch(/^no scores with rater "gtp"; the raters are .*lexicon/);
+    expect(await refusal('?instrument=srs&scale=bond')).toMatch(
+      /^no scores with scale "bond" of instrument srs; the scales are total$/,
+    );
+    expect(await refusal('?client=C99')).toMatch(/^no scores with client "C99"; the clients are C01, /);
   });
 
   it('returns the same rows as a long CSV download with ?format=csv', async () => {
@@ -82,7 +110,7 @@ describe('GET /api/scores', () => {
       /^query parameter "form" = "patient": .*"client"\|"therapist"\|"observer"\|"child"/,
     );
     expect(await refusal('?instrumnet=wai-sr')).toBe(
-      'unknown query parameter "instrumnet"; this route takes instrument, form, scale, rater, format',
+      'unknown query parameter "instrumnet"; this route takes instrument, form, scale, rater, format, client, therapist, source, from, to',
     );
     expect(await refusal('?instrument=wai-sr&instrument=srs')).toBe(
       'query parameter "instrument" is given 2 times; give it once',

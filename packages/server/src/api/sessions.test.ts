@@ -1,7 +1,7 @@
 import type { Study } from '@alliance-lab/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../app';
-import type { SessionSummary } from '../read/session-list';
+import type { SessionSummary } from '@alliance-lab/core';
 import { createTestStudy } from '../testing/test-study';
 
 let study: Study;

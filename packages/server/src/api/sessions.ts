@@ -1,7 +1,7 @@
 import { PseudonymId, type Study } from '@alliance-lab/core';
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { listSessions } from '../read/session-list';
+import { listSessions } from '@alliance-lab/core';
 import { parseQuery } from './query';
 
 const SessionsQuery = z.object({ client: PseudonymId.optional() });

@@ -130,4 +130,24 @@ describe('GET /api/clients/:id/trajectory', () => {
       /^query parameter "scale" = "Total!"/,
     );
   });
+
+  it('answers 400 listing the scales for a scale no instrument defines, on the API and the page', async () => {
+    const app = createApp(study);
+    const api = await app.request('/api/clients/C01/trajectory?scale=nope');
+    expect(api.status).toBe(400);
+    const { error } = (await api.json()) as { error: { kind: string; message: string } };
+    expect(error.kind).toBe('usage');
+    expect(error.message).toMatch(
+      /^query parameter "scale" = "nope": no instrument of this study has that scale; the scales are .*\bbond\b.*\btotal\b/,
+    );
+    const typo = await app.request('/api/clients/C01/trajectory?scale=totl');
+    expect(((await typo.json()) as { error: { message: string } }).error.message).toMatch(
+      /\(did you mean "total"\?\)$/,
+    );
+    const page = await app.request('/clients/C01?scale=nope');
+    expect(page.status).toBe(400);
+    const html = await page.text();
+    expect(html).toContain('no instrument of this study has that scale');
+    expect(html).not.toContain('No nope scores');
+  });
 });

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { clientTrajectory } from '../read/client-trajectory';
 import { notFound } from '../request-error';
 import { DefinitionId, parseQuery } from './query';
+import { checkedScale } from './score-filter';
 
 const TrajectoryQuery = z.object({ scale: DefinitionId.default('total') });
 
@@ -13,7 +14,7 @@ const TrajectoryQuery = z.object({ scale: DefinitionId.default('total') });
  */
 export function trajectoryApi(study: Study): Hono {
   return new Hono().get('/clients/:id/trajectory', async (c) => {
-    const { scale } = parseQuery(c, TrajectoryQuery);
+    const scale = await checkedScale(c, study, parseQuery(c, TrajectoryQuery).scale);
     const id = c.req.param('id');
     const t = await clientTrajectory(study, id, scale);
     if (!t) throw notFound(`no client "${id}" in this study`);

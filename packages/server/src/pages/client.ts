@@ -3,6 +3,7 @@ import { Hono } from 'hono';
 import { html, raw } from 'hono/html';
 import { z } from 'zod';
 import { DefinitionId, parseQuery } from '../api/query';
+import { checkedScale } from '../api/score-filter';
 import { renderSvg } from '../chart/render-svg';
 import { chartedSeries, trajectorySpec } from '../chart/trajectory-spec';
 import { clientTrajectory, type ClientTrajectory } from '../read/client-trajectory';
@@ -18,7 +19,7 @@ const PageQuery = z.object({ scale: DefinitionId.default('total') });
 /** `/clients/:id`: the client's trajectory as a chart and, below it, the same numbers as a table. */
 export function clientPages(study: Study): Hono {
   return new Hono().get('/clients/:id', async (c) => {
-    const { scale } = parseQuery(c, PageQuery);
+    const scale = await checkedScale(c, study, parseQuery(c, PageQuery).scale);
     const id = c.req.param('id');
     const t = await clientTrajectory(study, id, scale);
     if (!t) throw notFound(`no client "${id}" in this study`);

@@ -1,5 +1,4 @@
-import { exportScores, type Study } from '@alliance-lab/core';
-import { listSessions } from './session-list';
+import { listSessions, queryScores, type Study } from '@alliance-lab/core';
 
 /** A self-report questionnaire with a total scale, as a column of the overview. */
 export interface SelfReportForm {
@@ -29,8 +28,8 @@ export interface ClientOverview {
 
 export async function clientOverview(study: Study): Promise<ClientOverview> {
   const sessions = await listSessions(study.db);
-  const totals = (await exportScores(study.db, { scale: 'total', raters: ['client', 'therapist'] })).filter(
-    (r) => r.source === 'self-report' && r.score !== null,
+  const totals = (await queryScores(study.db, { scale: 'total', sources: ['self-report'] })).filter(
+    (r) => r.score !== null,
   );
 
   const clients = new Map<string, ClientRow>();
@@ -43,7 +42,7 @@ export async function clientOverview(study: Study): Promise<ClientOverview> {
     if (!row.therapists.includes(s.therapist)) row.therapists.push(s.therapist);
   }
   const forms: SelfReportForm[] = [];
-  // exportScores sorts by client and session, so a later row of the same form is a later session.
+  // queryScores sorts by client and session, so a later row of the same form is a later session.
   for (const r of totals) {
     if (!forms.some((f) => f.instrument === r.instrument && f.form === r.form))
       forms.push({ instrument: r.instrument, form: r.form });

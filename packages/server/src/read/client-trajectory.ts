@@ -1,5 +1,4 @@
-import { exportScores, type ScoreRow, type Study } from '@alliance-lab/core';
-import { listSessions } from './session-list';
+import { listSessions, queryScores, type ScoreRow, type Study } from '@alliance-lab/core';
 import { criterionRuptures, type TrajectoryRuptures } from './criterion-ruptures';
 import { seriesLabel } from './series-label';
 
@@ -44,7 +43,7 @@ export async function clientTrajectory(
 ): Promise<ClientTrajectory | undefined> {
   const sessions = await listSessions(study.db, client);
   if (sessions.length === 0) return undefined;
-  const rows = (await exportScores(study.db, { scale })).filter((r) => r.client === client && r.score !== null);
+  const rows = (await queryScores(study.db, { scale, clients: [client] })).filter((r) => r.score !== null);
 
   const bySeries = new Map<string, { head: ScoreRow; bySession: Map<number, ScoreRow[]> }>();
   for (const r of rows) {

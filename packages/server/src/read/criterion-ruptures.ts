@@ -1,4 +1,4 @@
-import { exportScores, type Study } from '@alliance-lab/core';
+import { queryScores, type Study } from '@alliance-lab/core';
 import { ruptures, type ClientRuptures, type Episode, type RuptureResult } from '@alliance-lab/core/stats';
 
 export type Criterion = NonNullable<Study['config']['analysis']['criterion']>;
@@ -24,7 +24,9 @@ export interface TrajectoryRuptures {
 export async function criterionRuptures(study: Study, client: string): Promise<TrajectoryRuptures | null> {
   const criterion = study.config.analysis.criterion;
   if (!criterion) return null;
-  const rows = (await exportScores(study.db, criterion)).filter((r) => r.source === 'self-report' && r.score !== null);
+  const rows = (await queryScores(study.db, { ...criterion, sources: ['self-report'] })).filter(
+    (r) => r.score !== null,
+  );
   const { k, window } = study.config.analysis.ruptures;
   const base = { criterion, episodes: [], screening: null, rules: null, method: null };
   let result: RuptureResult;

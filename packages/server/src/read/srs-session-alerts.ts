@@ -1,4 +1,4 @@
-import { exportScores, type Study } from '@alliance-lab/core';
+import { queryScores, type Study } from '@alliance-lab/core';
 import { srsAlerts, type SrsAlertResult } from '@alliance-lab/core/stats';
 import { loadRegistry } from '@alliance-lab/instruments';
 
@@ -16,9 +16,15 @@ export interface ClientSrsAlerts {
  * uses "<= 36" sees the same flags here as in `alliance stats ruptures --rules srs-alerts --inequality "<="`.
  */
 export async function clientSrsAlerts(study: Study, client: string): Promise<ClientSrsAlerts> {
-  const rows = (await exportScores(study.db, { instrument: 'srs', form: 'client', scale: 'total' })).filter(
-    (r) => r.client === client && r.source === 'self-report' && r.score !== null,
-  );
+  const rows = (
+    await queryScores(study.db, {
+      instrument: 'srs',
+      form: 'client',
+      scale: 'total',
+      clients: [client],
+      sources: ['self-report'],
+    })
+  ).filter((r) => r.score !== null);
   if (rows.length === 0) return { alerts: [], rules: [], sessions: 0 };
   const { cutoff, inequality } = study.config.analysis.srsAlert;
   const result = srsAlerts(

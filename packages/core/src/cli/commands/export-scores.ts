@@ -1,8 +1,9 @@
 import { writeFileSync } from 'node:fs';
-import { SCORE_COLUMNS, exportScores, widenScores } from '../../export/scores';
+import { scoreFilterProblem, scoresCsv, widenScores } from '../../export/scores';
+import { queryScores } from '../../store/scores';
 import { openStudy } from '../../store/study';
 import { toCsv } from '../../util/csv';
-import { UsageError } from '../../util/errors';
+import { InputError, UsageError } from '../../util/errors';
 import { defineCommand } from '../command';
 
 export const exportScoresCommand = defineCommand({
@@ -36,16 +37,21 @@ export const exportScoresCommand = defineCommand({
       throw new UsageError('--json needs --out FILE: stdout carries the JSON summary, not the CSV');
     const study = await openStudy(ctx.need('study'));
     try {
-      const rows = await exportScores(study.db, {
+      const filter = {
         instrument: ctx.str('instrument'),
         form: ctx.str('form'),
         scale: ctx.str('scale'),
         raters: ctx.list('rater'),
-      });
+      };
+      // A filter value that matches nothing is a typo far more often than a question, so it is refused (nothing
+      // written) with the values that would match.
+      const problem = await scoreFilterProblem(study.db, filter);
+      if (problem) throw new InputError(problem);
+      const rows = await queryScores(study.db, filter);
       const wide = ctx.bool('wide') ? await widenScores(rows) : undefined;
       const csv = wide
         ? toCsv(wide.length ? Object.keys(wide[0]!) : ['session_id', 'client', 'therapist', 'session', 'date'], wide)
-        : toCsv(SCORE_COLUMNS, rows as never);
+        : scoresCsv(rows);
       const out = ctx.str('out');
       const summary = { rows: wide ? wide.length : rows.length, shape: wide ? 'wide' : 'long', out: out ?? null };
       if (out) {

@@ -1,7 +1,8 @@
 import { basename } from 'node:path';
 import type { Form, ItemValues } from '../../schemas/response';
-import { ensureSession, sessionId as sessionKey } from '../../store/sessions';
-import { upsertResponse, type ScaleScore, type UpsertStatus } from '../../store/responses';
+import { ensureSession, sessionIds, sessionId as sessionKey } from '../../store/sessions';
+import type { ScaleScore } from '../../schemas/score';
+import { upsertResponse, type UpsertStatus } from '../../store/responses';
 import type { Study } from '../../store/study';
 import { InputError, UsageError } from '../../util/errors';
 import { detectFormat } from './detect-format';
@@ -149,7 +150,7 @@ export async function importResponses(study: Study, req: ImportResponsesRequest)
   let refused = 0;
   try {
     await study.db.transaction().execute(async (trx) => {
-      const known = new Set((await trx.selectFrom('sessions').select('id').execute()).map((s) => s.id));
+      const known = await sessionIds(trx);
       let done = 0;
       for (const { raw, items } of checked) {
         if (req.signal?.aborted) throw new ResponseImportInterrupted(label);

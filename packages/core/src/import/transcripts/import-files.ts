@@ -5,7 +5,7 @@ import { formatFor } from './formats';
 import type { NamePattern } from './name-pattern';
 import { metaForFile } from './session-meta';
 import { SpeakerMap } from './speaker-map';
-import { storeTranscript, type StoreStatus } from './store-transcripts';
+import { storeTranscript, type StoreStatus } from '../../store/transcripts';
 import { parseInWorker } from './threaded-parse';
 import type { CsvColumns, FormatName, SessionMeta } from './types';
 

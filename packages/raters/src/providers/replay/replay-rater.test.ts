@@ -1,7 +1,7 @@
 import { InputError, RaterConfig, UsageError, type Study } from '@alliance-lab/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { RatableTranscript } from '../../rater';
-import { storeRating } from '../../run/rating-store';
+import { saveRating } from '../../run/store-rating';
 import { createFixtureStudy, validAnswer } from '../../testing/study-fixture';
 import { createReplayRater } from './index';
 
@@ -13,7 +13,7 @@ afterEach(async () => {
 async function studyWithStoredRun(params: Record<string, unknown> = { transcript: 'deidentified' }) {
   const { study } = await createFixtureStudy({ raters: {} });
   open.push(study);
-  await storeRating(
+  await saveRating(
     study,
     {
       rater: 'gpt',

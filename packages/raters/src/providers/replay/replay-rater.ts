@@ -1,4 +1,4 @@
-import { InputError, UsageError, type RaterConfig, type Study } from '@alliance-lab/core';
+import { InputError, UsageError, latestRating, storedAnswer, type RaterConfig, type Study } from '@alliance-lab/core';
 import type { RateRequest, RateResponse, Rater } from '../../rater';
 
 type Handling = 'as-is' | 'deidentified';
@@ -30,22 +30,15 @@ export class ReplayRater implements Rater {
         `rater "${name}" replays a stored run: name the rater to replay in its options, e.g. "options": { "rater": "gpt" }`,
       );
     }
-    const latest = await study.db
-      .selectFrom('ratings')
-      .select(['model', 'prompt_version', 'prompt_hash', 'params'])
-      .where('rater', '=', source)
-      .orderBy('created_at', 'desc')
-      .limit(1)
-      .executeTakeFirst();
+    const latest = await latestRating(study.db, source);
     if (!latest)
       throw new UsageError(`rater "${name}" replays "${source}", but the study holds no ratings by "${source}"`);
-    const handling =
-      (JSON.parse(latest.params) as { transcript?: Handling }).transcript === 'deidentified' ? 'deidentified' : 'as-is';
+    const handling = latest.params.transcript === 'deidentified' ? 'deidentified' : 'as-is';
     return new ReplayRater(
       name,
       source,
       latest.model,
-      { version: latest.prompt_version, hash: latest.prompt_hash },
+      { version: latest.promptVersion, hash: latest.promptHash },
       handling,
       study,
     );
@@ -53,26 +46,23 @@ export class ReplayRater implements Rater {
 
   async rate(req: RateRequest): Promise<RateResponse> {
     const started = performance.now();
-    const row = await this.study.db
-      .selectFrom('ratings')
-      .innerJoin('rating_cache', 'rating_cache.key', 'ratings.cache_key')
-      .select(['rating_cache.output', 'rating_cache.transcript_hash'])
-      .where('ratings.rater', '=', this.source)
-      .where('ratings.transcript_id', '=', req.transcript.transcriptId)
-      .where('ratings.replicate', '=', req.replicate)
-      .executeTakeFirst();
+    const row = await storedAnswer(this.study.db, {
+      rater: this.source,
+      transcriptId: req.transcript.transcriptId,
+      replicate: req.replicate,
+    });
     if (!row) {
       throw new InputError(
         `rater "${this.name}" replays "${this.source}", which has no stored answer for session ${req.transcript.sessionId} replicate ${req.replicate}`,
       );
     }
-    if (row.transcript_hash !== req.transcript.contentHash) {
+    if (row.transcriptHash !== req.transcript.contentHash) {
       throw new InputError(
         `rater "${this.name}": the stored answer of "${this.source}" for session ${req.transcript.sessionId} was given on different transcript text (changed de-identification settings?)`,
       );
     }
     return {
-      output: JSON.parse(row.output),
+      output: row.output,
       usage: { inputTokens: 0, outputTokens: 0, cachedTokens: 0, costUsd: 0, latencyMs: performance.now() - started },
     };
   }

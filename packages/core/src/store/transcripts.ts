@@ -1,11 +1,11 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import type { Kysely } from 'kysely';
-import { appendAudit } from '../../store/audit';
-import type { Database } from '../../store/database';
-import { ensureSession } from '../../store/sessions';
-import { nowIso } from '../../util/time';
-import { contentHash } from './content-hash';
-import type { ParsedSession } from './types';
+import { contentHash } from '../import/transcripts/content-hash';
+import type { ParsedSession } from '../import/transcripts/types';
+import { nowIso } from '../util/time';
+import { appendAudit } from './audit';
+import type { Database } from './database';
+import { ensureSession } from './sessions';
 import { transcriptRows } from './transcript-rows';
 import { insertUtterances } from './utterance-writer';
 

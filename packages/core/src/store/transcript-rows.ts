@@ -1,6 +1,6 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import type { Kysely } from 'kysely';
-import type { Database } from '../../store/database';
+import type { Database } from './database';
 
 type TranscriptRow = Database['transcripts'];
 export type VersionRow = Pick<TranscriptRow, 'id' | 'version' | 'content_hash' | 'is_current'>;

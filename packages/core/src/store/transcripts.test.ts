@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import type { SessionTranscript, Utterance } from '../../schemas/transcript';
-import { contentHash } from './content-hash';
-import { storeTranscript, type TranscriptSink } from './store-transcripts';
-import { freshStudy, snapshot } from './test-support';
+import type { SessionTranscript, Utterance } from '../schemas/transcript';
+import { contentHash } from '../import/transcripts/content-hash';
+import { storeTranscript, type TranscriptSink } from './transcripts';
+import { freshStudy, snapshot } from '../import/transcripts/test-support';
 
 const base: SessionTranscript = {
   client: 'C01',

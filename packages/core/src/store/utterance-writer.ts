@@ -1,7 +1,7 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import type { Kysely } from 'kysely';
-import type { Utterance } from '../../schemas/transcript';
-import type { Database } from '../../store/database';
+import type { Utterance } from '../schemas/transcript';
+import type { Database } from './database';
 
 const COLUMNS = '(transcript_id, seq, uid, role, speaker, text, start_s, end_s)';
 const WIDTH = 8;

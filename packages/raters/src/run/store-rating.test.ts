@@ -1,7 +1,14 @@
-import { auditTrail, type Score, type Study } from '@alliance-lab/core';
+import {
+  auditTrail,
+  cachedOutcome,
+  type RatingIdentity,
+  type RatingOutcome,
+  type Score,
+  type Study,
+} from '@alliance-lab/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createFixtureStudy, validAnswer } from '../testing/study-fixture';
-import { cachedOutcome, storeRating, type Outcome, type RatingIdentity } from './rating-store';
+import { saveRating } from './store-rating';
 
 const open: Study[] = [];
 afterEach(async () => {
@@ -21,17 +28,15 @@ const identity = (rater: string, cacheKey: string): RatingIdentity => ({
   replicate: 1,
   cacheKey,
 });
-const outcome = (value: number): Outcome => ({
+const outcome = (value: number): RatingOutcome => ({
   status: 'ok',
   output: validAnswer(value),
   failure: null,
   usage: { inputTokens: 10, outputTokens: 5, cachedTokens: 2, costUsd: 0.001, latencyMs: 12 },
   requests: 1,
 });
-const score = (forms: { items: Record<string, number | null> }[], id: string): Score[] => [
+const score = (forms: { items: Record<string, number | null> }[]): Score[] => [
   {
-    source: 'rating',
-    sourceId: id,
     instrument: 'wai-o-s',
     form: 'observer',
     scale: 'total',
@@ -42,17 +47,14 @@ const score = (forms: { items: Record<string, number | null> }[], id: string): S
   },
 ];
 
-/** The same writes through the raw SQLite handle and through kysely (the path PostgreSQL and busy connections take). */
-describe.each([
-  ['raw SQLite', (s: Study) => s],
-  ['kysely', (s: Study) => ({ ...s, sqlite: null })],
-])('storeRating through %s', (_label, view) => {
+/** A rater's answer through core's one rating write path. */
+describe('saveRating', () => {
   it('inserts, then replaces with an update audited before and after, keeping one row, its scores and the cache', async () => {
     const { study } = await createFixtureStudy({ raters: {} });
     open.push(study);
-    const s = view(study);
-    await storeRating(s, identity('gpt', 'k1'), outcome(5), { fromCache: false, score });
-    await storeRating(s, identity('gpt', 'k2'), outcome(6), { fromCache: false, score });
+    const s = study;
+    await saveRating(s, identity('gpt', 'k1'), outcome(5), { fromCache: false, score });
+    await saveRating(s, identity('gpt', 'k2'), outcome(6), { fromCache: false, score });
     const rows = await study.db.selectFrom('ratings').selectAll().execute();
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({
@@ -78,14 +80,14 @@ describe.each([
   it('stores a failed outcome with its reasons and no scores; a cache-served rating writes no cache row', async () => {
     const { study } = await createFixtureStudy({ raters: {} });
     open.push(study);
-    const s = view(study);
-    await storeRating(
+    const s = study;
+    await saveRating(
       s,
       identity('gpt', 'k1'),
       { ...outcome(5), status: 'failed', output: 'not json', failure: ['bad'] },
       { fromCache: false, score },
     );
-    await storeRating(s, identity('twin', 'k1'), outcome(5), { fromCache: true, score });
+    await saveRating(s, identity('twin', 'k1'), outcome(5), { fromCache: true, score });
     const rows = await study.db
       .selectFrom('ratings')
       .select(['rater', 'status', 'failure', 'forms'])

@@ -1,4 +1,5 @@
-import type { Study } from '@alliance-lab/core';
+import type { Kysely } from 'kysely';
+import type { Database } from './database';
 
 export interface SessionQuestionnaire {
   instrument: string;
@@ -31,7 +32,7 @@ export interface SessionSummary {
  * Every session, sorted by client and session number. Three set-wise queries joined here rather than one
  * query per session, so the demo study's 396 sessions cost three round trips.
  */
-export async function listSessions(db: Study['db'], client?: string): Promise<SessionSummary[]> {
+export async function listSessions(db: Kysely<Database>, client?: string): Promise<SessionSummary[]> {
   let sessions = db
     .selectFrom('sessions as s')
     .leftJoin('transcripts as t', (j) => j.onRef('t.session_id', '=', 's.id').on('t.is_current', '=', 1))
