@@ -160,7 +160,8 @@ export const InstrumentDefinitionObject = z.object({
   name: z.string().min(1),
   /** Version of this definition file, not of the instrument. */
   version: z.string().min(1),
-  citations: z.array(Citation).min(1),
+  /** Published instruments cite their sources; a lab's own measure need not cite anything. */
+  citations: z.array(Citation).default([]),
   licence: z.object({
     note: z.string().min(1),
     /** Definitions ship paraphrases only; true only for a study's own instrument whose wording it may ship. */

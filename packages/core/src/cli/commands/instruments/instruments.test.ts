@@ -134,7 +134,17 @@ describe('alliance instruments', () => {
     const r = await run(['instruments', 'add', '--study', study, bad, '--json']);
     expect(r.code).toBe(1);
     expect(JSON.parse(r.stdout).error).toMatchObject({ kind: 'input', file: bad });
-    expect(r.stderr).toContain('forms[0].scale.max: max (0) must be greater than min (6)');
+    expect(r.stderr).toContain(`${bad}: form 'client', scale.max: max (0) must be greater than min (6)`);
+    const { citations: _none, ...uncited } = SESSION_CHECK;
+    expect((await run(['instruments', 'add', '--study', study, file('session-check.json', uncited)])).code).toBe(0);
+    const noItems = file('session-check.json', {
+      ...uncited,
+      scales: [{ id: 'heard', label: 'Heard', items: [], method: 'sum', source: 'lab', confirmed: true }],
+    });
+    const e = await run(['instruments', 'add', '--study', study, noItems]);
+    expect(e.code).toBe(1);
+    expect(e.stderr).toContain(`${noItems}: scale 'heard', items: needs at least 1 entry`);
+    expect(e.stderr).not.toMatch(/Too small|expected array/);
     const short = file('w.json', {
       instrument: 'srs',
       licence: 'x',
