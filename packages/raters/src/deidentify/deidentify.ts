@@ -3,12 +3,14 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { RatableTranscript, RatableUtterance } from '../rater';
 import { ratableHash } from '../run/run-transcripts';
+import { fold, foldText, originalRange } from './fold';
+import { nlpSpans } from './nlp-detector';
 
 /**
  * Bumped whenever detection changes, so a stored mapping and the cache keys of de-identified transcripts never
  * mix text de-identified by two different rule sets.
  */
-export const DEIDENTIFY_VERSION = 'deid-1';
+export const DEIDENTIFY_VERSION = 'deid-2';
 
 export const KINDS = ['NAME', 'PHONE', 'EMAIL', 'ADDRESS', 'DATE', 'AGE', 'PLACE'] as const;
 export type IdentifierKind = (typeof KINDS)[number];
@@ -24,6 +26,11 @@ export interface Replacement {
 export interface DeidentifyOptions {
   /** The study's privacy.names: replaced wherever they occur as whole words, in any letter case. */
   names?: readonly string[];
+  /**
+   * Whether the second detector (compromise's people and places) runs beside the list and the patterns. On by
+   * default; off only to measure what each detector adds (see labelled-set.test.ts).
+   */
+  nlp?: boolean;
 }
 
 export interface Deidentified {
@@ -66,8 +73,8 @@ const words = (list: string[]) =>
     .map(escapeRegExp)
     .join('|');
 
-// Letters on either side mean the match is inside a longer word.
-const L = '[\\p{L}\\p{N}]';
+// Letters (or a combining mark) on either side mean the match is inside a longer word.
+const L = '[\\p{L}\\p{M}\\p{N}]';
 const B = `(?<!${L})`;
 const E = `(?!${L})`;
 
@@ -76,6 +83,7 @@ const MONTH =
 const DAY = '\\d{1,2}(?:st|nd|rd|th)?';
 const STREET =
   'Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|Lane|Ln|Drive|Dr|Court|Ct|Way|Place|Pl|Terrace|Close|Crescent|Parkway|Pkwy|Highway|Hwy|Square|Sq';
+const NAMED_STREET = 'Street|Avenue|Road|Boulevard|Lane|Drive|Terrace|Crescent|Parkway|Highway|Gardens';
 const NOT_AN_AGE =
   "%|percent|dollars?|pounds?|bucks|quid|euros?|kg|kilos?|lbs?|stone|minutes?|mins?|hours?|hrs?|days?|weeks?|months?|drinks?|beers?|pints?|shots?|cigarettes?|cigs?|packs?|times?|pills?|mg|miles?|km|cans?|glasses|bottles?|units?|o'?clock|am|pm|a\\.m|p\\.m|of|out|feet|foot|inches|cm";
 
@@ -103,7 +111,10 @@ const PATTERNS: Array<{ kind: IdentifierKind; re: RegExp }> = [
     kind: 'ADDRESS',
     re: new RegExp(
       `${B}\\d{1,5}[A-Za-z]?\\s+(?:[A-Z][\\p{L}'-]*\\s+){1,3}(?:${STREET})${E}\\.?(?:,?\\s*(?:Apt|Apartment|Unit|Suite|Flat)\\.?\\s*#?[\\p{L}\\p{N}]+)?` +
-        `|${B}[A-Z]{1,2}\\d[A-Z\\d]?\\s*\\d[A-Z]{2}${E}|${B}[A-Z]{2}\\s+\\d{5}(?:-\\d{4})?${E}`,
+        `|${B}[A-Z]{1,2}\\d[A-Z\\d]?\\s*\\d[A-Z]{2}${E}|${B}[A-Z]{2}\\s+\\d{5}(?:-\\d{4})?${E}` +
+        // A named street without a number ("Baker Street"): an address, never a person. Only the unambiguous
+        // suffixes, so "Supreme Court" or "No Way" stay what they are.
+        `|${B}(?:\\p{Lu}[\\p{L}'-]*\\s+){1,3}(?:${NAMED_STREET})${E}`,
       'gud',
     ),
   },
@@ -124,22 +135,25 @@ const PATTERNS: Array<{ kind: IdentifierKind; re: RegExp }> = [
 ];
 
 const HONORIFIC_NAME = new RegExp(
-  `${B}(?:${words(LISTS.honorifics)})\\.?\\s+([A-Z][\\p{L}'’-]*(?:\\s+[A-Z][\\p{L}'’-]*)?)`,
+  `${B}(?:${words(LISTS.honorifics)})\\.?\\s+(\\p{Lu}[\\p{L}'’-]*(?:\\s+\\p{Lu}[\\p{L}'’-]*)?)`,
   'gu',
 );
 // Case-sensitive on purpose: the name must be capitalised, so only the lead-in's first letter may vary.
 const INTRODUCED_NAME = new RegExp(
-  `${B}(?:[Mm]y name is|[Mm]y name's|[Mm]y name’s|[Ii]'m called|[Ii] am called|[Cc]all me|[Tt]his is|[Ii]'m|[Ii]’m|[Ii] am|[Ii]t's|[Ii]t’s)\\s+([A-Z][\\p{L}'’-]*(?:\\s+[A-Z][\\p{L}'’-]*)?)`,
+  `${B}(?:[Mm]y name is|[Mm]y name's|[Mm]y name’s|[Ii]'m called|[Ii] am called|[Cc]all me|[Tt]his is|[Ii]'m|[Ii]’m|[Ii] am|[Ii]t's|[Ii]t’s)\\s+(\\p{Lu}[\\p{L}'’-]*(?:\\s+\\p{Lu}[\\p{L}'’-]*)?)`,
   'gu',
 );
 const PLACE_AFTER = new RegExp(
-  `${B}(?:in|at|from|near|around|outside|moved to|move to|moving to|live in|lives in|living in|grew up in)\\s+([A-Z][\\p{L}'’-]*(?:\\s+[A-Z][\\p{L}'’-]*){0,2})`,
+  `${B}(?:in|at|from|near|around|outside|moved to|move to|moving to|live in|lives in|living in|grew up in)\\s+(\\p{Lu}[\\p{L}'’-]*(?:\\s+\\p{Lu}[\\p{L}'’-]*){0,2})`,
   'gu',
 );
-const GAZETTEER = new RegExp(`${B}(?:${words(LISTS.places)})${E}`, 'gu');
-const CAPITALISED = /(?<![\p{L}\p{N}'’])[A-Z][\p{Ll}]*(?:[A-Z][\p{Ll}]+)*(?:['’-][A-Z]?[\p{Ll}]+)*(?![\p{L}\p{N}])/gu;
+// Matched on folded text, so "sao paulo" meets "São Paulo"; a one-word place that is also a common word ("nice",
+// "reading") must be capitalised to count.
+const GAZETTEER = new RegExp(`${B}(?:${words(LISTS.places.map(foldText))})${E}`, 'gu');
+const CAPITALISED =
+  /(?<![\p{L}\p{M}\p{N}'’])\p{Lu}[\p{Ll}]*(?:\p{Lu}[\p{Ll}]+)*(?:['’-]\p{Lu}?[\p{Ll}]+)*(?![\p{L}\p{M}\p{N}])/gu;
 
-interface Span {
+export interface Span {
   start: number;
   end: number;
   kind: IdentifierKind;
@@ -169,25 +183,18 @@ export function deidentifyUtterances(
   utterances: readonly RatableUtterance[],
   opts: DeidentifyOptions = {},
 ): Deidentified {
-  const list = nameList(opts.names ?? []);
-  // First pass: names found by context anywhere, so the same name opening a sentence elsewhere is caught too.
-  const found = new Set<string>();
-  const perUtterance = utterances.map((u) => detect(u.text, list, null));
-  for (const spans of perUtterance)
-    for (const s of spans)
-      if (s.kind === 'NAME' && s.priority > 5) for (const w of s.surface.split(/\s+/)) found.add(w);
-  const spansByUtterance = found.size ? utterances.map((u) => detect(u.text, list, found)) : perUtterance;
+  const { texts, spans: spansByUtterance } = detectSpans(utterances, opts);
 
   const placeholders = new Map<string, Replacement>();
   const counters = new Map<IdentifierKind, number>();
   const placeholderFor = (s: Span): Replacement => {
     // Keyed by the text alone: a word read as a place in one sentence and a name in another is one placeholder.
-    const key = s.key.toLowerCase().replace(/\s+/g, ' ');
+    const key = foldText(s.key).replace(/\s+/g, ' ');
     let r = placeholders.get(key);
     if (!r) {
       // A single word already seen as part of a longer name of the same kind is that name ("Jane" after "Jane Doe").
       if (s.kind === 'NAME' && !/\s/.test(s.key)) {
-        for (const [k, v] of placeholders) if (v.kind === 'NAME' && k.split(' ').includes(s.key.toLowerCase())) r = v;
+        for (const [k, v] of placeholders) if (v.kind === 'NAME' && k.split(' ').includes(foldText(s.key))) r = v;
       }
       if (!r) {
         const n = (counters.get(s.kind) ?? 0) + 1;
@@ -201,17 +208,40 @@ export function deidentifyUtterances(
   };
 
   const out = utterances.map((u, i) => {
-    const spans = resolve(spansByUtterance[i]!);
+    const spans = spansByUtterance[i]!;
     if (spans.length === 0) return u;
+    const source = texts[i]!;
     let text = '';
     let at = 0;
     for (const s of spans) {
-      text += u.text.slice(at, s.start) + placeholderFor(s).placeholder;
+      text += source.slice(at, s.start) + placeholderFor(s).placeholder;
       at = s.end;
     }
-    return { ...u, text: text + u.text.slice(at) };
+    return { ...u, text: text + source.slice(at) };
   });
   return { utterances: out, mapping: [...new Set(placeholders.values())] };
+}
+
+/**
+ * What would be replaced, per utterance: the NFC form of its text (the offsets refer to it) and the kept spans in
+ * order. Text is normalised first because a decomposed "Núñez" (n, u, combining acute, …) splits at the mark, and
+ * a fragment of the name would survive.
+ */
+export function detectSpans(
+  utterances: readonly RatableUtterance[],
+  opts: DeidentifyOptions = {},
+): { texts: string[]; spans: Span[][] } {
+  const list = nameList(opts.names ?? []);
+  const texts = utterances.map((u) => u.text.normalize('NFC'));
+  const nlp = opts.nlp ?? true;
+  // First pass: names found by context anywhere, so the same name opening a sentence elsewhere is caught too.
+  const found = new Set<string>();
+  const perUtterance = texts.map((t) => detect(t, list, null, nlp));
+  for (const spans of perUtterance)
+    for (const s of spans)
+      if (s.kind === 'NAME' && s.priority > 5 && s.priority < 9) for (const w of s.surface.split(/\s+/)) found.add(w);
+  const raw = found.size ? texts.map((t) => detect(t, list, found, nlp)) : perUtterance;
+  return { texts, spans: raw.map(resolve) };
 }
 
 /** A transcript with de-identified utterances and the content hash of what a rater will now see. */
@@ -229,23 +259,24 @@ interface NameList {
   entryOf: Map<string, string>;
 }
 
+/** The study's names, folded (case and accents aside), each part pointing at its whole entry. */
 function nameList(names: readonly string[]): NameList {
   const entryOf = new Map<string, string>();
   for (const raw of names) {
-    const entry = raw.trim().replace(/\s+/g, ' ');
+    const entry = raw.normalize('NFC').trim().replace(/\s+/g, ' ');
     if (!entry) continue;
-    if (!entryOf.has(entry.toLowerCase())) entryOf.set(entry.toLowerCase(), entry);
+    if (!entryOf.has(foldText(entry))) entryOf.set(foldText(entry), entry);
     for (const part of entry.split(' '))
-      if (part.length > 1 && !entryOf.has(part.toLowerCase())) entryOf.set(part.toLowerCase(), entry);
+      if (part.length > 1 && !entryOf.has(foldText(part))) entryOf.set(foldText(part), entry);
   }
   if (entryOf.size === 0) return { re: null, entryOf };
   const alternatives = [...entryOf.keys()]
     .sort((a, b) => b.length - a.length)
     .map((n) => escapeRegExp(n).replace(/ /g, '\\s+'));
-  return { re: new RegExp(`${B}(?:${alternatives.join('|')})${E}`, 'giu'), entryOf };
+  return { re: new RegExp(`${B}(?:${alternatives.join('|')})${E}`, 'gu'), entryOf };
 }
 
-function detect(text: string, list: NameList, known: Set<string> | null): Span[] {
+function detect(text: string, list: NameList, known: Set<string> | null, nlp: boolean): Span[] {
   const spans: Span[] = [];
   PATTERNS.forEach(({ kind, re }, priority) => {
     for (const m of text.matchAll(re)) {
@@ -256,17 +287,12 @@ function detect(text: string, list: NameList, known: Set<string> | null): Span[]
       spans.push({ start, end, kind, key: surface, surface, priority });
     }
   });
-  if (list.re) {
-    for (const m of text.matchAll(list.re)) {
-      const entry = list.entryOf.get(m[0].toLowerCase().replace(/\s+/g, ' ')) ?? m[0];
-      spans.push({
-        start: m.index!,
-        end: m.index! + m[0].length,
-        kind: 'NAME',
-        key: entry,
-        surface: m[0],
-        priority: 5,
-      });
+  const folded = list.re || nlp ? fold(text) : null;
+  if (list.re && folded) {
+    for (const m of folded.folded.matchAll(list.re)) {
+      const entry = list.entryOf.get(m[0].replace(/\s+/g, ' ')) ?? m[0];
+      const [start, end] = originalRange(folded, m.index!, m.index! + m[0].length, text);
+      spans.push({ start, end, kind: 'NAME', key: entry, surface: text.slice(start, end), priority: 5 });
     }
   }
   for (const m of text.matchAll(HONORIFIC_NAME)) pushGroup(spans, m, 'NAME', 6);
@@ -274,8 +300,13 @@ function detect(text: string, list: NameList, known: Set<string> | null): Span[]
     const name = trimNotNames(m[1]!);
     if (name && !FIRST_WORD_NOT_NAME.test(name)) pushGroup(spans, m, 'NAME', 6, name);
   }
-  for (const m of text.matchAll(GAZETTEER))
-    spans.push({ start: m.index!, end: m.index! + m[0].length, kind: 'PLACE', key: m[0], surface: m[0], priority: 7 });
+  const byFold = folded ?? fold(text);
+  for (const m of byFold.folded.matchAll(GAZETTEER)) {
+    const [start, end] = originalRange(byFold, m.index!, m.index! + m[0].length, text);
+    const surface = text.slice(start, end);
+    if (!/\s/.test(m[0]) && COMMON_WORDS.has(m[0]) && !/^\p{Lu}/u.test(surface)) continue;
+    spans.push({ start, end, kind: 'PLACE', key: surface, surface, priority: 7 });
+  }
   for (const m of text.matchAll(PLACE_AFTER)) {
     const name = trimNotNames(m[1]!);
     if (!name) continue;
@@ -303,8 +334,23 @@ function detect(text: string, list: NameList, known: Set<string> | null): Span[]
     if (PLACES.has(surface)) continue;
     spans.push({ start, end, kind: 'NAME', key: surface, surface, priority: 8 });
   }
+  // Last in priority: where the rules above found something, their kind and extent stand.
+  if (nlp)
+    for (const n of nlpSpans(text)) {
+      const surface = text.slice(n.start, n.end);
+      const parts = surface.split(/\s+/);
+      // compromise reads "Mom" or "God" as people; a span of only common or listed non-name words is not one.
+      if (
+        parts.every((w) => notAName(w) || notAName(capitalise(w))) &&
+        !parts.some((w) => FIRST_NAMES.has(capitalise(w)))
+      )
+        continue;
+      spans.push({ start: n.start, end: n.end, kind: n.kind, key: surface, surface, priority: 9 });
+    }
   return spans;
 }
+
+const capitalise = (w: string) => w.charAt(0).toUpperCase() + w.slice(1);
 
 /** "I'm Sorry" or "this is Monday": the word after an introduction must be a possible name. */
 const FIRST_WORD_NOT_NAME = /^(?:I|A|An|The)\b/;
