@@ -31,9 +31,23 @@ interface Term {
 /** Kinship terms and titles are tagged as part of a person ("aunt rosa"); the placeholder covers the name only. */
 const NOT_PART_OF_NAME = new Set(['Actor', 'Honorific', 'Pronoun', 'Possessive', 'Determiner']);
 
-export function nlpSpans(text: string): NlpSpan[] {
-  const doc = load()(text);
-  const spans: NlpSpan[] = [];
+/** Between utterances: a paragraph break, so the tagger never reads two turns as one sentence. */
+const SEP = '.\n\n';
+
+/**
+ * People and places in each text. The texts go to the tagger as one document, since its cost is mostly per call
+ * (a 300-turn transcript: about a third of the time of one call per turn); a span is kept only inside one text.
+ */
+export function nlpSpans(texts: readonly string[]): NlpSpan[][] {
+  const starts: number[] = [];
+  let at = 0;
+  for (const t of texts) {
+    starts.push(at);
+    at += t.length + SEP.length;
+  }
+  const out: NlpSpan[][] = texts.map(() => []);
+  if (texts.length === 0) return out;
+  const doc = load()(texts.join(SEP));
   const add = (kind: NlpSpan['kind'], terms: Term[]) => {
     let a = 0;
     let b = terms.length;
@@ -44,10 +58,13 @@ export function nlpSpans(text: string): NlpSpan[] {
     const last = terms[b - 1]!;
     // compromise counts a possessive 's as part of the term; it stays outside the placeholder, as elsewhere.
     const end = last.offset.start + last.text.replace(/['’]s$/, '').length;
-    if (end > start) spans.push({ start, end, kind });
+    let i = starts.length - 1;
+    while (i > 0 && starts[i]! > start) i--;
+    if (end <= start || end > starts[i]! + texts[i]!.length) return;
+    out[i]!.push({ start: start - starts[i]!, end: end - starts[i]!, kind });
   };
   const opts = { offset: true, terms: { offset: true } };
   for (const m of doc.people().json(opts) as Array<{ terms: Term[] }>) add('NAME', m.terms);
   for (const m of doc.places().json(opts) as Array<{ terms: Term[] }>) add('PLACE', m.terms);
-  return spans;
+  return out;
 }
