@@ -102,6 +102,17 @@ describe('codebook rows', () => {
   });
 });
 
+describe('codebook notes', () => {
+  it("says each instrument's notes once, however many raters score the same form", () => {
+    const entry = { definition: def('wai-o-s'), form: 'observer' };
+    const notes = codebookNotes([entry, entry, entry, entry, entry, { definition: def('wai-sr'), form: 'client' }]);
+    expect(new Set(notes).size).toBe(notes.length);
+    expect(notes.filter((n) => n.startsWith('wai-o-s observer: item labels'))).toHaveLength(1);
+    expect(notes.filter((n) => n.startsWith('Working Alliance Inventory – Observer'))).toHaveLength(1);
+    expect(notes.filter((n) => n.startsWith('wai-sr client: '))).toHaveLength(2);
+  });
+});
+
 describe('REDCap data dictionary CSV', () => {
   const table = parseSimpleCsv(
     renderRedcapCsv(
