@@ -21,7 +21,7 @@ describe('definition files', () => {
       builtinDefinitions().map((d) => [d.id, [...d.scales.map((s) => s.id), ...(d.total ? ['total'] : [])]]),
     );
     expect(scales).toEqual({
-      'arm-12': ['bond', 'partnership'],
+      'arm-12': ['bond', 'partnership', 'confidence', 'openness'],
       'arm-28': ['bond', 'partnership', 'confidence', 'openness', 'initiative'],
       'arm-5': ['total'],
       calpas: ['pwc', 'pc', 'wsc', 'tui', 'total'],
