@@ -150,6 +150,8 @@ export const Citation = z.object({
   key: z.string().min(1),
   text: z.string().min(1),
   doi: z.string().optional(),
+  /** For a source without a DOI: a vendor page, a measure page, a code repository. */
+  url: z.string().url().optional(),
   /** How sure the bibliographic details are. */
   confirmed: z.boolean(),
 });
@@ -160,11 +162,17 @@ export const InstrumentDefinitionObject = z.object({
   name: z.string().min(1),
   /** Version of this definition file, not of the instrument. */
   version: z.string().min(1),
-  citations: z.array(Citation).min(1),
+  /** Published instruments cite their sources; a lab's own measure need not cite anything. */
+  citations: z.array(Citation).default([]),
   licence: z.object({
     note: z.string().min(1),
     /** Definitions ship paraphrases only; true only for a study's own instrument whose wording it may ship. */
     wordingIncluded: z.boolean().default(false),
+    /**
+     * A notice any on-screen presentation of a form must show, where the licence treats digital use apart
+     * (the SRS: free on paper only). Form presenters show it; `instruments show` prints it.
+     */
+    digitalUse: z.string().min(1).optional(),
   }),
   forms: z.array(Form).min(1),
   items: z.array(Item).min(1),

@@ -29,6 +29,11 @@ export interface FormView {
   form: Form;
   items: FormItem[];
   scales: FormScale[];
+  /**
+   * What a form shown on a screen must tell its user about the licence (the SRS's free licence covers paper
+   * only), or null when the definition sets no such notice. Form presenters show it beside the form.
+   */
+  digitalUseNotice: string | null;
 }
 
 export function formView(def: InstrumentDefinition, formId: string): FormView {
@@ -71,7 +76,7 @@ export function formView(def: InstrumentDefinition, formId: string): FormView {
       provenance: o ?? { source: def.total.source, confirmed: def.total.confirmed },
     });
   }
-  return { definition: def, form, items, scales };
+  return { definition: def, form, items, scales, digitalUseNotice: def.licence.digitalUse ?? null };
 }
 
 /** The lowest and highest score a scale can take, after reverse keying (which keeps the item range). */

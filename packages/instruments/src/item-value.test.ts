@@ -24,6 +24,15 @@ describe('item values', () => {
     expect(itemValueError(view('wai-o-s', 'observer'), '3', 8)).toBe('8 is above the scale maximum 7');
   });
 
+  it('refuses a plus sign on a scale without negative points, and accepts it on one with them', () => {
+    expect(itemValueError(view('wai-sr', 'client'), '1', '+3')).toMatch(/^"\+3" has a plus sign/);
+    expect(itemValueError(view('srs', 'client'), '1', '+9.5')).toMatch(/^"\+9.5" has a plus sign/);
+    const bipolar = view('wai-sr', 'client');
+    const centred = { ...bipolar, form: { ...bipolar.form, scale: { ...bipolar.form.scale, min: -3, max: 3 } } };
+    expect(parseItemValue(centred, '1', '+3')).toEqual({ ok: true, value: 3 });
+    expect(parseItemValue(centred, '1', '-2')).toEqual({ ok: true, value: -2 });
+  });
+
   it('describes id runs compactly and other id lists in full', () => {
     expect(describeIds(['1', '2', '3', '4'])).toBe('1–4');
     expect(describeIds(['a1', 'a2', 'b1'])).toBe('a1, a2, b1');

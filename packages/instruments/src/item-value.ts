@@ -31,6 +31,14 @@ export function parseItemValue(
   const x = Number(text);
   if (view.definition.missingCodes.includes(x)) return { ok: true, value: null };
   const { min, max, decimals } = view.form.scale;
+  // On a scale without negative points a sign is a sign of another coding: "+3" is how a centred −3…+3 export
+  // writes the top of a 1–7 scale, so reading it as 3 would silently shift the answer. A scale that has negative
+  // points (a lab's bipolar item) accepts "+3" as 3.
+  if (text.startsWith('+') && min >= 0)
+    return {
+      ok: false,
+      message: `"${text}" has a plus sign, but this scale runs ${min} to ${max} with no signed values; a signed value usually means a centred (e.g. −3…+3) coding, so recode the file to ${min}–${max}`,
+    };
   if (x < min) return { ok: false, message: `${text} is below the scale minimum ${min}` };
   if (x > max) return { ok: false, message: `${text} is above the scale maximum ${max}` };
   const scaled = x * 10 ** decimals;

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { z } from 'zod';
-import { InstrumentFileError, fieldPath } from './errors';
+import { InstrumentFileError } from './errors';
+import { describeIssue } from './field-message';
 
 /** Reads a UTF-8 JSON file; a bad byte or bad JSON is an error naming the file, never a silent mis-read. */
 export function readJsonFile(file: string): unknown {
@@ -25,12 +26,12 @@ export function readJsonFile(file: string): unknown {
   }
 }
 
-/** Validates parsed JSON against a schema, reporting every problem with its field path. */
+/** Validates parsed JSON against a schema, reporting every problem by the field and entry it concerns. */
 export function parseWith<S extends z.ZodType>(schema: S, value: unknown, file: string): z.infer<S> {
   const r = schema.safeParse(value);
   if (r.success) return r.data;
   throw new InstrumentFileError(
     file,
-    r.error.issues.map((i) => `${fieldPath(i.path)}: ${i.message}`),
+    r.error.issues.map((i) => describeIssue(i, value)),
   );
 }

@@ -128,9 +128,11 @@ describe('WAI-O-S (observer, means on 1–7, items 4 and 10 reversed)', () => {
   });
 
   it('scores the two-factor agreement/relationship scales and the total', () => {
-    // agreement = goal ∪ task items → (6+5+6+6+5+5+5+6)/8 = 44/8 = 5.5
-    expect(r.scales.agreement).toMatchObject({ score: 5.5, pomp: 75 });
-    expect(r.scales.relationship!.score).toBe(5.25);
+    // agreement/confidence = goal ∪ task items + the confidence item 5 → (6+5+6+7+6+5+5+5+6)/9 = 51/9
+    expect(r.scales.agreement!.score).toBeCloseTo(51 / 9, 9);
+    expect(r.scales.agreement!.pomp).toBeCloseTo((42 / 9 / 6) * 100, 9);
+    // relationship = items 3, 7, 9 → (4+4+6)/3
+    expect(r.scales.relationship!.score).toBeCloseTo(14 / 3, 9);
     // total = (6+5+4+6+7+6+4+5+6+5+5+6)/12 = 65/12 = 5.41666…; POMP (53/12)/6·100 = 73.611…
     expect(r.scales.total!.score).toBeCloseTo(65 / 12, 8);
     expect(r.scales.total!.pomp).toBeCloseTo(73.611111, 5);
@@ -185,15 +187,20 @@ describe('ARM-5 (mean, item 3 reversed)', () => {
 });
 
 describe('ARM-12 and ARM-28 (mean scales; provisional keys)', () => {
-  it('scores ARM-12 bond and partnership on both forms', () => {
+  it('scores the four three-item ARM-12 subscales on both forms', () => {
     for (const form of ['client', 'therapist']) {
-      const r = scoreResponse(def('arm-12'), form, seq([1, 2, 3, 4, 5, 6, 7, 7, 7, 7, 7, 7]));
-      // bond items 1–6 → 21/6 = 3.5, POMP 2.5/6·100 = 41.666…; partnership items 7–12 → 7, POMP 100
-      expect(r.scales.bond!.score).toBe(3.5);
-      expect(r.scales.bond!.pomp).toBeCloseTo(41.666667, 5);
-      expect(r.scales.partnership).toMatchObject({ score: 7, pomp: 100 });
+      const r = scoreResponse(def('arm-12'), form, seq([1, 2, 3, 4, 5, 6, 7, 7, 7, 1, 1, 1]));
+      // placeholder key: bond 1–3 → 2, POMP 1/6·100; partnership 4–6 → 5; confidence 7–9 → 7; openness 10–12 → 1
+      expect(r.scales.bond!.score).toBe(2);
+      expect(r.scales.bond!.pomp).toBeCloseTo(100 / 6, 9);
+      expect(r.scales.partnership!.score).toBe(5);
+      expect(r.scales.confidence).toMatchObject({ score: 7, pomp: 100 });
+      expect(r.scales.openness).toMatchObject({ score: 1, pomp: 0 });
       expect(r.scales.total).toBeUndefined();
     }
+    // three-item subscales need all three items (75% of 3 rounds up)
+    const missing = scoreResponse(def('arm-12'), 'client', { ...seq([1, 2, 3, 4, 5, 6, 7, 7, 7, 1, 1, 1]), '2': null });
+    expect(missing.scales.bond).toMatchObject({ score: null, missing: true });
   });
 
   it('scores ARM-28 on its five scales on both forms', () => {

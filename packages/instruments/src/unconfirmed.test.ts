@@ -17,10 +17,14 @@ describe('unconfirmed facts', () => {
     expect(facts.some((f) => f.form === 'therapist' && f.what === 'response scale')).toBe(true);
   });
 
-  it('reports the recalled WAI-O-S reversals and every CALPAS scale key', () => {
+  it('no longer lists the WAI-O-S reversals (now sourced) but still every WAI-O-S and CALPAS scale key', () => {
     const obs = unconfirmedFacts(def('wai-o-s')).map((f) => f.what);
-    expect(obs).toContain('item 4 keying (reversed)');
-    expect(obs).toContain('item 10 keying (reversed)');
+    expect(obs.filter((w) => w.startsWith('item '))).toEqual([]);
+    expect(obs).toContain('scale agreement (items 1, 2, 4, 5, 6, 8, 10, 11, 12; mean)');
+    expect(obs).toContain('scale relationship (items 3, 7, 9; mean)');
+    const arm12 = unconfirmedFacts(def('arm-12')).filter((f) => f.what.startsWith('scale '));
+    // 4 subscales on 2 forms, all placeholders
+    expect(arm12).toHaveLength(8);
     const calpas = unconfirmedFacts(def('calpas')).filter((f) => f.what.startsWith('scale '));
     // 5 scored scales (pwc, pc, wsc, tui, total) on 3 forms
     expect(calpas).toHaveLength(15);

@@ -60,7 +60,7 @@ describe('codebook rows', () => {
       min: 1,
       max: 5,
       labelKind: 'paraphrase',
-      keying: 'not reversed [UNCONFIRMED]',
+      keying: 'not reversed',
       scoring: 'counts toward task, total',
     });
     expect(item1.label).toMatch(/^\[paraphrase\] /);
@@ -68,11 +68,11 @@ describe('codebook rows', () => {
 
   it('shows reversal with its formula and marks unconfirmed keys', () => {
     const obs = codebookRows([{ definition: def('wai-o-s'), form: 'observer' }]);
-    expect(obs.find((r) => r.name === 'wai_o_s_observer_4')!.keying).toBe(
-      'reversed before scoring (8 − x) [UNCONFIRMED]',
-    );
+    expect(obs.find((r) => r.name === 'wai_o_s_observer_4')!.keying).toBe('reversed before scoring (8 − x)');
+    const arm12 = codebookRows([{ definition: def('arm-12'), form: 'client' }]);
+    expect(arm12.find((r) => r.name === 'arm_12_client_1')!.keying).toBe('not reversed [UNCONFIRMED]');
     const agreement = obs.find((r) => r.name === 'wai_o_s_observer_agreement')!;
-    expect(agreement.scoring).toMatch(/^mean of items 1, 2, 4, 6, 8, 10, 11, 12; .*\[UNCONFIRMED KEY\]$/);
+    expect(agreement.scoring).toMatch(/^mean of items 1, 2, 4, 5, 6, 8, 10, 11, 12; .*\[UNCONFIRMED KEY\]$/);
     expect(agreement.keying).toBe('items 4, 10 reversed');
     expect(agreement.confirmed).toBe(false);
   });
@@ -102,6 +102,17 @@ describe('codebook rows', () => {
   });
 });
 
+describe('codebook notes', () => {
+  it("says each instrument's notes once, however many raters score the same form", () => {
+    const entry = { definition: def('wai-o-s'), form: 'observer' };
+    const notes = codebookNotes([entry, entry, entry, entry, entry, { definition: def('wai-sr'), form: 'client' }]);
+    expect(new Set(notes).size).toBe(notes.length);
+    expect(notes.filter((n) => n.startsWith('wai-o-s observer: item labels'))).toHaveLength(1);
+    expect(notes.filter((n) => n.startsWith('Working Alliance Inventory – Observer'))).toHaveLength(1);
+    expect(notes.filter((n) => n.startsWith('wai-sr client: '))).toHaveLength(2);
+  });
+});
+
 describe('REDCap data dictionary CSV', () => {
   const table = parseSimpleCsv(
     renderRedcapCsv(
@@ -128,7 +139,7 @@ describe('REDCap data dictionary CSV', () => {
     expect(r['Choices, Calculations, OR Slider Labels']).toBe(
       '1, Seldom | 2, Sometimes | 3, Fairly often | 4, Very often | 5, Always',
     );
-    expect(r['Field Note']).toBe('not reversed [UNCONFIRMED]; blank = not answered');
+    expect(r['Field Note']).toBe('not reversed; blank = not answered');
     expect(row('wai_sr_client_2')['Section Header']).toBe('');
   });
 
@@ -164,7 +175,9 @@ describe('Markdown and HTML codebooks', () => {
     );
     const item3 = md.find((l) => l.startsWith('| arm_5_client_3 |'))!;
     expect(item3).toContain('| reversed before scoring (8 − x) |');
-    expect(item3).toContain('| 1 = strongly disagree; 4 = neutral; 7 = strongly agree |');
+    expect(item3).toContain(
+      '| 1 = strongly disagree; 2 = disagree; 3 = slightly disagree; 4 = neutral; 5 = slightly agree; 6 = agree; 7 = strongly agree |',
+    );
   });
 
   it('renders escaped HTML and marks unconfirmed rows', () => {

@@ -47,6 +47,39 @@ describe('de-identification: the study name list', () => {
   });
 });
 
+describe('de-identification: accents, letter case and composed forms', () => {
+  it('replaces a decomposed (NFD) listed surname whole, with no fragment left, and matches it without accents', () => {
+    const nfd = 'Núñez'.normalize('NFD');
+    const { utterances, mapping } = deidentifyUtterances(
+      [u('1', `Señora ${nfd} called, then NUNEZ again.`), u('2', 'Then nunez.')],
+      { names: ['Núñez'] },
+    );
+    expect(utterances.map((x) => x.text)).toEqual(['Señora [NAME_1] called, then [NAME_1] again.', 'Then [NAME_1].']);
+    expect(utterances[0]!.text).not.toMatch(/\p{M}|ñez|ez\b/u);
+    expect(mapping).toEqual([{ placeholder: '[NAME_1]', kind: 'NAME', originals: ['Núñez', 'NUNEZ', 'nunez'] }]);
+  });
+
+  it('finds an accented name by context once the text is composed', () => {
+    const [a] = texts([u('1', `I saw Dr. ${'Ángela Núñez'.normalize('NFD')} on Monday.`)]);
+    expect(a).toBe('I saw Dr. [NAME_1] on Monday.');
+  });
+
+  it('catches names and places written in lower case, as speech-to-text writes them', () => {
+    const [a, b] = texts([
+      u('1', 'i went to see aunt rosa last week and she was fine'),
+      u('2', 'we flew from sao paulo to london, and my friend maria met us'),
+    ]);
+    expect(a).toBe('i went to see aunt [NAME_1] last week and she was fine');
+    expect(b).toBe('we flew from [PLACE_1] to [PLACE_2], and my friend [NAME_2] met us');
+  });
+
+  it('reads a named street as an address, not a person', () => {
+    const { utterances, mapping } = deidentifyUtterances([u('1', 'He lives on Baker Street with his mother.')]);
+    expect(utterances[0]!.text).toBe('He lives on [ADDRESS_1] with his mother.');
+    expect(mapping).toEqual([{ placeholder: '[ADDRESS_1]', kind: 'ADDRESS', originals: ['Baker Street'] }]);
+  });
+});
+
 describe('de-identification: detection', () => {
   it('replaces phone numbers, e-mail and street addresses, postcodes, dates and ages', () => {
     const [a, b, c, d] = texts([

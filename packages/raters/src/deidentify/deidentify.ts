@@ -1,14 +1,32 @@
-import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { RatableTranscript, RatableUtterance } from '../rater';
 import { ratableHash } from '../run/run-transcripts';
+import { fold, foldText, originalRange } from './fold';
+import { type NlpSpan, nlpSpans } from './nlp-detector';
+import {
+  AFTER_DETERMINER,
+  B,
+  CAPITALISED,
+  COMMON_WORDS,
+  E,
+  FIRST_NAMES,
+  FIRST_WORD_NOT_NAME,
+  GAZETTEER,
+  HONORIFIC_NAME,
+  INTRODUCED_LOWER,
+  INTRODUCED_NAME,
+  PATTERNS,
+  PLACES,
+  PLACE_AFTER,
+  capitalise,
+  escapeRegExp,
+  notAName,
+} from './rules';
 
 /**
  * Bumped whenever detection changes, so a stored mapping and the cache keys of de-identified transcripts never
  * mix text de-identified by two different rule sets.
  */
-export const DEIDENTIFY_VERSION = 'deid-1';
+export const DEIDENTIFY_VERSION = 'deid-2';
 
 export const KINDS = ['NAME', 'PHONE', 'EMAIL', 'ADDRESS', 'DATE', 'AGE', 'PLACE'] as const;
 export type IdentifierKind = (typeof KINDS)[number];
@@ -24,6 +42,11 @@ export interface Replacement {
 export interface DeidentifyOptions {
   /** The study's privacy.names: replaced wherever they occur as whole words, in any letter case. */
   names?: readonly string[];
+  /**
+   * Whether the second detector (compromise's people and places) runs beside the list and the patterns. On by
+   * default; off only to measure what each detector adds (see labelled-set.test.ts).
+   */
+  nlp?: boolean;
 }
 
 export interface Deidentified {
@@ -31,115 +54,7 @@ export interface Deidentified {
   mapping: Replacement[];
 }
 
-interface WordLists {
-  honorifics: string[];
-  firstNames: string[];
-  places: string[];
-  notNames: string[];
-  commonWords: string[];
-}
-
-const LISTS = JSON.parse(
-  readFileSync(join(dirname(fileURLToPath(import.meta.url)), 'word-lists.json'), 'utf8'),
-) as WordLists;
-const FIRST_NAMES = new Set(LISTS.firstNames);
-const NOT_NAMES = new Set([...LISTS.notNames, ...LISTS.honorifics]);
-const PLACES = new Set(LISTS.places);
-const COMMON_WORDS = new Set(LISTS.commonWords);
-
-/**
- * A capitalised word that cannot be a name: a listed non-name, or a common word whatever its case, including
- * stammered forms ("It's-it's") and possessives.
- */
-function notAName(word: string): boolean {
-  if (NOT_NAMES.has(word)) return true;
-  const lower = word.toLowerCase().replace(/’/g, "'");
-  return (
-    COMMON_WORDS.has(lower) || COMMON_WORDS.has(lower.split('-')[0]!) || COMMON_WORDS.has(lower.replace(/'s$/, ''))
-  );
-}
-
-const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-const words = (list: string[]) =>
-  [...list]
-    .sort((a, b) => b.length - a.length)
-    .map(escapeRegExp)
-    .join('|');
-
-// Letters on either side mean the match is inside a longer word.
-const L = '[\\p{L}\\p{N}]';
-const B = `(?<!${L})`;
-const E = `(?!${L})`;
-
-const MONTH =
-  'Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?';
-const DAY = '\\d{1,2}(?:st|nd|rd|th)?';
-const STREET =
-  'Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|Lane|Ln|Drive|Dr|Court|Ct|Way|Place|Pl|Terrace|Close|Crescent|Parkway|Pkwy|Highway|Hwy|Square|Sq';
-const NOT_AN_AGE =
-  "%|percent|dollars?|pounds?|bucks|quid|euros?|kg|kilos?|lbs?|stone|minutes?|mins?|hours?|hrs?|days?|weeks?|months?|drinks?|beers?|pints?|shots?|cigarettes?|cigs?|packs?|times?|pills?|mg|miles?|km|cans?|glasses|bottles?|units?|o'?clock|am|pm|a\\.m|p\\.m|of|out|feet|foot|inches|cm";
-
-/** Detectors in priority order: where two overlap, the earlier kind wins, then the longer match. */
-const PATTERNS: Array<{ kind: IdentifierKind; re: RegExp }> = [
-  { kind: 'EMAIL', re: new RegExp(`${B}[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\\.[A-Za-z]{2,}${E}`, 'gud') },
-  {
-    kind: 'PHONE',
-    re: new RegExp(
-      `${B}(?:\\+\\d{1,3}[\\s.-]?)?(?:\\(\\d{2,5}\\)[\\s.-]?|\\d{2,5}[\\s.-])\\d{3,4}[\\s.-]?\\d{3,4}${E}|${B}\\+?\\d{10,13}${E}`,
-      'gud',
-    ),
-  },
-  {
-    kind: 'DATE',
-    re: new RegExp(
-      `${B}\\d{1,4}[/.-]\\d{1,2}[/.-]\\d{2,4}${E}` +
-        `|${B}(?:${MONTH})\\.?\\s+${DAY}(?:,?\\s+\\d{4})?${E}` +
-        `|${B}${DAY}\\s+(?:of\\s+)?(?:${MONTH})${E}(?:,?\\s+\\d{4}${E})?` +
-        `|${B}(?:${MONTH})\\.?\\s+\\d{4}${E}`,
-      'gud',
-    ),
-  },
-  {
-    kind: 'ADDRESS',
-    re: new RegExp(
-      `${B}\\d{1,5}[A-Za-z]?\\s+(?:[A-Z][\\p{L}'-]*\\s+){1,3}(?:${STREET})${E}\\.?(?:,?\\s*(?:Apt|Apartment|Unit|Suite|Flat)\\.?\\s*#?[\\p{L}\\p{N}]+)?` +
-        `|${B}[A-Z]{1,2}\\d[A-Z\\d]?\\s*\\d[A-Z]{2}${E}|${B}[A-Z]{2}\\s+\\d{5}(?:-\\d{4})?${E}`,
-      'gud',
-    ),
-  },
-  {
-    kind: 'AGE',
-    re: new RegExp(
-      `${B}(\\d{1,3})(?:\\s+|-)(?:years?|yrs?)(?:\\s+|-)old${E}|${B}(\\d{1,3})\\s*(?:yo|y/o|y\\.o\\.)${E}`,
-      'giud',
-    ),
-  },
-  {
-    kind: 'AGE',
-    re: new RegExp(
-      `${B}(?:I'm|I’m|I am|he's|he’s|he is|she's|she’s|she is|they're|they’re|turned|turning|aged|age|at the age of)\\s+(\\d{1,3})${E}(?!\\s*(?:${NOT_AN_AGE})${E})(?![.,]\\d)`,
-      'giud',
-    ),
-  },
-];
-
-const HONORIFIC_NAME = new RegExp(
-  `${B}(?:${words(LISTS.honorifics)})\\.?\\s+([A-Z][\\p{L}'’-]*(?:\\s+[A-Z][\\p{L}'’-]*)?)`,
-  'gu',
-);
-// Case-sensitive on purpose: the name must be capitalised, so only the lead-in's first letter may vary.
-const INTRODUCED_NAME = new RegExp(
-  `${B}(?:[Mm]y name is|[Mm]y name's|[Mm]y name’s|[Ii]'m called|[Ii] am called|[Cc]all me|[Tt]his is|[Ii]'m|[Ii]’m|[Ii] am|[Ii]t's|[Ii]t’s)\\s+([A-Z][\\p{L}'’-]*(?:\\s+[A-Z][\\p{L}'’-]*)?)`,
-  'gu',
-);
-const PLACE_AFTER = new RegExp(
-  `${B}(?:in|at|from|near|around|outside|moved to|move to|moving to|live in|lives in|living in|grew up in)\\s+([A-Z][\\p{L}'’-]*(?:\\s+[A-Z][\\p{L}'’-]*){0,2})`,
-  'gu',
-);
-const GAZETTEER = new RegExp(`${B}(?:${words(LISTS.places)})${E}`, 'gu');
-const CAPITALISED = /(?<![\p{L}\p{N}'’])[A-Z][\p{Ll}]*(?:[A-Z][\p{Ll}]+)*(?:['’-][A-Z]?[\p{Ll}]+)*(?![\p{L}\p{N}])/gu;
-
-interface Span {
+export interface Span {
   start: number;
   end: number;
   kind: IdentifierKind;
@@ -169,25 +84,18 @@ export function deidentifyUtterances(
   utterances: readonly RatableUtterance[],
   opts: DeidentifyOptions = {},
 ): Deidentified {
-  const list = nameList(opts.names ?? []);
-  // First pass: names found by context anywhere, so the same name opening a sentence elsewhere is caught too.
-  const found = new Set<string>();
-  const perUtterance = utterances.map((u) => detect(u.text, list, null));
-  for (const spans of perUtterance)
-    for (const s of spans)
-      if (s.kind === 'NAME' && s.priority > 5) for (const w of s.surface.split(/\s+/)) found.add(w);
-  const spansByUtterance = found.size ? utterances.map((u) => detect(u.text, list, found)) : perUtterance;
+  const { texts, spans: spansByUtterance } = detectSpans(utterances, opts);
 
   const placeholders = new Map<string, Replacement>();
   const counters = new Map<IdentifierKind, number>();
   const placeholderFor = (s: Span): Replacement => {
     // Keyed by the text alone: a word read as a place in one sentence and a name in another is one placeholder.
-    const key = s.key.toLowerCase().replace(/\s+/g, ' ');
+    const key = foldText(s.key).replace(/\s+/g, ' ');
     let r = placeholders.get(key);
     if (!r) {
       // A single word already seen as part of a longer name of the same kind is that name ("Jane" after "Jane Doe").
       if (s.kind === 'NAME' && !/\s/.test(s.key)) {
-        for (const [k, v] of placeholders) if (v.kind === 'NAME' && k.split(' ').includes(s.key.toLowerCase())) r = v;
+        for (const [k, v] of placeholders) if (v.kind === 'NAME' && k.split(' ').includes(foldText(s.key))) r = v;
       }
       if (!r) {
         const n = (counters.get(s.kind) ?? 0) + 1;
@@ -201,17 +109,40 @@ export function deidentifyUtterances(
   };
 
   const out = utterances.map((u, i) => {
-    const spans = resolve(spansByUtterance[i]!);
+    const spans = spansByUtterance[i]!;
     if (spans.length === 0) return u;
+    const source = texts[i]!;
     let text = '';
     let at = 0;
     for (const s of spans) {
-      text += u.text.slice(at, s.start) + placeholderFor(s).placeholder;
+      text += source.slice(at, s.start) + placeholderFor(s).placeholder;
       at = s.end;
     }
-    return { ...u, text: text + u.text.slice(at) };
+    return { ...u, text: text + source.slice(at) };
   });
   return { utterances: out, mapping: [...new Set(placeholders.values())] };
+}
+
+/**
+ * What would be replaced, per utterance: the NFC form of its text (the offsets refer to it) and the kept spans in
+ * order. Text is normalised first because a decomposed "Núñez" (n, u, combining acute, …) splits at the mark, and
+ * a fragment of the name would survive.
+ */
+export function detectSpans(
+  utterances: readonly RatableUtterance[],
+  opts: DeidentifyOptions = {},
+): { texts: string[]; spans: Span[][] } {
+  const list = nameList(opts.names ?? []);
+  const texts = utterances.map((u) => u.text.normalize('NFC'));
+  const nlp = (opts.nlp ?? true) ? nlpSpans(texts) : null;
+  // First pass: names found by context anywhere, so the same name opening a sentence elsewhere is caught too.
+  const found = new Set<string>();
+  const perUtterance = texts.map((t, i) => detect(t, list, null, nlp?.[i]));
+  for (const spans of perUtterance)
+    for (const s of spans)
+      if (s.kind === 'NAME' && s.priority > 5 && s.priority < 9) for (const w of s.surface.split(/\s+/)) found.add(w);
+  const raw = found.size ? texts.map((t, i) => detect(t, list, found, nlp?.[i])) : perUtterance;
+  return { texts, spans: raw.map(resolve) };
 }
 
 /** A transcript with de-identified utterances and the content hash of what a rater will now see. */
@@ -229,23 +160,24 @@ interface NameList {
   entryOf: Map<string, string>;
 }
 
+/** The study's names, folded (case and accents aside), each part pointing at its whole entry. */
 function nameList(names: readonly string[]): NameList {
   const entryOf = new Map<string, string>();
   for (const raw of names) {
-    const entry = raw.trim().replace(/\s+/g, ' ');
+    const entry = raw.normalize('NFC').trim().replace(/\s+/g, ' ');
     if (!entry) continue;
-    if (!entryOf.has(entry.toLowerCase())) entryOf.set(entry.toLowerCase(), entry);
+    if (!entryOf.has(foldText(entry))) entryOf.set(foldText(entry), entry);
     for (const part of entry.split(' '))
-      if (part.length > 1 && !entryOf.has(part.toLowerCase())) entryOf.set(part.toLowerCase(), entry);
+      if (part.length > 1 && !entryOf.has(foldText(part))) entryOf.set(foldText(part), entry);
   }
   if (entryOf.size === 0) return { re: null, entryOf };
   const alternatives = [...entryOf.keys()]
     .sort((a, b) => b.length - a.length)
     .map((n) => escapeRegExp(n).replace(/ /g, '\\s+'));
-  return { re: new RegExp(`${B}(?:${alternatives.join('|')})${E}`, 'giu'), entryOf };
+  return { re: new RegExp(`${B}(?:${alternatives.join('|')})${E}`, 'gu'), entryOf };
 }
 
-function detect(text: string, list: NameList, known: Set<string> | null): Span[] {
+function detect(text: string, list: NameList, known: Set<string> | null, nlp: NlpSpan[] | undefined): Span[] {
   const spans: Span[] = [];
   PATTERNS.forEach(({ kind, re }, priority) => {
     for (const m of text.matchAll(re)) {
@@ -256,17 +188,12 @@ function detect(text: string, list: NameList, known: Set<string> | null): Span[]
       spans.push({ start, end, kind, key: surface, surface, priority });
     }
   });
-  if (list.re) {
-    for (const m of text.matchAll(list.re)) {
-      const entry = list.entryOf.get(m[0].toLowerCase().replace(/\s+/g, ' ')) ?? m[0];
-      spans.push({
-        start: m.index!,
-        end: m.index! + m[0].length,
-        kind: 'NAME',
-        key: entry,
-        surface: m[0],
-        priority: 5,
-      });
+  const folded = list.re ? fold(text) : null;
+  if (list.re && folded) {
+    for (const m of folded.folded.matchAll(list.re)) {
+      const entry = list.entryOf.get(m[0].replace(/\s+/g, ' ')) ?? m[0];
+      const [start, end] = originalRange(folded, m.index!, m.index! + m[0].length, text);
+      spans.push({ start, end, kind: 'NAME', key: entry, surface: text.slice(start, end), priority: 5 });
     }
   }
   for (const m of text.matchAll(HONORIFIC_NAME)) pushGroup(spans, m, 'NAME', 6);
@@ -274,8 +201,15 @@ function detect(text: string, list: NameList, known: Set<string> | null): Span[]
     const name = trimNotNames(m[1]!);
     if (name && !FIRST_WORD_NOT_NAME.test(name)) pushGroup(spans, m, 'NAME', 6, name);
   }
-  for (const m of text.matchAll(GAZETTEER))
-    spans.push({ start: m.index!, end: m.index! + m[0].length, kind: 'PLACE', key: m[0], surface: m[0], priority: 7 });
+  for (const m of text.matchAll(INTRODUCED_LOWER))
+    if (!COMMON_WORDS.has(m[1]!) && !FIRST_WORD_NOT_NAME.test(capitalise(m[1]!))) pushGroup(spans, m, 'NAME', 6);
+  const byFold = folded ?? fold(text);
+  for (const m of byFold.folded.matchAll(GAZETTEER)) {
+    const [start, end] = originalRange(byFold, m.index!, m.index! + m[0].length, text);
+    const surface = text.slice(start, end);
+    if (!/\s/.test(m[0]) && COMMON_WORDS.has(m[0]) && !/^\p{Lu}/u.test(surface)) continue;
+    spans.push({ start, end, kind: 'PLACE', key: surface, surface, priority: 7 });
+  }
   for (const m of text.matchAll(PLACE_AFTER)) {
     const name = trimNotNames(m[1]!);
     if (!name) continue;
@@ -285,7 +219,7 @@ function detect(text: string, list: NameList, known: Set<string> | null): Span[]
   for (const run of capitalisedRuns(text)) {
     let words = run.words;
     if (sentenceInitial(text, run.starts[0]!)) {
-      const first = words[0]!;
+      const first = words[0]!.replace(/['’]s$/, '');
       const isName = FIRST_NAMES.has(first) || (known?.has(first) ?? false);
       if (!isName) words = words.slice(1);
     }
@@ -303,11 +237,26 @@ function detect(text: string, list: NameList, known: Set<string> | null): Span[]
     if (PLACES.has(surface)) continue;
     spans.push({ start, end, kind: 'NAME', key: surface, surface, priority: 8 });
   }
+  // Last in priority: where the rules above found something, their kind and extent stand.
+  if (nlp)
+    for (const n of nlp) {
+      const surface = text.slice(n.start, n.end);
+      const parts = surface.split(/\s+/);
+      // compromise reads "Mom" or "God" as people; a span of only common or listed non-name words is not one.
+      if (
+        parts.every((w) => notAName(w) || notAName(capitalise(w))) &&
+        !parts.some((w) => FIRST_NAMES.has(capitalise(w)))
+      )
+        continue;
+      // "so much grace", "a will": a lower-case word after a determiner or quantifier is a noun, not a name.
+      if (parts.length === 1 && /^\p{Ll}/u.test(surface) && AFTER_DETERMINER.test(text.slice(0, n.start))) continue;
+      // A capitalised word the rules could only guess was a name ("went to Kyoto") takes compromise's PLACE.
+      const guessed = spans.find((s) => s.priority === 8 && s.start === n.start && s.end === n.end);
+      if (guessed && n.kind === 'PLACE') guessed.kind = 'PLACE';
+      spans.push({ start: n.start, end: n.end, kind: n.kind, key: surface, surface, priority: 9 });
+    }
   return spans;
 }
-
-/** "I'm Sorry" or "this is Monday": the word after an introduction must be a possible name. */
-const FIRST_WORD_NOT_NAME = /^(?:I|A|An|The)\b/;
 
 function pushGroup(spans: Span[], m: RegExpMatchArray, kind: IdentifierKind, priority: number, name?: string): void {
   const surface = name ?? m[1]!;

@@ -103,6 +103,14 @@ async function* checkingHeader(
           { file, line: rec.line },
         );
       }
+      // A missing column is a file problem, not an unanswered item: prorating over it would report a full-looking
+      // score for a form the file never held (response import refuses the same file).
+      const absent = view.items.map((it) => it.id).filter((id) => !header.includes(id));
+      if (absent.length)
+        throw new InputError(
+          `no column for item${absent.length > 1 ? 's' : ''} ${describeIds(absent)} of ${view.definition.id} ${view.form.id}; every item needs a column (leave a cell empty for an unanswered item, which is prorated)`,
+          { file, line: rec.line },
+        );
       first = false;
     }
     yield rec;

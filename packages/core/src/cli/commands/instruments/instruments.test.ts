@@ -72,14 +72,19 @@ describe('alliance instruments', () => {
   it('shows which keys are unconfirmed, in JSON and in text', async () => {
     const json = JSON.parse((await run(['instruments', 'show', 'wai-o-s', '--json'])).stdout);
     expect(json.allConfirmed).toBe(false);
-    expect(json.unconfirmed.map((u: { what: string }) => u.what)).toContain('item 4 keying (reversed)');
+    expect(json.unconfirmed.map((u: { what: string }) => u.what)).toContain('scale relationship (items 3, 7, 9; mean)');
     expect(json.definition.forms[0].scale.anchors[1]).toEqual({ value: 4, label: 'no evidence (start here)' });
     const text = (await run(['instruments', 'show', 'wai-o-s'])).stdout;
     expect(text).toMatch(
       /^Working Alliance Inventory – Observer, short form \(WAI-O-S\) \[wai-o-s, definition 1\.0\.0, builtin\]\nWARNING: \d+ facts in this definition are UNCONFIRMED/,
     );
     expect(text).toContain('UNCONFIRMED:\n');
-    expect(text).toMatch(/\n {2}4\s+yes\s+UNCONFIRMED\s+\[paraphrase\] /);
+    expect(text).toMatch(/\n {2}4\s+yes\s+confirmed\s+\[paraphrase\] /);
+    const srs = (await run(['instruments', 'show', 'srs'])).stdout;
+    expect(srs).toMatch(/\nOn screen: The free SRS\/CSRS licence covers paper-and-pencil use only\./);
+    expect(srs).toContain('https://www.corc.uk.net/');
+    const arm12 = (await run(['instruments', 'show', 'arm-12'])).stdout;
+    expect(arm12).toMatch(/\n {2}1\s+no\s+UNCONFIRMED\s+\[paraphrase\] Bond item/);
   });
 
   it('adds a study instrument and its wording, then scores it and shows the wording', async () => {
@@ -134,7 +139,17 @@ describe('alliance instruments', () => {
     const r = await run(['instruments', 'add', '--study', study, bad, '--json']);
     expect(r.code).toBe(1);
     expect(JSON.parse(r.stdout).error).toMatchObject({ kind: 'input', file: bad });
-    expect(r.stderr).toContain('forms[0].scale.max: max (0) must be greater than min (6)');
+    expect(r.stderr).toContain(`${bad}: form 'client', scale.max: max (0) must be greater than min (6)`);
+    const { citations: _none, ...uncited } = SESSION_CHECK;
+    expect((await run(['instruments', 'add', '--study', study, file('session-check.json', uncited)])).code).toBe(0);
+    const noItems = file('session-check.json', {
+      ...uncited,
+      scales: [{ id: 'heard', label: 'Heard', items: [], method: 'sum', source: 'lab', confirmed: true }],
+    });
+    const e = await run(['instruments', 'add', '--study', study, noItems]);
+    expect(e.code).toBe(1);
+    expect(e.stderr).toContain(`${noItems}: scale 'heard', items: needs at least 1 entry`);
+    expect(e.stderr).not.toMatch(/Too small|expected array/);
     const short = file('w.json', {
       instrument: 'srs',
       licence: 'x',

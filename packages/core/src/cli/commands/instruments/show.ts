@@ -41,10 +41,12 @@ function describe(entry: RegistryEntry, unconfirmed: ReturnType<typeof unconfirm
     '',
     'Citations:',
     ...d.citations.map(
-      (c) => `  - ${c.text}${c.doi ? ` doi:${c.doi}` : ''}${c.confirmed ? '' : ' (details unconfirmed)'}`,
+      (c) =>
+        `  - ${c.text}${c.doi ? ` doi:${c.doi}` : ''}${c.url ? ` ${c.url}` : ''}${c.confirmed ? '' : ' (details unconfirmed)'}`,
     ),
     '',
     `Licence: ${d.licence.note}`,
+    ...(d.licence.digitalUse ? [`On screen: ${d.licence.digitalUse}`] : []),
   ];
   for (const f of d.forms) {
     const view = formView(d, f.id);
