@@ -1,6 +1,10 @@
 import {
   auditTrail,
+  cacheEntries,
   cachedOutcome,
+  listRatings,
+  queryScores,
+  scoresOf,
   type RatingIdentity,
   type RatingOutcome,
   type Score,
@@ -55,20 +59,17 @@ describe('saveRating', () => {
     const s = study;
     await saveRating(s, identity('gpt', 'k1'), outcome(5), { fromCache: false, score });
     await saveRating(s, identity('gpt', 'k2'), outcome(6), { fromCache: false, score });
-    const rows = await study.db.selectFrom('ratings').selectAll().execute();
+    const rows = await listRatings(study.db);
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({
       id: 'gpt/C01/1/v1/r1',
-      cache_key: 'k2',
+      cacheKey: 'k2',
       status: 'ok',
-      input_tokens: 10,
-      cached_tokens: 2,
-      cost_usd: 0.001,
-      params: '{"temperature":0}',
+      usage: { inputTokens: 10, cachedTokens: 2, costUsd: 0.001 },
+      params: { temperature: 0 },
     });
-    expect(await study.db.selectFrom('scores').select(['source_id', 'score']).execute()).toEqual([
-      { source_id: 'gpt/C01/1/v1/r1', score: 6 },
-    ]);
+    expect(await scoresOf(study.db, { kind: 'rating', id: 'gpt/C01/1/v1/r1' })).toMatchObject([{ score: 6 }]);
+    expect((await queryScores(study.db)).filter((r) => r.source === 'rater').map((r) => r.score)).toEqual([6]);
     const trail = await auditTrail(study.db, 'rating');
     expect(trail.map((t) => t.action)).toEqual(['insert', 'update']);
     expect(trail[1]!.before).toMatchObject({ cacheKey: 'k1', forms: [{ items: { '1': 5 } }] });
@@ -88,19 +89,15 @@ describe('saveRating', () => {
       { fromCache: false, score },
     );
     await saveRating(s, identity('twin', 'k1'), outcome(5), { fromCache: true, score });
-    const rows = await study.db
-      .selectFrom('ratings')
-      .select(['rater', 'status', 'failure', 'forms'])
-      .orderBy('rater')
-      .execute();
-    expect(rows).toEqual([
-      { rater: 'gpt', status: 'failed', failure: '["bad"]', forms: '[]' },
-      { rater: 'twin', status: 'ok', failure: null, forms: expect.stringContaining('"1":5') },
+    const rows = await listRatings(study.db);
+    expect(rows.map((r) => [r.rater, r.status, r.failure ?? null, r.forms])).toEqual([
+      ['gpt', 'failed', ['bad'], []],
+      ['twin', 'ok', null, [expect.objectContaining({ items: expect.objectContaining({ '1': 5 }) })]],
     ]);
-    expect(await study.db.selectFrom('scores').select('source_id').execute()).toEqual([
-      { source_id: 'twin/C01/1/v1/r1' },
+    expect(await scoresOf(study.db, { kind: 'rating', id: 'gpt/C01/1/v1/r1' })).toEqual([]);
+    expect(await scoresOf(study.db, { kind: 'rating', id: 'twin/C01/1/v1/r1' })).toHaveLength(1);
+    expect((await cacheEntries(study.db)).map((e) => [e.key, e.status, e.output])).toEqual([
+      ['k1', 'failed', 'not json'],
     ]);
-    const cache = await study.db.selectFrom('rating_cache').select(['key', 'status', 'output']).execute();
-    expect(cache).toEqual([{ key: 'k1', status: 'failed', output: '"not json"' }]);
   });
 });
