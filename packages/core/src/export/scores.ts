@@ -1,6 +1,7 @@
 import { variableName } from '@alliance-lab/instruments';
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../store/database';
+import { pivotMean } from '../util/pivot';
 
 /**
  * One row per scale score, in the long shape R and Python users expect: who was rated (client, session),
@@ -130,24 +131,13 @@ export async function exportScores(db: Kysely<Database>, filter: ScoreFilter = {
  * them apart.
  */
 export async function widenScores(rows: ScoreRow[]): Promise<Array<Record<string, unknown>>> {
-  if (rows.length === 0) return [];
-  // Loaded here, not at the top: every CLI command imports this module, and arquero takes a noticeable while to load.
-  const aq = await import('arquero');
-  const keyed = rows.map((r) => ({
-    session_id: r.session_id,
-    client: r.client,
-    therapist: r.therapist,
-    session: r.session,
-    date: r.date,
-    key: `${r.rater.toLowerCase().replace(/[^a-z0-9_]/g, '_')}_${variableName(r.instrument, r.form, r.scale)}`,
-    score: r.score,
-  }));
-  return aq
-    .from(keyed)
-    .groupby('session_id', 'client', 'therapist', 'session', 'date')
-    .pivot('key', { score: (d: { score: number }) => aq.op.mean(d.score) })
-    .orderby('client', 'session')
-    .objects() as Array<Record<string, unknown>>;
+  const wide = pivotMean(
+    rows,
+    ['session_id', 'client', 'therapist', 'session', 'date'],
+    (r) => `${r.rater.toLowerCase().replace(/[^a-z0-9_]/g, '_')}_${variableName(r.instrument, r.form, r.scale)}`,
+    (r) => r.score,
+  );
+  return wide.sort((a, b) => cmp(a.client, b.client) || a.session - b.session);
 }
 
 function cmp(a: string, b: string): number {
