@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { toCsv } from '../packages/core/src/util/csv';
+import { toCsv } from '@alliance-lab/core';
 
 const HEADER = [
   'transcript_id',
