@@ -44,5 +44,6 @@ describe('npm run demo pipeline', () => {
 
     // A second run starts from an empty folder rather than adding to the first.
     expect(await runDemo(study, DATA)).toEqual(counts);
-  });
+    // Two whole demo builds: about 25 s alone, more on a shared machine, so more than the default 30 s.
+  }, 120_000);
 });

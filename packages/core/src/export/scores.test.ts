@@ -1,14 +1,13 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { upsertResponse } from '../store/responses';
 import { ensureSession } from '../store/sessions';
 import { initStudy, type Study } from '../store/study';
 import { exportScores, widenScores } from './scores';
+import { tempDir } from '../../../../test/support/temp-dir';
 
 async function seeded(): Promise<Study> {
-  const s = await initStudy(join(mkdtempSync(join(tmpdir(), 'export-')), 's'), { name: 'E' });
+  const s = await initStudy(join(tempDir('export-'), 's'), { name: 'E' });
   for (const [client, session] of [
     ['C02', 1],
     ['C01', 2],

@@ -1,9 +1,8 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FIXTURES } from '../../import/responses/test-input';
 import { main } from '../main';
+import { tempDir } from '../../../../../test/support/temp-dir';
 
 async function run(argv: string[], tty = false) {
   let stdout = '';
@@ -16,7 +15,7 @@ async function run(argv: string[], tty = false) {
 }
 
 const study = async () => {
-  const dir = join(mkdtempSync(join(tmpdir(), 'cli-responses-')), 'study');
+  const dir = join(tempDir('cli-responses-'), 'study');
   expect((await run(['init', dir, '--json'])).code).toBe(0);
   return dir;
 };

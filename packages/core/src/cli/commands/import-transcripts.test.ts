@@ -1,11 +1,10 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fixture } from '../../import/transcripts/test-support';
 import { auditTrail } from '../../store/audit';
 import { openStudy } from '../../store/study';
 import { main } from '../main';
+import { tempDir } from '../../../../../test/support/temp-dir';
 
 async function run(argv: string[], tty = false) {
   let stdout = '';
@@ -18,7 +17,7 @@ async function run(argv: string[], tty = false) {
 }
 
 async function newStudy(): Promise<string> {
-  const dir = join(mkdtempSync(join(tmpdir(), 'cli-import-')), 'study');
+  const dir = join(tempDir('cli-import-'), 'study');
   expect((await run(['init', dir, '--json'])).code).toBe(0);
   return dir;
 }

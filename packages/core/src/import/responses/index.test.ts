@@ -1,5 +1,4 @@
-import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { auditTrail } from '../../store/audit';
@@ -9,12 +8,12 @@ import { initStudy, type Study } from '../../store/study';
 import { loadResponseForm } from './form-engine';
 import { FIXTURES } from './test-input';
 import { importResponses, type ImportResponsesRequest } from '.';
+import { tempDir } from '../../../../../test/support/temp-dir';
 
-const fresh = () =>
-  initStudy(join(mkdtempSync(join(tmpdir(), 'import-responses-')), 'study'), { name: 'T' }, { actor: 'tester' });
+const fresh = () => initStudy(join(tempDir('import-responses-'), 'study'), { name: 'T' }, { actor: 'tester' });
 const fixture = (name: string) => join(FIXTURES, name);
 const tmp = (name: string, text: string) => {
-  const p = join(mkdtempSync(join(tmpdir(), 'resp-')), name);
+  const p = join(tempDir('resp-'), name);
   writeFileSync(p, text);
   return p;
 };
@@ -357,7 +356,7 @@ describe('malformed response files change nothing', () => {
   });
 
   it('a file copied under a new name imports unchanged (sources do not count as changes)', async () => {
-    const copy = join(mkdtempSync(join(tmpdir(), 'copy-')), 'renamed.csv');
+    const copy = join(tempDir('copy-'), 'renamed.csv');
     copyFileSync(fixture('wai-sr-wide.csv'), copy);
     expect(await run(s, copy, 'wai-sr', 'client')).toMatchObject({ unchanged: 12, inserted: 0, updated: 0 });
     expect(await snapshot(s)).toEqual(before);

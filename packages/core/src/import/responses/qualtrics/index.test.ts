@@ -1,13 +1,13 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FIXTURES, parseInput } from '../test-input';
 import { qualtricsTime } from './time';
 import { parseQualtrics } from '.';
+import { tempDir } from '../../../../../../test/support/temp-dir';
 
 const tmp = (name: string, text: string) => {
-  const p = join(mkdtempSync(join(tmpdir(), 'qualtrics-')), name);
+  const p = join(tempDir('qualtrics-'), name);
   writeFileSync(p, text);
   return p;
 };
