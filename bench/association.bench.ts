@@ -2,10 +2,8 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fitLmm } from '../packages/core/src/stats/lmm';
-import { rmcorr } from '../packages/core/src/stats/rmcorr';
+import { fitLmm, rmcorr, createRng } from '@alliance-lab/core/stats';
 import type { BenchSuite, Figure } from './figure';
-import { createRng } from '../packages/core/src/stats/random';
 
 function normal(rand: () => number): () => number {
   return () => Math.sqrt(-2 * Math.log(1 - rand())) * Math.cos(2 * Math.PI * rand());

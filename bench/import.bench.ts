@@ -3,9 +3,9 @@ import { closeSync, createWriteStream, fsyncSync, mkdtempSync, openSync, rmSync,
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { initStudy } from '../packages/core/src/store/study';
+import { initStudy } from '@alliance-lab/core';
 import type { BenchSuite, Figure } from './figure';
-import { createRng } from '../packages/core/src/stats/random';
+import { createRng } from '@alliance-lab/core/stats';
 
 const SESSIONS = 10_000;
 const UTTERANCES = 300;

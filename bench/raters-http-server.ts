@@ -1,5 +1,4 @@
-import { startLoopbackServer } from '../packages/raters/src/testing/loopback-server';
-import { validAnswer } from '../packages/raters/src/testing/study-fixture';
+import { startLoopbackServer, validAnswer } from '@alliance-lab/raters/testing';
 
 /**
  * Child process of raters-http.bench.ts: the loopback model server on its own core, so the figure measures the

@@ -2,9 +2,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { defaultServices } from '../packages/raters/src/run/default-services';
-import { rateStudy } from '../packages/raters/src/run/rate-run';
-import { createFixtureStudy } from '../packages/raters/src/testing/study-fixture';
+import { defaultServices, rateStudy } from '@alliance-lab/raters';
+import { createFixtureStudy } from '@alliance-lab/raters/testing';
 import type { BenchSuite, Figure } from './figure';
 
 const here = dirname(fileURLToPath(import.meta.url));

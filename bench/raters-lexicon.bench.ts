@@ -1,13 +1,15 @@
-import { loadRegistry } from '../packages/instruments/src/index';
-import { loadMarkerFile } from '../packages/raters/src/lexicon/marker-file';
-import { compileMarkers } from '../packages/raters/src/lexicon/marker-set';
-import { rateWithLexicon } from '../packages/raters/src/lexicon/rate-lexicon';
-import { estimateTokens } from '../packages/raters/src/prompts/estimate-tokens';
-import { createPromptRenderer } from '../packages/raters/src/prompts/prompt-renderer';
-import type { RatableTranscript } from '../packages/raters/src/rater';
-import { ratableHash } from '../packages/raters/src/run/run-transcripts';
+import { loadRegistry } from '@alliance-lab/instruments';
+import {
+  loadMarkerFile,
+  compileMarkers,
+  rateWithLexicon,
+  estimateTokens,
+  createPromptRenderer,
+  type RatableTranscript,
+  ratableHash,
+} from '@alliance-lab/raters';
 import type { BenchSuite, Figure } from './figure';
-import { createRng } from '../packages/core/src/stats/random';
+import { createRng } from '@alliance-lab/core/stats';
 
 const SESSIONS = 40;
 const UTTERANCES = 300;

@@ -3,9 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { krippendorffAlpha } from '../packages/core/src/stats/alpha';
-import { icc } from '../packages/core/src/stats/icc';
-import { createRng } from '../packages/core/src/stats/random';
+import { krippendorffAlpha, icc, createRng } from '@alliance-lab/core/stats';
 import type { BenchSuite, Figure } from './figure';
 
 /**

@@ -13,15 +13,16 @@ import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { readCsvRows } from '../packages/core/src/util/csv';
-import { initStudy } from '../packages/core/src/store/study';
-import { importTranscriptFiles } from '../packages/core/src/import/transcripts';
-import { aucWithCi, type AucResult } from '../packages/core/src/stats/auc';
-import { loadRegistry, scoreView } from '../packages/instruments/src/index';
-import { domainScores } from '../packages/raters/src/domain-scores';
-import { createLexiconRater } from '../packages/raters/src/providers/lexicon';
-import type { RaterOutput } from '../packages/raters/src/result-schema';
-import { loadTranscript, selectTranscripts } from '../packages/raters/src/run/run-transcripts';
+import { readCsvRows, initStudy, importTranscriptFiles } from '@alliance-lab/core';
+import { aucWithCi, type AucResult } from '@alliance-lab/core/stats';
+import { loadRegistry, scoreView } from '@alliance-lab/instruments';
+import {
+  domainScores,
+  createLexiconRater,
+  type RaterOutput,
+  loadTranscript,
+  selectTranscripts,
+} from '@alliance-lab/raters';
 
 const FILE = 'AnnoMI-simple.csv';
 /** AnnoMI's columns mapped onto the importer's fields; the therapist and session number are not in the file. */

@@ -1,9 +1,10 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { toCsv } from '../packages/core/src/util/csv';
+import { toCsv } from '@alliance-lab/core';
+import { tempDir } from './support/temp-dir';
 
 const HEADER = [
   'transcript_id',
@@ -72,7 +73,7 @@ const run = (...args: string[]) =>
 
 describe('npm run check:annomi', () => {
   it('imports an AnnoMI-shaped folder, rates it with lexicon and reports AUCs with seeded intervals', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'annomi-'));
+    const dir = tempDir('annomi-');
     writeCorpus(dir);
     const res = run(dir, '--json', '--resamples', '200', '--seed', '5');
     expect(res.stderr).not.toMatch(/Error/);
@@ -93,7 +94,7 @@ describe('npm run check:annomi', () => {
   }, 60_000);
 
   it('accepts the CSV itself and prints a table', () => {
-    const file = writeCorpus(mkdtempSync(join(tmpdir(), 'annomi-')));
+    const file = writeCorpus(tempDir('annomi-'));
     const res = run(file, '--resamples', '100');
     expect(res.status).toBe(0);
     expect(res.stdout).toMatch(/AnnoMI: 5 sessions, 3 high and 2 low quality/);

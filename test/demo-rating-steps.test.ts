@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readStudyConfig } from '@alliance-lab/core';
 import { fileURLToPath } from 'node:url';
-import { main } from '../packages/core/src/cli/main';
+import { main } from '@alliance-lab/core/cli';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createLexiconRater } from '../packages/raters/src/providers/lexicon';
+import { createLexiconRater } from '@alliance-lab/raters';
 import { ratingSteps, writeAltMarkers } from '../scripts/demo/rating-steps';
 
 const io = { stdout: { write: () => true }, stderr: { write: () => true, isTTY: false } };

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { parseCsv, SessionTranscript } from '@alliance-lab/core';
 import { sampleCorrelation, sampleSkewness } from 'simple-statistics';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { icc } from '../packages/core/src/stats/icc';
+import { icc } from '@alliance-lab/core/stats';
 import { loadFormItems, type FormItems } from '../scripts/demo/instrument-items';
 import { MARKER_GROUPS, MARKERS } from '../scripts/demo/markers';
 import { DEMO_FILES, generateDemo } from '../scripts/demo/write-dataset';

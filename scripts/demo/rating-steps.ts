@@ -1,9 +1,8 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { DEFAULT_MARKERS_FILE } from '@alliance-lab/raters';
 import type { DemoStep } from './pipeline';
 
-const MARKERS = fileURLToPath(new URL('../../packages/raters/lexicon/markers.json', import.meta.url));
 const ALT_MARKERS = 'lexicon-alt-markers.json';
 
 const fixed = (x: unknown) => (typeof x === 'number' ? x.toFixed(2) : String(x));
@@ -26,7 +25,7 @@ export function demoModelRaters(env: NodeJS.ProcessEnv = process.env): string[] 
 
 /** Writes the alternative marker file that study.json's `lexicon-alt` points at into the study folder. */
 export function writeAltMarkers(study: string): void {
-  const markers = JSON.parse(readFileSync(MARKERS, 'utf8')) as {
+  const markers = JSON.parse(readFileSync(DEFAULT_MARKERS_FILE, 'utf8')) as {
     version: string;
     items: { gain: number };
     ruptures: { withdrawal: { minRun: number }; repair: { window: number } };

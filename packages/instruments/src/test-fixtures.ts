@@ -1,6 +1,6 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { tempDir as makeTempDir } from '../../../test/support/temp-dir';
 import type { InstrumentDefinitionInput } from './definition-schema';
 
 /** A small valid study instrument (two forms, two scales), for tests that need a definition to break or install. */
@@ -57,7 +57,7 @@ export function miniDefinition(): InstrumentDefinitionInput {
 }
 
 export function tempDir(prefix = 'instruments-'): string {
-  return mkdtempSync(join(tmpdir(), prefix));
+  return makeTempDir(prefix);
 }
 
 export function writeJson(dir: string, name: string, value: unknown): string {

@@ -20,3 +20,8 @@ export {
   type Replacement,
 } from './deidentify/deidentify';
 export { deidentifyForStudy, storedMapping } from './deidentify/deidentify-store';
+
+// The lexicon engine and the transcript reads on their own, for scripts and benchmarks that rate without a run.
+export { compileMarkers, MarkerSet } from './lexicon/marker-set';
+export { rateWithLexicon } from './lexicon/rate-lexicon';
+export { loadTranscript, ratableHash, selectTranscripts, type TranscriptRef } from './run/run-transcripts';

@@ -1,8 +1,8 @@
-import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadCommands, main } from './main';
+import { tempDir } from '../../../../test/support/temp-dir';
 
 async function run(argv: string[]) {
   let stdout = '';
@@ -22,7 +22,7 @@ describe('alliance CLI', () => {
   });
 
   it('init then status --json prints exactly one JSON object with the counts', async () => {
-    const dir = join(mkdtempSync(join(tmpdir(), 'cli-')), 'study');
+    const dir = join(tempDir('cli-'), 'study');
     expect((await run(['init', dir, '--json'])).code).toBe(0);
     const { code, stdout, stderr } = await run(['status', '--study', dir, '--json']);
     expect(code).toBe(0);

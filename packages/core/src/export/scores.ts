@@ -4,6 +4,7 @@ import { scoreValues, type ScoreValues } from '../store/scores';
 import type { Study } from '../store/study';
 import { toCsv } from '../util/csv';
 import { nearest } from '../util/nearest';
+import { pivotMean } from '../util/pivot';
 
 /**
  * The long CSV of score rows, columns in SCORE_COLUMNS order. The flags are written 0/1, as the codebook
@@ -73,22 +74,15 @@ function describe(f: ScoreFilter): string {
  * them apart.
  */
 export async function widenScores(rows: ScoreRow[]): Promise<Array<Record<string, unknown>>> {
-  if (rows.length === 0) return [];
-  // Loaded here, not at the top: every CLI command imports this module, and arquero takes a noticeable while to load.
-  const aq = await import('arquero');
-  const keyed = rows.map((r) => ({
-    session_id: r.session_id,
-    client: r.client,
-    therapist: r.therapist,
-    session: r.session,
-    date: r.date,
-    key: `${r.rater.toLowerCase().replace(/[^a-z0-9_]/g, '_')}_${variableName(r.instrument, r.form, r.scale)}`,
-    score: r.score,
-  }));
-  return aq
-    .from(keyed)
-    .groupby('session_id', 'client', 'therapist', 'session', 'date')
-    .pivot('key', { score: (d: { score: number }) => aq.op.mean(d.score) })
-    .orderby('client', 'session')
-    .objects() as Array<Record<string, unknown>>;
+  const wide = pivotMean(
+    rows,
+    ['session_id', 'client', 'therapist', 'session', 'date'],
+    (r) => `${r.rater.toLowerCase().replace(/[^a-z0-9_]/g, '_')}_${variableName(r.instrument, r.form, r.scale)}`,
+    (r) => r.score,
+  );
+  return wide.sort((a, b) => cmp(a.client, b.client) || a.session - b.session);
+}
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }

@@ -17,3 +17,4 @@ export * from './lmm';
 export * from './trajectories';
 export * from './ruptures';
 export * from './auc';
+export * from './random';

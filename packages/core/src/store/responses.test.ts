@@ -1,5 +1,3 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { auditTrail } from './audit';
@@ -7,6 +5,7 @@ import type { ScaleScore } from '../schemas/score';
 import { upsertResponse, type ResponseRecord } from './responses';
 import { ensureSession } from './sessions';
 import { initStudy } from './study';
+import { tempDir } from '../../../../test/support/temp-dir';
 
 const total = (score: number, prorated = false): ScaleScore[] => [
   { scale: 'total', score, pomp: ((score - 4) / 16) * 100, prorated, missing: false },
@@ -14,7 +13,7 @@ const total = (score: number, prorated = false): ScaleScore[] => [
 
 describe('response upsert', () => {
   it('inserts, leaves an identical response alone, and audits a change with before and after', async () => {
-    const s = await initStudy(join(mkdtempSync(join(tmpdir(), 'resp-')), 's'), { name: 'S' }, { actor: 'ana' });
+    const s = await initStudy(join(tempDir('resp-'), 's'), { name: 'S' }, { actor: 'ana' });
     const sessionId = await ensureSession(s.db, { client: 'C1', therapist: 'T1', session: 1 });
     const r: ResponseRecord = {
       sessionId,
@@ -66,7 +65,7 @@ describe('response upsert', () => {
   });
 
   it('rewrites stale scores of an unchanged response without an audit row, and keeps a known submission time', async () => {
-    const s = await initStudy(join(mkdtempSync(join(tmpdir(), 'resp-')), 's'), { name: 'S' });
+    const s = await initStudy(join(tempDir('resp-'), 's'), { name: 'S' });
     const sessionId = await ensureSession(s.db, { client: 'C1', therapist: 'T1', session: 2 });
     const r: ResponseRecord = {
       sessionId,

@@ -1,5 +1,3 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DummyDriver, Kysely, PostgresAdapter, PostgresIntrospector, PostgresQueryCompiler } from 'kysely';
 import { describe, expect, it } from 'vitest';
@@ -9,8 +7,9 @@ import { migrations } from './migrations';
 import { ensureSession } from './sessions';
 import { studyCounts } from './status';
 import { initStudy, openStudy } from './study';
+import { tempDir } from '../../../../test/support/temp-dir';
 
-const fresh = () => join(mkdtempSync(join(tmpdir(), 'study-')), 's');
+const fresh = () => join(tempDir('study-'), 's');
 
 describe('study store', () => {
   it('creates a study, migrates, and reopens with WAL and foreign keys on', async () => {

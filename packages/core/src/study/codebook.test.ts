@@ -1,5 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { importResponses } from '../import/responses';
@@ -9,9 +8,10 @@ import { FIXTURES } from '../import/responses/test-input';
 import { initStudy, openStudy, type Study } from '../store/study';
 import { parseCsv } from '../util/csv';
 import { renderStudyCodebook, studyCodebook } from './codebook';
+import { tempDir } from '../../../../test/support/temp-dir';
 
 async function demoStudy(): Promise<Study> {
-  const s = await initStudy(join(mkdtempSync(join(tmpdir(), 'codebook-')), 'study'), {
+  const s = await initStudy(join(tempDir('codebook-'), 'study'), {
     name: 'Pilot',
     instruments: [
       { instrument: 'wai-sr', form: 'client' },
@@ -68,7 +68,7 @@ describe('study codebook', () => {
     expect(records[0]!.fields[0]).toBe('Variable / Field Name');
     expect(records.slice(1, 6).map((r) => r.fields[0])).toEqual(['client', 'therapist', 'session', 'date', 'coder']);
     expect(records.every((r) => r.fields.length === 18)).toBe(true);
-    const file = join(mkdtempSync(join(tmpdir(), 'dict-')), 'dictionary.csv');
+    const file = join(tempDir('dict-'), 'dictionary.csv');
     writeFileSync(file, csv);
     const dict = await readDataDictionary(file);
     const item = dict.fields.find((f) => f.name === 'wai_sr_client_3')!;

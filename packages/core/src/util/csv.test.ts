@@ -1,5 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
@@ -13,6 +12,7 @@ import {
   toCsv,
 } from './csv';
 import { InputError } from './errors';
+import { tempDir } from '../../../../test/support/temp-dir';
 
 describe('CSV parser', () => {
   it('reads quoted fields with delimiters, doubled quotes and newlines, and reports record start lines', () => {
@@ -85,7 +85,7 @@ describe('CSV parser', () => {
   });
 
   it('pairs rows with the header and refuses ragged rows and empty files', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'csv-'));
+    const dir = tempDir('csv-');
     writeFileSync(join(dir, 'ok.csv'), '\uFEFFclient,value\nC1,3\n\nC2,4\n');
     const rows = [];
     for await (const r of readCsvRows(join(dir, 'ok.csv'))) rows.push(r);

@@ -1,11 +1,10 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { readLines, readText } from './text-input';
+import { tempDir } from '../../../../test/support/temp-dir';
 
-const dir = mkdtempSync(join(tmpdir(), 'text-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const dir = tempDir('text-');
 
 async function lines(file: string) {
   const out = [];

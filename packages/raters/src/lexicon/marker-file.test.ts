@@ -1,9 +1,9 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DOMAINS } from '../result-schema';
 import { DEFAULT_MARKERS_FILE, loadMarkerFile, parseMarkerFile } from './marker-file';
+import { tempDir } from '../../../../test/support/temp-dir';
 
 const shipped = () => JSON.parse(readFileSync(DEFAULT_MARKERS_FILE, 'utf8'));
 
@@ -51,7 +51,7 @@ describe('a broken marker file', () => {
   });
 
   it('says when the file is not JSON', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'markers-'));
+    const dir = tempDir('markers-');
     const file = join(dir, 'markers.json');
     writeFileSync(file, '{ "version": ');
     expect(() => loadMarkerFile(file)).toThrow(/markers\.json: the marker file is not valid JSON/);

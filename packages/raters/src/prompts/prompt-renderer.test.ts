@@ -1,5 +1,4 @@
-import { cpSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { UsageError } from '@alliance-lab/core';
 import { loadRegistry } from '@alliance-lab/instruments';
@@ -8,6 +7,7 @@ import type { RatableTranscript, RatableUtterance } from '../rater';
 import { ratableHash } from '../run/run-transcripts';
 import { estimateTokens } from './estimate-tokens';
 import { createPromptRenderer, PROMPTS_DIR, promptVersions } from './prompt-renderer';
+import { tempDir } from '../../../../test/support/temp-dir';
 
 const registry = loadRegistry();
 const WAI = { instrument: 'wai-o-s', form: 'observer' };
@@ -56,7 +56,7 @@ describe('prompt renderer', () => {
   });
 
   it("uses the study's installed licensed wording instead of the paraphrase", () => {
-    const study = mkdtempSync(join(tmpdir(), 'prompt-study-'));
+    const study = tempDir('prompt-study-');
     mkdirSync(join(study, 'wording'));
     const items = Object.fromEntries(
       registry.view('wai-o-s', 'observer').items.map((it) => [it.id, `Licensed wording of item ${it.id}.`]),
@@ -85,7 +85,7 @@ describe('prompt renderer', () => {
     expect(again.hash).toBe(r.hash);
     expect(r.hash).toMatch(/^[0-9a-f]{64}$/);
     expect(createPromptRenderer({ version: 'v1', forms: [WAI], catalog: registry }).hash).not.toBe(r.hash);
-    const dir = mkdtempSync(join(tmpdir(), 'prompts-'));
+    const dir = tempDir('prompts-');
     cpSync(join(PROMPTS_DIR, 'v1'), join(dir, 'v2'), { recursive: true });
     writeFileSync(join(dir, 'v2', 'rubric.md'), 'Rubric: a shorter one.\n');
     const v2 = createPromptRenderer({ version: 'v2', forms: [WAI, CALPAS], catalog: registry, dir });
@@ -99,7 +99,7 @@ describe('prompt renderer', () => {
     expect(() => createPromptRenderer({ version: 'v9', forms: [WAI], catalog: registry })).toThrow(
       /no prompt version "v9" .*versions are v1/,
     );
-    const dir = mkdtempSync(join(tmpdir(), 'prompts-'));
+    const dir = tempDir('prompts-');
     mkdirSync(join(dir, 'v1'));
     expect(() => createPromptRenderer({ version: 'v1', forms: [WAI], catalog: registry, dir })).toThrow(
       /lacks .*system\.md/,

@@ -1,8 +1,8 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { importTranscriptFiles, initStudy, type RaterConfig, type StudyConfigInput } from '@alliance-lab/core';
 import type { RaterOutput } from '../result-schema';
+import { tempDir } from '../../../../test/support/temp-dir';
 
 /**
  * A small study for rater tests and benches: sessions whose talk is the same apart from one line (so each
@@ -39,7 +39,7 @@ export interface FixtureOptions {
 }
 
 export async function createFixtureStudy(opts: FixtureOptions) {
-  const dir = join(mkdtempSync(join(tmpdir(), 'rate-')), 'study');
+  const dir = join(tempDir('rate-'), 'study');
   const study = await initStudy(dir, {
     name: 'rater fixture',
     raters: opts.raters as StudyConfigInput['raters'],

@@ -1,5 +1,3 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Study } from '@alliance-lab/core';
 import { main } from '@alliance-lab/core/cli';
@@ -7,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../app';
 import type { ClientTrajectory } from '../read/client-trajectory';
 import { createTestStudy, WAI_SR_TOTALS } from '../testing/test-study';
+import { tempDir } from '../../../../test/support/temp-dir';
 
 let study: Study;
 beforeAll(async () => {
@@ -72,7 +71,7 @@ describe('GET /api/clients/:id/trajectory', () => {
       t.ruptures!.episodes.map((e) => [e.rupture.session, e.rupture.score, e.repaired, e.repair?.session]),
     ).toEqual([[4, 25, true, 5]]);
 
-    const dir = mkdtempSync(join(tmpdir(), 'server-ruptures-'));
+    const dir = tempDir('server-ruptures-');
     const totals = join(dir, 'totals.csv');
     await cli(['export', 'scores', '--study', study.dir, '--wide', '--scale', 'total', '--out', totals]);
     const stats = (await cli([

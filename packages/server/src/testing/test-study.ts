@@ -1,5 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   importResponses,
@@ -10,6 +9,7 @@ import {
   type StudyConfigInput,
 } from '@alliance-lab/core';
 import { defaultServices, rateStudy } from '@alliance-lab/raters';
+import { tempDir } from '../../../../test/support/temp-dir';
 
 /**
  * A small study for the server's tests, built through the same core and raters APIs the CLI uses:
@@ -41,7 +41,7 @@ export interface TestStudyOptions {
 }
 
 export async function createTestStudy(opts: TestStudyOptions = {}): Promise<Study> {
-  const dir = join(mkdtempSync(join(tmpdir(), 'server-')), 'study');
+  const dir = join(tempDir('server-'), 'study');
   const config: StudyConfigInput = {
     name: opts.name ?? 'Server test study',
     ...(opts.description ? { description: opts.description } : {}),

@@ -1,9 +1,9 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FIXTURES } from '../../import/responses/test-input';
 import { main } from '../main';
+import { tempDir } from '../../../../../test/support/temp-dir';
 
 async function run(argv: string[]) {
   let stdout = '';
@@ -17,7 +17,7 @@ async function run(argv: string[]) {
 
 describe('alliance codebook --study', () => {
   it("writes the study's data dictionary in each format, coders included once their ratings are stored", async () => {
-    const dir = join(mkdtempSync(join(tmpdir(), 'cli-codebook-')), 'study');
+    const dir = join(tempDir('cli-codebook-'), 'study');
     await run(['init', dir]);
     const before = JSON.parse((await run(['codebook', '--study', dir, '--json'])).stdout);
     expect(before.ids.map((v: { name: string }) => v.name)).toEqual(['client', 'therapist', 'session', 'date']);
@@ -54,7 +54,7 @@ describe('alliance codebook --study', () => {
 
   it('asks for --instrument or --study, and refuses --form without an instrument', async () => {
     expect((await run(['codebook', '--format', 'md'])).code).toBe(2);
-    const dir = join(mkdtempSync(join(tmpdir(), 'cli-codebook-')), 'study');
+    const dir = join(tempDir('cli-codebook-'), 'study');
     await run(['init', dir]);
     const form = await run(['codebook', '--study', dir, '--form', 'client']);
     expect(form.code).toBe(2);

@@ -1,9 +1,9 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { FIXTURES } from '../../import/responses/test-input';
 import { main } from '../main';
+import { tempDir } from '../../../../../test/support/temp-dir';
 
 async function run(argv: string[], tty = false) {
   let stdout = '';
@@ -16,13 +16,12 @@ async function run(argv: string[], tty = false) {
 }
 
 const study = async () => {
-  const dir = join(mkdtempSync(join(tmpdir(), 'cli-responses-')), 'study');
+  const dir = join(tempDir('cli-responses-'), 'study');
   expect((await run(['init', dir, '--json'])).code).toBe(0);
   return dir;
 };
 const fixture = (name: string) => join(FIXTURES, name);
-const scratch = mkdtempSync(join(tmpdir(), 'cli-responses-files-'));
-afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+const scratch = tempDir('cli-responses-files-');
 
 describe('alliance import responses', () => {
   it('prints one JSON summary, then reports an identical re-import as unchanged', async () => {

@@ -1,11 +1,11 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { fixture } from '../../import/transcripts/test-support';
 import { auditTrail } from '../../store/audit';
 import { openStudy } from '../../store/study';
 import { main } from '../main';
+import { tempDir } from '../../../../../test/support/temp-dir';
 
 async function run(argv: string[], tty = false) {
   let stdout = '';
@@ -17,8 +17,7 @@ async function run(argv: string[], tty = false) {
   return { code, stdout, stderr };
 }
 
-const scratch = mkdtempSync(join(tmpdir(), 'cli-import-files-'));
-afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+const scratch = tempDir('cli-import-files-');
 function scratchFile(name: string, text: string): string {
   const p = join(scratch, name);
   writeFileSync(p, text);
@@ -34,7 +33,7 @@ function storeBytes(dir: string): Record<string, string> {
 }
 
 async function newStudy(): Promise<string> {
-  const dir = join(mkdtempSync(join(tmpdir(), 'cli-import-')), 'study');
+  const dir = join(tempDir('cli-import-'), 'study');
   expect((await run(['init', dir, '--json'])).code).toBe(0);
   return dir;
 }

@@ -1,8 +1,8 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main } from '../main';
+import { tempDir } from '../../../../../test/support/temp-dir';
 
 async function run(argv: string[]) {
   let stdout = '';
@@ -15,7 +15,7 @@ async function run(argv: string[]) {
 }
 
 function csv(text: string): string {
-  const file = join(mkdtempSync(join(tmpdir(), 'score-')), 'in.csv');
+  const file = join(tempDir('score-'), 'in.csv');
   writeFileSync(file, text);
   return file;
 }

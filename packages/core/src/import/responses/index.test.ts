@@ -1,7 +1,6 @@
-import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { auditTrail } from '../../store/audit';
 import { ensureSession } from '../../store/sessions';
 import { studyCounts } from '../../store/status';
@@ -9,13 +8,12 @@ import { initStudy, type Study } from '../../store/study';
 import { loadResponseForm } from './form-engine';
 import { FIXTURES } from './test-input';
 import { importResponses, type ImportResponsesRequest } from '.';
+import { tempDir } from '../../../../../test/support/temp-dir';
 
-const scratch = mkdtempSync(join(tmpdir(), 'import-responses-'));
-afterAll(() => rmSync(scratch, { recursive: true, force: true }));
-const fresh = () => initStudy(join(mkdtempSync(join(scratch, 'study-')), 'study'), { name: 'T' }, { actor: 'tester' });
+const fresh = () => initStudy(join(tempDir('import-responses-'), 'study'), { name: 'T' }, { actor: 'tester' });
 const fixture = (name: string) => join(FIXTURES, name);
 const tmp = (name: string, text: string) => {
-  const p = join(mkdtempSync(join(scratch, 'resp-')), name);
+  const p = join(tempDir('resp-'), name);
   writeFileSync(p, text);
   return p;
 };
@@ -383,7 +381,7 @@ describe('malformed response files change nothing', () => {
   });
 
   it('a file copied under a new name imports unchanged (sources do not count as changes)', async () => {
-    const copy = join(mkdtempSync(join(scratch, 'copy-')), 'renamed.csv');
+    const copy = join(tempDir('copy-'), 'renamed.csv');
     copyFileSync(fixture('wai-sr-wide.csv'), copy);
     expect(await run(s, copy, 'wai-sr', 'client')).toMatchObject({ unchanged: 12, inserted: 0, updated: 0 });
     expect(await snapshot(s)).toEqual(before);

@@ -1,5 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { auditTrail } from '../../store/audit';
@@ -7,6 +6,7 @@ import { studyCounts } from '../../store/status';
 import { initStudy, type Study } from '../../store/study';
 import { SpeakerMap } from './speaker-map';
 import type { ParsedSession, ParseInput, SessionMeta, TranscriptFormat } from './types';
+import { tempDir } from '../../../../../test/support/temp-dir';
 
 /** Helpers shared by the transcript-import tests (fixtures live in test/fixtures/transcripts at the repo root). */
 export const FIXTURES = resolve(dirname(fileURLToPath(import.meta.url)), '../../../../../test/fixtures/transcripts');
@@ -17,17 +17,13 @@ export function fixture(name: string): string {
 
 /** Writes a small input file into a fresh temporary folder, keeping its name (messages name the file). */
 export function tempFile(name: string, content: string | Uint8Array): string {
-  const p = join(mkdtempSync(join(tmpdir(), 'transcript-input-')), name);
+  const p = join(tempDir('transcript-input-'), name);
   writeFileSync(p, content);
   return p;
 }
 
 export async function freshStudy(): Promise<Study> {
-  return initStudy(
-    join(mkdtempSync(join(tmpdir(), 'transcripts-')), 'study'),
-    { name: 'import test' },
-    { actor: 'tester' },
-  );
+  return initStudy(join(tempDir('transcripts-'), 'study'), { name: 'import test' }, { actor: 'tester' });
 }
 
 export async function parseAll(

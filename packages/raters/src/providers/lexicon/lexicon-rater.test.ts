@@ -1,5 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { RaterConfig, UsageError } from '@alliance-lab/core';
 import { loadRegistry } from '@alliance-lab/instruments';
@@ -10,6 +9,7 @@ import { RaterOutput } from '../../result-schema';
 import { ratableHash } from '../../run/run-transcripts';
 import { validateOutput } from '../../validate/validate-output';
 import { createLexiconRater } from './index';
+import { tempDir } from '../../../../../test/support/temp-dir';
 
 const registry = loadRegistry();
 const forms = [
@@ -121,7 +121,7 @@ describe('lexicon rater', () => {
   });
 
   it("reads an alternative marker file named in the rater's options, relative to the study folder", async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'lexicon-study-'));
+    const dir = tempDir('lexicon-study-');
     const edited = JSON.parse(readFileSync(DEFAULT_MARKERS_FILE, 'utf8'));
     edited.version = 'my-markers-2';
     // Without the autonomy concern's definition, u11's directive no longer raises one.

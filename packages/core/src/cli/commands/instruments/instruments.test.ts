@@ -1,8 +1,9 @@
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../main';
+import { tempDir } from '../../../../../../test/support/temp-dir';
 
 async function run(argv: string[]) {
   let stdout = '';
@@ -15,13 +16,13 @@ async function run(argv: string[]) {
 }
 
 function file(name: string, value: unknown): string {
-  const f = join(mkdtempSync(join(tmpdir(), 'instr-')), name);
+  const f = join(tempDir('instr-'), name);
   writeFileSync(f, JSON.stringify(value));
   return f;
 }
 
 async function newStudy(): Promise<string> {
-  const dir = join(mkdtempSync(join(tmpdir(), 'instr-study-')), 'study');
+  const dir = join(tempDir('instr-study-'), 'study');
   expect((await run(['init', dir, '--json'])).code).toBe(0);
   return dir;
 }
@@ -166,7 +167,7 @@ describe('alliance instruments', () => {
 
 describe('alliance codebook', () => {
   it('writes a REDCap data dictionary for one form', async () => {
-    const out = join(mkdtempSync(join(tmpdir(), 'codebook-')), 'dict.csv');
+    const out = join(tempDir('codebook-'), 'dict.csv');
     const r = await run([
       'codebook',
       '--instrument',

@@ -1,9 +1,9 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { near, readGolden, readReference } from '../../../../../../test/support/data';
 import { main } from '../../main';
+import { tempDir } from '../../../../../../test/support/temp-dir';
 
 async function run(argv: string[]) {
   let stdout = '';
@@ -21,7 +21,7 @@ async function runJson(argv: string[]) {
   return { ...r, json: JSON.parse(r.stdout) as Record<string, any> };
 }
 
-const dir = mkdtempSync(join(tmpdir(), 'assoc-cli-'));
+const dir = tempDir('assoc-cli-');
 function csv(name: string, columns: Record<string, ReadonlyArray<string | number>>): string {
   const keys = Object.keys(columns);
   const n = columns[keys[0]!]!.length;

@@ -1,12 +1,12 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { numbered, parseInput } from '../test-input';
 import { parseLong } from '.';
+import { tempDir } from '../../../../../../test/support/temp-dir';
 
 const tmp = (text: string) => {
-  const p = join(mkdtempSync(join(tmpdir(), 'long-')), 'long.csv');
+  const p = join(tempDir('long-'), 'long.csv');
   writeFileSync(p, text);
   return p;
 };

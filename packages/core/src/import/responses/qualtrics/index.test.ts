@@ -1,15 +1,13 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { FIXTURES, parseInput } from '../test-input';
 import { qualtricsTime } from './time';
 import { parseQualtrics } from '.';
+import { tempDir } from '../../../../../../test/support/temp-dir';
 
-const scratch = mkdtempSync(join(tmpdir(), 'qualtrics-'));
-afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 const tmp = (name: string, text: string) => {
-  const p = join(mkdtempSync(join(scratch, 'q-')), name);
+  const p = join(tempDir('qualtrics-'), name);
   writeFileSync(p, text);
   return p;
 };

@@ -1,14 +1,14 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FIXTURES, numbered, parseInput } from '../test-input';
 import { eventMapper } from './events';
 import { parseRedcap } from '.';
+import { tempDir } from '../../../../../../test/support/temp-dir';
 
 const dictionary = join(FIXTURES, 'redcap-dictionary.csv');
 const tmp = (name: string, text: string) => {
-  const p = join(mkdtempSync(join(tmpdir(), 'redcap-')), name);
+  const p = join(tempDir('redcap-'), name);
   writeFileSync(p, text);
   return p;
 };

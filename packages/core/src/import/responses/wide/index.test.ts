@@ -1,13 +1,13 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../../util/errors';
 import { parseInput } from '../test-input';
 import { parseWide } from '.';
+import { tempDir } from '../../../../../../test/support/temp-dir';
 
 const tmp = (name: string, text: string) => {
-  const p = join(mkdtempSync(join(tmpdir(), 'wide-')), name);
+  const p = join(tempDir('wide-'), name);
   writeFileSync(p, text);
   return p;
 };
