@@ -1,4 +1,4 @@
-import { main } from '../../packages/core/src/cli/main';
+import { main } from '@alliance-lab/cli';
 
 export interface CliRun {
   data: Record<string, unknown>;

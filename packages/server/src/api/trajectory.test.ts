@@ -2,11 +2,13 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Study } from '@alliance-lab/core';
-import { main } from '@alliance-lab/core/cli';
+import { runCommands } from '@alliance-lab/core/cli';
+import { commands as coreCommands } from '@alliance-lab/core/commands';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../app';
 import type { ClientTrajectory } from '../read/client-trajectory';
 import { createTestStudy, WAI_SR_TOTALS } from '../testing/test-study';
+import { commands } from '../commands';
 
 let study: Study;
 beforeAll(async () => {
@@ -22,7 +24,7 @@ async function trajectory(path: string, s: Study = study): Promise<ClientTraject
 
 async function cli(argv: string[]): Promise<Record<string, unknown>> {
   let stdout = '';
-  const code = await main([...argv, '--json'], {
+  const code = await runCommands([...coreCommands, ...commands], [...argv, '--json'], {
     stdout: { write: (s: string) => (stdout += s) },
     stderr: { write: () => true, isTTY: false },
   });

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { fixture } from '../../import/transcripts/test-support';
 import { auditTrail } from '../../store/audit';
 import { openStudy } from '../../store/study';
-import { main } from '../main';
+import { runCore as main } from './testing';
 
 async function run(argv: string[], tty = false) {
   let stdout = '';

@@ -24,8 +24,14 @@ export type WorkerMessage =
   | { type: 'input-error'; message: string; location: InputLocation }
   | { type: 'failure'; message: string; stack?: string };
 
-// The CLI runs TypeScript through tsx, whose loader hooks do not reach worker threads; the worker registers
-// them itself before importing the parser module.
+// From source (tests, tsx) the parser module is TypeScript, and tsx's loader hooks do not reach worker threads:
+// the worker registers them itself before importing it. The cli package's build emits the worker as
+// parse-worker.js beside the bundle, so there the worker starts from that file.
+function workerSource(): { source: string | URL; eval: boolean } {
+  if (!import.meta.url.endsWith('.ts')) return { source: new URL('./parse-worker.js', import.meta.url), eval: false };
+  return { source: bootstrap(), eval: true };
+}
+
 function bootstrap(): string {
   const api = pathToFileURL(
     createRequire(import.meta.url)
@@ -44,8 +50,9 @@ function bootstrap(): string {
 export async function* parseInWorker(
   job: Omit<WorkerJob, 'credits' | 'batchUtterances'>,
 ): AsyncGenerator<ParsedSession> {
-  const worker = new Worker(bootstrap(), {
-    eval: true,
+  const { source, eval: isEval } = workerSource();
+  const worker = new Worker(source, {
+    eval: isEval,
     workerData: { ...job, credits: 4, batchUtterances: 4096 } satisfies WorkerJob,
   });
   const queue: WorkerMessage[] = [];

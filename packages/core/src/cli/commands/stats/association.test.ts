@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { near, readGolden, readReference } from '../../../../../../test/support/data';
-import { main } from '../../main';
+import { runCore as main } from '../testing';
 
 async function run(argv: string[]) {
   let stdout = '';

@@ -1,13 +1,9 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { near, readGolden, readReference } from '../../../../../../test/support/data';
-
-// The stats commands are core's: keep these tests independent of whatever the plugin packages contribute.
-vi.mock('@alliance-lab/raters/commands', () => ({ commands: [] }));
-vi.mock('@alliance-lab/server/commands', () => ({ commands: [] }));
-const { main } = await import('../../main');
+import { runCore as main } from '../testing';
 
 const dir = mkdtempSync(join(tmpdir(), 'alliance-reliability-'));
 function csv(name: string, header: string[], rows: Array<Array<string | number | null>>): string {

@@ -2,7 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadCommands, main } from './main';
+import { commands, main } from './main';
 
 async function run(argv: string[]) {
   let stdout = '';
@@ -18,7 +18,7 @@ describe('alliance CLI', () => {
   it('--help lists every registered command', async () => {
     const { code, stdout } = await run(['--help']);
     expect(code).toBe(0);
-    for (const c of await loadCommands()) expect(stdout).toContain(c.path.join(' '));
+    for (const c of commands) expect(stdout).toContain(c.path.join(' '));
   });
 
   it('init then status --json prints exactly one JSON object with the counts', async () => {
