@@ -52,4 +52,62 @@ describe('alliance CLI', () => {
     expect(JSON.parse(noStudy.stdout).error).toMatchObject({ kind: 'input' });
     expect(noStudy.stderr).toMatch(/no study\.json here/);
   });
+
+  it('names the unknown word, not option values, and suggests the nearest command', async () => {
+    const typo = await run(['stats', 'iccc', '--in', 'x.csv']);
+    expect(typo.code).toBe(2);
+    expect(typo.stderr).toMatch(/^error: unknown command "stats iccc"; did you mean "stats icc"\?/);
+    expect(typo.stderr).not.toContain('x.csv');
+    const top = await run(['stauts', '--study', 'x', '--json']);
+    expect(JSON.parse(top.stdout).error.message).toMatch(/unknown command "stauts"; did you mean "status"\?/);
+    const far = await run(['frobnicate']);
+    expect(far.stderr).toMatch(/unknown command "frobnicate" \(run `alliance --help`/);
+    const group = await run(['stats']);
+    expect(group.code).toBe(2);
+    expect(group.stderr).toMatch(/"stats" needs a subcommand: stats icc, stats alpha/);
+  });
+
+  it('bare `alliance` prints the usage on stderr and exits 2', async () => {
+    const bare = await run([]);
+    expect(bare.code).toBe(2);
+    expect(bare.stdout).toBe('');
+    expect(bare.stderr).toMatch(/usage: alliance <command> \[options\]/);
+    expect(bare.stderr).toContain('stats icc');
+  });
+
+  it('reads help off each command option schema: flags, value names, defaults, required', async () => {
+    const { code, stdout } = await run(['rate', '--help']);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(
+      /^usage: alliance rate --study DIR --rater NAME \[--sessions ID,\.\.\.\] \[--replicates N\]/,
+    );
+    expect(stdout).toMatch(/--replicates N +ratings per transcript, for run-to-run reliability \(default 1\)/);
+    expect(stdout).toMatch(/--study DIR +study folder \(required\)/);
+    expect(stdout).toMatch(/--sessions ID,\.\.\. +.*\(repeatable\)/);
+    expect(stdout).toMatch(/--no-cache +ask again/);
+    for (const c of commands) {
+      const help = await run([...c.path, '--help']);
+      expect(help.code).toBe(0);
+      for (const name of Object.keys(c.options.shape)) expect(help.stdout).toContain(`--${name}`);
+    }
+  });
+
+  it('a bad option value is a usage error naming the option and the value', async () => {
+    const cases: Array<[string[], RegExp]> = [
+      [
+        ['stats', 'alpha', '--in', 'x.csv', '--bootstrap', 'many'],
+        /^--bootstrap must be an integer >= 0 <= 1000000, got "many"/,
+      ],
+      [['stats', 'icc', '--in', 'x.csv', '--missing', 'guess'], /^--missing must be one of drop, model, got "guess"/],
+      [['codebook', '--instrument', 'wai-sr', '--format', 'pdf'], /^--format must be one of csv, md, html, got "pdf"/],
+      [['stats', 'ruptures', '--in', 'x.csv', '--window', '0'], /^--window must be an integer >= 1, got "0"/],
+      [['score', '--form', 'client', '--in', 'x.csv'], /^--instrument is required/],
+      [['status', '--study', ''], /^--study must not be empty/],
+    ];
+    for (const [argv, message] of cases) {
+      const r = await run([...argv, '--json']);
+      expect(r.code, argv.join(' ')).toBe(2);
+      expect(JSON.parse(r.stdout).error.message).toMatch(message);
+    }
+  });
 });

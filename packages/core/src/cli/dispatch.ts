@@ -103,26 +103,33 @@ function unknownCommand(commands: readonly Command[], words: string[]): UsageErr
     known++;
   const typed = words.slice(0, Math.max(known + 1, 1));
   const typedText = typed.join(' ');
-  let nearest: { path: string; d: number } | undefined;
+  // Nearest by edit distance; on a tie, a whole command beats a group that needs another word.
+  let nearest: { path: string; d: number; whole: boolean } | undefined;
   for (const c of commands) {
-    const p = c.path.join(' ');
-    const d = editDistance(typedText, c.path.slice(0, Math.max(typed.length, 1)).join(' '));
-    if (!nearest || d < nearest.d || (d === nearest.d && p.length < nearest.path.length)) nearest = { path: p, d };
+    const path = c.path.join(' ');
+    const d = editDistance(typedText, c.path.slice(0, typed.length).join(' '));
+    const whole = c.path.length <= typed.length;
+    if (!nearest || d < nearest.d || (d === nearest.d && whole && !nearest.whole)) nearest = { path, d, whole };
   }
   const hint =
     nearest && nearest.d <= Math.max(2, Math.floor(typedText.length / 3)) ? `; did you mean "${nearest.path}"?` : '';
   return new UsageError(`unknown command "${typedText}"${hint} (run \`alliance --help\` for the list)`);
 }
 
+/** Edits (insert, delete, substitute, swap two neighbours) that turn a into b: "stauts" is one from "status". */
 export function editDistance(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
-    for (let j = 1; j <= b.length; j++)
-      cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-    prev = cur;
-  }
-  return prev[b.length]!;
+  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) =>
+    Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)),
+  );
+  for (let i = 1; i <= a.length; i++)
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let best = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
+        best = Math.min(best, d[i - 2]![j - 2]! + 1);
+      d[i]![j] = best;
+    }
+  return d[a.length]![b.length]!;
 }
 
 function buildContext(

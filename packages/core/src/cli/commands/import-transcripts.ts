@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import { z } from 'zod';
 import type { TranscriptImportSummary } from '../../import/transcripts/import-files';
 import type { CsvColumns, SessionMeta } from '../../import/transcripts/types';
@@ -5,6 +6,7 @@ import { IsoDate, PseudonymId } from '../../schemas/ids';
 import { UsageError } from '../../util/errors';
 import { defineCommand } from '../command';
 import { integer, list, text } from '../options';
+import { formatBytes } from '../progress';
 
 const CSV_FIELDS: ReadonlyArray<keyof CsvColumns> = [
   'client',
@@ -65,15 +67,32 @@ export const importTranscriptsCommand = defineCommand({
       namePattern: pattern === undefined ? undefined : NamePattern.compile(pattern),
     };
     const study = await openStudy(o.study);
-    const bar = ctx.progress({ label: 'importing', total: request.files.length, unit: 'files' });
+    // Progress follows bytes read, so one large file moves the bar as well as many small ones do.
+    const sizes = request.files.map((f) => statSync(f, { throwIfNoEntry: false })?.size ?? 0);
+    const total = sizes.reduce((a, b) => a + b, 0);
+    const bar = ctx.progress({ label: 'importing', total, format: formatBytes });
+    const files = request.files.length;
+    let filesDone = 0;
+    let read = 0;
     let sessions = 0;
     let utterances = 0;
+    const fields = () => ({ files: `${filesDone}/${files}`, sessions, utterances });
     try {
       const summary = await importTranscriptFiles(study, {
         ...request,
         signal: ctx.signal,
-        onSession: (p) => bar.tick(0, { sessions: ++sessions, utterances: (utterances += p.utterances) }),
-        onFile: () => bar.tick(1),
+        onBytes: (p) => bar.update((read += p.bytes), fields()),
+        onSession: (p) => {
+          sessions++;
+          utterances += p.utterances;
+          bar.tick(0, fields());
+        },
+        onFile: (_f, i) => {
+          filesDone++;
+          // A file's bytes are all counted once it is stored, whatever its parser reported.
+          read = sizes.slice(0, i + 1).reduce((a, b) => a + b, 0);
+          bar.update(read, fields());
+        },
       });
       bar.finish();
       const { perFile: _perFile, ...data } = summary;

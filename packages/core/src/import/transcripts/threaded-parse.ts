@@ -20,6 +20,7 @@ export interface WorkerJob {
 
 export type WorkerMessage =
   | { type: 'batch'; sessions: PackedSession[] }
+  | { type: 'bytes'; bytes: number }
   | { type: 'done' }
   | { type: 'input-error'; message: string; location: InputLocation }
   | { type: 'failure'; message: string; stack?: string };
@@ -48,17 +49,20 @@ function bootstrap(): string {
  * early (an error in the writer) ends the thread.
  */
 export async function* parseInWorker(
-  job: Omit<WorkerJob, 'credits' | 'batchUtterances'>,
+  job: Omit<WorkerJob, 'credits' | 'batchUtterances'> & { onBytes?: (bytes: number) => void },
 ): AsyncGenerator<ParsedSession> {
+  const { onBytes, ...workerJob } = job;
   const { source, eval: isEval } = workerSource();
   const worker = new Worker(source, {
     eval: isEval,
-    workerData: { ...job, credits: 4, batchUtterances: 4096 } satisfies WorkerJob,
+    workerData: { ...workerJob, credits: 4, batchUtterances: 4096 } satisfies WorkerJob,
   });
   const queue: WorkerMessage[] = [];
   let crashed: Error | undefined;
   let wake: (() => void) | undefined;
   worker.on('message', (m: WorkerMessage) => {
+    // Bytes read are reported as they happen, not queued behind the sessions the writer has yet to take.
+    if (m.type === 'bytes') return onBytes?.(m.bytes);
     queue.push(m);
     wake?.();
   });
@@ -84,7 +88,7 @@ export async function* parseInWorker(
         return;
       } else if (m.type === 'input-error') {
         throw new InputError(m.message.slice(formatLocation(m.location).length), m.location);
-      } else {
+      } else if (m.type === 'failure') {
         throw Object.assign(new Error(`transcript parser failed: ${m.message}`), { stack: m.stack });
       }
     }
