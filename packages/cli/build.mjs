@@ -129,7 +129,6 @@ async function buildInto(tmp) {
   });
 
   const declared = declaredDependencies();
-  delete declared.zod;
   const used = new Set();
   for (const out of Object.values(result.metafile.outputs))
     for (const imp of out.imports) if (imp.external && !imp.path.startsWith('node:')) used.add(packageName(imp.path));
@@ -140,6 +139,9 @@ async function buildInto(tmp) {
   // The installed command needs exactly the npm packages the bundle imports; keep the manifest in step.
   const manifestFile = join(cliDir, 'package.json');
   const manifest = JSON.parse(readFileSync(manifestFile, 'utf8'));
+  // zod is bundled for the commands, and installed as well for the npm packages that expect it beside them
+  // (openai's zod helpers import it as a peer).
+  used.add('zod');
   const wanted = Object.fromEntries([...used].sort().map((n) => [n, declared[n]]));
   if (JSON.stringify(manifest.dependencies ?? {}) !== JSON.stringify(wanted)) {
     if (!process.argv.includes('--sync-deps'))
