@@ -25,6 +25,9 @@ const packagesDir = dirname(cliDir);
 const distDir = join(cliDir, 'dist');
 const ASSET_TREE = 'src-tree';
 
+/** npm packages built into the bundle rather than installed beside it (see the resolver below). */
+const BUNDLED = new Set(['zod', 'kysely']);
+
 const posix = (p) => p.split(sep).join('/');
 const packageName = (spec) => (spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : spec.split('/')[0]);
 
@@ -58,12 +61,14 @@ const workspaceSources = {
   name: 'alliance-workspace',
   setup(build) {
     const builtins = new Set([...builtinModules, ...builtinModules.map((m) => `node:${m}`)]);
-    // npm packages stay external: installed beside the bundle, loaded only by the chunk that needs them. zod is
-    // the exception: every command's options are zod schemas, so it loads on every start, and from node_modules
-    // that is some eighty files (every locale among them); bundled and tree-shaken it is a fraction of one chunk.
+    // npm packages stay external: installed beside the bundle, loaded only by the chunk that needs them. zod and
+    // kysely are bundled: zod loads on every start (every command's options are zod schemas), and from
+    // node_modules it is some eighty files, every locale among them; kysely is some two hundred files, which
+    // alone took longer than Node's own start. Bundled and tree-shaken, each is part of a chunk, and kysely's
+    // only of the store's, which loads when a command opens a study.
     build.onResolve({ filter: /^[^./]/ }, (args) => {
       if (args.path.startsWith('@alliance-lab/') || builtins.has(args.path)) return undefined;
-      if (args.path === 'zod' || args.path.startsWith('zod/')) return undefined;
+      if (BUNDLED.has(packageName(args.path))) return undefined;
       return { path: args.path, external: true };
     });
     // zod's namespace re-exports every locale (some sixty modules), which no tree-shaking can drop through `z`;
