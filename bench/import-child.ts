@@ -1,4 +1,4 @@
-import { main } from '@alliance-lab/core/cli';
+import { main } from '@alliance-lab/cli';
 
 /**
  * Child process of import.bench.ts: runs `alliance import transcripts` through the real CLI entry and reports

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readStudyConfig } from '@alliance-lab/core';
 import { fileURLToPath } from 'node:url';
-import { main } from '@alliance-lab/core/cli';
+import { main } from '@alliance-lab/cli';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createLexiconRater } from '@alliance-lab/raters';
 import { ratingSteps, writeAltMarkers } from '../scripts/demo/rating-steps';

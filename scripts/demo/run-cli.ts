@@ -1,4 +1,4 @@
-import { main } from '@alliance-lab/core/cli';
+import { main } from '@alliance-lab/cli';
 
 export interface CliRun {
   data: Record<string, unknown>;

@@ -1,16 +1,5 @@
+import type { z } from 'zod';
 import type { Progress, ProgressOptions } from './progress';
-
-export interface OptionSpec {
-  type: 'string' | 'boolean';
-  description: string;
-  /** Shown in help as the value's name, e.g. DIR. */
-  placeholder?: string;
-  short?: string;
-  /** May be given several times; values arrive as an array. */
-  multiple?: boolean;
-  required?: boolean;
-  default?: string | boolean;
-}
 
 export interface CommandResult {
   /** The one JSON object printed with --json. */
@@ -25,15 +14,6 @@ export interface CommandContext {
   positionals: string[];
   json: boolean;
   quiet: boolean;
-  /** A string option, or undefined. */
-  str(name: string): string | undefined;
-  /** A string option that must be present (usage error otherwise). */
-  need(name: string): string;
-  /** A repeatable string option; comma-separated values are split too. */
-  list(name: string): string[];
-  bool(name: string): boolean;
-  /** A numeric option, validated; usage error when not a number in range. */
-  num(name: string, fallback?: number, range?: { min?: number; max?: number; integer?: boolean }): number | undefined;
   /** Messages for the user, on stderr (never stdout, which belongs to --json). */
   log(message: string): void;
   warn(message: string): void;
@@ -42,20 +22,24 @@ export interface CommandContext {
   signal: AbortSignal;
 }
 
-export interface Command {
+export interface Command<O extends z.ZodObject = z.ZodObject> {
   /** Words after `alliance`, e.g. ['import', 'transcripts']. */
   path: string[];
   summary: string;
-  usage: string;
   description?: string;
-  options: Record<string, OptionSpec>;
+  /** Every option of the command, built with the helpers in ./options; help and parsing are read off it. */
+  options: O;
   /** Positional arguments: their name in help and how many are allowed. */
   positionals?: { name: string; min?: number; max?: number };
   examples?: string[];
-  run(ctx: CommandContext): Promise<CommandResult>;
+  /**
+   * Method syntax on purpose: a list of commands with different options is a Command[]. Heavy modules (the
+   * store, providers, the server) are imported inside run, so listing the commands stays cheap.
+   */
+  run(ctx: CommandContext, options: z.output<O>): Promise<CommandResult>;
 }
 
-/** Identity helper that gives command literals their type. */
-export function defineCommand(c: Command): Command {
+/** Identity helper that gives command literals their type, the options' output type included. */
+export function defineCommand<O extends z.ZodObject>(c: Command<O>): Command<O> {
   return c;
 }

@@ -1,4 +1,6 @@
 export * from './command';
+export * from './options';
 export * from './progress';
 export * from './table';
-export { main, loadCommands, commandHelp } from './main';
+export { runCommands, commandHelp, commandUsage, topLevelHelp, editDistance, type MainIo } from './dispatch';
+export { InputError, UsageError } from '../util/errors';

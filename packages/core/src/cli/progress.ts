@@ -16,6 +16,8 @@ export interface ProgressOptions {
   label: string;
   total?: number;
   unit?: string;
+  /** How counts are written, e.g. as bytes ("12.5 MB"); default: the plain number. */
+  format?: (n: number) => string;
   stream?: NodeJS.WriteStream;
   enabled?: boolean;
 }
@@ -36,24 +38,16 @@ export function createProgress(opts: ProgressOptions): Progress {
     if (!force && now - last < 100) return;
     last = now;
     const secs = Math.max((now - started) / 1000, 1e-3);
-    const rate = done / secs;
-    const width = 24;
-    let bar = '';
-    if (total && total > 0) {
-      const frac = Math.min(done / total, 1);
-      const filled = Math.round(frac * width);
-      const eta = rate > 0 ? (total - done) / rate : Infinity;
-      bar = `[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${(frac * 100).toFixed(0).padStart(3)}% ${done}/${total}${unit ? ` ${unit}` : ''}`;
-      if (Number.isFinite(eta) && done < total) bar += ` eta ${formatDuration(eta)}`;
-    } else {
-      bar = `${done}${unit ? ` ${unit}` : ''}`;
-    }
-    bar += ` ${formatRate(rate)}/s`;
-    const extra = Object.entries(fields)
-      .map(([k, v]) => `${k} ${v}`)
-      .join('  ');
-    const columns = stream.columns ?? 100;
-    const line = `${opts.label} ${bar}${extra ? `  ${extra}` : ''}`.slice(0, columns - 1);
+    const line = progressLine({
+      label: opts.label,
+      done,
+      total,
+      unit,
+      rate: done / secs,
+      fields,
+      columns: stream.columns ?? 100,
+      format: opts.format ?? String,
+    });
     stream.write(`\r\x1b[2K${line}`);
   };
 
@@ -78,6 +72,61 @@ export function createProgress(opts: ProgressOptions): Progress {
       stream.write('\n');
     },
   };
+}
+
+export interface ProgressLineInput {
+  label: string;
+  done: number;
+  total: number | undefined;
+  unit: string;
+  rate: number;
+  fields: Record<string, string | number>;
+  columns: number;
+  format: (n: number) => string;
+}
+
+/**
+ * The line drawn for a state. It fits the terminal by leaving out whole parts, least useful first (the bar, then
+ * the rate, the estimate, then the extra fields from the last), never by cutting text: a number is shown whole
+ * or not at all, so "utterances 34403" never reads as "utterances 3440".
+ */
+export function progressLine(p: ProgressLineInput): string {
+  const width = 24;
+  const unit = p.unit ? ` ${p.unit}` : '';
+  let bar: string | undefined;
+  let count: string;
+  let eta: string | undefined;
+  if (p.total && p.total > 0) {
+    const frac = Math.min(p.done / p.total, 1);
+    const filled = Math.round(frac * width);
+    bar = `[${'#'.repeat(filled)}${'-'.repeat(width - filled)}]`;
+    count = `${(frac * 100).toFixed(0).padStart(3)}% ${p.format(p.done)}/${p.format(p.total)}${unit}`;
+    const secs = p.rate > 0 ? (p.total - p.done) / p.rate : Infinity;
+    if (Number.isFinite(secs) && p.done < p.total) eta = `eta ${formatDuration(secs)}`;
+  } else {
+    count = `${p.format(p.done)}${unit}`;
+  }
+  const rate = `${p.format === String ? formatRate(p.rate) : p.format(p.rate)}/s`;
+  const extras = Object.entries(p.fields).map(([k, v]) => `${k} ${v}`);
+  const parts = { bar, rate: rate as string | undefined, eta, extras };
+  const render = () =>
+    [[p.label, parts.bar, count, parts.eta, parts.rate].filter((x) => x !== undefined).join(' '), ...parts.extras].join(
+      '  ',
+    );
+  const fits = () => render().length <= p.columns - 1;
+  if (!fits()) parts.bar = undefined;
+  if (!fits()) parts.rate = undefined;
+  if (!fits()) parts.eta = undefined;
+  while (!fits() && parts.extras.length > 0) parts.extras = parts.extras.slice(0, -1);
+  return render();
+}
+
+/** Bytes as a person reads them: 512 B, 12.5 kB, 3.4 MB. */
+export function formatBytes(n: number): string {
+  if (n < 1000) return `${Math.round(n)} B`;
+  if (n < 1e6) return `${(n / 1e3).toFixed(1)} kB`;
+  if (n < 1e9) return `${(n / 1e6).toFixed(1)} MB`;
+  return `${(n / 1e9).toFixed(2)} GB`;
 }
 
 function formatRate(r: number): string {

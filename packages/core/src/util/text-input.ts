@@ -8,6 +8,19 @@ export interface TextLine {
   line: number;
 }
 
+const readWatchers = new Map<string, (bytes: number) => void>();
+
+/**
+ * Calls fn with the size of each block read from file while the watch lasts, so an importer can show progress
+ * within one large file; the returned function ends the watch. Readers need not know they are watched.
+ */
+export function watchReads(file: string, fn: (bytes: number) => void): () => void {
+  readWatchers.set(file, fn);
+  return () => {
+    if (readWatchers.get(file) === fn) readWatchers.delete(file);
+  };
+}
+
 /**
  * Streams a UTF-8 file as decoded chunks. Invalid UTF-8 (a Latin-1 or Windows-1252 export, say) is an error
  * naming the line, instead of silently turning accented names into replacement characters. UTF-16 files are
@@ -23,6 +36,7 @@ export async function* readTextChunks(file: string, opts: { label?: string } = {
   const stream = createReadStream(file, { highWaterMark: 1 << 20 });
   try {
     for await (const buf of stream as AsyncIterable<Buffer>) {
+      readWatchers.get(file)?.(buf.length);
       if (first) {
         first = false;
         if ((buf[0] === 0xff && buf[1] === 0xfe) || (buf[0] === 0xfe && buf[1] === 0xff)) {

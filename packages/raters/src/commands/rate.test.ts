@@ -1,12 +1,14 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { openStudy } from '@alliance-lab/core';
-import { main } from '@alliance-lab/core/cli';
+import { runCommands } from '@alliance-lab/core/cli';
+import { commands as coreCommands } from '@alliance-lab/core/commands';
 import { describe, expect, it } from 'vitest';
 import { useLoopbackServer } from '../testing/use-loopback-server';
 import { createFixtureStudy, validAnswer } from '../testing/study-fixture';
+import { commands } from './index';
 
-const BIN = fileURLToPath(new URL('../../../core/bin/alliance.js', import.meta.url));
+const BIN = fileURLToPath(new URL('../../../cli/bin/alliance.js', import.meta.url));
 
 const server = useLoopbackServer((s) =>
   s.setHandler(() => ({ kind: 'answer', output: validAnswer(), usage: { input: 800, output: 150, cached: 0 } })),
@@ -17,7 +19,10 @@ async function cli(argv: string[], tty = false) {
   let stderr = '';
   // A wide terminal, so the progress line is not cut at the default 100 columns.
   const stderrStream = { write: (s: string) => (stderr += s), isTTY: tty, columns: 200 };
-  const code = await main(argv, { stdout: { write: (s: string) => (stdout += s) }, stderr: stderrStream });
+  const code = await runCommands([...coreCommands, ...commands], argv, {
+    stdout: { write: (s: string) => (stdout += s) },
+    stderr: stderrStream,
+  });
   return { code, stdout, stderr };
 }
 

@@ -1,12 +1,10 @@
-import { defineCommand, type Progress } from '@alliance-lab/core/cli';
-import { openStudy } from '@alliance-lab/core';
+import { defineCommand, flag, integer, list, number, text, type Progress } from '@alliance-lab/core/cli';
+import { z } from 'zod';
 import type { RunSummary } from '../run/rate-run';
 
 export const rateCommand = defineCommand({
   path: ['rate'],
   summary: 'rate session transcripts with a rater from study.json: observer-form items, five-domain signals, ruptures',
-  usage:
-    'alliance rate --study DIR --rater NAME [--sessions ID,...] [--replicates N] [--concurrency N] [--budget USD] [--no-cache] [--chunk] [--json]',
   description: [
     'Each transcript is rated once per replicate; every answer is checked (scales, utterance ids, verbatim quotes)',
     'and sent back once with the problems found; an answer that fails twice is stored as failed, never scored.',
@@ -17,55 +15,39 @@ export const rateCommand = defineCommand({
     'The --json summary: {rated, failed, cached, inputTokens, outputTokens, cachedTokens, costUsd}. rated and',
     'failed count ratings requested in this run; cached counts ratings answered from the store without a request.',
   ].join('\n'),
-  options: {
-    study: { type: 'string', placeholder: 'DIR', description: 'study folder', required: true },
-    rater: { type: 'string', placeholder: 'NAME', description: 'a rater named in study.json "raters"', required: true },
-    sessions: {
-      type: 'string',
-      placeholder: 'ID,...',
-      multiple: true,
-      description: 'session ids (C01/3) or client ids (C01); default all',
-    },
-    replicates: {
-      type: 'string',
-      placeholder: 'N',
-      description: 'ratings per transcript, for run-to-run reliability',
-      default: '1',
-    },
-    concurrency: { type: 'string', placeholder: 'N', description: 'requests in flight at once', default: '8' },
-    budget: {
-      type: 'string',
-      placeholder: 'USD',
-      description: 'stop requesting before the estimated cost would pass this',
-    },
-    'no-cache': { type: 'boolean', description: 'ask again even where an answer is stored, and replace it' },
-    chunk: { type: 'boolean', description: "rate transcripts over the rater's input budget in overlapping windows" },
-  },
+  options: z.object({
+    study: text('study folder', 'DIR'),
+    rater: text('a rater named in study.json "raters"', 'NAME'),
+    sessions: list('session ids (C01/3) or client ids (C01); default all', 'ID,...'),
+    replicates: integer('ratings per transcript, for run-to-run reliability', 'N', { min: 1, max: 100 }).default(1),
+    concurrency: integer('requests in flight at once', 'N', { min: 1, max: 256 }).default(8),
+    budget: number('stop requesting before the estimated cost would pass this', 'USD', { min: 0 }).optional(),
+    'no-cache': flag('ask again even where an answer is stored, and replace it'),
+    chunk: flag("rate transcripts over the rater's input budget in overlapping windows"),
+  }),
   examples: [
     'alliance rate --study demo-study --rater lexicon --json',
     'alliance rate --study pilot --rater gpt --sessions C01,C02/3 --replicates 3 --concurrency 16 --budget 5',
   ],
-  async run(ctx) {
-    const replicates = ctx.num('replicates', 1, { min: 1, max: 100, integer: true })!;
-    const concurrency = ctx.num('concurrency', 8, { min: 1, max: 256, integer: true })!;
-    const budgetUsd = ctx.num('budget', undefined, { min: 0 });
-    const rater = ctx.need('rater');
-    const study = await openStudy(ctx.need('study'));
+  async run(ctx, o) {
+    const { rater, replicates, concurrency, budget: budgetUsd } = o;
+    const { openStudy } = await import('@alliance-lab/core');
+    const study = await openStudy(o.study);
     let bar: Progress | undefined;
     try {
-      // The providers' SDKs load only when something is rated: core's CLI imports this module for every command.
+      // The providers' SDKs load only when something is rated: the CLI lists this command for every command line.
       const [{ rateStudy }, { defaultServices }] = await Promise.all([
         import('../run/rate-run'),
         import('../run/default-services'),
       ]);
       const result = await rateStudy(study, {
         rater,
-        sessions: ctx.list('sessions'),
+        sessions: o.sessions,
         replicates,
         concurrency,
         ...(budgetUsd !== undefined ? { budgetUsd } : {}),
-        noCache: ctx.bool('no-cache'),
-        chunk: ctx.bool('chunk'),
+        noCache: o['no-cache'],
+        chunk: o.chunk,
         signal: ctx.signal,
         services: defaultServices(study),
         log: ctx.log,

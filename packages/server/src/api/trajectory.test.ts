@@ -1,10 +1,12 @@
 import { join } from 'node:path';
 import type { Study } from '@alliance-lab/core';
-import { main } from '@alliance-lab/core/cli';
+import { runCommands } from '@alliance-lab/core/cli';
+import { commands as coreCommands } from '@alliance-lab/core/commands';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../app';
 import type { ClientTrajectory } from '../read/client-trajectory';
 import { createTestStudy, WAI_SR_TOTALS } from '../testing/test-study';
+import { commands } from '../commands';
 import { tempDir } from '../../../../test/support/temp-dir';
 
 let study: Study;
@@ -21,7 +23,7 @@ async function trajectory(path: string, s: Study = study): Promise<ClientTraject
 
 async function cli(argv: string[]): Promise<Record<string, unknown>> {
   let stdout = '';
-  const code = await main([...argv, '--json'], {
+  const code = await runCommands([...coreCommands, ...commands], [...argv, '--json'], {
     stdout: { write: (s: string) => (stdout += s) },
     stderr: { write: () => true, isTTY: false },
   });

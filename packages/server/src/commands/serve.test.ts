@@ -1,11 +1,13 @@
 import { spawn } from 'node:child_process';
 import { createServer, type AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { main } from '@alliance-lab/core/cli';
+import { runCommands } from '@alliance-lab/core/cli';
+import { commands as coreCommands } from '@alliance-lab/core/commands';
 import { describe, expect, it } from 'vitest';
 import { createTestStudy, TRANSCRIPT_MARKER } from '../testing/test-study';
+import { commands } from './index';
 
-const BIN = fileURLToPath(new URL('../../../core/bin/alliance.js', import.meta.url));
+const BIN = fileURLToPath(new URL('../../../cli/bin/alliance.js', import.meta.url));
 
 async function studyDir(): Promise<string> {
   const study = await createTestStudy();
@@ -16,7 +18,7 @@ async function studyDir(): Promise<string> {
 async function cli(argv: string[]) {
   let stdout = '';
   let stderr = '';
-  const code = await main(argv, {
+  const code = await runCommands([...coreCommands, ...commands], argv, {
     stdout: { write: (s: string) => (stdout += s) },
     stderr: { write: (s: string) => (stderr += s), isTTY: false },
   });

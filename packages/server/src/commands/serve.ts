@@ -1,32 +1,30 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { openStudy, UsageError } from '@alliance-lab/core';
-import { defineCommand } from '@alliance-lab/core/cli';
+import { defineCommand, integer, text, UsageError } from '@alliance-lab/core/cli';
+import { z } from 'zod';
 import { isLoopback, loopbackNames } from '../host-check';
 
 export const serveCommand = defineCommand({
   path: ['serve'],
   summary: 'a read-only analyst view of a study in the browser: overview, client trajectories, JSON and CSV API',
-  usage: 'alliance serve --study DIR [--port 8080] [--host 127.0.0.1]',
   description: [
     'Pages: / (counts and clients), /clients/ID (trajectory chart and table). JSON: /api/status, /api/sessions,',
     '/api/scores (?instrument, form, scale, rater, format=csv), /api/clients/ID/trajectory?scale=total.',
     'Binds to 127.0.0.1 unless --host says otherwise: a study server is for this machine, not the network.',
     'Ctrl-C stops it.',
   ].join('\n'),
-  options: {
-    study: { type: 'string', placeholder: 'DIR', description: 'study folder', required: true },
-    port: { type: 'string', placeholder: 'N', description: 'TCP port (0: any free port)', default: '8080' },
-    host: { type: 'string', placeholder: 'ADDR', description: 'address to listen on', default: '127.0.0.1' },
-  },
+  options: z.object({
+    study: text('study folder', 'DIR'),
+    port: integer('TCP port (0: any free port)', 'N', { min: 0, max: 65535 }).default(8080),
+    host: text('address to listen on', 'ADDR').default('127.0.0.1'),
+  }),
   examples: ['alliance serve --study demo-study', 'alliance serve --study demo-study --port 0'],
-  async run(ctx) {
-    const port = ctx.num('port', 8080, { min: 0, max: 65535, integer: true })!;
-    const host = ctx.need('host');
+  async run(ctx, { study: dir, port, host }) {
     const loopback = isLoopback(host);
-    const study = await openStudy(ctx.need('study'));
+    const { openStudy } = await import('@alliance-lab/core');
+    const study = await openStudy(dir);
     try {
-      // Loaded here, not at the top: core's CLI imports this module for every command, and vega is heavy.
+      // Loaded here, not at the top: the CLI lists this command for every command line, and vega is heavy.
       const [{ createApp }, { createAdaptorServer }] = await Promise.all([
         import('../app'),
         import('@hono/node-server'),

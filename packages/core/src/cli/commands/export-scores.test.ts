@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FIXTURES } from '../../import/responses/test-input';
-import { main } from '../main';
+import { runCore as main } from './testing';
 
 async function run(argv: string[]) {
   let stdout = '';

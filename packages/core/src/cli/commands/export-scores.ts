@@ -1,58 +1,51 @@
 import { writeFileSync } from 'node:fs';
-import { scoreFilterProblem, scoresCsv, widenScores } from '../../export/scores';
-import { queryScores } from '../../store/scores';
-import { openStudy } from '../../store/study';
-import { toCsv } from '../../util/csv';
+import { z } from 'zod';
 import { InputError, UsageError } from '../../util/errors';
 import { defineCommand } from '../command';
+import { flag, list, text } from '../options';
 
 export const exportScoresCommand = defineCommand({
   path: ['export', 'scores'],
   summary: 'write every scale score (self-report, coders, raters) as a long or wide CSV for R, Python or SPSS',
-  usage:
-    'alliance export scores --study DIR [--out FILE] [--wide] [--instrument ID] [--form FORM] [--scale S] [--rater NAME...]',
   description:
     'Long (default): one row per client, session, source, rater, replicate, instrument, form and scale. Wide: one row per client and session, ' +
     'one column per rater_instrument_form_scale, replicates averaged. Ratings of superseded transcript versions and failed ratings are left out.',
-  options: {
-    study: { type: 'string', placeholder: 'DIR', description: 'study folder', required: true },
-    out: { type: 'string', placeholder: 'FILE', description: 'CSV file to write (default: stdout, unless --json)' },
-    wide: { type: 'boolean', description: 'one row per client and session' },
-    instrument: { type: 'string', placeholder: 'ID', description: 'only this instrument' },
-    form: { type: 'string', placeholder: 'FORM', description: 'only this form' },
-    scale: { type: 'string', placeholder: 'S', description: 'only this scale' },
-    rater: {
-      type: 'string',
-      placeholder: 'NAME',
-      multiple: true,
-      description: 'only these raters / respondents (client, therapist, coder ids, rater names)',
-    },
-  },
+  options: z.object({
+    study: text('study folder', 'DIR'),
+    out: text('CSV file to write (default: stdout, unless --json)', 'FILE').optional(),
+    wide: flag('one row per client and session'),
+    instrument: text('only this instrument', 'ID').optional(),
+    form: text('only this form', 'FORM').optional(),
+    scale: text('only this scale', 'S').optional(),
+    rater: list('only these raters / respondents (client, therapist, coder ids, rater names)', 'NAME'),
+  }),
   examples: [
     'alliance export scores --study demo-study --out scores.csv',
     'alliance export scores --study demo-study --scale total --wide --out wide.csv',
   ],
-  async run(ctx) {
-    if (ctx.json && !ctx.str('out'))
+  async run(ctx, o) {
+    if (ctx.json && !o.out)
       throw new UsageError('--json needs --out FILE: stdout carries the JSON summary, not the CSV');
-    const study = await openStudy(ctx.need('study'));
+    const [{ scoreFilterProblem, scoresCsv, widenScores }, { queryScores }, { openStudy }, { toCsv }] =
+      await Promise.all([
+        import('../../export/scores'),
+        import('../../store/scores'),
+        import('../../store/study'),
+        import('../../util/csv'),
+      ]);
+    const study = await openStudy(o.study);
     try {
-      const filter = {
-        instrument: ctx.str('instrument'),
-        form: ctx.str('form'),
-        scale: ctx.str('scale'),
-        raters: ctx.list('rater'),
-      };
+      const filter = { instrument: o.instrument, form: o.form, scale: o.scale, raters: o.rater };
       // A filter value that matches nothing is a typo far more often than a question, so it is refused (nothing
       // written) with the values that would match.
       const problem = await scoreFilterProblem(study.db, filter);
       if (problem) throw new InputError(problem);
       const rows = await queryScores(study.db, filter);
-      const wide = ctx.bool('wide') ? await widenScores(rows) : undefined;
+      const wide = o.wide ? await widenScores(rows) : undefined;
       const csv = wide
         ? toCsv(wide.length ? Object.keys(wide[0]!) : ['session_id', 'client', 'therapist', 'session', 'date'], wide)
         : scoresCsv(rows);
-      const out = ctx.str('out');
+      const out = o.out;
       const summary = { rows: wide ? wide.length : rows.length, shape: wide ? 'wide' : 'long', out: out ?? null };
       if (out) {
         writeFileSync(out, csv);

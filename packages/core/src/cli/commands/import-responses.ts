@@ -1,34 +1,20 @@
-import { loadResponseForm } from '../../import/responses/form-engine';
-import {
-  DEFAULT_ID_COLUMNS,
-  DEFAULT_LONG_COLUMNS,
-  importResponses,
-  RESPONSE_FORMATS,
-  type IdColumns,
-  type ImportResponsesSummary,
-  type ResponseFormat,
-} from '../../import/responses';
+import { z } from 'zod';
+import type { ImportResponsesSummary } from '../../import/responses';
+import { DEFAULT_LONG_COLUMNS } from '../../import/responses/long';
+import { DEFAULT_ID_COLUMNS, RESPONSE_FORMATS, type IdColumns } from '../../import/responses/types';
 import { PseudonymId } from '../../schemas/ids';
-import { openStudy } from '../../store/study';
 import { parseDelimiterOption } from '../../util/csv';
 import { UsageError } from '../../util/errors';
-import { defineCommand, type CommandContext } from '../command';
-import { instrumentCall } from './instruments';
+import { defineCommand } from '../command';
+import { choice, flag, text } from '../options';
+import { instrumentCall } from './instruments/registry';
 
-const ID_OPTIONS: Record<keyof IdColumns, string> = {
-  client: 'client-column',
-  session: 'session-column',
-  therapist: 'therapist-column',
-  date: 'date-column',
-  coder: 'coder-column',
-  submitted: 'submitted-column',
-};
+const idColumn = (k: keyof IdColumns) =>
+  text(`${k === 'submitted' ? 'submission time' : k} column`, 'NAME').default(DEFAULT_ID_COLUMNS[k]);
 
 export const importResponsesCommand = defineCommand({
   path: ['import', 'responses'],
   summary: 'import questionnaire responses (wide or long CSV, REDCap, Qualtrics) and score them',
-  usage:
-    'alliance import responses --study DIR --instrument ID --form FORM [--format wide|long|redcap|qualtrics] [options] FILE',
   description: [
     "Every value is checked against the form's scale; the file imports whole or not at all, and every problem",
     'is reported with its file, line and column. A response already stored for the same session, instrument,',
@@ -39,79 +25,36 @@ export const importResponsesCommand = defineCommand({
     'created when the row or --therapist names its therapist. The format is guessed from the file unless given.',
   ].join('\n'),
   positionals: { name: 'FILE', min: 1, max: 1 },
-  options: {
-    study: { type: 'string', placeholder: 'DIR', description: 'study folder', required: true },
-    instrument: {
-      type: 'string',
-      placeholder: 'ID',
-      description: 'instrument id (alliance instruments list)',
-      required: true,
-    },
-    form: { type: 'string', placeholder: 'FORM', description: 'client, therapist, observer or child', required: true },
-    format: {
-      type: 'string',
-      placeholder: 'NAME',
-      description: `${RESPONSE_FORMATS.join(', ')} (default: guessed from the file)`,
-    },
-    dictionary: {
-      type: 'string',
-      placeholder: 'FILE',
-      description: 'REDCap data dictionary CSV (required for REDCap exports)',
-    },
-    events: {
-      type: 'string',
-      placeholder: 'PATTERN',
-      description:
-        'REDCap event → session: a pattern with {n} (session_{n}_arm_1) or a list (baseline_arm_1=1,...); default *_{n}_arm_*',
-    },
-    map: {
-      type: 'string',
-      placeholder: 'FILE',
-      description:
-        'REDCap field, Qualtrics question or wide column → item: a CSV with columns field (or question, column) and item',
-    },
-    therapist: {
-      type: 'string',
-      placeholder: 'ID',
-      description: 'therapist for sessions the file creates without naming one',
-    },
-    delimiter: {
-      type: 'string',
-      placeholder: 'CHAR',
-      description: 'CSV field separator: a character, or comma, semicolon, tab (default: detected from the header)',
-    },
-    replace: {
-      type: 'boolean',
-      description: 'overwrite stored responses whose values differ (audited); without it such rows are refused',
-    },
-    'dry-run': {
-      type: 'boolean',
-      description: 'say what the import would add, change and leave alone, and write nothing',
-    },
-    ...Object.fromEntries(
-      (Object.keys(ID_OPTIONS) as Array<keyof IdColumns>).map((k) => [
-        ID_OPTIONS[k],
-        {
-          type: 'string' as const,
-          placeholder: 'NAME',
-          description: `${k === 'submitted' ? 'submission time' : k} column`,
-          default: DEFAULT_ID_COLUMNS[k],
-        },
-      ]),
-    ),
-    'item-column': {
-      type: 'string',
-      placeholder: 'NAME',
-      description: 'long format: item id column',
-      default: DEFAULT_LONG_COLUMNS.item,
-    },
-    'value-column': {
-      type: 'string',
-      placeholder: 'NAME',
-      description: 'long format: value column',
-      default: DEFAULT_LONG_COLUMNS.value,
-    },
-  },
+  options: z.object({
+    study: text('study folder', 'DIR'),
+    instrument: text('instrument id (alliance instruments list)', 'ID'),
+    form: text('client, therapist, observer or child', 'FORM'),
+    format: choice(RESPONSE_FORMATS, `${RESPONSE_FORMATS.join(', ')} (default: guessed from the file)`).optional(),
+    dictionary: text('REDCap data dictionary CSV (required for REDCap exports)', 'FILE').optional(),
+    events: text(
+      'REDCap event → session: a pattern with {n} (session_{n}_arm_1) or a list (baseline_arm_1=1,...); default *_{n}_arm_*',
+      'PATTERN',
+    ).optional(),
+    map: text(
+      'REDCap field, Qualtrics question or wide column → item: a CSV with columns field (or question, column) and item',
+      'FILE',
+    ).optional(),
+    therapist: text('therapist for sessions the file creates without naming one', 'ID').optional(),
+    'client-column': idColumn('client'),
+    'session-column': idColumn('session'),
+    'therapist-column': idColumn('therapist'),
+    'date-column': idColumn('date'),
+    'coder-column': idColumn('coder'),
+    'submitted-column': idColumn('submitted'),
+    'item-column': text('long format: item id column', 'NAME').default(DEFAULT_LONG_COLUMNS.item),
+    'value-column': text('long format: value column', 'NAME').default(DEFAULT_LONG_COLUMNS.value),
+    delimiter: text(
+      'CSV field separator: a character, or comma, semicolon, tab (default: detected from the header)',
+      'CHAR',
+    ).optional(),
+    replace: flag('overwrite stored responses whose values differ (audited); without it such rows are refused'),
+    'dry-run': flag('say what the import would add, change and leave alone, and write nothing'),
+  }),
   examples: [
     'alliance import responses --study pilot --instrument wai-sr --form client wai-sr.csv',
     'alliance import responses --study pilot --instrument srs --form client --format long srs.csv --json',
@@ -119,21 +62,22 @@ export const importResponsesCommand = defineCommand({
     'alliance import responses --study pilot --instrument wai-sr --form client --dictionary dict.csv --events "session_{n}_arm_1" redcap.csv',
     'alliance import responses --study pilot --instrument wai-sr --form client --format qualtrics --map qids.csv qualtrics.csv',
   ],
-  async run(ctx) {
+  async run(ctx, o) {
     const file = ctx.positionals[0]!;
-    const format = ctx.str('format');
-    if (format !== undefined && !(RESPONSE_FORMATS as readonly string[]).includes(format)) {
-      throw new UsageError(`--format must be one of ${RESPONSE_FORMATS.join(', ')}, got "${format}"`);
-    }
-    const therapist = ctx.str('therapist');
+    const { format, therapist } = o;
     if (therapist !== undefined && !PseudonymId.safeParse(therapist).success)
       throw new UsageError(`--therapist must be a pseudonymous id, got "${therapist}"`);
-    const delimiter = parseDelimiterOption(ctx.str('delimiter'));
-    const dryRun = ctx.bool('dry-run');
-    const study = await openStudy(ctx.need('study'));
+    const [{ loadResponseForm }, { importResponses }, { openStudy }] = await Promise.all([
+      import('../../import/responses/form-engine'),
+      import('../../import/responses'),
+      import('../../store/study'),
+    ]);
+    const delimiter = parseDelimiterOption(o.delimiter);
+    const dryRun = o['dry-run'];
+    const study = await openStudy(o.study);
     try {
-      const form = instrumentCall(() => loadResponseForm(study.dir, ctx.need('instrument'), ctx.need('form')));
-      if (form.respondent !== 'coder' && ctx.str('coder-column') !== DEFAULT_ID_COLUMNS.coder) {
+      const form = instrumentCall(() => loadResponseForm(study.dir, o.instrument, o.form));
+      if (form.respondent !== 'coder' && o['coder-column'] !== DEFAULT_ID_COLUMNS.coder) {
         throw new UsageError(
           `--coder-column applies to observer forms; ${form.instrument} ${form.form} is answered by the ${form.respondent}`,
         );
@@ -142,12 +86,19 @@ export const importResponsesCommand = defineCommand({
       const summary = await importResponses(study, {
         file,
         form,
-        ...(format !== undefined ? { format: format as ResponseFormat } : {}),
-        columns: idColumns(ctx),
-        longColumns: { item: ctx.need('item-column'), value: ctx.need('value-column') },
-        ...optionalString(ctx, 'dictionary', 'events', 'map', 'therapist'),
+        ...(format !== undefined ? { format } : {}),
+        columns: {
+          client: o['client-column'],
+          session: o['session-column'],
+          therapist: o['therapist-column'],
+          date: o['date-column'],
+          coder: o['coder-column'],
+          submitted: o['submitted-column'],
+        },
+        longColumns: { item: o['item-column'], value: o['value-column'] },
+        ...definedOnly({ dictionary: o.dictionary, events: o.events, map: o.map, therapist }),
         ...(delimiter !== undefined ? { delimiter } : {}),
-        ...(ctx.bool('replace') ? { replace: true } : {}),
+        ...(o.replace ? { replace: true } : {}),
         ...(dryRun ? { dryRun } : {}),
         onProgress: (done, total) => {
           if (done === 1) bar.setTotal(total);
@@ -160,7 +111,7 @@ export const importResponsesCommand = defineCommand({
         const counts = { add: summary.inserted, change: summary.updated, unchanged: summary.unchanged };
         return {
           data: counts,
-          text: `dry run, nothing written: ${summary.file} would add ${counts.add} response${counts.add === 1 ? '' : 's'}, change ${counts.change}${counts.change > 0 && !ctx.bool('replace') ? ' (changing needs --replace)' : ''} and leave ${counts.unchanged} unchanged`,
+          text: `dry run, nothing written: ${summary.file} would add ${counts.add} response${counts.add === 1 ? '' : 's'}, change ${counts.change}${counts.change > 0 && !o.replace ? ' (changing needs --replace)' : ''} and leave ${counts.unchanged} unchanged`,
         };
       }
       return {
@@ -174,19 +125,9 @@ export const importResponsesCommand = defineCommand({
   },
 });
 
-function idColumns(ctx: CommandContext): IdColumns {
-  const out = {} as IdColumns;
-  for (const k of Object.keys(ID_OPTIONS) as Array<keyof IdColumns>) out[k] = ctx.need(ID_OPTIONS[k]);
-  return out;
-}
-
-function optionalString<K extends string>(ctx: CommandContext, ...names: K[]): Partial<Record<K, string>> {
-  const out: Partial<Record<K, string>> = {};
-  for (const n of names) {
-    const v = ctx.str(n);
-    if (v !== undefined) out[n] = v;
-  }
-  return out;
+/** Leaves out the options not given, so the importer's own defaults apply. */
+function definedOnly<T extends Record<string, string | undefined>>(o: T): { [K in keyof T]?: string } {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as { [K in keyof T]?: string };
 }
 
 function describe(s: ImportResponsesSummary): string {

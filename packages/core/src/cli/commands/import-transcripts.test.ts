@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { fixture } from '../../import/transcripts/test-support';
 import { auditTrail } from '../../store/audit';
 import { openStudy } from '../../store/study';
-import { main } from '../main';
+import { runCore as main } from './testing';
 import { tempDir } from '../../../../../test/support/temp-dir';
 
 async function run(argv: string[], tty = false) {
@@ -12,7 +12,8 @@ async function run(argv: string[], tty = false) {
   let stderr = '';
   const code = await main(argv, {
     stdout: { write: (s: string) => (stdout += s) },
-    stderr: { write: (s: string) => (stderr += s), isTTY: tty },
+    // A wide terminal, so the bar is not left out to fit the default 100 columns.
+    stderr: { write: (s: string) => (stderr += s), isTTY: tty, columns: 200 },
   });
   return { code, stdout, stderr };
 }
@@ -288,7 +289,8 @@ describe('alliance import transcripts', () => {
       true,
     );
     expect(r.code).toBe(0);
-    expect(r.stderr).toMatch(/importing \[#+\] 100% 2\/2 files/);
+    // The bar follows bytes read; the files done are a field beside it.
+    expect(r.stderr).toMatch(/importing \[#+\] 100% ([\d.]+ k?B)\/\1 .*files 2\/2 {2}sessions 4/);
     expect(JSON.parse(r.stdout)).toMatchObject({ files: 2, sessionsImported: 4 });
   });
 

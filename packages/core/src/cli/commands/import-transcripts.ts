@@ -1,12 +1,13 @@
-import { IsoDate, PseudonymId } from '../../schemas/ids';
-import { importTranscriptFiles, type TranscriptImportSummary } from '../../import/transcripts/import-files';
-import { NamePattern } from '../../import/transcripts/name-pattern';
-import { SpeakerMap } from '../../import/transcripts/speaker-map';
+import { statSync } from 'node:fs';
+import { z } from 'zod';
+import type { TranscriptImportSummary } from '../../import/transcripts/import-files';
 import type { CsvColumns, SessionMeta } from '../../import/transcripts/types';
-import { openStudy } from '../../store/study';
+import { IsoDate, PseudonymId } from '../../schemas/ids';
 import { parseDelimiterOption } from '../../util/csv';
 import { UsageError } from '../../util/errors';
-import { defineCommand, type CommandContext } from '../command';
+import { defineCommand } from '../command';
+import { flag, integer, list, text } from '../options';
+import { formatBytes } from '../progress';
 
 const CSV_FIELDS: ReadonlyArray<keyof CsvColumns> = [
   'client',
@@ -23,7 +24,6 @@ const CSV_FIELDS: ReadonlyArray<keyof CsvColumns> = [
 export const importTranscriptsCommand = defineCommand({
   path: ['import', 'transcripts'],
   summary: 'import session transcripts (JSON, JSONL, CSV, WebVTT, SRT, plain text) into a study',
-  usage: 'alliance import transcripts --study DIR [options] FILE...',
   description: [
     'Each file imports whole or not at all. Re-importing the same content adds nothing; changed content for a',
     'session stores a new version and keeps the old one. The format follows the extension (.json, .jsonl,',
@@ -33,88 +33,92 @@ export const importTranscriptsCommand = defineCommand({
     'added, changed and left alone, and writes nothing.',
   ].join('\n'),
   positionals: { name: 'FILE...', min: 1 },
-  options: {
-    study: { type: 'string', placeholder: 'DIR', description: 'study folder', required: true },
-    format: {
-      type: 'string',
-      placeholder: 'NAME',
-      description: 'json, jsonl, csv, vtt, srt or text (default: by extension)',
-    },
-    columns: {
-      type: 'string',
-      placeholder: 'FIELD=HEADER,...',
-      multiple: true,
-      description: `CSV header names for ${CSV_FIELDS.join(', ')} (default: the field names)`,
-    },
-    speakers: {
-      type: 'string',
-      placeholder: 'NAME=ROLE,...',
-      multiple: true,
-      description:
-        'map speaker labels to therapist, client or other; quote a label with a comma: \'"Lee, Jordan"=therapist\'',
-    },
-    'speakers-file': {
-      type: 'string',
-      placeholder: 'FILE',
-      description: 'speaker map as a CSV with the header speaker,role (with --speakers, both apply)',
-    },
-    delimiter: {
-      type: 'string',
-      placeholder: 'CHAR',
-      description: 'CSV field separator: a character, or comma, semicolon, tab (default: detected from the header)',
-    },
-    'dry-run': {
-      type: 'boolean',
-      description: 'say what the import would add, change and leave alone, and write nothing',
-    },
-    client: { type: 'string', placeholder: 'ID', description: 'client pseudonym for files without one' },
-    therapist: { type: 'string', placeholder: 'ID', description: 'therapist pseudonym for files without one' },
-    session: { type: 'string', placeholder: 'N', description: 'session number for files without one' },
-    date: { type: 'string', placeholder: 'YYYY-MM-DD', description: 'session date for files without one' },
-    'name-pattern': {
-      type: 'string',
-      placeholder: 'PATTERN',
-      description:
-        'read metadata off file names, e.g. "{client}_s{session}.vtt" ({client} {therapist} {session} {date}, * for anything)',
-    },
-  },
+  options: z.object({
+    study: text('study folder', 'DIR'),
+    format: text('json, jsonl, csv, vtt, srt or text (default: by extension)', 'NAME').optional(),
+    columns: list(`CSV header names for ${CSV_FIELDS.join(', ')} (default: the field names)`, 'FIELD=HEADER,...'),
+    speakers: list(
+      'map speaker labels to therapist, client or other; quote a label with a comma: \'"Lee, Jordan"=therapist\'',
+      'NAME=ROLE,...',
+    ),
+    'speakers-file': text(
+      'speaker map as a CSV with the header speaker,role (with --speakers, both apply)',
+      'FILE',
+    ).optional(),
+    delimiter: text(
+      'CSV field separator: a character, or comma, semicolon, tab (default: detected from the header)',
+      'CHAR',
+    ).optional(),
+    'dry-run': flag('say what the import would add, change and leave alone, and write nothing'),
+    client: text('client pseudonym for files without one', 'ID').optional(),
+    therapist: text('therapist pseudonym for files without one', 'ID').optional(),
+    session: integer('session number for files without one', 'N', { min: 1 }).optional(),
+    date: text('session date for files without one', 'YYYY-MM-DD').optional(),
+    'name-pattern': text(
+      'read metadata off file names, e.g. "{client}_s{session}.vtt" ({client} {therapist} {session} {date}, * for anything)',
+      'PATTERN',
+    ).optional(),
+  }),
   examples: [
     'alliance import transcripts --study pilot --client C01 --therapist T02 --session 3 --speakers "Dr. Lee=therapist,Sam=client" zoom.vtt',
     'alliance import transcripts --study pilot --therapist T02 --name-pattern "{client}_s{session}.vtt" captions/*.vtt',
     'alliance import transcripts --study pilot --columns client=transcript_id,speaker=interlocutor,text=utterance_text,start=timestamp --therapist T01 --session 1 AnnoMI-simple.csv',
     'alliance import transcripts --study pilot sessions.jsonl --json',
   ],
-  async run(ctx) {
-    const speakersFile = ctx.str('speakers-file');
-    const delimiter = parseDelimiterOption(ctx.str('delimiter'));
-    const dryRun = ctx.bool('dry-run');
+  async run(ctx, o) {
+    const [{ importTranscriptFiles }, { NamePattern }, { SpeakerMap }, { openStudy }] = await Promise.all([
+      import('../../import/transcripts/import-files'),
+      import('../../import/transcripts/name-pattern'),
+      import('../../import/transcripts/speaker-map'),
+      import('../../store/study'),
+    ]);
+    const pattern = o['name-pattern'];
+    const speakersFile = o['speakers-file'];
+    const delimiter = parseDelimiterOption(o.delimiter);
+    const dryRun = o['dry-run'];
     const request = {
       files: ctx.positionals,
-      format: ctx.str('format'),
-      columns: parseColumns(ctx.list('columns')),
+      format: o.format,
+      columns: parseColumns(o.columns),
       speakers: SpeakerMap.parse([
         ...(speakersFile === undefined ? [] : await SpeakerMap.entriesFromFile(speakersFile)),
-        ...ctx.list('speakers'),
+        ...o.speakers,
       ]),
-      meta: parseMeta(ctx),
+      meta: parseMeta(o),
       ...(delimiter !== undefined ? { delimiter } : {}),
       ...(dryRun ? { dryRun } : {}),
-      namePattern: ctx.str('name-pattern') === undefined ? undefined : NamePattern.compile(ctx.str('name-pattern')!),
+      namePattern: pattern === undefined ? undefined : NamePattern.compile(pattern),
     };
-    const study = await openStudy(ctx.need('study'));
-    const bar = ctx.progress({ label: 'importing', total: request.files.length, unit: 'files' });
+    const study = await openStudy(o.study);
+    // Progress follows bytes read, so one large file moves the bar as well as many small ones do.
+    const sizes = request.files.map((f) => statSync(f, { throwIfNoEntry: false })?.size ?? 0);
+    const total = sizes.reduce((a, b) => a + b, 0);
+    const bar = ctx.progress({ label: 'importing', total, format: formatBytes });
+    const files = request.files.length;
+    let filesDone = 0;
+    let read = 0;
     let sessions = 0;
     let utterances = 0;
+    const fields = () => ({ files: `${filesDone}/${files}`, sessions, utterances });
     try {
       const summary = await importTranscriptFiles(study, {
         ...request,
         signal: ctx.signal,
         onWarning: (m) => ctx.warn(m),
-        onSession: (p) => bar.tick(0, { sessions: ++sessions, utterances: (utterances += p.utterances) }),
-        onFile: () => bar.tick(1),
+        onBytes: (p) => bar.update((read += p.bytes), fields()),
+        onSession: (p) => {
+          sessions++;
+          utterances += p.utterances;
+          bar.tick(0, fields());
+        },
+        onFile: (_f, i) => {
+          filesDone++;
+          // A file's bytes are all counted once it is stored, whatever its parser reported.
+          read = sizes.slice(0, i + 1).reduce((a, b) => a + b, 0);
+          bar.update(read, fields());
+        },
       });
       bar.finish();
-      const { perFile: _perFile, ...data } = summary;
       if (dryRun) {
         const counts = {
           add: summary.sessionsImported,
@@ -126,6 +130,7 @@ export const importTranscriptsCommand = defineCommand({
           text: `dry run, nothing written: ${summary.files} file${summary.files === 1 ? '' : 's'} would add ${counts.add} session${counts.add === 1 ? '' : 's'}, change ${counts.change} (a new transcript version each) and leave ${counts.unchanged} unchanged`,
         };
       }
+      const { perFile: _perFile, ...data } = summary;
       return { data, text: describe(summary) };
     } catch (err) {
       bar.finish();
@@ -155,18 +160,17 @@ function parseColumns(entries: string[]): CsvColumns {
   return out;
 }
 
-function parseMeta(ctx: CommandContext): SessionMeta {
+function parseMeta(o: Pick<SessionMeta, 'client' | 'therapist' | 'session' | 'date'>): SessionMeta {
   const meta: SessionMeta = {};
   for (const f of ['client', 'therapist'] as const) {
-    const v = ctx.str(f);
+    const v = o[f];
     if (v === undefined) continue;
     const ok = PseudonymId.safeParse(v);
     if (!ok.success) throw new UsageError(`--${f} must be ${ok.error.issues[0]!.message}`);
     meta[f] = v;
   }
-  const session = ctx.num('session', undefined, { min: 1, integer: true });
-  if (session !== undefined) meta.session = session;
-  const date = ctx.str('date');
+  if (o.session !== undefined) meta.session = o.session;
+  const date = o.date;
   if (date !== undefined) {
     if (!IsoDate.safeParse(date).success)
       throw new UsageError(`--date must be a real date as YYYY-MM-DD, got "${date}"`);

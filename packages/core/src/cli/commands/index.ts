@@ -21,3 +21,6 @@ export const coreCommands: Command[] = [
   exportScoresCommand,
   ...statsCommands,
 ];
+
+/** The list the cli package composes with the other packages' commands. */
+export const commands: Command[] = coreCommands;

@@ -1,9 +1,10 @@
 import { cpSync, existsSync, readdirSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
+import { z } from 'zod';
 import type { StudyConfigInput } from '../../study/study-config';
-import { STUDY_FILE, initStudy, readStudyConfig } from '../../store/study';
 import { UsageError } from '../../util/errors';
 import { defineCommand } from '../command';
+import { text } from '../options';
 
 /** A new study without --from: the client questionnaires most studies start with and the offline rater. */
 const DEFAULT_DEFINITION: Omit<StudyConfigInput, 'name'> = {
@@ -21,33 +22,25 @@ const isStoreFile = (f: string) => /\.sqlite(-wal|-shm)?$/.test(f);
 export const initCommand = defineCommand({
   path: ['init'],
   summary: 'create a study folder with study.json and an empty store',
-  usage: 'alliance init DIR [--name NAME] [--from TEMPLATE_DIR]',
   description:
     'Without --from, study.json schedules client WAI-SR and SRS after every session and names the offline lexicon rater. ' +
     "With --from, the template folder's study.json (validated) and its other files (marker files, wording) are copied; its store is not.",
   positionals: { name: 'DIR', min: 1, max: 1 },
-  options: {
-    name: {
-      type: 'string',
-      placeholder: 'NAME',
-      description: "study name (default: the template's name, or the folder name)",
-    },
-    from: {
-      type: 'string',
-      placeholder: 'TEMPLATE_DIR',
-      description: 'a study definition folder to start from, e.g. studies/demo',
-    },
-  },
+  options: z.object({
+    name: text("study name (default: the template's name, or the folder name)", 'NAME').optional(),
+    from: text('a study definition folder to start from, e.g. studies/demo', 'TEMPLATE_DIR').optional(),
+  }),
   examples: ['alliance init studies/pilot --name "Pilot 2026"', 'alliance init my-demo --from studies/demo'],
-  async run(ctx) {
+  async run(ctx, o) {
+    const { STUDY_FILE, initStudy, readStudyConfig } = await import('../../store/study');
     const dir = ctx.positionals[0]!;
-    const from = ctx.str('from');
+    const from = o.from;
     let definition: Omit<StudyConfigInput, 'name'> & { name?: string } = DEFAULT_DEFINITION;
     if (from) {
       if (!existsSync(join(from, STUDY_FILE))) throw new UsageError(`--from ${from}: no ${STUDY_FILE} there`);
       definition = readStudyConfig(from);
     }
-    const name = ctx.str('name') ?? definition.name ?? basename(resolve(dir));
+    const name = o.name ?? definition.name ?? basename(resolve(dir));
     const study = await initStudy(dir, { ...definition, name });
     await study.close();
     if (from) {

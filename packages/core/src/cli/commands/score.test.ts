@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { main } from '../main';
+import { runCore as main } from './testing';
 import { tempDir } from '../../../../../test/support/temp-dir';
 
 async function run(argv: string[]) {

@@ -1,9 +1,11 @@
 import { describeIds, scoreView, unconfirmedFacts, type FormView } from '@alliance-lab/instruments';
 import { readCsvRecords, rowsFromRecords, type CsvRecord } from '../../util/csv';
 import { InputError } from '../../util/errors';
+import { z } from 'zod';
 import { defineCommand } from '../command';
+import { text } from '../options';
 import { renderTable } from '../table';
-import { instrumentCall, registryFor } from './instruments';
+import { instrumentCall, registryFor } from './instruments/registry';
 
 interface ScoredRow {
   row: number;
@@ -18,7 +20,6 @@ const ITEM_LIKE = /^\d+$/;
 export const scoreCommand = defineCommand({
   path: ['score'],
   summary: 'score a wide CSV of responses without a study (one row per response, one column per item)',
-  usage: 'alliance score --instrument ID --form FORM --in FILE [--study DIR] [--json]',
   description: [
     'Item columns are named by item id (1 … 12 for the WAI-SR); every other column is an id column, kept as text.',
     "Each value is checked against the form's scale. A row with errors still reports the scales its valid items",
@@ -26,29 +27,20 @@ export const scoreCommand = defineCommand({
     'its proration rule; POMP is the percent of the maximum possible score.',
     'JSON: {"instrument","form","rows":[{"row":1,"ids":{...},"scales":{"<id>":{"score","pomp","prorated","missing"}},"errors":[...]}]}',
   ].join('\n'),
-  options: {
-    instrument: {
-      type: 'string',
-      placeholder: 'ID',
-      description: 'instrument id (alliance instruments list)',
-      required: true,
-    },
-    form: { type: 'string', placeholder: 'FORM', description: 'client, therapist, observer or child', required: true },
-    in: {
-      type: 'string',
-      placeholder: 'FILE',
-      description: 'wide CSV with id columns and one column per item',
-      required: true,
-    },
-    study: { type: 'string', placeholder: 'DIR', description: "study folder, for the study's own instruments" },
-  },
+  options: z.object({
+    instrument: text('instrument id (alliance instruments list)', 'ID'),
+    form: text('client, therapist, observer or child', 'FORM'),
+    in: text('wide CSV with id columns and one column per item', 'FILE'),
+    study: text("study folder, for the study's own instruments", 'DIR').optional(),
+  }),
   examples: [
     'alliance score --instrument wai-sr --form client --in wai.csv --json',
     'alliance score --instrument srs --form child --in csrs.csv',
   ],
-  async run(ctx) {
-    const file = ctx.need('in');
-    const view = instrumentCall(() => registryFor(ctx.str('study')).view(ctx.need('instrument'), ctx.need('form')));
+  async run(ctx, o) {
+    const file = o.in;
+    const registry = await registryFor(o.study);
+    const view = instrumentCall(() => registry.view(o.instrument, o.form));
     const items = new Set(view.items.map((it) => it.id));
     const rows: ScoredRow[] = [];
     for await (const { values, line } of rowsFromRecords(checkingHeader(readCsvRecords(file), view, file), file)) {

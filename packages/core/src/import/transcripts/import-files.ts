@@ -1,6 +1,7 @@
 import { statSync } from 'node:fs';
 import type { Study } from '../../store/study';
 import { InputError } from '../../util/errors';
+import { watchReads } from '../../util/text-input';
 import { formatFor } from './formats';
 import type { NamePattern } from './name-pattern';
 import { metaForFile } from './session-meta';
@@ -22,6 +23,8 @@ export interface TranscriptImportRequest {
   onSession?: (p: { file: string; fileIndex: number; status: StoreStatus; utterances: number }) => void;
   /** Called after each file commits. */
   onFile?: (summary: TranscriptFileSummary, fileIndex: number) => void;
+  /** Bytes of a file read so far by its parser (called per block read), for progress within a large file. */
+  onBytes?: (p: { file: string; fileIndex: number; bytes: number }) => void;
   signal?: AbortSignal;
   /** Files at least this large are parsed on a second thread while this one writes (default 16 MiB). */
   threadedFromBytes?: number;
@@ -107,6 +110,7 @@ export async function importTranscriptFiles(
       await study.db.transaction().execute(async (trx) => {
         const sink = { db: trx, sqlite: study.sqlite, actor: study.actor };
         const columns = req.columns ?? {};
+        const onBytes = (n: number) => req.onBytes?.({ file: plan.path, fileIndex, bytes: n });
         // A thread costs ~0.3 s to start; it pays for itself only when parsing takes longer than that.
         const sessions =
           plan.bytes >= (req.threadedFromBytes ?? THREADED_FROM_BYTES)
@@ -119,6 +123,7 @@ export async function importTranscriptFiles(
                   speakers: speakers.entries,
                   columns,
                   ...(req.delimiter ? { delimiter: req.delimiter } : {}),
+                  onBytes,
                 },
                 req.onWarning,
               )
@@ -131,12 +136,17 @@ export async function importTranscriptFiles(
                 ...(req.delimiter ? { delimiter: req.delimiter } : {}),
                 ...(req.onWarning ? { warn: req.onWarning } : {}),
               });
-        for await (const parsed of sessions) {
-          if (req.signal?.aborted) throw new TranscriptImportInterrupted(plan.path);
-          const outcome = await storeTranscript(sink, parsed, { file: plan.path, format: plan.format.name });
-          file[COUNTER[outcome.status]]++;
-          file.utterances += outcome.utterances;
-          req.onSession?.({ file: plan.path, fileIndex, status: outcome.status, utterances: outcome.utterances });
+        const unwatch = watchReads(plan.path, onBytes);
+        try {
+          for await (const parsed of sessions) {
+            if (req.signal?.aborted) throw new TranscriptImportInterrupted(plan.path);
+            const outcome = await storeTranscript(sink, parsed, { file: plan.path, format: plan.format.name });
+            file[COUNTER[outcome.status]]++;
+            file.utterances += outcome.utterances;
+            req.onSession?.({ file: plan.path, fileIndex, status: outcome.status, utterances: outcome.utterances });
+          }
+        } finally {
+          unwatch();
         }
         // The same writes as a real import, so the counts are exact; the rollback undoes them.
         if (req.dryRun) throw new DryRunRollback();

@@ -1,5 +1,6 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { InputError } from '../../util/errors';
+import { watchReads } from '../../util/text-input';
 import { transcriptFormats } from './formats';
 import { packSession, type PackedSession } from './session-pack';
 import { SpeakerMap } from './speaker-map';
@@ -25,6 +26,9 @@ async function flush(batch: PackedSession[]): Promise<void> {
   credits--;
   send({ type: 'batch', sessions: batch });
 }
+
+// The importing thread shows progress within the file from these.
+watchReads(job.path, (bytes) => send({ type: 'bytes', bytes }));
 
 try {
   const speakers = SpeakerMap.parse(job.speakers).forFile(job.label);

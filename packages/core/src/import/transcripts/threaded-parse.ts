@@ -21,13 +21,20 @@ export interface WorkerJob {
 
 export type WorkerMessage =
   | { type: 'batch'; sessions: PackedSession[] }
+  | { type: 'bytes'; bytes: number }
   | { type: 'done' }
   | { type: 'warning'; message: string }
   | { type: 'input-error'; message: string; location: InputLocation }
   | { type: 'failure'; message: string; stack?: string };
 
-// The CLI runs TypeScript through tsx, whose loader hooks do not reach worker threads; the worker registers
-// them itself before importing the parser module.
+// From source (tests, tsx) the parser module is TypeScript, and tsx's loader hooks do not reach worker threads:
+// the worker registers them itself before importing it. The cli package's build emits the worker as
+// parse-worker.js beside the bundle, so there the worker starts from that file.
+function workerSource(): { source: string | URL; eval: boolean } {
+  if (!import.meta.url.endsWith('.ts')) return { source: new URL('./parse-worker.js', import.meta.url), eval: false };
+  return { source: bootstrap(), eval: true };
+}
+
 function bootstrap(): string {
   const api = pathToFileURL(
     createRequire(import.meta.url)
@@ -44,17 +51,21 @@ function bootstrap(): string {
  * early (an error in the writer) ends the thread.
  */
 export async function* parseInWorker(
-  job: Omit<WorkerJob, 'credits' | 'batchUtterances'>,
+  job: Omit<WorkerJob, 'credits' | 'batchUtterances'> & { onBytes?: (bytes: number) => void },
   warn?: (message: string) => void,
 ): AsyncGenerator<ParsedSession> {
-  const worker = new Worker(bootstrap(), {
-    eval: true,
-    workerData: { ...job, credits: 4, batchUtterances: 4096 } satisfies WorkerJob,
+  const { onBytes, ...workerJob } = job;
+  const { source, eval: isEval } = workerSource();
+  const worker = new Worker(source, {
+    eval: isEval,
+    workerData: { ...workerJob, credits: 4, batchUtterances: 4096 } satisfies WorkerJob,
   });
   const queue: WorkerMessage[] = [];
   let crashed: Error | undefined;
   let wake: (() => void) | undefined;
   worker.on('message', (m: WorkerMessage) => {
+    // Bytes read are reported as they happen, not queued behind the sessions the writer has yet to take.
+    if (m.type === 'bytes') return onBytes?.(m.bytes);
     queue.push(m);
     wake?.();
   });
@@ -82,7 +93,7 @@ export async function* parseInWorker(
         warn?.(m.message);
       } else if (m.type === 'input-error') {
         throw new InputError(m.message.slice(formatLocation(m.location).length), m.location);
-      } else {
+      } else if (m.type === 'failure') {
         throw Object.assign(new Error(`transcript parser failed: ${m.message}`), { stack: m.stack });
       }
     }

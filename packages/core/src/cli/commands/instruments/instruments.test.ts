@@ -2,7 +2,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { main } from '../../main';
+import { runCore as main } from '../testing';
 import { tempDir } from '../../../../../../test/support/temp-dir';
 
 async function run(argv: string[]) {

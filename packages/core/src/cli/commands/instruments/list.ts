@@ -1,16 +1,16 @@
 import { unconfirmedFacts } from '@alliance-lab/instruments';
 import { renderTable } from '../../table';
+import { z } from 'zod';
 import { defineCommand } from '../../command';
-import { registryFor, STUDY_OPTION } from './registry';
+import { registryFor, studyOption } from './registry';
 
 export const instrumentsListCommand = defineCommand({
   path: ['instruments', 'list'],
   summary: "list the instruments: built-in definitions and a study's own",
-  usage: 'alliance instruments list [--study DIR] [--json]',
-  options: { study: STUDY_OPTION },
+  options: z.object({ study: studyOption() }),
   examples: ['alliance instruments list --json', 'alliance instruments list --study studies/pilot'],
-  async run(ctx) {
-    const registry = registryFor(ctx.str('study'));
+  async run(_ctx, o) {
+    const registry = await registryFor(o.study);
     const instruments = registry.list().map((e) => {
       const d = e.definition;
       return {

@@ -4,8 +4,8 @@ import {
   loadRegistry,
   type InstrumentRegistry,
 } from '@alliance-lab/instruments';
-import { readStudyConfig } from '../../../store/study';
 import { InputError, UsageError } from '../../../util/errors';
+import { text } from '../../options';
 
 /**
  * Runs an instruments-package call with its errors in the CLI's terms: an unknown instrument or form is a usage
@@ -22,13 +22,16 @@ export function instrumentCall<T>(fn: () => T): T {
 }
 
 /** The built-in instruments plus, given a study folder (checked to be one), the study's own and its wording. */
-export function registryFor(studyDir: string | undefined): InstrumentRegistry {
-  if (studyDir !== undefined) readStudyConfig(studyDir);
+export async function registryFor(studyDir: string | undefined): Promise<InstrumentRegistry> {
+  if (studyDir !== undefined) await checkStudy(studyDir);
   return instrumentCall(() => loadRegistry(studyDir !== undefined ? { studyDir } : {}));
 }
 
-export const STUDY_OPTION = {
-  type: 'string',
-  placeholder: 'DIR',
-  description: "study folder: adds the study's own instruments and installed wording",
-} as const;
+/** Reads and checks study.json; the store module (and its database driver) loads only when a study is named. */
+export async function checkStudy(studyDir: string): Promise<void> {
+  const { readStudyConfig } = await import('../../../store/study');
+  readStudyConfig(studyDir);
+}
+
+export const studyOption = () =>
+  text("study folder: adds the study's own instruments and installed wording", 'DIR').optional();

@@ -1,17 +1,17 @@
 import { formView, itemLabel, itemLabelText, unconfirmedFacts, type RegistryEntry } from '@alliance-lab/instruments';
 import { renderTable } from '../../table';
+import { z } from 'zod';
 import { defineCommand } from '../../command';
-import { instrumentCall, registryFor, STUDY_OPTION } from './registry';
+import { instrumentCall, registryFor, studyOption } from './registry';
 
 export const instrumentsShowCommand = defineCommand({
   path: ['instruments', 'show'],
   summary: 'show an instrument: forms, scales, items, keys, and which keys are unconfirmed',
-  usage: 'alliance instruments show ID [--study DIR] [--json]',
   positionals: { name: 'ID', min: 1, max: 1 },
-  options: { study: STUDY_OPTION },
+  options: z.object({ study: studyOption() }),
   examples: ['alliance instruments show wai-sr', 'alliance instruments show calpas --json'],
-  async run(ctx) {
-    const registry = registryFor(ctx.str('study'));
+  async run(ctx, o) {
+    const registry = await registryFor(o.study);
     const entry = instrumentCall(() => registry.get(ctx.positionals[0]!));
     const unconfirmed = unconfirmedFacts(entry.definition);
     return {

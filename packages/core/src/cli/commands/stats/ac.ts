@@ -1,53 +1,38 @@
 import { WEIGHT_BASES, WEIGHT_SCHEMES } from '../../../stats/agreement-weights';
 import { gwetAc } from '../../../stats/gwet-ac';
+import { z } from 'zod';
 import { defineCommand } from '../../command';
 import { renderPairs } from '../../table';
 import { fmt } from './icc';
-import { asInputError, categoriesOption, choice, RATING_OPTIONS, readRatings } from './ratings-input';
+import { choice } from '../../options';
+import { asInputError, categoriesOption, categoriesOptionSchema, RATING_OPTIONS, readRatings } from './ratings-input';
 import { notesBlock } from './undefined-notes';
 
 export const acCommand = defineCommand({
   path: ['stats', 'ac'],
   summary: "Gwet's AC1 (unweighted) or AC2 (linear or quadratic weights), any number of raters, with Gwet's SE",
-  usage:
-    'alliance stats ac --in FILE.csv [--subject subject] [--rater rater] [--value value] [--wide] [--weights unweighted] [--json]',
   description: [
     'As irrCAC gwet.ac1.raw: missing ratings allowed; SE by Gwet; 95% CI AC ± t(n−1)·SE capped at 1; two-sided p.',
     '--weights linear or quadratic gives AC2; distances from category values unless --basis levels.',
     'JSON: {"ac","coefficient":"AC1"|"AC2","se","ci95":[lo,hi],"p","pa","pe","n","raters","categories","weights","basis","method","file"}',
   ].join('\n'),
-  options: {
+  options: z.object({
     ...RATING_OPTIONS,
-    weights: {
-      type: 'string',
-      placeholder: 'W',
-      description: 'unweighted (AC1), linear or quadratic (AC2)',
-      default: 'unweighted',
-    },
-    basis: {
-      type: 'string',
-      placeholder: 'B',
-      description: 'weight distances from category values or levels',
-      default: 'values',
-    },
-    categories: {
-      type: 'string',
-      placeholder: 'C1,C2,...',
-      multiple: true,
-      description: 'the full scale, if some categories may be unused',
-    },
-  },
+    weights: choice(WEIGHT_SCHEMES, 'unweighted (AC1), linear or quadratic (AC2)').default('unweighted'),
+    basis: choice(WEIGHT_BASES, 'weight distances from category values or levels').default('values'),
+    categories: categoriesOptionSchema('the full scale, if some categories may be unused'),
+  }),
   examples: [
     'alliance stats ac --in codes.csv --json',
     'alliance stats ac --in ratings.csv --weights quadratic --categories 1,2,3,4,5',
   ],
-  async run(ctx) {
-    const weights = choice(ctx, 'weights', WEIGHT_SCHEMES, 'unweighted');
-    const basis = choice(ctx, 'basis', WEIGHT_BASES, 'values');
-    const input = await readRatings(ctx, 'category');
+  async run(_ctx, o) {
+    const { weights } = o;
+    const { basis } = o;
+    const input = await readRatings(o, 'category');
     let res: ReturnType<typeof gwetAc>;
     try {
-      const categories = categoriesOption(ctx);
+      const categories = categoriesOption(o.categories);
       res = gwetAc(input.cells, { weights, basis, ...(categories ? { categories } : {}) });
     } catch (err) {
       throw asInputError(err, input.file);

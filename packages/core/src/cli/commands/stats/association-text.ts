@@ -1,3 +1,4 @@
+import { text } from '../../options';
 import { renderTable } from '../../table';
 
 /** One row of an association table: an estimate with its interval, n, df and p. */
@@ -19,8 +20,8 @@ export function associationTable(rows: AssociationRow[]): string {
 }
 
 export const COLUMN_OPTIONS = {
-  in: { type: 'string', placeholder: 'FILE', description: 'long CSV, one row per session', required: true },
-  subject: { type: 'string', placeholder: 'COL', description: 'client id column', default: 'subject' },
-  x: { type: 'string', placeholder: 'COL', description: 'first measure', default: 'x' },
-  y: { type: 'string', placeholder: 'COL', description: 'second measure', default: 'y' },
-} as const;
+  in: text('long CSV, one row per session', 'FILE'),
+  subject: text('client id column', 'COL').default('subject'),
+  x: text('first measure', 'COL').default('x'),
+  y: text('second measure', 'COL').default('y'),
+};

@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { near, readGolden, readReference } from '../../../../../../test/support/data';
-import { main } from '../../main';
+import { runCore as main } from '../testing';
 import { tempDir } from '../../../../../../test/support/temp-dir';
 
 async function run(argv: string[]) {

@@ -1,9 +1,11 @@
 import { blandAltman } from '../../../stats/bland-altman';
 import { InputError } from '../../../util/errors';
+import { z } from 'zod';
 import { defineCommand } from '../../command';
 import { renderPairs } from '../../table';
 import { fmt } from './icc';
 import { asInputError } from './ratings-input';
+import { text } from '../../options';
 import { readLongTable } from './input';
 import { notesBlock } from './undefined-notes';
 
@@ -11,7 +13,6 @@ export const blandAltmanCommand = defineCommand({
   path: ['stats', 'bland-altman'],
   summary:
     'Bland–Altman agreement of two methods: bias, SD of differences, limits of agreement with CIs, proportional bias',
-  usage: 'alliance stats bland-altman --in FILE.csv [--subject subject] [--x x] [--y y] [--json]',
   description: [
     'One row per subject with the two methods in --x and --y; differences are x − y. Rows with an empty or NA value',
     'in either are left out and counted. 95% limits bias ± 1.96·SD with t intervals (Bland & Altman 1999);',
@@ -19,16 +20,16 @@ export const blandAltmanCommand = defineCommand({
     'JSON: {"n","bias","sd","ci95":[lo,hi],"loa":[lower,upper],"loaCi95":{"lower":[lo,hi],"upper":[lo,hi]},',
     '"proportionalBias":{"intercept","slope","se","t","df","p","ci95"},"method","excluded","file"}',
   ].join('\n'),
-  options: {
-    in: { type: 'string', placeholder: 'FILE.csv', description: 'CSV with one row per subject', required: true },
-    subject: { type: 'string', placeholder: 'COL', description: 'subject id column', default: 'subject' },
-    x: { type: 'string', placeholder: 'COL', description: 'first method', default: 'x' },
-    y: { type: 'string', placeholder: 'COL', description: 'second method', default: 'y' },
-  },
+  options: z.object({
+    in: text('CSV with one row per subject', 'FILE.csv'),
+    subject: text('subject id column', 'COL').default('subject'),
+    x: text('first method', 'COL').default('x'),
+    y: text('second method', 'COL').default('y'),
+  }),
   examples: ['alliance stats bland-altman --in scores.csv --x client_wai --y rater_wai --json'],
-  async run(ctx) {
-    const cols = { subject: ctx.need('subject'), x: ctx.need('x'), y: ctx.need('y') };
-    const table = await readLongTable(ctx.need('in'), {
+  async run(_ctx, o) {
+    const cols = { subject: o.subject, x: o.x, y: o.y };
+    const table = await readLongTable(o.in, {
       subject: { name: cols.subject, kind: 'id', option: '--subject' },
       x: { name: cols.x, kind: 'number', option: '--x', allowMissing: true },
       y: { name: cols.y, kind: 'number', option: '--y', allowMissing: true },

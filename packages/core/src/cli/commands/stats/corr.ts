@@ -1,6 +1,7 @@
 import { pearson, spearman } from '../../../stats/correlation';
 import { rmcorr } from '../../../stats/rmcorr';
 import { withinBetween } from '../../../stats/within-between';
+import { z } from 'zod';
 import { defineCommand } from '../../command';
 import { associationTable, COLUMN_OPTIONS } from './association-text';
 import { inputErrorFrom, readPairedSeries } from './series-input';
@@ -14,7 +15,6 @@ import { notesBlock } from './undefined-notes';
 export const corrCommand = defineCommand({
   path: ['stats', 'corr'],
   summary: 'Pearson and Spearman over all sessions, beside rmcorr and the within/between decomposition',
-  usage: 'alliance stats corr --in FILE.csv [--subject subject] [--x x] [--y y] [--json]',
   description: [
     'Long CSV, one row per session. Rows with an empty or NA value in --x or --y are left out and counted.',
     'The pooled correlations treat every session as independent and mix within- and between-client association;',
@@ -23,14 +23,10 @@ export const corrCommand = defineCommand({
     'JSON: {"n","clients","excluded","pooled":{"pearson","spearman"},"rmcorr","between","within","method"}; each',
     'estimate has r, ci95, n, df, p and method.',
   ].join('\n'),
-  options: { ...COLUMN_OPTIONS },
+  options: z.object(COLUMN_OPTIONS),
   examples: ['alliance stats corr --in sessions.csv --subject client --x wai --y srs --json'],
-  async run(ctx) {
-    const input = await readPairedSeries(
-      ctx.need('in'),
-      { subject: ctx.need('subject'), x: ctx.need('x'), y: ctx.need('y') },
-      3,
-    );
+  async run(_ctx, o) {
+    const input = await readPairedSeries(o.in, { subject: o.subject, x: o.x, y: o.y }, 3);
     try {
       const { x, y } = input.series;
       const p = pearson(x, y);
@@ -39,8 +35,8 @@ export const corrCommand = defineCommand({
       const wb = withinBetween(input.series);
       const data = {
         file: input.file,
-        x: ctx.need('x'),
-        y: ctx.need('y'),
+        x: o.x,
+        y: o.y,
         n: x.length,
         clients: input.clients,
         excluded: input.excluded,

@@ -1,5 +1,6 @@
 import { pearson } from '../../../stats/correlation';
 import { withinBetween } from '../../../stats/within-between';
+import { z } from 'zod';
 import { defineCommand } from '../../command';
 import { associationTable, COLUMN_OPTIONS } from './association-text';
 import { inputErrorFrom, readPairedSeries } from './series-input';
@@ -8,21 +9,16 @@ import { notesBlock } from './undefined-notes';
 export const decomposeCommand = defineCommand({
   path: ['stats', 'decompose'],
   summary: 'within/between decomposition: correlation of client means and of client-mean-centred values',
-  usage: 'alliance stats decompose --in FILE.csv [--subject subject] [--x x] [--y y] [--json]',
   description: [
     'Between: Pearson r of the client means (n = clients, df = k − 2). Within: Pearson r of values centred on',
     "each client's mean, with df = N − k − 1 (it equals the repeated-measures correlation). The pooled r is shown",
     'beside them for comparison.',
     'JSON: {"between":{r,ci95,n,df,t,p,method},"within":{...},"pooled":{...},"clients","excluded","method"}',
   ].join('\n'),
-  options: { ...COLUMN_OPTIONS },
+  options: z.object(COLUMN_OPTIONS),
   examples: ['alliance stats decompose --in sessions.csv --subject client --x wai --y srs --json'],
-  async run(ctx) {
-    const input = await readPairedSeries(
-      ctx.need('in'),
-      { subject: ctx.need('subject'), x: ctx.need('x'), y: ctx.need('y') },
-      3,
-    );
+  async run(_ctx, o) {
+    const input = await readPairedSeries(o.in, { subject: o.subject, x: o.x, y: o.y }, 3);
     try {
       const wb = withinBetween(input.series);
       const pooled = pearson(input.series.x, input.series.y);
@@ -36,7 +32,7 @@ export const decomposeCommand = defineCommand({
         method: wb.method,
       };
       const text = [
-        `within/between decomposition of ${ctx.need('x')} and ${ctx.need('y')} in ${input.file}: ${input.series.x.length} sessions, ${input.clients} clients`,
+        `within/between decomposition of ${o.x} and ${o.y} in ${input.file}: ${input.series.x.length} sessions, ${input.clients} clients`,
         '',
         associationTable([
           { label: 'between clients (means)', ...wb.between },

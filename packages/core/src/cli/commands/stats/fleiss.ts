@@ -1,16 +1,16 @@
 import { WEIGHT_SCHEMES } from '../../../stats/agreement-weights';
 import { fleissKappa } from '../../../stats/fleiss';
+import { z } from 'zod';
 import { defineCommand } from '../../command';
 import { renderPairs, renderTable } from '../../table';
 import { fmt } from './icc';
-import { asInputError, categoriesOption, choice, RATING_OPTIONS, readRatings } from './ratings-input';
+import { choice } from '../../options';
+import { asInputError, categoriesOption, categoriesOptionSchema, RATING_OPTIONS, readRatings } from './ratings-input';
 import { notesBlock } from './undefined-notes';
 
 export const fleissCommand = defineCommand({
   path: ['stats', 'fleiss'],
   summary: "Fleiss' kappa for many raters, with a kappa for each category",
-  usage:
-    'alliance stats fleiss --in FILE.csv [--subject subject] [--rater rater] [--value value] [--wide] [--categories ...] [--json]',
   description: [
     'Fleiss (1971) kappa; with missing ratings, the generalisation of irrCAC fleiss.kappa.raw. SE by Gwet (as irrCAC),',
     '95% CI kappa ± t(n−1)·SE capped at 1. When every subject has the same number of raters, also the SEs under',
@@ -18,28 +18,20 @@ export const fleissCommand = defineCommand({
     'JSON: {"kappa","se","ci95":[lo,hi],"p","se0","z","p0","pa","pe","n","raters","balanced",',
     '"categories":[{"category","proportion","kappa","se0","z","p"}],"weights","method","file"}',
   ].join('\n'),
-  options: {
+  options: z.object({
     ...RATING_OPTIONS,
-    weights: {
-      type: 'string',
-      placeholder: 'W',
-      description: "unweighted, linear or quadratic (irrCAC's weighted generalisation)",
-      default: 'unweighted',
-    },
-    categories: {
-      type: 'string',
-      placeholder: 'C1,C2,...',
-      multiple: true,
-      description: 'all categories, if some may be unused',
-    },
-  },
+    weights: choice(WEIGHT_SCHEMES, "unweighted, linear or quadratic (irrCAC's weighted generalisation)").default(
+      'unweighted',
+    ),
+    categories: categoriesOptionSchema('all categories, if some may be unused'),
+  }),
   examples: ['alliance stats fleiss --in codes.csv --json'],
-  async run(ctx) {
-    const weights = choice(ctx, 'weights', WEIGHT_SCHEMES, 'unweighted');
-    const input = await readRatings(ctx, 'category');
+  async run(_ctx, o) {
+    const { weights } = o;
+    const input = await readRatings(o, 'category');
     let res: ReturnType<typeof fleissKappa>;
     try {
-      const categories = categoriesOption(ctx);
+      const categories = categoriesOption(o.categories);
       res = fleissKappa(input.cells, { weights, ...(categories ? { categories } : {}) });
     } catch (err) {
       throw asInputError(err, input.file);

@@ -1,15 +1,15 @@
 import { ICC_FORM_NAMES, ICC_FORMS, icc } from '../../../stats/icc';
+import { z } from 'zod';
 import { defineCommand } from '../../command';
 import { renderTable } from '../../table';
-import { asInputError, choice, RATING_OPTIONS, readRatings } from './ratings-input';
+import { choice } from '../../options';
+import { asInputError, RATING_OPTIONS, readRatings } from './ratings-input';
 import { notesBlock } from './undefined-notes';
 
 export const iccCommand = defineCommand({
   path: ['stats', 'icc'],
   summary:
     'intraclass correlations: all six Shrout–Fleiss forms (McGraw–Wong names), F tests and 95% CIs as psych::ICC',
-  usage:
-    'alliance stats icc --in FILE.csv [--subject subject] [--rater rater] [--value value] [--wide] [--missing drop|model] [--json]',
   description: [
     'ICC1, ICC2, ICC3 (single rater) and ICC1k, ICC2k, ICC3k (mean of k raters), each with F, df1, df2, p and the',
     "F-based 95% interval exactly as R's psych::ICC computes them (ICC2 with psych's approximate df).",
@@ -18,22 +18,17 @@ export const iccCommand = defineCommand({
     'JSON: {"ICC1":{"icc","f","df1","df2","p","ci95":[lo,hi]}, ... "ICC3k":{...}, "n","raters","method","missing",',
     '"meanSquares","varianceComponents","forms":{"ICC1":{"shroutFleiss","mcgrawWong","model"},...},"file"}',
   ].join('\n'),
-  options: {
+  options: z.object({
     ...RATING_OPTIONS,
-    missing: {
-      type: 'string',
-      placeholder: 'drop|model',
-      description: 'incomplete subjects: drop them, or model all ratings by REML',
-      default: 'drop',
-    },
-  },
+    missing: choice(['drop', 'model'], 'incomplete subjects: drop them, or model all ratings by REML').default('drop'),
+  }),
   examples: [
     'alliance stats icc --in ratings.csv --json',
     'alliance stats icc --in wide.csv --wide --subject session --missing model',
   ],
-  async run(ctx) {
-    const missing = choice(ctx, 'missing', ['drop', 'model'] as const, 'drop');
-    const input = await readRatings(ctx, 'number');
+  async run(_ctx, o) {
+    const { missing } = o;
+    const input = await readRatings(o, 'number');
     let res: ReturnType<typeof icc>;
     try {
       res = icc(input.cells as Array<Array<number | null>>, { missing });

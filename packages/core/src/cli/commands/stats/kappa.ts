@@ -1,17 +1,17 @@
 import { WEIGHT_BASES, WEIGHT_SCHEMES } from '../../../stats/agreement-weights';
 import { cohenKappa } from '../../../stats/kappa';
 import { InputError } from '../../../util/errors';
+import { z } from 'zod';
 import { defineCommand } from '../../command';
 import { renderPairs, renderTable } from '../../table';
 import { fmt } from './icc';
-import { asInputError, categoriesOption, choice, RATING_OPTIONS, readRatings } from './ratings-input';
+import { choice } from '../../options';
+import { asInputError, categoriesOption, categoriesOptionSchema, RATING_OPTIONS, readRatings } from './ratings-input';
 import { notesBlock } from './undefined-notes';
 
 export const kappaCommand = defineCommand({
   path: ['stats', 'kappa'],
   summary: "Cohen's kappa for two raters: unweighted, linear or quadratic weights, with SE, 95% CI, z and p",
-  usage:
-    'alliance stats kappa --in FILE.csv [--subject subject] [--rater rater] [--value value] [--wide] [--raters A,B] [--weights unweighted] [--basis values] [--json]',
   description: [
     'SE: Fleiss, Cohen & Everitt (1969) large-sample SE (SAS ASE), 95% CI kappa ± 1.96·SE; z and two-sided p use the',
     'SE under kappa = 0 (as irr::kappa2 and SAS). --basis values measures category distance by value (irrCAC); --basis',
@@ -20,35 +20,20 @@ export const kappaCommand = defineCommand({
     'JSON: {"kappa","se","ci95":[lo,hi],"weights","n","method","basis","se0","z","p","po","pe","categories","table",',
     '"raters":[A,B],"unpaired","file"}',
   ].join('\n'),
-  options: {
+  options: z.object({
     ...RATING_OPTIONS,
-    weights: {
-      type: 'string',
-      placeholder: 'W',
-      description: 'unweighted, linear or quadratic',
-      default: 'unweighted',
-    },
-    basis: {
-      type: 'string',
-      placeholder: 'B',
-      description: 'weight distances from category values or levels',
-      default: 'values',
-    },
-    categories: {
-      type: 'string',
-      placeholder: 'C1,C2,...',
-      multiple: true,
-      description: 'the full ordered scale, if some categories may be unused',
-    },
-  },
+    weights: choice(WEIGHT_SCHEMES, 'unweighted, linear or quadratic').default('unweighted'),
+    basis: choice(WEIGHT_BASES, 'weight distances from category values or levels').default('values'),
+    categories: categoriesOptionSchema('the full ordered scale, if some categories may be unused'),
+  }),
   examples: [
     'alliance stats kappa --in codes.csv --json',
     'alliance stats kappa --in ratings.csv --weights quadratic --categories 1,2,3,4,5,6,7',
   ],
-  async run(ctx) {
-    const weights = choice(ctx, 'weights', WEIGHT_SCHEMES, 'unweighted');
-    const basis = choice(ctx, 'basis', WEIGHT_BASES, 'values');
-    const input = await readRatings(ctx, 'category');
+  async run(_ctx, o) {
+    const { weights } = o;
+    const { basis } = o;
+    const input = await readRatings(o, 'category');
     if (input.raters.length !== 2) {
       throw new InputError(
         `Cohen's kappa compares two raters; ${input.raterSource} names ${input.raters.length} (${input.raters.join(', ')}): pick two with --raters`,
@@ -57,7 +42,7 @@ export const kappaCommand = defineCommand({
     }
     let res: ReturnType<typeof cohenKappa>;
     try {
-      const categories = categoriesOption(ctx);
+      const categories = categoriesOption(o.categories);
       res = cohenKappa(
         input.cells.map((r) => r[0]!),
         input.cells.map((r) => r[1]!),

@@ -11,15 +11,15 @@ import {
 } from '../../../stats/lmm';
 import { mixedTrajectories, olsTrajectories } from '../../../stats/trajectories';
 import { InputError, UsageError } from '../../../util/errors';
+import { z } from 'zod';
 import { defineCommand } from '../../command';
 import { formatCell, renderTable } from '../../table';
+import { flag, text } from '../../options';
 import { readLongTable, type ColumnSpec } from './input';
 
 export const lmmCommand = defineCommand({
   path: ['stats', 'lmm'],
   summary: 'linear mixed model by REML, as lme4::lmer, with Satterthwaite df as lmerTest',
-  usage:
-    'alliance stats lmm --in FILE.csv --formula "y ~ session + (session | client)" [--ml] [--ranef] [--trajectories [--time session]] [--json]',
   description: [
     'Formula as lme4: fixed terms (a, a:b, a*b, 0/1 for the intercept; text columns get treatment contrasts)',
     'and random terms (1 | client), (session | client) with correlated effects, (session || client) without,',
@@ -30,38 +30,30 @@ export const lmmCommand = defineCommand({
     'JSON: {"formula","reml","n","dropped","fixed":[{term,estimate,se,df,t,p,ci95}],"random":[{group,effects,sd,variance,corr}],',
     '"residual","icc","criterion","logLik","theta","singular","converged","method"} (+ "ranef", "trajectories")',
   ].join('\n'),
-  options: {
-    in: { type: 'string', placeholder: 'FILE', description: 'long CSV, one row per session', required: true },
-    formula: { type: 'string', placeholder: 'FORMULA', description: 'lme4-style model formula', required: true },
-    ml: {
-      type: 'boolean',
-      description: 'maximum likelihood instead of REML (for likelihood-ratio tests of fixed effects)',
-    },
-    ranef: { type: 'boolean', description: 'include the predicted random effects (BLUPs) of every level' },
-    trajectories: { type: 'boolean', description: 'include per-client OLS and mixed-model trajectories over --time' },
-    time: {
-      type: 'string',
-      placeholder: 'COL',
-      description: 'the session/time variable for --trajectories',
-      default: 'session',
-    },
-  },
+  options: z.object({
+    in: text('long CSV, one row per session', 'FILE'),
+    formula: text('lme4-style model formula', 'FORMULA'),
+    ml: flag('maximum likelihood instead of REML (for likelihood-ratio tests of fixed effects)'),
+    ranef: flag('include the predicted random effects (BLUPs) of every level'),
+    trajectories: flag('include per-client OLS and mixed-model trajectories over --time'),
+    time: text('the session/time variable for --trajectories', 'COL').default('session'),
+  }),
   examples: [
     'alliance stats lmm --in wai.csv --formula "wai ~ session + (session | client)" --json',
     'alliance stats lmm --in wai.csv --formula "wai ~ 1 + (1 | therapist/client)"',
   ],
-  async run(ctx) {
+  async run(ctx, o) {
     let formula: ParsedFormula;
     try {
-      formula = parseFormula(ctx.need('formula'));
+      formula = parseFormula(o.formula);
     } catch (err) {
       if (err instanceof FormulaError) throw new UsageError(err.message);
       throw err;
     }
     if (formula.random.length === 0)
       throw new UsageError(`formula "${formula.text}" has no random-effects term; add one such as (1 | client)`);
-    const time = ctx.need('time');
-    const wantTrajectories = ctx.bool('trajectories');
+    const time = o.time;
+    const wantTrajectories = o.trajectories;
     if (wantTrajectories && !formula.fixed.some((t) => t.vars.length === 1 && t.vars[0] === time)) {
       throw new UsageError(
         `--trajectories needs "${time}" as a fixed effect in the formula (set the variable with --time)`,
@@ -69,7 +61,7 @@ export const lmmCommand = defineCommand({
     }
     const specs: Record<string, ColumnSpec> = {};
     for (const v of formula.variables) specs[v] = { name: v, kind: 'id', option: '--formula', allowMissing: true };
-    const table = await readLongTable(ctx.need('in'), specs);
+    const table = await readLongTable(o.in, specs);
     const columns: Columns = {};
     for (const v of formula.variables) columns[v] = table.rows.map((r) => r[v] as string | null);
 
@@ -77,7 +69,7 @@ export const lmmCommand = defineCommand({
     let design: Design;
     try {
       design = buildDesign(formula, columns);
-      result = fitDesign(design, formula.text, { reml: !ctx.bool('ml') });
+      result = fitDesign(design, formula.text, { reml: !o.ml });
     } catch (err) {
       if (err instanceof DesignError) {
         throw new InputError(err.message, {
@@ -101,7 +93,7 @@ export const lmmCommand = defineCommand({
 
     const { ranef, ...rest } = result;
     const data: Record<string, unknown> = { file: table.file, ...rest };
-    if (ctx.bool('ranef')) data.ranef = ranef;
+    if (o.ranef) data.ranef = ranef;
     if (wantTrajectories) {
       const primary = design.terms[0]!;
       const timeCol = columns[time]!;

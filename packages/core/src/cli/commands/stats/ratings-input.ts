@@ -1,5 +1,5 @@
-import type { CommandContext, OptionSpec } from '../../command';
-import { InputError, UsageError, type InputLocation } from '../../../util/errors';
+import { InputError, type InputLocation } from '../../../util/errors';
+import { flag, list, text } from '../../options';
 import { readLongTable, readWideTable } from './input';
 
 /**
@@ -10,27 +10,27 @@ import { readLongTable, readWideTable } from './input';
  * file, line and column.
  */
 
-export const RATING_OPTIONS: Record<string, OptionSpec> = {
-  in: {
-    type: 'string',
-    placeholder: 'FILE.csv',
-    description: 'CSV of ratings: long (one row per rating) unless --wide',
-    required: true,
-  },
-  subject: { type: 'string', placeholder: 'COL', description: 'subject (unit) id column', default: 'subject' },
-  rater: { type: 'string', placeholder: 'COL', description: 'rater id column (long format)', default: 'rater' },
-  value: { type: 'string', placeholder: 'COL', description: 'rating column (long format)', default: 'value' },
-  wide: {
-    type: 'boolean',
-    description: 'one row per subject, one column per rater (every column but --subject, unless --raters)',
-  },
-  raters: {
-    type: 'string',
-    placeholder: 'A,B',
-    multiple: true,
-    description: 'use only these raters (rater ids, or rater columns with --wide)',
-  },
+export const RATING_OPTIONS = {
+  in: text('CSV of ratings: long (one row per rating) unless --wide', 'FILE.csv'),
+  subject: text('subject (unit) id column', 'COL').default('subject'),
+  rater: text('rater id column (long format)', 'COL').default('rater'),
+  value: text('rating column (long format)', 'COL').default('value'),
+  wide: flag('one row per subject, one column per rater (every column but --subject, unless --raters)'),
+  raters: list('use only these raters (rater ids, or rater columns with --wide)', 'A,B'),
 };
+
+/** The options every reliability command reads its ratings with. */
+export interface RatingOptions {
+  in: string;
+  subject: string;
+  rater: string;
+  value: string;
+  wide: boolean;
+  raters: string[];
+}
+
+/** The full category scale, when some categories may be unused. */
+export const categoriesOptionSchema = (description: string) => list(description, 'C1,C2,...');
 
 export type Rating = number | string;
 
@@ -53,27 +53,27 @@ export interface RatingsMatrix {
  * use the values.
  */
 export async function readRatings(
-  ctx: CommandContext,
+  o: RatingOptions,
   kind: 'number' | 'category',
   minRaters = 2,
 ): Promise<RatingsMatrix> {
-  const path = ctx.need('in');
-  const subjectCol = ctx.need('subject');
-  const only = ctx.list('raters');
+  const path = o.in;
+  const subjectCol = o.subject;
+  const only = o.raters;
   let file: string;
   let rows: Array<{ subject: string; rater: string; value: Rating | null; line: number }>;
   let raterColumn: string;
-  if (ctx.bool('wide')) {
+  if (o.wide) {
     const wide = await readWideTable(path, { subject: subjectCol, kind, ...(only.length ? { raters: only } : {}) });
     file = wide.file;
     rows = wide.rows.map((r) => ({ ...r, value: r.value as Rating | null }));
     raterColumn = '';
   } else {
-    raterColumn = ctx.need('rater');
+    raterColumn = o.rater;
     const table = await readLongTable(path, {
       subject: { name: subjectCol, kind: 'id', option: '--subject' },
       rater: { name: raterColumn, kind: 'id', option: '--rater' },
-      value: { name: ctx.need('value'), kind, option: '--value', allowMissing: true },
+      value: { name: o.value, kind, option: '--value', allowMissing: true },
     });
     file = table.file;
     rows = table.rows.map((r) => ({
@@ -120,7 +120,7 @@ export async function readRatings(
         {
           file,
           line: r.line,
-          column: ctx.bool('wide') ? subjectCol : raterColumn,
+          column: o.wide ? subjectCol : raterColumn,
         },
       );
     }
@@ -128,7 +128,7 @@ export async function readRatings(
     cells[i]![j] = r.value;
   }
   const raters = [...raterIndex.keys()];
-  const wide = ctx.bool('wide');
+  const wide = o.wide;
   const raterSource = wide ? 'the header' : `column "${raterColumn}"`;
   const raterLocation: InputLocation = wide
     ? { file, line: 1 }
@@ -160,16 +160,7 @@ export function asInputError(err: unknown, file: string): unknown {
 }
 
 /** Parses --categories: numbers when every entry is a number. */
-export function categoriesOption(ctx: CommandContext): Rating[] | undefined {
-  const list = ctx.list('categories');
-  if (list.length === 0) return undefined;
-  return list.every((c) => Number.isFinite(Number(c))) ? list.map(Number) : list;
-}
-
-export function choice<T extends string>(ctx: CommandContext, name: string, allowed: readonly T[], fallback: T): T {
-  const v = ctx.str(name) ?? fallback;
-  if (!(allowed as readonly string[]).includes(v)) {
-    throw new UsageError(`--${name} must be one of ${allowed.join(', ')}, got "${v}"`);
-  }
-  return v as T;
+export function categoriesOption(categories: string[]): Rating[] | undefined {
+  if (categories.length === 0) return undefined;
+  return categories.every((c) => Number.isFinite(Number(c))) ? categories.map(Number) : categories;
 }

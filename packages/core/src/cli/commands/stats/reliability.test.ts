@@ -1,13 +1,9 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { near, readGolden, readReference } from '../../../../../../test/support/data';
+import { runCore as main } from '../testing';
 import { tempDir } from '../../../../../../test/support/temp-dir';
-
-// The stats commands are core's: keep these tests independent of whatever the plugin packages contribute.
-vi.mock('@alliance-lab/raters/commands', () => ({ commands: [] }));
-vi.mock('@alliance-lab/server/commands', () => ({ commands: [] }));
-const { main } = await import('../../main');
 
 const dir = tempDir('alliance-reliability-');
 function csv(name: string, header: string[], rows: Array<Array<string | number | null>>): string {

@@ -8,19 +8,20 @@ import {
   type SrsAlertResult,
 } from '../../../stats/ruptures';
 import { InputError, UsageError } from '../../../util/errors';
+import { z } from 'zod';
 import { defineCommand } from '../../command';
 import { formatCell, renderTable } from '../../table';
-import { instrumentCall, registryFor, STUDY_OPTION } from '../instruments/registry';
+import { choice, integer, number, text } from '../../options';
+import { instrumentCall, registryFor, studyOption } from '../instruments/registry';
 import { readSessionSeries } from './series-input';
 
 const RULE_SETS = ['rupture-repair', 'srs-alerts'] as const;
+const BASELINES = ['mean', 'previous', 'either'] as const satisfies readonly Baseline[];
+const SD_SOURCES = ['client', 'pooled'] as const satisfies readonly SdSource[];
 
 export const rupturesCommand = defineCommand({
   path: ['stats', 'ruptures'],
   summary: 'rupture–repair episodes in session-by-session scores, or the SRS alert rules',
-  usage:
-    'alliance stats ruptures --in FILE.csv [--subject subject] [--session session] [--value value] [--k 1] [--baseline either] [--window 3] ' +
-    '[--sd client] [--rc-sd SD --reliability R] [--rules rupture-repair|srs-alerts] [--json]',
   description: [
     'rupture-repair (default): a rupture is a session whose score falls at least k within-client SDs below the',
     "client's mean or the previous session (--baseline mean|previous|either) and by more than the reliable-change",
@@ -34,118 +35,71 @@ export const rupturesCommand = defineCommand({
     'JSON: {"episodes":[{client,rupture,baseline,preLevel,drop,lowest,depth,repaired,repair,length,censored}],',
     '"clients","summary","rules","method"} or {"ruleSet":"srs-alerts","alerts","summary","rules","method"}',
   ].join('\n'),
-  options: {
-    in: { type: 'string', placeholder: 'FILE', description: 'long CSV, one row per session', required: true },
-    subject: { type: 'string', placeholder: 'COL', description: 'client id column', default: 'subject' },
-    session: { type: 'string', placeholder: 'COL', description: 'session number column', default: 'session' },
-    value: { type: 'string', placeholder: 'COL', description: 'score column', default: 'value' },
-    rules: {
-      type: 'string',
-      placeholder: 'SET',
-      description: 'rupture-repair or srs-alerts',
-      default: 'rupture-repair',
-    },
-    k: {
-      type: 'string',
-      placeholder: 'K',
-      description: 'within-client SDs a rupture falls (1 Strauss-like, 2 Stiles-like)',
-      default: '1',
-    },
-    baseline: {
-      type: 'string',
-      placeholder: 'B',
-      description: 'fall measured from the client mean, the previous session, or either',
-      default: 'either',
-    },
-    window: { type: 'string', placeholder: 'W', description: 'sessions within which a repair must come', default: '3' },
-    sd: {
-      type: 'string',
-      placeholder: 'S',
-      description: "SD for the k·SD rule: client (the client's own) or pooled",
-      default: 'client',
-    },
-    'rc-sd': {
-      type: 'string',
-      placeholder: 'SD',
-      description: 'reference SD for reliable change (with --reliability)',
-    },
-    reliability: {
-      type: 'string',
-      placeholder: 'R',
-      description: 'reliability (alpha or test-retest) for reliable change',
-    },
-    'min-sessions': {
-      type: 'string',
-      placeholder: 'N',
-      description: 'clients with fewer scored sessions are not screened',
-      default: '3',
-    },
-    cutoff: {
-      type: 'string',
-      placeholder: 'X',
-      description: 'srs-alerts: cut-off for the total (default from the SRS definition, 36)',
-    },
-    inequality: { type: 'string', placeholder: 'OP', description: 'srs-alerts: "<" or "<="' },
-    'min-drop': {
-      type: 'string',
-      placeholder: 'D',
-      description: 'srs-alerts: smallest drop from the previous session flagged',
-    },
-    form: { type: 'string', placeholder: 'FORM', description: 'srs-alerts: client or child', default: 'client' },
-    study: STUDY_OPTION,
-  },
+  options: z.object({
+    in: text('long CSV, one row per session', 'FILE'),
+    subject: text('client id column', 'COL').default('subject'),
+    session: text('session number column', 'COL').default('session'),
+    value: text('score column', 'COL').default('value'),
+    rules: choice(RULE_SETS, 'rupture-repair or srs-alerts').default('rupture-repair'),
+    k: number('within-client SDs a rupture falls (1 Strauss-like, 2 Stiles-like)', 'K', { min: 0 }).default(1),
+    baseline: choice(BASELINES, 'fall measured from the client mean, the previous session, or either').default(
+      'either',
+    ),
+    window: integer('sessions within which a repair must come', 'W', { min: 1 }).default(3),
+    sd: choice(SD_SOURCES, "SD for the k·SD rule: client (the client's own) or pooled").default('client'),
+    'rc-sd': number('reference SD for reliable change (with --reliability)', 'SD', { min: 0 }).optional(),
+    reliability: number('reliability (alpha or test-retest) for reliable change', 'R', { min: 0, max: 1 }).optional(),
+    'min-sessions': integer('clients with fewer scored sessions are not screened', 'N', { min: 2 }).default(3),
+    cutoff: number('srs-alerts: cut-off for the total (default from the SRS definition, 36)', 'X').optional(),
+    inequality: choice(['<', '<='], 'srs-alerts: "<" or "<="').optional(),
+    'min-drop': number('srs-alerts: smallest drop from the previous session flagged', 'D', { min: 0 }).optional(),
+    form: text('srs-alerts: client or child', 'FORM').default('client'),
+    study: studyOption(),
+  }),
   examples: [
     'alliance stats ruptures --in wai.csv --subject client --value wai --k 2 --baseline mean --json',
     'alliance stats ruptures --in wai.csv --subject client --value wai --rc-sd 8 --reliability .9',
     'alliance stats ruptures --in srs.csv --subject client --value total --rules srs-alerts',
   ],
-  async run(ctx) {
-    const rules = ctx.need('rules');
-    if (!(RULE_SETS as readonly string[]).includes(rules))
-      throw new UsageError(`--rules must be one of ${RULE_SETS.join(', ')}, got "${rules}"`);
-    const cols = { subject: ctx.need('subject'), session: ctx.need('session'), value: ctx.need('value') };
+  async run(_ctx, o) {
+    const { rules } = o;
+    const cols = { subject: o.subject, session: o.session, value: o.value };
 
     if (rules === 'srs-alerts') {
-      const inequality = ctx.str('inequality');
-      if (inequality !== undefined && inequality !== '<' && inequality !== '<=')
-        throw new UsageError(`--inequality must be "<" or "<=", got "${inequality}"`);
-      const definition = instrumentCall(() => registryFor(ctx.str('study')).definition('srs'));
-      const input = await readSessionSeries(ctx.need('in'), cols);
+      const { inequality, cutoff } = o;
+      const minDrop = o['min-drop'];
+      const registry = await registryFor(o.study);
+      const definition = instrumentCall(() => registry.definition('srs'));
+      const input = await readSessionSeries(o.in, cols);
       const res = srsAlerts(input.series, {
         definition,
-        form: ctx.need('form'),
-        ...(ctx.str('cutoff') !== undefined ? { cutoff: ctx.num('cutoff')! } : {}),
+        form: o.form,
+        ...(cutoff !== undefined ? { cutoff } : {}),
         ...(inequality ? { inequality } : {}),
-        ...(ctx.str('min-drop') !== undefined ? { minDrop: ctx.num('min-drop', undefined, { min: 0 })! } : {}),
+        ...(minDrop !== undefined ? { minDrop } : {}),
       });
       return { data: { file: input.file, excluded: input.excluded, ...res }, text: renderAlerts(res, input.file) };
     }
 
-    const baseline = ctx.need('baseline');
-    if (!['mean', 'previous', 'either'].includes(baseline))
-      throw new UsageError(`--baseline must be mean, previous or either, got "${baseline}"`);
-    const sd = ctx.need('sd');
-    if (sd !== 'client' && sd !== 'pooled') throw new UsageError(`--sd must be client or pooled, got "${sd}"`);
-    const rcSd = ctx.num('rc-sd', undefined, { min: 0 });
-    const reliability = ctx.num('reliability', undefined, { min: 0, max: 1 });
+    const { baseline, sd, reliability, k } = o;
+    const rcSd = o['rc-sd'];
     if ((rcSd === undefined) !== (reliability === undefined))
       throw new UsageError(
         '--rc-sd and --reliability go together: give both, or neither to use the within-client residual SD',
       );
-    if (rcSd !== undefined && !(rcSd > 0 && reliability! < 1))
+    if (rcSd !== undefined && reliability !== undefined && !(rcSd > 0 && reliability < 1))
       throw new UsageError('--rc-sd must be positive and --reliability below 1');
-    const k = ctx.num('k', 1, { min: 0 })!;
     if (!(k > 0)) throw new UsageError(`--k must be positive, got ${k}`);
-    const input = await readSessionSeries(ctx.need('in'), cols);
+    const input = await readSessionSeries(o.in, cols);
     let res: RuptureResult;
     try {
       res = ruptures(input.series, {
         k,
-        baseline: baseline as Baseline,
-        window: ctx.num('window', 3, { min: 1, integer: true })!,
-        sd: sd as SdSource,
-        reliableChange: rcSd !== undefined ? { sd: rcSd, reliability: reliability! } : 'within',
-        minSessions: ctx.num('min-sessions', 3, { min: 2, integer: true })!,
+        baseline,
+        window: o.window,
+        sd,
+        reliableChange: rcSd !== undefined && reliability !== undefined ? { sd: rcSd, reliability } : 'within',
+        minSessions: o['min-sessions'],
       });
     } catch (err) {
       if (err instanceof DuplicateSessionError) {
