@@ -19,7 +19,8 @@ import { importTranscriptFiles } from '../packages/core/src/import/transcripts';
 import { aucWithCi, type AucResult } from '../packages/core/src/stats/auc';
 import { loadRegistry, scoreView } from '../packages/instruments/src/index';
 import { domainScores } from '../packages/raters/src/domain-scores';
-import { createLexiconRater } from '../packages/raters/src/providers/lexicon';
+import { LexiconConfig } from '../packages/raters/src/providers/lexicon/lexicon-config';
+import { createLexiconRater } from '../packages/raters/src/providers/lexicon/lexicon-rater';
 import type { RaterOutput } from '../packages/raters/src/result-schema';
 import { loadTranscript, selectTranscripts } from '../packages/raters/src/run/run-transcripts';
 
@@ -78,7 +79,11 @@ try {
       columns: COLUMNS,
       meta: { therapist: 'T01', session: 1 },
     });
-    const rater = createLexiconRater({ name: 'lexicon', config: study.config.raters.lexicon!, studyDir: dir });
+    const rater = createLexiconRater({
+      name: 'lexicon',
+      config: LexiconConfig.parse(study.config.raters.lexicon),
+      studyDir: dir,
+    });
     const forms = FORMS.map((f) => ({ instrument: f.split(':')[0]!, form: f.split(':')[1]! }));
     const waiView = loadRegistry().view('wai-o-s', 'observer');
     const rows: Array<{

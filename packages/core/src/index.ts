@@ -1,5 +1,8 @@
 export * from './schemas';
 export * from './util/errors';
+export * from './util/suggest';
+export * from './util/json-text';
+export { describeIssue, keysAt } from './util/zod-issue';
 export * from './util/hash';
 export * from './util/csv';
 export * from './util/text-input';

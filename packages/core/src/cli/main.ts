@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { setRaterValidator, type RaterValidator } from '../store/study';
 import { InputError, UsageError } from '../util/errors';
 import type { Command, CommandContext, OptionSpec } from './command';
 import { coreCommands } from './commands';
@@ -22,8 +23,10 @@ export async function loadCommands(): Promise<Command[]> {
   const all = [...coreCommands];
   for (const mod of PLUGIN_MODULES) {
     try {
-      const m = (await import(mod)) as { commands?: Command[] };
+      const m = (await import(mod)) as { commands?: Command[]; validateStudyRaters?: RaterValidator };
       all.push(...(m.commands ?? []));
+      // The raters package checks rater options for every command that loads a study (core knows no providers).
+      if ('validateStudyRaters' in m && m.validateStudyRaters) setRaterValidator(m.validateStudyRaters);
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
       // A package not installed is fine; a broken one that is installed must not fail silently.

@@ -1,10 +1,14 @@
-import { InputError, UsageError, type RaterConfig, type Study, type Usage } from '@alliance-lab/core';
+import { join } from 'node:path';
+import { InputError, STUDY_FILE, UsageError, type Study, type Usage } from '@alliance-lab/core';
 import { InvalidAnswerError, ProviderError } from '../providers/provider-error';
+import type { RaterConfig } from '../providers/rater-config';
+import { configureRater } from '../providers/registry';
 import type { FormRequest, RatableTranscript, RateRequest, Rater } from '../rater';
 import type { RaterOutput } from '../result-schema';
 import { Budget, OutputEstimate } from './budget';
 import { cacheKey } from './cache-key';
 import { aggregateWindows, chunkWindows, windowTranscript, type TranscriptWindow } from './chunk';
+import { parseForms } from './forms';
 import { runPool } from './pool';
 import { transcriptHandling, type TranscriptHandling } from './privacy';
 import {
@@ -72,11 +76,10 @@ export interface RunResult {
 }
 
 const DEFAULT_CONCURRENCY = 8;
-const DEFAULT_CHUNK_OVERLAP = 8;
 
 export async function rateStudy(study: Study, opts: RateOptions): Promise<RunResult> {
-  const config = study.config.raters[opts.rater];
-  if (!config) {
+  const entry = study.config.raters[opts.rater];
+  if (!entry) {
     const names = Object.keys(study.config.raters);
     throw new UsageError(
       `no rater "${opts.rater}" in study.json; ${names.length ? `it defines ${names.map((n) => `"${n}"`).join(', ')}` : 'add one under "raters"'}`,
@@ -86,7 +89,9 @@ export async function rateStudy(study: Study, opts: RateOptions): Promise<RunRes
   const env = opts.env ?? process.env;
   const signal = opts.signal ?? new AbortController().signal;
   const log = opts.log ?? (() => {});
-  const setup = await services.createRater(opts.rater, config, env);
+  const configured = configureRater(opts.rater, entry, join(study.dir, STUDY_FILE));
+  const config = configured.config;
+  const setup = await services.createRater(configured, env);
   const rater = setup.rater;
   const prompt = setup.prompt;
   const handling = handlingFor(rater, study);
@@ -94,7 +99,7 @@ export async function rateStudy(study: Study, opts: RateOptions): Promise<RunRes
   const replicates = opts.replicates ?? 1;
   const policy: RetryPolicy = {
     ...DEFAULT_RETRY_POLICY,
-    ...(typeof config.options.timeoutMs === 'number' ? { timeoutMs: config.options.timeoutMs } : {}),
+    ...(config.timeoutMs !== undefined ? { timeoutMs: config.timeoutMs } : {}),
     ...opts.retry,
   };
   if (opts.chunk && config.maxInputTokens === undefined) {
@@ -150,7 +155,7 @@ export async function rateStudy(study: Study, opts: RateOptions): Promise<RunRes
         transcript: handling,
         chunk:
           windows && windows.length > 1
-            ? { maxInputTokens: config.maxInputTokens, overlap: chunkOverlap(config) }
+            ? { maxInputTokens: config.maxInputTokens, overlap: config.chunkOverlap }
             : null,
       };
       const identity: RatingIdentity = {
@@ -210,7 +215,7 @@ export async function rateStudy(study: Study, opts: RateOptions): Promise<RunRes
         summary.failed++;
         done++;
         log(
-          `session ${ref.sessionId} replicate ${replicate}: ${describeError(err, t)}; not stored, the next run retries it`,
+          `session ${ref.sessionId} replicate ${replicate}: ${describeError(err)}; not stored, the next run retries it`,
         );
         progress();
         return;
@@ -268,7 +273,7 @@ async function rateOnce(t: RatableTranscript, c: CallContext): Promise<Outcome> 
     try {
       const res = await withRetries((signal) => c.rater.rate({ ...req, signal }), c.policy, c.signal, {
         onRetry: (err, attempt, delay) =>
-          c.log(`session ${t.sessionId}: ${describeError(err, t)}; retry ${attempt} in ${(delay / 1000).toFixed(1)} s`),
+          c.log(`session ${t.sessionId}: ${describeError(err)}; retry ${attempt} in ${(delay / 1000).toFixed(1)} s`),
       });
       requests++;
       addUsage(usage, res.usage);
@@ -327,7 +332,7 @@ function windowsFor(
   const result = chunkWindows(
     prompt.utteranceTokens(t),
     max - overhead,
-    chunkOverlap(config),
+    config.chunkOverlap,
     (w) => prompt.tokens(windowTranscript(t, w, ratableHash), forms) <= max,
   );
   if (!Array.isArray(result)) {
@@ -337,11 +342,6 @@ function windowsFor(
     );
   }
   return result;
-}
-
-function chunkOverlap(config: RaterConfig): number {
-  const o = config.options.chunkOverlap;
-  return typeof o === 'number' && Number.isInteger(o) && o >= 0 ? o : DEFAULT_CHUNK_OVERLAP;
 }
 
 async function refuseOverBudget(
@@ -383,20 +383,11 @@ function estimateCost(
 
 function handlingFor(rater: Rater, study: Study): TranscriptHandling {
   // A replay must see the transcript exactly as the run it replays did, whatever this machine's policy says.
-  const replayed = (rater as { replayedHandling?: TranscriptHandling }).replayedHandling;
-  if (replayed) return replayed;
-  return transcriptHandling(
-    { name: rater.name, remote: rater.remote, baseUrl: (rater as { baseUrl?: string }).baseUrl },
-    study.config,
-  );
+  if (rater.replayedHandling) return rater.replayedHandling;
+  return transcriptHandling(rater, study.config);
 }
 
-export function parseForms(forms: readonly string[]): FormRequest[] {
-  return forms.map((f) => {
-    const [instrument, form] = f.split(':') as [string, string];
-    return { instrument, form };
-  });
-}
+export { parseForms } from './forms';
 
 function addUsage(
   into: Pick<Usage, 'costUsd'> & {
@@ -422,24 +413,9 @@ function addedUsage(a: Usage | undefined, b: Usage): Usage {
 }
 
 /**
- * An error for the log. The server's own message is included only if it quotes nothing of the transcript
- * (servers sometimes echo the request back in validation errors).
+ * An error for the log: the ProviderError's message, which error-scrub.ts built from status, error type and code
+ * and request id only, so no provider text (which may echo the transcript) reaches a log or a message.
  */
-export function describeError(err: ProviderError, t: RatableTranscript): string {
-  const detail = err.detail?.slice(0, 300);
-  if (!detail) return err.message;
-  return quotesTranscript(detail, t)
-    ? `${err.message} (server message withheld: it quotes the transcript)`
-    : `${err.message}: ${detail}`;
-}
-
-const QUOTE_WINDOW = 16;
-
-export function quotesTranscript(text: string, t: RatableTranscript): boolean {
-  const norm = (s: string) => s.replace(/\s+/g, ' ').toLowerCase();
-  const hay = t.utterances.map((u) => norm(u.text)).join('\n');
-  const s = norm(text);
-  if (s.length < QUOTE_WINDOW) return s.trim().length >= 8 && hay.includes(s);
-  for (let i = 0; i + QUOTE_WINDOW <= s.length; i++) if (hay.includes(s.slice(i, i + QUOTE_WINDOW))) return true;
-  return false;
+export function describeError(err: ProviderError): string {
+  return err.message;
 }

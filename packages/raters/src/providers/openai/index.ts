@@ -1,8 +1,15 @@
-import type { ProviderContext } from '../provider-context';
-import { OpenAIRater } from './openai-rater';
+import { defineProvider } from '../provider';
+import { promptedRater } from '../model-provider';
+import { OpenAIConfig } from './openai-config';
 
-export { OPENAI_DEFAULT_BASE_URL, OpenAIRater } from './openai-rater';
+export { OpenAIConfig } from './openai-config';
 
-export function createOpenAIRater(ctx: ProviderContext): OpenAIRater {
-  return new OpenAIRater(ctx);
-}
+/** `openai`: chat completions through the openai SDK, which loads only when such a rater is created. */
+export const openaiProvider = defineProvider({
+  name: 'openai',
+  config: OpenAIConfig,
+  async create(ctx) {
+    const { OpenAIRater } = await import('./openai-rater');
+    return promptedRater(ctx, (pc) => new OpenAIRater(pc));
+  },
+});

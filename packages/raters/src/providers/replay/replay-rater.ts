@@ -1,5 +1,6 @@
-import { InputError, UsageError, type RaterConfig, type Study } from '@alliance-lab/core';
+import { InputError, UsageError, type Study } from '@alliance-lab/core';
 import type { RateRequest, RateResponse, Rater } from '../../rater';
+import type { ReplayConfig } from './replay-config';
 
 type Handling = 'as-is' | 'deidentified';
 
@@ -23,13 +24,8 @@ export class ReplayRater implements Rater {
     private readonly study: Study,
   ) {}
 
-  static async open(study: Study, name: string, config: RaterConfig): Promise<ReplayRater> {
+  static async open(study: Study, name: string, config: ReplayConfig): Promise<ReplayRater> {
     const source = config.options.rater;
-    if (typeof source !== 'string' || source === '') {
-      throw new UsageError(
-        `rater "${name}" replays a stored run: name the rater to replay in its options, e.g. "options": { "rater": "gpt" }`,
-      );
-    }
     const latest = await study.db
       .selectFrom('ratings')
       .select(['model', 'prompt_version', 'prompt_hash', 'params'])
@@ -76,4 +72,8 @@ export class ReplayRater implements Rater {
       usage: { inputTokens: 0, outputTokens: 0, cachedTokens: 0, costUsd: 0, latencyMs: performance.now() - started },
     };
   }
+}
+
+export function createReplayRater(study: Study, name: string, config: ReplayConfig): Promise<ReplayRater> {
+  return ReplayRater.open(study, name, config);
 }

@@ -18,7 +18,7 @@ export const instrumentsAddWordingCommand = defineCommand({
   examples: ['alliance instruments add-wording --study studies/pilot wai-sr-wording.json'],
   async run(ctx) {
     const study = ctx.need('study');
-    readStudyConfig(study);
+    readStudyConfig(study, { checkReferences: false });
     const r = instrumentCall(() => installWording(study, ctx.positionals[0]!));
     return {
       data: { instrument: r.instrument, forms: r.forms, path: r.path, replaced: r.replaced },

@@ -17,7 +17,7 @@ export const instrumentsAddCommand = defineCommand({
   examples: ['alliance instruments add --study studies/pilot sai.json'],
   async run(ctx) {
     const study = ctx.need('study');
-    readStudyConfig(study);
+    readStudyConfig(study, { checkReferences: false });
     const r = instrumentCall(() => installStudyInstrument(study, ctx.positionals[0]!));
     const what = r.overridesBuiltin
       ? `(replaces the built-in ${r.id} for this study)`
