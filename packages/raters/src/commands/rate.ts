@@ -99,7 +99,9 @@ export const rateCommand = defineCommand({
           ? ['transcripts were de-identified before leaving this machine']
           : []),
       ].join('\n');
-      return { data: { ...data }, text };
+      // Exit 0 only when every requested rating exists (rated now or from the cache); the summary is printed either way.
+      const complete = s.rated + s.cached === result.total && !result.interrupted;
+      return { data: { ...data }, text, ...(complete ? {} : { exitCode: 1 }) };
     } finally {
       await study.close();
     }
