@@ -1,5 +1,4 @@
 import { defineProvider } from '../provider';
-import { promptedRater } from '../model-provider';
 import { AnthropicConfig } from './anthropic-config';
 
 export { AnthropicConfig } from './anthropic-config';
@@ -9,7 +8,11 @@ export const anthropicProvider = defineProvider({
   name: 'anthropic',
   config: AnthropicConfig,
   async create(ctx) {
-    const { AnthropicRater } = await import('./anthropic-rater');
+    // The SDK and the prompt renderer load only now, not when study.json is checked.
+    const [{ AnthropicRater }, { promptedRater }] = await Promise.all([
+      import('./anthropic-rater'),
+      import('../model-provider'),
+    ]);
     return promptedRater(ctx, (pc) => new AnthropicRater(pc));
   },
 });

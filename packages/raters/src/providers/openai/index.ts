@@ -1,5 +1,4 @@
 import { defineProvider } from '../provider';
-import { promptedRater } from '../model-provider';
 import { OpenAIConfig } from './openai-config';
 
 export { OpenAIConfig } from './openai-config';
@@ -9,7 +8,11 @@ export const openaiProvider = defineProvider({
   name: 'openai',
   config: OpenAIConfig,
   async create(ctx) {
-    const { OpenAIRater } = await import('./openai-rater');
+    // The SDK and the prompt renderer load only now, not when study.json is checked.
+    const [{ OpenAIRater }, { promptedRater }] = await Promise.all([
+      import('./openai-rater'),
+      import('../model-provider'),
+    ]);
     return promptedRater(ctx, (pc) => new OpenAIRater(pc));
   },
 });
