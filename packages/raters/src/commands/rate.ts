@@ -99,8 +99,9 @@ export const rateCommand = defineCommand({
           ? ['transcripts were de-identified before leaving this machine']
           : []),
       ].join('\n');
-      // Exit 0 only when every requested rating exists (rated now or from the cache); the summary is printed either way.
-      const complete = s.rated + s.cached === result.total && !result.interrupted;
+      // Exit 0 only when every requested rating exists (rated now or from the cache), so a script knows to run
+      // again; the summary is printed either way. Ctrl-C is the user's own stop, reported by the warning above.
+      const complete = result.interrupted || s.rated + s.cached === result.total;
       return { data: { ...data }, text, ...(complete ? {} : { exitCode: 1 }) };
     } finally {
       await study.close();
