@@ -36,9 +36,3 @@ export function didYouMean(word: string, candidates: Iterable<string>): string {
   const n = nearest(word, candidates);
   return n === undefined ? '' : `; did you mean "${n}"?`;
 }
-
-/** `"a", "b" and "c"` */
-export function quotedList(values: readonly string[]): string {
-  const q = values.map((v) => `"${v}"`);
-  return q.length <= 1 ? (q[0] ?? '') : `${q.slice(0, -1).join(', ')} and ${q.at(-1)}`;
-}
