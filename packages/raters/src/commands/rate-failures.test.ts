@@ -31,6 +31,12 @@ async function studyDir() {
     raters: {
       gpt: { provider: 'openai', model: 'gpt-test', baseUrl: server.openaiBaseUrl },
       claude: { provider: 'anthropic', model: 'claude-test', baseUrl: server.anthropicBaseUrl },
+      priced: {
+        provider: 'openai',
+        model: 'gpt-test',
+        baseUrl: server.openaiBaseUrl,
+        price: { inputPerMillion: 1000, outputPerMillion: 1000 },
+      },
     },
   });
   await study.close();
@@ -77,6 +83,14 @@ describe('alliance rate: exit codes', () => {
     expect(JSON.parse(partial.stdout)).toMatchObject({ rated: 3, failed: 1 });
     // The next run rates what failed, and exits 0.
     expect((await cli(['rate', '--study', dir, '--rater', 'gpt', '--json'])).code).toBe(0);
+  });
+
+  it('exits 1 when the budget stops the run before every rating is requested', async () => {
+    const dir = await studyDir();
+    const r = await cli(['rate', '--study', dir, '--rater', 'priced', '--budget', '0.000001', '--json']);
+    expect(r.code).toBe(1);
+    expect(JSON.parse(r.stdout)).toMatchObject({ rated: 0, failed: 0, cached: 0 });
+    expect(server.requests).toHaveLength(0);
   });
 
   it('names the base URL of a server that is not there, never the key', async () => {
