@@ -19,6 +19,7 @@ import { loadRegistry, scoreView } from '@alliance-lab/instruments';
 import {
   domainScores,
   createLexiconRater,
+  LexiconConfig,
   type RaterOutput,
   loadTranscript,
   selectTranscripts,
@@ -79,7 +80,11 @@ try {
       columns: COLUMNS,
       meta: { therapist: 'T01', session: 1 },
     });
-    const rater = createLexiconRater({ name: 'lexicon', config: study.config.raters.lexicon!, studyDir: dir });
+    const rater = createLexiconRater({
+      name: 'lexicon',
+      config: LexiconConfig.parse(study.config.raters.lexicon),
+      studyDir: dir,
+    });
     const forms = FORMS.map((f) => ({ instrument: f.split(':')[0]!, form: f.split(':')[1]! }));
     const waiView = loadRegistry().view('wai-o-s', 'observer');
     const rows: Array<{

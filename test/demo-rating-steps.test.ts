@@ -5,7 +5,7 @@ import { readStudyConfig } from '@alliance-lab/core';
 import { fileURLToPath } from 'node:url';
 import { main } from '@alliance-lab/cli';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createLexiconRater } from '@alliance-lab/raters';
+import { LexiconConfig, createLexiconRater } from '@alliance-lab/raters';
 import { ratingSteps, writeAltMarkers } from '../scripts/demo/rating-steps';
 
 const io = { stdout: { write: () => true }, stderr: { write: () => true, isTTY: false } };
@@ -35,8 +35,16 @@ describe('demo rating steps', () => {
     writeAltMarkers(dir);
     const config = readStudyConfig(dir);
     expect(Object.keys(config.raters)).toEqual(['lexicon', 'lexicon-alt', 'gpt', 'claude']);
-    const base = createLexiconRater({ name: 'lexicon', config: config.raters.lexicon!, studyDir: dir });
-    const alt = createLexiconRater({ name: 'lexicon-alt', config: config.raters['lexicon-alt']!, studyDir: dir });
+    const base = createLexiconRater({
+      name: 'lexicon',
+      config: LexiconConfig.parse(config.raters.lexicon),
+      studyDir: dir,
+    });
+    const alt = createLexiconRater({
+      name: 'lexicon-alt',
+      config: LexiconConfig.parse(config.raters['lexicon-alt']),
+      studyDir: dir,
+    });
     expect(alt.prompt.version).toBe(`${base.prompt.version}-alt`);
     expect(alt.prompt.hash).not.toBe(base.prompt.hash);
   });

@@ -1,5 +1,8 @@
 export * from './schemas';
 export * from './util/errors';
+export * from './util/suggest';
+export * from './util/json-text';
+export { describeIssue, keysAt } from './util/zod-issue';
 export * from './util/hash';
 export * from './util/csv';
 export * from './util/text-input';
@@ -18,6 +21,5 @@ export * from './store/rating-cache';
 export * from './store/transcript-reads';
 export * from './store/session-summaries';
 export * from './store/deidentification-maps';
-export * from './util/nearest';
 export * from './study/codebook';
 export * from './export/scores';

@@ -4,10 +4,22 @@ export { rateStudy, type RateOptions, type RunProgress, type RunResult, type Run
 export { defaultServices } from './run/default-services';
 export type { PreparedRater, RunServices } from './run/run-services';
 export { InvalidAnswerError, ProviderError } from './providers/provider-error';
-export { createOpenAIRater, OpenAIRater } from './providers/openai';
-export { createAnthropicRater, AnthropicRater } from './providers/anthropic';
-export { createReplayRater, ReplayRater } from './providers/replay';
-export { createLexiconRater, LexiconRater, type FormCatalog, type LexiconContext } from './providers/lexicon';
+export { createOpenAIRater, OpenAIRater } from './providers/openai/openai-rater';
+export { createAnthropicRater, AnthropicRater } from './providers/anthropic/anthropic-rater';
+export { createReplayRater, ReplayRater } from './providers/replay/replay-rater';
+export {
+  createLexiconRater,
+  LexiconRater,
+  type FormCatalog,
+  type LexiconContext,
+} from './providers/lexicon/lexicon-rater';
+export { OpenAIConfig } from './providers/openai';
+export { AnthropicConfig } from './providers/anthropic';
+export { LexiconConfig } from './providers/lexicon';
+export { ReplayConfig } from './providers/replay';
+export { RaterConfig } from './providers/rater-config';
+export { defineProvider, type FactoryDeps, type Provider } from './providers/provider';
+export { configureRater, PROVIDER_NAMES, validateStudyRaters, type ConfiguredRater } from './providers/registry';
 export { DEFAULT_MARKERS_FILE, loadMarkerFile, MarkerFile } from './lexicon/marker-file';
 export { domainScores, subSignalScores } from './domain-scores';
 export { createPromptRenderer, PROMPTS_DIR, promptVersions, type PromptRenderer } from './prompts/prompt-renderer';

@@ -46,6 +46,13 @@ export interface Rater {
   readonly prompt: { version: string; hash: string };
   /** True when requests leave this machine (decides de-identification and remoteProviders: forbid). */
   readonly remote: boolean;
+  /** Where requests go, for raters that send any (remoteProviders: forbid checks its host). */
+  readonly baseUrl?: string;
+  /**
+   * How transcripts must be prepared whatever the study's policy says: a replay sees them exactly as the run it
+   * replays did, so its stored quotes still match.
+   */
+  readonly replayedHandling?: 'as-is' | 'deidentified';
   rate(req: RateRequest): Promise<RateResponse>;
 }
 

@@ -1,3 +1,4 @@
+import { editDistance } from '../util/suggest';
 import { parseArgs } from 'node:util';
 import { InputError, UsageError } from '../util/errors';
 import type { Command, CommandContext } from './command';
@@ -114,22 +115,6 @@ function unknownCommand(commands: readonly Command[], words: string[]): UsageErr
   const hint =
     nearest && nearest.d <= Math.max(2, Math.floor(typedText.length / 3)) ? `; did you mean "${nearest.path}"?` : '';
   return new UsageError(`unknown command "${typedText}"${hint} (run \`alliance --help\` for the list)`);
-}
-
-/** Edits (insert, delete, substitute, swap two neighbours) that turn a into b: "stauts" is one from "status". */
-export function editDistance(a: string, b: string): number {
-  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) =>
-    Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)),
-  );
-  for (let i = 1; i <= a.length; i++)
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      let best = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
-        best = Math.min(best, d[i - 2]![j - 2]! + 1);
-      d[i]![j] = best;
-    }
-  return d[a.length]![b.length]!;
 }
 
 function buildContext(

@@ -3,7 +3,7 @@ import { SCORE_COLUMNS, type ScoreFilter, type ScoreRow } from '../schemas/score
 import { scoreValues, type ScoreValues } from '../store/scores';
 import type { Study } from '../store/study';
 import { toCsv } from '../util/csv';
-import { nearest } from '../util/nearest';
+import { nearest } from '../util/suggest';
 import { pivotMean } from '../util/pivot';
 
 /**

@@ -110,16 +110,11 @@ describe('study store', () => {
 });
 
 describe('study.json rater configurations', () => {
-  it('requires a model for API providers and defaults it for the lexicon', async () => {
+  it("keeps a rater's provider keys for its provider's schema and checks only what core reads", async () => {
     const { StudyConfig } = await import('../study/study-config');
-    const bad = StudyConfig.safeParse({ name: 'S', raters: { gpt: { provider: 'openai' } } });
-    expect(bad.success).toBe(false);
-    expect(bad.error!.issues[0]!.path).toEqual(['raters', 'gpt', 'model']);
-    const ok = StudyConfig.parse({
-      name: 'S',
-      raters: { lex: { provider: 'lexicon' }, gpt: { provider: 'openai', model: 'gpt-4.1-mini' } },
-    });
-    expect(ok.raters.lex!.model).toBe('lexicon-v1');
-    expect(ok.raters.gpt!.model).toBe('gpt-4.1-mini');
+    const ok = StudyConfig.parse({ name: 'S', raters: { gpt: { provider: 'openai', model: 'gpt-4.1-mini' } } });
+    expect(ok.raters.gpt).toEqual({ provider: 'openai', model: 'gpt-4.1-mini', forms: ['wai-o-s:observer'] });
+    const bad = StudyConfig.safeParse({ name: 'S', raters: { gpt: { provider: 'openai', forms: ['wai-o-s'] } } });
+    expect(bad.error!.issues[0]!.path).toEqual(['raters', 'gpt', 'forms', 0]);
   });
 });

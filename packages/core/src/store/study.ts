@@ -1,10 +1,15 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
-import { join, resolve } from 'node:path';
+import { isAbsolute, join, relative, resolve } from 'node:path';
+import { InstrumentLookupError, loadRegistry, type InstrumentRegistry } from '@alliance-lab/instruments';
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, Migrator, PostgresDialect, SqliteDialect } from 'kysely';
 import { StudyConfig, type StudyConfigInput } from '../study/study-config';
-import { InputError, UsageError, formatPath } from '../util/errors';
+import { validateRaters } from '../study/rater-validator';
+import { InputError, UsageError } from '../util/errors';
+import { parseJsonText } from '../util/json-text';
+import { didYouMean } from '../util/suggest';
+import { describeIssue } from '../util/zod-issue';
 import type { Database } from './database';
 import { migrationProvider } from './migrations';
 import { cachingDatabase } from './statement-cache';
@@ -28,28 +33,94 @@ export interface OpenOptions {
   actor?: string;
 }
 
+export { setRaterValidator, type RaterValidator } from '../study/rater-validator';
+
+export interface ReadOptions {
+  /**
+   * Check that named instruments, forms and scales exist (default). Off only for the commands that install
+   * instruments or list them, which must work while study.json names one not yet added.
+   */
+  checkReferences?: boolean;
+}
+
 /** Reads and validates study.json; errors name the file and the offending field. */
-export function readStudyConfig(dir: string): StudyConfig {
+export function readStudyConfig(dir: string, opts: ReadOptions = {}): StudyConfig {
   const file = join(dir, STUDY_FILE);
   if (!existsSync(file))
     throw new InputError(`no ${STUDY_FILE} here; create a study with \`alliance init ${dir}\``, { file });
-  let raw: unknown;
-  try {
-    raw = JSON.parse(readFileSync(file, 'utf8'));
-  } catch (err) {
-    throw new InputError(`not valid JSON: ${(err as Error).message}`, { file });
-  }
+  return checkStudyConfig(parseJsonText(readFileSync(file, 'utf8'), file), dir, file, opts);
+}
+
+/**
+ * Everything study.json must get right before anything uses it: the schema (strict: an unknown key is an error
+ * with the nearest valid one), a store inside the study folder, and instruments, forms and scales that exist
+ * (built-in or the study's own).
+ */
+export function checkStudyConfig(raw: unknown, dir: string, file: string, opts: ReadOptions = {}): StudyConfig {
   const parsed = StudyConfig.safeParse(raw);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    throw new InputError(`${formatPath(issue.path) || '(top level)'}: ${issue.message}`, { file });
+  if (!parsed.success) throw new InputError(describeIssue(StudyConfig, parsed.error.issues[0]!), { file });
+  const config = parsed.data;
+  checkStoreFile(config, dir, file);
+  if (opts.checkReferences !== false) checkInstrumentReferences(config, dir, file);
+  validateRaters(config.raters, file);
+  return config;
+}
+
+function checkStoreFile(config: StudyConfig, dir: string, file: string): void {
+  if (config.store.kind !== 'sqlite') return;
+  const f = config.store.file;
+  const rel = relative(resolve(dir), resolve(dir, f));
+  if (isAbsolute(f) || rel === '' || rel.startsWith('..') || isAbsolute(rel)) {
+    throw new InputError(
+      `store.file "${f}" is outside the study folder; the SQLite store lives in the study folder, so name a file ` +
+        'in it (e.g. "study.sqlite"), or use { "kind": "postgres" } for a shared database',
+      { file },
+    );
   }
-  return parsed.data;
+}
+
+function checkInstrumentReferences(config: StudyConfig, dir: string, file: string): void {
+  const refs: { where: string; instrument: string; form: string; scale?: string }[] = [
+    ...config.instruments.map((i, n) => ({ where: `instruments[${n}]`, instrument: i.instrument, form: i.form })),
+    ...Object.entries(config.raters).flatMap(([name, r]) =>
+      r.forms.map((spec, n) => {
+        const [instrument, form] = spec.split(':') as [string, string];
+        return { where: `raters.${name}.forms[${n}]`, instrument, form };
+      }),
+    ),
+    ...(config.analysis.criterion ? [{ where: 'analysis.criterion', ...config.analysis.criterion }] : []),
+  ];
+  if (!refs.length) return;
+  const registry: InstrumentRegistry = loadRegistry({ studyDir: dir });
+  const ids = registry.list().map((e) => e.definition.id);
+  for (const ref of refs) {
+    if (!registry.has(ref.instrument)) {
+      throw new InputError(
+        `${ref.where}: unknown instrument "${ref.instrument}"${didYouMean(ref.instrument, ids)} (known instruments: ${ids.join(', ')}; add a study's own with \`alliance instruments add\`)`,
+        { file },
+      );
+    }
+    let scales: string[];
+    try {
+      scales = registry.view(ref.instrument, ref.form).scales.map((s) => s.id);
+    } catch (err) {
+      if (err instanceof InstrumentLookupError) throw new InputError(`${ref.where}: ${err.message}`, { file });
+      throw err;
+    }
+    if (ref.scale !== undefined && !scales.includes(ref.scale)) {
+      throw new InputError(
+        `${ref.where}: ${ref.instrument} ${ref.form} has no scale "${ref.scale}"${didYouMean(ref.scale, scales)} (its scales: ${scales.join(', ')})`,
+        { file },
+      );
+    }
+  }
 }
 
 export function writeStudyConfig(dir: string, config: StudyConfigInput): StudyConfig {
-  const valid = StudyConfig.parse(config);
-  writeFileSync(join(dir, STUDY_FILE), `${JSON.stringify(config, null, 2)}\n`);
+  const file = join(dir, STUDY_FILE);
+  // Checked whole before writing, so a refused definition leaves no study.json behind.
+  const valid = checkStudyConfig(config, dir, file);
+  writeFileSync(file, `${JSON.stringify(config, null, 2)}\n`);
   return valid;
 }
 

@@ -87,7 +87,7 @@ export async function studyCodebook(
         const rated: CodebookRow = {
           ...r,
           name: `${prefix}_${r.name}`,
-          label: `${r.label}, rated by ${name} (${rater.provider} ${rater.model})`,
+          label: `${r.label}, rated by ${name} (${rater.provider}${typeof rater.model === 'string' ? ` ${rater.model}` : ''})`,
           formName: `${prefix}_${r.formName}`,
           formTitle: `${r.formTitle}, rated by ${name}`,
         };

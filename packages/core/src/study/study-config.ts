@@ -2,86 +2,68 @@ import { z } from 'zod';
 
 /** Which sessions a questionnaire is due after: every nth session, or a fixed list of session indexes. */
 export const Schedule = z.union([
-  z.object({ every: z.number().int().positive(), from: z.number().int().positive().default(1) }),
-  z.object({ sessions: z.array(z.number().int().positive()).min(1) }),
+  z.strictObject({ every: z.number().int().positive(), from: z.number().int().positive().default(1) }),
+  z.strictObject({ sessions: z.array(z.number().int().positive()).min(1) }),
 ]);
 export type Schedule = z.infer<typeof Schedule>;
 
-export const StudyInstrument = z.object({
+export const StudyInstrument = z.strictObject({
   instrument: z.string().min(1),
   form: z.enum(['client', 'therapist', 'observer', 'child']),
   schedule: Schedule.default({ every: 1, from: 1 }),
 });
 export type StudyInstrument = z.infer<typeof StudyInstrument>;
 
-/** A named rater configuration: everything that changes a rating is here, so it can be part of the cache key. */
-export const RaterConfig = z
-  .object({
-    provider: z.enum(['openai', 'anthropic', 'lexicon', 'replay']),
-    /** Required for openai and anthropic (there is no sensible default model to send to an API). */
-    model: z.string().min(1).optional(),
-    baseUrl: z.string().url().optional(),
-    temperature: z.number().min(0).max(2).default(0),
-    seed: z.number().int().optional(),
-    promptVersion: z.string().default('v1'),
-    maxTokens: z.number().int().positive().default(4096),
-    /** Input budget in tokens; longer transcripts need --chunk. */
-    maxInputTokens: z.number().int().positive().optional(),
-    price: z
-      .object({
-        inputPerMillion: z.number().nonnegative().default(0),
-        outputPerMillion: z.number().nonnegative().default(0),
-        cachedInputPerMillion: z.number().nonnegative().default(0),
-      })
-      .default({ inputPerMillion: 0, outputPerMillion: 0, cachedInputPerMillion: 0 }),
-    /** Observer forms this rater fills in, as "instrument:form". */
-    forms: z.array(z.string().regex(/^[a-z0-9-]+:(client|therapist|observer|child)$/)).default(['wai-o-s:observer']),
-    /** Provider-specific settings (for lexicon: an alternative marker file; for replay: the rater whose run to replay). */
-    options: z.record(z.string(), z.unknown()).default({}),
-  })
-  .superRefine((c, ctx) => {
-    if ((c.provider === 'openai' || c.provider === 'anthropic') && !c.model) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['model'],
-        message: `a ${c.provider} rater needs "model" (the model name the API expects)`,
-      });
-    }
-  })
-  .transform((c) => ({ ...c, model: c.model ?? (c.provider === 'lexicon' ? 'lexicon-v1' : c.provider) }));
-export type RaterConfig = z.output<typeof RaterConfig>;
+/** An observer form a rater fills in, as "instrument:form". */
+export const RaterFormSpec = z.string().regex(/^[a-z0-9-]+:(client|therapist|observer|child)$/, {
+  error: 'expected "instrument:form", e.g. "wai-o-s:observer"',
+});
 
-export const AnalysisPlan = z.object({
+/**
+ * A rater entry as core sees it: the provider's name and the observer forms it fills in (the codebook and the
+ * export need those). Every other key belongs to the provider and is checked by its schema in the raters
+ * package, which core cannot import; see setRaterValidator in store/study.ts.
+ */
+export const RaterEntry = z.looseObject({
+  provider: z.string().min(1),
+  forms: z.array(RaterFormSpec).min(1).default(['wai-o-s:observer']),
+});
+export type RaterEntry = z.output<typeof RaterEntry>;
+
+export const AnalysisPlan = z.strictObject({
   /** The client self-report every automated and coder rating is validated against. */
-  criterion: z.object({ instrument: z.string(), form: z.string(), scale: z.string() }).optional(),
+  criterion: z.strictObject({ instrument: z.string(), form: z.string(), scale: z.string() }).optional(),
   /** Rupture rule: k within-client SDs, repair window w sessions. */
   ruptures: z
-    .object({ k: z.number().positive().default(1), window: z.number().int().positive().default(3) })
+    .strictObject({ k: z.number().positive().default(1), window: z.number().int().positive().default(3) })
     .default({ k: 1, window: 3 }),
   srsAlert: z
-    .object({ cutoff: z.number().default(36), inequality: z.enum(['<', '<=']).default('<') })
+    .strictObject({ cutoff: z.number().default(36), inequality: z.enum(['<', '<=']).default('<') })
     .default({ cutoff: 36, inequality: '<' }),
 });
 export type AnalysisPlan = z.infer<typeof AnalysisPlan>;
 
 export const StoreConfig = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('sqlite'), file: z.string().default('study.sqlite') }),
+  z.strictObject({ kind: z.literal('sqlite'), file: z.string().min(1).default('study.sqlite') }),
   /** The URL is read from the named environment variable so credentials never sit in study.json. */
-  z.object({ kind: z.literal('postgres'), urlEnv: z.string().default('ALLIANCE_DATABASE_URL') }),
+  z.strictObject({ kind: z.literal('postgres'), urlEnv: z.string().default('ALLIANCE_DATABASE_URL') }),
 ]);
 
-/** study.json: the study's definition. The database sits beside it in the same folder. */
-export const StudyConfig = z.object({
+/**
+ * study.json: the study's definition. The database sits beside it in the same folder. Every object is strict: a
+ * mistyped key would otherwise be dropped silently and, for remoteProviders, send text out.
+ */
+export const StudyConfig = z.strictObject({
   name: z.string().min(1),
   description: z.string().optional(),
   store: StoreConfig.default({ kind: 'sqlite', file: 'study.sqlite' }),
   instruments: z.array(StudyInstrument).default([]),
-  raters: z.record(z.string().regex(/^[A-Za-z0-9._-]+$/), RaterConfig).default({}),
+  raters: z.record(z.string().regex(/^[A-Za-z0-9._-]+$/), RaterEntry).default({}),
   analysis: AnalysisPlan.default({ ruptures: { k: 1, window: 3 }, srsAlert: { cutoff: 36, inequality: '<' } }),
   /** forbid: only providers on this machine or the private network; deidentified: remote calls see de-identified text only. */
   remoteProviders: z.enum(['forbid', 'deidentified', 'allow']).default('deidentified'),
   privacy: z
-    .object({
+    .strictObject({
       /** Names to replace before any remote call, in addition to automatic detection. */
       names: z.array(z.string().min(1)).default([]),
       /** Hosts counted as the study's private network under remoteProviders: forbid. */

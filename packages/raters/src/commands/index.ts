@@ -3,3 +3,9 @@ import { rateCommand } from './rate';
 
 /** The raters package's commands; core's CLI loads this module at start-up. */
 export const commands: Command[] = [rateCommand];
+
+/**
+ * study.json's rater entries checked through their providers' schemas. The composition root hands it to core's
+ * setRaterValidator, so every command that loads a study refuses a mistyped rater option.
+ */
+export { validateStudyRaters } from '../providers/registry';

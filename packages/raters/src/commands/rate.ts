@@ -81,7 +81,10 @@ export const rateCommand = defineCommand({
           ? ['transcripts were de-identified before leaving this machine']
           : []),
       ].join('\n');
-      return { data: { ...data }, text };
+      // Exit 0 only when every requested rating exists (rated now or from the cache), so a script knows to run
+      // again; the summary is printed either way. Ctrl-C is the user's own stop, reported by the warning above.
+      const complete = result.interrupted || s.rated + s.cached === result.total;
+      return { data: { ...data }, text, ...(complete ? {} : { exitCode: 1 }) };
     } finally {
       await study.close();
     }

@@ -1,26 +1,40 @@
-import { UsageError, type RaterConfig } from '@alliance-lab/core';
+import { isIP } from 'node:net';
+import { UsageError } from '@alliance-lab/core';
 import type { ChatPromptBuilder } from './chat-prompt';
+import type { RaterConfig } from './rater-config';
 
-/** What a model provider's factory receives: the named configuration, the environment, and its prompt. */
-export interface ProviderContext {
+/** A model provider's parsed configuration: the shared fields, and options that say where its endpoint is. */
+export type ModelConfig = RaterConfig & { options: { apiKeyEnv?: string | undefined; remote: boolean } };
+
+/** What a model provider's rater receives: the named configuration, the environment, and its prompt. */
+export interface ProviderContext<C extends ModelConfig = ModelConfig> {
   /** The study's name for this configuration (a key of study.json "raters"). */
   name: string;
-  config: RaterConfig;
+  config: C;
   /** Read for API keys and base URLs; never written to logs. */
   env: Record<string, string | undefined>;
   prompt: { version: string; hash: string; build: ChatPromptBuilder };
 }
 
-/** Hosts a request can reach without leaving the machine. */
+/**
+ * Hosts a request can reach without leaving the machine: `localhost` itself and literal loopback addresses
+ * (127.0.0.0/8, ::1, IPv4-mapped 127/8). Not `*.localhost`: RFC 6761 asks resolvers to keep such names on the
+ * machine, but the system resolver may send them to the network's DNS, so a name is never trusted to be local.
+ */
 export function isLoopbackHost(hostname: string): boolean {
-  const h = hostname.replace(/^\[|\]$/g, '').toLowerCase();
-  return (
-    h === 'localhost' ||
-    h.endsWith('.localhost') ||
-    h === '::1' ||
-    /^127\.\d+\.\d+\.\d+$/.test(h) ||
-    h === '::ffff:127.0.0.1'
-  );
+  const h = hostname
+    .replace(/^\[|\]$/g, '')
+    .toLowerCase()
+    .replace(/\.$/, '');
+  if (h === 'localhost') return true;
+  const v = isIP(h);
+  if (v === 4) return h.startsWith('127.');
+  if (v === 6) {
+    if (h === '::1' || h === '0:0:0:0:0:0:0:1') return true;
+    const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(h);
+    return mapped !== null && mapped[1]!.startsWith('127.');
+  }
+  return false;
 }
 
 /**
@@ -28,8 +42,8 @@ export function isLoopbackHost(hostname: string): boolean {
  * anyway (an SSH tunnel to a rented GPU, a port forwarded to a cloud server). Nothing can declare a non-loopback
  * host local: that would defeat de-identification.
  */
-export function isRemote(baseUrl: string, config: RaterConfig): boolean {
-  return config.options.remote === true || !isLoopbackHost(new URL(baseUrl).hostname);
+export function isRemote(baseUrl: string, markedRemote: boolean): boolean {
+  return markedRemote || !isLoopbackHost(new URL(baseUrl).hostname);
 }
 
 /** The base URL a provider will call, checked: an environment variable is not validated by study.json's schema. */
@@ -57,7 +71,7 @@ export interface Endpoint {
  * `options.apiKeyEnv`.
  */
 export function resolveEndpoint(
-  ctx: ProviderContext,
+  ctx: ProviderContext<ModelConfig>,
   provider: { api: string; baseUrlEnv: string; keyEnv: string; defaultBaseUrl: string },
 ): Endpoint {
   const { config, env, name } = ctx;
@@ -68,10 +82,10 @@ export function resolveEndpoint(
         ? provider.baseUrlEnv
         : 'the default URL';
   const baseUrl = checkedBaseUrl(name, config.baseUrl ?? env[provider.baseUrlEnv] ?? provider.defaultBaseUrl, from);
-  const keyEnv = typeof config.options.apiKeyEnv === 'string' ? config.options.apiKeyEnv : provider.keyEnv;
+  const keyEnv = config.options.apiKeyEnv ?? provider.keyEnv;
   const apiKey = env[keyEnv];
   if (!apiKey && baseUrl === provider.defaultBaseUrl) {
     throw new UsageError(`rater "${name}" calls the ${provider.api} API; set ${keyEnv} in the environment`);
   }
-  return { baseUrl, remote: isRemote(baseUrl, config), apiKey: apiKey || 'no-key-needed' };
+  return { baseUrl, remote: isRemote(baseUrl, config.options.remote), apiKey: apiKey || 'no-key-needed' };
 }

@@ -4,15 +4,14 @@ export type ProviderErrorKind = 'rate-limit' | 'server' | 'timeout' | 'connectio
 
 /**
  * A request that did not produce an answer. Providers translate their SDK's errors into this so the retry
- * policy (src/run/retry.ts) is one piece of code for every provider. `detail` holds the server's own message,
- * kept apart from `message` because a server may echo request text; the runner only shows it after checking
- * it quotes nothing from the transcript.
+ * policy (src/run/retry.ts) is one piece of code for every provider. Its message is built by
+ * src/run/error-scrub.ts from the status, error type and code and request id only: the server's own text is
+ * never kept, since a server may echo request text.
  */
 export class ProviderError extends Error {
   readonly kind: ProviderErrorKind;
   readonly status: number | undefined;
   readonly retryAfterMs: number | undefined;
-  readonly detail: string | undefined;
   /** Set when the server refused structured output (a 400 naming response_format / json_schema). */
   readonly schemaRejected: boolean;
   /**
@@ -26,7 +25,6 @@ export class ProviderError extends Error {
     message: string;
     status?: number;
     retryAfterMs?: number;
-    detail?: string;
     schemaRejected?: boolean;
   }) {
     super(opts.message);
@@ -34,7 +32,6 @@ export class ProviderError extends Error {
     this.kind = opts.kind;
     this.status = opts.status;
     this.retryAfterMs = opts.retryAfterMs;
-    this.detail = opts.detail;
     this.schemaRejected = opts.schemaRejected ?? false;
   }
 

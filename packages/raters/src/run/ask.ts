@@ -36,7 +36,7 @@ export async function rateOnce(t: RatableTranscript, c: CallContext): Promise<Ra
     try {
       const res = await withRetries((signal) => c.rater.rate({ ...req, signal }), c.policy, c.signal, {
         onRetry: (err, attempt, delay) =>
-          c.log(`session ${t.sessionId}: ${describeError(err, t)}; retry ${attempt} in ${(delay / 1000).toFixed(1)} s`),
+          c.log(`session ${t.sessionId}: ${describeError(err)}; retry ${attempt} in ${(delay / 1000).toFixed(1)} s`),
       });
       requests++;
       addUsage(usage, res.usage);

@@ -2,7 +2,6 @@ import type { Score, Study } from '@alliance-lab/core';
 import { loadRegistry, scoreView } from '@alliance-lab/instruments';
 import { deidentifyForStudy } from '../deidentify/deidentify-store';
 import { createValidator } from '../validate/validate-output';
-import { createRater } from './create-rater';
 import type { RunServices } from './run-services';
 
 /** The real collaborators of a run, bound to one study. */
@@ -10,7 +9,7 @@ export function defaultServices(study: Study): RunServices {
   const registry = loadRegistry({ studyDir: study.dir });
   const validate = createValidator(registry);
   return {
-    createRater: (name, config, env) => createRater(study, registry, name, config, env),
+    createRater: (rater, env) => rater.create({ study, instruments: registry, env }),
     validate,
     deidentify: (t) => deidentifyForStudy(study, t),
     score(forms, ratingId) {

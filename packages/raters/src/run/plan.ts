@@ -1,11 +1,11 @@
-import type { RaterConfig, RatingIdentity, RatingKey, RatingOutcome, Study } from '@alliance-lab/core';
-import type { FormRequest, RatableTranscript, Rater } from '../rater';
+import type { RatingIdentity, RatingKey, RatingOutcome, Study } from '@alliance-lab/core';
+import type { RaterConfig } from '../providers/rater-config';
+import type { RatableTranscript, Rater } from '../rater';
 import { cacheKey } from './cache-key';
 import type { TranscriptWindow } from './chunk';
 import type { TranscriptHandling } from './privacy';
 import type { TranscriptRef } from './run-transcripts';
 import { cachedAnswer, existingKey } from './store-rating';
-import { chunkOverlap } from './windows';
 
 /** One rating to obtain: a transcript and a replicate. */
 export interface Job {
@@ -18,12 +18,7 @@ export function planJobs(refs: readonly TranscriptRef[], replicates: number): Jo
   return refs.flatMap((ref) => Array.from({ length: replicates }, (_, i) => ({ ref, replicate: i + 1 })));
 }
 
-export function parseForms(forms: readonly string[]): FormRequest[] {
-  return forms.map((f) => {
-    const [instrument, form] = f.split(':') as [string, string];
-    return { instrument, form };
-  });
-}
+export { parseForms } from './forms';
 
 /**
  * Loads each transcript's prepared (possibly de-identified) text once for all its replicates, which run back to
@@ -64,7 +59,7 @@ export function ratingIdentity(p: {
     transcript: p.handling,
     chunk:
       p.windows && p.windows.length > 1
-        ? { maxInputTokens: config.maxInputTokens, overlap: chunkOverlap(config) }
+        ? { maxInputTokens: config.maxInputTokens, overlap: config.chunkOverlap }
         : null,
   };
   return {

@@ -1,4 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { createOpenAIRater } from '../providers/openai/openai-rater';
+import { isLoopbackHost } from '../providers/provider-context';
+import { openaiContext } from '../testing/provider-test-kit';
 import { isPrivateHost, transcriptHandling } from './privacy';
 
 const study = (remoteProviders: 'forbid' | 'deidentified' | 'allow', privateHosts: string[] = []) => ({
@@ -61,5 +64,28 @@ describe('transcriptHandling', () => {
     expect(transcriptHandling(lan, study('deidentified'))).toBe('deidentified');
     expect(transcriptHandling(local, study('deidentified'))).toBe('as-is');
     expect(transcriptHandling(remote, study('allow'))).toBe('as-is');
+  });
+});
+
+describe('*.localhost is not this machine', () => {
+  const named = { name: 'gpt', remote: true, baseUrl: 'http://anything.localhost:8080/v1' };
+
+  it('counts only localhost itself and literal loopback addresses as loopback', () => {
+    for (const h of ['localhost', 'LOCALHOST.', '127.0.0.1', '127.255.0.9', '[::1]', '::ffff:127.0.0.1'])
+      expect(isLoopbackHost(h), h).toBe(true);
+    for (const h of ['anything.localhost', 'localhost.evil.com', '127.0.0.1.nip.io', '128.0.0.1', '::2'])
+      expect(isLoopbackHost(h), h).toBe(false);
+    expect(isPrivateHost('anything.localhost', [])).toBe(false);
+    expect(isPrivateHost('anything.localhost', ['anything.localhost'])).toBe(true);
+  });
+
+  it('a rater on anything.localhost is remote: forbid refuses it, deidentified de-identifies', () => {
+    const rater = createOpenAIRater(openaiContext({ name: 'gpt', model: 'm', baseUrl: named.baseUrl }));
+    expect(rater.remote).toBe(true);
+    expect(() => transcriptHandling(rater, study('forbid'))).toThrow(
+      /sends transcripts to anything\.localhost, but study\.json sets remoteProviders to "forbid"/,
+    );
+    expect(transcriptHandling(rater, study('deidentified'))).toBe('deidentified');
+    expect(transcriptHandling(rater, study('forbid', ['anything.localhost']))).toBe('as-is');
   });
 });

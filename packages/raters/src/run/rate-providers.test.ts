@@ -1,6 +1,6 @@
 import type { Study } from '@alliance-lab/core';
 import { afterEach, describe, expect, it } from 'vitest';
-import { TOOL_NAME } from '../providers/anthropic';
+import { TOOL_NAME } from '../providers/anthropic/anthropic-rater';
 import { useLoopbackServer } from '../testing/use-loopback-server';
 import { createFixtureStudy, validAnswer } from '../testing/study-fixture';
 import { defaultServices } from './default-services';

@@ -1,4 +1,5 @@
-import { auditTrail, type RaterConfig, type Study } from '@alliance-lab/core';
+import { auditTrail, type Study } from '@alliance-lab/core';
+import { configureRater } from '../providers/registry';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Reply } from '../testing/loopback-server';
 import { useLoopbackServer } from '../testing/use-loopback-server';
@@ -19,7 +20,7 @@ afterEach(async () => {
   for (const s of open.splice(0)) await s.close();
 });
 
-type RaterInput = Partial<RaterConfig> & { provider: RaterConfig['provider'] };
+type RaterInput = { provider: string; [key: string]: unknown };
 
 async function fixture(
   raters: Record<string, RaterInput> = {},
@@ -249,8 +250,8 @@ describe('alliance rate: transport failures', () => {
     expect(summary).toMatchObject({ rated: 0, failed: 1 });
     expect(server.requests).toHaveLength(3);
     expect(await ratings(study)).toEqual([]);
-    // The server echoed transcript text in its error; the log says so without repeating it.
-    expect(logs.join('\n')).toMatch(/server message withheld/);
+    // The server echoed transcript text in its error; the log names the status, never the text.
+    expect(logs.join('\n')).toMatch(/answered 503/);
     expect(logs.join('\n')).not.toMatch(/good to see you/);
     server.setHandler(() => ok);
     expect((await run(study, { sessions: ['C01/1'] })).summary).toMatchObject({ rated: 1, cached: 0 });
@@ -341,10 +342,10 @@ describe('alliance rate: input budget and --chunk', () => {
 
   it('--chunk rates overlapping windows and stores one aggregated rating', async () => {
     const { study } = await fixture({
-      gpt: { provider: 'openai', model: 'gpt-test', baseUrl: server.openaiBaseUrl, options: { chunkOverlap: 1 } },
+      gpt: { provider: 'openai', model: 'gpt-test', baseUrl: server.openaiBaseUrl, chunkOverlap: 1 },
     });
     const services = defaultServices(study);
-    const { prompt } = await services.createRater('gpt', study.config.raters.gpt!, {});
+    const { prompt } = await services.createRater(configureRater('gpt', study.config.raters.gpt), {});
     const { loadTranscript, selectTranscripts } = await import('./run-transcripts');
     const [ref] = await selectTranscripts(study, ['C01/1']);
     const t = await loadTranscript(study, ref!);

@@ -1,5 +1,7 @@
-import { UsageError, type RatingOutcome, type Study } from '@alliance-lab/core';
+import { join } from 'node:path';
+import { STUDY_FILE, UsageError, type RatingOutcome, type Study } from '@alliance-lab/core';
 import { ProviderError } from '../providers/provider-error';
+import { configureRater } from '../providers/registry';
 import type { RatableTranscript, Rater } from '../rater';
 import { rateOnce } from './ask';
 import { Budget, OutputEstimate } from './budget';
@@ -14,8 +16,8 @@ import { existingRatings, saveRating } from './store-rating';
 import { addUsage, estimateCost } from './usage';
 import { rateWindows, refuseOverBudget, windowsFor } from './windows';
 
-export { parseForms } from './plan';
-export { describeError, quotesTranscript } from './describe-error';
+export { parseForms } from './forms';
+export { describeError } from './describe-error';
 
 export interface RateOptions {
   /** A key of study.json "raters". */
@@ -70,8 +72,8 @@ export interface RunResult {
 const DEFAULT_CONCURRENCY = 8;
 
 export async function rateStudy(study: Study, opts: RateOptions): Promise<RunResult> {
-  const config = study.config.raters[opts.rater];
-  if (!config) {
+  const entry = study.config.raters[opts.rater];
+  if (!entry) {
     const names = Object.keys(study.config.raters);
     throw new UsageError(
       `no rater "${opts.rater}" in study.json; ${names.length ? `it defines ${names.map((n) => `"${n}"`).join(', ')}` : 'add one under "raters"'}`,
@@ -81,7 +83,9 @@ export async function rateStudy(study: Study, opts: RateOptions): Promise<RunRes
   const env = opts.env ?? process.env;
   const signal = opts.signal ?? new AbortController().signal;
   const log = opts.log ?? (() => {});
-  const setup = await services.createRater(opts.rater, config, env);
+  const configured = configureRater(opts.rater, entry, join(study.dir, STUDY_FILE));
+  const config = configured.config;
+  const setup = await services.createRater(configured, env);
   const rater = setup.rater;
   const prompt = setup.prompt;
   const handling = handlingFor(rater, study);
@@ -89,7 +93,7 @@ export async function rateStudy(study: Study, opts: RateOptions): Promise<RunRes
   const replicates = opts.replicates ?? 1;
   const policy: RetryPolicy = {
     ...DEFAULT_RETRY_POLICY,
-    ...(typeof config.options.timeoutMs === 'number' ? { timeoutMs: config.options.timeoutMs } : {}),
+    ...(config.timeoutMs !== undefined ? { timeoutMs: config.timeoutMs } : {}),
     ...opts.retry,
   };
   if (opts.chunk && config.maxInputTokens === undefined) {
@@ -175,7 +179,7 @@ export async function rateStudy(study: Study, opts: RateOptions): Promise<RunRes
         summary.failed++;
         done++;
         log(
-          `session ${ref.sessionId} replicate ${replicate}: ${describeError(err, t)}; not stored, the next run retries it`,
+          `session ${ref.sessionId} replicate ${replicate}: ${describeError(err)}; not stored, the next run retries it`,
         );
         progress();
         return;
@@ -206,10 +210,6 @@ export async function rateStudy(study: Study, opts: RateOptions): Promise<RunRes
 
 function handlingFor(rater: Rater, study: Study): TranscriptHandling {
   // A replay must see the transcript exactly as the run it replays did, whatever this machine's policy says.
-  const replayed = (rater as { replayedHandling?: TranscriptHandling }).replayedHandling;
-  if (replayed) return replayed;
-  return transcriptHandling(
-    { name: rater.name, remote: rater.remote, baseUrl: (rater as { baseUrl?: string }).baseUrl },
-    study.config,
-  );
+  if (rater.replayedHandling) return rater.replayedHandling;
+  return transcriptHandling(rater, study.config);
 }

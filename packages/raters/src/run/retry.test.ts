@@ -1,7 +1,8 @@
-import { RaterConfig } from '@alliance-lab/core';
 import { describe, expect, it } from 'vitest';
-import { createAnthropicRater } from '../providers/anthropic';
-import { createOpenAIRater } from '../providers/openai';
+import { AnthropicConfig } from '../providers/anthropic/anthropic-config';
+import { createAnthropicRater } from '../providers/anthropic/anthropic-rater';
+import { OpenAIConfig } from '../providers/openai/openai-config';
+import { createOpenAIRater } from '../providers/openai/openai-rater';
 import { ProviderError } from '../providers/provider-error';
 import type { RateRequest } from '../rater';
 import { useLoopbackServer } from '../testing/use-loopback-server';
@@ -16,14 +17,14 @@ const openai = () =>
     name: 'o',
     env: {},
     prompt,
-    config: RaterConfig.parse({ provider: 'openai', model: 'm', baseUrl: server.openaiBaseUrl }),
+    config: OpenAIConfig.parse({ provider: 'openai', model: 'm', baseUrl: server.openaiBaseUrl }),
   });
 const anthropic = () =>
   createAnthropicRater({
     name: 'a',
     env: {},
     prompt,
-    config: RaterConfig.parse({ provider: 'anthropic', model: 'm', baseUrl: server.anthropicBaseUrl }),
+    config: AnthropicConfig.parse({ provider: 'anthropic', model: 'm', baseUrl: server.anthropicBaseUrl }),
   });
 const req = (signal: AbortSignal): RateRequest => ({
   transcript: { sessionId: 'C01/1', transcriptId: 't', contentHash: 'h', utterances: [] },

@@ -1,20 +1,8 @@
-import type { RaterConfig, Score, StoredRating } from '@alliance-lab/core';
-import type { FormRequest, RatableTranscript, Rater } from '../rater';
+import type { Score, StoredRating } from '@alliance-lab/core';
+import type { PreparedRater, PromptEstimates } from '../providers/provider';
+import type { ConfiguredRater } from '../providers/registry';
+import type { FormRequest, RatableTranscript } from '../rater';
 import type { Validation } from '../validate/validate-output';
-
-/** A rater ready for a run, with its prompt's token estimates when it sends a prompt (lexicon and replay do not). */
-export interface PreparedRater {
-  rater: Rater;
-  prompt?: PromptEstimates;
-}
-
-/** A prompt's token estimates, for the input budget, chunking and the cost estimate. */
-export interface PromptEstimates {
-  /** Input tokens of a whole request for this transcript and these forms. */
-  tokens(transcript: RatableTranscript, forms: readonly FormRequest[]): number;
-  /** Tokens of each utterance as the prompt shows it (for chunking). */
-  utteranceTokens(transcript: RatableTranscript): number[];
-}
 
 /**
  * What a run needs from the rest of the package and from packages/instruments, bound to one study (its
@@ -23,7 +11,7 @@ export interface PromptEstimates {
  * the real ones.
  */
 export interface RunServices {
-  createRater(name: string, config: RaterConfig, env: Record<string, string | undefined>): Promise<PreparedRater>;
+  createRater(rater: ConfiguredRater, env: Record<string, string | undefined>): Promise<PreparedRater>;
   /** Schema, scale and evidence checks; errors are readable by the model for the repair round. */
   validate(output: unknown, transcript: RatableTranscript, forms: FormRequest[]): Validation;
   /** Replaces names and identifiers and keeps the mapping in the study store; the same input gives the same output. */
@@ -33,3 +21,5 @@ export interface RunServices {
   /** Decimals a form's scale allows (chunked ratings round their mean item values to it). */
   decimals(instrument: string, form: string): number;
 }
+
+export type { PreparedRater, PromptEstimates };

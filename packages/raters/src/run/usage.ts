@@ -1,4 +1,5 @@
-import type { RaterConfig, Usage } from '@alliance-lab/core';
+import type { Usage } from '@alliance-lab/core';
+import type { RaterConfig } from '../providers/rater-config';
 import type { FormRequest, RatableTranscript } from '../rater';
 import type { OutputEstimate } from './budget';
 import { type TranscriptWindow, windowTranscript } from './chunk';

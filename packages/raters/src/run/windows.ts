@@ -1,4 +1,5 @@
-import { InputError, type RaterConfig, type RatingOutcome } from '@alliance-lab/core';
+import { InputError, type RatingOutcome } from '@alliance-lab/core';
+import type { RaterConfig } from '../providers/rater-config';
 import { ProviderError } from '../providers/provider-error';
 import type { FormRequest, RatableTranscript, Rater } from '../rater';
 import type { RaterOutput } from '../result-schema';
@@ -7,8 +8,6 @@ import { type TranscriptWindow, aggregateWindows, chunkWindows, windowTranscript
 import { ratableHash, type TranscriptRef } from './run-transcripts';
 import type { PromptEstimates } from './run-services';
 import { addUsage, addedUsage, noUsage } from './usage';
-
-const DEFAULT_CHUNK_OVERLAP = 8;
 
 /** A transcript over the input budget, rated window by window and aggregated (see chunk.ts for how). */
 export async function rateWindows(
@@ -49,7 +48,7 @@ export function windowsFor(
   const result = chunkWindows(
     prompt.utteranceTokens(t),
     max - overhead,
-    chunkOverlap(config),
+    config.chunkOverlap,
     (w) => prompt.tokens(windowTranscript(t, w, ratableHash), forms) <= max,
   );
   if (!Array.isArray(result)) {
@@ -59,11 +58,6 @@ export function windowsFor(
     );
   }
   return result;
-}
-
-export function chunkOverlap(config: RaterConfig): number {
-  const o = config.options.chunkOverlap;
-  return typeof o === 'number' && Number.isInteger(o) && o >= 0 ? o : DEFAULT_CHUNK_OVERLAP;
 }
 
 /** Without --chunk, a transcript over the input budget is refused before anything is asked. */

@@ -1,4 +1,6 @@
-import { RaterConfig } from '@alliance-lab/core';
+import type { z } from 'zod';
+import { AnthropicConfig } from '../providers/anthropic/anthropic-config';
+import { OpenAIConfig } from '../providers/openai/openai-config';
 import type { ProviderContext } from '../providers/provider-context';
 import type { RateRequest } from '../rater';
 
@@ -15,18 +17,22 @@ export const sampleAnswer = {
   ruptures: [],
 };
 
+type Base = { name: string; model: string; baseUrl: string };
+
 /**
- * What a model provider's factory receives in tests: a named configuration pointed at the loopback server, an
- * environment, and a fixed prompt whose parts are easy to find in the recorded request.
+ * What a model provider's rater receives in tests: a named configuration (checked by the provider's schema)
+ * pointed at the loopback server, an environment, and a fixed prompt whose parts are easy to find in the
+ * recorded request.
  */
-export function providerContext(
-  base: { name: string; provider: 'openai' | 'anthropic'; model: string; baseUrl: string },
-  config: Partial<RaterConfig> = {},
+export function providerContext<C extends OpenAIConfig | AnthropicConfig>(
+  schema: z.ZodType<C>,
+  base: Base & { provider: C['provider'] },
+  config: Record<string, unknown> = {},
   env: Record<string, string> = {},
-): ProviderContext {
+): ProviderContext<C> {
   return {
     name: base.name,
-    config: RaterConfig.parse({ provider: base.provider, model: base.model, baseUrl: base.baseUrl, ...config }),
+    config: schema.parse({ provider: base.provider, model: base.model, baseUrl: base.baseUrl, ...config }),
     env,
     prompt: {
       version: 'v-test',
@@ -35,6 +41,11 @@ export function providerContext(
     },
   };
 }
+
+export const openaiContext = (base: Base, config?: Record<string, unknown>, env?: Record<string, string>) =>
+  providerContext(OpenAIConfig, { ...base, provider: 'openai' }, config, env);
+export const anthropicContext = (base: Base, config?: Record<string, unknown>, env?: Record<string, string>) =>
+  providerContext(AnthropicConfig, { ...base, provider: 'anthropic' }, config, env);
 
 /** A one-utterance transcript asking for the WAI-O-S observer form. */
 export function rateRequest(extra: Partial<RateRequest> = {}): RateRequest {

@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { importTranscriptFiles, initStudy, type RaterConfig, type StudyConfigInput } from '@alliance-lab/core';
+import { importTranscriptFiles, initStudy, type StudyConfigInput } from '@alliance-lab/core';
 import type { RaterOutput } from '../result-schema';
 import { tempDir } from '../../../../test/support/temp-dir';
 
@@ -31,7 +31,8 @@ export function sessionUtterances(client: string, session: number) {
 }
 
 export interface FixtureOptions {
-  raters: Record<string, Partial<RaterConfig> & { provider: RaterConfig['provider'] }>;
+  /** Rater entries as study.json holds them; their providers' schemas check them when a run starts. */
+  raters: Record<string, { provider: string; [key: string]: unknown }>;
   clients?: number;
   sessionsPerClient?: number;
   remoteProviders?: StudyConfigInput['remoteProviders'];

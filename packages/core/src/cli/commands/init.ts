@@ -41,13 +41,16 @@ export const initCommand = defineCommand({
       definition = readStudyConfig(from);
     }
     const name = o.name ?? definition.name ?? basename(resolve(dir));
-    const study = await initStudy(dir, { ...definition, name });
-    await study.close();
+    if (existsSync(join(dir, STUDY_FILE)))
+      throw new UsageError(`${join(dir, STUDY_FILE)} already exists; a study is created once`);
+    // The study's own instruments come first: study.json is checked against them when it is written.
     if (from) {
       for (const f of readdirSync(from)) {
         if (f !== STUDY_FILE && !isStoreFile(f)) cpSync(join(from, f), join(dir, f), { recursive: true });
       }
     }
+    const study = await initStudy(dir, { ...definition, name });
+    await study.close();
     const message = `created study "${name}" in ${study.dir}${from ? ` from ${from}` : ''}`;
     return { data: { study: study.dir, name, from: from ?? null }, text: message };
   },

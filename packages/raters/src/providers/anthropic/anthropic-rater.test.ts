@@ -1,20 +1,16 @@
-import { UsageError, type RaterConfig } from '@alliance-lab/core';
+import { UsageError } from '@alliance-lab/core';
 import { describe, expect, it } from 'vitest';
 import type { RateRequest } from '../../rater';
-import { providerContext, rateRequest, sampleAnswer } from '../../testing/provider-test-kit';
+import { anthropicContext, rateRequest, sampleAnswer } from '../../testing/provider-test-kit';
 import { useLoopbackServer } from '../../testing/use-loopback-server';
 import { InvalidAnswerError } from '../provider-error';
-import { CACHE_WRITE_MULTIPLIER, TOOL_NAME, createAnthropicRater } from './index';
+import { CACHE_WRITE_MULTIPLIER, TOOL_NAME, createAnthropicRater } from './anthropic-rater';
 
 const server = useLoopbackServer();
 
 const answer = sampleAnswer;
-const ctx = (config: Partial<RaterConfig> = {}, env: Record<string, string> = {}) =>
-  providerContext(
-    { name: 'claude', provider: 'anthropic', model: 'claude-test', baseUrl: server.anthropicBaseUrl },
-    config,
-    env,
-  );
+const ctx = (config: Record<string, unknown> = {}, env: Record<string, string> = {}) =>
+  anthropicContext({ name: 'claude', model: 'claude-test', baseUrl: server.anthropicBaseUrl }, config, env);
 const request = (extra: Partial<RateRequest> = {}) => rateRequest({ ...extra });
 
 describe('anthropic provider over real HTTP', () => {

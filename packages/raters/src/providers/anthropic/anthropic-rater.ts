@@ -10,7 +10,9 @@ import type { RateRequest, RateResponse, Rater } from '../../rater';
 import { RaterOutput } from '../../result-schema';
 import { repairMessage } from '../chat-prompt';
 import { InvalidAnswerError, ProviderError, kindForStatus, priceUsage, retryAfterFromHeaders } from '../provider-error';
+import { connectionMessage, failureMessage } from '../../run/error-scrub';
 import { resolveEndpoint, type ProviderContext } from '../provider-context';
+import type { AnthropicConfig } from './anthropic-config';
 
 export const ANTHROPIC_DEFAULT_BASE_URL = 'https://api.anthropic.com';
 
@@ -34,10 +36,10 @@ export class AnthropicRater implements Rater {
   readonly remote: boolean;
   readonly baseUrl: string;
   private readonly client: Anthropic;
-  private readonly ctx: ProviderContext;
+  private readonly ctx: ProviderContext<AnthropicConfig>;
   private readonly tool: Tool;
 
-  constructor(ctx: ProviderContext) {
+  constructor(ctx: ProviderContext<AnthropicConfig>) {
     this.ctx = ctx;
     this.name = ctx.name;
     this.model = ctx.config.model;
@@ -63,7 +65,7 @@ export class AnthropicRater implements Rater {
         'Record the rating of this transcript: item values for every requested form, the five-domain signals, and the rupture episodes.',
       input_schema: INPUT_SCHEMA,
       // Strict tool use guarantees the schema where the model supports it; older models refuse the field.
-      ...(ctx.config.options.strictTool === true ? { strict: true } : {}),
+      ...(ctx.config.options.strictTool ? { strict: true } : {}),
     };
   }
 
@@ -114,13 +116,13 @@ export class AnthropicRater implements Rater {
     };
     // The API has deprecated sampling parameters and newer models refuse them (so SDK 1.x dropped the field);
     // older models still honour temperature when asked to send it.
-    if (cfg.options.sendTemperature === true) Object.assign(params, { temperature: cfg.temperature });
+    if (cfg.options.sendTemperature) Object.assign(params, { temperature: cfg.temperature });
     const started = performance.now();
     let message: Anthropic.Message;
     try {
       message = await this.client.messages.create(params, { signal: req.signal });
     } catch (err) {
-      throw toProviderError(err);
+      throw toProviderError(err, this.baseUrl);
     }
     const latencyMs = performance.now() - started;
     const u = message.usage;
@@ -148,15 +150,16 @@ export class AnthropicRater implements Rater {
   }
 }
 
-function toProviderError(err: unknown): ProviderError | unknown {
+export function createAnthropicRater(ctx: ProviderContext<AnthropicConfig>): AnthropicRater {
+  return new AnthropicRater(ctx);
+}
+
+function toProviderError(err: unknown, baseUrl: string): ProviderError | unknown {
   if (err instanceof APIUserAbortError) return new ProviderError({ kind: 'aborted', message: 'request aborted' });
   if (err instanceof APIConnectionTimeoutError)
     return new ProviderError({ kind: 'timeout', message: 'request timed out' });
   if (err instanceof APIConnectionError) {
-    return new ProviderError({
-      kind: 'connection',
-      message: `connection failed (${(err.cause as Error | undefined)?.message ?? 'no detail'})`,
-    });
+    return new ProviderError({ kind: 'connection', message: connectionMessage(baseUrl, err.cause) });
   }
   if (err instanceof APIError && err.status !== undefined) {
     const status = err.status;
@@ -165,8 +168,7 @@ function toProviderError(err: unknown): ProviderError | unknown {
       kind: status === 529 ? 'server' : kindForStatus(status),
       status,
       retryAfterMs: retryAfterFromHeaders(err.headers),
-      message: `Anthropic API answered ${status}${err.type ? ` ${err.type}` : ''}`,
-      detail: err.apiMessage ?? undefined,
+      message: failureMessage({ api: 'Anthropic API', status, type: err.type, requestId: err.requestID }),
     });
   }
   return err;

@@ -1,8 +1,18 @@
-import type { ProviderContext } from '../provider-context';
-import { AnthropicRater } from './anthropic-rater';
+import { defineProvider } from '../provider';
+import { AnthropicConfig } from './anthropic-config';
 
-export { ANTHROPIC_DEFAULT_BASE_URL, AnthropicRater, CACHE_WRITE_MULTIPLIER, TOOL_NAME } from './anthropic-rater';
+export { AnthropicConfig } from './anthropic-config';
 
-export function createAnthropicRater(ctx: ProviderContext): AnthropicRater {
-  return new AnthropicRater(ctx);
-}
+/** `anthropic`: the messages API through @anthropic-ai/sdk, which loads only when such a rater is created. */
+export const anthropicProvider = defineProvider({
+  name: 'anthropic',
+  config: AnthropicConfig,
+  async create(ctx) {
+    // The SDK and the prompt renderer load only now, not when study.json is checked.
+    const [{ AnthropicRater }, { promptedRater }] = await Promise.all([
+      import('./anthropic-rater'),
+      import('../model-provider'),
+    ]);
+    return promptedRater(ctx, (pc) => new AnthropicRater(pc));
+  },
+});

@@ -1,7 +1,16 @@
-import { LexiconRater, type LexiconContext } from './lexicon-rater';
+import { defineProvider } from '../provider';
+import { LexiconConfig } from './lexicon-config';
 
-export { LexiconRater, type FormCatalog, type LexiconContext } from './lexicon-rater';
+export { LexiconConfig } from './lexicon-config';
 
-export function createLexiconRater(ctx: LexiconContext): LexiconRater {
-  return new LexiconRater(ctx);
-}
+/** `lexicon`: the offline marker-count baseline; sends no prompt. */
+export const lexiconProvider = defineProvider({
+  name: 'lexicon',
+  config: LexiconConfig,
+  async create(ctx) {
+    const { LexiconRater } = await import('./lexicon-rater');
+    return {
+      rater: new LexiconRater({ name: ctx.name, config: ctx.config, studyDir: ctx.study.dir, forms: ctx.instruments }),
+    };
+  },
+});

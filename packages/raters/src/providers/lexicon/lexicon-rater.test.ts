@@ -1,6 +1,6 @@
+import { configureRater } from '../registry';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { RaterConfig, UsageError } from '@alliance-lab/core';
 import { loadRegistry } from '@alliance-lab/instruments';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_MARKERS_FILE, loadMarkerFile } from '../../lexicon/marker-file';
@@ -8,7 +8,8 @@ import type { RatableTranscript, RatableUtterance } from '../../rater';
 import { RaterOutput } from '../../result-schema';
 import { ratableHash } from '../../run/run-transcripts';
 import { validateOutput } from '../../validate/validate-output';
-import { createLexiconRater } from './index';
+import { LexiconConfig } from './lexicon-config';
+import { createLexiconRater } from './lexicon-rater';
 import { tempDir } from '../../../../../test/support/temp-dir';
 
 const registry = loadRegistry();
@@ -17,7 +18,7 @@ const forms = [
   { instrument: 'calpas', form: 'observer' },
 ];
 const config = (options: Record<string, unknown> = {}) =>
-  RaterConfig.parse({ provider: 'lexicon', forms: ['wai-o-s:observer', 'calpas:observer'], options });
+  LexiconConfig.parse({ provider: 'lexicon', forms: ['wai-o-s:observer', 'calpas:observer'], options });
 
 const T = 'therapist' as const;
 const C = 'client' as const;
@@ -142,9 +143,9 @@ describe('lexicon rater', () => {
     expect(o.signals.find((s) => s.subSignal === 'autonomy' && s.direction === 'strength')).toBeDefined();
   });
 
-  it('refuses a bad markers option and an unknown form with usage errors naming the rater', async () => {
-    expect(() => createLexiconRater({ name: 'x', config: config({ markers: 3 }), forms: registry })).toThrow(
-      UsageError,
+  it('refuses a bad markers option and an unknown form with errors naming the rater', async () => {
+    expect(() => configureRater('x', { provider: 'lexicon', options: { markers: 3 } })).toThrow(
+      /rater "x": options\.markers: Invalid input: expected string, received number/,
     );
     const rater = createLexiconRater({ name: 'x', config: config(), forms: registry });
     await expect(

@@ -1,10 +1,11 @@
 import { isAbsolute, resolve } from 'node:path';
-import { UsageError, type RaterConfig } from '@alliance-lab/core';
+import { UsageError } from '@alliance-lab/core';
 import { InstrumentLookupError, loadRegistry, type FormView, type InstrumentRegistry } from '@alliance-lab/instruments';
 import { loadMarkerFile } from '../../lexicon/marker-file';
 import { compileMarkers, type MarkerSet } from '../../lexicon/marker-set';
 import { rateWithLexicon } from '../../lexicon/rate-lexicon';
 import type { FormRequest, RateRequest, RateResponse, Rater } from '../../rater';
+import type { LexiconConfig } from './lexicon-config';
 
 /** Where the lexicon finds form definitions: the study's instrument registry (or anything with its `view`). */
 export type FormCatalog = Pick<InstrumentRegistry, 'view'>;
@@ -12,7 +13,7 @@ export type FormCatalog = Pick<InstrumentRegistry, 'view'>;
 /** What the lexicon factory needs: the named configuration and where the study lives. */
 export interface LexiconContext {
   name: string;
-  config: RaterConfig;
+  config: LexiconConfig;
   /** The study folder: relative marker paths and the study's own instrument definitions are read from here. */
   studyDir?: string;
   /** Defaults to the registry of the study's instruments (built-in ones plus the study's own). */
@@ -40,11 +41,7 @@ export class LexiconRater implements Rater {
     this.name = ctx.name;
     this.model = ctx.config.model;
     const option = ctx.config.options.markers;
-    if (option !== undefined && (typeof option !== 'string' || option === '')) {
-      throw new UsageError(`rater "${ctx.name}": options.markers must be the path of a marker file`);
-    }
-    const file =
-      typeof option === 'string' ? (isAbsolute(option) ? option : resolve(ctx.studyDir ?? '.', option)) : undefined;
+    const file = option === undefined ? undefined : isAbsolute(option) ? option : resolve(ctx.studyDir ?? '.', option);
     this.markers = compileMarkers(loadMarkerFile(file));
     this.prompt = { version: this.markers.file.version, hash: this.markers.hash };
     this.forms = ctx.forms ?? loadRegistry(ctx.studyDir ? { studyDir: ctx.studyDir } : {});
@@ -77,4 +74,8 @@ export class LexiconRater implements Rater {
     }
     return v;
   }
+}
+
+export function createLexiconRater(ctx: LexiconContext): LexiconRater {
+  return new LexiconRater(ctx);
 }

@@ -1,8 +1,18 @@
-import type { ProviderContext } from '../provider-context';
-import { OpenAIRater } from './openai-rater';
+import { defineProvider } from '../provider';
+import { OpenAIConfig } from './openai-config';
 
-export { OPENAI_DEFAULT_BASE_URL, OpenAIRater } from './openai-rater';
+export { OpenAIConfig } from './openai-config';
 
-export function createOpenAIRater(ctx: ProviderContext): OpenAIRater {
-  return new OpenAIRater(ctx);
-}
+/** `openai`: chat completions through the openai SDK, which loads only when such a rater is created. */
+export const openaiProvider = defineProvider({
+  name: 'openai',
+  config: OpenAIConfig,
+  async create(ctx) {
+    // The SDK and the prompt renderer load only now, not when study.json is checked.
+    const [{ OpenAIRater }, { promptedRater }] = await Promise.all([
+      import('./openai-rater'),
+      import('../model-provider'),
+    ]);
+    return promptedRater(ctx, (pc) => new OpenAIRater(pc));
+  },
+});

@@ -1,16 +1,16 @@
-import { UsageError, type RaterConfig } from '@alliance-lab/core';
+import { UsageError } from '@alliance-lab/core';
 import { describe, expect, it } from 'vitest';
 import type { RateRequest } from '../../rater';
-import { providerContext, rateRequest, sampleAnswer } from '../../testing/provider-test-kit';
+import { openaiContext, rateRequest, sampleAnswer } from '../../testing/provider-test-kit';
 import { useLoopbackServer } from '../../testing/use-loopback-server';
 import { InvalidAnswerError, ProviderError } from '../provider-error';
-import { createOpenAIRater } from './index';
+import { createOpenAIRater } from './openai-rater';
 
 const server = useLoopbackServer();
 
 const answer = sampleAnswer;
-const ctx = (config: Partial<RaterConfig> = {}, env: Record<string, string> = {}) =>
-  providerContext({ name: 'gpt', provider: 'openai', model: 'gpt-test', baseUrl: server.openaiBaseUrl }, config, env);
+const ctx = (config: Record<string, unknown> = {}, env: Record<string, string> = {}) =>
+  openaiContext({ name: 'gpt', model: 'gpt-test', baseUrl: server.openaiBaseUrl }, config, env);
 const request = (extra: Partial<RateRequest> = {}) => rateRequest({ replicate: 2, ...extra });
 
 describe('openai provider over real HTTP', () => {
@@ -106,7 +106,9 @@ describe('openai provider over real HTTP', () => {
 
     server.enqueue({ kind: 'status', status: 503, message: 'overloaded' });
     const down = await rater.rate(request()).catch((e) => e);
-    expect(down).toMatchObject({ kind: 'server', status: 503, retryable: true, detail: 'overloaded' });
+    expect(down).toMatchObject({ kind: 'server', status: 503, retryable: true });
+    // The server's own text is never kept: only status, error type and code, request id.
+    expect(down.message).toBe('openai-compatible server answered 503 api_error');
 
     server.enqueue({ kind: 'drop' });
     expect(await rater.rate(request()).catch((e) => e)).toMatchObject({ kind: 'connection', retryable: true });

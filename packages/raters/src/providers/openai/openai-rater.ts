@@ -9,7 +9,9 @@ import type { RateRequest, RateResponse, Rater } from '../../rater';
 import { RaterOutput } from '../../result-schema';
 import { repairMessage } from '../chat-prompt';
 import { InvalidAnswerError, ProviderError, kindForStatus, priceUsage, retryAfterFromHeaders } from '../provider-error';
+import { connectionMessage, failureMessage } from '../../run/error-scrub';
 import { resolveEndpoint, type ProviderContext } from '../provider-context';
+import type { OpenAIConfig } from './openai-config';
 
 export const OPENAI_DEFAULT_BASE_URL = 'https://api.openai.com/v1';
 
@@ -31,14 +33,14 @@ export class OpenAIRater implements Rater {
   readonly remote: boolean;
   readonly baseUrl: string;
   private readonly client: OpenAI;
-  private readonly ctx: ProviderContext;
+  private readonly ctx: ProviderContext<OpenAIConfig>;
   /**
    * Set once a server has refused strict JSON schema; every later request of the run goes straight to JSON
    * mode instead of paying for the refusal again.
    */
   private jsonMode: boolean;
 
-  constructor(ctx: ProviderContext) {
+  constructor(ctx: ProviderContext<OpenAIConfig>) {
     this.ctx = ctx;
     this.name = ctx.name;
     this.model = ctx.config.model;
@@ -51,7 +53,7 @@ export class OpenAIRater implements Rater {
     });
     this.baseUrl = endpoint.baseUrl;
     this.remote = endpoint.remote;
-    this.jsonMode = ctx.config.options.jsonMode === true;
+    this.jsonMode = ctx.config.options.jsonMode;
     this.client = new OpenAI({
       apiKey: endpoint.apiKey,
       baseURL: this.baseUrl,
@@ -113,7 +115,7 @@ export class OpenAIRater implements Rater {
     try {
       completion = await this.client.chat.completions.create(params, { signal: req.signal });
     } catch (err) {
-      throw toProviderError(err);
+      throw toProviderError(err, this.baseUrl);
     }
     const latencyMs = performance.now() - started;
     const usage = priceUsage(
@@ -152,21 +154,23 @@ export class OpenAIRater implements Rater {
   }
 
   private maxTokensParam(): 'max_completion_tokens' | 'max_tokens' {
-    const o = this.ctx.config.options.maxTokensParam;
-    if (o === 'max_tokens' || o === 'max_completion_tokens') return o;
-    return this.baseUrl === OPENAI_DEFAULT_BASE_URL ? 'max_completion_tokens' : 'max_tokens';
+    return (
+      this.ctx.config.options.maxTokensParam ??
+      (this.baseUrl === OPENAI_DEFAULT_BASE_URL ? 'max_completion_tokens' : 'max_tokens')
+    );
   }
 }
 
-function toProviderError(err: unknown): ProviderError | unknown {
+export function createOpenAIRater(ctx: ProviderContext<OpenAIConfig>): OpenAIRater {
+  return new OpenAIRater(ctx);
+}
+
+function toProviderError(err: unknown, baseUrl: string): ProviderError | unknown {
   if (err instanceof APIUserAbortError) return new ProviderError({ kind: 'aborted', message: 'request aborted' });
   if (err instanceof APIConnectionTimeoutError)
     return new ProviderError({ kind: 'timeout', message: 'request timed out' });
   if (err instanceof APIConnectionError) {
-    return new ProviderError({
-      kind: 'connection',
-      message: `connection failed (${(err.cause as Error | undefined)?.message ?? 'no detail'})`,
-    });
+    return new ProviderError({ kind: 'connection', message: connectionMessage(baseUrl, err.cause) });
   }
   if (err instanceof APIError && err.status !== undefined) {
     const status = err.status;
@@ -179,8 +183,13 @@ function toProviderError(err: unknown): ProviderError | unknown {
       kind: kindForStatus(status),
       status,
       retryAfterMs: retryAfterFromHeaders(err.headers),
-      message: `openai-compatible server answered ${status}${err.type ? ` ${err.type}` : ''}${err.code ? ` (${err.code})` : ''}`,
-      detail,
+      message: failureMessage({
+        api: 'openai-compatible server',
+        status,
+        type: err.type,
+        code: err.code,
+        requestId: err.requestID,
+      }),
       schemaRejected,
     });
   }

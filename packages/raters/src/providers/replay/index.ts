@@ -1,8 +1,14 @@
-import type { RaterConfig, Study } from '@alliance-lab/core';
-import { ReplayRater } from './replay-rater';
+import { defineProvider } from '../provider';
+import { ReplayConfig } from './replay-config';
 
-export { ReplayRater } from './replay-rater';
+export { ReplayConfig } from './replay-config';
 
-export function createReplayRater(study: Study, name: string, config: RaterConfig): Promise<ReplayRater> {
-  return ReplayRater.open(study, name, config);
-}
+/** `replay`: answers from another rater's stored run, so an analysis reproduces from the study folder alone. */
+export const replayProvider = defineProvider({
+  name: 'replay',
+  config: ReplayConfig,
+  async create(ctx) {
+    const { ReplayRater } = await import('./replay-rater');
+    return { rater: await ReplayRater.open(ctx.study, ctx.name, ctx.config) };
+  },
+});

@@ -1,9 +1,11 @@
-import { InputError, RaterConfig, UsageError, type Study } from '@alliance-lab/core';
+import { configureRater } from '../registry';
+import { InputError, type Study } from '@alliance-lab/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { RatableTranscript } from '../../rater';
 import { saveRating } from '../../run/store-rating';
 import { createFixtureStudy, validAnswer } from '../../testing/study-fixture';
-import { createReplayRater } from './index';
+import { ReplayConfig } from './replay-config';
+import { createReplayRater } from './replay-rater';
 
 const open: Study[] = [];
 afterEach(async () => {
@@ -40,7 +42,7 @@ async function studyWithStoredRun(params: Record<string, unknown> = { transcript
   return study;
 }
 
-const config = (options: Record<string, unknown>) => RaterConfig.parse({ provider: 'replay', options });
+const config = (options: Record<string, unknown>) => ReplayConfig.parse({ provider: 'replay', options });
 const transcript = (sessionId: string, transcriptId: string, contentHash = 'seen-hash'): RatableTranscript => ({
   sessionId,
   transcriptId,
@@ -80,7 +82,10 @@ describe('replay provider', () => {
 
   it('needs the name of a rater that has a stored run', async () => {
     const study = await studyWithStoredRun();
-    await expect(createReplayRater(study, 'r', config({}))).rejects.toBeInstanceOf(UsageError);
+    expect(() => configureRater('r', { provider: 'replay', options: {} })).toThrow(
+      /rater "r": options\.rater: a replay rater names the rater whose stored run it replays/,
+    );
+    expect(() => configureRater('r', { provider: 'replay' })).toThrow(/rater "r": options: a replay rater names/);
     await expect(createReplayRater(study, 'r', config({ rater: 'claude' }))).rejects.toThrow(
       /holds no ratings by "claude"/,
     );

@@ -1,5 +1,6 @@
-import { InputError, UsageError, latestRating, storedAnswer, type RaterConfig, type Study } from '@alliance-lab/core';
+import { InputError, UsageError, latestRating, storedAnswer, type Study } from '@alliance-lab/core';
 import type { RateRequest, RateResponse, Rater } from '../../rater';
+import type { ReplayConfig } from './replay-config';
 
 type Handling = 'as-is' | 'deidentified';
 
@@ -23,13 +24,8 @@ export class ReplayRater implements Rater {
     private readonly study: Study,
   ) {}
 
-  static async open(study: Study, name: string, config: RaterConfig): Promise<ReplayRater> {
+  static async open(study: Study, name: string, config: ReplayConfig): Promise<ReplayRater> {
     const source = config.options.rater;
-    if (typeof source !== 'string' || source === '') {
-      throw new UsageError(
-        `rater "${name}" replays a stored run: name the rater to replay in its options, e.g. "options": { "rater": "gpt" }`,
-      );
-    }
     const latest = await latestRating(study.db, source);
     if (!latest)
       throw new UsageError(`rater "${name}" replays "${source}", but the study holds no ratings by "${source}"`);
@@ -66,4 +62,8 @@ export class ReplayRater implements Rater {
       usage: { inputTokens: 0, outputTokens: 0, cachedTokens: 0, costUsd: 0, latencyMs: performance.now() - started },
     };
   }
+}
+
+export function createReplayRater(study: Study, name: string, config: ReplayConfig): Promise<ReplayRater> {
+  return ReplayRater.open(study, name, config);
 }

@@ -27,10 +27,13 @@ export async function registryFor(studyDir: string | undefined): Promise<Instrum
   return instrumentCall(() => loadRegistry(studyDir !== undefined ? { studyDir } : {}));
 }
 
-/** Reads and checks study.json; the store module (and its database driver) loads only when a study is named. */
+/**
+ * Reads and checks study.json; the store module (and its database driver) loads only when a study is named.
+ * Instrument references are not checked here: these commands are how a study adds the instruments it names.
+ */
 export async function checkStudy(studyDir: string): Promise<void> {
   const { readStudyConfig } = await import('../../../store/study');
-  readStudyConfig(studyDir);
+  readStudyConfig(studyDir, { checkReferences: false });
 }
 
 export const studyOption = () =>

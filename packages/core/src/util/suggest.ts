@@ -19,18 +19,27 @@ export function editDistance(a: string, b: string): number {
 }
 
 /**
- * The candidate nearest to a word, if it is near enough to be a plausible typo (at most a third of the longer
- * word's letters changed, at least one), else undefined.
+ * The candidate closest to a mistyped word, or undefined when none is close enough to be a plausible typo
+ * (at most a third of the longer word's letters off, case ignored), so a suggestion is never a wild guess.
  */
-export function nearest(word: string, candidates: readonly string[]): string | undefined {
+export function nearest(word: string, candidates: Iterable<string>): string | undefined {
   let best: string | undefined;
-  let bestD = Number.POSITIVE_INFINITY;
+  let bestDistance = Number.POSITIVE_INFINITY;
+  const w = word.toLowerCase();
   for (const c of candidates) {
-    const d = editDistance(word, c);
-    if (d < bestD) [best, bestD] = [c, d];
+    const d = editDistance(w, c);
+    if (d < bestDistance) {
+      best = c;
+      bestDistance = d;
+    }
   }
   if (best === undefined) return undefined;
-  return bestD <= Math.max(1, Math.floor(Math.max(word.length, best.length) / 3)) && bestD < word.length
-    ? best
-    : undefined;
+  const allowed = Math.max(2, Math.ceil(Math.max(word.length, best.length) / 3));
+  return bestDistance <= allowed ? best : undefined;
+}
+
+/** `; did you mean "x"?` when a candidate is close, else the empty string. */
+export function didYouMean(word: string, candidates: Iterable<string>): string {
+  const n = nearest(word, candidates);
+  return n === undefined ? '' : `; did you mean "${n}"?`;
 }
