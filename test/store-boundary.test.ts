@@ -37,7 +37,7 @@ const isTest = (path: string) => /\.test\.ts$|[/\\]test-support\.ts$/.test(path)
 function sources(dir: string): string[] {
   const out: string[] = [];
   for (const name of readdirSync(dir)) {
-    if (name === 'node_modules' || name.startsWith('.')) continue;
+    if (name === 'node_modules' || name === 'dist' || name.startsWith('.')) continue; // dist: the cli's bundle of core
     const path = join(dir, name);
     if (statSync(path).isDirectory()) out.push(...sources(path));
     else if (/\.(ts|js|mjs)$/.test(name)) out.push(path);
