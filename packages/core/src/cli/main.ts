@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { splitOutsideQuotes } from '../util/csv';
 import { InputError, UsageError } from '../util/errors';
+import { StudyBusyError } from '../store/write-lock';
 import type { Command, CommandContext, OptionSpec } from './command';
 import { coreCommands } from './commands';
 import { createProgress } from './progress';
@@ -179,11 +180,18 @@ function fail(io: MainIo, json: boolean, err: unknown): number {
   if (json) {
     const location = input ? (err as InputError).location : undefined;
     io.stdout.write(
-      `${JSON.stringify({ error: { kind: usage ? 'usage' : input ? 'input' : 'internal', message, ...(location ?? {}) } })}\n`,
+      `${JSON.stringify({ error: { kind: usage ? 'usage' : input ? 'input' : err instanceof StudyBusyError ? 'busy' : 'internal', message, ...(location ?? {}) } })}\n`,
     );
   }
   io.stderr.write(`error: ${message}\n`);
-  if (!usage && !input && process.env.ALLIANCE_DEBUG && err instanceof Error && err.stack)
+  if (
+    !usage &&
+    !input &&
+    !(err instanceof StudyBusyError) &&
+    process.env.ALLIANCE_DEBUG &&
+    err instanceof Error &&
+    err.stack
+  )
     io.stderr.write(`${err.stack}\n`);
   return code;
 }

@@ -6,6 +6,7 @@ import type { NamePattern } from './name-pattern';
 import { metaForFile } from './session-meta';
 import { SpeakerMap } from './speaker-map';
 import { storeTranscript, type StoreStatus } from '../../store/transcripts';
+import { writeTransaction } from '../../store/write-lock';
 import { parseInWorker } from './threaded-parse';
 import type { CsvColumns, FormatName, SessionMeta } from './types';
 
@@ -104,7 +105,7 @@ export async function importTranscriptFiles(
       utterances: 0,
     };
     try {
-      await study.db.transaction().execute(async (trx) => {
+      await writeTransaction(study.db, async (trx) => {
         const sink = { db: trx, sqlite: study.sqlite, actor: study.actor };
         const columns = req.columns ?? {};
         // A thread costs ~0.3 s to start; it pays for itself only when parsing takes longer than that.
