@@ -15,6 +15,7 @@ export * from './store/responses';
 export * from './store/scores';
 export * from './store/ratings';
 export * from './store/rating-cache';
+export * from './store/cache-leases';
 export * from './store/transcript-reads';
 export * from './store/session-summaries';
 export * from './store/deidentification-maps';

@@ -72,12 +72,14 @@ function isBusy(err: unknown): boolean {
  * snapshot is stale fails at once, whatever the busy timeout; taken up front, a writer can always wait its turn.
  * Only BEGIN is retried: an error inside the transaction (a dry run's rollback among them) passes through.
  * `ready` is asked before each attempt; returning false gives up without beginning (the connection became busy
- * with another transaction of this process), and then `begin` resolves false.
+ * with another transaction of this process), and then it resolves false. `begun` runs synchronously once the lock
+ * is held, before anything else of this process can use the connection.
  */
 export async function beginImmediate(
   sqlite: BetterSqlite3.Database,
   lock: WriteLock,
   ready: () => boolean = () => true,
+  begun: () => void = () => {},
 ): Promise<boolean> {
   const start = Date.now();
   let pause = 5;
@@ -85,14 +87,16 @@ export async function beginImmediate(
     if (!ready()) return false;
     try {
       sqlite.exec('begin immediate');
-      return true;
     } catch (err) {
       if (!isBusy(err)) throw err;
       const left = lock.timeoutMs - (Date.now() - start);
       if (left <= 0) throw new StudyBusyError(lock);
       await new Promise((r) => setTimeout(r, Math.min(left, pause * (0.5 + Math.random()))));
       pause = Math.min(pause * 2, 250);
+      continue;
     }
+    begun();
+    return true;
   }
 }
 
@@ -148,16 +152,22 @@ export function writeTransaction<T>(db: Kysely<Database>, fn: (trx: Kysely<Datab
  * busy with a kysely transaction of this process: the caller then writes through kysely instead.
  */
 export async function writeSqlite(sqlite: BetterSqlite3.Database, body: () => void): Promise<boolean> {
-  if (!(await beginImmediate(sqlite, lockOf(sqlite), () => !sqlite.inTransaction))) return false;
-  // No await from here to COMMIT: nothing else of this process can use the connection in between.
-  try {
-    body();
-    sqlite.exec('commit');
-  } catch (err) {
-    if (sqlite.inTransaction) sqlite.exec('rollback');
-    throw err;
-  }
-  return true;
+  // The body runs in the same tick as BEGIN: an await in between would let this process's kysely transaction
+  // begin on the same connection.
+  return beginImmediate(
+    sqlite,
+    lockOf(sqlite),
+    () => !sqlite.inTransaction,
+    () => {
+      try {
+        body();
+        sqlite.exec('commit');
+      } catch (err) {
+        if (sqlite.inTransaction) sqlite.exec('rollback');
+        throw err;
+      }
+    },
+  );
 }
 
 function formatMs(ms: number): string {
