@@ -78,7 +78,7 @@ describe('concurrent writers on one SQLite study', () => {
     expect(runs).toHaveLength(40);
     expectSucceeded(runs);
     expect(await storedSessions(dir)).toHaveLength(40);
-  }, 240_000);
+  }, 480_000);
 
   it('a writer waits for a lock another process holds briefly, then succeeds', async () => {
     const { root, dir } = await newStudy();
