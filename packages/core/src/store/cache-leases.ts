@@ -69,21 +69,44 @@ export async function claimCacheKey(
   opts: Pick<LeaseOptions, 'holder' | 'ttlMs' | 'now' | 'isAlive'>,
   ignoreCache = false,
 ): Promise<ClaimResult> {
+  const answered = async (trx: Kysely<Database>): Promise<ClaimResult | undefined> => {
+    if (ignoreCache) return undefined;
+    const row = await trx.selectFrom('rating_cache').selectAll().where('key', '=', key).executeTakeFirst();
+    return row ? { kind: 'answered', outcome: cacheRowOutcome(row) } : undefined;
+  };
   return writeTransaction(db, async (trx) => {
-    if (!ignoreCache) {
-      const row = await trx.selectFrom('rating_cache').selectAll().where('key', '=', key).executeTakeFirst();
-      if (row) return { kind: 'answered', outcome: cacheRowOutcome(row) };
-    }
+    const before = await answered(trx);
+    if (before) return before;
     const now = opts.now();
     const lease = await trx.selectFrom('rating_cache_leases').selectAll().where('key', '=', key).executeTakeFirst();
     if (lease && !claimable(lease, opts.holder, now, opts.isAlive))
       return { kind: 'held', holder: lease.holder, expiresAt: lease.expires_at };
     const row = { key, holder: opts.holder, expires_at: iso(now + opts.ttlMs) };
-    await trx
-      .insertInto('rating_cache_leases')
-      .values(row)
-      .onConflict((oc) => oc.column('key').doUpdateSet({ holder: row.holder, expires_at: row.expires_at }))
-      .execute();
+    // Compare-and-set, so two claims racing on PostgreSQL (where this transaction does not serialise writers, as
+    // SQLite's IMMEDIATE one does) give the key to one of them.
+    if (!lease)
+      await trx
+        .insertInto('rating_cache_leases')
+        .values(row)
+        .onConflict((oc) => oc.doNothing())
+        .execute();
+    else
+      await trx
+        .updateTable('rating_cache_leases')
+        .set({ holder: row.holder, expires_at: row.expires_at })
+        .where('key', '=', key)
+        .where('holder', '=', lease.holder)
+        .where('expires_at', '=', lease.expires_at)
+        .execute();
+    const got = await trx.selectFrom('rating_cache_leases').selectAll().where('key', '=', key).executeTakeFirst();
+    if (got?.holder !== opts.holder)
+      return { kind: 'held', holder: got?.holder ?? '', expiresAt: got?.expires_at ?? row.expires_at };
+    // On PostgreSQL an answer may have been stored, and its lease released, since the first look.
+    const after = await answered(trx);
+    if (after) {
+      await trx.deleteFrom('rating_cache_leases').where('key', '=', key).where('holder', '=', opts.holder).execute();
+      return after;
+    }
     return { kind: 'claimed' };
   });
 }
