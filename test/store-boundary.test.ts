@@ -14,6 +14,7 @@ const TABLES = [
   'responses',
   'ratings',
   'rating_cache',
+  'rating_cache_leases',
   'deidentification_maps',
   'scores',
   'audit',
@@ -26,7 +27,7 @@ const FORBIDDEN: Array<[string, RegExp]> = [
   ['an sql`` template', /\bsql`/],
   ['a prepared statement', /\.prepare\(/],
   ['raw SQL on a table', new RegExp(`\\b(from|into|update|join|table)\\s+["'\`]?(${TABLES})\\b`, 'i')],
-  ['a table of the store', /\b(rating_cache|deidentification_maps)\b/],
+  ['a table of the store', /\b(rating_cache|rating_cache_leases|deidentification_maps)\b/],
   ['a row type of the store', /\bDatabase\[|\b(Selectable|Insertable|Updateable)</],
   ['kysely or better-sqlite3', /from ['"](kysely|better-sqlite3)['"]/],
 ];

@@ -178,16 +178,18 @@ function buildContext(
 function fail(io: MainIo, json: boolean, err: unknown): number {
   const usage = err instanceof UsageError;
   const input = err instanceof InputError;
+  // Told apart by name: the store module (and its database driver) is not loaded for a command that fails early.
+  const busy = err instanceof Error && err.name === 'StudyBusyError';
   const code = usage ? 2 : 1;
   const message = err instanceof Error ? err.message : String(err);
   if (json) {
     const location = input ? (err as InputError).location : undefined;
     io.stdout.write(
-      `${JSON.stringify({ error: { kind: usage ? 'usage' : input ? 'input' : 'internal', message, ...(location ?? {}) } })}\n`,
+      `${JSON.stringify({ error: { kind: usage ? 'usage' : input ? 'input' : busy ? 'busy' : 'internal', message, ...(location ?? {}) } })}\n`,
     );
   }
   io.stderr.write(`error: ${message}\n`);
-  if (!usage && !input && process.env.ALLIANCE_DEBUG && err instanceof Error && err.stack)
+  if (!usage && !input && !busy && process.env.ALLIANCE_DEBUG && err instanceof Error && err.stack)
     io.stderr.write(`${err.stack}\n`);
   return code;
 }

@@ -106,6 +106,8 @@ export interface Database {
   };
   ratings: RatingRow;
   rating_cache: CacheRow;
+  /** Who is asking a provider for a cache key, until when (ISO 8601 UTC); see cache-leases.ts. */
+  rating_cache_leases: { key: string; holder: string; expires_at: string };
   deidentification_maps: {
     transcript_id: string;
     settings_hash: string;

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import { nowIso } from '../util/time';
 import type { Database } from './database';
+import { writeTransaction } from './write-lock';
 
 /** One transcript version's de-identification under one setting. The mapping is identifying data: never log it. */
 export interface DeidentificationMap {
@@ -20,7 +21,7 @@ export async function putDeidentificationMap(db: Kysely<Database>, m: Deidentifi
     mapping: JSON.stringify(m.mapping),
     created_at: nowIso(),
   };
-  await db.transaction().execute(async (trx) => {
+  await writeTransaction(db, async (trx) => {
     await trx
       .insertInto('deidentification_maps')
       .values(row)

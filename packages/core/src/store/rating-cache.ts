@@ -21,13 +21,18 @@ export async function cachedOutcome(
     study.sqlite && !study.sqlite.inTransaction
       ? cacheRowSqlite(study.sqlite, key)
       : await study.db.selectFrom('rating_cache').selectAll().where('key', '=', key).executeTakeFirst();
-  return row ? outcomeOf(row) : undefined;
+  return row ? cacheRowOutcome(row) : undefined;
 }
 
 /** Every cache entry, by key: for reports and tests, not for runs (which look keys up one by one). */
 export async function cacheEntries(db: Kysely<Database>): Promise<CacheEntry[]> {
   const rows = await db.selectFrom('rating_cache').selectAll().orderBy('key').execute();
-  return rows.map((r) => ({ ...outcomeOf(r), key: r.key, transcriptHash: r.transcript_hash, createdAt: r.created_at }));
+  return rows.map((r) => ({
+    ...cacheRowOutcome(r),
+    key: r.key,
+    transcriptHash: r.transcript_hash,
+    createdAt: r.created_at,
+  }));
 }
 
 /** The cache row of an answer just received; written only by storeRating, in the rating's transaction. */
@@ -53,7 +58,8 @@ export function cacheRow(id: RatingIdentity, outcome: RatingOutcome, at: string)
   };
 }
 
-function outcomeOf(row: Selectable<CacheRow>): RatingOutcome {
+/** The outcome a cache row holds, parsed through its schema. */
+export function cacheRowOutcome(row: Selectable<CacheRow>): RatingOutcome {
   return RatingOutcome.parse({
     status: row.status,
     output: JSON.parse(row.output),

@@ -1,5 +1,6 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import { CACHE_COLUMNS, type CacheRow, type Database, RATING_COLUMNS, type RatingRow } from './database';
+import { writeSqlite } from './write-lock';
 
 /** One rating's rows, built once by storeRating and written by whichever path suits the connection. */
 export interface RatingRows {
@@ -20,13 +21,15 @@ const writers = new WeakMap<BetterSqlite3.Database, Write>();
 
 /**
  * The SQLite fast path of storeRating: the same rows through statements prepared once per connection, in one
- * SQLite transaction. The rate-run benchmark (zero-latency server) showed kysely's per-rating transaction, with
- * its awaits holding the one connection, at a fraction of the raw path's ratings per second.
+ * write transaction (writeSqlite: the write lock taken up front). The rate-run benchmark (zero-latency server)
+ * showed kysely's per-rating transaction, with its awaits holding the one connection, at a fraction of the raw
+ * path's ratings per second. False when a kysely transaction of this process took the connection meanwhile.
  */
-export function writeRatingSqlite(sqlite: BetterSqlite3.Database, w: RatingRows): void {
+export function writeRatingSqlite(sqlite: BetterSqlite3.Database, w: RatingRows): Promise<boolean> {
   let write = writers.get(sqlite);
   if (!write) writers.set(sqlite, (write = prepare(sqlite)));
-  write(w);
+  const run = write;
+  return writeSqlite(sqlite, () => run(w));
 }
 
 function prepare(sqlite: BetterSqlite3.Database): Write {
@@ -47,7 +50,7 @@ function prepare(sqlite: BetterSqlite3.Database): Write {
   const insert = sqlite.prepare(`insert into ratings (${RATING.join(', ')}) values (${marks(RATING.length)})`);
   const score = sqlite.prepare(`insert into scores (${SCORE.join(', ')}) values (${marks(SCORE.length)})`);
   const audit = sqlite.prepare(`insert into audit (${AUDIT.join(', ')}) values (${marks(AUDIT.length)})`);
-  return sqlite.transaction((w: RatingRows) => {
+  return (w: RatingRows) => {
     if (w.cache) putCache.run(CACHE.map((c) => w.cache![c]));
     const prior = before.get(w.row.id) as RatingRow | undefined;
     dropScores.run(w.row.id);
@@ -56,7 +59,7 @@ function prepare(sqlite: BetterSqlite3.Database): Write {
     for (const s of w.scores) score.run(SCORE.map((c) => s[c]));
     const a = w.audit(prior);
     audit.run(AUDIT.map((c) => a[c]));
-  });
+  };
 }
 
 const lookups = new WeakMap<BetterSqlite3.Database, BetterSqlite3.Statement>();

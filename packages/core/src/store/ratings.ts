@@ -7,6 +7,7 @@ import type { Database, RatingRow } from './database';
 import { cacheRow } from './rating-cache';
 import { type RatingRows, writeRatingSqlite } from './ratings-sqlite';
 import { scoreRows } from './scores';
+import { writeTransaction } from './write-lock';
 import type { Study } from './study';
 
 /** The stored rating id: readable and stable, so a re-rating replaces the same row. */
@@ -56,17 +57,15 @@ export async function storeRating(study: Pick<Study, 'db' | 'actor' | 'sqlite'>,
   // The raw handle is kysely's own connection; while a kysely transaction holds it (between its awaits), writing
   // through it would join that transaction, so then the rating goes through kysely: in the caller's transaction
   // when given one, else waiting its turn.
-  if (study.sqlite && !study.sqlite.inTransaction) writeRatingSqlite(study.sqlite, rows);
-  else await writeRatingKysely(study.db, rows);
+  if (!(study.sqlite && !study.sqlite.inTransaction && (await writeRatingSqlite(study.sqlite, rows))))
+    await writeRatingKysely(study.db, rows);
   return row.id;
 }
 
 async function writeRatingKysely(db: Kysely<Database>, w: RatingRows): Promise<void> {
   const { row, cache } = w;
   // Inside a caller's transaction the rating joins it; otherwise it is its own.
-  const inTransaction = (fn: (trx: Kysely<Database>) => Promise<void>) =>
-    db.isTransaction ? fn(db) : db.transaction().execute(fn);
-  await inTransaction(async (trx) => {
+  await writeTransaction(db, async (trx) => {
     if (cache)
       await trx
         .insertInto('rating_cache')

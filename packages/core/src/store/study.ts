@@ -3,7 +3,7 @@ import { userInfo } from 'node:os';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import { InstrumentLookupError, loadRegistry, type InstrumentRegistry } from '@alliance-lab/instruments';
 import BetterSqlite3 from 'better-sqlite3';
-import { Kysely, Migrator, PostgresDialect, SqliteDialect } from 'kysely';
+import { Kysely, Migrator, PostgresDialect, sql } from 'kysely';
 import { StudyConfig, type StudyConfigInput } from '../study/study-config';
 import { validateRaters } from '../study/rater-validator';
 import { InputError, UsageError } from '../util/errors';
@@ -11,8 +11,9 @@ import { parseJsonText } from '../util/json-text';
 import { didYouMean } from '../util/suggest';
 import { describeIssue } from '../util/zod-issue';
 import type { Database } from './database';
-import { migrationProvider } from './migrations';
+import { migrationProvider, migrations } from './migrations';
 import { cachingDatabase } from './statement-cache';
+import { ImmediateSqliteDialect, configureBusyWait, lockTimeoutMs } from './write-lock';
 
 export const STUDY_FILE = 'study.json';
 
@@ -31,6 +32,8 @@ export interface Study {
 
 export interface OpenOptions {
   actor?: string;
+  /** How long a write waits for another process's write lock (default: ALLIANCE_LOCK_TIMEOUT_MS, else 2 min). */
+  lockTimeoutMs?: number;
 }
 
 export { setRaterValidator, type RaterValidator } from '../study/rater-validator';
@@ -142,12 +145,15 @@ export async function openStudy(dir: string, opts: OpenOptions = {}): Promise<St
   let sqlite: BetterSqlite3.Database | null = null;
   if (config.store.kind === 'sqlite') {
     sqlite = new BetterSqlite3(join(abs, config.store.file));
+    const lock = { study: abs, timeoutMs: lockTimeoutMs(opts.lockTimeoutMs) };
+    configureBusyWait(sqlite, lock);
     sqlite.pragma('journal_mode = WAL');
     sqlite.pragma('foreign_keys = ON');
     // NORMAL is safe against corruption in WAL mode; only the last commits may be lost on power failure.
     sqlite.pragma('synchronous = NORMAL');
-    sqlite.pragma('busy_timeout = 5000');
-    db = new Kysely<Database>({ dialect: new SqliteDialect({ database: cachingDatabase(sqlite) }) });
+    db = new Kysely<Database>({
+      dialect: new ImmediateSqliteDialect({ database: cachingDatabase(sqlite), raw: sqlite, lock }),
+    });
   } else {
     const url = process.env[config.store.urlEnv];
     if (!url) throw new UsageError(`study.json asks for PostgreSQL; set ${config.store.urlEnv} to its connection URL`);
@@ -169,6 +175,8 @@ export async function openStudy(dir: string, opts: OpenOptions = {}): Promise<St
 }
 
 export async function migrate(db: Kysely<Database>): Promise<void> {
+  // Migrating takes the write lock; a store already up to date is not locked, so opening it never waits for a writer.
+  if (!(await migrationsPending(db))) return;
   const migrator = new Migrator({ db, provider: migrationProvider });
   const { error, results } = await migrator.migrateToLatest();
   if (error) {
@@ -176,6 +184,16 @@ export async function migrate(db: Kysely<Database>): Promise<void> {
     throw new Error(
       `store migration ${failed?.migrationName ?? ''} failed: ${(error as Error).message ?? String(error)}`,
     );
+  }
+}
+
+async function migrationsPending(db: Kysely<Database>): Promise<boolean> {
+  try {
+    const { rows } = await sql<{ name: string }>`select name from kysely_migration`.execute(db);
+    const done = new Set(rows.map((r) => r.name));
+    return Object.keys(migrations).some((name) => !done.has(name));
+  } catch {
+    return true;
   }
 }
 

@@ -1,18 +1,27 @@
 import { join } from 'node:path';
-import { STUDY_FILE, UsageError, type RatingOutcome, type Study } from '@alliance-lab/core';
+import {
+  DEFAULT_LEASE_OPTIONS,
+  type LeaseOptions,
+  type RatingOutcome,
+  STUDY_FILE,
+  type Study,
+  UsageError,
+  awaitCacheTurn,
+  newLeaseHolder,
+} from '@alliance-lab/core';
 import { ProviderError } from '../providers/provider-error';
 import { configureRater } from '../providers/registry';
 import type { RatableTranscript, Rater } from '../rater';
 import { rateOnce } from './ask';
 import { Budget, OutputEstimate } from './budget';
 import { describeError } from './describe-error';
-import { alreadyAnswered, onePreparationPerTranscript, parseForms, planJobs, ratingIdentity } from './plan';
+import { type Job, alreadyAnswered, onePreparationPerTranscript, parseForms, planJobs, ratingIdentity } from './plan';
 import { runPool } from './pool';
 import { transcriptHandling, type TranscriptHandling } from './privacy';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry';
 import type { RunServices } from './run-services';
 import { loadTranscript, selectTranscripts, type TranscriptRef } from './run-transcripts';
-import { existingRatings, saveRating } from './store-rating';
+import { existingRatings, ratingStored, saveRating } from './store-rating';
 import { addUsage, estimateCost } from './usage';
 import { rateWindows, refuseOverBudget, windowsFor } from './windows';
 
@@ -36,6 +45,8 @@ export interface RateOptions {
   env?: Record<string, string | undefined>;
   services: RunServices;
   onProgress?: (p: RunProgress) => void;
+  /** How this run claims cache keys against other runs on the study (tests shorten the times). */
+  lease?: Partial<LeaseOptions>;
   /** Messages for the user (stderr). Never given transcript text. */
   log?: (message: string) => void;
 }
@@ -127,11 +138,16 @@ export async function rateStudy(study: Study, opts: RateOptions): Promise<RunRes
   const progress = () => opts.onProgress?.({ ...summary, done, total });
 
   const prepared = onePreparationPerTranscript(prepare, replicates);
+  const lease: LeaseOptions = { ...DEFAULT_LEASE_OPTIONS, holder: newLeaseHolder(), ...opts.lease };
 
+  // A job whose key another run holds goes to the back of the queue once, so this run asks other keys meanwhile;
+  // the second time round it waits for the holder's answer.
+  const jobs: Array<Job & { deferred?: boolean }> = planJobs(refs, replicates);
   await runPool(
-    planJobs(refs, replicates),
+    jobs,
     opts.concurrency ?? DEFAULT_CONCURRENCY,
-    async ({ ref, replicate }) => {
+    async (job) => {
+      const { ref, replicate } = job;
       const t = await prepared(ref);
       const windows = opts.chunk && prompt ? windowsFor(t, rater, forms, config, prompt) : null;
       const identity = ratingIdentity({
@@ -157,46 +173,71 @@ export async function rateStudy(study: Study, opts: RateOptions): Promise<RunRes
       }
 
       if (signal.aborted) return;
-      const estimate = estimateCost(t, windows, forms, config, prompt, outputEstimate);
-      if (budgetStopped || !budget.tryReserve(estimate)) {
-        budgetStopped = true;
-        notStarted++;
+      // Claim the key, so a run sharing the study does not ask the same thing; one holding it answers for us.
+      const turn = await awaitCacheTurn(study, identity.cacheKey, {
+        ...lease,
+        ignoreCache: opts.noCache,
+        wait: job.deferred === true,
+        signal,
+      });
+      if (turn.kind === 'aborted') return;
+      if (turn.kind === 'held') {
+        jobs.push({ ...job, deferred: true });
         return;
       }
-      let outcome: RatingOutcome;
-      try {
-        outcome =
-          windows && windows.length > 1
-            ? await rateWindows(t, windows, { rater, forms, replicate, services, policy, signal, log })
-            : await rateOnce(t, { rater, forms, replicate, services, policy, signal, log });
-      } catch (err) {
-        const spent = err instanceof ProviderError ? err.spent : undefined;
-        budget.settle(estimate, spent?.costUsd ?? 0);
-        if (!(err instanceof ProviderError)) throw err;
-        if (spent) addUsage(summary, spent);
-        if (err.kind === 'aborted') return;
-        // Not stored: the transcript was never rated, so the next run asks again.
-        summary.failed++;
+      if (turn.kind === 'answered') {
+        if (!(await ratingStored(study, identity)))
+          await saveRating(study, identity, turn.outcome, { fromCache: true, score: services.score });
+        summary.cached++;
         done++;
-        log(
-          `session ${ref.sessionId} replicate ${replicate}: ${describeError(err)}; not stored, the next run retries it`,
-        );
         progress();
         return;
       }
-      budget.settle(estimate, outcome.usage.costUsd);
-      outputEstimate.observe(outcome.usage.outputTokens, outcome.requests);
-      await saveRating(study, identity, outcome, { fromCache: false, score: services.score });
-      if (outcome.status === 'ok') summary.rated++;
-      else {
-        summary.failed++;
-        log(
-          `session ${ref.sessionId} replicate ${replicate}: the answer failed validation twice (${outcome.failure?.length ?? 0} problems); stored as failed with the reasons`,
-        );
+      // Released however the request ends: stored, failed, over budget or aborted.
+      try {
+        const estimate = estimateCost(t, windows, forms, config, prompt, outputEstimate);
+        if (budgetStopped || !budget.tryReserve(estimate)) {
+          budgetStopped = true;
+          notStarted++;
+          return;
+        }
+        let outcome: RatingOutcome;
+        try {
+          outcome =
+            windows && windows.length > 1
+              ? await rateWindows(t, windows, { rater, forms, replicate, services, policy, signal, log })
+              : await rateOnce(t, { rater, forms, replicate, services, policy, signal, log });
+        } catch (err) {
+          const spent = err instanceof ProviderError ? err.spent : undefined;
+          budget.settle(estimate, spent?.costUsd ?? 0);
+          if (!(err instanceof ProviderError)) throw err;
+          if (spent) addUsage(summary, spent);
+          if (err.kind === 'aborted') return;
+          // Not stored: the transcript was never rated, so the next run asks again.
+          summary.failed++;
+          done++;
+          log(
+            `session ${ref.sessionId} replicate ${replicate}: ${describeError(err)}; not stored, the next run retries it`,
+          );
+          progress();
+          return;
+        }
+        budget.settle(estimate, outcome.usage.costUsd);
+        outputEstimate.observe(outcome.usage.outputTokens, outcome.requests);
+        await saveRating(study, identity, outcome, { fromCache: false, score: services.score });
+        if (outcome.status === 'ok') summary.rated++;
+        else {
+          summary.failed++;
+          log(
+            `session ${ref.sessionId} replicate ${replicate}: the answer failed validation twice (${outcome.failure?.length ?? 0} problems); stored as failed with the reasons`,
+          );
+        }
+        addUsage(summary, outcome.usage);
+        done++;
+        progress();
+      } finally {
+        await turn.lease.release();
       }
-      addUsage(summary, outcome.usage);
-      done++;
-      progress();
     },
     { signal },
   );

@@ -6,6 +6,7 @@ import {
   type StoredRating,
   type Study,
   cachedOutcome,
+  listRatings,
   ratingId,
   ratingKeys,
   storeRating,
@@ -55,4 +56,14 @@ export function existingKey(transcriptId: string, replicate: number): string {
 /** The cached answer of a key, if a run (this one or an earlier one, of any rater) already asked it. */
 export function cachedAnswer(study: Study, key: string): Promise<RatingOutcome | undefined> {
   return cachedOutcome(study, key);
+}
+
+/** Whether this rater's rating of the identity's transcript and replicate is stored with the identity's key. */
+export async function ratingStored(study: Study, identity: RatingIdentity): Promise<boolean> {
+  const [r] = await listRatings(study.db, {
+    rater: identity.rater,
+    transcriptId: identity.transcriptId,
+    replicate: identity.replicate,
+  });
+  return r?.cacheKey === identity.cacheKey;
 }

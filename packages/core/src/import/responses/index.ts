@@ -4,6 +4,7 @@ import { ensureSession, sessionIds, sessionId as sessionKey } from '../../store/
 import type { ScaleScore } from '../../schemas/score';
 import { upsertResponse, type UpsertStatus } from '../../store/responses';
 import type { Study } from '../../store/study';
+import { writeTransaction } from '../../store/write-lock';
 import { InputError, UsageError } from '../../util/errors';
 import { detectFormat } from './detect-format';
 import { ErrorList, type RowError } from './error-list';
@@ -149,7 +150,7 @@ export async function importResponses(study: Study, req: ImportResponsesRequest)
   let created = 0;
   let refused = 0;
   try {
-    await study.db.transaction().execute(async (trx) => {
+    await writeTransaction(study.db, async (trx) => {
       const known = await sessionIds(trx);
       let done = 0;
       for (const { raw, items } of checked) {

@@ -7,6 +7,7 @@ import type { NamePattern } from './name-pattern';
 import { metaForFile } from './session-meta';
 import { SpeakerMap } from './speaker-map';
 import { storeTranscript, type StoreStatus } from '../../store/transcripts';
+import { writeTransaction } from '../../store/write-lock';
 import { parseInWorker } from './threaded-parse';
 import type { CsvColumns, FormatName, SessionMeta } from './types';
 
@@ -107,7 +108,7 @@ export async function importTranscriptFiles(
       utterances: 0,
     };
     try {
-      await study.db.transaction().execute(async (trx) => {
+      await writeTransaction(study.db, async (trx) => {
         const sink = { db: trx, sqlite: study.sqlite, actor: study.actor };
         const columns = req.columns ?? {};
         const onBytes = (n: number) => req.onBytes?.({ file: plan.path, fileIndex, bytes: n });
