@@ -1,7 +1,6 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { tempDir } from '../../../../test/support/temp-dir';
 import { scoreFilterProblem, scoresCsv, widenScores } from '../export/scores';
 import { upsertResponse } from './responses';
 import { queryScores, replaceScores, scoresOf, scoreValues } from './scores';
@@ -9,7 +8,7 @@ import { ensureSession } from './sessions';
 import { initStudy, type Study } from './study';
 
 async function seeded(): Promise<Study> {
-  const s = await initStudy(join(mkdtempSync(join(tmpdir(), 'export-')), 's'), { name: 'E' });
+  const s = await initStudy(join(tempDir('export-'), 's'), { name: 'E' });
   for (const [client, session] of [
     ['C02', 1],
     ['C01', 2],

@@ -26,7 +26,7 @@ export const corrCommand = defineCommand({
   options: z.object(COLUMN_OPTIONS),
   examples: ['alliance stats corr --in sessions.csv --subject client --x wai --y srs --json'],
   async run(_ctx, o) {
-    const input = await readPairedSeries(o.in, { subject: o.subject, x: o.x, y: o.y }, 3);
+    const input = await readPairedSeries(o, 3);
     try {
       const { x, y } = input.series;
       const p = pearson(x, y);
@@ -35,8 +35,8 @@ export const corrCommand = defineCommand({
       const wb = withinBetween(input.series);
       const data = {
         file: input.file,
-        x: o.x,
-        y: o.y,
+        x: input.x,
+        y: input.y,
         n: x.length,
         clients: input.clients,
         excluded: input.excluded,

@@ -18,7 +18,7 @@ export const decomposeCommand = defineCommand({
   options: z.object(COLUMN_OPTIONS),
   examples: ['alliance stats decompose --in sessions.csv --subject client --x wai --y srs --json'],
   async run(_ctx, o) {
-    const input = await readPairedSeries(o.in, { subject: o.subject, x: o.x, y: o.y }, 3);
+    const input = await readPairedSeries(o, 3);
     try {
       const wb = withinBetween(input.series);
       const pooled = pearson(input.series.x, input.series.y);
@@ -32,7 +32,7 @@ export const decomposeCommand = defineCommand({
         method: wb.method,
       };
       const text = [
-        `within/between decomposition of ${o.x} and ${o.y} in ${input.file}: ${input.series.x.length} sessions, ${input.clients} clients`,
+        `within/between decomposition of ${input.x} and ${input.y} in ${input.file}: ${input.series.x.length} sessions, ${input.clients} clients`,
         '',
         associationTable([
           { label: 'between clients (means)', ...wb.between },

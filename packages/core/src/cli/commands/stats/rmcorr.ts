@@ -17,12 +17,12 @@ export const rmcorrCommand = defineCommand({
   options: z.object(COLUMN_OPTIONS),
   examples: ['alliance stats rmcorr --in sessions.csv --subject client --x wai --y srs --json'],
   async run(_ctx, o) {
-    const input = await readPairedSeries(o.in, { subject: o.subject, x: o.x, y: o.y }, 2);
+    const input = await readPairedSeries(o, 2);
     try {
       const res = rmcorr(input.series);
       const data = { ...res, excluded: input.excluded, file: input.file };
       const text = [
-        `repeated-measures correlation of ${o.x} and ${o.y} in ${input.file}: ${res.n} sessions, ${res.subjects} clients${input.excluded ? `, ${input.excluded} rows left out` : ''}`,
+        `repeated-measures correlation of ${input.x} and ${input.y} in ${input.file}: ${res.n} sessions, ${res.subjects} clients${input.excluded ? `, ${input.excluded} rows left out` : ''}`,
         '',
         associationTable([{ label: 'r_rm', ...res }]),
         '',
