@@ -17,6 +17,7 @@ export const corrCommand = defineCommand({
   summary: 'Pearson and Spearman over all sessions, beside rmcorr and the within/between decomposition',
   description: [
     'Long CSV, one row per session. Rows with an empty or NA value in --x or --y are left out and counted.',
+    'With --study, --x and --y name two sources (client, a coder id, a rater name): one row per client and session.',
     'The pooled correlations treat every session as independent and mix within- and between-client association;',
     'they are reported only next to the repeated-measures correlation (within clients) and the correlation of',
     'client means (between clients).',
@@ -24,7 +25,10 @@ export const corrCommand = defineCommand({
     'estimate has r, ci95, n, df, p and method.',
   ].join('\n'),
   options: z.object(COLUMN_OPTIONS),
-  examples: ['alliance stats corr --in sessions.csv --subject client --x wai --y srs --json'],
+  examples: [
+    'alliance stats corr --in sessions.csv --subject client --x wai --y srs --json',
+    'alliance stats corr --study demo --scale total --x lexicon --y client',
+  ],
   async run(_ctx, o) {
     const input = await readPairedSeries(o, 3);
     try {

@@ -13,10 +13,14 @@ export const decomposeCommand = defineCommand({
     'Between: Pearson r of the client means (n = clients, df = k − 2). Within: Pearson r of values centred on',
     "each client's mean, with df = N − k − 1 (it equals the repeated-measures correlation). The pooled r is shown",
     'beside them for comparison.',
+    'With --study, --x and --y name two sources (client, a coder id, a rater name): one row per client and session.',
     'JSON: {"between":{r,ci95,n,df,t,p,method},"within":{...},"pooled":{...},"clients","excluded","method"}',
   ].join('\n'),
   options: z.object(COLUMN_OPTIONS),
-  examples: ['alliance stats decompose --in sessions.csv --subject client --x wai --y srs --json'],
+  examples: [
+    'alliance stats decompose --in sessions.csv --subject client --x wai --y srs --json',
+    'alliance stats decompose --study demo --scale total --x lexicon --y client',
+  ],
   async run(_ctx, o) {
     const input = await readPairedSeries(o, 3);
     try {

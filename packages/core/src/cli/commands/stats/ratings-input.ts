@@ -1,4 +1,4 @@
-import { InputError, type InputLocation } from '../../../util/errors';
+import { InputError, type InputLocation, UsageError } from '../../../util/errors';
 import { flag, list, text } from '../../options';
 import { dataSource, STUDY_OPTIONS, type StudyScoreOptions } from './data-source';
 import { readLongTable, readWideTable } from './input';
@@ -64,6 +64,7 @@ export async function readRatings(
 ): Promise<RatingsMatrix> {
   const source = dataSource(o);
   if (source.kind === 'study') {
+    if (o.wide) throw new UsageError('--wide describes a CSV: a study has no file shape, so it goes with --in only');
     const { studyRatings } = await import('./study-input');
     return studyRatings({ ...source.study, raters: o.raters }, kind, minRaters);
   }

@@ -294,6 +294,9 @@ describe('stats --study errors', () => {
     const scale = await run(['stats', 'corr', '--in', wideAll, '--scale', 'total']);
     expect(scale.code).toBe(2);
     expect(scale.stderr).toMatch(/--scale selects scores of a study: it goes with --study/);
+    const wide = await run(['stats', 'alpha', ...OBSERVER, '--wide']);
+    expect(wide.code).toBe(2);
+    expect(wide.stderr).toMatch(/--wide describes a CSV/);
     const none = await run(['stats', 'rmcorr', '--x', 'a', '--y', 'b']);
     expect(none.code).toBe(2);
     expect(none.stderr).toMatch(/--in FILE.csv or --study DIR/);
