@@ -74,13 +74,18 @@ function describe(f: ScoreFilter): string {
  * them apart.
  */
 export async function widenScores(rows: ScoreRow[]): Promise<Array<Record<string, unknown>>> {
-  const wide = pivotMean(
-    rows,
-    ['session_id', 'client', 'therapist', 'session', 'date'],
-    (r) => `${r.rater.toLowerCase().replace(/[^a-z0-9_]/g, '_')}_${variableName(r.instrument, r.form, r.scale)}`,
-    (r) => r.score,
-  );
+  const wide = pivotMean(rows, ['session_id', 'client', 'therapist', 'session', 'date'], wideColumn, (r) => r.score);
   return wide.sort((a, b) => cmp(a.client, b.client) || a.session - b.session);
+}
+
+/** How a wide column names a source: the rater, respondent or coder id, lower-cased, other characters as `_`. */
+export function sourcePrefix(rater: string): string {
+  return rater.toLowerCase().replace(/[^a-z0-9_]/g, '_');
+}
+
+/** A score row's wide column: `client_wai_sr_client_total`, `k1_wai_o_s_observer_total`. */
+export function wideColumn(r: Pick<ScoreRow, 'rater' | 'instrument' | 'form' | 'scale'>): string {
+  return `${sourcePrefix(r.rater)}_${variableName(r.instrument, r.form, r.scale)}`;
 }
 
 function cmp(a: string, b: string): number {

@@ -14,6 +14,7 @@ export const acCommand = defineCommand({
   description: [
     'As irrCAC gwet.ac1.raw: missing ratings allowed; SE by Gwet; 95% CI AC ± t(n−1)·SE capped at 1; two-sided p.',
     '--weights linear or quadratic gives AC2; distances from category values unless --basis levels.',
+    'With --study: subjects are sessions, raters the sources in --raters (client, a coder id, a rater name; all of the scale when absent).',
     'JSON: {"ac","coefficient":"AC1"|"AC2","se","ci95":[lo,hi],"p","pa","pe","n","raters","categories","weights","basis","method","file"}',
   ].join('\n'),
   options: z.object({
@@ -25,6 +26,7 @@ export const acCommand = defineCommand({
   examples: [
     'alliance stats ac --in codes.csv --json',
     'alliance stats ac --in ratings.csv --weights quadratic --categories 1,2,3,4,5',
+    'alliance stats ac --study demo --instrument wai-o-s --form observer --scale total',
   ],
   async run(_ctx, o) {
     const { weights } = o;

@@ -16,6 +16,7 @@ export const alphaCommand = defineCommand({
     'When the pairable values do not vary, alpha is undefined: "alpha" is null and "undefinedReason" says so.',
     'The 95% interval is the percentile interval of alpha over --bootstrap resamples of the pairable units drawn',
     'with replacement by a seeded generator (--seed), so the same seed gives the same interval.',
+    'With --study: subjects are sessions, raters the sources in --raters (client, a coder id, a rater name; all of the scale when absent).',
     'JSON: {"alpha","metric","units","coders","pairable","ci95":[lo,hi]|null,"n","method","observedDisagreement",',
     '"expectedDisagreement","bootstrap":{"resamples","seed","undefinedResamples"}|null,"file"}',
   ].join('\n'),
@@ -28,6 +29,7 @@ export const alphaCommand = defineCommand({
   examples: [
     'alliance stats alpha --in codes.csv --metric nominal --json',
     'alliance stats alpha --in ratings.csv --wide --metric ordinal --bootstrap 5000 --seed 7',
+    'alliance stats alpha --study demo --instrument wai-o-s --form observer --scale total',
   ],
   async run(_ctx, o) {
     const { metric, bootstrap, seed } = o;

@@ -1,4 +1,5 @@
 import { text } from '../../options';
+import { STUDY_OPTIONS } from './data-source';
 import { renderTable } from '../../table';
 
 /** One row of an association table: an estimate with its interval, n, df and p. */
@@ -20,8 +21,9 @@ export function associationTable(rows: AssociationRow[]): string {
 }
 
 export const COLUMN_OPTIONS = {
-  in: text('long CSV, one row per session', 'FILE'),
+  in: text('long CSV, one row per session (or --study)', 'FILE').optional(),
   subject: text('client id column', 'COL').default('subject'),
-  x: text('first measure', 'COL').default('x'),
-  y: text('second measure', 'COL').default('y'),
+  x: text('first measure: a column (default "x"), or with --study a source (client, K1, lexicon)', 'COL').optional(),
+  y: text('second measure: a column (default "y"), or with --study a source', 'COL').optional(),
+  ...STUDY_OPTIONS,
 };

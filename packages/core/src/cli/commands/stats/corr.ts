@@ -17,6 +17,7 @@ export const corrCommand = defineCommand({
   summary: 'Pearson and Spearman over all sessions, beside rmcorr and the within/between decomposition',
   description: [
     'Long CSV, one row per session. Rows with an empty or NA value in --x or --y are left out and counted.',
+    'With --study, --x and --y name two sources (client, a coder id, a rater name): one row per client and session.',
     'The pooled correlations treat every session as independent and mix within- and between-client association;',
     'they are reported only next to the repeated-measures correlation (within clients) and the correlation of',
     'client means (between clients).',
@@ -24,9 +25,12 @@ export const corrCommand = defineCommand({
     'estimate has r, ci95, n, df, p and method.',
   ].join('\n'),
   options: z.object(COLUMN_OPTIONS),
-  examples: ['alliance stats corr --in sessions.csv --subject client --x wai --y srs --json'],
+  examples: [
+    'alliance stats corr --in sessions.csv --subject client --x wai --y srs --json',
+    'alliance stats corr --study demo --scale total --x lexicon --y client',
+  ],
   async run(_ctx, o) {
-    const input = await readPairedSeries(o.in, { subject: o.subject, x: o.x, y: o.y }, 3);
+    const input = await readPairedSeries(o, 3);
     try {
       const { x, y } = input.series;
       const p = pearson(x, y);
@@ -35,8 +39,8 @@ export const corrCommand = defineCommand({
       const wb = withinBetween(input.series);
       const data = {
         file: input.file,
-        x: o.x,
-        y: o.y,
+        x: input.x,
+        y: input.y,
         n: x.length,
         clients: input.clients,
         excluded: input.excluded,

@@ -13,12 +13,16 @@ export const decomposeCommand = defineCommand({
     'Between: Pearson r of the client means (n = clients, df = k − 2). Within: Pearson r of values centred on',
     "each client's mean, with df = N − k − 1 (it equals the repeated-measures correlation). The pooled r is shown",
     'beside them for comparison.',
+    'With --study, --x and --y name two sources (client, a coder id, a rater name): one row per client and session.',
     'JSON: {"between":{r,ci95,n,df,t,p,method},"within":{...},"pooled":{...},"clients","excluded","method"}',
   ].join('\n'),
   options: z.object(COLUMN_OPTIONS),
-  examples: ['alliance stats decompose --in sessions.csv --subject client --x wai --y srs --json'],
+  examples: [
+    'alliance stats decompose --in sessions.csv --subject client --x wai --y srs --json',
+    'alliance stats decompose --study demo --scale total --x lexicon --y client',
+  ],
   async run(_ctx, o) {
-    const input = await readPairedSeries(o.in, { subject: o.subject, x: o.x, y: o.y }, 3);
+    const input = await readPairedSeries(o, 3);
     try {
       const wb = withinBetween(input.series);
       const pooled = pearson(input.series.x, input.series.y);
@@ -32,7 +36,7 @@ export const decomposeCommand = defineCommand({
         method: wb.method,
       };
       const text = [
-        `within/between decomposition of ${o.x} and ${o.y} in ${input.file}: ${input.series.x.length} sessions, ${input.clients} clients`,
+        `within/between decomposition of ${input.x} and ${input.y} in ${input.file}: ${input.series.x.length} sessions, ${input.clients} clients`,
         '',
         associationTable([
           { label: 'between clients (means)', ...wb.between },

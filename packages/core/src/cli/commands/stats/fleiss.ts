@@ -15,6 +15,7 @@ export const fleissCommand = defineCommand({
     'Fleiss (1971) kappa; with missing ratings, the generalisation of irrCAC fleiss.kappa.raw. SE by Gwet (as irrCAC),',
     '95% CI kappa ± t(n−1)·SE capped at 1. When every subject has the same number of raters, also the SEs under',
     'kappa = 0 of Fleiss, Nee & Landis (1979) with z and p, overall and per category (as irr::kappam.fleiss).',
+    'With --study: subjects are sessions, raters the sources in --raters (client, a coder id, a rater name; all of the scale when absent).',
     'JSON: {"kappa","se","ci95":[lo,hi],"p","se0","z","p0","pa","pe","n","raters","balanced",',
     '"categories":[{"category","proportion","kappa","se0","z","p"}],"weights","method","file"}',
   ].join('\n'),
@@ -25,7 +26,10 @@ export const fleissCommand = defineCommand({
     ),
     categories: categoriesOptionSchema('all categories, if some may be unused'),
   }),
-  examples: ['alliance stats fleiss --in codes.csv --json'],
+  examples: [
+    'alliance stats fleiss --in codes.csv --json',
+    'alliance stats fleiss --study demo --instrument wai-o-s --form observer --scale total',
+  ],
   async run(_ctx, o) {
     const { weights } = o;
     const input = await readRatings(o, 'category');

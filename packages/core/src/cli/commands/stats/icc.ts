@@ -15,6 +15,7 @@ export const iccCommand = defineCommand({
     "F-based 95% interval exactly as R's psych::ICC computes them (ICC2 with psych's approximate df).",
     'Incomplete designs: by default subjects missing any rater are dropped (and counted); --missing model keeps every',
     'rating and estimates subject, rater and residual variances by REML (crossed random effects, as psych::ICC(lmer = TRUE)).',
+    'With --study: subjects are sessions, raters the sources in --raters (client, a coder id, a rater name; all of the scale when absent).',
     'JSON: {"ICC1":{"icc","f","df1","df2","p","ci95":[lo,hi]}, ... "ICC3k":{...}, "n","raters","method","missing",',
     '"meanSquares","varianceComponents","forms":{"ICC1":{"shroutFleiss","mcgrawWong","model"},...},"file"}',
   ].join('\n'),
@@ -25,6 +26,7 @@ export const iccCommand = defineCommand({
   examples: [
     'alliance stats icc --in ratings.csv --json',
     'alliance stats icc --in wide.csv --wide --subject session --missing model',
+    'alliance stats icc --study demo --instrument wai-o-s --form observer --scale total --raters K1,K2,lexicon',
   ],
   async run(_ctx, o) {
     const { missing } = o;

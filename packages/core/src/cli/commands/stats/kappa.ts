@@ -17,6 +17,7 @@ export const kappaCommand = defineCommand({
     'SE under kappa = 0 (as irr::kappa2 and SAS). --basis values measures category distance by value (irrCAC); --basis',
     'levels by position among the categories observed (irr, psych). --categories declares the full scale.',
     'Subjects without both ratings are left out and counted ("unpaired").',
+    'With --study: subjects are sessions, raters the sources in --raters (client, a coder id, a rater name; all of the scale when absent).',
     'JSON: {"kappa","se","ci95":[lo,hi],"weights","n","method","basis","se0","z","p","po","pe","categories","table",',
     '"raters":[A,B],"unpaired","file"}',
   ].join('\n'),
@@ -29,6 +30,7 @@ export const kappaCommand = defineCommand({
   examples: [
     'alliance stats kappa --in codes.csv --json',
     'alliance stats kappa --in ratings.csv --weights quadratic --categories 1,2,3,4,5,6,7',
+    'alliance stats kappa --study demo --instrument wai-o-s --scale total --raters K1,lexicon --replicate 1',
   ],
   async run(_ctx, o) {
     const { weights } = o;

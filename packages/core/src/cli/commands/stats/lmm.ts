@@ -15,7 +15,8 @@ import { z } from 'zod';
 import { defineCommand } from '../../command';
 import { formatCell, renderTable } from '../../table';
 import { flag, text } from '../../options';
-import { readLongTable, type ColumnSpec } from './input';
+import { dataSource, STUDY_OPTIONS } from './data-source';
+import { type Cell, readLongTable, type ColumnSpec } from './input';
 
 export const lmmCommand = defineCommand({
   path: ['stats', 'lmm'],
@@ -24,23 +25,27 @@ export const lmmCommand = defineCommand({
     'Formula as lme4: fixed terms (a, a:b, a*b, 0/1 for the intercept; text columns get treatment contrasts)',
     'and random terms (1 | client), (session | client) with correlated effects, (session || client) without,',
     '(1 | therapist/client) for clients nested in therapists. Rows with a missing value in any model variable',
-    'are dropped and counted. Fixed effects carry SE, Satterthwaite df, t, p and a 95% CI; random effects their',
+    'are dropped and counted. With --study the data are one row per client and session with columns client,',
+    'therapist, session, session_id, date and one per source and scale, named as `export scores --wide` names them.',
+    'Fixed effects carry SE, Satterthwaite df, t, p and a 95% CI; random effects their',
     'SDs and correlations; the ICC is each intercept variance over intercept variances plus residual.',
     "--trajectories adds per-client OLS lines and the model's fitted per-client lines over --time.",
     'JSON: {"formula","reml","n","dropped","fixed":[{term,estimate,se,df,t,p,ci95}],"random":[{group,effects,sd,variance,corr}],',
     '"residual","icc","criterion","logLik","theta","singular","converged","method"} (+ "ranef", "trajectories")',
   ].join('\n'),
   options: z.object({
-    in: text('long CSV, one row per session', 'FILE'),
+    in: text('long CSV, one row per session (or --study)', 'FILE').optional(),
     formula: text('lme4-style model formula', 'FORMULA'),
     ml: flag('maximum likelihood instead of REML (for likelihood-ratio tests of fixed effects)'),
     ranef: flag('include the predicted random effects (BLUPs) of every level'),
     trajectories: flag('include per-client OLS and mixed-model trajectories over --time'),
     time: text('the session/time variable for --trajectories', 'COL').default('session'),
+    ...STUDY_OPTIONS,
   }),
   examples: [
     'alliance stats lmm --in wai.csv --formula "wai ~ session + (session | client)" --json',
     'alliance stats lmm --in wai.csv --formula "wai ~ 1 + (1 | therapist/client)"',
+    'alliance stats lmm --study demo --scale total --formula "client_wai_sr_client_total ~ lexicon_wai_o_s_observer_total + (1|client)"',
   ],
   async run(ctx, o) {
     let formula: ParsedFormula;
@@ -59,9 +64,16 @@ export const lmmCommand = defineCommand({
         `--trajectories needs "${time}" as a fixed effect in the formula (set the variable with --time)`,
       );
     }
-    const specs: Record<string, ColumnSpec> = {};
-    for (const v of formula.variables) specs[v] = { name: v, kind: 'id', option: '--formula', allowMissing: true };
-    const table = await readLongTable(o.in, specs);
+    const source = dataSource(o);
+    let table: { file: string; rows: Array<Record<string, Cell> & { line: number }> };
+    if (source.kind === 'study') {
+      const { studyFrame } = await import('./study-input');
+      table = await studyFrame(source.study, formula.variables);
+    } else {
+      const specs: Record<string, ColumnSpec> = {};
+      for (const v of formula.variables) specs[v] = { name: v, kind: 'id', option: '--formula', allowMissing: true };
+      table = await readLongTable(source.file, specs);
+    }
     const columns: Columns = {};
     for (const v of formula.variables) columns[v] = table.rows.map((r) => r[v] as string | null);
 

@@ -1,5 +1,6 @@
-import { InputError, type InputLocation } from '../../../util/errors';
+import { InputError, type InputLocation, UsageError } from '../../../util/errors';
 import { flag, list, text } from '../../options';
+import { dataSource, STUDY_OPTIONS, type StudyScoreOptions } from './data-source';
 import { readLongTable, readWideTable } from './input';
 
 /**
@@ -11,17 +12,21 @@ import { readLongTable, readWideTable } from './input';
  */
 
 export const RATING_OPTIONS = {
-  in: text('CSV of ratings: long (one row per rating) unless --wide', 'FILE.csv'),
+  in: text('CSV of ratings: long (one row per rating) unless --wide (or --study)', 'FILE.csv').optional(),
   subject: text('subject (unit) id column', 'COL').default('subject'),
   rater: text('rater id column (long format)', 'COL').default('rater'),
   value: text('rating column (long format)', 'COL').default('value'),
   wide: flag('one row per subject, one column per rater (every column but --subject, unless --raters)'),
-  raters: list('use only these raters (rater ids, or rater columns with --wide)', 'A,B'),
+  raters: list(
+    'use only these raters (rater ids, rater columns with --wide; with --study sources: client, a coder id, a rater name)',
+    'A,B',
+  ),
+  ...STUDY_OPTIONS,
 };
 
 /** The options every reliability command reads its ratings with. */
-export interface RatingOptions {
-  in: string;
+export interface RatingOptions extends Partial<StudyScoreOptions> {
+  in?: string | undefined;
   subject: string;
   rater: string;
   value: string;
@@ -57,7 +62,13 @@ export async function readRatings(
   kind: 'number' | 'category',
   minRaters = 2,
 ): Promise<RatingsMatrix> {
-  const path = o.in;
+  const source = dataSource(o);
+  if (source.kind === 'study') {
+    if (o.wide) throw new UsageError('--wide describes a CSV: a study has no file shape, so it goes with --in only');
+    const { studyRatings } = await import('./study-input');
+    return studyRatings({ ...source.study, raters: o.raters }, kind, minRaters);
+  }
+  const path = source.file;
   const subjectCol = o.subject;
   const only = o.raters;
   let file: string;
@@ -96,6 +107,40 @@ export async function readRatings(
     }
   }
 
+  const raterSource = o.wide ? 'the header' : `column "${raterColumn}"`;
+  const raterLocation: InputLocation = o.wide
+    ? { file, line: 1 }
+    : { file, line: rows[0]?.line ?? 2, column: raterColumn };
+  return ratingsMatrix(
+    file,
+    rows,
+    { raterSource, raterLocation, duplicateColumn: o.wide ? subjectCol : raterColumn },
+    kind,
+    minRaters,
+  );
+}
+
+/** Where the ratings came from, for the messages of ratingsMatrix. */
+export interface RatingsOrigin {
+  /** How the raters are named: `column "rater"`, `the header`, `the study's sources`. */
+  raterSource: string;
+  raterLocation: InputLocation;
+  /** The column a duplicate rating is reported in. */
+  duplicateColumn: string;
+}
+
+/**
+ * The subjects × raters matrix from rating rows, in order of first appearance: the one builder behind the CSV
+ * readers and the study adapter (study-input.ts), so both give a statistic the same cells.
+ */
+export function ratingsMatrix(
+  file: string,
+  rows: ReadonlyArray<{ subject: string; rater: string; value: Rating | null; line: number }>,
+  origin: RatingsOrigin,
+  kind: 'number' | 'category',
+  minRaters: number,
+): RatingsMatrix {
+  const { raterSource, raterLocation } = origin;
   const subjectIndex = new Map<string, number>();
   const raterIndex = new Map<string, number>();
   const seen = new Map<string, number>();
@@ -120,7 +165,7 @@ export async function readRatings(
         {
           file,
           line: r.line,
-          column: o.wide ? subjectCol : raterColumn,
+          column: origin.duplicateColumn,
         },
       );
     }
@@ -128,11 +173,6 @@ export async function readRatings(
     cells[i]![j] = r.value;
   }
   const raters = [...raterIndex.keys()];
-  const wide = o.wide;
-  const raterSource = wide ? 'the header' : `column "${raterColumn}"`;
-  const raterLocation: InputLocation = wide
-    ? { file, line: 1 }
-    : { file, line: rows[0]?.line ?? 2, column: raterColumn };
   if (raters.length < minRaters) {
     throw new InputError(
       raters.length === 1

@@ -12,7 +12,8 @@ import { z } from 'zod';
 import { defineCommand } from '../../command';
 import { formatCell, renderTable } from '../../table';
 import { choice, integer, number, text } from '../../options';
-import { instrumentCall, registryFor, studyOption } from '../instruments/registry';
+import { instrumentCall, registryFor } from '../instruments/registry';
+import { STUDY_OPTIONS } from './data-source';
 import { readSessionSeries } from './series-input';
 
 const RULE_SETS = ['rupture-repair', 'srs-alerts'] as const;
@@ -36,10 +37,10 @@ export const rupturesCommand = defineCommand({
     '"clients","summary","rules","method"} or {"ruleSet":"srs-alerts","alerts","summary","rules","method"}',
   ].join('\n'),
   options: z.object({
-    in: text('long CSV, one row per session', 'FILE'),
+    in: text('long CSV, one row per session (or --study without --in)', 'FILE').optional(),
     subject: text('client id column', 'COL').default('subject'),
     session: text('session number column', 'COL').default('session'),
-    value: text('score column', 'COL').default('value'),
+    value: text('score column (default "value"), or with --study a source (client, K1, lexicon)', 'COL').optional(),
     rules: choice(RULE_SETS, 'rupture-repair or srs-alerts').default('rupture-repair'),
     k: number('within-client SDs a rupture falls (1 Strauss-like, 2 Stiles-like)', 'K', { min: 0 }).default(1),
     baseline: choice(BASELINES, 'fall measured from the client mean, the previous session, or either').default(
@@ -53,27 +54,37 @@ export const rupturesCommand = defineCommand({
     cutoff: number('srs-alerts: cut-off for the total (default from the SRS definition, 36)', 'X').optional(),
     inequality: choice(['<', '<='], 'srs-alerts: "<" or "<="').optional(),
     'min-drop': number('srs-alerts: smallest drop from the previous session flagged', 'D', { min: 0 }).optional(),
-    form: text('srs-alerts: client or child', 'FORM').default('client'),
-    study: studyOption(),
+    ...STUDY_OPTIONS,
+    form: text(
+      'srs-alerts: the SRS form, client (default) or child; with --study also the form screened',
+      'FORM',
+    ).optional(),
+    study: text(
+      'study folder: its instruments and installed wording; without --in, the scores screened too (--value names the source)',
+      'DIR',
+    ).optional(),
   }),
   examples: [
     'alliance stats ruptures --in wai.csv --subject client --value wai --k 2 --baseline mean --json',
     'alliance stats ruptures --in wai.csv --subject client --value wai --rc-sd 8 --reliability .9',
     'alliance stats ruptures --in srs.csv --subject client --value total --rules srs-alerts',
+    'alliance stats ruptures --study demo --instrument srs --scale total --value client --rules srs-alerts',
   ],
   async run(_ctx, o) {
     const { rules } = o;
-    const cols = { subject: o.subject, session: o.session, value: o.value };
+    // Here --study also names the instruments (a study's own SRS wording and cut-offs), so beside --in it is
+    // that alone; without --in it is where the scores come from as well.
+    const read = () => readSessionSeries(o.in !== undefined ? { ...o, study: undefined, form: undefined } : o);
 
     if (rules === 'srs-alerts') {
       const { inequality, cutoff } = o;
       const minDrop = o['min-drop'];
       const registry = await registryFor(o.study);
       const definition = instrumentCall(() => registry.definition('srs'));
-      const input = await readSessionSeries(o.in, cols);
+      const input = await read();
       const res = srsAlerts(input.series, {
         definition,
-        form: o.form,
+        form: o.form ?? 'client',
         ...(cutoff !== undefined ? { cutoff } : {}),
         ...(inequality ? { inequality } : {}),
         ...(minDrop !== undefined ? { minDrop } : {}),
@@ -90,7 +101,7 @@ export const rupturesCommand = defineCommand({
     if (rcSd !== undefined && reliability !== undefined && !(rcSd > 0 && reliability < 1))
       throw new UsageError('--rc-sd must be positive and --reliability below 1');
     if (!(k > 0)) throw new UsageError(`--k must be positive, got ${k}`);
-    const input = await readSessionSeries(o.in, cols);
+    const input = await read();
     let res: RuptureResult;
     try {
       res = ruptures(input.series, {
@@ -108,7 +119,7 @@ export const rupturesCommand = defineCommand({
           {
             file: input.file,
             line: input.lines[err.index]!,
-            column: cols.session,
+            column: o.in !== undefined ? o.session : 'session',
           },
         );
       }

@@ -1,6 +1,7 @@
 import type { PairedSeries } from '../../../stats/grouping';
 import type { SessionSeries } from '../../../stats/ruptures';
-import { InputError } from '../../../util/errors';
+import { InputError, UsageError } from '../../../util/errors';
+import { dataSource, type StudyScoreOptions } from './data-source';
 import { readLongTable } from './input';
 
 /**
@@ -16,46 +17,87 @@ export interface PairedInput {
   lines: number[];
   excluded: number;
   clients: number;
+  /** The measures' column names (with --study, the wide columns the sources resolved to). */
+  x: string;
+  y: string;
 }
 
-export async function readPairedSeries(
-  path: string,
-  cols: { subject: string; x: string; y: string },
-  minClients: number,
-): Promise<PairedInput> {
-  const table = await readLongTable(path, {
+/** The association commands' options: a CSV's columns, or a study's sources (see study-input.ts). */
+export interface PairedOptions extends Partial<StudyScoreOptions> {
+  in?: string | undefined;
+  subject: string;
+  x?: string | undefined;
+  y?: string | undefined;
+}
+
+/**
+ * Reads x and y per session: from a long CSV (--subject, --x, --y columns; x and y default to columns "x" and
+ * "y"), or from a study, where the subject is the client, the session the repeated unit, and --x and --y name
+ * two sources.
+ */
+export async function readPairedSeries(o: PairedOptions, minClients: number): Promise<PairedInput> {
+  const source = dataSource(o);
+  if (source.kind === 'study') {
+    if (o.x === undefined || o.y === undefined)
+      throw new UsageError('with --study, name the two sources with --x and --y (client, a coder id, a rater name)');
+    const { studyPairs } = await import('./study-input');
+    const pairs = await studyPairs(source.study, o.x, o.y);
+    return pairedSeries(pairs.file, pairs.rows, { subject: 'client', ...pairs.cols }, minClients);
+  }
+  const cols = { subject: o.subject, x: o.x ?? 'x', y: o.y ?? 'y' };
+  const table = await readLongTable(source.file, {
     subject: { name: cols.subject, kind: 'id', option: '--subject' },
     x: { name: cols.x, kind: 'number', option: '--x', allowMissing: true },
     y: { name: cols.y, kind: 'number', option: '--y', allowMissing: true },
   });
+  return pairedSeries(
+    table.file,
+    table.rows.map((r) => ({
+      subject: String(r.subject),
+      x: r.x as number | null,
+      y: r.y as number | null,
+      line: r.line,
+    })),
+    cols,
+    minClients,
+  );
+}
+
+/** The one builder of paired series, behind the CSV reader and the study adapter. */
+export function pairedSeries(
+  file: string,
+  rows: ReadonlyArray<{ subject: string; x: number | null; y: number | null; line: number }>,
+  cols: { subject: string; x: string; y: string },
+  minClients: number,
+): PairedInput {
   const series = { subject: [] as string[], x: [] as number[], y: [] as number[] };
   const lines: number[] = [];
-  for (const r of table.rows) {
+  for (const r of rows) {
     if (r.x === null || r.y === null) continue;
-    series.subject.push(String(r.subject));
-    series.x.push(r.x as number);
-    series.y.push(r.y as number);
+    series.subject.push(r.subject);
+    series.x.push(r.x);
+    series.y.push(r.y);
     lines.push(r.line);
   }
-  const excluded = table.rows.length - lines.length;
+  const excluded = rows.length - lines.length;
   if (lines.length === 0)
     throw new InputError(`no row has numbers in both "${cols.x}" and "${cols.y}"`, {
-      file: table.file,
-      line: table.rows[0]!.line,
+      file,
+      ...(rows[0] ? { line: rows[0].line } : {}),
     });
-  const clients = checkClients(table.file, series.subject, lines, cols.subject, minClients);
+  const clients = checkClients(file, series.subject, lines, cols.subject, minClients);
   for (const [name, values] of [
     [cols.x, series.x],
     [cols.y, series.y],
   ] as const) {
     if (values.every((v) => v === values[0]))
       throw new InputError(`every value is ${values[0]}: an association needs variation`, {
-        file: table.file,
+        file,
         line: lines[0]!,
         column: name,
       });
   }
-  return { file: table.file, series, lines, excluded, clients };
+  return { file, series, lines, excluded, clients, x: cols.x, y: cols.y };
 }
 
 export interface SessionInput {
@@ -66,32 +108,67 @@ export interface SessionInput {
   clients: number;
 }
 
+/**
+ * Reads one score per session: from a long CSV (--subject, --session, --value columns; value defaults to
+ * "value"), or from a study, where --value names a source and the client and session number come with it.
+ */
 export async function readSessionSeries(
-  path: string,
-  cols: { subject: string; session: string; value: string },
+  o: Partial<StudyScoreOptions> & {
+    in?: string | undefined;
+    subject: string;
+    session: string;
+    value?: string | undefined;
+  },
 ): Promise<SessionInput> {
-  const table = await readLongTable(path, {
+  const source = dataSource(o);
+  if (source.kind === 'study') {
+    if (o.value === undefined)
+      throw new UsageError('with --study, name the source to screen with --value (client, a coder id, a rater name)');
+    const { studySessions } = await import('./study-input');
+    const s = await studySessions(source.study, o.value);
+    return sessionSeries(s.file, s.rows, s.column);
+  }
+  const cols = { subject: o.subject, session: o.session, value: o.value ?? 'value' };
+  const table = await readLongTable(source.file, {
     subject: { name: cols.subject, kind: 'id', option: '--subject' },
     session: { name: cols.session, kind: 'number', option: '--session' },
     value: { name: cols.value, kind: 'number', option: '--value', allowMissing: true },
   });
+  return sessionSeries(
+    table.file,
+    table.rows.map((r) => ({
+      subject: String(r.subject),
+      session: r.session as number,
+      value: r.value as number | null,
+      line: r.line,
+    })),
+    cols.value,
+  );
+}
+
+/** The one builder of session series, behind the CSV reader and the study adapter. */
+export function sessionSeries(
+  file: string,
+  rows: ReadonlyArray<{ subject: string; session: number; value: number | null; line: number }>,
+  valueColumn: string,
+): SessionInput {
   const series = { subject: [] as string[], session: [] as number[], value: [] as number[] };
   const lines: number[] = [];
-  for (const r of table.rows) {
+  for (const r of rows) {
     if (r.value === null) continue;
-    series.subject.push(String(r.subject));
-    series.session.push(r.session as number);
-    series.value.push(r.value as number);
+    series.subject.push(r.subject);
+    series.session.push(r.session);
+    series.value.push(r.value);
     lines.push(r.line);
   }
   if (lines.length === 0)
-    throw new InputError(`no row has a number in "${cols.value}"`, {
-      file: table.file,
-      line: table.rows[0]!.line,
-      column: cols.value,
+    throw new InputError(`no row has a number in "${valueColumn}"`, {
+      file,
+      ...(rows[0] ? { line: rows[0].line } : {}),
+      column: valueColumn,
     });
   const clients = new Set(series.subject).size;
-  return { file: table.file, series, lines, excluded: table.rows.length - lines.length, clients };
+  return { file, series, lines, excluded: rows.length - lines.length, clients };
 }
 
 /** Repeated-measures statistics need several clients; one is a wrong --subject column more often than not. */
