@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { krippendorffAlpha } from './alpha';
 import { aucWithCi } from './auc';
 import { blandAltman } from './bland-altman';
+import { internalConsistency, multilevelReliability } from './consistency';
 import { pearson, spearman } from './correlation';
 import { fleissKappa } from './fleiss';
 import { gwetAc } from './gwet-ac';
@@ -50,6 +51,36 @@ const allMissing = Array.from({ length: 4 }, () => [null, null, null]);
 const x = [1, 2, 3, 4, 5, 6, 7, 9];
 
 const cases: Case[] = [
+  {
+    name: 'internal consistency, identical items: alpha 1 with the interval [1, 1], r.drop 1',
+    run: () => internalConsistency(identicalRaters, ['a', 'b', 'c']),
+    check: (r) => {
+      const alpha = r.alpha as Result;
+      expect(alpha.raw).toBeCloseTo(1, 12);
+      expect(alpha.ci95).toEqual([1, 1]);
+      expect((r.items as Result[])[0]!.rDrop).toBeCloseTo(1, 12);
+    },
+  },
+  {
+    name: 'internal consistency, one value throughout: alpha null with its reason',
+    run: () => internalConsistency(oneValue, ['a', 'b', 'c']),
+    check: (r) => {
+      expect((r.alpha as Result).raw).toBeNull();
+      expect((r.alpha as Result).undefinedReason).toMatch(/no item varies/);
+    },
+  },
+  {
+    name: 'multilevel reliability, one value throughout: every coefficient null with its reason',
+    run: () =>
+      multilevelReliability(
+        ['a', 'b', 'c'].flatMap((subject) => ['1', '2'].map((time) => ({ subject, time, values: [3, 3] }))),
+        ['x', 'y'],
+      ),
+    check: (r) => {
+      expect(r.Rc).toBeNull();
+      expect(reasonOf(r, 'RkF')).toMatch(/denominator/);
+    },
+  },
   {
     name: 'ICC, all raters identical: icc 1, F infinite so null with a reason, p 0, intervals [1, 1]',
     run: () => icc(identicalRaters),

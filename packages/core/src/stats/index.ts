@@ -6,6 +6,7 @@
 export * from './distributions';
 export * from './icc';
 export * from './alpha';
+export * from './consistency';
 export * from './kappa';
 export * from './fleiss';
 export * from './gwet-ac';

@@ -5,7 +5,7 @@ import { stableStringify } from '../util/hash';
 import { nowIso } from '../util/time';
 import { appendAudit } from './audit';
 import type { Database } from './database';
-import { replaceScores, scoresEqual } from './scores';
+import { replaceScores, SELF_REPORTERS, scoresEqual } from './scores';
 
 /** One questionnaire ready for the store: its session exists, its values are validated. */
 export interface ResponseRecord {
@@ -145,4 +145,39 @@ export async function storedResponseForms(db: Kysely<Database>): Promise<Array<{
     .orderBy('instrument')
     .orderBy('form')
     .execute();
+}
+
+/** One stored response's item values, with the session it belongs to. */
+export interface StoredItemResponse {
+  client: string;
+  session: number;
+  respondent: string;
+  items: ItemValues;
+}
+
+/**
+ * The item values of every stored response to one instrument form, by client, session and respondent:
+ * self-reports (client or therapist) or human coders' forms.
+ */
+export async function itemResponses(
+  db: Kysely<Database>,
+  q: { instrument: string; form: string; source: 'self-report' | 'coder' },
+): Promise<StoredItemResponse[]> {
+  let query = db
+    .selectFrom('responses as r')
+    .innerJoin('sessions as s', 's.id', 'r.session_id')
+    .select(['s.client_id', 's.session_index', 'r.respondent', 'r.items'])
+    .where('r.instrument', '=', q.instrument)
+    .where('r.form', '=', q.form);
+  query =
+    q.source === 'self-report'
+      ? query.where('r.respondent', 'in', SELF_REPORTERS)
+      : query.where('r.respondent', 'not in', SELF_REPORTERS);
+  const rows = await query.orderBy('s.client_id').orderBy('s.session_index').orderBy('r.respondent').execute();
+  return rows.map((r) => ({
+    client: r.client_id,
+    session: r.session_index,
+    respondent: r.respondent,
+    items: ItemValues.parse(JSON.parse(r.items)),
+  }));
 }

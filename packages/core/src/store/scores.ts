@@ -64,7 +64,8 @@ export async function scoresEqual(db: Kysely<Database>, owner: ScoreOwner, score
   });
 }
 
-const SELF_REPORTERS = ['client', 'therapist'];
+/** Respondents who report on themselves; every other respondent of a stored response is a coder. */
+export const SELF_REPORTERS = ['client', 'therapist'];
 
 /**
  * Every score a filter keeps, one row per scale score, sorted by client, session, source, rater, replicate,

@@ -2,6 +2,7 @@ import type { Command } from '../../command';
 import { acCommand } from './ac';
 import { alphaCommand } from './alpha';
 import { blandAltmanCommand } from './bland-altman';
+import { consistencyCommand } from './consistency';
 import { corrCommand } from './corr';
 import { decomposeCommand } from './decompose';
 import { fleissCommand } from './fleiss';
@@ -18,6 +19,7 @@ import { rupturesCommand } from './ruptures';
 export const statsCommands: Command[] = [
   iccCommand,
   alphaCommand,
+  consistencyCommand,
   kappaCommand,
   fleissCommand,
   acCommand,
