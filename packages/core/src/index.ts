@@ -14,3 +14,4 @@ export * from './import/responses';
 export * from './store/responses';
 export * from './study/codebook';
 export * from './export/scores';
+export * from './store/utterance-codes';

@@ -99,6 +99,18 @@ export interface Database {
     mapping: string;
     created_at: string;
   };
+  utterance_codes: {
+    transcript_id: string;
+    coder: string;
+    coder_hash: string;
+    seq: number;
+    uid: string;
+    role: string;
+    code: string;
+    subcode: string | null;
+    probability: number;
+    created_at: string;
+  };
   scores: {
     source: string;
     source_id: string;
