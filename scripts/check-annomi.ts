@@ -100,8 +100,9 @@ try {
       const o = output as RaterOutput;
       const d = domainScores(o.signals);
       // The WAI-O-S total as the instruments' scoring engine computes it (reverse keying included).
-      const waiOS = scoreView(waiView, Object.fromEntries(o.forms[0]!.items.map((it) => [it.item, it.value]))).scales
-        .total!.score!;
+      const waiOS = scoreView(waiView, Object.fromEntries(o.forms[0]!.items.map((it) => [it.item, it.value])), {
+        continuous: true,
+      }).scales.total!.score!;
       const relationship = d['relationship-quality'];
       const collaboration = d['collaboration-goals'];
       rows.push({

@@ -203,9 +203,15 @@ const mix = (x: number): number => {
 };
 
 const compiled = new Map<string, UtteranceCoder>();
+const byPath = new Map<string, UtteranceCoder>();
 
-/** Reads, validates and compiles a weights file; compiled once per file content and shared. */
+/**
+ * Reads, validates and compiles a weights file; compiled once per file content and shared. A path already loaded
+ * in this process is not read again: the lexicon asks for the coder once per transcript.
+ */
 export function loadCoder(file: string = DEFAULT_WEIGHTS_FILE): UtteranceCoder {
+  const known = byPath.get(file);
+  if (known) return known;
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
@@ -216,7 +222,10 @@ export function loadCoder(file: string = DEFAULT_WEIGHTS_FILE): UtteranceCoder {
   }
   const hash = sha256(text);
   const hit = compiled.get(hash);
-  if (hit) return hit;
+  if (hit) {
+    byPath.set(file, hit);
+    return hit;
+  }
   let raw: unknown;
   try {
     raw = JSON.parse(text);
@@ -230,5 +239,6 @@ export function loadCoder(file: string = DEFAULT_WEIGHTS_FILE): UtteranceCoder {
   }
   const coder = new UtteranceCoder(r.data, hash);
   compiled.set(hash, coder);
+  byPath.set(file, coder);
   return coder;
 }

@@ -1,4 +1,5 @@
 import type { FormView } from '@alliance-lab/instruments';
+import { loadCoder } from '../coder/coder';
 import type { RatableUtterance } from '../rater';
 import type { RaterOutput } from '../result-schema';
 import { analyse } from './analyse';
@@ -17,7 +18,10 @@ export function rateWithLexicon(
   utterances: readonly RatableUtterance[],
   views: readonly FormView[],
 ): RaterOutput {
-  const a = analyse(set, utterances);
+  // The coder runs only for a marker file that has markers fired by codes; it is fast enough to run inline, and
+  // gives the same codes `alliance code` stores.
+  const codes = set.codeMarkers.length > 0 ? loadCoder().code(utterances) : null;
+  const a = analyse(set, utterances, codes);
   const signals = lexiconSignals(set, a);
   const ruptures = toRuptures(a, lexiconEpisodes(set, a));
   return { forms: lexiconItems(set.file.items, signals, views), signals, ruptures };
