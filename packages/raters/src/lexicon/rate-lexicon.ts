@@ -1,5 +1,5 @@
 import type { FormView } from '@alliance-lab/instruments';
-import { loadCoder } from '../coder/coder';
+import { loadCoder, type UtteranceCoder } from '../coder/coder';
 import type { RatableUtterance } from '../rater';
 import type { RaterOutput } from '../result-schema';
 import { analyse } from './analyse';
@@ -17,10 +17,12 @@ export function rateWithLexicon(
   set: MarkerSet,
   utterances: readonly RatableUtterance[],
   views: readonly FormView[],
+  /** The shipped coder unless given (a check's held-out fold passes one trained without that fold). */
+  coder?: UtteranceCoder,
 ): RaterOutput {
   // The coder runs only for a marker file that has markers fired by codes; it is fast enough to run inline, and
   // gives the same codes `alliance code` stores.
-  const codes = set.codeMarkers.length > 0 ? loadCoder().code(utterances) : null;
+  const codes = set.codeMarkers.length > 0 ? (coder ?? loadCoder()).code(utterances) : null;
   const a = analyse(set, utterances, codes);
   const signals = lexiconSignals(set, a);
   const ruptures = toRuptures(a, lexiconEpisodes(set, a));
