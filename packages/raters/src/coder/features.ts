@@ -1,4 +1,4 @@
-import { tokenize } from '../lexicon/phrase-matcher';
+import { type Tokens, tokenize } from '../lexicon/phrase-matcher';
 
 /**
  * The utterance coder's features, shared by training (scripts/train-coder.ts) and coding so that the two can
@@ -64,6 +64,8 @@ const STOP = new Set(
 /** An utterance with the bits of it the features read, computed once per utterance and shared by neighbours. */
 export interface Prepared {
   role: 'therapist' | 'client' | 'other';
+  /** The lexicon's tokens, kept so that the lexicon reads the same utterance without tokenising it again. */
+  tokens: Tokens;
   words: string[];
   question: boolean;
   content: Set<string>;
@@ -90,7 +92,7 @@ export function prepare(role: Prepared['role'], text: string): Prepared {
       from = k + 1;
     }
   }
-  return { role, words, question: endsWithQuestion(text), content, sentences };
+  return { role, tokens, words, question: endsWithQuestion(text), content, sentences };
 }
 
 /** A crude stem (worry, worried, worrying read alike), enough for counting shared words. */

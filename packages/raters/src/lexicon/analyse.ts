@@ -39,6 +39,8 @@ export function analyse(
   set: MarkerSet,
   utterances: readonly RatableUtterance[],
   codes: ReadonlyArray<UtteranceCode | null> | null = null,
+  /** The utterances' tokens when the coder has made them already (the same tokenize), so no text is read twice. */
+  tokenized: ReadonlyArray<{ tokens: Tokens }> | null = null,
 ): TranscriptAnalysis {
   const n = utterances.length;
   const markers = set.markers;
@@ -58,7 +60,7 @@ export function analyse(
     const u = utterances[i]!;
     const text = u.text;
     question[i] = endsWithQuestion(text);
-    const tokens = tokenize(text);
+    const tokens = tokenized ? tokenized[i]!.tokens : tokenize(text);
     words[i] = tokens.words.length;
     backchannel[i] = skipFillers(set, tokens.words, 0) === tokens.words.length;
     markersAt[i] = [];
