@@ -1,31 +1,41 @@
 /**
- * npm run check:annomi -- PATH [--seed N] [--resamples N] [--json]
+ * npm run check:annomi -- PATH [--seed N] [--resamples N] [--folds N] [--json]
  *
  * Checks the lexicon rater against AnnoMI (133 motivational-interviewing demonstration sessions labelled high or
  * low quality by experts). PATH is your copy's folder or its AnnoMI-simple.csv. The script imports the CSV into a
  * temporary study through the transcript CSV importer (the same path as `alliance import transcripts`), rates
  * every session with `lexicon`, and prints the AUC of the relationship and collaboration composites (and their
  * mean) and of the WAI-O-S total scored from the lexicon's items for high against low quality, with a seeded bootstrap interval,
- * next to the AUC of transcript length alone: a rater worth having must separate the groups better than counting utterances does. Nothing is kept:
+ * next to the AUC of transcript length alone: a rater worth having must separate the groups better than counting utterances does.
+ * The figures are given twice: in-sample (the shipped coder was trained on AnnoMI's codes) and held out (with
+ * AnnoMI-full.csv beside the file, each session is rated with a coder re-trained without its fold). Nothing is kept:
  * the temporary study is deleted at the end.
  */
 import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { readCsvRows, initStudy, importTranscriptFiles } from '@alliance-lab/core';
+import { readCsvRows } from '@alliance-lab/core';
+import { initStudy } from '@alliance-lab/core';
+import { importTranscriptFiles } from '@alliance-lab/core';
 import { aucWithCi, type AucResult } from '@alliance-lab/core/stats';
-import { loadRegistry, scoreView } from '@alliance-lab/instruments';
-import {
-  domainScores,
-  createLexiconRater,
-  LexiconConfig,
-  type RaterOutput,
-  loadTranscript,
-  selectTranscripts,
-} from '@alliance-lab/raters';
+import { type FormView, loadRegistry, scoreView } from '@alliance-lab/instruments';
+import { domainScores } from '@alliance-lab/raters';
+import { UtteranceCoder } from '@alliance-lab/raters/coder';
+import { fitHeads, foldsByTranscript, readAnnomi } from '@alliance-lab/raters/coder';
+import { loadMarkerFile } from '@alliance-lab/raters';
+import { compileMarkers } from '@alliance-lab/raters';
+import { rateWithLexicon } from '@alliance-lab/raters';
+import { createLexiconRater } from '@alliance-lab/raters';
+import type { RatableUtterance } from '@alliance-lab/raters';
+import type { RaterOutput } from '@alliance-lab/raters';
+import { loadTranscript, selectTranscripts } from '@alliance-lab/raters';
+import { LexiconConfig } from '@alliance-lab/raters';
 
 const FILE = 'AnnoMI-simple.csv';
+/** Beside it, the per-annotator codes the utterance coder is trained from; needed for the held-out figure. */
+const FULL = 'AnnoMI-full.csv';
+const FOLDS = 5;
 /** AnnoMI's columns mapped onto the importer's fields; the therapist and session number are not in the file. */
 const COLUMNS = {
   client: 'transcript_id',
@@ -37,13 +47,14 @@ const COLUMNS = {
 const FORMS = ['wai-o-s:observer'];
 
 const usage =
-  'usage: npm run check:annomi -- PATH [--seed N] [--resamples N] [--json]   (PATH: the AnnoMI folder or AnnoMI-simple.csv)';
+  'usage: npm run check:annomi -- PATH [--seed N] [--resamples N] [--folds N] [--json]   (PATH: the AnnoMI folder or AnnoMI-simple.csv)';
 let args: ReturnType<typeof parse>;
 function parse() {
   return parseArgs({
     allowPositionals: true,
     options: {
       seed: { type: 'string', default: '2026' },
+      folds: { type: 'string', default: String(FOLDS) },
       resamples: { type: 'string', default: '2000' },
       json: { type: 'boolean', default: false },
     },
@@ -58,6 +69,8 @@ const [target] = args.positionals;
 if (!target || args.positionals.length > 1) fail(2, usage);
 const seed = Number(args.values.seed);
 const resamples = Number(args.values.resamples);
+const folds = Number(args.values.folds);
+if (!Number.isInteger(folds) || folds < 2) fail(2, `--folds must be an integer of at least 2\n${usage}`);
 if (!Number.isInteger(seed) || !Number.isInteger(resamples) || resamples < 100)
   fail(2, `--seed must be an integer and --resamples an integer of at least 100\n${usage}`);
 
@@ -88,6 +101,8 @@ try {
     const forms = FORMS.map((f) => ({ instrument: f.split(':')[0]!, form: f.split(':')[1]! }));
     const waiView = loadRegistry().view('wai-o-s', 'observer');
     const rows: Array<{
+      client: string;
+      utterances: readonly RatableUtterance[];
       high: boolean;
       relationship: number;
       collaboration: number;
@@ -106,11 +121,14 @@ try {
       const o = output as RaterOutput;
       const d = domainScores(o.signals);
       // The WAI-O-S total as the instruments' scoring engine computes it (reverse keying included).
-      const waiOS = scoreView(waiView, Object.fromEntries(o.forms[0]!.items.map((it) => [it.item, it.value]))).scales
-        .total!.score!;
+      const waiOS = scoreView(waiView, Object.fromEntries(o.forms[0]!.items.map((it) => [it.item, it.value])), {
+        continuous: true,
+      }).scales.total!.score!;
       const relationship = d['relationship-quality'];
       const collaboration = d['collaboration-goals'];
       rows.push({
+        client,
+        utterances: t.utterances,
         high: quality === 'high',
         relationship,
         collaboration,
@@ -119,38 +137,11 @@ try {
         length: t.utterances.length,
       });
     }
-    const high = rows.map((r) => r.high);
-    const opts = { seed, resamples };
-    const results: Record<'relationship' | 'collaboration' | 'composite' | 'waiOS' | 'length', AucResult> = {
-      relationship: aucWithCi(
-        rows.map((r) => r.relationship),
-        high,
-        opts,
-      ),
-      collaboration: aucWithCi(
-        rows.map((r) => r.collaboration),
-        high,
-        opts,
-      ),
-      composite: aucWithCi(
-        rows.map((r) => r.composite),
-        high,
-        opts,
-      ),
-      waiOS: aucWithCi(
-        rows.map((r) => r.waiOS),
-        high,
-        opts,
-      ),
-      length: aucWithCi(
-        rows.map((r) => r.length),
-        high,
-        opts,
-      ),
-    };
+    const results = aucs(rows);
+    const heldOut = await heldOutAucs(rows, waiView);
     if (args.values.json) {
       process.stdout.write(
-        `${JSON.stringify({ sessions: rows.length, markers: { version: rater.prompt.version, hash: rater.prompt.hash }, auc: results })}\n`,
+        `${JSON.stringify({ sessions: rows.length, markers: { version: rater.prompt.version, hash: rater.prompt.hash }, auc: results, heldOut })}\n`,
       );
     } else {
       const n = results.composite;
@@ -165,18 +156,101 @@ try {
         waiOS: 'WAI-O-S total scored from the lexicon item ratings',
         length: 'transcript length alone (utterances)',
       };
-      for (const k of Object.keys(results) as Array<keyof typeof results>) {
-        const r = results[k];
+      const print = (rs: Results) => {
+        for (const k of Object.keys(rs) as Array<keyof Results>) {
+          const r = rs[k];
+          console.log(
+            `  ${label[k].padEnd(54)} ${r.estimate.toFixed(3)}  [${r.ci[0].toFixed(3)}, ${r.ci[1].toFixed(3)}]`,
+          );
+        }
+      };
+      console.log('in-sample (the shipped coder was trained on every AnnoMI transcript):');
+      print(results);
+      if (heldOut) {
         console.log(
-          `  ${label[k].padEnd(54)} ${r.estimate.toFixed(3)}  [${r.ci[0].toFixed(3)}, ${r.ci[1].toFixed(3)}]`,
+          `held out (${heldOut.folds} folds grouped by transcript: each session rated with a coder trained without its fold; the markers are hand-written, not fitted):`,
         );
-      }
+        print(heldOut.auc);
+      } else console.log(`held out: skipped, ${FULL} is not beside ${FILE}`);
     }
   } finally {
     await study.close();
   }
 } finally {
   rmSync(dir, { recursive: true, force: true });
+}
+
+type Row = {
+  high: boolean;
+  relationship: number;
+  collaboration: number;
+  composite: number;
+  waiOS: number;
+  length: number;
+};
+type Results = Record<'relationship' | 'collaboration' | 'composite' | 'waiOS' | 'length', AucResult>;
+
+function aucs(rows: readonly Row[]): Results {
+  const high = rows.map((r) => r.high);
+  const opts = { seed, resamples };
+  const of = (k: keyof Results) =>
+    aucWithCi(
+      rows.map((r) => r[k]),
+      high,
+      opts,
+    );
+  return {
+    relationship: of('relationship'),
+    collaboration: of('collaboration'),
+    composite: of('composite'),
+    waiOS: of('waiOS'),
+    length: of('length'),
+  };
+}
+
+/**
+ * The same AUCs with nothing fitted on the session being rated: transcripts fall into folds (the coder's
+ * training folds, by the same seed), and each fold's sessions are rated with a coder trained on the other
+ * folds' expert codes only.
+ */
+async function heldOutAucs(
+  rows: ReadonlyArray<Row & { client: string; utterances: readonly RatableUtterance[] }>,
+  view: FormView,
+): Promise<{ folds: number; auc: Results } | null> {
+  const full = join(dirname(csv), FULL);
+  if (!existsSync(full)) return null;
+  process.stderr.write(`held out: training the coder on ${folds} folds of ${full} ...\n`);
+  const transcripts = await readAnnomi(full);
+  const foldOf = foldsByTranscript(
+    transcripts.map((t) => t.id),
+    folds,
+    seed,
+  );
+  const set = compileMarkers(loadMarkerFile());
+  const out: Row[] = [];
+  for (let f = 0; f < folds; f++) {
+    const coder = new UtteranceCoder(fitHeads(transcripts.filter((t) => foldOf.get(t.id) !== f)), `fold-${f}`);
+    for (const r of rows) {
+      if (foldOf.get(r.client) !== f) continue;
+      const o = rateWithLexicon(set, r.utterances, [view], coder);
+      const d = domainScores(o.signals);
+      const waiOS = scoreView(view, Object.fromEntries(o.forms[0]!.items.map((it) => [it.item, it.value])), {
+        continuous: true,
+      }).scales.total!.score!;
+      const relationship = d['relationship-quality'];
+      const collaboration = d['collaboration-goals'];
+      out.push({
+        high: r.high,
+        relationship,
+        collaboration,
+        composite: (relationship + collaboration) / 2,
+        waiOS,
+        length: r.length,
+      });
+    }
+  }
+  if (out.length !== rows.length) fail(1, `${full}: ${rows.length - out.length} sessions of ${FILE} are not in it`);
+  return { folds, auc: aucs(out) };
 }
 
 /** The expert label per transcript id; it is constant within a transcript, so the first row decides. */

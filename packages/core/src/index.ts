@@ -25,3 +25,4 @@ export * from './store/deidentification-maps';
 export * from './store/write-lock';
 export * from './study/codebook';
 export * from './export/scores';
+export * from './store/utterance-codes';

@@ -14,6 +14,7 @@ export function parseItemValue(
   view: FormView,
   itemId: string,
   raw: string | number | null | undefined,
+  opts: { continuous?: boolean } = {},
 ): ItemValueResult {
   if (!view.items.some((it) => it.id === itemId)) {
     return {
@@ -42,7 +43,8 @@ export function parseItemValue(
   if (x < min) return { ok: false, message: `${text} is below the scale minimum ${min}` };
   if (x > max) return { ok: false, message: `${text} is above the scale maximum ${max}` };
   const scaled = x * 10 ** decimals;
-  if (Math.abs(scaled - Math.round(scaled)) > 1e-9) {
+  // A continuous estimate (a rater's evidence mapped onto the scale) is held to the range only.
+  if (!opts.continuous && Math.abs(scaled - Math.round(scaled)) > 1e-9) {
     const allowed = decimals === 0 ? 'whole numbers' : `at most ${decimals} decimal${decimals > 1 ? 's' : ''}`;
     return { ok: false, message: `${text} has more decimals than the scale allows (${allowed} from ${min} to ${max})` };
   }

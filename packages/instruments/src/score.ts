@@ -53,14 +53,19 @@ export function scoreResponse(
   return scoreView(formView(def, form), values, opts);
 }
 
-export function scoreView(view: FormView, values: RawValues, opts: { row?: number } = {}): ScoredResponse {
+/** `continuous`: item values may fall between the scale's steps (a rater's continuous estimate), scored as given. */
+export function scoreView(
+  view: FormView,
+  values: RawValues,
+  opts: { row?: number; continuous?: boolean } = {},
+): ScoredResponse {
   const where = (item: string) => (opts.row !== undefined ? `row ${opts.row}, item ${item}` : `item ${item}`);
   const errors: ItemError[] = [];
   const { min, max } = view.form.scale;
   const keyed: Record<string, number | null> = {};
   for (const it of view.items) {
     const raw = values[it.id];
-    const r = parseItemValue(view, it.id, raw);
+    const r = parseItemValue(view, it.id, raw, { continuous: opts.continuous });
     if (!r.ok) {
       errors.push({ item: it.id, value: String(raw), message: `${where(it.id)}: ${r.message}` });
       keyed[it.id] = null;

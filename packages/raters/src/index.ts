@@ -37,3 +37,4 @@ export { deidentifyForStudy, storedMapping } from './deidentify/deidentify-store
 export { compileMarkers, MarkerSet } from './lexicon/marker-set';
 export { rateWithLexicon } from './lexicon/rate-lexicon';
 export { loadTranscript, ratableHash, selectTranscripts, type TranscriptRef } from './run/run-transcripts';
+export { analyse, type TranscriptAnalysis } from './lexicon/analyse';

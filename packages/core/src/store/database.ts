@@ -116,6 +116,18 @@ export interface Database {
     mapping: string;
     created_at: string;
   };
+  utterance_codes: {
+    transcript_id: string;
+    coder: string;
+    coder_hash: string;
+    seq: number;
+    uid: string;
+    role: string;
+    code: string;
+    subcode: string | null;
+    probability: number;
+    created_at: string;
+  };
   scores: {
     /** "response" or "rating": which table source_id names (self-report or coder is told by the respondent). */
     source: string;

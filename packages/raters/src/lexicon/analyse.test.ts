@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { prepare } from '../coder/features';
 import { analyse } from './analyse';
 import { TEST_SESSION, testMarkerSet } from './test-markers';
 
@@ -50,5 +51,17 @@ describe('analyse', () => {
     ]);
     expect(a.backchannel).toEqual([true, false]);
     expect(a.words).toEqual([2, 4]);
+  });
+});
+
+describe('analyse with the coder’s tokens', () => {
+  it('gives the same analysis from tokens made once for the coder as from tokenising again', () => {
+    const set = testMarkerSet();
+    const prepared = TEST_SESSION.map((u) => prepare(u.role, u.text));
+    const shared = analyse(set, TEST_SESSION, null, prepared);
+    expect(shared).toEqual(analyse(set, TEST_SESSION));
+    // The tokens are read, not re-made: different tokens give a different analysis.
+    const swapped = prepared.map((_, i) => prepared[(i + 1) % prepared.length]!);
+    expect(analyse(set, TEST_SESSION, null, swapped).fired).not.toEqual(shared.fired);
   });
 });

@@ -1,3 +1,4 @@
+import type { UtteranceCode } from '../coder/coder';
 import type { RatableUtterance } from '../rater';
 import type { MarkerSet } from './marker-set';
 import { emptyHits, tokenize, type Hits, type Tokens } from './phrase-matcher';
@@ -24,6 +25,8 @@ export interface TranscriptAnalysis {
   fired: Firings[];
   /** Per utterance, the markers that fired in it (marker indexes, ascending). */
   markersAt: number[][];
+  /** The utterance coder's code per utterance, when the marker set uses codes (null for "other" speakers). */
+  codes: ReadonlyArray<UtteranceCode | null> | null;
 }
 
 const SENTENCE_END = /[.?!]/g;
@@ -32,7 +35,13 @@ const SENTENCE_END = /[.?!]/g;
  * Finds every marker in every utterance. A marker counts once per utterance (its first valid match), so a rate
  * is "share of utterances showing the marker", which does not reward repeating a stock phrase.
  */
-export function analyse(set: MarkerSet, utterances: readonly RatableUtterance[]): TranscriptAnalysis {
+export function analyse(
+  set: MarkerSet,
+  utterances: readonly RatableUtterance[],
+  codes: ReadonlyArray<UtteranceCode | null> | null = null,
+  /** The utterances' tokens when the coder has made them already (the same tokenize), so no text is read twice. */
+  tokenized: ReadonlyArray<{ tokens: Tokens }> | null = null,
+): TranscriptAnalysis {
   const n = utterances.length;
   const markers = set.markers;
   const fired: Firings[] = markers.map(() => ({ utt: [], from: [], to: [] }));
@@ -51,7 +60,7 @@ export function analyse(set: MarkerSet, utterances: readonly RatableUtterance[])
     const u = utterances[i]!;
     const text = u.text;
     question[i] = endsWithQuestion(text);
-    const tokens = tokenize(text);
+    const tokens = tokenized ? tokenized[i]!.tokens : tokenize(text);
     words[i] = tokens.words.length;
     backchannel[i] = skipFillers(set, tokens.words, 0) === tokens.words.length;
     markersAt[i] = [];
@@ -86,8 +95,34 @@ export function analyse(set: MarkerSet, utterances: readonly RatableUtterance[])
       f.to.push(tokens.end[hits.end[h]! - 1]!);
       markersAt[i]!.push(m);
     }
+    const c = codes?.[i];
+    if (c) fireByCode(set, c, i, text, fired, markersAt[i]!);
   }
-  return { utterances, words, question, backchannel, fired, markersAt };
+  return { utterances, words, question, backchannel, fired, markersAt, codes };
+}
+
+/**
+ * Markers fired by the utterance's code, where no phrase of theirs fired already. The evidence span is the
+ * utterance's first sentence: a code is a judgement about the whole utterance, and its opening shows it.
+ */
+function fireByCode(set: MarkerSet, c: UtteranceCode, i: number, text: string, fired: Firings[], at: number[]): void {
+  let added = false;
+  for (const { marker, codes } of set.codeMarkers) {
+    if (set.markers[marker]!.speaker !== c.role) continue;
+    if (!codes.has(c.code) && !(c.subcode !== null && codes.has(`${c.code}/${c.subcode}`))) continue;
+    if (at.includes(marker)) continue;
+    const from = text.search(/\S/);
+    if (from < 0) continue;
+    SENTENCE_END.lastIndex = from;
+    const end = SENTENCE_END.exec(text);
+    const f = fired[marker]!;
+    f.utt.push(i);
+    f.from.push(from);
+    f.to.push(end ? end.index + 1 : text.trimEnd().length);
+    at.push(marker);
+    added = true;
+  }
+  if (added) at.sort((x, y) => x - y);
 }
 
 function valid(

@@ -55,26 +55,29 @@ describe('lexiconItems', () => {
       [wai],
     );
     const by = new Map(form!.items.map((i) => [i.item, i]));
-    // Goal items: 4 + 3 * 0.8 = 6.4 -> 6; item 4 is negatively worded: 8 - 6.4 = 1.6 -> 2.
-    expect(by.get('6')!.value).toBe(6);
-    expect(by.get('4')!.value).toBe(2);
+    // Goal items: 4 + 3 * 0.8 = 6.4, unrounded; item 4 is negatively worded: 8 - 6.4 = 1.6.
+    expect(by.get('6')!.value).toBe(6.4);
+    expect(by.get('4')!.value).toBe(1.6);
     expect(by.get('4')!.rationale).toMatch(/reversed/);
     expect(by.get('6')!.evidence).toEqual(['u6']);
-    // Bond items: 4 - 3 * 0.5 = 2.5 -> 3 (Math.round rounds halves up).
-    expect(by.get('3')!.value).toBe(3);
+    // Bond items: 4 - 3 * 0.5 = 2.5, kept as it is: the scoring engine scores continuous values.
+    expect(by.get('3')!.value).toBe(2.5);
     expect(by.get('3')!.evidence).toEqual(['u7']);
   });
 
-  it('maps the 1–7 evidence value linearly onto another form scale and rounds to its decimals', () => {
+  it('maps the 1–7 evidence value linearly onto another form scale without rounding to its steps', () => {
     const [form] = lexiconItems(items, [signal('relationship-quality', 'empathy', 'strength', 0.5)], [srs]);
     const by = new Map(form!.items.map((i) => [i.item, i.value]));
     // Item 1 (bond): 5.5 on 1–7 -> 0 + 4.5/6 * 10 = 7.5 on the SRS 0–10 line.
     expect(by.get('1')).toBe(7.5);
     // Item 2 maps to a construct without evidence: 4 -> the midpoint 5.0.
     expect(by.get('2')).toBe(5);
-    expect(toFormScale(7, { min: 1, max: 5, decimals: 0 })).toBe(5);
-    expect(toFormScale(1, { min: 1, max: 5, decimals: 0 })).toBe(1);
-    expect(toFormScale(4, { min: 1, max: 5, decimals: 0 })).toBe(3);
+    expect(toFormScale(7, { min: 1, max: 5 })).toBe(5);
+    expect(toFormScale(1, { min: 1, max: 5 })).toBe(1);
+    expect(toFormScale(4, { min: 1, max: 5 })).toBe(3);
+    // 5.5 on 1–7 is 4 on 1–5 exactly; 5 on 1–7 is 3.667, not rounded to 4.
+    expect(toFormScale(5, { min: 1, max: 5 })).toBe(3.667);
+    expect(form!.continuous).toBe(true);
   });
 
   it('keeps values inside the scale however strong the evidence', () => {

@@ -16,13 +16,13 @@ const ITEM_EVIDENCE = 6;
  * mapped scale, else the fallback); the construct's evidence is the weighted mean of its sub-signals' net
  * scores, in [-1, 1]; the item starts at 4 ("no evidence") and moves `gain` points per unit of evidence, within
  * 1–7. A negatively worded item takes 8 minus that. The 1–7 value is then mapped linearly onto the form's own
- * scale (1 to its minimum, 7 to its maximum) and rounded to the scale's decimals.
+ * scale (1 to its minimum, 7 to its maximum), unrounded: the scoring engine scores the continuous values.
  */
 export function lexiconItems(
   items: MarkerFile['items'],
   signals: readonly Signal[],
   views: readonly FormView[],
-): FormRating[] {
+): Array<FormRating & { continuous: true }> {
   const net = subSignalScores(signals);
   const evidenceBySub = new Map<string, string[]>();
   for (const s of signals) {
@@ -39,6 +39,8 @@ export function lexiconItems(
   return views.map((view) => ({
     instrument: view.definition.id,
     form: view.form.id,
+    // Read by the validator from the raw answer: values between the scale's steps are meant (see toFormScale).
+    continuous: true,
     items: view.items.map((item): ItemRating => {
       const construct = constructOf(items, view, item.id);
       const c = evidenceFor(construct);
@@ -63,11 +65,14 @@ export function constructOf(items: MarkerFile['items'], view: FormView, itemId: 
   return items.fallback;
 }
 
-/** A value on the 1–7 evidence scale mapped onto a form's scale, rounded to its decimals. */
-export function toFormScale(e: number, scale: { min: number; max: number; decimals: number }): number {
+/**
+ * A value on the 1–7 evidence scale mapped linearly onto a form's scale. It stays continuous (to 3 decimals,
+ * whatever the scale's own steps): rounding each item to a whole point first would leave a four-item scale with a
+ * handful of possible scores and throw away most of what the evidence says.
+ */
+export function toFormScale(e: number, scale: { min: number; max: number }): number {
   const x = scale.min + ((e - EVIDENCE_MIN) / (EVIDENCE_MAX - EVIDENCE_MIN)) * (scale.max - scale.min);
-  const f = 10 ** scale.decimals;
-  return clamp(Math.round(x * f) / f, scale.min, scale.max);
+  return clamp(Math.round(x * 1000) / 1000, scale.min, scale.max);
 }
 
 interface ConstructEvidence {

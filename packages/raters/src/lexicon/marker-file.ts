@@ -23,7 +23,32 @@ export const MarkerDef = z.object({
   speaker: Speaker,
   description: z.string().min(1),
   /** Word sequences, matched case-insensitively on whole words; "*" is any one word, "feel*" any word starting "feel". */
-  phrases: z.array(z.string().min(1)).min(1),
+  phrases: z.array(z.string().min(1)).default([]),
+  /**
+   * Utterance codes from the utterance coder that fire the marker too: "reflection", "reflection/complex",
+   * "question/open", "change" (see packages/raters/coder). A marker needs phrases, codes or both.
+   */
+  codes: z
+    .array(
+      z.enum([
+        'reflection',
+        'reflection/simple',
+        'reflection/complex',
+        'question',
+        'question/open',
+        'question/closed',
+        'input',
+        'input/information',
+        'input/advice',
+        'input/negotiation',
+        'input/options',
+        'other',
+        'change',
+        'sustain',
+        'neutral',
+      ]),
+    )
+    .default([]),
   /** Phrases that, anywhere in the same utterance, stop the marker from firing there. */
   unless: z.array(z.string().min(1)).default([]),
   /** Whether the sentence holding the match must be a statement or a question (ends with "?"). */
@@ -124,6 +149,8 @@ export const MarkerFile = z
     const markers = new Map(f.markers.map((m) => [m.id, m]));
     const seen = new Set<string>();
     f.markers.forEach((m, i) => {
+      if (m.phrases.length === 0 && m.codes.length === 0)
+        ctx.addIssue({ code: 'custom', path: ['markers', i, 'phrases'], message: 'a marker needs phrases or codes' });
       if (seen.has(m.id))
         ctx.addIssue({ code: 'custom', path: ['markers', i, 'id'], message: `marker "${m.id}" is defined twice` });
       seen.add(m.id);

@@ -16,6 +16,8 @@ export class MarkerSet {
   readonly fillers: readonly string[][];
   /** Whether any marker needs sentence openings, so analysis skips finding them otherwise. */
   readonly usesOpenings: boolean;
+  /** Markers fired by utterance codes: marker index with the codes ("reflection", "question/open") that fire it. */
+  readonly codeMarkers: ReadonlyArray<{ marker: number; codes: ReadonlySet<string> }>;
 
   constructor(readonly source: LoadedMarkerFile) {
     const f: MarkerFile = source.markers;
@@ -34,6 +36,7 @@ export class MarkerSet {
       .filter((w) => w.length > 0)
       .sort((x, y) => y.length - x.length);
     this.usesOpenings = f.markers.some((m) => m.opening);
+    this.codeMarkers = f.markers.flatMap((m, i) => (m.codes.length ? [{ marker: i, codes: new Set(m.codes) }] : []));
   }
 
   get file(): MarkerFile {

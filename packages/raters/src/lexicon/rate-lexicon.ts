@@ -1,7 +1,9 @@
 import type { FormView } from '@alliance-lab/instruments';
+import { loadCoder, type UtteranceCoder } from '../coder/coder';
 import type { RatableUtterance } from '../rater';
 import type { RaterOutput } from '../result-schema';
-import { analyse } from './analyse';
+import { prepare } from '../coder/features';
+import { analyse, type TranscriptAnalysis } from './analyse';
 import { lexiconItems } from './lexicon-items';
 import { lexiconEpisodes, toRuptures } from './lexicon-ruptures';
 import { lexiconSignals } from './lexicon-signals';
@@ -16,8 +18,18 @@ export function rateWithLexicon(
   set: MarkerSet,
   utterances: readonly RatableUtterance[],
   views: readonly FormView[],
+  /** The shipped coder unless given (a check's held-out fold passes one trained without that fold). */
+  coder?: UtteranceCoder,
 ): RaterOutput {
-  const a = analyse(set, utterances);
+  // The coder runs only for a marker file that has markers fired by codes; it is fast enough to run inline, and
+  // gives the same codes `alliance code` stores.
+  if (set.codeMarkers.length === 0) return finish(set, analyse(set, utterances), views);
+  const prepared = utterances.map((u) => prepare(u.role, u.text));
+  const codes = (coder ?? loadCoder()).codePrepared(utterances, prepared);
+  return finish(set, analyse(set, utterances, codes, prepared), views);
+}
+
+function finish(set: MarkerSet, a: TranscriptAnalysis, views: readonly FormView[]): RaterOutput {
   const signals = lexiconSignals(set, a);
   const ruptures = toRuptures(a, lexiconEpisodes(set, a));
   return { forms: lexiconItems(set.file.items, signals, views), signals, ruptures };

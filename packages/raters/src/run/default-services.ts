@@ -15,8 +15,9 @@ export function defaultServices(study: Study): RunServices {
     score(forms, ratingId) {
       const out: Score[] = [];
       for (const f of forms) {
-        const scored = scoreView(registry.view(f.instrument, f.form), f.items);
-        // The validator has already held every value to the scale; an error here is a bug, not bad input.
+        // The validator has already held every value to the scale (a continuous form to its range only); an error
+        // here is a bug, not bad input.
+        const scored = scoreView(registry.view(f.instrument, f.form), f.items, { continuous: true });
         if (scored.errors.length)
           throw new Error(`rating ${ratingId}: ${scored.errors.map((e) => e.message).join('; ')}`);
         for (const [scale, s] of Object.entries(scored.scales)) {

@@ -70,6 +70,18 @@ describe('validateOutput', () => {
     expect(errors[1]).toMatch(/^signals\[0\]\.strength: /);
   });
 
+  it('accepts values between the scale steps on a form marked continuous, but still holds them to the range', () => {
+    const o = valid() as ReturnType<typeof valid> & { forms: Array<{ continuous?: boolean }> };
+    o.forms[0]!.items[1]!.value = 4.5;
+    expect(errorsOf(o).some((e) => e.includes('4.5'))).toBe(true);
+    o.forms[0]!.continuous = true;
+    expect(errorsOf(o)).toEqual([]);
+    o.forms[0]!.items[0]!.value = 7.2;
+    expect(errorsOf(o)).toEqual([
+      'wai-o-s:observer item "1": 7.2 is above the scale maximum 7; use a value on the scale 1–7 (whole numbers)',
+    ]);
+  });
+
   it('checks every item is on the scale, present once, and known', () => {
     const o = valid();
     o.forms[0]!.items[0]!.value = 8;

@@ -32,6 +32,7 @@ export function validateOutput(output: unknown, transcript: RatableTranscript, v
   const seenForms = new Set<string>();
   value.forms.forEach((f, fi) => {
     const key = `${f.instrument}:${f.form}`;
+    const continuous = isContinuous(output, fi);
     const view = wanted.get(key);
     if (!view) {
       errors.push(`forms[${fi}]: ${showId(key)} was not requested; rate only ${[...wanted.keys()].join(', ')}`);
@@ -54,7 +55,7 @@ export function validateOutput(output: unknown, transcript: RatableTranscript, v
       }
       if (seenItems.has(it.item)) errors.push(`${where} is rated twice; rate each item once`);
       seenItems.add(it.item);
-      const v = parseItemValue(view, it.item, it.value);
+      const v = parseItemValue(view, it.item, it.value, { continuous });
       if (!v.ok) errors.push(`${where}: ${v.message}; use a value on the scale ${scaleText(view)}`);
       const bad = unknownIds(it.evidence);
       if (bad.length) errors.push(`${where}: evidence cites ${idList(bad)}, not in the transcript`);
@@ -165,6 +166,16 @@ function stripQuoteMarks(q: string): string {
     .replace(/\s*(?:\.\.\.|…)$/, '')
     .replace(/^["'“”‘’]+|["'“”‘’]+$/g, '')
     .trim();
+}
+
+/**
+ * A form marked `"continuous": true` in the raw answer (the lexicon's, whose items are evidence estimates) may
+ * give values between the scale's steps. The mark is read from the raw answer and is not part of RaterOutput,
+ * whose schema the providers send as a strict structured-output format.
+ */
+export function isContinuous(output: unknown, formIndex: number): boolean {
+  const forms = (output as { forms?: unknown })?.forms;
+  return Array.isArray(forms) && (forms[formIndex] as { continuous?: unknown } | undefined)?.continuous === true;
 }
 
 function scaleText(view: FormView): string {

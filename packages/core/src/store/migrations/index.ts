@@ -2,6 +2,7 @@ import type { Migration, MigrationProvider } from 'kysely';
 import * as m0001 from './0001-initial';
 import * as m0002 from './0002-rating-cache';
 import * as m0003 from './0003-deidentification';
+import * as m0004 from './0004-utterance-codes';
 import * as m0005 from './0005-cache-leases';
 
 /**
@@ -12,6 +13,7 @@ export const migrations: Record<string, Migration> = {
   '0001-initial': m0001,
   '0002-rating-cache': m0002,
   '0003-deidentification': m0003,
+  '0004-utterance-codes': m0004,
   '0005-cache-leases': m0005,
 };
 

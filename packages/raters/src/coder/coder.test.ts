@@ -1,0 +1,85 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadCoder } from './coder';
+import { extract, FeatureSink, featureHash, prepare } from './features';
+
+const T = 'therapist' as const;
+const C = 'client' as const;
+
+describe('utterance coder features', () => {
+  it('hashes each feature while coding exactly as its string is hashed in the weights file', () => {
+    const all = [
+      prepare(C, "I've been drinking more since my wife left. I don't know."),
+      prepare(T, 'So you feel lonely since she left? What has that been like for you?'),
+      prepare(C, 'Yeah, exactly.'),
+    ];
+    const training = new FeatureSink(true);
+    const coding = new FeatureSink();
+    extract(training, all, 1, 'question');
+    extract(coding, all, 1, 'question');
+    expect(coding.count).toBe(training.strings!.length);
+    expect(Array.from(coding.hashes.subarray(0, coding.count))).toEqual(training.strings!.map(featureHash));
+    // Context is read: the client's "left" said back, the question openings, the client's "yeah" after.
+    expect(training.strings).toEqual(
+      expect.arrayContaining(['sq|what', 'sq|so', 'nf1|yeah', 'pcode|question', 'ls|? what', 'pend|.']),
+    );
+    expect(training.strings!.some((f) => f.startsWith('ov|') && f !== 'ov|0')).toBe(true);
+  });
+});
+
+describe('the shipped coder', () => {
+  const coder = loadCoder();
+
+  it('codes questions, reflections and client talk, with subcodes and probabilities', () => {
+    const codes = coder.code([
+      { id: 'u1', role: T, text: 'What brings you in today?' },
+      { id: 'u2', role: C, text: 'My doctor says I drink too much and I guess I am worried about it too.' },
+      { id: 'u3', role: T, text: "It sounds like you're worried about your health." },
+      { id: 'u4', role: C, text: 'Yeah. I really want to cut down before the summer.' },
+      { id: 'u5', role: T, text: 'Do you drink every day?' },
+      { id: 'u6', role: 'other', text: '[inaudible]' },
+    ]);
+    expect(codes.map((c) => c && [c.code, c.subcode])).toEqual([
+      ['question', 'open'],
+      expect.any(Array),
+      ['reflection', expect.stringMatching(/^(simple|complex)$/)],
+      ['change', null],
+      ['question', 'closed'],
+      null,
+    ]);
+    for (const c of codes) if (c) expect(c.probability).toBeGreaterThan(0.25);
+    expect(coder.version).toMatch(/^annomi-coder-/);
+  });
+
+  it('gives the same codes for the same transcript (compiled once, pure)', () => {
+    const t = [
+      { id: 'a', role: T, text: 'How has the week been?' },
+      { id: 'b', role: C, text: 'Hard.' },
+    ];
+    expect(coder.code(t)).toEqual(coder.code(t));
+    expect(loadCoder()).toBe(coder);
+  });
+
+  it('refuses a weights file with a mistake, naming the file and the field', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'coder-'));
+    try {
+      const file = join(dir, 'weights.json');
+      writeFileSync(
+        file,
+        JSON.stringify({
+          version: 'x',
+          description: 'x',
+          source: { data: 'x', citation: 'x', licence: 'x' },
+          heads: {},
+        }),
+      );
+      expect(() => loadCoder(file)).toThrow(/weights\.json.*heads\.therapist/);
+      writeFileSync(file, '{');
+      expect(() => loadCoder(file)).toThrow(/weights\.json.*not valid JSON/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -1,0 +1,122 @@
+import { readFileSync, rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { openStudy, parseCsv, readUtteranceCodes } from '@alliance-lab/core';
+import { runCommands } from '@alliance-lab/core/cli';
+import { commands as coreCommands } from '@alliance-lab/core/commands';
+import { commands as raterCommands } from './index';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createFixtureStudy } from '../testing/study-fixture';
+import { CODE_COLUMNS } from './code';
+
+const dirs: string[] = [];
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(dirname(d), { recursive: true, force: true });
+});
+
+async function cli(argv: string[]) {
+  let stdout = '';
+  let stderr = '';
+  const code = await runCommands([...coreCommands, ...raterCommands], argv, {
+    stdout: { write: (s: string) => (stdout += s) },
+    stderr: { write: (s: string) => (stderr += s), isTTY: false, columns: 200 },
+  });
+  return { code, stdout, stderr };
+}
+
+async function studyDir() {
+  const { dir, study } = await createFixtureStudy({
+    clients: 2,
+    sessionsPerClient: 1,
+    raters: { lexicon: { provider: 'lexicon' } },
+  });
+  await study.close();
+  dirs.push(dir);
+  return dir;
+}
+
+describe('alliance code', () => {
+  it('writes one row per utterance, stores the codes, and changes nothing when run again', async () => {
+    const dir = await studyDir();
+    const out = join(dir, 'codes.csv');
+    const first = await cli(['code', '--study', dir, '--out', out, '--json']);
+    expect(first.stderr).toBe('');
+    expect(first.code).toBe(0);
+    const summary = JSON.parse(first.stdout);
+    expect(summary).toMatchObject({ sessions: 2, utterances: 12, stored: 2 });
+    const csv = readFileSync(out, 'utf8');
+    const [header, ...rows] = parseCsv(csv).map((r) => r.fields);
+    expect(header).toEqual(CODE_COLUMNS);
+    expect(rows).toHaveLength(12);
+    const byId = new Map(rows.filter((r) => r[0] === 'C01').map((r) => [r[2], r]));
+    // "How was your week?" is a question; "It sounds like a heavy week." opens a reflection.
+    expect(byId.get('u1')!.slice(3, 5)).toEqual(['therapist', 'question']);
+    expect(byId.get('u1')![5]).toMatch(/^(open|closed)$/);
+    for (const r of rows) {
+      expect(
+        r[3] === 'therapist' ? ['reflection', 'question', 'input', 'other'] : ['change', 'sustain', 'neutral'],
+      ).toContain(r[4]);
+      const p = Number(r[6]);
+      expect(p).toBeGreaterThan(0);
+      expect(p).toBeLessThanOrEqual(1);
+    }
+
+    const study = await openStudy(dir);
+    try {
+      const t = await study.db
+        .selectFrom('transcripts')
+        .select('id')
+        .where('session_id', '=', 'C01/1')
+        .executeTakeFirstOrThrow();
+      const stored = await readUtteranceCodes(study, t.id);
+      expect(stored.map((c) => [c.utteranceId, c.code])).toEqual(
+        rows.filter((r) => r[0] === 'C01').map((r) => [r[2], r[4]]),
+      );
+      const audits = await study.db.selectFrom('audit').selectAll().where('entity', '=', 'utterance-codes').execute();
+      expect(audits).toHaveLength(2);
+    } finally {
+      await study.close();
+    }
+
+    const again = await cli(['code', '--study', dir, '--out', out, '--json']);
+    expect(JSON.parse(again.stdout)).toMatchObject({ sessions: 2, utterances: 12, stored: 0 });
+    expect(readFileSync(out, 'utf8')).toBe(csv);
+    const study2 = await openStudy(dir);
+    try {
+      expect(
+        await study2.db
+          .selectFrom('utterance_codes')
+          .select((e) => e.fn.countAll().as('n'))
+          .executeTakeFirst(),
+      ).toMatchObject({ n: 12 });
+      expect(
+        await study2.db.selectFrom('audit').selectAll().where('entity', '=', 'utterance-codes').execute(),
+      ).toHaveLength(2);
+    } finally {
+      await study2.close();
+    }
+  }, 30_000);
+
+  it('codes only the sessions asked for, and names a session that is not there', async () => {
+    const dir = await studyDir();
+    const out = join(dir, 'c02.csv');
+    const res = await cli(['code', '--study', dir, '--sessions', 'C02', '--out', out, '--json']);
+    expect(res.code).toBe(0);
+    expect(
+      new Set(
+        parseCsv(readFileSync(out, 'utf8'))
+          .slice(1)
+          .map((r) => r.fields[0]),
+      ),
+    ).toEqual(new Set(['C02']));
+    const bad = await cli(['code', '--study', dir, '--sessions', 'C09', '--out', join(dir, 'x.csv')]);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/no transcript in the study for "C09"/);
+  }, 30_000);
+
+  it('needs --out', async () => {
+    const dir = await studyDir();
+    const res = await cli(['code', '--study', dir]);
+    expect(res.code).toBe(2);
+    expect(res.stderr).toMatch(/--out/);
+  });
+});

@@ -1,0 +1,82 @@
+import { writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { defineCommand, list, text } from '@alliance-lab/core/cli';
+import { z } from 'zod';
+
+export const CODE_COLUMNS = ['client', 'session', 'utterance_id', 'role', 'code', 'subcode', 'probability'];
+
+export const codeCommand = defineCommand({
+  path: ['code'],
+  summary:
+    'code every utterance with the MI utterance coder (reflection, question, input, other; change, sustain, neutral talk)',
+  description: [
+    "Codes each utterance of the sessions' current transcripts with the utterance coder trained on AnnoMI's expert",
+    'codes (packages/raters/coder): therapist utterances as reflection (simple, complex), question (open, closed),',
+    'input (information, advice, negotiation, options) or other; client utterances as change, sustain or neutral',
+    "talk. The codes are stored in the study (replacing that coder version's earlier codes of the same transcript;",
+    'running again changes nothing) and written as CSV, one row per utterance:',
+    `${CODE_COLUMNS.join(',')}. Utterances of neither speaker get an empty code.`,
+  ].join('\n'),
+  options: z.object({
+    study: text('study folder', 'DIR'),
+    out: text('the CSV to write', 'FILE.csv'),
+    sessions: list('session ids (C01/3) or client ids (C01); default all', 'ID,...'),
+    weights: text('a coder weights file; default the shipped one', 'FILE').optional(),
+  }),
+  examples: [
+    'alliance code --study demo-study --out codes.csv',
+    'alliance code --study pilot --sessions C01 --out c01.csv --json',
+  ],
+  async run(ctx, o) {
+    const out = resolve(o.out);
+    const weights = o.weights;
+    // Loaded here, not at the top: the store and its database driver cost start-up time for every other command.
+    const { openStudy, storeUtteranceCodes, toCsv } = await import('@alliance-lab/core');
+    const study = await openStudy(o.study);
+    try {
+      const [{ loadCoder }, { selectTranscripts, loadTranscript }] = await Promise.all([
+        import('../coder/coder'),
+        import('../run/run-transcripts'),
+      ]);
+      const coder = weights ? loadCoder(resolve(weights)) : loadCoder();
+      const refs = await selectTranscripts(study, o.sessions);
+      const rows: Array<Record<string, string>> = [];
+      let changed = 0;
+      const counts: Record<string, number> = {};
+      for (const ref of refs) {
+        const t = await loadTranscript(study, ref);
+        const codes = coder.code(t.utterances);
+        const [client, session] = ref.sessionId.split('/') as [string, string];
+        t.utterances.forEach((u, i) => {
+          const c = codes[i];
+          if (c) counts[c.code] = (counts[c.code] ?? 0) + 1;
+          rows.push({
+            client,
+            session,
+            utterance_id: u.id,
+            role: u.role,
+            code: c?.code ?? '',
+            subcode: c?.subcode ?? '',
+            probability: c ? String(c.probability) : '',
+          });
+        });
+        const stored = codes.filter((c) => c !== null);
+        if (await storeUtteranceCodes(study, ref.transcriptId, { version: coder.version, hash: coder.hash }, stored))
+          changed++;
+      }
+      writeFileSync(out, toCsv(CODE_COLUMNS, rows));
+      const data = {
+        sessions: refs.length,
+        utterances: rows.length,
+        stored: changed,
+        coder: coder.version,
+        out,
+        counts,
+      };
+      const text = `${coder.version}: coded ${rows.length} utterances of ${refs.length} sessions (${changed} stored anew); wrote ${out}`;
+      return { data, text };
+    } finally {
+      await study.close();
+    }
+  },
+});
