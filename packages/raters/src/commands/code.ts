@@ -27,7 +27,7 @@ export const codeCommand = defineCommand({
     'alliance code --study demo-study --out codes.csv',
     'alliance code --study pilot --sessions C01 --out c01.csv --json',
   ],
-  async run(ctx, o) {
+  async run(_ctx, o) {
     const out = resolve(o.out);
     const weights = o.weights;
     // Loaded here, not at the top: the store and its database driver cost start-up time for every other command.
