@@ -18,6 +18,8 @@ export * from './store/rating-cache';
 export * from './store/transcript-reads';
 export * from './store/session-summaries';
 export * from './store/deidentification-maps';
+export * from './store/validation-runs';
+export * from './store/validation-reads';
 export * from './util/nearest';
 export * from './study/codebook';
 export * from './export/scores';

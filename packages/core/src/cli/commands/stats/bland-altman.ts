@@ -1,4 +1,5 @@
 import { blandAltman } from '../../../stats/bland-altman';
+import { blandAltmanJson } from './json-shapes';
 import { InputError } from '../../../util/errors';
 import { defineCommand } from '../../command';
 import { renderPairs } from '../../table';
@@ -57,7 +58,7 @@ export const blandAltmanCommand = defineCommand({
       throw asInputError(err, table.file);
     }
     const excluded = table.rows.length - x.length;
-    const data = { ...res, excluded, file: table.file };
+    const data = blandAltmanJson(res, excluded, table.file);
     const pb = res.proportionalBias;
     const text = [
       `Bland–Altman, ${cols.x} − ${cols.y} in ${table.file}: ${res.n} subjects${excluded ? `, ${excluded} rows left out` : ''}`,

@@ -1,4 +1,5 @@
 import { rmcorr } from '../../../stats/rmcorr';
+import { rmcorrJson } from './json-shapes';
 import { defineCommand } from '../../command';
 import { associationTable, COLUMN_OPTIONS } from './association-text';
 import { inputErrorFrom, readPairedSeries } from './series-input';
@@ -24,7 +25,7 @@ export const rmcorrCommand = defineCommand({
     );
     try {
       const res = rmcorr(input.series);
-      const data = { ...res, excluded: input.excluded, file: input.file };
+      const data = rmcorrJson(res, input.excluded, input.file);
       const text = [
         `repeated-measures correlation of ${ctx.need('x')} and ${ctx.need('y')} in ${input.file}: ${res.n} sessions, ${res.subjects} clients${input.excluded ? `, ${input.excluded} rows left out` : ''}`,
         '',
