@@ -20,3 +20,7 @@ export {
   type Replacement,
 } from './deidentify/deidentify';
 export { deidentifyForStudy, storedMapping } from './deidentify/deidentify-store';
+export { loadValidationData, type ValidationData } from './validate-run/data';
+export { validateRaters, type RaterValidation, type ValidationResult } from './validate-run/run';
+export { validateStudy } from './validate-run/validate-study';
+export { summaryRows, type SummaryRow } from './validate-run/summary-rows';
