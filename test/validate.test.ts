@@ -8,6 +8,7 @@ import { cohenKappa, createRng, fitLmm, quantileSorted, rmcorr, withinBetween } 
 import { latestValidationRun } from '@alliance-lab/core';
 import type { ValidationResult } from '@alliance-lab/raters';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeAltMarkers } from '../scripts/demo/rating-steps';
 
 const DATA = fileURLToPath(new URL('../datasets/demo/', import.meta.url));
 const TEMPLATE = fileURLToPath(new URL('../studies/demo', import.meta.url));
@@ -57,6 +58,8 @@ beforeAll(async () => {
   ] as const)
     await alliance(['import', 'responses', '--study', study, '--instrument', instrument, '--form', form, subset(file)]);
   await alliance(['rate', '--study', study, '--rater', 'lexicon']);
+  writeAltMarkers(study);
+  await alliance(['rate', '--study', study, '--rater', 'lexicon-alt', '--replicates', '2']);
   result = (await alliance([
     'validate',
     '--study',
@@ -67,7 +70,19 @@ beforeAll(async () => {
     '7',
     '--ground-truth',
     join(DATA, 'ground-truth.csv'),
+    '--out',
+    join(parent, 'report.html'),
   ])) as unknown as ValidationResult;
+  await alliance([
+    'validate',
+    '--study',
+    study,
+    '--bootstrap',
+    '50',
+    '--out',
+    join(parent, 'shareable.html'),
+    '--shareable',
+  ]);
 }, 120_000);
 
 describe('alliance validate on a small seeded study', () => {
@@ -94,11 +109,17 @@ describe('alliance validate on a small seeded study', () => {
       .split('\n').length;
     expect(r.completion).toMatchObject({ rated: sessions, failed: 0, failures: [] });
     expect(r.replicates).toBeNull();
+    expect(result.raters.map((x) => x.rater)).toEqual(['lexicon', 'lexicon-alt']);
     expect(r.vsCoders.map((v) => v.coder)).toEqual(['K1', 'K2', 'mean']);
     const s = await openStudy(study);
     try {
       const run = await latestValidationRun(s.db);
-      expect(run?.result).toEqual(JSON.parse(JSON.stringify(result)));
+      // The latest run is the second one (the shareable report, 50 resamples); it holds the JSON as printed.
+      expect(run?.raters).toEqual(['lexicon', 'lexicon-alt']);
+      expect((run?.result as unknown as ValidationResult).settings.bootstrap.resamples).toBe(50);
+      expect((run?.result as unknown as ValidationResult).raters[0]!.vsCoders).toEqual(
+        JSON.parse(JSON.stringify(result.raters[0]!.vsCoders)),
+      );
     } finally {
       await s.close();
     }
@@ -331,5 +352,59 @@ describe('alliance validate on a small seeded study', () => {
     const g = result.raters[0]!.groundTruth!;
     expect(typeof g.rmcorr!.r).toBe('number');
     expect(g.ruptures.episodes.selfReport).toBeGreaterThan(0);
+  });
+
+  it('gives the replicate ICC as `stats icc` computes it on the sessions × runs matrix, and projects it by Spearman–Brown', async () => {
+    const alt = result.raters[1]!;
+    const s = await openStudy(study);
+    try {
+      const rows = (await queryScores(s.db, { raters: ['lexicon-alt'], scale: 'total' })).filter(
+        (r) => r.score !== null,
+      );
+      const runs = join(parent, 'runs.csv');
+      writeFileSync(
+        runs,
+        `subject,rater,value\n${rows.map((r) => `${r.session_id},r${r.replicate},${r.score}`).join('\n')}\n`,
+      );
+      const cmd = await alliance(['stats', 'icc', '--in', runs]);
+      expect(withoutFile(alt.replicates!.icc)).toEqual(withoutFile(cmd));
+      const icc2 = (cmd.ICC2 as { icc: number | null }).icc;
+      expect(alt.replicates!.projection.map((p) => p.k)).toEqual([1, 2, 3, 4, 5]);
+      if (icc2 !== null) expect(alt.replicates!.projection[2]!.icc).toBeCloseTo((3 * icc2) / (1 + 2 * icc2), 12);
+      expect(alt.replicates!.items.length).toBe(12);
+      expect(alt.replicates!.domains.length).toBe(5);
+    } finally {
+      await s.close();
+    }
+  });
+
+  it('writes a self-contained report: charts as inline SVG, no script, no address to fetch, quotes highlighted', () => {
+    const html = readFileSync(join(parent, 'report.html'), 'utf8');
+    expect(html).not.toMatch(/<script/i);
+    // The only URLs are SVG namespace names, which are never fetched.
+    const urls = [...html.matchAll(/https?:\/\/[^"'\s)<]+/g)].map((m) => m[0]);
+    expect(new Set(urls)).toEqual(new Set(['http://www.w3.org/2000/svg', 'http://www.w3.org/1999/xlink']));
+    for (const id of ['trajectories', 'within', 'between', 'bland-altman', 'forest', 'projection', 'heatmap'])
+      expect(html).toMatch(new RegExp(`<figure id="chart-${id}" class="chart"><figcaption>[^<]*</figcaption><svg`));
+    expect(html).toContain('<mark>');
+    for (const cite of ['Shrout', 'McGraw', 'Bakdash', 'Krippendorff', 'Bland', 'Bates', 'Kuznetsova'])
+      expect(html).toContain(cite);
+    expect(html).toContain('ICC(2,1) (two-way random effects, absolute agreement, single rater');
+  });
+
+  it('--shareable leaves out every utterance of the study, every quote and rationale, and every date', () => {
+    const html = readFileSync(join(parent, 'shareable.html'), 'utf8');
+    const transcripts = readFileSync(join(parent, 'data', 'transcripts.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { date?: string; utterances: Array<{ text: string }> });
+    const escaped = (t: string) => t.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+    const leaked = transcripts
+      .flatMap((t) => t.utterances.map((u) => u.text))
+      .filter((t) => html.includes(t) || html.includes(escaped(t)));
+    expect(leaked).toEqual([]);
+    for (const t of transcripts) if (t.date) expect(html).not.toContain(t.date);
+    expect(html).not.toContain('<mark>');
+    expect(html).toMatch(/day \d+/);
   });
 });
