@@ -115,11 +115,11 @@ describe('alliance validate on a small seeded study', () => {
     try {
       const run = await latestValidationRun(s.db);
       // The latest run is the second one (the shareable report, 50 resamples); it holds the JSON as printed.
-      expect(run?.raters).toEqual(['lexicon', 'lexicon-alt']);
-      expect((run?.result as unknown as ValidationResult).settings.bootstrap.resamples).toBe(50);
-      expect((run?.result as unknown as ValidationResult).raters[0]!.vsCoders).toEqual(
-        JSON.parse(JSON.stringify(result.raters[0]!.vsCoders)),
-      );
+      if (!run) throw new Error('no validation run stored');
+      const stored = run.result as unknown as ValidationResult;
+      expect(run.raters).toEqual(['lexicon', 'lexicon-alt']);
+      expect(stored.settings.bootstrap.resamples).toBe(50);
+      expect(stored.raters[0]!.vsCoders).toEqual(JSON.parse(JSON.stringify(result.raters[0]!.vsCoders)));
     } finally {
       await s.close();
     }
