@@ -41,6 +41,10 @@ describe('npm run demo pipeline', () => {
     const titles = demoSteps(study, DATA).map((s) => s.title);
     expect(lines.map((l) => l.replace(/:.*$/, ''))).toEqual(titles.map((t, i) => `${i + 1}. ${t}`));
     expect(existsSync(join(study, 'scores.csv'))).toBe(true);
+    expect(existsSync(join(study, 'report.html'))).toBe(true);
+    expect(lines.at(-1)).toMatch(
+      /lexicon: r_rm with wai-sr = .*controlling for transcript length .*transcript length alone \(words\): r_rm = 0\./,
+    );
 
     // A second run starts from an empty folder rather than adding to the first.
     expect(await runDemo(study, DATA)).toEqual(counts);
