@@ -21,7 +21,10 @@ function column(file: string, name: string): string[] {
 }
 
 describe('npm run demo pipeline', () => {
-  it('builds a study holding every session, utterance and questionnaire of the demo dataset, and rebuilds it from scratch', async () => {
+  // The whole demo twice, validation and report included.
+  it('builds a study holding every session, utterance and questionnaire of the demo dataset, and rebuilds it from scratch', {
+    timeout: 600_000,
+  }, async () => {
     const study = join(parent, 'demo-study');
     const lines: string[] = [];
     const counts = await runDemo(study, DATA, (l) => lines.push(l));

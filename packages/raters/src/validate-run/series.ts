@@ -40,9 +40,7 @@ export function seriesOf(
   field: Field,
 ): Map<string, number> {
   const sums = new Map<string, { sum: number; n: number }>();
-  for (const s of scores) {
-    if (s.source !== source || s.rater !== who) continue;
-    if (s.instrument !== ref.instrument || s.form !== ref.form || s.scale !== ref.scale) continue;
+  for (const s of byScale(scores).get(scaleKey(source, who, ref)) ?? []) {
     const v = s[field];
     if (v === null) continue;
     const e = sums.get(s.session_id) ?? { sum: 0, n: 0 };
@@ -51,6 +49,27 @@ export function seriesOf(
     sums.set(s.session_id, e);
   }
   return new Map([...sums].map(([k, e]) => [k, e.sum / e.n]));
+}
+
+const scaleKey = (source: string, who: string, ref: ScaleRef) =>
+  `${source}\u0000${who}\u0000${ref.instrument}\u0000${ref.form}\u0000${ref.scale}`;
+
+// The score rows of a study are read once and asked for hundreds of series: grouped once per array.
+const indexes = new WeakMap<readonly ScoreRow[], Map<string, ScoreRow[]>>();
+
+function byScale(scores: readonly ScoreRow[]): Map<string, ScoreRow[]> {
+  let index = indexes.get(scores);
+  if (!index) {
+    index = new Map();
+    for (const s of scores) {
+      const key = scaleKey(s.source, s.rater, s);
+      const list = index.get(key);
+      if (list) list.push(s);
+      else index.set(key, [s]);
+    }
+    indexes.set(scores, index);
+  }
+  return index;
 }
 
 /** Sessions where both series have a value, in session order, as parallel columns. */
