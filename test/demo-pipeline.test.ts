@@ -21,7 +21,10 @@ function column(file: string, name: string): string[] {
 }
 
 describe('npm run demo pipeline', () => {
-  it('builds a study holding every session, utterance and questionnaire of the demo dataset, and rebuilds it from scratch', async () => {
+  // The whole demo twice, validation and report included.
+  it('builds a study holding every session, utterance and questionnaire of the demo dataset, and rebuilds it from scratch', {
+    timeout: 600_000,
+  }, async () => {
     const study = join(parent, 'demo-study');
     const lines: string[] = [];
     const counts = await runDemo(study, DATA, (l) => lines.push(l));
@@ -41,10 +44,12 @@ describe('npm run demo pipeline', () => {
     const titles = demoSteps(study, DATA).map((s) => s.title);
     expect(lines.map((l) => l.replace(/:.*$/, ''))).toEqual(titles.map((t, i) => `${i + 1}. ${t}`));
     expect(existsSync(join(study, 'scores.csv'))).toBe(true);
+    expect(existsSync(join(study, 'report.html'))).toBe(true);
+    expect(lines.at(-1)).toMatch(
+      /lexicon: r_rm with wai-sr = .*controlling for transcript length .*transcript length alone \(words\): r_rm = 0\./,
+    );
 
     // A second run starts from an empty folder rather than adding to the first.
     expect(await runDemo(study, DATA)).toEqual(counts);
-    // Two full demo builds, each coding and rating every transcript twice: well over the default 30 s on a busy
-    // two-core machine.
-  }, 300_000);
+  });
 });

@@ -125,7 +125,60 @@ export function demoSteps(study: string, data: string): DemoStep[] {
         return `${s.episodes} episodes in ${s.clientsWithRupture} clients, ${s.repaired} repaired (${(d.rules as { criterion: string }).criterion})`;
       },
     },
+    {
+      title: 'validate the raters and write the report',
+      args: [
+        'validate',
+        '--study',
+        study,
+        '--ground-truth',
+        join(data, 'ground-truth.csv'),
+        '--out',
+        join(study, 'report.html'),
+      ],
+      report: (d) => validateHeadline(d, join(study, 'report.html')),
+    },
   ];
+}
+
+type Figure = { r?: number | null; ci95?: number[] | null } | null;
+const rAndCi = (f: Figure) =>
+  f && typeof f.r === 'number' ? `${fixed(f.r)} [${(f.ci95 ?? []).map(fixed).join(', ')}]` : 'NA';
+
+/**
+ * The headline of `alliance validate`: per rater, the within-client validity against the criterion, the same for
+ * the transcript's length (the baseline a rater must beat), and what is left once length is held constant.
+ */
+function validateHeadline(d: Record<string, unknown>, report: string): string {
+  const criterion = d.criterion as { instrument: string; scale: string } | null;
+  const raters = d.raters as Array<{
+    rater: string;
+    vsSelfReport: Array<{
+      rater: { scale: string };
+      selfReport: { instrument: string; scale: string };
+      rmcorr: Figure;
+    }>;
+    baselines: Array<{ baseline: string; rmcorr: Figure }>;
+    incremental: Array<{ selfReport: { instrument: string }; partialRmcorr: Figure }>;
+    vsCoders: Array<{ coder: string; icc: { ICC2?: { icc: number | null } } | null }>;
+  }>;
+  const words = raters[0]?.baselines.find((b) => b.baseline === 'words');
+  const lines = raters.map((r) => {
+    const v = r.vsSelfReport.find(
+      (x) =>
+        x.rater.scale === 'total' &&
+        x.selfReport.instrument === criterion?.instrument &&
+        x.selfReport.scale === criterion?.scale,
+    );
+    const partial = r.incremental.find((i) => i.selfReport.instrument === criterion?.instrument);
+    const mean = r.vsCoders.find((c) => c.coder === 'mean');
+    return `${r.rater}: r_rm with ${criterion?.instrument ?? 'criterion'} = ${rAndCi(v?.rmcorr ?? null)}, controlling for transcript length ${rAndCi(partial?.partialRmcorr ?? null)}; ICC(2,1) with the coders' mean = ${fixed(mean?.icc?.ICC2?.icc ?? 'NA')}`;
+  });
+  return [
+    `report in ${report}`,
+    ...lines,
+    `transcript length alone (words): r_rm = ${rAndCi(words?.rmcorr ?? null)}`,
+  ].join('; ');
 }
 
 /** Deletes and rebuilds the study folder from the demo dataset, then returns `alliance status` counts. */

@@ -23,6 +23,8 @@ export * from './store/transcript-reads';
 export * from './store/session-summaries';
 export * from './store/deidentification-maps';
 export * from './store/write-lock';
+export * from './store/validation-runs';
+export * from './store/validation-reads';
 export * from './study/codebook';
 export * from './export/scores';
 export * from './store/utterance-codes';

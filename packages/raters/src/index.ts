@@ -38,3 +38,7 @@ export { compileMarkers, MarkerSet } from './lexicon/marker-set';
 export { rateWithLexicon } from './lexicon/rate-lexicon';
 export { loadTranscript, ratableHash, selectTranscripts, type TranscriptRef } from './run/run-transcripts';
 export { analyse, type TranscriptAnalysis } from './lexicon/analyse';
+export { loadValidationData, type ValidationData } from './validate-run/data';
+export { validateRaters, type RaterValidation, type ValidationResult } from './validate-run/run';
+export { validateStudy } from './validate-run/validate-study';
+export { summaryRows, type SummaryRow } from './validate-run/summary-rows';

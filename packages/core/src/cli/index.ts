@@ -6,3 +6,4 @@ export { runCommands, commandHelp, commandUsage, topLevelHelp, type MainIo } fro
 export { editDistance } from '../util/suggest';
 export { InputError, UsageError } from '../util/errors';
 export { setRaterValidator } from '../study/rater-validator';
+export * from './commands/stats/json-shapes';

@@ -4,6 +4,7 @@
  * values and R.
  */
 export * from './distributions';
+export * from './random';
 export * from './icc';
 export * from './alpha';
 export * from './consistency';

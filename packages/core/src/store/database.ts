@@ -150,5 +150,6 @@ export interface Database {
     before: string | null;
     after: string | null;
   };
+  validation_runs: { id: string; generated_at: string; raters: string; result: string; created_at: string };
   meta: { key: string; value: ColumnType<string, string, string> };
 }

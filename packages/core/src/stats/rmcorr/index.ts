@@ -71,3 +71,4 @@ export function rmcorr(data: PairedSeries): RmcorrResult {
     ci95 ? {} : { ci95: 'the Fisher-z interval needs df = N − k − 1 > 1' },
   );
 }
+export * from './partial';

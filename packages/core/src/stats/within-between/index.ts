@@ -109,3 +109,4 @@ export function withinBetween(data: PairedSeries): WithinBetweenResult {
       'within/between decomposition: between = correlation of client means; within = correlation of client-mean-centred values',
   };
 }
+export * from './cluster-bootstrap';

@@ -1,5 +1,6 @@
 import { ALPHA_METRICS, krippendorffAlpha } from '../../../stats/alpha';
 import { z } from 'zod';
+import { alphaJson } from './json-shapes';
 import { defineCommand } from '../../command';
 import { renderPairs } from '../../table';
 import { fmt } from './icc';
@@ -40,7 +41,7 @@ export const alphaCommand = defineCommand({
     } catch (err) {
       throw asInputError(err, input.file);
     }
-    const data = { ...res, file: input.file };
+    const data = alphaJson(res, input.file);
     const text = [
       `Krippendorff's alpha (${metric}) in ${input.file}`,
       '',

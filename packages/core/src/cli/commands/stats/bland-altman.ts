@@ -2,6 +2,7 @@ import { blandAltman } from '../../../stats/bland-altman';
 import { InputError, UsageError } from '../../../util/errors';
 import { dataSource, STUDY_OPTIONS, type StudyScoreOptions } from './data-source';
 import { z } from 'zod';
+import { blandAltmanJson } from './json-shapes';
 import { defineCommand } from '../../command';
 import { renderPairs } from '../../table';
 import { fmt } from './icc';
@@ -57,7 +58,7 @@ export const blandAltmanCommand = defineCommand({
       throw asInputError(err, file);
     }
     const excluded = rows.length - x.length;
-    const data = { ...res, excluded, file: file };
+    const data = blandAltmanJson(res, excluded, file);
     const pb = res.proportionalBias;
     const text = [
       `Bland–Altman, ${cols.x} − ${cols.y} in ${file}: ${res.n} subjects${excluded ? `, ${excluded} rows left out` : ''}`,

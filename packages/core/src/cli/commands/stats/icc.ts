@@ -1,5 +1,6 @@
 import { ICC_FORM_NAMES, ICC_FORMS, icc } from '../../../stats/icc';
 import { z } from 'zod';
+import { iccJson } from './json-shapes';
 import { defineCommand } from '../../command';
 import { renderTable } from '../../table';
 import { choice } from '../../options';
@@ -37,18 +38,7 @@ export const iccCommand = defineCommand({
     } catch (err) {
       throw asInputError(err, input.file);
     }
-    const forms = Object.fromEntries(ICC_FORMS.map((k) => [k, res.forms[k]]));
-    const data = {
-      ...forms,
-      n: res.n,
-      raters: res.raters,
-      method: res.method,
-      missing: res.missing,
-      meanSquares: res.meanSquares,
-      varianceComponents: res.varianceComponents,
-      forms: ICC_FORM_NAMES,
-      file: input.file,
-    };
+    const data = iccJson(res, input.file);
     const table = renderTable(
       ['form', 'Shrout–Fleiss', 'McGraw–Wong', 'ICC', 'F', 'df1', 'df2', 'p', '95% CI'],
       ICC_FORMS.map((k) => {

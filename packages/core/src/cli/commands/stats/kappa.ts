@@ -1,4 +1,5 @@
 import { WEIGHT_BASES, WEIGHT_SCHEMES } from '../../../stats/agreement-weights';
+import { kappaJson } from './json-shapes';
 import { cohenKappa } from '../../../stats/kappa';
 import { InputError } from '../../../util/errors';
 import { z } from 'zod';
@@ -53,7 +54,7 @@ export const kappaCommand = defineCommand({
     } catch (err) {
       throw asInputError(err, input.file);
     }
-    const data = { ...res, raters: input.raters, file: input.file };
+    const data = kappaJson(res, input.raters, input.file);
     const text = [
       `${weights === 'unweighted' ? "Cohen's kappa" : `weighted kappa (${weights})`}: ${input.raters[0]} vs ${input.raters[1]} in ${input.file}`,
       '',

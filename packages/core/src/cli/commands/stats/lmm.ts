@@ -1,3 +1,4 @@
+import { lmmJson } from './json-shapes';
 import {
   buildDesign,
   DesignError,
@@ -103,9 +104,8 @@ export const lmmCommand = defineCommand({
         'singular fit: a random-effect variance is estimated at zero or a correlation at ±1; consider a simpler random-effects structure',
       );
 
-    const { ranef, ...rest } = result;
-    const data: Record<string, unknown> = { file: table.file, ...rest };
-    if (o.ranef) data.ranef = ranef;
+    const data = lmmJson(result, table.file);
+    if (o.ranef) data.ranef = result.ranef;
     if (wantTrajectories) {
       const primary = design.terms[0]!;
       const timeCol = columns[time]!;

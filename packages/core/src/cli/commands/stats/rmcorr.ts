@@ -1,5 +1,6 @@
 import { rmcorr } from '../../../stats/rmcorr';
 import { z } from 'zod';
+import { rmcorrJson } from './json-shapes';
 import { defineCommand } from '../../command';
 import { associationTable, COLUMN_OPTIONS } from './association-text';
 import { inputErrorFrom, readPairedSeries } from './series-input';
@@ -24,7 +25,7 @@ export const rmcorrCommand = defineCommand({
     const input = await readPairedSeries(o, 2);
     try {
       const res = rmcorr(input.series);
-      const data = { ...res, excluded: input.excluded, file: input.file };
+      const data = rmcorrJson(res, input.excluded, input.file);
       const text = [
         `repeated-measures correlation of ${input.x} and ${input.y} in ${input.file}: ${res.n} sessions, ${res.subjects} clients${input.excluded ? `, ${input.excluded} rows left out` : ''}`,
         '',

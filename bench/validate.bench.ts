@@ -1,0 +1,162 @@
+import type { ScoreRow, StoredRating } from '@alliance-lab/core';
+import { createRng } from '@alliance-lab/core/stats';
+import { type ValidationData, validateRaters } from '@alliance-lab/raters';
+import type { BenchSuite, Figure } from './figure';
+
+const CLIENTS = Number(process.env.VALIDATE_BENCH_CLIENTS ?? 1000);
+const SESSIONS = 10;
+const THERAPISTS = 20;
+const RATERS = ['r1', 'r2', 'r3'];
+const REPLICATES = 2;
+const CODERS = ['K1', 'K2'];
+const SCALES = ['goal', 'task', 'bond', 'total'];
+
+/**
+ * A study of 10,000 sessions (1,000 clients × 10) held as validation reads it from the store: client WAI-SR and
+ * SRS after every session, 3 raters × 2 replicates of WAI-O-S with items and signals, 2 coders on a fifth of the
+ * sessions, transcript lengths.
+ */
+function study(seed: number): ValidationData {
+  const rng = createRng(seed);
+  const z = () => Math.sqrt(-2 * Math.log(1 - rng.next())) * Math.cos(2 * Math.PI * rng.next());
+  const scores: ScoreRow[] = [];
+  const ratings: StoredRating[] = [];
+  const lengths: ValidationData['lengths'] = [];
+  const row = (
+    base: Pick<ScoreRow, 'session_id' | 'client' | 'therapist' | 'session' | 'date'>,
+    source: ScoreRow['source'],
+    rater: string,
+    replicate: number,
+    instrument: string,
+    form: string,
+    scale: string,
+    pomp: number,
+  ) =>
+    scores.push({
+      ...base,
+      source,
+      rater,
+      replicate,
+      instrument,
+      form,
+      scale,
+      score: 1 + (pomp / 100) * 6,
+      pomp,
+      prorated: false,
+      missing: false,
+    });
+  for (let c = 0; c < CLIENTS; c++) {
+    const client = `C${String(c).padStart(4, '0')}`;
+    const therapist = `T${c % THERAPISTS}`;
+    const level = 10 * z();
+    for (let s = 1; s <= SESSIONS; s++) {
+      const latent = 60 + level + 8 * z();
+      const base = { session_id: `${client}/${s}`, client, therapist, session: s, date: null };
+      for (const scale of SCALES) row(base, 'self-report', 'client', 0, 'wai-sr', 'client', scale, latent + 5 * z());
+      row(base, 'self-report', 'client', 0, 'srs', 'client', 'total', latent + 6 * z());
+      if (s % 5 === 0)
+        for (const k of CODERS)
+          for (const scale of SCALES) row(base, 'coder', k, 0, 'wai-o-s', 'observer', scale, latent + 7 * z());
+      for (const r of RATERS)
+        for (let rep = 1; rep <= REPLICATES; rep++) {
+          for (const scale of SCALES) row(base, 'rater', r, rep, 'wai-o-s', 'observer', scale, latent + 9 * z());
+          ratings.push({
+            id: `${r}/${base.session_id}/r${rep}`,
+            sessionId: base.session_id,
+            transcriptId: `${base.session_id}/v1`,
+            rater: r,
+            provider: 'lexicon',
+            model: 'lexicon-v1',
+            promptVersion: 'v1',
+            promptHash: 'h',
+            params: {},
+            replicate: rep,
+            status: 'ok',
+            forms: [
+              {
+                instrument: 'wai-o-s',
+                form: 'observer',
+                items: Object.fromEntries(Array.from({ length: 12 }, (_, i) => [String(i + 1), 1 + rng.int(7)])),
+              },
+            ],
+            signals: [
+              {
+                domain: 'relationship-quality',
+                subSignal: 'empathy',
+                direction: 'strength',
+                strength: rng.next(),
+                evidence: ['u1'],
+                quote: 'q',
+              },
+            ],
+            ruptures: [],
+            usage: { inputTokens: 1000, outputTokens: 200, cachedTokens: 0, costUsd: 0.001, latencyMs: 500 },
+            cacheKey: `${r}/${base.session_id}/${rep}`,
+            createdAt: '2026-01-01T00:00:00Z',
+          });
+        }
+      const words = Math.round(3000 + 400 * z());
+      lengths.push({
+        sessionId: base.session_id,
+        words,
+        therapistWords: Math.round(words * 0.4),
+        clientWords: Math.round(words * 0.6),
+        utterances: 90 + rng.int(30),
+      });
+    }
+  }
+  const coderItems = new Map([
+    [
+      'wai-o-s:observer',
+      scores
+        .filter((s) => s.source === 'coder' && s.scale === 'total')
+        .map((s) => ({
+          sessionId: s.session_id,
+          client: s.client,
+          session: s.session,
+          respondent: s.rater,
+          items: Object.fromEntries(Array.from({ length: 12 }, (_, i) => [String(i + 1), 1 + rng.int(7)])),
+        })),
+    ],
+  ]);
+  return {
+    study: 'bench',
+    criterion: { instrument: 'wai-sr', form: 'client', scale: 'total' },
+    ruptureRule: { k: 1, window: 3 },
+    raters: RATERS.map((name) => ({
+      name,
+      provider: 'lexicon',
+      model: 'lexicon-v1',
+      forms: [{ instrument: 'wai-o-s', form: 'observer' }],
+    })),
+    scores,
+    ratings,
+    coderItems,
+    lengths,
+  };
+}
+
+export const suite: BenchSuite = {
+  name: 'validate',
+  async run(): Promise<Figure[]> {
+    const data = study(20260101);
+    let peak = process.memoryUsage().rss;
+    const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 50);
+    const t0 = performance.now();
+    const result = validateRaters(data, { generatedAt: 'bench' });
+    const seconds = (performance.now() - t0) / 1000;
+    clearInterval(timer);
+    peak = Math.max(peak, process.memoryUsage().rss);
+    const mb = peak / 2 ** 20;
+    return [
+      {
+        name: 'validate 10,000 sessions, 3 raters x 2 replicates, 2 coders (computation, from the rows read)',
+        value: seconds,
+        unit: 's',
+        target: '< 15 s',
+        ok: seconds < 15 && result.raters.length === 3,
+      },
+      { name: 'validate: peak resident memory', value: mb, unit: 'MB', target: '< 1024 MB', ok: mb < 1024 },
+    ];
+  },
+};
