@@ -125,6 +125,16 @@ export function demoSteps(study: string, data: string): DemoStep[] {
         return `${s.episodes} episodes in ${s.clientsWithRupture} clients, ${s.repaired} repaired (${(d.rules as { criterion: string }).criterion})`;
       },
     },
+    {
+      title: "write the analyst's dataset",
+      args: ['export', 'dataset', '--study', study, '--out', join(study, 'dataset'), '--format', 'csv,parquet'],
+      report: (d) =>
+        `${(d.files as string[]).length} files in ${d.out} (${d.deidentified ? 'de-identified' : 'identified'}; manifest.json): ${Object.entries(
+          d.tables as Record<string, number>,
+        )
+          .map(([t, n]) => `${t} ${n}`)
+          .join(', ')}`,
+    },
   ];
 }
 

@@ -1,9 +1,9 @@
-import { variableName } from '@alliance-lab/instruments';
 import { SCORE_COLUMNS, type ScoreFilter, type ScoreRow } from '../schemas/score';
 import { scoreValues, type ScoreValues } from '../store/scores';
 import type { Study } from '../store/study';
 import { toCsv } from '../util/csv';
 import { nearest } from '../util/nearest';
+import { widen } from './wide-columns';
 
 /**
  * The long CSV of score rows, columns in SCORE_COLUMNS order. The flags are written 0/1, as the codebook
@@ -66,29 +66,20 @@ function describe(f: ScoreFilter): string {
   return parts.length ? ` of ${parts.join(', ')}` : '';
 }
 
+/** The key columns of `export scores --wide`, before the score columns. */
+export const WIDE_SCORE_KEYS = ['session_id', 'client', 'therapist', 'session', 'date'] as const;
+
 /**
- * The wide shape: one row per client and session, one column per rater × instrument × form × scale, named as
- * the codebook names them (e.g. `client_wai_sr_client_total`, `lexicon_wai_o_s_observer_bond`), for SPSS-style
- * analysis. Replicates are averaged, which is what a between-method comparison wants; the long export keeps
- * them apart.
+ * The wide shape: one row per client and session, one column per rater × instrument × form × scale, named by
+ * wideColumnName, for SPSS-style analysis. Replicates are averaged; the long export keeps them apart.
  */
-export async function widenScores(rows: ScoreRow[]): Promise<Array<Record<string, unknown>>> {
-  if (rows.length === 0) return [];
-  // Loaded here, not at the top: every CLI command imports this module, and arquero takes a noticeable while to load.
-  const aq = await import('arquero');
-  const keyed = rows.map((r) => ({
+export function widenScores(rows: readonly ScoreRow[]): { header: string[]; rows: Array<Record<string, unknown>> } {
+  const wide = widen(rows, (r) => ({
     session_id: r.session_id,
     client: r.client,
     therapist: r.therapist,
     session: r.session,
     date: r.date,
-    key: `${r.rater.toLowerCase().replace(/[^a-z0-9_]/g, '_')}_${variableName(r.instrument, r.form, r.scale)}`,
-    score: r.score,
   }));
-  return aq
-    .from(keyed)
-    .groupby('session_id', 'client', 'therapist', 'session', 'date')
-    .pivot('key', { score: (d: { score: number }) => aq.op.mean(d.score) })
-    .orderby('client', 'session')
-    .objects() as Array<Record<string, unknown>>;
+  return { header: [...WIDE_SCORE_KEYS, ...wide.columns.map((c) => c.name)], rows: wide.rows };
 }

@@ -136,5 +136,7 @@ export interface Database {
     before: string | null;
     after: string | null;
   };
+  /** Keys of de-identified exports, one per purpose; never exported. */
+  export_secrets: { purpose: string; secret: string; created_at: string };
   meta: { key: string; value: ColumnType<string, string, string> };
 }
