@@ -17,6 +17,7 @@ const TABLES = [
   'deidentification_maps',
   'scores',
   'audit',
+  'export_secrets',
   'meta',
 ].join('|');
 

@@ -166,7 +166,7 @@ const specs: Array<{ name: string; label: string; columns: ColumnSpecInput[] }> 
         name: 'rationale',
         type: 'string',
         label: "The rater's rationale for the value (transcript-derived text)",
-        source: 'rating_cache.output',
+        source: 'rater output (rating cache)',
         when: 'text',
       },
     ],

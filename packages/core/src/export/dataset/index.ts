@@ -109,6 +109,7 @@ async function writeDataset(study: Study, opts: DatasetOptions, dir: string): Pr
     sessions: sessionKeys(await datasetSessions(study.db), pseudonym),
   };
   const registry = loadRegistry({ studyDir: study.dir });
+  const unscreened: Array<{ series: string; reason: string }> = [];
   const scores = await queryScores(study.db);
   const ratings = await datasetRatings(study.db, opts.includeText);
   const rowsOf: Record<string, () => Iterable<Row>> = {
@@ -117,7 +118,7 @@ async function writeDataset(study: Study, opts: DatasetOptions, dir: string): Pr
     ratings: () => ratingItemRows(ctx, ratings),
     scores: () => scoreRowsOf(ctx, scores),
     signals: () => signalRows(ctx, ratings),
-    ruptures: () => ruptureRows(ctx, ratings, scores),
+    ruptures: () => ruptureRows(ctx, ratings, scores, (series, reason) => unscreened.push({ series, reason })),
     rating_runs: () => ratingRunRows(ctx, ratings),
     audit: () => [] as Row[],
   };
@@ -230,6 +231,8 @@ async function writeDataset(study: Study, opts: DatasetOptions, dir: string): Pr
         },
     ...(opts.identified ? { exportedAt: new Date().toISOString() } : {}),
     tables,
+    /** Self-report series the rupture rule could not screen, so the ruptures table has none of their episodes. */
+    rupturesNotScreened: unscreened,
     files,
   };
   writeFileSync(join(dir, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);

@@ -197,7 +197,12 @@ interface StoredRupture {
  * Rater-detected markers as the raters stored them, then self-report episodes: each client's series of every
  * self-reported `total` scale screened with the rupture–repair rule at `alliance stats ruptures`' defaults.
  */
-export function* ruptureRows(ctx: RowContext, ratings: Ratings, scores: readonly ScoreRow[]): Generator<Row> {
+export function* ruptureRows(
+  ctx: RowContext,
+  ratings: Ratings,
+  scores: readonly ScoreRow[],
+  skipped: (series: string, reason: string) => void,
+): Generator<Row> {
   for (const g of ratings) {
     if (!counts(g)) continue;
     const keys = keysOf(ctx, g.session_id);
@@ -229,12 +234,22 @@ export function* ruptureRows(ctx: RowContext, ratings: Ratings, scores: readonly
   for (const rows of series.values()) {
     const first = rows[0]!;
     const bySession = new Map(rows.map((r) => [`${r.client}\u0000${r.session}`, r.session_id]));
-    const result = ruptureEpisodes({
-      subject: rows.map((r) => r.client),
-      session: rows.map((r) => r.session),
-      value: rows.map((r) => r.score as number),
-    });
-    for (const e of result.episodes)
+    let episodes: ReturnType<typeof ruptureEpisodes>['episodes'];
+    try {
+      episodes = ruptureEpisodes({
+        subject: rows.map((r) => r.client),
+        session: rows.map((r) => r.session),
+        value: rows.map((r) => r.score as number),
+      }).episodes;
+    } catch (err) {
+      // A series the rule cannot screen (no within-client variation, say) has no episodes; the manifest says why.
+      skipped(
+        `${first.rater} ${first.instrument} ${first.form} total`,
+        err instanceof Error ? err.message : String(err),
+      );
+      continue;
+    }
+    for (const e of episodes)
       yield {
         ...keysOf(ctx, bySession.get(`${e.client}\u0000${e.rupture.session}`)!),
         source: 'self-report',
