@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import type { Database } from './database';
 
 /** The reads of the dataset export: every stored row of a kind, in a stable order, as the tables keep them. */
@@ -32,6 +32,8 @@ export async function datasetRatings(db: Kysely<Database>, withOutput: boolean) 
     .selectFrom('ratings as g')
     .innerJoin('transcripts as t', 't.id', 'g.transcript_id')
     .leftJoin('rating_cache as c', 'c.key', 'g.cache_key')
+    // The cached answer is large (every rationale); it is read only when asked for.
+    .select(withOutput ? sql<string | null>`c.output`.as('output') : sql<string | null>`null`.as('output'))
     .select([
       'g.id',
       'g.session_id',
@@ -55,14 +57,13 @@ export async function datasetRatings(db: Kysely<Database>, withOutput: boolean) 
       'g.created_at',
       't.version as transcript_version',
       't.is_current',
-      'c.output',
     ])
     .orderBy('g.session_id')
     .orderBy('g.rater')
     .orderBy('g.replicate')
     .orderBy('t.version')
     .execute();
-  return rows.map((r) => ({ ...r, output: withOutput ? r.output : null }));
+  return rows;
 }
 
 export async function datasetAudit(db: Kysely<Database>) {
