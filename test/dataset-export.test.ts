@@ -168,6 +168,23 @@ describe('alliance export dataset: codebook and manifest', () => {
   });
 });
 
+describe('alliance export dataset: one wide column list', () => {
+  it('gives scores_wide.csv, export scores --wide and the study codebook the same score columns', async () => {
+    const wideFile = out('wide.csv');
+    await alliance(['export', 'scores', '--study', study, '--wide', '--out', wideFile]);
+    const quick = parseCsv(readFileSync(wideFile, 'utf8'))[0]!.fields;
+    const keys = ['session_id', 'client', 'therapist', 'session', 'date', 'day'];
+    const scoreColumns = (cols: string[]) => cols.filter((c) => !keys.includes(c));
+    const dataset = readCsvTable(out('default'), 'scores_wide').columns;
+    expect(scoreColumns(dataset)).toEqual(scoreColumns(quick));
+    expect(scoreColumns(dataset)).toEqual(
+      expect.arrayContaining(['client_srs_client_total', 'k7_wai_o_s_observer_total']),
+    );
+    const cb = (await alliance(['codebook', '--study', study])).data as { rows: Array<{ name: string }> };
+    expect(cb.rows.map((r) => r.name)).toEqual(scoreColumns(quick));
+  });
+});
+
 describe('alliance export dataset: round trips', () => {
   it('gives back every score, item value, rating and signal the store holds, from CSV and from Parquet', async () => {
     const s = await openStudy(study);
