@@ -21,22 +21,29 @@ const columns = [
 async function parquetRows(file: string) {
   const b = readFileSync(file);
   const ab = b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer;
-  return { rows: await parquetReadObjects({ file: ab }), numRows: Number(parquetMetadata(ab).num_rows) };
+  const meta = parquetMetadata(ab);
+  return {
+    rows: await parquetReadObjects({ file: ab }),
+    numRows: Number(meta.num_rows),
+    groups: meta.row_groups.length,
+  };
 }
 
 describe('table writer', () => {
   it('writes RFC 4180 CSV and Parquet that independent readers give back value for value', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'table-writer-'));
     dirs.push(dir);
-    const long = 'é'.repeat(1_500_000);
+    // longer than the CSV buffer, so it takes the direct write
+    const long = 'é'.repeat(800_000);
     const rows = [
       { text: 'plain', n: 1, x: 0.1 + 0.2 },
       { text: 'a "quoted", comma\r\nand line', n: -3, x: 1e-12 },
       { text: null, n: null, x: Number.NaN },
       { text: long, n: 7, x: 123456789.123 },
-      ...Array.from({ length: 250_000 }, (_, i) => ({ text: `r${i % 7}`, n: i, x: i / 3 })),
+      ...Array.from({ length: 2_500 }, (_, i) => ({ text: `r${i % 7}`, n: i, x: i / 3 })),
     ];
-    const w = new TableWriter(dir, 't', columns, ['csv', 'parquet']);
+    // row groups of 1,000 rows, so the file has several
+    const w = new TableWriter(dir, 't', columns, ['csv', 'parquet'], 1_000);
     for (const r of rows) w.add(r);
     expect(w.close()).toEqual(['t.csv', 't.parquet']);
     const expected = rows.map((r) => ({ ...r, x: Number.isNaN(r.x) ? null : r.x }));
@@ -55,6 +62,7 @@ describe('table writer', () => {
 
     const pq = await parquetRows(join(dir, 't.parquet'));
     expect(pq.numRows).toBe(rows.length);
+    expect(pq.groups).toBe(3);
     expect(pq.rows).toEqual(expected);
   });
 
@@ -64,6 +72,6 @@ describe('table writer', () => {
     new TableWriter(dir, 'empty', columns, ['csv', 'parquet']).close();
     expect(readFileSync(join(dir, 'empty.csv'), 'utf8')).toBe('text,n,x\r\n');
     const pq = await parquetRows(join(dir, 'empty.parquet'));
-    expect(pq).toEqual({ rows: [], numRows: 0 });
+    expect(pq).toEqual({ rows: [], numRows: 0, groups: 0 });
   });
 });

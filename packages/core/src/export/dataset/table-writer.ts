@@ -81,7 +81,7 @@ const PARQUET_TYPE: Record<ColumnType, { type: 'BYTE_ARRAY' | 'INT32' | 'DOUBLE'
 const PARQUET_BATCH = 100_000;
 
 /** The same columns as the CSV, typed, every column nullable; one row group per batch. */
-function parquetSink(path: string, columns: readonly ColumnSpec[]): FileSink {
+function parquetSink(path: string, columns: readonly ColumnSpec[], rowsPerGroup: number): FileSink {
   const schema = [
     { name: 'root', num_children: columns.length },
     ...columns.map((c) => ({ name: c.name, repetition_type: 'OPTIONAL' as const, ...PARQUET_TYPE[c.type] })),
@@ -110,7 +110,7 @@ function parquetSink(path: string, columns: readonly ColumnSpec[]): FileSink {
         const v = row[columns[i]!.name];
         batch[i]!.push(v === undefined || (typeof v === 'number' && !Number.isFinite(v)) ? null : v);
       }
-      if (++n >= PARQUET_BATCH) flush();
+      if (++n >= rowsPerGroup) flush();
     },
     close() {
       flush();
@@ -128,9 +128,12 @@ export class TableWriter {
     readonly name: string,
     readonly columns: readonly ColumnSpec[],
     formats: readonly DataFormat[],
+    rowsPerGroup = PARQUET_BATCH,
   ) {
     this.sinks = formats.map((f) =>
-      f === 'csv' ? csvSink(join(dir, `${name}.csv`), columns) : parquetSink(join(dir, `${name}.parquet`), columns),
+      f === 'csv'
+        ? csvSink(join(dir, `${name}.csv`), columns)
+        : parquetSink(join(dir, `${name}.parquet`), columns, rowsPerGroup),
     );
   }
   add(row: Row): void {
