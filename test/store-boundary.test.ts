@@ -18,6 +18,7 @@ const TABLES = [
   'deidentification_maps',
   'scores',
   'audit',
+  'export_secrets',
   'meta',
 ].join('|');
 

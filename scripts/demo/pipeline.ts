@@ -138,6 +138,16 @@ export function demoSteps(study: string, data: string): DemoStep[] {
       ],
       report: (d) => validateHeadline(d, join(study, 'report.html')),
     },
+    {
+      title: "write the analyst's dataset",
+      args: ['export', 'dataset', '--study', study, '--out', join(study, 'dataset'), '--format', 'csv,parquet'],
+      report: (d) =>
+        `${(d.files as string[]).length} files in ${d.out} (${d.deidentified ? 'de-identified' : 'identified'}; manifest.json): ${Object.entries(
+          d.tables as Record<string, number>,
+        )
+          .map(([t, n]) => `${t} ${n}`)
+          .join(', ')}`,
+    },
   ];
 }
 

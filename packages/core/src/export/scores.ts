@@ -1,10 +1,9 @@
-import { variableName } from '@alliance-lab/instruments';
 import { SCORE_COLUMNS, type ScoreFilter, type ScoreRow } from '../schemas/score';
 import { scoreValues, type ScoreValues } from '../store/scores';
 import type { Study } from '../store/study';
 import { toCsv } from '../util/csv';
 import { nearest } from '../util/suggest';
-import { pivotMean } from '../util/pivot';
+import { widen, wideColumnName } from './wide-columns';
 
 /**
  * The long CSV of score rows, columns in SCORE_COLUMNS order. The flags are written 0/1, as the codebook
@@ -67,15 +66,22 @@ function describe(f: ScoreFilter): string {
   return parts.length ? ` of ${parts.join(', ')}` : '';
 }
 
+/** The key columns of `export scores --wide`, before the score columns. */
+export const WIDE_SCORE_KEYS = ['session_id', 'client', 'therapist', 'session', 'date'] as const;
+
 /**
- * The wide shape: one row per client and session, one column per rater × instrument × form × scale, named as
- * the codebook names them (e.g. `client_wai_sr_client_total`, `lexicon_wai_o_s_observer_bond`), for SPSS-style
- * analysis. Replicates are averaged, which is what a between-method comparison wants; the long export keeps
- * them apart.
+ * The wide shape: one row per client and session, one column per rater × instrument × form × scale, named by
+ * wideColumnName, for SPSS-style analysis. Replicates are averaged; the long export keeps them apart.
  */
-export async function widenScores(rows: ScoreRow[]): Promise<Array<Record<string, unknown>>> {
-  const wide = pivotMean(rows, ['session_id', 'client', 'therapist', 'session', 'date'], wideColumn, (r) => r.score);
-  return wide.sort((a, b) => cmp(a.client, b.client) || a.session - b.session);
+export function widenScores(rows: readonly ScoreRow[]): { header: string[]; rows: Array<Record<string, unknown>> } {
+  const wide = widen(rows, (r) => ({
+    session_id: r.session_id,
+    client: r.client,
+    therapist: r.therapist,
+    session: r.session,
+    date: r.date,
+  }));
+  return { header: [...WIDE_SCORE_KEYS, ...wide.columns.map((c) => c.name)], rows: wide.rows };
 }
 
 /** How a wide column names a source: the rater, respondent or coder id, lower-cased, other characters as `_`. */
@@ -84,10 +90,6 @@ export function sourcePrefix(rater: string): string {
 }
 
 /** A score row's wide column: `client_wai_sr_client_total`, `k1_wai_o_s_observer_total`. */
-export function wideColumn(r: Pick<ScoreRow, 'rater' | 'instrument' | 'form' | 'scale'>): string {
-  return `${sourcePrefix(r.rater)}_${variableName(r.instrument, r.form, r.scale)}`;
-}
-
-function cmp(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
+export function wideColumn(r: Pick<ScoreRow, 'source' | 'rater' | 'instrument' | 'form' | 'scale'>): string {
+  return wideColumnName(r);
 }

@@ -151,5 +151,7 @@ export interface Database {
     after: string | null;
   };
   validation_runs: { id: string; generated_at: string; raters: string; result: string; created_at: string };
+  /** Keys of de-identified exports, one per purpose; never exported. */
+  export_secrets: { purpose: string; secret: string; created_at: string };
   meta: { key: string; value: ColumnType<string, string, string> };
 }

@@ -136,7 +136,8 @@ describe('score query', () => {
 
   it('widens to one row per client and session, averaging replicates', async () => {
     const s = await seeded();
-    const wide = await widenScores(await queryScores(s.db));
+    const { header, rows: wide } = widenScores(await queryScores(s.db));
+    expect(header.slice(0, 5)).toEqual(['session_id', 'client', 'therapist', 'session', 'date']);
     expect(wide).toHaveLength(3);
     expect(wide[0]).toMatchObject({
       client: 'C01',

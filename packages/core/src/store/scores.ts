@@ -1,5 +1,5 @@
 import { type Kysely, sql } from 'kysely';
-import { type Score, ScoreFilter, ScoreRow, type ScoreSource } from '../schemas/score';
+import { type Score, ScoreFilter, ScoreRow, ScoreSource } from '../schemas/score';
 import type { Database } from './database';
 
 /** What a score row belongs to: a stored response or a stored rating. */
@@ -212,3 +212,14 @@ function scoreQuery(db: Kysely<Database>, f: ScoreFilter) {
 function cmp(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
+
+/** Every distinct (source, rater, instrument, form, scale) the study's scores have: what wide exports pivot to. */
+export async function scoreKeys(db: Kysely<Database>): Promise<WideScoreKey[]> {
+  const rows = await scoreQuery(db, {})
+    .select(['o.source', 'o.rater', 'sc.instrument', 'sc.form', 'sc.scale'])
+    .distinct()
+    .execute();
+  return rows.map((r) => ({ ...r, source: ScoreSource.parse(r.source) }));
+}
+
+export type WideScoreKey = Pick<ScoreRow, 'source' | 'rater' | 'instrument' | 'form' | 'scale'>;

@@ -5,6 +5,8 @@ import { importResponses } from '../import/responses';
 import { loadResponseForm } from '../import/responses/form-engine';
 import { readDataDictionary } from '../import/responses/redcap/dictionary';
 import { FIXTURES } from '../import/responses/test-input';
+import { widenScores } from '../export/scores';
+import { queryScores } from '../store/scores';
 import { initStudy, openStudy, type Study } from '../store/study';
 import { parseCsv } from '../util/csv';
 import { renderStudyCodebook, studyCodebook } from './codebook';
@@ -28,35 +30,24 @@ async function demoStudy(): Promise<Study> {
 }
 
 describe('study codebook', () => {
-  it('documents key variables, scheduled and stored forms with their scale flags, and per-rater scores', async () => {
+  it('documents exactly the columns of the wide score export, and no rater that never ran', async () => {
     const s = await demoStudy();
+    await importResponses(s, { file: join(FIXTURES, 'srs-long.csv'), form: loadResponseForm(s.dir, 'srs', 'client') });
     const cb = await studyCodebook(s);
-    expect(cb.ids.map((v) => v.name)).toEqual(['client', 'therapist', 'session', 'date', 'coder']);
+    expect(cb.ids.map((v) => v.name)).toEqual(['session_id', 'client', 'therapist', 'session', 'date']);
+    const { header } = widenScores(await queryScores(s.db));
+    expect([...cb.ids.map((v) => v.name), ...cb.rows.map((r) => r.name)]).toEqual(header);
     const names = cb.rows.map((r) => r.name);
-    expect(new Set(names).size).toBe(names.length);
-    expect(names.slice(0, 12)).toEqual(Array.from({ length: 12 }, (_, i) => `wai_sr_client_${i + 1}`));
-    for (const n of [
-      'wai_sr_client_bond',
-      'wai_sr_client_bond_pomp',
-      'wai_sr_client_bond_prorated',
-      'wai_sr_client_bond_missing',
-      'srs_client_total_pomp',
-      'wai_o_s_observer_12',
-      'wai_o_s_observer_agreement',
-    ]) {
-      expect(names).toContain(n);
-    }
-    // a rater documents its scale scores, not items
-    expect(names).toContain('gpt_4o_v1_wai_o_s_observer_total');
-    expect(names).toContain('gpt_4o_v1_wai_o_s_observer_total_pomp');
-    expect(names).not.toContain('gpt_4o_v1_wai_o_s_observer_1');
-    const rated = cb.rows.find((r) => r.name === 'gpt_4o_v1_wai_o_s_observer_total')!;
-    expect(rated.label).toMatch(/rated by gpt-4o\.v1 \(openai gpt-4o\)$/);
-    const total = cb.rows.find((r) => r.name === 'wai_sr_client_total')!;
-    expect([total.min, total.max]).toEqual([12, 60]);
-    const pomp = cb.rows.find((r) => r.name === 'wai_sr_client_total_pomp')!;
-    expect([pomp.min, pomp.max, pomp.type]).toEqual([0, 100, 'number']);
-    expect(pomp.scoring).toMatch(/100 × \(score − 12\) \/ \(60 − 12\)/);
+    expect(names).toContain('client_srs_client_total');
+    expect(names).toContain('k01_wai_o_s_observer_total');
+    // scheduled but never answered, a rater that never ran, and flag columns no wide export writes
+    expect(names.some((n) => n.startsWith('client_wai_sr_client'))).toBe(false);
+    expect(names.some((n) => n.startsWith('gpt_4o_v1_'))).toBe(false);
+    expect(names.some((n) => /_(pomp|prorated|missing)$/.test(n))).toBe(false);
+    const total = cb.rows.find((r) => r.name === 'client_srs_client_total')!;
+    expect([total.min, total.max]).toEqual([0, 40]);
+    expect(total.label).toMatch(/client's self-report$/);
+    expect(cb.rows.find((r) => r.name === 'k01_wai_o_s_observer_total')!.label).toMatch(/rated by coder K01$/);
     expect(cb.notes.some((n) => /paraphrases/.test(n))).toBe(true);
     await s.close();
   });
@@ -66,14 +57,18 @@ describe('study codebook', () => {
     const csv = renderStudyCodebook(await studyCodebook(s), 'csv');
     const records = parseCsv(csv);
     expect(records[0]!.fields[0]).toBe('Variable / Field Name');
-    expect(records.slice(1, 6).map((r) => r.fields[0])).toEqual(['client', 'therapist', 'session', 'date', 'coder']);
+    expect(records.slice(1, 6).map((r) => r.fields[0])).toEqual([
+      'session_id',
+      'client',
+      'therapist',
+      'session',
+      'date',
+    ]);
     expect(records.every((r) => r.fields.length === 18)).toBe(true);
     const file = join(tempDir('dict-'), 'dictionary.csv');
     writeFileSync(file, csv);
     const dict = await readDataDictionary(file);
-    const item = dict.fields.find((f) => f.name === 'wai_sr_client_3')!;
-    expect(item.type).toBe('radio');
-    expect([...item.choices!.keys()]).toEqual(['1', '2', '3', '4', '5']);
+    expect(dict.fields.find((f) => f.name === 'k02_wai_o_s_observer_total')).toMatchObject({ type: 'text' });
     expect(dict.fields.find((f) => f.name === 'date')).toMatchObject({ type: 'text', form: 'session_keys' });
     await s.close();
   });
@@ -84,12 +79,10 @@ describe('study codebook', () => {
     const md = renderStudyCodebook(cb, 'md');
     expect(md.startsWith('# Pilot: codebook\n')).toBe(true);
     expect(md).toContain('- key variable `session`: Session number');
-    expect(md).toMatch(
-      /\| srs_client_total_prorated \| [^|]+ \| srs \| client \| scale total prorated \| integer \| 0–1 \|/,
-    );
+    expect(md).toMatch(/\| k01_wai_o_s_observer_bond \| [^|]+ \| wai-o-s \| observer \| scale bond \| number \|/);
     const html = renderStudyCodebook(cb, 'html');
     expect(html).toContain('<title>Pilot: codebook</title>');
-    expect(html).toContain('<td>wai_o_s_observer_agreement_missing</td>');
+    expect(html).toContain('<td>k02_wai_o_s_observer_agreement</td>');
     await s.close();
   });
 

@@ -13,10 +13,12 @@ import {
   type InstrumentRegistry,
 } from '@alliance-lab/instruments';
 import { join } from 'node:path';
-import { storedResponseForms } from '../store/responses';
+import { wideColumns, type WideColumn } from '../export/wide-columns';
+import { scoreKeys } from '../store/scores';
 import { STUDY_FILE, type Study } from '../store/study';
 import { csvEscape } from '../util/csv';
 import { InputError } from '../util/errors';
+import type { StudyConfig } from './study-config';
 
 export const CODEBOOK_FORMATS = ['csv', 'md', 'html'] as const;
 export type CodebookFormat = (typeof CODEBOOK_FORMATS)[number];
@@ -38,109 +40,72 @@ export interface StudyCodebook {
 }
 
 const IDS: IdVariable[] = [
+  { name: 'session_id', label: 'Session id (client/session)', validation: '' },
   { name: 'client', label: 'Client (pseudonymous id)', validation: '' },
   { name: 'therapist', label: 'Therapist (pseudonymous id)', validation: '' },
   { name: 'session', label: "Session number within the client's treatment (1 = first)", validation: 'integer', min: 1 },
   { name: 'date', label: 'Session date (YYYY-MM-DD)', validation: 'date_ymd' },
 ];
-const CODER: IdVariable = { name: 'coder', label: 'Human coder of observer ratings (pseudonymous id)', validation: '' };
 
 /**
- * The data dictionary of everything the study exports: the key variables; for each instrument form it schedules
- * or holds responses for, the items and, per scale, the score, its POMP and the prorated and missing flags; and
- * the same scale variables per rater for the forms each rater fills in. Instrument variables come from the
- * instruments package's codebook, with the study's licensed wording where installed.
+ * The data dictionary of the study's wide scores (`alliance export scores --wide`, the dataset's scores_wide.csv):
+ * the key variables, then one variable per column those exports write, from the one wide column list, so the
+ * codebook names exactly what the files hold. Every form study.json schedules or gives a rater is still checked
+ * against the registry, so a typo there is an error here too.
  */
 export async function studyCodebook(
   study: Study,
   registry: InstrumentRegistry = loadRegistry({ studyDir: study.dir }),
 ): Promise<StudyCodebook> {
   const where = { file: join(study.dir, STUDY_FILE) };
-  const seen = new Set<string>();
-  const forms: Array<{ instrument: string; form: string; origin: string }> = [];
-  const add = (instrument: string, form: string, origin: string) => {
-    const key = `${instrument}:${form}`;
-    if (seen.has(key)) return;
-    seen.add(key);
-    forms.push({ instrument, form, origin });
-  };
-  study.config.instruments.forEach((si, i) => add(si.instrument, si.form, `instruments[${i}]`));
-  // Forms not on the schedule but in the store (coders' observer ratings, an ad-hoc questionnaire) are exported too.
-  const stored = await storedResponseForms(study.db);
-  for (const s of stored) add(s.instrument, s.form, 'the stored responses');
-
-  const entries: CodebookEntry[] = forms.map(({ instrument, form, origin }) =>
-    entry(registry, instrument, form, () => `${origin} of ${STUDY_FILE}`, where),
+  study.config.instruments.forEach((si, i) =>
+    entry(registry, si.instrument, si.form, () => `instruments[${i}] of ${STUDY_FILE}`, where),
   );
-  const rows: CodebookRow[] = [];
-  for (const r of codebookRows(entries)) rows.push(...(r.kind === 'scale' ? scaleVariables(r) : [r]));
-
-  const raterEntries: CodebookEntry[] = [];
-  for (const [name, rater] of Object.entries(study.config.raters)) {
+  for (const [name, rater] of Object.entries(study.config.raters))
     for (const spec of rater.forms) {
       const [instrument, form] = spec.split(':') as [string, string];
-      const e = entry(registry, instrument, form, () => `raters.${name}.forms`, where);
-      raterEntries.push(e);
-      const prefix = safe(name);
-      for (const r of codebookRows([e])) {
-        if (r.kind !== 'scale') continue;
-        const rated: CodebookRow = {
-          ...r,
-          name: `${prefix}_${r.name}`,
-          label: `${r.label}, rated by ${name} (${rater.provider}${typeof rater.model === 'string' ? ` ${rater.model}` : ''})`,
-          formName: `${prefix}_${r.formName}`,
-          formTitle: `${r.formTitle}, rated by ${name}`,
-        };
-        rows.push(...scaleVariables(rated));
-      }
+      entry(registry, instrument, form, () => `raters.${name}.forms`, where);
     }
-  }
-
-  const ids = [
-    ...IDS,
-    ...(forms.some((f) => registry.view(f.instrument, f.form).form.respondent === 'coder') ? [CODER] : []),
-  ];
-  return { title: `${study.config.name}: codebook`, ids, rows, notes: codebookNotes([...entries, ...raterEntries]) };
+  const columns = wideColumns(await scoreKeys(study.db));
+  const { rows, entries } = wideCodebookRows(registry, columns, study.config.raters, where);
+  return { title: `${study.config.name}: codebook`, ids: IDS, rows, notes: codebookNotes(entries) };
 }
 
-/** A scale's four exported variables: the score, its POMP, and whether it was prorated or could not be scored. */
-function scaleVariables(r: CodebookRow): CodebookRow[] {
-  const flag = (suffix: string, label: string, meaning: string): CodebookRow => ({
-    ...r,
-    name: `${r.name}_${suffix}`,
-    id: `${r.id} ${suffix}`,
-    label: `${r.label}: ${label}`,
-    type: 'integer',
-    min: 0,
-    max: 1,
-    decimals: 0,
-    anchors: [
-      { value: 0, label: 'no' },
-      { value: 1, label: 'yes' },
-    ],
-    keying: 'not applicable',
-    scoring: meaning,
-    missing: 'blank when there is no response',
+/** The codebook variable of each wide score column: its scale's entry, renamed and labelled with who scored it. */
+export function wideCodebookRows(
+  registry: InstrumentRegistry,
+  columns: readonly WideColumn[],
+  raters: StudyConfig['raters'],
+  where: { file: string },
+): { rows: CodebookRow[]; entries: CodebookEntry[] } {
+  const entries = new Map<string, CodebookEntry>();
+  const rows = columns.map((c) => {
+    const key = `${c.instrument}:${c.form}`;
+    let e = entries.get(key);
+    if (!e) {
+      e = entry(registry, c.instrument, c.form, () => 'the stored scores', where);
+      entries.set(key, e);
+    }
+    const scale = codebookRows([e]).find((r) => r.kind === 'scale' && r.id === c.scale);
+    if (!scale)
+      throw new InputError(`the stored scores have scale "${c.scale}" of ${key}, which it does not define`, where);
+    const config = raters[c.rater];
+    const by =
+      c.source === 'self-report'
+        ? `${c.rater}'s self-report`
+        : c.source === 'coder'
+          ? `rated by coder ${c.rater}`
+          : `rated by ${c.rater}${config ? ` (${config.provider} ${config.model})` : ''}`;
+    const prefix = safe(c.rater);
+    return {
+      ...scale,
+      name: c.name,
+      label: `${scale.label}, ${by}`,
+      formName: `${prefix}_${scale.formName}`,
+      formTitle: `${scale.formTitle}, ${by}`,
+    };
   });
-  return [
-    r,
-    {
-      ...r,
-      name: `${r.name}_pomp`,
-      id: `${r.id} POMP`,
-      label: `${r.label}, POMP (percent of maximum possible)`,
-      type: 'number',
-      min: 0,
-      max: 100,
-      scoring: `100 × (score − ${r.min}) / (${r.max} − ${r.min}), comparable across instruments with different ranges`,
-    },
-    flag(
-      'prorated',
-      'prorated',
-      '1 when the score was computed from fewer than all items (the proration rule is on the score variable)',
-    ),
-    flag('missing', 'not scored', '1 when too few items were answered to score the scale; the score is then blank'),
-  ];
+  return { rows, entries: [...entries.values()] };
 }
 
 function entry(

@@ -16,11 +16,18 @@ async function run(argv: string[]) {
 }
 
 describe('alliance codebook --study', () => {
-  it("writes the study's data dictionary in each format, coders included once their ratings are stored", async () => {
+  it("writes the study's data dictionary in each format, exactly the wide export's columns, coders once their ratings are stored", async () => {
     const dir = join(tempDir('cli-codebook-'), 'study');
     await run(['init', dir]);
     const before = JSON.parse((await run(['codebook', '--study', dir, '--json'])).stdout);
-    expect(before.ids.map((v: { name: string }) => v.name)).toEqual(['client', 'therapist', 'session', 'date']);
+    expect(before.ids.map((v: { name: string }) => v.name)).toEqual([
+      'session_id',
+      'client',
+      'therapist',
+      'session',
+      'date',
+    ]);
+    expect(before.rows).toEqual([]);
     await run([
       'import',
       'responses',
@@ -33,8 +40,11 @@ describe('alliance codebook --study', () => {
       join(FIXTURES, 'coders-wai-o-s.csv'),
     ]);
     const after = JSON.parse((await run(['codebook', '--study', dir, '--json'])).stdout);
-    expect(after.ids.map((v: { name: string }) => v.name)).toContain('coder');
     expect(after.variables).toBeGreaterThan(before.variables);
+    const wide = join(dir, 'wide.csv');
+    await run(['export', 'scores', '--study', dir, '--wide', '--out', wide]);
+    const header = readFileSync(wide, 'utf8').split('\n')[0]!.split(',');
+    expect([...after.ids, ...after.rows].map((v: { name: string }) => v.name)).toEqual(header);
 
     const out = join(dir, 'codebook.csv');
     const wrote = await run(['codebook', '--study', dir, '--format', 'csv', '--out', out]);
@@ -42,10 +52,10 @@ describe('alliance codebook --study', () => {
     expect(wrote.stdout.trim()).toBe(`wrote ${after.variables} variables to ${out}`);
     const csv = readFileSync(out, 'utf8').split('\r\n');
     expect(csv[0]!.startsWith('Variable / Field Name,Form Name,')).toBe(true);
-    expect(csv[1]!.startsWith('client,session_keys,')).toBe(true);
-    expect(csv.some((l) => l.startsWith('srs_client_total_pomp,srs_client,'))).toBe(true);
-    // init's default lexicon rater fills in wai-o-s observer
-    expect(csv.some((l) => l.startsWith('lexicon_wai_o_s_observer_total,'))).toBe(true);
+    expect(csv[1]!.startsWith('session_id,session_keys,')).toBe(true);
+    expect(csv.some((l) => l.startsWith('k01_wai_o_s_observer_total,k01_wai_o_s_observer,'))).toBe(true);
+    // init's default lexicon rater has not rated anything, so it has no columns
+    expect(csv.some((l) => l.startsWith('lexicon_'))).toBe(false);
 
     const md = await run(['codebook', '--study', dir, '--format', 'md']);
     expect(md.stdout).toMatch(/^# .*: codebook\n/);

@@ -41,12 +41,10 @@ export const exportScoresCommand = defineCommand({
       const problem = await scoreFilterProblem(study.db, filter);
       if (problem) throw new InputError(problem);
       const rows = await queryScores(study.db, filter);
-      const wide = o.wide ? await widenScores(rows) : undefined;
-      const csv = wide
-        ? toCsv(wide.length ? Object.keys(wide[0]!) : ['session_id', 'client', 'therapist', 'session', 'date'], wide)
-        : scoresCsv(rows);
+      const wide = o.wide ? widenScores(rows) : undefined;
+      const csv = wide ? toCsv(wide.header, wide.rows) : scoresCsv(rows);
       const out = o.out;
-      const summary = { rows: wide ? wide.length : rows.length, shape: wide ? 'wide' : 'long', out: out ?? null };
+      const summary = { rows: wide ? wide.rows.length : rows.length, shape: wide ? 'wide' : 'long', out: out ?? null };
       if (out) {
         writeFileSync(out, csv);
         return { data: summary, text: `wrote ${summary.rows} ${summary.shape} rows to ${out}` };

@@ -1,5 +1,6 @@
 import type { Command } from '../command';
 import { codebookCommand } from './codebook';
+import { exportDatasetCommand } from './export-dataset';
 import { exportScoresCommand } from './export-scores';
 import { importResponsesCommand } from './import-responses';
 import { importTranscriptsCommand } from './import-transcripts';
@@ -19,6 +20,7 @@ export const coreCommands: Command[] = [
   ...instrumentsCommands,
   codebookCommand,
   exportScoresCommand,
+  exportDatasetCommand,
   ...statsCommands,
 ];
 

@@ -5,6 +5,7 @@ import * as m0003 from './0003-deidentification';
 import * as m0004 from './0004-utterance-codes';
 import * as m0005 from './0005-cache-leases';
 import * as m0007 from './0007-validation-runs';
+import * as m0008 from './0008-export-secret';
 
 /**
  * Migrations in order. Listed statically (not read from a folder) so they work the same from source, from a
@@ -17,6 +18,7 @@ export const migrations: Record<string, Migration> = {
   '0004-utterance-codes': m0004,
   '0005-cache-leases': m0005,
   '0007-validation-runs': m0007,
+  '0008-export-secret': m0008,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -82,7 +82,7 @@ export async function readStudyTable(o: StudyScoreOptions): Promise<StudyTable> 
   }
   const columns = [...byName.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   const selection = [o.instrument, o.form, o.scale].filter(Boolean).join(' ');
-  return { file, rows: await widenScores(rows), columns, selection };
+  return { file, rows: widenScores(rows).rows, columns, selection };
 }
 
 /** The wide column a source or column name stands for; a source must have one scale under the filter. */

@@ -1,0 +1,275 @@
+import { createHash } from 'node:crypto';
+import {
+  createReadStream,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+import { loadRegistry } from '@alliance-lab/instruments';
+import {
+  datasetAudit,
+  datasetEntitySessions,
+  datasetRatings,
+  datasetResponses,
+  datasetSessions,
+} from '../../store/dataset-reads';
+import { exportSecret } from '../../store/export-secret';
+import { queryScores } from '../../store/scores';
+import { STUDY_FILE, type Study } from '../../store/study';
+import { wideCodebookRows } from '../../study/codebook';
+import { UsageError } from '../../util/errors';
+import { widen } from '../wide-columns';
+import { datasetCodebookCsv, datasetCodebookMd, type DocumentedColumn } from './codebook';
+import { type ColumnSpec, columnsFor, type ExportMode, TABLES, type TableSpec } from './columns';
+import { pseudonymizer } from './pseudonyms';
+import { datasetReadme } from './readme';
+import {
+  auditRows,
+  ratingItemRows,
+  ratingRunRows,
+  responseRows,
+  type RowContext,
+  ruptureRows,
+  scoreRowsOf,
+  sessionKeys,
+  sessionRows,
+  signalRows,
+} from './table-rows';
+import { type DataFormat, type Row, TableWriter } from './table-writer';
+
+export { DATA_FORMATS, type DataFormat } from './table-writer';
+export { TABLES, columnsFor } from './columns';
+
+export interface DatasetOptions {
+  out: string;
+  formats: DataFormat[];
+  identified: boolean;
+  includeText: boolean;
+  force: boolean;
+}
+
+export interface FileEntry {
+  sha256: string;
+  bytes: number;
+  rows?: number;
+  columns?: string[];
+}
+
+export interface DatasetSummary {
+  out: string;
+  deidentified: boolean;
+  tables: Record<string, number>;
+  files: Record<string, FileEntry>;
+}
+
+const IDENTIFYING = new Set(['client', 'therapist', 'date', 'submitted_at', 'created_at', 'at', 'actor', 'entity_id']);
+const VERSION = (
+  JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }
+).version;
+
+/**
+ * Writes the analyst's dataset folder. Everything goes to a fresh folder beside the target first and is moved into
+ * place at the end, so a failed export leaves nothing behind and an earlier export stays whole until then.
+ */
+export async function exportDataset(study: Study, opts: DatasetOptions): Promise<DatasetSummary> {
+  if (opts.includeText && !opts.identified && !opts.force)
+    throw new UsageError(
+      '--include-text puts rationales, quotes and failure reasons (transcript text) into a de-identified export, where names in the text would undo the pseudonyms; add --identified, or --force if the text has been de-identified',
+    );
+  if (opts.formats.length === 0 || !opts.formats.includes('csv'))
+    throw new UsageError('--format must include csv (the codebook, scores_wide.csv and README describe the CSV files)');
+  const out = resolve(opts.out);
+  if (existsSync(out) && readdirSync(out).length > 0 && !existsSync(join(out, 'manifest.json')))
+    throw new UsageError(`${opts.out} exists and is not a dataset export; give an empty or new folder`);
+  const tmp = join(dirname(out), `.${basename(out)}.${process.pid}.tmp`);
+  rmSync(tmp, { recursive: true, force: true });
+  mkdirSync(tmp, { recursive: true });
+  try {
+    const summary = await writeDataset(study, opts, tmp);
+    rmSync(out, { recursive: true, force: true });
+    renameSync(tmp, out);
+    return { ...summary, out };
+  } catch (err) {
+    rmSync(tmp, { recursive: true, force: true });
+    throw err;
+  }
+}
+
+async function writeDataset(study: Study, opts: DatasetOptions, dir: string): Promise<DatasetSummary> {
+  const mode: ExportMode = { identified: opts.identified, includeText: opts.includeText };
+  const pseudonym = pseudonymizer(opts.identified ? null : await exportSecret(study.db));
+  const ctx: RowContext = {
+    ...mode,
+    pseudonym,
+    sessions: sessionKeys(await datasetSessions(study.db), pseudonym),
+  };
+  const registry = loadRegistry({ studyDir: study.dir });
+  const unscreened: Array<{ series: string; reason: string }> = [];
+  const scores = await queryScores(study.db);
+  const ratings = await datasetRatings(study.db, opts.includeText);
+  const rowsOf: Record<string, () => Iterable<Row>> = {
+    sessions: () => sessionRows(ctx),
+    responses: () => [] as Row[],
+    ratings: () => ratingItemRows(ctx, ratings),
+    scores: () => scoreRowsOf(ctx, scores),
+    signals: () => signalRows(ctx, ratings),
+    ruptures: () => ruptureRows(ctx, ratings, scores, (series, reason) => unscreened.push({ series, reason })),
+    rating_runs: () => ratingRunRows(ctx, ratings),
+    audit: () => [] as Row[],
+  };
+  // Read only when their table is written, so the rows of one kind at a time are in memory.
+  const lazy: Record<string, () => Promise<Iterable<Row>>> = {
+    responses: async () => responseRows(ctx, await datasetResponses(study.db), registry),
+    audit: async () => auditRows(ctx, await datasetAudit(study.db), await datasetEntitySessions(study.db)),
+  };
+
+  const tables: Record<string, number> = {};
+  const documented: DocumentedColumn[] = [];
+  const tableFiles: Record<string, { rows: number; columns: string[] }> = {};
+  const write = (spec: TableSpec, columns: ColumnSpec[], rows: Iterable<Row>, formats: readonly DataFormat[]) => {
+    const w = new TableWriter(dir, spec.name, columns, formats);
+    for (const r of rows) w.add(r);
+    for (const f of w.close()) tableFiles[f] = { rows: w.rows, columns: columns.map((c) => c.name) };
+    tables[spec.name] = w.rows;
+    documented.push(...columns.map((c) => ({ ...c, table: spec.name, tableLabel: spec.label })));
+  };
+  for (const spec of TABLES) {
+    const rows = lazy[spec.name] ? await lazy[spec.name]!() : rowsOf[spec.name]!();
+    write(spec, columnsFor(spec, mode), rows, opts.formats);
+  }
+
+  // scores_wide: the session keys of the sessions table, then the one wide column list.
+  const keyColumns = columnsFor(TABLES.find((t) => t.name === 'sessions')!, mode);
+  const wide = widen(scores, (r) => {
+    const s = ctx.sessions.get(r.session_id)!;
+    const keys: Record<string, string | number | null> = {
+      client: s.client,
+      therapist: s.therapist,
+      session: s.session,
+    };
+    if (opts.identified) keys.date = s.date;
+    else keys.day = s.day;
+    return keys;
+  });
+  const { rows: variables } = wideCodebookRows(registry, wide.columns, study.config.raters, {
+    file: join(study.dir, STUDY_FILE),
+  });
+  const wideColumns: ColumnSpec[] = [
+    ...keyColumns,
+    ...wide.columns.map((c, i) => ({
+      name: c.name,
+      type: 'number' as const,
+      label: `${variables[i]!.label} (replicates averaged)`,
+      unit: 'scale points',
+      range: `${variables[i]!.min}–${variables[i]!.max}`,
+      source: `${c.source} scores`,
+      instrument: `${c.instrument} ${c.form}`,
+      when: 'always' as const,
+    })),
+  ];
+  write(
+    {
+      name: 'scores_wide',
+      label: 'One row per session, one column per rater or respondent × instrument × form × scale',
+      columns: [],
+    },
+    wideColumns,
+    wide.rows,
+    ['csv'],
+  );
+
+  const title = `${study.config.name}: dataset codebook`;
+  const notes = [
+    opts.identified
+      ? 'Identified export: the study’s own client and therapist ids, and calendar dates.'
+      : 'De-identified export: ids are pseudonyms (HMAC-SHA256 under a secret kept in the study store, stable across exports); days since each client’s first session stand for dates; no transcript text.',
+    'Each table is a CSV file (and a Parquet file with the same columns when asked for); this codebook lists every column of every file and nothing else.',
+  ];
+  writeFileSync(join(dir, 'codebook.csv'), datasetCodebookCsv(documented, opts.identified ? IDENTIFYING : new Set()));
+  writeFileSync(join(dir, 'codebook.md'), datasetCodebookMd(title, documented, notes));
+  writeFileSync(
+    join(dir, 'README.md'),
+    datasetReadme(
+      study.config.name,
+      TABLES.map((t) => t.name),
+      !opts.identified,
+    ),
+  );
+
+  const files: Record<string, FileEntry> = {};
+  for (const name of readdirSync(dir).sort()) {
+    const { sha256, bytes } = await hashFile(join(dir, name));
+    files[name] = { sha256, bytes, ...(tableFiles[name] ?? {}) };
+  }
+  const manifest = {
+    software: { name: 'alliance-lab', version: VERSION },
+    study: {
+      name: study.config.name,
+      definitionSha256: createHash('sha256')
+        .update(readFileSync(join(study.dir, STUDY_FILE)))
+        .digest('hex'),
+    },
+    raters: raterConfigurations(study, ratings),
+    options: {
+      formats: opts.formats,
+      identified: opts.identified,
+      includeText: opts.includeText,
+      force: opts.force,
+    },
+    deidentification: opts.identified
+      ? { deidentified: false }
+      : {
+          deidentified: true,
+          ids: 'HMAC-SHA256 under the study export secret, truncated to 64 bits',
+          dates: "replaced by day: days since the client's first session",
+          text: opts.includeText ? 'included (--force)' : 'none',
+        },
+    ...(opts.identified ? { exportedAt: new Date().toISOString() } : {}),
+    tables,
+    /** Self-report series the rupture rule could not screen, so the ruptures table has none of their episodes. */
+    rupturesNotScreened: unscreened,
+    files,
+  };
+  writeFileSync(join(dir, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+  return { out: dir, deidentified: !opts.identified, tables, files };
+}
+
+function raterConfigurations(study: Study, ratings: Awaited<ReturnType<typeof datasetRatings>>) {
+  const stored = new Map<string, { prompts: Map<string, string>; ratings: number }>();
+  for (const g of ratings) {
+    let s = stored.get(g.rater);
+    if (!s) stored.set(g.rater, (s = { prompts: new Map(), ratings: 0 }));
+    s.prompts.set(g.prompt_hash, g.prompt_version);
+    s.ratings++;
+  }
+  const names = [...new Set([...Object.keys(study.config.raters), ...stored.keys()])].sort();
+  return names.map((name) => {
+    const config = study.config.raters[name];
+    const s = stored.get(name);
+    return {
+      name,
+      configuration: config ?? null,
+      ratings: s?.ratings ?? 0,
+      prompts: [...(s?.prompts ?? new Map<string, string>())].map(([hash, version]) => ({ version, sha256: hash })),
+    };
+  });
+}
+
+function hashFile(path: string): Promise<{ sha256: string; bytes: number }> {
+  return new Promise((ok, fail) => {
+    const h = createHash('sha256');
+    let bytes = 0;
+    createReadStream(path)
+      .on('data', (chunk) => {
+        bytes += chunk.length;
+        h.update(chunk);
+      })
+      .on('error', fail)
+      .on('end', () => ok({ sha256: h.digest('hex'), bytes }));
+  });
+}

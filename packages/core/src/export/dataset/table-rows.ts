@@ -1,0 +1,323 @@
+import type { InstrumentRegistry } from '@alliance-lab/instruments';
+import type { ScoreRow } from '../../schemas/score';
+import { ruptures as ruptureEpisodes } from '../../stats/ruptures';
+import type { datasetAudit, datasetRatings, datasetResponses, datasetSessions } from '../../store/dataset-reads';
+import { deidentifiedAuditValue } from './audit-values';
+import type { IdKind } from './pseudonyms';
+import type { Row } from './table-writer';
+
+type Sessions = Awaited<ReturnType<typeof datasetSessions>>;
+type Ratings = Awaited<ReturnType<typeof datasetRatings>>;
+
+export interface SessionKeys {
+  client: string;
+  therapist: string;
+  session: number;
+  day: number | null;
+  date: string | null;
+}
+
+/** What every table's rows need: ids re-keyed (or not), and each session's keys. */
+export interface RowContext {
+  identified: boolean;
+  includeText: boolean;
+  pseudonym: (kind: IdKind, id: string) => string;
+  sessions: Map<string, SessionKeys>;
+}
+
+const DAY_MS = 86_400_000;
+
+function dayNumber(date: string | null): number | null {
+  if (date === null) return null;
+  const t = Date.parse(`${date.slice(0, 10)}T00:00:00Z`);
+  return Number.isNaN(t) ? null : Math.round(t / DAY_MS);
+}
+
+/** Session keys with `day` counted from each client's first dated session, so intervals survive without dates. */
+export function sessionKeys(rows: Sessions, pseudonym: RowContext['pseudonym']): Map<string, SessionKeys> {
+  const first = new Map<string, number>();
+  for (const s of rows) {
+    const d = dayNumber(s.date);
+    if (d !== null && d < (first.get(s.client_id) ?? Number.POSITIVE_INFINITY)) first.set(s.client_id, d);
+  }
+  return new Map(
+    rows.map((s) => {
+      const d = dayNumber(s.date);
+      return [
+        s.id,
+        {
+          client: pseudonym('client', s.client_id),
+          therapist: pseudonym('therapist', s.therapist_id),
+          session: s.session_index,
+          day: d === null ? null : d - first.get(s.client_id)!,
+          date: s.date,
+        },
+      ];
+    }),
+  );
+}
+
+function keysOf(ctx: RowContext, sessionId: string): { client: string; session: number } {
+  const s = ctx.sessions.get(sessionId);
+  if (!s) throw new Error(`session ${sessionId} is not in the store`);
+  return { client: s.client, session: s.session };
+}
+
+export function* sessionRows(ctx: RowContext): Generator<Row> {
+  for (const s of ctx.sessions.values()) yield { ...s };
+}
+
+export function* responseRows(
+  ctx: RowContext,
+  responses: Awaited<ReturnType<typeof datasetResponses>>,
+  registry: InstrumentRegistry,
+): Generator<Row> {
+  for (const r of responses) {
+    const view = registry.view(r.instrument, r.form);
+    const { min, max } = view.form.scale;
+    const reversed = new Set(view.items.filter((it) => it.reverse).map((it) => it.id));
+    const items = JSON.parse(r.items) as Record<string, number | null>;
+    const keys = keysOf(ctx, r.session_id);
+    // Items in the form's order, then any the definition no longer lists, so no stored value is lost.
+    const order = [
+      ...view.items.map((it) => it.id),
+      ...Object.keys(items).filter((k) => !view.items.some((it) => it.id === k)),
+    ];
+    for (const item of order) {
+      if (!(item in items)) continue;
+      const value = items[item] ?? null;
+      yield {
+        ...keys,
+        instrument: r.instrument,
+        form: r.form,
+        respondent: r.respondent,
+        item,
+        value,
+        keyed_value: value === null ? null : reversed.has(item) ? min + max - value : value,
+        submitted_at: r.submitted_at,
+      };
+    }
+  }
+}
+
+/** The ratings that are the study's ratings (ok, of current transcript versions), as the scores count them. */
+const counts = (r: Ratings[number]) => r.status === 'ok' && r.is_current === 1;
+
+export function* ratingItemRows(ctx: RowContext, ratings: Ratings): Generator<Row> {
+  for (const g of ratings) {
+    if (!counts(g)) continue;
+    const keys = keysOf(ctx, g.session_id);
+    const rationales = ctx.includeText ? rationaleIndex(g.output) : undefined;
+    for (const f of JSON.parse(g.forms) as Array<{
+      instrument: string;
+      form: string;
+      items: Record<string, number | null>;
+    }>)
+      for (const [item, value] of Object.entries(f.items))
+        yield {
+          ...keys,
+          rater: g.rater,
+          replicate: g.replicate,
+          instrument: f.instrument,
+          form: f.form,
+          item,
+          value,
+          rationale: rationales?.get(`${f.instrument}\u0000${f.form}\u0000${item}`) ?? null,
+        };
+  }
+}
+
+function rationaleIndex(output: string | null): Map<string, string> {
+  const out = new Map<string, string>();
+  if (output === null) return out;
+  const parsed = JSON.parse(output) as {
+    forms?: Array<{ instrument: string; form: string; items?: Array<{ item: string; rationale?: string }> }>;
+  };
+  for (const f of parsed.forms ?? [])
+    for (const it of f.items ?? [])
+      if (typeof it.rationale === 'string') out.set(`${f.instrument}\u0000${f.form}\u0000${it.item}`, it.rationale);
+  return out;
+}
+
+export function* scoreRowsOf(ctx: RowContext, scores: readonly ScoreRow[]): Generator<Row> {
+  for (const s of scores)
+    yield {
+      ...keysOf(ctx, s.session_id),
+      source: s.source,
+      rater_or_respondent: s.rater,
+      replicate: s.replicate,
+      instrument: s.instrument,
+      form: s.form,
+      scale: s.scale,
+      score: s.score,
+      pomp: s.pomp,
+      prorated: s.prorated ? 1 : 0,
+      missing: s.missing ? 1 : 0,
+    };
+}
+
+interface StoredSignal {
+  domain: string;
+  subSignal: string;
+  direction: string;
+  strength: number;
+  evidence: string[];
+  quote: string;
+}
+
+export function* signalRows(ctx: RowContext, ratings: Ratings): Generator<Row> {
+  for (const g of ratings) {
+    if (!counts(g)) continue;
+    const keys = keysOf(ctx, g.session_id);
+    for (const s of JSON.parse(g.signals) as StoredSignal[])
+      yield {
+        ...keys,
+        rater: g.rater,
+        replicate: g.replicate,
+        domain: s.domain,
+        sub_signal: s.subSignal,
+        direction: s.direction,
+        strength: s.strength,
+        evidence: s.evidence.join(' '),
+        quote: s.quote,
+      };
+  }
+}
+
+interface StoredRupture {
+  marker: string;
+  markerType: string;
+  startUtterance: string;
+  endUtterance: string;
+  resolution: { strategy: string; utterance: string } | null;
+  resolved: boolean;
+}
+
+/**
+ * Rater-detected markers as the raters stored them, then self-report episodes: each client's series of every
+ * self-reported `total` scale screened with the rupture–repair rule at `alliance stats ruptures`' defaults.
+ */
+export function* ruptureRows(
+  ctx: RowContext,
+  ratings: Ratings,
+  scores: readonly ScoreRow[],
+  skipped: (series: string, reason: string) => void,
+): Generator<Row> {
+  for (const g of ratings) {
+    if (!counts(g)) continue;
+    const keys = keysOf(ctx, g.session_id);
+    const form = (JSON.parse(g.forms) as Array<{ instrument: string; form: string }>)[0];
+    for (const r of JSON.parse(g.ruptures) as StoredRupture[])
+      yield {
+        ...keys,
+        source: 'rater',
+        rater_or_respondent: g.rater,
+        replicate: g.replicate,
+        instrument: form?.instrument ?? null,
+        form: form?.form ?? null,
+        marker: r.marker,
+        marker_type: r.markerType,
+        start_utterance: r.startUtterance,
+        end_utterance: r.endUtterance,
+        resolved: r.resolved ? 1 : 0,
+        resolution_strategy: r.resolution?.strategy ?? null,
+      };
+  }
+  const series = new Map<string, ScoreRow[]>();
+  for (const s of scores) {
+    if (s.source !== 'self-report' || s.scale !== 'total' || s.score === null) continue;
+    const key = `${s.rater}\u0000${s.instrument}\u0000${s.form}`;
+    const list = series.get(key);
+    if (list) list.push(s);
+    else series.set(key, [s]);
+  }
+  for (const rows of series.values()) {
+    const first = rows[0]!;
+    const bySession = new Map(rows.map((r) => [`${r.client}\u0000${r.session}`, r.session_id]));
+    let episodes: ReturnType<typeof ruptureEpisodes>['episodes'];
+    try {
+      episodes = ruptureEpisodes({
+        subject: rows.map((r) => r.client),
+        session: rows.map((r) => r.session),
+        value: rows.map((r) => r.score as number),
+      }).episodes;
+    } catch (err) {
+      // A series the rule cannot screen (no within-client variation, say) has no episodes; the manifest says why.
+      skipped(
+        `${first.rater} ${first.instrument} ${first.form} total`,
+        err instanceof Error ? err.message : String(err),
+      );
+      continue;
+    }
+    for (const e of episodes)
+      yield {
+        ...keysOf(ctx, bySession.get(`${e.client}\u0000${e.rupture.session}`)!),
+        source: 'self-report',
+        rater_or_respondent: first.rater,
+        replicate: 0,
+        instrument: first.instrument,
+        form: first.form,
+        scale: 'total',
+        marker: 'score-drop',
+        resolved: e.repaired ? 1 : 0,
+        repair_session: e.repair?.session ?? null,
+        score: e.rupture.score,
+        drop: e.drop,
+        censored: e.censored ? 1 : 0,
+      };
+  }
+}
+
+export function* ratingRunRows(ctx: RowContext, ratings: Ratings): Generator<Row> {
+  for (const g of ratings) {
+    const failures = g.failure === null ? [] : (JSON.parse(g.failure) as string[]);
+    yield {
+      ...keysOf(ctx, g.session_id),
+      rater: g.rater,
+      replicate: g.replicate,
+      transcript_version: g.transcript_version,
+      current: g.is_current,
+      provider: g.provider,
+      model: g.model,
+      prompt_version: g.prompt_version,
+      prompt_hash: g.prompt_hash,
+      params: g.params,
+      status: g.status,
+      failures: failures.length,
+      failure_reasons: failures.length ? failures.join(' | ') : null,
+      input_tokens: g.input_tokens,
+      output_tokens: g.output_tokens,
+      cached_tokens: g.cached_tokens,
+      cost_usd: g.cost_usd,
+      latency_ms: g.latency_ms,
+      created_at: g.created_at,
+    };
+  }
+}
+
+export function* auditRows(
+  ctx: RowContext,
+  audit: Awaited<ReturnType<typeof datasetAudit>>,
+  entitySessions: Map<string, string>,
+): Generator<Row> {
+  const value = (json: string | null) => {
+    if (json === null) return null;
+    return ctx.identified ? json : JSON.stringify(deidentifiedAuditValue(JSON.parse(json)));
+  };
+  for (const a of audit) {
+    const sessionId = entitySessions.get(a.entity_id);
+    const keys = sessionId !== undefined && ctx.sessions.has(sessionId) ? keysOf(ctx, sessionId) : null;
+    yield {
+      seq: a.id,
+      at: a.at,
+      actor: ctx.pseudonym('actor', a.actor),
+      entity: a.entity,
+      entity_id: ctx.pseudonym('entity', a.entity_id),
+      client: keys?.client ?? null,
+      session: keys?.session ?? null,
+      action: a.action,
+      before: value(a.before),
+      after: value(a.after),
+    };
+  }
+}
