@@ -1,5 +1,4 @@
-import { columnsFor, TABLES } from '../packages/core/src/export/dataset/columns';
-import { type DataFormat, TableWriter } from '../packages/core/src/export/dataset/table-writer';
+import { columnsFor, type DataFormat, TABLES, TableWriter } from '@alliance-lab/core/dataset';
 
 /**
  * Child process of dataset.bench.ts: streams N score rows, shaped as the dataset's scores table, through the

@@ -42,7 +42,7 @@ import {
 } from './table-rows';
 import { type DataFormat, type Row, TableWriter } from './table-writer';
 
-export { DATA_FORMATS, type DataFormat } from './table-writer';
+export { DATA_FORMATS, type DataFormat, TableWriter } from './table-writer';
 export { TABLES, columnsFor } from './columns';
 
 export interface DatasetOptions {
