@@ -3,6 +3,7 @@ import { InputError } from '../util/errors';
 import { nowIso } from '../util/time';
 import { appendAudit } from './audit';
 import type { Study } from './study';
+import { writeTransaction } from './write-lock';
 
 /** One utterance's code as stored: the MI behaviour code, its subcode and the coder's probability for the code. */
 export const StoredUtteranceCode = z.object({
@@ -28,7 +29,7 @@ export async function storeUtteranceCodes(
   coder: CoderId,
   codes: readonly StoredUtteranceCode[],
 ): Promise<boolean> {
-  return study.db.transaction().execute(async (tx) => {
+  return writeTransaction(study.db, async (tx) => {
     const utterances = await tx
       .selectFrom('utterances')
       .select(['uid', 'seq', 'role'])

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { nowIso } from '../util/time';
 import { appendAudit } from './audit';
 import type { Database } from './database';
+import { writeTransaction } from './write-lock';
 
 /** One stored `alliance validate` run: the JSON result kept as printed, with when and over which raters. */
 export const ValidationRun = z.object({
@@ -20,7 +21,7 @@ export async function saveValidationRun(
   actor: string,
 ): Promise<string> {
   const id = `validation/${run.generatedAt}`;
-  await db.transaction().execute(async (tx) => {
+  await writeTransaction(db, async (tx) => {
     await tx.deleteFrom('validation_runs').where('id', '=', id).execute();
     await tx
       .insertInto('validation_runs')
