@@ -2,6 +2,7 @@ import type { Migration, MigrationProvider } from 'kysely';
 import * as m0001 from './0001-initial';
 import * as m0002 from './0002-rating-cache';
 import * as m0003 from './0003-deidentification';
+import * as m0006 from './0006-collection';
 
 /**
  * Migrations in order. Listed statically (not read from a folder) so they work the same from source, from a
@@ -11,6 +12,7 @@ export const migrations: Record<string, Migration> = {
   '0001-initial': m0001,
   '0002-rating-cache': m0002,
   '0003-deidentification': m0003,
+  '0006-collection': m0006,
 };
 
 export const migrationProvider: MigrationProvider = {
