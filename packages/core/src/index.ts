@@ -16,5 +16,6 @@ export * from './store/schedule';
 export * from './store/staff';
 export * from './store/link-key';
 export * from './store/invitations';
+export * from './store/session-record';
 export * from './study/codebook';
 export * from './export/scores';

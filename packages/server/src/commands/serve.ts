@@ -7,10 +7,12 @@ import { isLoopback, loopbackNames } from '../host-check';
 export const serveCommand = defineCommand({
   path: ['serve'],
   summary: 'a read-only analyst view of a study in the browser: overview, client trajectories, JSON and CSV API',
-  usage: 'alliance serve --study DIR [--port 8080] [--host 127.0.0.1]',
+  usage: 'alliance serve --study DIR [--port 8080] [--host 127.0.0.1] [--base-url URL]',
   description: [
     'Pages: / (counts and clients), /clients/ID (trajectory chart and table). JSON: /api/status, /api/sessions,',
     '/api/scores (?instrument, form, scale, rater, format=csv), /api/clients/ID/trajectory?scale=total.',
+    'Collection: /login (staff, see `alliance users add`), /grid, /links, /invitations, /audit; clients open /f/TOKEN',
+    'or type their code at /code. --base-url is the address links are printed with (e.g. https://survey.example.org).',
     'Binds to 127.0.0.1 unless --host says otherwise: a study server is for this machine, not the network.',
     'Ctrl-C stops it.',
   ].join('\n'),
@@ -18,12 +20,16 @@ export const serveCommand = defineCommand({
     study: { type: 'string', placeholder: 'DIR', description: 'study folder', required: true },
     port: { type: 'string', placeholder: 'N', description: 'TCP port (0: any free port)', default: '8080' },
     host: { type: 'string', placeholder: 'ADDR', description: 'address to listen on', default: '127.0.0.1' },
+    'base-url': { type: 'string', placeholder: 'URL', description: 'public URL that invitation links use' },
   },
   examples: ['alliance serve --study demo-study', 'alliance serve --study demo-study --port 0'],
   async run(ctx) {
     const port = ctx.num('port', 8080, { min: 0, max: 65535, integer: true })!;
     const host = ctx.need('host');
     const loopback = isLoopback(host);
+    const baseUrl = ctx.str('base-url');
+    if (baseUrl !== undefined && !/^https?:\/\/[^/\s]+\/?$/.test(baseUrl))
+      throw new UsageError(`--base-url must be an http(s) origin such as https://survey.example.org, got "${baseUrl}"`);
     const study = await openStudy(ctx.need('study'));
     try {
       // Loaded here, not at the top: core's CLI imports this module for every command, and vega is heavy.
@@ -32,13 +38,19 @@ export const serveCommand = defineCommand({
         import('@hono/node-server'),
       ]);
       const app = createApp(study, {
-        ...(loopback ? { allowedHosts: loopbackNames(host) } : {}),
+        ...(loopback
+          ? { allowedHosts: [...loopbackNames(host), ...(baseUrl ? [new URL(baseUrl).hostname] : [])] }
+          : {}),
+        ...(baseUrl ? { baseUrl: baseUrl.replace(/\/$/, '') } : {}),
         onError: (m) => ctx.warn(m),
       });
       const server = createAdaptorServer({ fetch: app.fetch, hostname: host }) as Server;
       const address = await listen(server, port, host);
       const url = `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}/`;
-      if (!loopback) ctx.warn(`listening on ${host}: anyone who can reach this address can read the study's scores`);
+      if (!loopback)
+        ctx.warn(
+          `listening on ${host}: anyone who can reach this address can reach the study; this server speaks plain HTTP, so put TLS (a reverse proxy such as Caddy or nginx) in front of it`,
+        );
       ctx.log(`serving "${study.config.name}" at ${url} (Ctrl-C stops)`);
       server.on('error', (err) => ctx.warn(`server: ${err.message}`));
       await aborted(ctx.signal);

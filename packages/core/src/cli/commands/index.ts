@@ -4,10 +4,12 @@ import { exportScoresCommand } from './export-scores';
 import { importResponsesCommand } from './import-responses';
 import { importTranscriptsCommand } from './import-transcripts';
 import { initCommand } from './init';
+import { linksCommand } from './links';
 import { instrumentsCommands } from './instruments';
 import { scoreCommand } from './score';
 import { statusCommand } from './status';
 import { statsCommands } from './stats';
+import { usersAddCommand } from './users';
 
 /** Core's commands, in the order help lists them. */
 export const coreCommands: Command[] = [
@@ -20,4 +22,6 @@ export const coreCommands: Command[] = [
   codebookCommand,
   exportScoresCommand,
   ...statsCommands,
+  usersAddCommand,
+  linksCommand,
 ];

@@ -1,3 +1,4 @@
+import { collectionCells, countCells } from '../../store/invitations';
 import { studyCounts } from '../../store/status';
 import { openStudy } from '../../store/study';
 import { defineCommand } from '../command';
@@ -5,7 +6,8 @@ import { renderPairs } from '../table';
 
 export const statusCommand = defineCommand({
   path: ['status'],
-  summary: 'count what a study holds: clients, therapists, sessions, transcripts, utterances, responses, ratings',
+  summary:
+    'count what a study holds (clients, therapists, sessions, transcripts, utterances, responses, ratings) and the questionnaires due, overdue and missing',
   usage: 'alliance status --study DIR [--json]',
   options: {
     study: { type: 'string', placeholder: 'DIR', description: 'study folder', required: true },
@@ -15,7 +17,11 @@ export const statusCommand = defineCommand({
     const study = await openStudy(ctx.need('study'));
     try {
       const counts = await studyCounts(study.db);
-      return { data: { ...counts }, text: `${study.config.name}\n\n${renderPairs(Object.entries(counts))}` };
+      const collection = countCells(await collectionCells(study.db, study.config));
+      return {
+        data: { ...counts, collection },
+        text: `${study.config.name}\n\n${renderPairs(Object.entries(counts))}\n\nquestionnaires\n${renderPairs(Object.entries(collection))}`,
+      };
     } finally {
       await study.close();
     }
