@@ -218,7 +218,7 @@ async function formBody(c: Context): Promise<Record<string, unknown>> {
   if (!/^(application\/x-www-form-urlencoded|multipart\/form-data)\b/i.test(type))
     throw new RequestError(415, 'a questionnaire is posted as a form (application/x-www-form-urlencoded)');
   try {
-    return await c.req.parseBody();
+    return await c.req.parseBody({ all: true });
   } catch {
     throw new RequestError(400, 'the form data could not be read');
   }
