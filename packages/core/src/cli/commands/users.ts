@@ -51,7 +51,8 @@ function stdinPassword(): string | undefined {
   } catch {
     return undefined;
   }
-  if (!kind.isFIFO() && !kind.isFile()) return undefined;
+  // Node gives a child a socket, not a FIFO, for a piped stdin.
+  if (!kind.isFIFO() && !kind.isFile() && !kind.isSocket()) return undefined;
   const line = readFileSync(0, 'utf8').split(/\r?\n/)[0] ?? '';
   if (line.length === 0)
     throw new UsageError('standard input is piped but empty; pipe the password, or run without input');
