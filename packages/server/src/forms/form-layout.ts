@@ -27,7 +27,9 @@ export function clientLayout(opts: { title: string; body: Html | Html[]; script?
   .vas label { display: block; margin: .5rem 0 .25rem; }
   .vas input[type=number] { font: inherit; width: 6rem; min-height: 44px; padding: .25rem .5rem; }
   .vas input[type=range] { width: 100%; min-height: 44px; margin: .25rem 0; }
-  .vas input[type=range].untouched { opacity: .45; }
+  /* An untouched line has no mark on it: the thumb appears where the client first touches it. */
+  .vas input[type=range].untouched::-webkit-slider-thumb { opacity: 0; }
+  .vas input[type=range].untouched::-moz-range-thumb { opacity: 0; }
   .poles { display: flex; justify-content: space-between; font-size: .9rem; color: #444; }
   .marked { font-size: .9rem; color: #444; }
   .errors { border: 2px solid #b3261e; border-radius: 8px; padding: .5rem 1rem; color: #7a1a14; }

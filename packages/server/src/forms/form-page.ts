@@ -41,7 +41,7 @@ export function formPage(p: FormPage): Html {
       return html`<fieldset class="item vas" data-vas>
 <legend>${i + 1}. ${label.text}</legend>
 <div class="poles" aria-hidden="true"><span>${lo}</span><span>${hi}</span></div>
-<label for="${id}">Your mark from ${min} to ${max} (${lo} to ${hi})</label>
+<label for="${id}">Your mark from ${min} (${lo}) to ${max} (${hi})</label>
 <input id="${id}" name="${it.id}" type="number" inputmode="decimal" min="${min}" max="${max}" step="${step}" value="${value}" data-slider data-label="${label.text}">
 </fieldset>`;
     }

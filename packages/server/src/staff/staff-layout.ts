@@ -31,7 +31,7 @@ export function staffPage(opts: {
 <li><form method="post" action="/logout"><input type="hidden" name="_csrf" value="${opts.csrf}"><button type="submit">Sign out ${staff.name} (${staff.role})</button></form></li></ul></nav>
 <style>.staff-nav{list-style:none;padding:0;display:flex;flex-wrap:wrap;gap:1rem;align-items:center}
 .staff-nav form{margin:0} td.done{background:#e3f4e1} td.due{background:#fff7d6} td.overdue{background:#ffe2c4}
-td.expired{background:#f9d4d4} td.not-scheduled{color:#888} label{display:block;margin:.4rem 0} input,select,button{font:inherit;padding:.3rem .5rem}</style>`,
+td.expired{background:#f9d4d4} td.not-scheduled{color:#595959} label{display:block;margin:.4rem 0} input,select,button{font:inherit;padding:.3rem .5rem}</style>`,
       ...(Array.isArray(opts.body) ? opts.body : [opts.body]),
     ],
   });
