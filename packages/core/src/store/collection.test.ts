@@ -131,6 +131,49 @@ describe('collection store', () => {
     await s.close();
   });
 
+  it('writes the same rows on the raw SQLite fast path as on the kysely path, and exactly one under a race', async () => {
+    const s = await study();
+    const now = '2026-01-03T12:00:00.000Z';
+    const cells = (await collectionCells(s.db, s.config, now)).filter((c) => c.instrument === 'srs');
+    const links = await issueLinks(s.db, readLinkKey(s.dir), cells, version, now);
+    const inv = async (i: number) => (await invitationByToken(s.db, links[i]!.token))!;
+    const items = { '1': 9, '2': 9, '3': 9, '4': 9 };
+    const slow = await submitInvitation(s.db, await inv(0), 'client', items, srsScore, now);
+    const fastInv = await inv(1);
+    const fast = await Promise.all([
+      submitInvitation(s.db, fastInv, 'client', items, srsScore, now, s.sqlite),
+      submitInvitation(s.db, fastInv, 'client', items, srsScore, now, s.sqlite),
+    ]);
+    expect(fast.map((r) => r.status).sort()).toEqual(['gone', 'stored']);
+    const rows = async (id: string) => {
+      // Ids differ by session and row times by the clock; everything else must be the same.
+      const strip = (o: object) =>
+        JSON.parse(
+          JSON.stringify(o)
+            .replaceAll(/C1\/[12]/g, 'C1/x')
+            .replaceAll(/"(created|updated)_at":"[^"]+"/g, '"$1_at":"T"'),
+        );
+      return strip({
+        response: await s.db.selectFrom('responses').selectAll().where('id', '=', id).executeTakeFirstOrThrow(),
+        scores: await s.db.selectFrom('scores').selectAll().where('source_id', '=', id).execute(),
+        audit: await s.db
+          .selectFrom('audit')
+          .select(['actor', 'entity', 'action', 'before', 'after'])
+          .where('entity_id', '=', id)
+          .execute(),
+        invitation: await s.db
+          .selectFrom('invitations')
+          .select(['completed_at', 'response_id', 'draft'])
+          .where('response_id', '=', id)
+          .executeTakeFirstOrThrow(),
+      });
+    };
+    expect(slow.status).toBe('stored');
+    const stored = fast.find((r) => r.status === 'stored') as { responseId: string };
+    expect(await rows(stored.responseId)).toEqual(await rows((slow as { responseId: string }).responseId));
+    await s.close();
+  });
+
   it('refuses a submission after expiry and writes nothing', async () => {
     const s = await study();
     const now = '2026-01-03T12:00:00.000Z';

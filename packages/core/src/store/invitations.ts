@@ -1,3 +1,4 @@
+import type BetterSqlite3 from 'better-sqlite3';
 import type { Kysely } from 'kysely';
 import type { StudyConfig } from '../study/study-config';
 import { sha256 } from '../util/hash';
@@ -6,6 +7,7 @@ import type { Database } from './database';
 import { linkToken, normaliseCode, shortCode } from './link-key';
 import { type ScaleScore, upsertResponse } from './responses';
 import { type CellState, cellState, cellTimes, isScheduled } from './schedule';
+import { submitOnSqlite } from './submit-fast';
 
 /** One client × session × instrument form of the study's schedule, with its state now. */
 export interface CollectionCell {
@@ -290,7 +292,11 @@ export async function submitInvitation(
   items: Record<string, number | null>,
   scores: readonly ScaleScore[],
   now = nowIso(),
+  /** The study's raw SQLite handle, for the fast path (submit-fast.ts); null or absent on PostgreSQL. */
+  sqlite?: BetterSqlite3.Database | null,
 ): Promise<SubmitOutcome> {
+  const fast = sqlite ? submitOnSqlite(sqlite, inv, respondent, items, scores, now) : undefined;
+  if (fast) return fast;
   return db.transaction().execute(async (trx) => {
     const claimed = await trx
       .updateTable('invitations')

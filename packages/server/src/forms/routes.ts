@@ -164,7 +164,8 @@ export function formRoutes(study: Study, registry: InstrumentRegistry): Hono {
       }),
     );
     const respondent = askCoder ? coder : view.form.respondent;
-    const outcome = await submitInvitation(study.db, inv, respondent, items, responseForm(view).score(items));
+    const scores = responseForm(view).score(items);
+    const outcome = await submitInvitation(study.db, inv, respondent, items, scores, nowIso(), study.sqlite);
     if (outcome.status === 'gone')
       return c.html(
         messagePage('Already submitted', 'This questionnaire has been submitted already. Thank you.', draftKeyOf(inv)),
