@@ -79,6 +79,34 @@ export async function addStaff(
   });
 }
 
+/** Sets a new password (and unlocks the account); audited without either hash. */
+export async function setStaffPassword(
+  db: Kysely<Database>,
+  actor: string,
+  name: string,
+  password: string,
+): Promise<void> {
+  if (password.length < 12) throw new UsageError('the password must be at least 12 characters long');
+  const password_hash = await hashPassword(password);
+  await db.transaction().execute(async (trx) => {
+    const row = await trx.selectFrom('staff').select('id').where('name', '=', name).executeTakeFirst();
+    if (!row) throw new UsageError(`there is no staff account named "${name}"`);
+    await trx
+      .updateTable('staff')
+      .set({ password_hash, failed_attempts: 0, locked_until: null })
+      .where('id', '=', row.id)
+      .execute();
+    await appendAudit(trx, {
+      actor,
+      entity: 'staff',
+      entityId: row.id,
+      action: 'update',
+      before: null,
+      after: { password: 'changed' },
+    });
+  });
+}
+
 export async function countStaff(db: Kysely<Database>): Promise<number> {
   const r = await db
     .selectFrom('staff')
