@@ -120,5 +120,6 @@ describe('alliance users add', () => {
     } finally {
       await s.close();
     }
-  });
+    // Three start-ups of the command; slow on a loaded machine.
+  }, 120_000);
 });
