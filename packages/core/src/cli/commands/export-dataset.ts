@@ -1,11 +1,9 @@
 import { z } from 'zod';
+import { DATA_FORMATS, type DataFormat } from '../../export/dataset/formats';
 import { UsageError } from '../../util/errors';
 import { nearest } from '../../util/suggest';
 import { defineCommand } from '../command';
 import { flag, list, text } from '../options';
-
-/** The formats a dataset is written in; export/dataset checks the same list. */
-const FORMATS = ['csv', 'parquet'] as const;
 
 export const exportDatasetCommand = defineCommand({
   path: ['export', 'dataset'],
@@ -27,10 +25,10 @@ export const exportDatasetCommand = defineCommand({
   ],
   async run(_ctx, o) {
     const formats = (o.format.length ? o.format : ['csv']).map((f) => {
-      if ((FORMATS as readonly string[]).includes(f)) return f as (typeof FORMATS)[number];
-      const near = nearest(f, [...FORMATS]);
+      if ((DATA_FORMATS as readonly string[]).includes(f)) return f as DataFormat;
+      const near = nearest(f, [...DATA_FORMATS]);
       throw new UsageError(
-        `--format ${f}: the formats are ${FORMATS.join(', ')}${near ? ` (did you mean "${near}"?)` : ''}`,
+        `--format ${f}: the formats are ${DATA_FORMATS.join(', ')}${near ? ` (did you mean "${near}"?)` : ''}`,
       );
     });
     // Loaded here, not at the top: the store, its driver and the Parquet writer cost start-up time for every command.

@@ -4,8 +4,9 @@ import { fileWriter, ParquetWriter } from 'hyparquet-writer';
 import { csvEscape } from '../../util/csv';
 import type { ColumnSpec, ColumnType } from './columns';
 
-export const DATA_FORMATS = ['csv', 'parquet'] as const;
-export type DataFormat = (typeof DATA_FORMATS)[number];
+import type { DataFormat } from './formats';
+
+export { DATA_FORMATS, type DataFormat } from './formats';
 
 export type Row = Record<string, string | number | null | undefined>;
 
