@@ -5,7 +5,15 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { collectionCells, ensureSession, initStudy, issueLinks, openStudy, readLinkKey } from '@alliance-lab/core';
+import {
+  collectionCells,
+  ensureSession,
+  initStudy,
+  issueLinks,
+  openStudy,
+  readLinkKey,
+  studyCounts,
+} from '@alliance-lab/core';
 import { loadRegistry } from '@alliance-lab/instruments';
 import type { BenchSuite, Figure } from './figure';
 
@@ -101,7 +109,7 @@ export const suite: BenchSuite = {
       child.kill('SIGTERM');
       await new Promise((r) => child.once('exit', r));
       const study = await openStudy(dir);
-      const stored = (await study.db.selectFrom('responses').select('id').execute()).length;
+      const stored = (await studyCounts(study.db)).responses;
       await study.close();
       latencies.sort((a, b) => a - b);
       const p99 = latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * 0.99))]!;

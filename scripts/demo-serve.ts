@@ -10,10 +10,12 @@ import {
   addStaff,
   collectionCells,
   issueLinks,
+  listSessions,
   openStudy,
   readLinkKey,
   recordSession,
   setStaffPassword,
+  staffExists,
 } from '@alliance-lab/core';
 import { loadRegistry } from '@alliance-lab/instruments';
 import { createApp } from '@alliance-lab/server';
@@ -32,39 +34,26 @@ if (!existsSync(join(dir, 'study.json'))) {
 const study = await openStudy(dir, { actor: 'demo' });
 const today = new Date().toISOString().slice(0, 10);
 // A session today for the first client, so its forms are due now (the seeded sessions lie in the past).
-const first = await study.db
-  .selectFrom('sessions')
-  .select(['client_id', 'therapist_id'])
-  .orderBy('id')
-  .executeTakeFirstOrThrow();
-const last = await study.db
-  .selectFrom('sessions')
-  .select((eb) => eb.fn.max('session_index').as('n'))
-  .where('client_id', '=', first.client_id)
-  .executeTakeFirstOrThrow();
-const sessionsToday = await study.db
-  .selectFrom('sessions')
-  .select(['session_index'])
-  .where('client_id', '=', first.client_id)
-  .where('date', '=', today)
-  .executeTakeFirst();
-const session = sessionsToday?.session_index ?? Number(last.n) + 1;
+const [first] = await listSessions(study.db);
+if (!first) throw new Error('the demo study has no sessions');
+const own = await listSessions(study.db, first.client);
+const sessionsToday = own.find((s) => s.date === today);
+const session = sessionsToday?.session ?? Math.max(...own.map((s) => s.session)) + 1;
 if (!sessionsToday)
   await recordSession(study.db, 'demo', {
-    client: first.client_id,
-    therapist: first.therapist_id,
+    client: first.client,
+    therapist: first.therapist,
     session,
     date: today,
   });
 
 const password = randomBytes(12).toString('base64url');
-const exists = await study.db.selectFrom('staff').select('id').where('name', '=', 'coordinator').executeTakeFirst();
-if (exists) await setStaffPassword(study.db, 'demo', 'coordinator', password);
+if (await staffExists(study.db, 'coordinator')) await setStaffPassword(study.db, 'demo', 'coordinator', password);
 else await addStaff(study.db, 'demo', { name: 'coordinator', role: 'coordinator', password });
 
 const registry = loadRegistry({ studyDir: dir });
 const cells = (await collectionCells(study.db, study.config)).filter(
-  (c) => c.client === first.client_id && c.session === session && c.state !== 'not scheduled',
+  (c) => c.client === first.client && c.session === session && c.state !== 'not scheduled',
 );
 const links = await issueLinks(study.db, readLinkKey(dir), cells, (i) => registry.definition(i).version);
 
@@ -77,7 +66,7 @@ server.listen(port, '127.0.0.1', () => {
       '',
       `coordinator sign-in: ${base}/login  name: coordinator  password: ${password}`,
       '',
-      `client links for ${first.client_id}, session ${session} (today):`,
+      `client links for ${first.client}, session ${session} (today):`,
       ...links.map((l) => `  ${`${l.instrument}:${l.form}`.padEnd(18)} ${base}/f/${l.token}  code ${l.code}`),
       `  (codes are typed at ${base}/code)`,
       '',

@@ -1,4 +1,5 @@
 import type BetterSqlite3 from 'better-sqlite3';
+import { writeTransaction } from './write-lock';
 import type { Kysely } from 'kysely';
 import type { StudyConfig } from '../study/study-config';
 import { sha256 } from '../util/hash';
@@ -136,7 +137,7 @@ export async function issueLinks(
   now = nowIso(),
 ): Promise<IssuedLink[]> {
   const links: IssuedLink[] = [];
-  await db.transaction().execute(async (trx) => {
+  await writeTransaction(db, async (trx) => {
     for (const c of cells) {
       const id = invitationId(c.sessionId, c.instrument, c.form);
       const token = linkToken(key, id);
@@ -259,7 +260,7 @@ export async function saveDraft(
   draft: Record<string, string>,
   now = nowIso(),
 ): Promise<boolean> {
-  return db.transaction().execute(async (trx) => {
+  return writeTransaction(db, async (trx) => {
     const r = await trx
       .updateTable('invitations')
       .set({ draft: JSON.stringify(draft) })
@@ -296,9 +297,9 @@ export async function submitInvitation(
   /** The study's raw SQLite handle, for the fast path (submit-fast.ts); null or absent on PostgreSQL. */
   sqlite?: BetterSqlite3.Database | null,
 ): Promise<SubmitOutcome> {
-  const fast = sqlite ? submitOnSqlite(sqlite, inv, respondent, items, scores, now) : undefined;
+  const fast = sqlite ? await submitOnSqlite(sqlite, inv, respondent, items, scores, now) : undefined;
   if (fast) return fast;
-  return db.transaction().execute(async (trx) => {
+  return writeTransaction(db, async (trx) => {
     const claimed = await trx
       .updateTable('invitations')
       .set({ completed_at: now, draft: null })

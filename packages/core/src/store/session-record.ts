@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { writeTransaction } from './write-lock';
 import { UsageError } from '../util/errors';
 import { isCalendarDate, nowIso } from '../util/time';
 import { appendAudit } from './audit';
@@ -21,7 +22,7 @@ export async function recordSession(
   if (!Number.isInteger(s.session) || s.session < 1 || s.session > 10_000)
     throw new UsageError('session: a whole number from 1');
   if (!isCalendarDate(s.date)) throw new UsageError('date: a calendar date as YYYY-MM-DD');
-  return db.transaction().execute(async (trx) => {
+  return writeTransaction(db, async (trx) => {
     const id = sessionId(s.client, s.session);
     const existed = await trx.selectFrom('sessions').select('id').where('id', '=', id).executeTakeFirst();
     try {

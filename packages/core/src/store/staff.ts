@@ -1,4 +1,5 @@
 import { randomBytes, type ScryptOptions, scrypt, timingSafeEqual } from 'node:crypto';
+import { writeTransaction } from './write-lock';
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import { UsageError } from '../util/errors';
@@ -57,7 +58,7 @@ export async function addStaff(
   if (!name.success) throw new UsageError(`--name: ${name.error.issues[0]!.message}, got "${s.name}"`);
   if (s.password.length < 12) throw new UsageError('the password must be at least 12 characters long');
   const password_hash = await hashPassword(s.password);
-  return db.transaction().execute(async (trx) => {
+  return writeTransaction(db, async (trx) => {
     const taken = await trx.selectFrom('staff').select('id').where('name', '=', s.name).executeTakeFirst();
     if (taken) throw new UsageError(`there is already a staff account named "${s.name}"`);
     const at = nowIso();
@@ -88,7 +89,7 @@ export async function setStaffPassword(
 ): Promise<void> {
   if (password.length < 12) throw new UsageError('the password must be at least 12 characters long');
   const password_hash = await hashPassword(password);
-  await db.transaction().execute(async (trx) => {
+  await writeTransaction(db, async (trx) => {
     const row = await trx.selectFrom('staff').select('id').where('name', '=', name).executeTakeFirst();
     if (!row) throw new UsageError(`there is no staff account named "${name}"`);
     await trx
@@ -113,6 +114,11 @@ export async function countStaff(db: Kysely<Database>): Promise<number> {
     .select((eb) => eb.fn.countAll<number>().as('n'))
     .executeTakeFirstOrThrow();
   return Number(r.n);
+}
+
+/** Whether a staff account of this name exists. */
+export async function staffExists(db: Kysely<Database>, name: string): Promise<boolean> {
+  return (await db.selectFrom('staff').select('id').where('name', '=', name).executeTakeFirst()) !== undefined;
 }
 
 export type SignInResult = { ok: true; staff: Staff } | { ok: false; reason: 'invalid' | 'locked' };

@@ -3,10 +3,11 @@ import { stableStringify } from '../util/hash';
 import { nowIso } from '../util/time';
 import type { ScaleScore } from '../schemas/score';
 import { responseId } from './responses';
+import { writeSqlite } from './write-lock';
 
 /**
  * The submission of a link's form on the raw SQLite handle: the same rows as the kysely path in
- * invitations.ts (claim, response, audit, scores, log) in one synchronous IMMEDIATE transaction. It exists because
+ * invitations.ts (claim, response, audit, scores, log) in one synchronous IMMEDIATE transaction (writeSqlite). It exists because
  * the load benchmark showed kysely's per-statement overhead dominating a submission; it is only used when no
  * other transaction is open on the handle, and it hands back to the kysely path (undefined) when a response for
  * the cell already exists (an import got there first), which upsertResponse knows how to update and audit.
@@ -52,62 +53,65 @@ class HandBack extends Error {}
 
 export type FastOutcome = { status: 'stored'; responseId: string } | { status: 'gone' } | undefined;
 
-export function submitOnSqlite(
+export async function submitOnSqlite(
   db: BetterSqlite3.Database,
   inv: { id: string; sessionId: string; instrument: string; form: string; client: string },
   respondent: string,
   items: Record<string, number | null>,
   scores: readonly ScaleScore[],
   now: string,
-): FastOutcome {
+): Promise<FastOutcome> {
   if (db.inTransaction) return undefined;
   const s = statements(db);
   const id = responseId({ sessionId: inv.sessionId, instrument: inv.instrument, form: inv.form, respondent });
+  let outcome: FastOutcome;
   try {
-    return db
-      .transaction((): FastOutcome => {
-        if (s.claim.run(now, inv.id, now).changes !== 1) return { status: 'gone' };
-        if (s.existing.get(id)) throw new HandBack();
-        // Row times are the clock's, as upsertResponse writes them; `now` is the submission's time.
-        const at = nowIso();
-        s.response.run(
+    const ran = await writeSqlite(db, () => {
+      if (s.claim.run(now, inv.id, now).changes !== 1) {
+        outcome = { status: 'gone' };
+        return;
+      }
+      if (s.existing.get(id)) throw new HandBack();
+      // Row times are the clock's, as upsertResponse writes them; `now` is the submission's time.
+      const at = nowIso();
+      s.response.run(
+        id,
+        inv.sessionId,
+        inv.instrument,
+        inv.form,
+        respondent,
+        stableStringify(items),
+        now,
+        'link',
+        now,
+        now,
+      );
+      const after = {
+        sessionId: inv.sessionId,
+        instrument: inv.instrument,
+        form: inv.form,
+        respondent,
+        items,
+        submittedAt: now,
+      };
+      s.audit.run(at, `link:${inv.client}`, 'response', id, 'insert', JSON.stringify(after));
+      for (const sc of scores)
+        s.score.run(
+          'response',
           id,
-          inv.sessionId,
           inv.instrument,
           inv.form,
-          respondent,
-          stableStringify(items),
-          now,
-          'link',
-          now,
-          now,
+          sc.scale,
+          sc.score,
+          sc.pomp,
+          sc.prorated ? 1 : 0,
+          sc.missing ? 1 : 0,
         );
-        const after = {
-          sessionId: inv.sessionId,
-          instrument: inv.instrument,
-          form: inv.form,
-          respondent,
-          items,
-          submittedAt: now,
-        };
-        s.audit.run(at, `link:${inv.client}`, 'response', id, 'insert', JSON.stringify(after));
-        for (const sc of scores)
-          s.score.run(
-            'response',
-            id,
-            inv.instrument,
-            inv.form,
-            sc.scale,
-            sc.score,
-            sc.pomp,
-            sc.prorated ? 1 : 0,
-            sc.missing ? 1 : 0,
-          );
-        s.link.run(id, inv.id);
-        s.log.run(inv.id, now, 'completed');
-        return { status: 'stored', responseId: id };
-      })
-      .immediate();
+      s.link.run(id, inv.id);
+      s.log.run(inv.id, now, 'completed');
+      outcome = { status: 'stored', responseId: id };
+    });
+    return ran ? outcome : undefined;
   } catch (err) {
     if (err instanceof HandBack) return undefined;
     throw err;

@@ -30,7 +30,7 @@ describe('client forms', () => {
     for (const id of ['1', '2', '3', '4']) expect(page).toContain(`name="${id}" type="number"`);
     expect(page).toContain('step="0.1"');
     expect(page).toMatch(/<form method="post" action="\/f\/[A-Za-z0-9_-]{43}"/);
-    expect(page).toContain('licence from ICCE');
+    expect(page).toContain('needs a licence from the authors');
     expect(page).toContain('paraphrases');
     expect(page).not.toContain('C01');
     expect((await t.app.request(`/f/${l.token}`)).status).toBe(200);

@@ -9,7 +9,7 @@ import { signIn } from '../../store/staff';
 import { initStudy, openStudy } from '../../store/study';
 import { runCore as main } from './testing';
 
-const BIN = fileURLToPath(new URL('../../../bin/alliance.js', import.meta.url));
+const BIN = fileURLToPath(new URL('../../../../cli/bin/alliance.js', import.meta.url));
 const scratch = mkdtempSync(join(tmpdir(), 'cli-collection-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 let n = 0;
