@@ -28,7 +28,7 @@ export interface Planned {
 
 export const DEFAULT_BATCH_POLL_MS = 30_000;
 
-/** Lines per batch: well under both APIs' limits (OpenAI 50,000 lines and 200 MB; Anthropic 100,000 and 256 MB). */
+/** Lines and bytes per batch: under both APIs' limits (OpenAI 50,000 lines and 200 MB; Anthropic 100,000 and 256 MB). */
 const MAX_LINES = 10_000;
 const MAX_BYTES = 100 * 1024 * 1024;
 
@@ -151,7 +151,8 @@ async function submitBatches(
       }
       reserved.set(key, estimate);
       lines.push({ customId: key, request: { transcript: t, forms, replicate: job.replicate } });
-      bytes += t.utterances.reduce((s, u) => s + u.text.length, 0);
+      // About four bytes a token, the prompt's whole text (system, rubric, transcript, task) for each line.
+      bytes += prompt ? prompt.tokens(t, forms) * 4 : t.utterances.reduce((s, u) => s + u.text.length, 0);
     }
     if (lines.length === 0) continue;
     const id = randomUUID();
@@ -241,6 +242,10 @@ async function pollUntilEnded(
       } catch (err) {
         if (!(err instanceof ProviderError)) throw err;
         if (err.kind === 'aborted') return;
+        if (err.status === 404) {
+          await giveUp(run, batch, wanted, `the provider does not know batch ${providerId} (404)`);
+          continue;
+        }
         log(`batch ${providerId}: ${describeError(err)}; it is kept, and the next run polls it again`);
         await leaveUnanswered(run, batch, wanted);
         continue;

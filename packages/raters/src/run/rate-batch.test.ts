@@ -1,4 +1,5 @@
-import { type Study, listRatingBatches, listRatings } from '@alliance-lab/core';
+import { hostname } from 'node:os';
+import { type Study, listRatingBatches, listRatings, reserveRatingBatch, updateRatingBatch } from '@alliance-lab/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { TOOL_NAME } from '../providers/anthropic/anthropic-rater';
 import { type Reply, startLoopbackServer } from '../testing/loopback-server';
@@ -206,6 +207,41 @@ describe('rate --batch', () => {
     const f = await fixture({ tunnel: remote }, 'forbid');
     await expect(rate(f, 'tunnel')).rejects.toThrow(/remoteProviders to "forbid"/);
     expect(server.batches.calls).toEqual([]);
+  });
+
+  it('frees the keys of a submission whose run died before the provider had it, and of a batch the provider lost', async () => {
+    // Keys hang on the transcript's content and the rater's settings, not the study: a twin study learns them.
+    const twin = await fixture();
+    await rate(twin, 'local', { sessions: ['C01/1', 'C02/2'] });
+    const [learnt] = await listRatingBatches(twin.db, { all: true });
+    const keyOf = (transcript: string) => {
+      const r = learnt!.requests.find((q) => q.transcriptId.startsWith(transcript))!;
+      return { key: r.key, transcriptId: r.transcriptId, replicate: r.replicate };
+    };
+    const s = await fixture();
+    const row = { rater: 'local', provider: 'openai', baseUrl: server.openaiBaseUrl };
+    await reserveRatingBatch(s.db, {
+      ...row,
+      id: 'dead-submission',
+      holder: `${hostname()}#999999999#gone`,
+      requests: [keyOf('C01/1')],
+    });
+    await reserveRatingBatch(s.db, { ...row, id: 'lost', holder: 'elsewhere#1#x', requests: [keyOf('C02/2')] });
+    await updateRatingBatch(s.db, 'lost', { status: 'submitted', providerBatchId: 'batch_unknown' });
+    server.reset();
+
+    const log: string[] = [];
+    const r = await rate(s, 'local', { sessions: ['C01/1', 'C02/2'], log: (m) => log.push(m) });
+    expect(r.summary).toMatchObject({ rated: 1, failed: 1 });
+    expect(server.batches.created).toBe(1);
+    expect(log).toContain(
+      '1 rating not answered: the provider does not know batch batch_unknown (404); the next run sends them again',
+    );
+    const status = new Map((await listRatingBatches(s.db, { all: true })).map((b) => [b.id, b.status]));
+    expect(status.get('dead-submission')).toBe('abandoned');
+    expect(status.get('lost')).toBe('abandoned');
+    const again = await rate(s, 'local', { sessions: ['C01/1', 'C02/2'] });
+    expect(again.summary).toMatchObject({ rated: 1, cached: 1, failed: 0 });
   });
 
   it('refuses --batch for a server without the batch API and for raters without one', async () => {

@@ -28,7 +28,8 @@ export function anthropicBatchClient(src: AnthropicBatchSource): BatchClient {
     try {
       return await f();
     } catch (err) {
-      if (err instanceof APIError && (err.status === 404 || err.status === 405)) {
+      // Only the submission says whether the server has the API; a 404 on an id is that batch unknown.
+      if (what.startsWith('POST') && err instanceof APIError && (err.status === 404 || err.status === 405)) {
         throw new UsageError(
           `rater "${src.name}": the server at ${displayUrl(src.baseUrl)} has no message batches API (${what} answered ${err.status}); rate without --batch`,
         );

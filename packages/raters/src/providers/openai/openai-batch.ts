@@ -38,7 +38,9 @@ export function openaiBatchClient(src: OpenAIBatchSource): BatchClient {
     try {
       return await f();
     } catch (err) {
-      if (err instanceof APIError && (err.status === 404 || err.status === 405)) {
+      // A server without the endpoints answers the first submission call 404 (or 405); a 404 on a batch or file
+      // id is that id unknown, which the run handles.
+      if (what.startsWith('POST') && err instanceof APIError && (err.status === 404 || err.status === 405)) {
         throw new UsageError(
           `rater "${src.name}": the server at ${displayUrl(src.baseUrl)} has no batch API (${what} answered ${err.status}); rate without --batch`,
         );
