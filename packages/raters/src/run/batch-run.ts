@@ -135,6 +135,7 @@ async function submitBatches(
   const { study, opts, rater, config, prompt, forms, summary, tally, log, signal } = run;
   let submitted = 0;
   let i = 0;
+  const others = new Set<string>();
   while (i < keys.length && !signal.aborted) {
     const lines: BatchLine[] = [];
     let bytes = 0;
@@ -168,7 +169,8 @@ async function submitBatches(
       }),
     });
     const mine = new Set(got);
-    // A run sharing the study reserved some of them since this one looked: that run sends them.
+    // A run sharing the study reserved some of them since this one looked: that run sends them, this one polls.
+    for (const l of lines) if (!mine.has(l.customId)) others.add(l.customId);
     const send = lines.filter((l) => mine.has(l.customId));
     if (send.length === 0) continue;
     let accepted: Awaited<ReturnType<BatchClient['submit']>>;
@@ -182,6 +184,7 @@ async function submitBatches(
       if (!(err instanceof ProviderError)) throw err;
       if (err.kind === 'aborted') return submitted;
       for (const l of send) {
+        run.budget.settle(reserved.get(l.customId) ?? 0, 0);
         const n = wanted.get(l.customId)!.length;
         summary.failed += n;
         tally.done += n;
@@ -200,6 +203,19 @@ async function submitBatches(
     log(`sent batch ${accepted.providerBatchId} with ${send.length} request${send.length === 1 ? '' : 's'}`);
     const [b] = await listRatingBatches(study.db, { id });
     if (b) into.push(b);
+  }
+  if (others.size) {
+    const polled = new Set(into.map((b) => b.id));
+    for (const b of await listRatingBatches(study.db)) {
+      const holds = b.requests.filter((r) => r.status === 'pending' && others.has(r.key));
+      if (holds.length === 0 || polled.has(b.id)) continue;
+      if (b.provider === rater.provider && b.baseUrl === baseUrl) into.push(b);
+      else
+        for (const r of holds) {
+          tally.notStarted += wanted.get(r.key)?.length ?? 0;
+          wanted.delete(r.key);
+        }
+    }
   }
   return submitted;
 }

@@ -1,5 +1,12 @@
 import { hostname } from 'node:os';
-import { type Study, listRatingBatches, listRatings, reserveRatingBatch, updateRatingBatch } from '@alliance-lab/core';
+import {
+  type Study,
+  listRatingBatches,
+  listRatings,
+  openStudy,
+  reserveRatingBatch,
+  updateRatingBatch,
+} from '@alliance-lab/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { TOOL_NAME } from '../providers/anthropic/anthropic-rater';
 import { type Reply, startLoopbackServer } from '../testing/loopback-server';
@@ -242,6 +249,19 @@ describe('rate --batch', () => {
     expect(status.get('lost')).toBe('abandoned');
     const again = await rate(s, 'local', { sessions: ['C01/1', 'C02/2'] });
     expect(again.summary).toMatchObject({ rated: 1, cached: 1, failed: 0 });
+  });
+
+  it('two batch runs on one study at once send one batch between them', async () => {
+    const s = await fixture();
+    const second = await openStudy(s.dir);
+    open.push(second);
+    server.batches.script({ pollsInProgress: 3 });
+    const [a, b] = await Promise.all([rate(s, 'local'), rate(second, 'local')]);
+    expect(server.batches.created).toBe(1);
+    for (const r of [a!, b!]) {
+      expect(r.summary.failed).toBe(0);
+      expect(r.summary.rated + r.summary.cached).toBe(4);
+    }
   });
 
   it('refuses --batch for a server without the batch API and for raters without one', async () => {
