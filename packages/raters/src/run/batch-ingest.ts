@@ -88,7 +88,7 @@ export async function ingestBatch(
         return;
       }
       const { job } = planned[0]!;
-      const t = await run.prepare(job.ref);
+      const t = await run.transcriptOf(job.ref);
       const call = {
         rater: run.rater,
         forms: run.forms,

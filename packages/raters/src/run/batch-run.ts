@@ -142,7 +142,7 @@ async function submitBatches(
     for (; i < keys.length && lines.length < MAX_LINES && bytes < MAX_BYTES; i++) {
       const key = keys[i]!;
       const { job } = wanted.get(key)![0]!;
-      const t = await run.prepare(job.ref);
+      const t = await run.transcriptOf(job.ref);
       const estimate = estimateCost(t, null, forms, config, prompt, run.outputEstimate) * config.price.batchMultiplier;
       if (tally.budgetStopped || !run.budget.tryReserve(estimate)) {
         tally.budgetStopped = true;

@@ -107,7 +107,7 @@ export interface RunState {
   refs: TranscriptRef[];
   replicates: number;
   /** The transcript as the rater sees it; `prepared` shares one preparation among a transcript's replicates. */
-  prepare: (ref: TranscriptRef) => Promise<RatableTranscript>;
+  transcriptOf: (ref: TranscriptRef) => Promise<RatableTranscript>;
   prepared: (ref: TranscriptRef) => Promise<RatableTranscript>;
   summary: RunSummary;
   total: number;
@@ -183,7 +183,7 @@ export async function rateStudy(study: Study, opts: RateOptions): Promise<RunRes
     log,
     refs,
     replicates,
-    prepare,
+    transcriptOf: prepare,
     prepared: onePreparationPerTranscript(prepare, replicates),
     summary,
     total,
