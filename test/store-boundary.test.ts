@@ -15,6 +15,8 @@ const TABLES = [
   'ratings',
   'rating_cache',
   'rating_cache_leases',
+  'rating_batches',
+  'rating_batch_requests',
   'deidentification_maps',
   'scores',
   'audit',
@@ -28,7 +30,10 @@ const FORBIDDEN: Array<[string, RegExp]> = [
   ['an sql`` template', /\bsql`/],
   ['a prepared statement', /\.prepare\(/],
   ['raw SQL on a table', new RegExp(`\\b(from|into|update|join|table)\\s+["'\`]?(${TABLES})\\b`, 'i')],
-  ['a table of the store', /\b(rating_cache|rating_cache_leases|deidentification_maps)\b/],
+  [
+    'a table of the store',
+    /\b(rating_cache|rating_cache_leases|rating_batches|rating_batch_requests|deidentification_maps)\b/,
+  ],
   ['a row type of the store', /\bDatabase\[|\b(Selectable|Insertable|Updateable)</],
   ['kysely or better-sqlite3', /from ['"](kysely|better-sqlite3)['"]/],
 ];

@@ -19,6 +19,7 @@ export * from './store/scores';
 export * from './store/ratings';
 export * from './store/rating-cache';
 export * from './store/cache-leases';
+export * from './store/rating-batches';
 export * from './store/transcript-reads';
 export * from './store/session-summaries';
 export * from './store/deidentification-maps';

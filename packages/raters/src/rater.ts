@@ -1,4 +1,5 @@
 import type { Usage, UtteranceText } from '@alliance-lab/core';
+import type { BatchClient } from './providers/batch';
 import type { RaterOutput } from './result-schema';
 
 /** An utterance as a rater sees it: de-identified text with its stable id (core's utterance schema, picked). */
@@ -54,6 +55,8 @@ export interface Rater {
    */
   readonly replayedHandling?: 'as-is' | 'deidentified';
   rate(req: RateRequest): Promise<RateResponse>;
+  /** The provider's batch API (`alliance rate --batch`), for raters whose provider has one. */
+  readonly batch?: BatchClient;
 }
 
 export type { RaterOutput };

@@ -108,6 +108,27 @@ export interface Database {
   rating_cache: CacheRow;
   /** Who is asking a provider for a cache key, until when (ISO 8601 UTC); see cache-leases.ts. */
   rating_cache_leases: { key: string; holder: string; expires_at: string };
+  /** Batches sent through a provider's batch API; see rating-batches.ts. */
+  rating_batches: {
+    id: string;
+    rater: string;
+    provider: string;
+    base_url: string;
+    provider_batch_id: string | null;
+    status: string;
+    provider_status: string | null;
+    holder: string;
+    created_at: string;
+    updated_at: string;
+  };
+  rating_batch_requests: {
+    batch_id: string;
+    key: string;
+    transcript_id: string;
+    replicate: number;
+    status: string;
+    reason: string | null;
+  };
   deidentification_maps: {
     transcript_id: string;
     settings_hash: string;

@@ -1,4 +1,4 @@
-import { defineCommand, flag, integer, list, number, text, type Progress } from '@alliance-lab/core/cli';
+import { UsageError, defineCommand, flag, integer, list, number, text, type Progress } from '@alliance-lab/core/cli';
 import { z } from 'zod';
 import type { RunSummary } from '../run/rate-run';
 
@@ -12,6 +12,11 @@ export const rateCommand = defineCommand({
     'requests only what is missing: an interrupted run resumes, a finished one costs nothing and changes nothing.',
     'study.json decides what leaves the machine (remoteProviders: forbid, deidentified, allow).',
     '',
+    "With --batch the requests go through the provider's batch API (OpenAI, OpenAI-compatible servers that",
+    'implement /v1/batches, Anthropic) at the batch price, and the command polls until the batches end',
+    '(ALLIANCE_BATCH_POLL_MS sets how often; default 30 s). The batches are recorded in the study, so running the',
+    'same command again, after Ctrl-C or a kill, polls and ingests them instead of sending them again.',
+    '',
     'The --json summary: {rated, failed, cached, inputTokens, outputTokens, cachedTokens, costUsd}. rated and',
     'failed count ratings requested in this run; cached counts ratings answered from the store without a request.',
   ].join('\n'),
@@ -24,10 +29,12 @@ export const rateCommand = defineCommand({
     budget: number('stop requesting before the estimated cost would pass this', 'USD', { min: 0 }).optional(),
     'no-cache': flag('ask again even where an answer is stored, and replace it'),
     chunk: flag("rate transcripts over the rater's input budget in overlapping windows"),
+    batch: flag("send the requests through the provider's batch API at its batch price; run again to resume"),
   }),
   examples: [
     'alliance rate --study demo-study --rater lexicon --json',
     'alliance rate --study pilot --rater gpt --sessions C01,C02/3 --replicates 3 --concurrency 16 --budget 5',
+    'alliance rate --study pilot --rater claude --batch --json',
   ],
   async run(ctx, o) {
     const { rater, replicates, concurrency, budget: budgetUsd } = o;
@@ -48,6 +55,8 @@ export const rateCommand = defineCommand({
         ...(budgetUsd !== undefined ? { budgetUsd } : {}),
         noCache: o['no-cache'],
         chunk: o.chunk,
+        batch: o.batch,
+        ...batchPoll(),
         signal: ctx.signal,
         services: defaultServices(study),
         log: ctx.log,
@@ -63,7 +72,11 @@ export const rateCommand = defineCommand({
       });
       bar?.finish();
       if (result.interrupted)
-        ctx.warn('interrupted: what was rated is stored; run the same command again to rate the rest');
+        ctx.warn(
+          o.batch
+            ? 'interrupted: what was ingested is stored and the batches are recorded; run the same command again to poll and ingest the rest'
+            : 'interrupted: what was rated is stored; run the same command again to rate the rest',
+        );
       const s = result.summary;
       const data: RunSummary = {
         rated: s.rated,
@@ -77,6 +90,9 @@ export const rateCommand = defineCommand({
       const text = [
         `${rater}: ${s.rated} rated, ${s.failed} failed, ${s.cached} from the cache (of ${result.total})`,
         `tokens: ${s.inputTokens.toLocaleString('en-US')} in (${s.cachedTokens.toLocaleString('en-US')} cached), ${s.outputTokens.toLocaleString('en-US')} out; cost $${s.costUsd.toFixed(4)}`,
+        ...(result.batches
+          ? [`batches: ${result.batches.submitted} sent, ${result.batches.resumed} sent earlier and polled`]
+          : []),
         ...(result.transcripts === 'deidentified'
           ? ['transcripts were de-identified before leaving this machine']
           : []),
@@ -90,3 +106,13 @@ export const rateCommand = defineCommand({
     }
   },
 });
+
+/** ALLIANCE_BATCH_POLL_MS, when set to a whole number of milliseconds. */
+function batchPoll(env: Record<string, string | undefined> = process.env): { batchPollMs?: number } {
+  const raw = env.ALLIANCE_BATCH_POLL_MS;
+  if (raw === undefined || raw.trim() === '') return {};
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1)
+    throw new UsageError(`ALLIANCE_BATCH_POLL_MS must be a whole number of milliseconds >= 1, got "${raw}"`);
+  return { batchPollMs: n };
+}

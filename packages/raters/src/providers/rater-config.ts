@@ -4,7 +4,15 @@ import { z } from 'zod';
 /** Observer forms the rater fills in, as "instrument:form". */
 export const FormsField = z.array(RaterFormSpec).min(1).default(['wai-o-s:observer']);
 
-const PRICE_FREE = { inputPerMillion: 0, outputPerMillion: 0, cachedInputPerMillion: 0 };
+/** OpenAI's Batch API and Anthropic's Message Batches both bill half the live price, input and output alike. */
+export const BATCH_PRICE_MULTIPLIER = 0.5;
+
+const PRICE_FREE = {
+  inputPerMillion: 0,
+  outputPerMillion: 0,
+  cachedInputPerMillion: 0,
+  batchMultiplier: BATCH_PRICE_MULTIPLIER,
+};
 
 /** US dollars per million tokens, for the run's cost and budget. */
 export const PriceField = z
@@ -12,8 +20,23 @@ export const PriceField = z
     inputPerMillion: z.number().nonnegative().default(0),
     outputPerMillion: z.number().nonnegative().default(0),
     cachedInputPerMillion: z.number().nonnegative().default(0),
+    /** What a request sent in a batch (`alliance rate --batch`) costs, as a fraction of the prices above. */
+    batchMultiplier: z.number().min(0).max(1).default(BATCH_PRICE_MULTIPLIER),
   })
   .prefault(PRICE_FREE);
+
+export type Price = z.output<typeof PriceField>;
+
+/** The prices of a request sent in a batch: every per-million price times the batch multiplier. */
+export function batchPrice(p: Price): Price {
+  const m = p.batchMultiplier;
+  return {
+    inputPerMillion: p.inputPerMillion * m,
+    outputPerMillion: p.outputPerMillion * m,
+    cachedInputPerMillion: p.cachedInputPerMillion * m,
+    batchMultiplier: m,
+  };
+}
 
 export const DEFAULT_CHUNK_OVERLAP = 8;
 

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import {
   DEFAULT_LEASE_OPTIONS,
   type LeaseOptions,
+  type RatingKey,
   type RatingOutcome,
   STUDY_FILE,
   type Study,
@@ -11,7 +12,8 @@ import {
 } from '@alliance-lab/core';
 import { ProviderError } from '../providers/provider-error';
 import { configureRater } from '../providers/registry';
-import type { RatableTranscript, Rater } from '../rater';
+import type { RaterConfig } from '../providers/rater-config';
+import type { FormRequest, RatableTranscript, Rater } from '../rater';
 import { rateOnce } from './ask';
 import { Budget, OutputEstimate } from './budget';
 import { describeError } from './describe-error';
@@ -19,7 +21,7 @@ import { type Job, alreadyAnswered, onePreparationPerTranscript, parseForms, pla
 import { runPool } from './pool';
 import { transcriptHandling, type TranscriptHandling } from './privacy';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry';
-import type { RunServices } from './run-services';
+import type { PromptEstimates, RunServices } from './run-services';
 import { loadTranscript, selectTranscripts, type TranscriptRef } from './run-transcripts';
 import { existingRatings, ratingStored, saveRating } from './store-rating';
 import { addUsage, estimateCost } from './usage';
@@ -49,6 +51,13 @@ export interface RateOptions {
   lease?: Partial<LeaseOptions>;
   /** Messages for the user (stderr). Never given transcript text. */
   log?: (message: string) => void;
+  /**
+   * Send the requests through the provider's batch API (batch-run.ts) at the batch price, polling until the
+   * batches end; a batch already sent for these keys (by a run that was stopped) is polled, not sent again.
+   */
+  batch?: boolean;
+  /** How often a batch is polled (default 30 s; tests use a few milliseconds). */
+  batchPollMs?: number;
 }
 
 /** The `alliance rate --json` summary, exactly these keys. */
@@ -78,6 +87,36 @@ export interface RunResult {
   notStarted: number;
   interrupted: boolean;
   transcripts: TranscriptHandling;
+  /** With --batch: batches sent by this run, and batches sent before that it polled and ingested. */
+  batches?: { submitted: number; resumed: number };
+}
+
+/** What a run has settled before it asks anything, shared by the live path and the batch path (batch-run.ts). */
+export interface RunState {
+  study: Study;
+  opts: RateOptions;
+  services: RunServices;
+  rater: Rater;
+  config: RaterConfig;
+  prompt: PromptEstimates | undefined;
+  handling: TranscriptHandling;
+  forms: FormRequest[];
+  policy: RetryPolicy;
+  signal: AbortSignal;
+  log: (m: string) => void;
+  refs: TranscriptRef[];
+  replicates: number;
+  /** The transcript as the rater sees it; `prepared` shares one preparation among a transcript's replicates. */
+  transcriptOf: (ref: TranscriptRef) => Promise<RatableTranscript>;
+  prepared: (ref: TranscriptRef) => Promise<RatableTranscript>;
+  summary: RunSummary;
+  total: number;
+  tally: { done: number; notStarted: number; budgetStopped: boolean };
+  budget: Budget;
+  outputEstimate: OutputEstimate;
+  existing: Map<string, RatingKey>;
+  lease: LeaseOptions;
+  progress: () => void;
 }
 
 const DEFAULT_CONCURRENCY = 8;
@@ -129,124 +168,159 @@ export async function rateStudy(study: Study, opts: RateOptions): Promise<RunRes
     costUsd: 0,
   };
   const total = refs.length * replicates;
-  let done = 0;
-  let notStarted = 0;
-  let budgetStopped = false;
-  const budget = new Budget(opts.budgetUsd);
-  const outputEstimate = new OutputEstimate(config.maxTokens);
-  const existing = await existingRatings(study, opts.rater);
-  const progress = () => opts.onProgress?.({ ...summary, done, total });
+  const tally = { done: 0, notStarted: 0, budgetStopped: false };
+  const run: RunState = {
+    study,
+    opts,
+    services,
+    rater,
+    config,
+    prompt,
+    handling,
+    forms,
+    policy,
+    signal,
+    log,
+    refs,
+    replicates,
+    transcriptOf: prepare,
+    prepared: onePreparationPerTranscript(prepare, replicates),
+    summary,
+    total,
+    tally,
+    budget: new Budget(opts.budgetUsd),
+    outputEstimate: new OutputEstimate(config.maxTokens),
+    existing: await existingRatings(study, opts.rater),
+    lease: { ...DEFAULT_LEASE_OPTIONS, holder: newLeaseHolder(), ...opts.lease },
+    progress: () => opts.onProgress?.({ ...summary, done: tally.done, total }),
+  };
 
-  const prepared = onePreparationPerTranscript(prepare, replicates);
-  const lease: LeaseOptions = { ...DEFAULT_LEASE_OPTIONS, holder: newLeaseHolder(), ...opts.lease };
-
-  // A job whose key another run holds goes to the back of the queue once, so this run asks other keys meanwhile;
-  // the second time round it waits for the holder's answer.
-  const jobs: Array<Job & { deferred?: boolean }> = planJobs(refs, replicates);
-  await runPool(
-    jobs,
-    opts.concurrency ?? DEFAULT_CONCURRENCY,
-    async (job) => {
-      const { ref, replicate } = job;
-      const t = await prepared(ref);
-      const windows = opts.chunk && prompt ? windowsFor(t, rater, forms, config, prompt) : null;
-      const identity = ratingIdentity({
-        name: opts.rater,
-        rater,
-        config,
-        ref,
-        transcript: t,
-        replicate,
-        handling,
-        windows,
-      });
-
-      if (!opts.noCache) {
-        const hit = await alreadyAnswered(study, existing, identity);
-        if (hit) {
-          if (hit !== 'stored') await saveRating(study, identity, hit, { fromCache: true, score: services.score });
-          summary.cached++;
-          done++;
-          progress();
-          return;
-        }
-      }
-
-      if (signal.aborted) return;
-      // Claim the key, so a run sharing the study does not ask the same thing; one holding it answers for us.
-      const turn = await awaitCacheTurn(study, identity.cacheKey, {
-        ...lease,
-        ignoreCache: opts.noCache,
-        wait: job.deferred === true,
-        signal,
-      });
-      if (turn.kind === 'aborted') return;
-      if (turn.kind === 'held') {
-        jobs.push({ ...job, deferred: true });
-        return;
-      }
-      if (turn.kind === 'answered') {
-        if (!(await ratingStored(study, identity)))
-          await saveRating(study, identity, turn.outcome, { fromCache: true, score: services.score });
-        summary.cached++;
-        done++;
-        progress();
-        return;
-      }
-      // Released however the request ends: stored, failed, over budget or aborted.
-      try {
-        const estimate = estimateCost(t, windows, forms, config, prompt, outputEstimate);
-        if (budgetStopped || !budget.tryReserve(estimate)) {
-          budgetStopped = true;
-          notStarted++;
-          return;
-        }
-        let outcome: RatingOutcome;
-        try {
-          outcome =
-            windows && windows.length > 1
-              ? await rateWindows(t, windows, { rater, forms, replicate, services, policy, signal, log })
-              : await rateOnce(t, { rater, forms, replicate, services, policy, signal, log });
-        } catch (err) {
-          const spent = err instanceof ProviderError ? err.spent : undefined;
-          budget.settle(estimate, spent?.costUsd ?? 0);
-          if (!(err instanceof ProviderError)) throw err;
-          if (spent) addUsage(summary, spent);
-          if (err.kind === 'aborted') return;
-          // Not stored: the transcript was never rated, so the next run asks again.
-          summary.failed++;
-          done++;
-          log(
-            `session ${ref.sessionId} replicate ${replicate}: ${describeError(err)}; not stored, the next run retries it`,
-          );
-          progress();
-          return;
-        }
-        budget.settle(estimate, outcome.usage.costUsd);
-        outputEstimate.observe(outcome.usage.outputTokens, outcome.requests);
-        await saveRating(study, identity, outcome, { fromCache: false, score: services.score });
-        if (outcome.status === 'ok') summary.rated++;
-        else {
-          summary.failed++;
-          log(
-            `session ${ref.sessionId} replicate ${replicate}: the answer failed validation twice (${outcome.failure?.length ?? 0} problems); stored as failed with the reasons`,
-          );
-        }
-        addUsage(summary, outcome.usage);
-        done++;
-        progress();
-      } finally {
-        await turn.lease.release();
-      }
-    },
-    { signal },
-  );
-  if (budgetStopped) {
+  let batches: RunResult['batches'];
+  if (opts.batch) {
+    const { rateInBatches } = await import('./batch-run');
+    batches = await rateInBatches(run);
+  } else {
+    // A job whose key another run holds goes to the back of the queue once, so this run asks other keys meanwhile;
+    // the second time round it waits for the holder's answer.
+    const jobs: LiveJob[] = planJobs(refs, replicates);
+    await rateLive(run, jobs);
+  }
+  if (tally.budgetStopped) {
+    const n = tally.notStarted;
     log(
-      `budget of $${opts.budgetUsd} reached: ${notStarted} rating${notStarted === 1 ? '' : 's'} not requested; run again with a larger --budget to continue`,
+      `budget of $${opts.budgetUsd} reached: ${n} rating${n === 1 ? '' : 's'} not requested; run again with a larger --budget to continue`,
     );
   }
-  return { summary, total, notStarted, interrupted: signal.aborted, transcripts: handling };
+  return {
+    summary,
+    total,
+    notStarted: tally.notStarted,
+    interrupted: signal.aborted,
+    transcripts: handling,
+    ...(batches ? { batches } : {}),
+  };
+}
+
+type LiveJob = Job & { deferred?: boolean };
+
+/** Asks each job's rating live through the pool (the jobs list grows when a held key is deferred). */
+export async function rateLive(run: RunState, jobs: LiveJob[]): Promise<void> {
+  await runPool(jobs, run.opts.concurrency ?? DEFAULT_CONCURRENCY, (job) => liveJob(run, job, jobs), {
+    signal: run.signal,
+  });
+}
+
+async function liveJob(run: RunState, job: LiveJob, jobs: LiveJob[]): Promise<void> {
+  const { study, opts, services, rater, config, prompt, forms, summary, tally, signal, log } = run;
+  const { ref, replicate } = job;
+  const t = await run.prepared(ref);
+  const windows = opts.chunk && prompt ? windowsFor(t, rater, forms, config, prompt) : null;
+  const identity = ratingIdentity({
+    name: opts.rater,
+    rater,
+    config,
+    ref,
+    transcript: t,
+    replicate,
+    handling: run.handling,
+    windows,
+  });
+
+  if (!opts.noCache) {
+    const hit = await alreadyAnswered(study, run.existing, identity);
+    if (hit) {
+      if (hit !== 'stored') await saveRating(study, identity, hit, { fromCache: true, score: services.score });
+      summary.cached++;
+      tally.done++;
+      run.progress();
+      return;
+    }
+  }
+
+  if (signal.aborted) return;
+  // Claim the key, so a run sharing the study does not ask the same thing; one holding it answers for us.
+  const turn = await awaitCacheTurn(study, identity.cacheKey, {
+    ...run.lease,
+    ignoreCache: opts.noCache,
+    wait: job.deferred === true,
+    signal,
+  });
+  if (turn.kind === 'aborted') return;
+  if (turn.kind === 'held') {
+    jobs.push({ ...job, deferred: true });
+    return;
+  }
+  if (turn.kind === 'answered') {
+    if (!(await ratingStored(study, identity)))
+      await saveRating(study, identity, turn.outcome, { fromCache: true, score: services.score });
+    summary.cached++;
+    tally.done++;
+    run.progress();
+    return;
+  }
+  // Released however the request ends: stored, failed, over budget or aborted.
+  try {
+    const estimate = estimateCost(t, windows, forms, config, prompt, run.outputEstimate);
+    if (tally.budgetStopped || !run.budget.tryReserve(estimate)) {
+      tally.budgetStopped = true;
+      tally.notStarted++;
+      return;
+    }
+    const call = { rater, forms, replicate, services, policy: run.policy, signal, log };
+    let outcome: RatingOutcome;
+    try {
+      outcome = windows && windows.length > 1 ? await rateWindows(t, windows, call) : await rateOnce(t, call);
+    } catch (err) {
+      const spent = err instanceof ProviderError ? err.spent : undefined;
+      run.budget.settle(estimate, spent?.costUsd ?? 0);
+      if (!(err instanceof ProviderError)) throw err;
+      if (spent) addUsage(summary, spent);
+      if (err.kind === 'aborted') return;
+      // Not stored: the transcript was never rated, so the next run asks again.
+      summary.failed++;
+      tally.done++;
+      log(
+        `session ${ref.sessionId} replicate ${replicate}: ${describeError(err)}; not stored, the next run retries it`,
+      );
+      run.progress();
+      return;
+    }
+    run.budget.settle(estimate, outcome.usage.costUsd);
+    run.outputEstimate.observe(outcome.usage.outputTokens, outcome.requests);
+    await saveRating(study, identity, outcome, { fromCache: false, score: services.score });
+    if (outcome.status === 'ok') summary.rated++;
+    else {
+      summary.failed++;
+      log(
+        `session ${ref.sessionId} replicate ${replicate}: the answer failed validation twice (${outcome.failure?.length ?? 0} problems); stored as failed with the reasons`,
+      );
+    }
+    addUsage(summary, outcome.usage);
+    tally.done++;
+    run.progress();
+  } finally {
+    await turn.lease.release();
+  }
 }
 
 function handlingFor(rater: Rater, study: Study): TranscriptHandling {

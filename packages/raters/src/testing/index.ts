@@ -7,6 +7,7 @@
 export {
   startLoopbackServer,
   type Api,
+  type BatchScript,
   type Handler,
   type LoopbackServer,
   type LoopbackServerOptions,

@@ -6,6 +6,7 @@ import {
   type ServerResponse,
 } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { type BatchScript, type LineAnswer, type LoopbackBatches, loopbackBatches } from './loopback-batches';
 
 /**
  * An HTTP server on 127.0.0.1 that speaks the OpenAI chat-completions and Anthropic messages wire formats, so
@@ -26,6 +27,8 @@ export interface ReceivedRequest {
   raw: string;
   /** 1-based arrival order across the server's life. */
   n: number;
+  /** Set for a line of a batch: the batch's id (a line is answered by the same replies as a live request). */
+  batch?: string;
   receivedAt: number;
 }
 
@@ -57,6 +60,8 @@ export type Reply =
   /** Wait, then reply. */
   | { kind: 'delay'; ms: number; then: Reply };
 
+export type { BatchScript };
+
 export type Handler = (req: ReceivedRequest) => Reply | Promise<Reply>;
 
 export interface LoopbackServerOptions {
@@ -66,6 +71,8 @@ export interface LoopbackServerOptions {
   record?: boolean;
   /** Used when the queue is empty. Default: a 500, so an unscripted request is loud. */
   handler?: Handler;
+  /** Serve the providers' files and batches endpoints (default true; false is a server without a batch API). */
+  batchApi?: boolean;
 }
 
 export interface LoopbackServer {
@@ -83,6 +90,8 @@ export interface LoopbackServer {
   reset(): void;
   /** Requests that arrived, whether recorded or not. */
   readonly count: number;
+  /** The batch endpoints: how batches go (script, release) and what they received (created, calls). */
+  batches: Pick<LoopbackBatches, 'script' | 'release' | 'created' | 'calls'>;
   close(): Promise<void>;
 }
 
@@ -95,11 +104,41 @@ export async function startLoopbackServer(opts: LoopbackServerOptions = {}): Pro
   let count = 0;
   let seq = 0;
 
+  const answerLine = async (line: { api: Api; path: string; body: unknown; batch: string }): Promise<LineAnswer> => {
+    count += 1;
+    const raw = JSON.stringify(line.body);
+    const received: ReceivedRequest = { ...line, headers: {}, raw, n: count, receivedAt: Date.now() };
+    if (record) requests.push(received);
+    const reply = await (queue.shift() ?? handler(received));
+    return lineAnswer(line.api, received, reply, ++seq);
+  };
+  const batches = loopbackBatches(answerLine);
+
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      const raw = Buffer.concat(chunks).toString('utf8');
+      const buffer = Buffer.concat(chunks);
+      const raw = buffer.toString('utf8');
+      const path = (req.url ?? '').split('?')[0]!;
+      if (opts.batchApi !== false && (path.includes('/files') || path.includes('/batches'))) {
+        void batches
+          .handle(req.method ?? 'GET', path, req.headers, buffer, url)
+          .then((routed) => {
+            if (!routed)
+              send(res, 404, { error: { message: `no route ${req.method} ${path}`, type: 'not_found_error' } });
+            else if (routed.text !== undefined) {
+              res.writeHead(routed.status, { 'content-type': 'application/binary' });
+              res.end(routed.text);
+            } else send(res, routed.status, routed.body);
+          })
+          .catch((err) =>
+            send(res, 500, {
+              error: { message: `batch endpoint failed: ${(err as Error).message}`, type: 'api_error' },
+            }),
+          );
+        return;
+      }
       const api: Api | null = req.url?.endsWith('/chat/completions')
         ? 'openai'
         : req.url?.endsWith('/messages')
@@ -154,6 +193,17 @@ export async function startLoopbackServer(opts: LoopbackServerOptions = {}): Pro
     reset: () => {
       requests.length = 0;
       queue.length = 0;
+      batches.reset();
+    },
+    batches: {
+      script: (b) => batches.script(b),
+      release: () => batches.release(),
+      get created() {
+        return batches.created;
+      },
+      get calls() {
+        return batches.calls;
+      },
     },
     get count() {
       return count;
@@ -183,24 +233,13 @@ async function respond(
       req.socket.destroy();
       return;
     case 'status': {
-      const type = reply.type ?? defaultErrorType(reply.status);
-      const message = reply.message ?? `status ${reply.status}`;
-      const body =
-        api === 'openai'
-          ? { error: { message, type, param: reply.param ?? null, code: null } }
-          : { type: 'error', error: { type, message } };
+      const body = errorBody(api, reply.status, reply.type, reply.message ?? `status ${reply.status}`, reply.param);
       send(res, reply.status, body, reply.headers);
       return;
     }
     case 'answer':
     case 'text': {
-      const content = reply.kind === 'answer' ? JSON.stringify(reply.output) : reply.text;
-      const usage = {
-        input: reply.usage?.input ?? Math.ceil(received.raw.length / 4),
-        output: reply.usage?.output ?? Math.ceil(content.length / 4),
-        cached: reply.usage?.cached ?? 0,
-        cacheWrite: reply.usage?.cacheWrite ?? 0,
-      };
+      const { content, usage } = answerParts(received, reply);
       send(
         res,
         200,
@@ -211,6 +250,51 @@ async function respond(
       return;
     }
   }
+}
+
+/** What a live request would have been answered, as a batch line's status and body. */
+async function lineAnswer(api: Api, received: ReceivedRequest, reply: Reply, id: number): Promise<LineAnswer> {
+  switch (reply.kind) {
+    case 'delay':
+      await sleep(reply.ms);
+      return lineAnswer(api, received, reply.then, id);
+    case 'drop':
+      return { status: 500, body: errorBody(api, 500, 'api_error', 'the connection was dropped') };
+    case 'status':
+      return {
+        status: reply.status,
+        body: errorBody(api, reply.status, reply.type, reply.message ?? `status ${reply.status}`, reply.param),
+      };
+    case 'answer':
+    case 'text': {
+      const { content, usage } = answerParts(received, reply);
+      return {
+        status: 200,
+        body:
+          api === 'openai'
+            ? openaiCompletion(received, reply, content, usage, id)
+            : anthropicMessage(received, reply, content, usage, id),
+      };
+    }
+  }
+}
+
+function errorBody(api: Api, status: number, type: string | undefined, message: string, param?: string) {
+  const t = type ?? defaultErrorType(status);
+  return api === 'openai'
+    ? { error: { message, type: t, param: param ?? null, code: null } }
+    : { type: 'error', error: { type: t, message } };
+}
+
+function answerParts(received: ReceivedRequest, reply: Extract<Reply, { kind: 'answer' | 'text' }>) {
+  const content = reply.kind === 'answer' ? JSON.stringify(reply.output) : reply.text;
+  const usage = {
+    input: reply.usage?.input ?? Math.ceil(received.raw.length / 4),
+    output: reply.usage?.output ?? Math.ceil(content.length / 4),
+    cached: reply.usage?.cached ?? 0,
+    cacheWrite: reply.usage?.cacheWrite ?? 0,
+  };
+  return { content, usage };
 }
 
 function openaiCompletion(

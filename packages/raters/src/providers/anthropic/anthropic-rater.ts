@@ -11,7 +11,10 @@ import { RaterOutput } from '../../result-schema';
 import { repairMessage } from '../chat-prompt';
 import { InvalidAnswerError, ProviderError, kindForStatus, priceUsage, retryAfterFromHeaders } from '../provider-error';
 import { connectionMessage, failureMessage } from '../../run/error-scrub';
+import type { BatchClient } from '../batch';
 import { resolveEndpoint, type ProviderContext } from '../provider-context';
+import { batchPrice, type Price } from '../rater-config';
+import { anthropicBatchClient } from './anthropic-batch';
 import type { AnthropicConfig } from './anthropic-config';
 
 export const ANTHROPIC_DEFAULT_BASE_URL = 'https://api.anthropic.com';
@@ -38,6 +41,7 @@ export class AnthropicRater implements Rater {
   private readonly client: Anthropic;
   private readonly ctx: ProviderContext<AnthropicConfig>;
   private readonly tool: Tool;
+  private batchClient: BatchClient | undefined;
 
   constructor(ctx: ProviderContext<AnthropicConfig>) {
     this.ctx = ctx;
@@ -70,6 +74,32 @@ export class AnthropicRater implements Rater {
   }
 
   async rate(req: RateRequest): Promise<RateResponse> {
+    const params = this.params(req);
+    const started = performance.now();
+    let message: Anthropic.Message;
+    try {
+      message = await this.client.messages.create(params, { signal: req.signal });
+    } catch (err) {
+      throw toProviderError(err, this.baseUrl);
+    }
+    return this.answer(message, performance.now() - started, this.ctx.config.price);
+  }
+
+  /** Anthropic's Message Batches, with the same request params as a live call. */
+  get batch(): BatchClient {
+    this.batchClient ??= anthropicBatchClient({
+      name: this.name,
+      client: this.client,
+      baseUrl: this.baseUrl,
+      params: (req) => this.params(req),
+      answer: (message, latencyMs) => this.answer(message, latencyMs, batchPrice(this.ctx.config.price)),
+      toProviderError: (err) => toProviderError(err, this.baseUrl),
+    });
+    return this.batchClient;
+  }
+
+  /** The request params of one rating, live or as a request of a message batch. */
+  params(req: RateRequest): MessageCreateParamsNonStreaming {
     const p = this.ctx.prompt.build(req);
     const cfg = this.ctx.config;
     const messages: MessageParam[] = [
@@ -117,20 +147,18 @@ export class AnthropicRater implements Rater {
     // The API has deprecated sampling parameters and newer models refuse them (so SDK 1.x dropped the field);
     // older models still honour temperature when asked to send it.
     if (cfg.options.sendTemperature) Object.assign(params, { temperature: cfg.temperature });
-    const started = performance.now();
-    let message: Anthropic.Message;
-    try {
-      message = await this.client.messages.create(params, { signal: req.signal });
-    } catch (err) {
-      throw toProviderError(err, this.baseUrl);
-    }
-    const latencyMs = performance.now() - started;
+    return params;
+  }
+
+  /** A message (a live response, or a batch's succeeded result) as the run's answer, priced at `price`. */
+  answer(message: Anthropic.Message, latencyMs: number, price: Price): RateResponse {
+    const cfg = this.ctx.config;
     const u = message.usage;
     const cached = u.cache_read_input_tokens ?? 0;
     const cacheWrite = u.cache_creation_input_tokens ?? 0;
     const usage = priceUsage(
       { input: u.input_tokens + cached + cacheWrite, output: u.output_tokens, cached, cacheWrite },
-      cfg.price,
+      price,
       latencyMs,
       CACHE_WRITE_MULTIPLIER,
     );

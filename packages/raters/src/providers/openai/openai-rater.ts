@@ -10,7 +10,10 @@ import { RaterOutput } from '../../result-schema';
 import { repairMessage } from '../chat-prompt';
 import { InvalidAnswerError, ProviderError, kindForStatus, priceUsage, retryAfterFromHeaders } from '../provider-error';
 import { connectionMessage, failureMessage } from '../../run/error-scrub';
+import type { BatchClient } from '../batch';
 import { resolveEndpoint, type ProviderContext } from '../provider-context';
+import { batchPrice, type Price } from '../rater-config';
+import { openaiBatchClient } from './openai-batch';
 import type { OpenAIConfig } from './openai-config';
 
 export const OPENAI_DEFAULT_BASE_URL = 'https://api.openai.com/v1';
@@ -39,6 +42,7 @@ export class OpenAIRater implements Rater {
    * mode instead of paying for the refusal again.
    */
   private jsonMode: boolean;
+  private batchClient: BatchClient | undefined;
 
   constructor(ctx: ProviderContext<OpenAIConfig>) {
     this.ctx = ctx;
@@ -64,6 +68,19 @@ export class OpenAIRater implements Rater {
     });
   }
 
+  /** OpenAI's Batch API, on api.openai.com or a compatible server that implements it (vLLM). */
+  get batch(): BatchClient {
+    this.batchClient ??= openaiBatchClient({
+      name: this.name,
+      client: this.client,
+      baseUrl: this.baseUrl,
+      params: (req) => this.params(req),
+      answer: (completion, latencyMs) => this.answer(completion, latencyMs, batchPrice(this.ctx.config.price)),
+      toProviderError: (err) => toProviderError(err, this.baseUrl),
+    });
+    return this.batchClient;
+  }
+
   /** Whether this rater has fallen back to JSON mode (for the run summary and tests). */
   get usesJsonMode(): boolean {
     return this.jsonMode;
@@ -83,6 +100,19 @@ export class OpenAIRater implements Rater {
   }
 
   private async request(req: RateRequest, jsonMode: boolean): Promise<RateResponse> {
+    const params = this.params(req, jsonMode);
+    const started = performance.now();
+    let completion: OpenAI.Chat.Completions.ChatCompletion;
+    try {
+      completion = await this.client.chat.completions.create(params, { signal: req.signal });
+    } catch (err) {
+      throw toProviderError(err, this.baseUrl);
+    }
+    return this.answer(completion, performance.now() - started, this.ctx.config.price);
+  }
+
+  /** The request body of one rating, live or as a line of a batch file (the same body either way). */
+  params(req: RateRequest, jsonMode = this.jsonMode): ChatCompletionCreateParamsNonStreaming {
     const p = this.ctx.prompt.build(req);
     const messages: ChatCompletionMessageParam[] = [
       { role: 'system', content: jsonMode ? `${p.system}\n\n${JSON_MODE_NOTE}` : p.system },
@@ -99,7 +129,7 @@ export class OpenAIRater implements Rater {
       messages.push({ role: 'user', content: repairMessage(req.feedback.errors) });
     }
     const cfg = this.ctx.config;
-    const params: ChatCompletionCreateParamsNonStreaming = {
+    return {
       model: this.model,
       messages,
       temperature: cfg.temperature,
@@ -110,24 +140,24 @@ export class OpenAIRater implements Rater {
         ? { max_completion_tokens: cfg.maxTokens }
         : { max_tokens: cfg.maxTokens }),
     };
-    const started = performance.now();
-    let completion: OpenAI.Chat.Completions.ChatCompletion;
-    try {
-      completion = await this.client.chat.completions.create(params, { signal: req.signal });
-    } catch (err) {
-      throw toProviderError(err, this.baseUrl);
-    }
-    const latencyMs = performance.now() - started;
+  }
+
+  /**
+   * A completion (a live response, or the body of a batch result line) as the run's answer, priced at `price`;
+   * an answer the validator cannot look at is an InvalidAnswerError.
+   */
+  answer(completion: OpenAI.Chat.Completions.ChatCompletion, latencyMs: number, price: Price): RateResponse {
+    const cfg = this.ctx.config;
     const usage = priceUsage(
       {
         input: completion.usage?.prompt_tokens ?? 0,
         output: completion.usage?.completion_tokens ?? 0,
         cached: completion.usage?.prompt_tokens_details?.cached_tokens ?? 0,
       },
-      cfg.price,
+      price,
       latencyMs,
     );
-    const choice = completion.choices[0];
+    const choice = completion.choices?.[0];
     const content = choice?.message.content ?? '';
     if (!choice) throw new InvalidAnswerError(['the server returned no choices'], usage, '');
     if (choice.message.refusal)
