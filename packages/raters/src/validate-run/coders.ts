@@ -3,7 +3,7 @@ import { alphaJson, blandAltmanJson, iccJson, kappaJson } from '@alliance-lab/co
 import { blandAltman, cohenKappa, icc, krippendorffAlpha } from '@alliance-lab/core/stats';
 import { attempt, withReasons } from './attempt';
 import type { ScaleRef } from './data';
-import { type SessionInfo, pairSeries, seriesOf } from './series';
+import { type SessionInfo, columnOf, pairSeries, seriesOf, sourcesOf } from './series';
 
 /** Alpha's bootstrap as `alliance stats alpha` runs it by default, so the intervals match the command's. */
 export const ALPHA_OPTIONS = { metric: 'interval', bootstrap: 1000, seed: 1 } as const;
@@ -21,11 +21,9 @@ export interface VsCoder {
 }
 
 export function coderIds(scores: readonly ScoreRow[], ref: ScaleRef): string[] {
-  const ids = new Set<string>();
-  for (const s of scores)
-    if (s.source === 'coder' && s.instrument === ref.instrument && s.form === ref.form && s.scale === ref.scale)
-      ids.add(s.rater);
-  return [...ids].sort();
+  return sourcesOf(scores, 'coder')
+    .filter((c) => columnOf(scores, 'coder', c, ref).sessionIds.length > 0)
+    .sort();
 }
 
 /** The coders' mean per session, over the coders who rated it. */

@@ -4,6 +4,7 @@ import type { ScoreRow, StoredRating } from '@alliance-lab/core';
 import { domainScores } from '../domain-scores';
 import { DOMAINS, type Signal } from '../result-schema';
 import type { ScaleRef } from './data';
+import { columnOf } from './series';
 
 export interface ReplicateFigure {
   instrument?: string;
@@ -27,23 +28,60 @@ export interface Replicates {
   projection: Array<{ k: number; icc: number | null; costPerSession: number | null }>;
 }
 
-/** Sessions × replicates, sessions with every replicate only (ICC's default for incomplete subjects). */
-function matrix(values: Map<string, Map<number, number>>, reps: number): number[][] {
-  const rows: number[][] = [];
-  for (const byRep of values.values()) {
-    const row: number[] = [];
-    for (let r = 1; r <= reps; r++) {
-      const v = byRep.get(r);
-      if (v === undefined) break;
-      row.push(v);
-    }
-    if (row.length === reps) rows.push(row);
+/**
+ * Per session, its value of each replicate, in the order sessions were first given a value. Sessions are
+ * numbered once per rater (`Slots`), so the many tables (one per item, scale and domain) are flat arrays rather
+ * than a map per session.
+ */
+class Slots {
+  readonly ids = new Map<string, number>();
+  of(session: string): number {
+    let slot = this.ids.get(session);
+    if (slot === undefined) this.ids.set(session, (slot = this.ids.size));
+    return slot;
   }
-  return rows;
 }
 
-function figure(values: Map<string, Map<number, number>>, reps: number, file: string): Omit<ReplicateFigure, 'scale'> {
-  const m = matrix(values, reps);
+class ByReplicate {
+  private readonly order: number[] = [];
+  private values = new Float64Array(0);
+  private present = new Uint8Array(0);
+  constructor(private readonly reps: number) {}
+
+  put(slot: number, rep: number, v: number): void {
+    if (rep < 1 || rep > this.reps) return;
+    const w = this.reps + 1;
+    if ((slot + 1) * w > this.values.length) {
+      const size = Math.max((slot + 1) * w, this.values.length * 2, 64 * w);
+      const values = new Float64Array(size);
+      values.set(this.values);
+      const present = new Uint8Array(size);
+      present.set(this.present);
+      this.values = values;
+      this.present = present;
+    }
+    let seen = false;
+    for (let r = 1; r <= this.reps && !seen; r++) seen = this.present[slot * w + r] === 1;
+    if (!seen) this.order.push(slot);
+    this.values[slot * w + rep] = v;
+    this.present[slot * w + rep] = 1;
+  }
+
+  /** Sessions × replicates, sessions with every replicate only (ICC's default for incomplete subjects). */
+  matrix(): number[][] {
+    const w = this.reps + 1;
+    const rows: number[][] = [];
+    for (const slot of this.order) {
+      const row: number[] = [];
+      for (let r = 1; r <= this.reps && this.present[slot * w + r] === 1; r++) row.push(this.values[slot * w + r]!);
+      if (row.length === this.reps) rows.push(row);
+    }
+    return rows;
+  }
+}
+
+function figure(values: ByReplicate, file: string): Omit<ReplicateFigure, 'scale'> {
+  const m = values.matrix();
   try {
     return { icc: iccJson(icc(m), file) };
   } catch (err) {
@@ -52,30 +90,23 @@ function figure(values: Map<string, Map<number, number>>, reps: number, file: st
   }
 }
 
-function put(m: Map<string, Map<number, number>>, session: string, rep: number, v: number) {
-  let byRep = m.get(session);
-  if (!byRep) m.set(session, (byRep = new Map()));
-  byRep.set(rep, v);
-}
-
-function scaleValues(scores: readonly ScoreRow[], rater: string, ref: ScaleRef): Map<string, Map<number, number>> {
-  const m = new Map<string, Map<number, number>>();
-  for (const s of scores)
-    if (
-      s.source === 'rater' &&
-      s.rater === rater &&
-      s.instrument === ref.instrument &&
-      s.form === ref.form &&
-      s.scale === ref.scale &&
-      s.score !== null
-    )
-      put(m, s.session_id, s.replicate, s.score);
+function scaleValues(
+  scores: readonly ScoreRow[],
+  rater: string,
+  ref: ScaleRef,
+  reps: number,
+  slots: Slots,
+): ByReplicate {
+  const m = new ByReplicate(reps);
+  const col = columnOf(scores, 'rater', rater, ref);
+  for (let i = 0; i < col.score.length; i++)
+    if (!Number.isNaN(col.score[i]!)) m.put(slots.of(col.sessionIds[i]!), col.replicate[i]!, col.score[i]!);
   return m;
 }
 
 /** The matrix the replicate ICC of one scale is computed on: each session's raw scale score per replicate. */
 export function replicateMatrix(scores: readonly ScoreRow[], rater: string, ref: ScaleRef, reps: number): number[][] {
-  return matrix(scaleValues(scores, rater, ref), reps);
+  return scaleValues(scores, rater, ref, reps, new Slots()).matrix();
 }
 
 export function spearmanBrown(rho: number, k: number): number {
@@ -96,32 +127,37 @@ export function replicateReliability(
 ): Replicates | null {
   const reps = ratings.reduce((m, g) => Math.max(m, g.replicate), 0);
   if (reps < 2 || scales.length === 0) return null;
+  const slots = new Slots();
   const scaleFigures: ReplicateFigure[] = scales.map((ref) => ({
     ...ref,
-    ...figure(scaleValues(scores, rater, ref), reps, file),
+    ...figure(scaleValues(scores, rater, ref, reps, slots), file),
   }));
-  const items = new Map<string, Map<string, Map<number, number>>>();
-  const domains = new Map<string, Map<string, Map<number, number>>>();
+  const items = new Map<string, ByReplicate>();
+  const domains = new Map<string, ByReplicate>();
   for (const g of ratings) {
     if (g.status !== 'ok') continue;
+    const slot = slots.of(g.sessionId);
     for (const f of g.forms)
-      for (const [item, v] of Object.entries(f.items)) {
-        if (v === null) continue;
+      for (const item in f.items) {
+        const v = f.items[item];
+        if (v === null || v === undefined) continue;
         const key = `${f.instrument}\u0000${f.form}\u0000${item}`;
-        if (!items.has(key)) items.set(key, new Map());
-        put(items.get(key)!, g.sessionId, g.replicate, v);
+        let table = items.get(key);
+        if (!table) items.set(key, (table = new ByReplicate(reps)));
+        table.put(slot, g.replicate, v);
       }
     const d = domainScores(g.signals as Signal[]);
     for (const domain of Object.keys(DOMAINS)) {
-      if (!domains.has(domain)) domains.set(domain, new Map());
-      put(domains.get(domain)!, g.sessionId, g.replicate, d[domain as keyof typeof d]);
+      let table = domains.get(domain);
+      if (!table) domains.set(domain, (table = new ByReplicate(reps)));
+      table.put(slot, g.replicate, d[domain as keyof typeof d]);
     }
   }
   const itemFigures = [...items].map(([key, m]) => {
     const [instrument, form, item] = key.split('\u0000');
-    return { instrument, form, item, ...figure(m, reps, file) };
+    return { instrument, form, item, ...figure(m, file) };
   });
-  const domainFigures = [...domains].map(([domain, m]) => ({ domain, ...figure(m, reps, file) }));
+  const domainFigures = [...domains].map(([domain, m]) => ({ domain, ...figure(m, file) }));
   const headline = scaleFigures.find((s) => s.scale === 'total') ?? scaleFigures[0]!;
   const icc2 = (headline.icc?.ICC2 as { icc: number | null } | undefined)?.icc ?? null;
   const projection = [1, 2, 3, 4, 5].map((k) => ({
