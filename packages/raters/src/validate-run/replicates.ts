@@ -4,7 +4,8 @@ import type { ScoreRow, StoredRating } from '@alliance-lab/core';
 import { domainScores } from '../domain-scores';
 import { DOMAINS, type Signal } from '../result-schema';
 import type { ScaleRef } from './data';
-import { columnOf } from './series';
+import { METHODS, type Sample, sampleOfIds } from './sample';
+import { columnOf, type SessionInfo } from './series';
 
 export interface ReplicateFigure {
   instrument?: string;
@@ -12,6 +13,9 @@ export interface ReplicateFigure {
   scale?: string;
   item?: string;
   domain?: string;
+  /** Sessions with every replicate (the matrix's rows), and their clients. */
+  n: Sample;
+  method: string;
   /** As `alliance stats icc --json` prints it for the sessions × replicates matrix; null when it cannot be run. */
   icc: Record<string, unknown> | null;
   reason?: string;
@@ -21,6 +25,9 @@ export interface Replicates {
   /** The headline scale's ICC (the form's total when it has one). */
   icc: Record<string, unknown> | null;
   scale: ScaleRef;
+  /** The headline scale's sample. */
+  n: Sample;
+  method: string;
   scales: ReplicateFigure[];
   items: ReplicateFigure[];
   domains: ReplicateFigure[];
@@ -35,9 +42,13 @@ export interface Replicates {
  */
 class Slots {
   readonly ids = new Map<string, number>();
+  readonly sessions: string[] = [];
   of(session: string): number {
     let slot = this.ids.get(session);
-    if (slot === undefined) this.ids.set(session, (slot = this.ids.size));
+    if (slot === undefined) {
+      this.ids.set(session, (slot = this.ids.size));
+      this.sessions.push(session);
+    }
     return slot;
   }
 }
@@ -67,25 +78,42 @@ class ByReplicate {
     this.present[slot * w + rep] = 1;
   }
 
-  /** Sessions × replicates, sessions with every replicate only (ICC's default for incomplete subjects). */
-  matrix(): number[][] {
+  /**
+   * Sessions × replicates, sessions with every replicate only (ICC's default for incomplete subjects), and the
+   * slots of those sessions.
+   */
+  matrix(): { rows: number[][]; slots: number[] } {
     const w = this.reps + 1;
     const rows: number[][] = [];
+    const slots: number[] = [];
     for (const slot of this.order) {
       const row: number[] = [];
       for (let r = 1; r <= this.reps && this.present[slot * w + r] === 1; r++) row.push(this.values[slot * w + r]!);
-      if (row.length === this.reps) rows.push(row);
+      if (row.length === this.reps) {
+        rows.push(row);
+        slots.push(slot);
+      }
     }
-    return rows;
+    return { rows, slots };
   }
 }
 
-function figure(values: ByReplicate, file: string): Omit<ReplicateFigure, 'scale'> {
+function figure(
+  values: ByReplicate,
+  slots: Slots,
+  info: ReadonlyMap<string, SessionInfo>,
+  file: string,
+): Omit<ReplicateFigure, 'scale'> {
   const m = values.matrix();
+  const n = sampleOfIds(
+    m.slots.map((s) => slots.sessions[s]!),
+    info,
+  );
+  const method = METHODS.replicateFigure;
   try {
-    return { icc: iccJson(icc(m), file) };
+    return { n, method, icc: iccJson(icc(m.rows), file) };
   } catch (err) {
-    if (err instanceof RangeError) return { icc: null, reason: err.message };
+    if (err instanceof RangeError) return { n, method, icc: null, reason: err.message };
     throw err;
   }
 }
@@ -106,7 +134,7 @@ function scaleValues(
 
 /** The matrix the replicate ICC of one scale is computed on: each session's raw scale score per replicate. */
 export function replicateMatrix(scores: readonly ScoreRow[], rater: string, ref: ScaleRef, reps: number): number[][] {
-  return scaleValues(scores, rater, ref, reps, new Slots()).matrix();
+  return scaleValues(scores, rater, ref, reps, new Slots()).matrix().rows;
 }
 
 export function spearmanBrown(rho: number, k: number): number {
@@ -123,6 +151,7 @@ export function replicateReliability(
   ratings: readonly StoredRating[],
   scales: readonly ScaleRef[],
   costPerRating: number | null,
+  info: ReadonlyMap<string, SessionInfo>,
   file: string,
 ): Replicates | null {
   const reps = ratings.reduce((m, g) => Math.max(m, g.replicate), 0);
@@ -130,7 +159,7 @@ export function replicateReliability(
   const slots = new Slots();
   const scaleFigures: ReplicateFigure[] = scales.map((ref) => ({
     ...ref,
-    ...figure(scaleValues(scores, rater, ref, reps, slots), file),
+    ...figure(scaleValues(scores, rater, ref, reps, slots), slots, info, file),
   }));
   const items = new Map<string, ByReplicate>();
   const domains = new Map<string, ByReplicate>();
@@ -155,9 +184,9 @@ export function replicateReliability(
   }
   const itemFigures = [...items].map(([key, m]) => {
     const [instrument, form, item] = key.split('\u0000');
-    return { instrument, form, item, ...figure(m, file) };
+    return { instrument, form, item, ...figure(m, slots, info, file) };
   });
-  const domainFigures = [...domains].map(([domain, m]) => ({ domain, ...figure(m, file) }));
+  const domainFigures = [...domains].map(([domain, m]) => ({ domain, ...figure(m, slots, info, file) }));
   const headline = scaleFigures.find((s) => s.scale === 'total') ?? scaleFigures[0]!;
   const icc2 = (headline.icc?.ICC2 as { icc: number | null } | undefined)?.icc ?? null;
   const projection = [1, 2, 3, 4, 5].map((k) => ({
@@ -168,6 +197,8 @@ export function replicateReliability(
   return {
     icc: headline.icc,
     scale: { instrument: headline.instrument!, form: headline.form!, scale: headline.scale! },
+    n: headline.n,
+    method: METHODS.replicates,
     scales: scaleFigures,
     items: itemFigures,
     domains: domainFigures,
