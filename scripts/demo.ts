@@ -13,7 +13,7 @@ try {
   const w = Math.max(...Object.keys(counts).map((k) => k.length));
   process.stdout.write(
     `\n${study}:\n${Object.entries(counts)
-      .map(([k, v]) => `  ${k.padEnd(w)}  ${v}`)
+      .map(([k, v]) => `  ${k.padEnd(w)}  ${typeof v === 'object' && v !== null ? JSON.stringify(v) : v}`)
       .join('\n')}\n`,
   );
 } catch (err) {

@@ -20,6 +20,14 @@ function column(file: string, name: string): string[] {
   return rows.map((r) => r.fields[i]!);
 }
 
+function collection() {
+  const sessions = column('ground-truth.csv', 'session').length;
+  const coderSessions = column('coders-wai-o-s.csv', 'session');
+  const coded = new Set(column('coders-wai-o-s.csv', 'client').map((c, i) => `${c}/${coderSessions[i]}`)).size;
+  const done = column('wai-sr.csv', 'client').length + column('srs.csv', 'client').length + coded;
+  return { scheduled: 3 * sessions, done, due: 0, overdue: 0, missing: 3 * sessions - done };
+}
+
 describe('npm run demo pipeline', () => {
   // The whole demo twice, validation and report included.
   it('builds a study holding every session, utterance and questionnaire of the demo dataset, and rebuilds it from scratch', {
@@ -40,6 +48,8 @@ describe('npm run demo pipeline', () => {
         column('coders-wai-o-s.csv', 'client').length,
       // Two lexicon configurations rate every session (model raters join only when their API key is set).
       ratings: 2 * column('ground-truth.csv', 'session').length,
+      // All three forms are scheduled after every session; the sessions lie in the past, so what is not done expired.
+      collection: collection(),
     });
     const titles = demoSteps(study, DATA).map((s) => s.title);
     expect(lines.map((l) => l.replace(/:.*$/, ''))).toEqual(titles.map((t, i) => `${i + 1}. ${t}`));

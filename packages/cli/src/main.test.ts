@@ -29,6 +29,7 @@ describe('alliance CLI', () => {
     expect(stdout.trim().split('\n')).toHaveLength(1);
     expect(Object.keys(JSON.parse(stdout)).sort()).toEqual([
       'clients',
+      'collection',
       'ratings',
       'responses',
       'sessions',

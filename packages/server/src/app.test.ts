@@ -10,12 +10,12 @@ beforeAll(async () => {
 afterAll(() => study.close());
 
 describe('app', () => {
-  it('forbids scripts and remote resources, and keeps responses out of caches', async () => {
+  it('allows only its own scripts, no remote resources, and keeps responses out of caches', async () => {
     for (const path of ['/', '/clients/C01', '/api/status']) {
       const res = await createApp(study).request(path);
       expect(res.status).toBe(200);
       expect(res.headers.get('content-security-policy')).toBe(
-        "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+        "default-src 'none'; script-src 'self'; connect-src 'self'; style-src 'unsafe-inline'; img-src 'self' data:; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
       );
       expect(res.headers.get('cache-control')).toBe('no-store');
       expect(res.headers.get('strict-transport-security')).toBeNull();

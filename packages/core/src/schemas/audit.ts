@@ -6,7 +6,7 @@ export const AuditAction = z.enum(['insert', 'update', 'delete']);
 export const AuditEntry = z.object({
   at: z.string(),
   actor: z.string(),
-  entity: z.enum(['response', 'rating', 'transcript', 'utterance-codes', 'validation_run']),
+  entity: z.enum(['response', 'rating', 'transcript', 'utterance-codes', 'validation_run', 'staff', 'session']),
   entityId: z.string(),
   action: AuditAction,
   before: z.unknown().nullable(),

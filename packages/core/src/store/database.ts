@@ -153,5 +153,33 @@ export interface Database {
   validation_runs: { id: string; generated_at: string; raters: string; result: string; created_at: string };
   /** Keys of de-identified exports, one per purpose; never exported. */
   export_secrets: { purpose: string; secret: string; created_at: string };
+  staff: {
+    id: string;
+    name: string;
+    role: string;
+    password_hash: string;
+    failed_attempts: number;
+    locked_until: string | null;
+    created_at: string;
+  };
+  staff_sessions: { token_hash: string; staff_id: string; expires_at: string; created_at: string };
+  invitations: {
+    id: string;
+    session_id: string;
+    instrument: string;
+    form: string;
+    definition_version: string;
+    token_hash: string;
+    code_hash: string;
+    expires_at: string;
+    /** JSON: the item values a client has entered so far, until they submit. */
+    draft: string | null;
+    opened_at: string | null;
+    started_at: string | null;
+    completed_at: string | null;
+    response_id: string | null;
+    created_at: string;
+  };
+  invitation_log: { id: Generated<number>; invitation_id: string; at: string; event: string };
   meta: { key: string; value: ColumnType<string, string, string> };
 }

@@ -43,6 +43,27 @@ export const AnalysisPlan = z.strictObject({
 });
 export type AnalysisPlan = z.infer<typeof AnalysisPlan>;
 
+/** How invitations to questionnaires behave; times are read in the study's time zone. */
+export const CollectionConfig = z.object({
+  /** IANA time zone of the study's sessions, e.g. "Europe/Berlin". */
+  timeZone: z
+    .string()
+    .default('UTC')
+    .refine((tz) => {
+      try {
+        new Intl.DateTimeFormat('en', { timeZone: tz });
+        return true;
+      } catch {
+        return false;
+      }
+    }, 'not an IANA time zone (e.g. "UTC", "Europe/Berlin")'),
+  /** A link works until the end of this many days after the session date. */
+  expiresAfterDays: z.number().int().nonnegative().default(3),
+  /** A form not done by the end of this many days after the session is overdue (until it expires). */
+  overdueAfterDays: z.number().int().nonnegative().default(1),
+});
+export type CollectionConfig = z.infer<typeof CollectionConfig>;
+
 export const StoreConfig = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('sqlite'), file: z.string().min(1).default('study.sqlite') }),
   /** The URL is read from the named environment variable so credentials never sit in study.json. */
@@ -60,6 +81,7 @@ export const StudyConfig = z.strictObject({
   instruments: z.array(StudyInstrument).default([]),
   raters: z.record(z.string().regex(/^[A-Za-z0-9._-]+$/), RaterEntry).default({}),
   analysis: AnalysisPlan.default({ ruptures: { k: 1, window: 3 }, srsAlert: { cutoff: 36, inequality: '<' } }),
+  collection: CollectionConfig.default({ timeZone: 'UTC', expiresAfterDays: 3, overdueAfterDays: 1 }),
   /** forbid: only providers on this machine or the private network; deidentified: remote calls see de-identified text only. */
   remoteProviders: z.enum(['forbid', 'deidentified', 'allow']).default('deidentified'),
   privacy: z

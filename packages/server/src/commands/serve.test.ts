@@ -70,6 +70,9 @@ describe('alliance serve', () => {
     } finally {
       taken.close();
     }
+    const badBase = await cli(['serve', '--study', dir, '--port', '0', '--base-url', 'survey.example.org']);
+    expect(badBase.code).toBe(2);
+    expect(badBase.stderr).toContain('--base-url must be an http(s) origin');
     const bad = await cli(['serve', '--study', dir, '--port', '70000']);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('--port must be an integer >= 0 <= 65535, got "70000"');

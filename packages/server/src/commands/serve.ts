@@ -10,6 +10,8 @@ export const serveCommand = defineCommand({
   description: [
     'Pages: / (counts and clients), /clients/ID (trajectory chart and table). JSON: /api/status, /api/sessions,',
     '/api/scores (?instrument, form, scale, rater, format=csv), /api/clients/ID/trajectory?scale=total.',
+    'Collection: /login (staff, see `alliance users add`), /grid, /links, /invitations, /audit; clients open /f/TOKEN',
+    'or type their code at /code. --base-url is the address links are printed with (e.g. https://survey.example.org).',
     'Binds to 127.0.0.1 unless --host says otherwise: a study server is for this machine, not the network.',
     'Ctrl-C stops it.',
   ].join('\n'),
@@ -17,10 +19,13 @@ export const serveCommand = defineCommand({
     study: text('study folder', 'DIR'),
     port: integer('TCP port (0: any free port)', 'N', { min: 0, max: 65535 }).default(8080),
     host: text('address to listen on', 'ADDR').default('127.0.0.1'),
+    'base-url': text('public URL that invitation links use', 'URL').optional(),
   }),
   examples: ['alliance serve --study demo-study', 'alliance serve --study demo-study --port 0'],
-  async run(ctx, { study: dir, port, host }) {
+  async run(ctx, { study: dir, port, host, 'base-url': baseUrl }) {
     const loopback = isLoopback(host);
+    if (baseUrl !== undefined && !/^https?:\/\/[^/\s]+\/?$/.test(baseUrl))
+      throw new UsageError(`--base-url must be an http(s) origin such as https://survey.example.org, got "${baseUrl}"`);
     const { openStudy } = await import('@alliance-lab/core');
     const study = await openStudy(dir);
     try {
@@ -30,13 +35,19 @@ export const serveCommand = defineCommand({
         import('@hono/node-server'),
       ]);
       const app = createApp(study, {
-        ...(loopback ? { allowedHosts: loopbackNames(host) } : {}),
+        ...(loopback
+          ? { allowedHosts: [...loopbackNames(host), ...(baseUrl ? [new URL(baseUrl).hostname] : [])] }
+          : {}),
+        ...(baseUrl ? { baseUrl: baseUrl.replace(/\/$/, '') } : {}),
         onError: (m) => ctx.warn(m),
       });
       const server = createAdaptorServer({ fetch: app.fetch, hostname: host }) as Server;
       const address = await listen(server, port, host);
       const url = `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}/`;
-      if (!loopback) ctx.warn(`listening on ${host}: anyone who can reach this address can read the study's scores`);
+      if (!loopback)
+        ctx.warn(
+          `listening on ${host}: anyone who can reach this address can reach the study; this server speaks plain HTTP, so put TLS (a reverse proxy such as Caddy or nginx) in front of it`,
+        );
       ctx.log(`serving "${study.config.name}" at ${url} (Ctrl-C stops)`);
       server.on('error', (err) => ctx.warn(`server: ${err.message}`));
       await aborted(ctx.signal);

@@ -5,10 +5,12 @@ import { exportScoresCommand } from './export-scores';
 import { importResponsesCommand } from './import-responses';
 import { importTranscriptsCommand } from './import-transcripts';
 import { initCommand } from './init';
+import { linksCommand } from './links';
 import { instrumentsCommands } from './instruments';
 import { scoreCommand } from './score';
 import { statusCommand } from './status';
 import { statsCommands } from './stats';
+import { usersAddCommand } from './users';
 
 /** Core's commands, in the order help lists them. */
 export const coreCommands: Command[] = [
@@ -22,6 +24,8 @@ export const coreCommands: Command[] = [
   exportScoresCommand,
   exportDatasetCommand,
   ...statsCommands,
+  usersAddCommand,
+  linksCommand,
 ];
 
 /** The list the cli package composes with the other packages' commands. */

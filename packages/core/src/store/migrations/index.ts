@@ -4,6 +4,7 @@ import * as m0002 from './0002-rating-cache';
 import * as m0003 from './0003-deidentification';
 import * as m0004 from './0004-utterance-codes';
 import * as m0005 from './0005-cache-leases';
+import * as m0006 from './0006-collection';
 import * as m0007 from './0007-validation-runs';
 import * as m0008 from './0008-export-secret';
 
@@ -17,6 +18,7 @@ export const migrations: Record<string, Migration> = {
   '0003-deidentification': m0003,
   '0004-utterance-codes': m0004,
   '0005-cache-leases': m0005,
+  '0006-collection': m0006,
   '0007-validation-runs': m0007,
   '0008-export-secret': m0008,
 };

@@ -1,0 +1,242 @@
+import {
+  type Invitation,
+  invitationByCode,
+  invitationByToken,
+  linkToken,
+  markOpened,
+  nowIso,
+  readLinkKey,
+  responseForm,
+  saveDraft,
+  sha256,
+  type Study,
+  submitInvitation,
+} from '@alliance-lab/core';
+import { type InstrumentRegistry, parseItemValue, scoreView } from '@alliance-lab/instruments';
+import { type Context, Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { RequestError } from '../request-error';
+import { clientAddress } from '../staff/auth';
+import { RateLimit } from '../staff/rate-limit';
+import { AUTOSAVE_JS } from './autosave';
+import { codePage, formPage, messagePage } from './form-page';
+
+/** A link token is 32 bytes in base64url; anything else is refused before the store is asked. */
+const TOKEN = /^[A-Za-z0-9_-]{43}$/;
+const CODER = /^[A-Za-z0-9._-]{1,32}$/;
+/** A questionnaire's body is a few hundred bytes; 16 KiB leaves room and refuses floods. */
+const MAX_BODY = 16 * 1024;
+/** Wrong codes one address may try in ten minutes, and all addresses together (a botnet, a shared proxy). */
+export const CODE_LIMITS = { perAddress: 10, overall: 200, windowMs: 10 * 60_000 };
+
+/** Replaces link tokens in a path, so a log line never carries one. */
+export function redactPath(path: string): string {
+  return path.replace(/\/f\/[^/]+/, '/f/…');
+}
+
+export function formRoutes(study: Study, registry: InstrumentRegistry): Hono {
+  const app = new Hono();
+  const key = readLinkKey(study.dir);
+  const perAddress = new RateLimit(CODE_LIMITS.perAddress, CODE_LIMITS.windowMs);
+  const overall = new RateLimit(CODE_LIMITS.overall, CODE_LIMITS.windowMs);
+  const limit = bodyLimit({
+    maxSize: MAX_BODY,
+    onError: () => {
+      throw new RequestError(413, 'that is more than a questionnaire holds');
+    },
+  });
+
+  app.get('/static/autosave.js', (c) => {
+    c.header('Content-Type', 'text/javascript; charset=utf-8');
+    c.header('Cache-Control', 'no-cache');
+    return c.body(AUTOSAVE_JS);
+  });
+
+  /** The invitation a request's token names, if it can still be answered; a page saying why not otherwise. */
+  async function open(
+    c: Context,
+  ): Promise<{ inv: Invitation } | { page: Response | Promise<Response>; status: 404 | 409 | 410 }> {
+    const token = c.req.param('token') ?? '';
+    const inv = TOKEN.test(token) ? await invitationByToken(study.db, token) : undefined;
+    if (!inv)
+      return {
+        page: c.html(
+          messagePage(
+            'Link not valid',
+            'This link does not open a questionnaire. Check that it was copied whole, or ask for a new one.',
+          ),
+          404,
+        ),
+        status: 404,
+      };
+    const draftKey = draftKeyOf(inv);
+    if (inv.completedAt)
+      return {
+        page: c.html(
+          messagePage('Already submitted', 'This questionnaire has been submitted already. Thank you.', draftKey),
+          410,
+        ),
+        status: 410,
+      };
+    if (nowIso() >= inv.expiresAt)
+      return {
+        page: c.html(
+          messagePage(
+            'Link expired',
+            `This link worked until ${readable(inv.expiresAt)}. Ask for a new one if you still want to answer.`,
+            draftKey,
+          ),
+          410,
+        ),
+        status: 410,
+      };
+    if (registry.definition(inv.instrument).version !== inv.definitionVersion)
+      return {
+        page: c.html(
+          messagePage(
+            'Questionnaire changed',
+            'The questionnaire behind this link has changed since it was sent. Ask for a new link.',
+          ),
+          409,
+        ),
+        status: 409,
+      };
+    return { inv };
+  }
+
+  function render(c: Context, inv: Invitation, values: Record<string, string>, errors: string[], status: 200 | 422) {
+    const view = registry.view(inv.instrument, inv.form);
+    const instructions = registry.wording(inv.instrument)?.forms[view.form.id]?.instructions;
+    return c.html(
+      formPage({
+        view,
+        label: (item) => registry.itemLabel(inv.instrument, inv.form, item),
+        ...(instructions ? { instructions } : {}),
+        session: inv.session,
+        action: new URL(c.req.url).pathname,
+        draftKey: draftKeyOf(inv),
+        values,
+        errors,
+        askCoder: view.form.respondent === 'coder',
+      }),
+      status,
+    );
+  }
+
+  // Opening a link writes only "opened": e-mail scanners fetch every link they see.
+  app.get('/f/:token', async (c) => {
+    const o = await open(c);
+    if ('page' in o) return o.page;
+    await markOpened(study.db, o.inv.id);
+    return render(c, o.inv, o.inv.draft ?? {}, [], 200);
+  });
+
+  app.post('/f/:token', limit, async (c) => {
+    const body = await formBody(c);
+    const o = await open(c);
+    if ('page' in o) return o.page;
+    const { inv } = o;
+    const view = registry.view(inv.instrument, inv.form);
+    const fields = itemFields(
+      body,
+      view.items.map((it) => it.id),
+    );
+    const askCoder = view.form.respondent === 'coder';
+    const errors: string[] = [];
+    const coder = fields._coder?.trim() ?? '';
+    if (askCoder && !CODER.test(coder)) errors.push('Coder: give your coder id (letters, digits, dots, dashes).');
+    const raw = Object.fromEntries(view.items.map((it) => [it.id, fields[it.id] ?? '']));
+    const scored = scoreView(view, raw);
+    const number = (id: string) => view.items.findIndex((it) => it.id === id) + 1;
+    for (const e of scored.errors)
+      errors.push(`Item ${e.item ? number(e.item) : ''}: ${e.message.replace(/^item [^:]+: /, '')}`);
+    const unanswered = view.items.filter((it) => scored.keyed[it.id] === null && (raw[it.id] ?? '') === '');
+    if (errors.length === 0 && Object.values(scored.scales).some((s) => s.missing))
+      errors.push(
+        `Please answer item${unanswered.length > 1 ? 's' : ''} ${unanswered.map((it) => number(it.id)).join(', ')}.`,
+      );
+    if (errors.length) return render(c, inv, fields, errors, 422);
+
+    const items = Object.fromEntries(
+      view.items.map((it) => {
+        const r = parseItemValue(view, it.id, raw[it.id]);
+        return [it.id, r.ok ? r.value : null];
+      }),
+    );
+    const respondent = askCoder ? coder : view.form.respondent;
+    const scores = responseForm(view).score(items);
+    const outcome = await submitInvitation(study.db, inv, respondent, items, scores, nowIso(), study.sqlite);
+    if (outcome.status === 'gone')
+      return c.html(
+        messagePage('Already submitted', 'This questionnaire has been submitted already. Thank you.', draftKeyOf(inv)),
+        410,
+      );
+    return c.html(messagePage('Thank you', 'Your answers are saved. You can close this page.', draftKeyOf(inv)), 200);
+  });
+
+  app.post('/f/:token/draft', limit, async (c) => {
+    const body = await formBody(c);
+    const o = await open(c);
+    if ('page' in o) return c.body(null, o.status);
+    const view = registry.view(o.inv.instrument, o.inv.form);
+    const fields = itemFields(
+      body,
+      view.items.map((it) => it.id),
+    );
+    // A draft keeps short strings only; validation happens on submit.
+    const draft = Object.fromEntries(Object.entries(fields).filter(([, v]) => v.length <= 32));
+    const kept = await saveDraft(study.db, o.inv.id, draft);
+    return c.body(null, kept ? 204 : 410);
+  });
+
+  app.get('/code', (c) => c.html(codePage()));
+
+  app.post('/code', limit, async (c) => {
+    const ip = clientAddress(c);
+    if (perAddress.blocked(ip) || overall.blocked('*'))
+      return c.html(codePage('Too many wrong codes; wait ten minutes and try again.'), 429);
+    const body = await formBody(c);
+    const code = typeof body.code === 'string' ? body.code : '';
+    const inv = code.length <= 16 ? await invitationByCode(study.db, code) : undefined;
+    if (!inv) {
+      perAddress.hit(ip);
+      overall.hit('*');
+      return c.html(codePage('That code does not open a questionnaire. Check it and try again.'), 404);
+    }
+    return c.redirect(`/f/${linkToken(key, inv.id)}`, 303);
+  });
+
+  return app;
+}
+
+/** The browser's storage key for a draft: stable per invitation, naming neither client nor token. */
+function draftKeyOf(inv: Invitation): string {
+  return sha256(`draft\u0000${inv.id}`).slice(0, 20);
+}
+
+async function formBody(c: Context): Promise<Record<string, unknown>> {
+  const type = c.req.header('content-type') ?? '';
+  if (!/^(application\/x-www-form-urlencoded|multipart\/form-data)\b/i.test(type))
+    throw new RequestError(415, 'a questionnaire is posted as a form (application/x-www-form-urlencoded)');
+  try {
+    return await c.req.parseBody({ all: true });
+  } catch {
+    throw new RequestError(400, 'the form data could not be read');
+  }
+}
+
+/** The posted item fields (and the coder's id) as strings; any other field, a file or a repeat is refused. */
+function itemFields(body: Record<string, unknown>, ids: readonly string[]): Record<string, string> {
+  const allowed = new Set([...ids, '_coder']);
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(body)) {
+    if (!allowed.has(k)) throw new RequestError(400, `this questionnaire has no field "${k.slice(0, 40)}"`);
+    if (typeof v !== 'string') throw new RequestError(400, `field "${k}" must be given once, as text`);
+    out[k] = v;
+  }
+  return out;
+}
+
+function readable(iso: string): string {
+  return `${iso.slice(0, 16).replace('T', ' ')} UTC`;
+}
