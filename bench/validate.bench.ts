@@ -1,9 +1,11 @@
+import { loadavg } from 'node:os';
 import type { ScoreRow, StoredRating } from '@alliance-lab/core';
 import { createRng } from '@alliance-lab/core/stats';
 import { type ValidationData, validateRaters } from '@alliance-lab/raters';
 import type { BenchSuite, Figure } from './figure';
 
-const CLIENTS = Number(process.env.VALIDATE_BENCH_CLIENTS ?? 1000);
+// The issue's study: 10,000 sessions.
+const CLIENTS = 1000;
 const SESSIONS = 10;
 const THERAPISTS = 20;
 const RATERS = ['r1', 'r2', 'r3'];
@@ -16,7 +18,7 @@ const SCALES = ['goal', 'task', 'bond', 'total'];
  * SRS after every session, 3 raters × 2 replicates of WAI-O-S with items and signals, 2 coders on a fifth of the
  * sessions, transcript lengths.
  */
-function study(seed: number): ValidationData {
+export function study(seed: number): ValidationData {
   const rng = createRng(seed);
   const z = () => Math.sqrt(-2 * Math.log(1 - rng.next())) * Math.cos(2 * Math.PI * rng.next());
   const scores: ScoreRow[] = [];
@@ -136,27 +138,52 @@ function study(seed: number): ValidationData {
   };
 }
 
+const TARGET_S = 15;
+const TARGET_MB = 1024;
+
 export const suite: BenchSuite = {
   name: 'validate',
   async run(): Promise<Figure[]> {
     const data = study(20260101);
     let peak = process.memoryUsage().rss;
     const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 50);
+    const load = loadavg()[0]!;
+    const cpu0 = process.cpuUsage();
     const t0 = performance.now();
     const result = validateRaters(data, { generatedAt: 'bench' });
     const seconds = (performance.now() - t0) / 1000;
+    const cpu = process.cpuUsage(cpu0);
     clearInterval(timer);
     peak = Math.max(peak, process.memoryUsage().rss);
     const mb = peak / 2 ** 20;
+    const cpuSeconds = (cpu.user + cpu.system) / 1e6;
+    // The machine is shared: the load average says how much of the wall time was waiting for a core.
+    const note = `load average ${load.toFixed(2)} at the start`;
     return [
       {
         name: 'validate 10,000 sessions, 3 raters x 2 replicates, 2 coders (computation, from the rows read)',
         value: seconds,
         unit: 's',
-        target: '< 15 s',
-        ok: seconds < 15 && result.raters.length === 3,
+        target: `< ${TARGET_S} s`,
+        ok: seconds < TARGET_S && result.raters.length === 3,
+        note: `${(seconds / TARGET_S).toFixed(2)}x the target; ${note}`,
       },
-      { name: 'validate: peak resident memory', value: mb, unit: 'MB', target: '< 1024 MB', ok: mb < 1024 },
+      {
+        name: 'validate: CPU time (user + system) of the same run',
+        value: cpuSeconds,
+        unit: 's',
+        target: `< ${TARGET_S} s`,
+        ok: cpuSeconds < TARGET_S,
+        note: `${(cpuSeconds / TARGET_S).toFixed(2)}x the target`,
+      },
+      {
+        name: 'validate: peak resident memory (the rows read included)',
+        value: mb,
+        unit: 'MB',
+        target: `< ${TARGET_MB} MB`,
+        ok: mb < TARGET_MB,
+        note: `${(mb / TARGET_MB).toFixed(2)}x the target`,
+      },
     ];
   },
 };

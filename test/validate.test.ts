@@ -392,6 +392,57 @@ describe('alliance validate on a small seeded study', () => {
     expect(html).toContain('ICC(2,1) (two-way random effects, absolute agreement, single rater');
   });
 
+  it('gives every figure its n of clients and sessions and its method, and the summary table those columns', () => {
+    type Figure = { n: { clients: number; sessions: number }; method: string };
+    const figures: Array<[string, Figure]> = [['coders', result.coders as unknown as Figure]];
+    for (const r of result.raters) {
+      const add = (kind: string, list: readonly unknown[]) =>
+        list.forEach((f, i) => figures.push([`${r.rater} ${kind} ${i}`, f as Figure]));
+      if (r.replicates) {
+        add('replicates', [r.replicates]);
+        add('replicate scale', r.replicates.scales);
+        add('replicate item', r.replicates.items);
+        add('replicate domain', r.replicates.domains);
+      }
+      add('vsCoders', r.vsCoders);
+      add('vsSelfReport', r.vsSelfReport);
+      add('baselines', r.baselines);
+      add('incremental', r.incremental);
+      add('ruptures', [r.ruptures]);
+      if (r.groundTruth) add('groundTruth', [r.groundTruth]);
+    }
+    const kinds = new Set(figures.map(([k]) => k.replace(/^\S+ | \d+$/g, '')));
+    for (const k of ['vsCoders', 'vsSelfReport', 'baselines', 'incremental', 'ruptures', 'replicates', 'coders'])
+      expect(kinds).toContain(k);
+    for (const [label, f] of figures) {
+      expect(typeof f.method, label).toBe('string');
+      expect(f.method.length, label).toBeGreaterThan(20);
+      expect(Number.isInteger(f.n.clients) && Number.isInteger(f.n.sessions), label).toBe(true);
+      expect(f.n.sessions, label).toBeGreaterThan(0);
+      expect(f.n.clients, label).toBeGreaterThan(0);
+      expect(f.n.clients, label).toBeLessThanOrEqual(f.n.sessions);
+    }
+    // The n beside a stats-shaped object is the sample that object was computed on.
+    const r = result.raters[0]!;
+    for (const v of r.vsCoders.filter((x) => x.coder !== 'mean')) expect(v.n.sessions).toBe((v.icc as { n: number }).n);
+    for (const b of r.baselines) expect(b.n).toEqual({ sessions: b.rmcorr!.n, clients: b.rmcorr!.subjects });
+    for (const i of r.incremental)
+      expect(i.n).toEqual({ sessions: i.partialRmcorr!.n, clients: i.partialRmcorr!.subjects });
+    const alt = result.raters[1]!.replicates!;
+    expect(alt.n.sessions).toBe((alt.icc as { n: number }).n);
+
+    const html = readFileSync(join(parent, 'report.html'), 'utf8');
+    const table = html.match(/<table><thead><tr><th>rater<\/th><th>statistic<\/th>[\s\S]*?<\/table>/)![0];
+    expect(table).toContain('<th>estimate</th><th>95% CI</th><th>n</th><th>method</th>');
+    const rows = [...table.matchAll(/<tr><td>([\s\S]*?)<\/tr>/g)].map((m) => m[1]!.split('</td><td>'));
+    expect(rows.length).toBeGreaterThan(10);
+    for (const cells of rows) {
+      expect(cells).toHaveLength(6);
+      expect(cells[4]).toMatch(/\d+ (clients|sessions)/);
+      expect(cells[5]!.replace(/<\/td>$/, '').length).toBeGreaterThan(0);
+    }
+  });
+
   it('--shareable leaves out every utterance of the study, every quote and rationale, and every date', () => {
     const html = readFileSync(join(parent, 'shareable.html'), 'utf8');
     const transcripts = readFileSync(join(parent, 'data', 'transcripts.jsonl'), 'utf8')

@@ -10,8 +10,10 @@ import { collectionApp } from './collect';
 import { redactPath } from './forms/routes';
 import { hostCheck } from './host-check';
 import { clientPages } from './pages/client';
+import { evidencePages } from './pages/evidence';
 import { layout } from './pages/layout';
 import { overviewPages } from './pages/overview';
+import { validationPages } from './pages/validation';
 import { RequestError, type RefusalStatus } from './request-error';
 import { loadStaff, requireStaffOnceAccountsExist, type StaffEnv } from './staff/auth';
 
@@ -60,12 +62,16 @@ export function createApp(study: Study, opts: AppOptions = {}): Hono<StaffEnv> {
   app.use('/api/*', requireStaffOnceAccountsExist(study));
   app.use('/', requireStaffOnceAccountsExist(study));
   app.use('/clients/*', requireStaffOnceAccountsExist(study));
+  app.use('/validation', requireStaffOnceAccountsExist(study));
+  app.use('/validation/*', requireStaffOnceAccountsExist(study));
   app.route('/api', statusApi(study));
   app.route('/api', sessionsApi(study));
   app.route('/api', scoresApi(study));
   app.route('/api', trajectoryApi(study));
   app.route('/', overviewPages(study));
   app.route('/', clientPages(study));
+  app.route('/', evidencePages(study));
+  app.route('/', validationPages(study));
 
   app.notFound((c) => {
     const path = new URL(c.req.url).pathname;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createRng, quantileSorted } from './random';
+import { createRng, quantileSorted, resampleDraws } from './random';
 
 describe('seeded random numbers', () => {
   it('repeat exactly for a seed and differ between seeds', () => {
@@ -31,5 +31,26 @@ describe('seeded random numbers', () => {
     expect(quantileSorted(s, 0.025)).toBeCloseTo(1.1, 12);
     expect(quantileSorted(s, 0.5)).toBe(4);
     expect(quantileSorted(s, 0.975)).toBeCloseTo(15.2, 12);
+  });
+});
+
+describe('resampleDraws', () => {
+  it('gives the indices createRng(seed).int(n) draws one by one, kept or streamed', () => {
+    const expected = (seed: number, n: number, resamples: number) => {
+      const rng = createRng(seed);
+      return Array.from({ length: resamples }, () => Array.from({ length: n }, () => rng.int(n)));
+    };
+    const kept = resampleDraws(5, 37, 20);
+    expect(Array.from({ length: 20 }, (_, b) => Array.from(kept(b)))).toEqual(expected(5, 37, 20));
+    // Asked again, the same draws (from the kept copy).
+    expect(Array.from(resampleDraws(5, 37, 20)(19))).toEqual(expected(5, 37, 20)[19]);
+    // Beyond what is kept (n · resamples > 4M), drawn as they are asked for, in order.
+    const streamed = resampleDraws(9, 2_000_001, 3);
+    const rng = createRng(9);
+    for (let b = 0; b < 3; b++) {
+      const d = streamed(b);
+      for (let i = 0; i < 2_000_001; i++)
+        if (d[i] !== rng.int(2_000_001)) throw new Error(`resample ${b}, draw ${i} differs`);
+    }
   });
 });

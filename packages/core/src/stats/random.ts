@@ -56,3 +56,37 @@ export function quantileSorted(sorted: ArrayLike<number>, p: number): number {
   const hi = Math.min(n - 1, lo + 1);
   return sorted[lo]! + (h - lo) * (sorted[hi]! - sorted[lo]!);
 }
+
+// Validation bootstraps many statistics over the same clients (or units) with the same seed: the draws are
+// the same every time, so the last few sets are kept (up to 4M draws each, 16 MB) rather than drawn again.
+const drawCache: Array<{ key: string; draws: Int32Array }> = [];
+const DRAW_CACHE_SIZE = 4;
+const MAX_CACHED_DRAWS = 4_000_000;
+
+/**
+ * The indices a bootstrap of n units draws with createRng(seed): `draw(b)` gives resample b's n indices,
+ * createRng(seed).int(n) in turn, the same numbers as drawing them one by one. Call it for b = 0, 1, … in
+ * order; the array it returns is shared and must not be changed.
+ */
+export function resampleDraws(seed: number, n: number, resamples: number): (b: number) => Int32Array {
+  if (n * resamples > MAX_CACHED_DRAWS) {
+    const rng = createRng(seed);
+    const buf = new Int32Array(n);
+    return () => {
+      for (let i = 0; i < n; i++) buf[i] = rng.int(n);
+      return buf;
+    };
+  }
+  const key = `${seed}:${n}:${resamples}`;
+  let entry = drawCache.find((e) => e.key === key);
+  if (!entry) {
+    const rng = createRng(seed);
+    const draws = new Int32Array(n * resamples);
+    for (let i = 0; i < draws.length; i++) draws[i] = rng.int(n);
+    entry = { key, draws };
+    drawCache.unshift(entry);
+    if (drawCache.length > DRAW_CACHE_SIZE) drawCache.pop();
+  }
+  const { draws } = entry;
+  return (b) => draws.subarray(b * n, (b + 1) * n);
+}

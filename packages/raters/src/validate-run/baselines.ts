@@ -3,6 +3,7 @@ import { rmcorrJson } from '@alliance-lab/core/cli';
 import { partialRmcorr, rmcorr, withinBetween } from '@alliance-lab/core/stats';
 import { attempt, withReasons } from './attempt';
 import type { ScaleRef } from './data';
+import { METHODS, type Sample, sampleOf } from './sample';
 import { pairSeries, type SessionInfo } from './series';
 
 export const BASELINES = ['words', 'therapist-words', 'client-word-share', 'utterances'] as const;
@@ -27,6 +28,8 @@ export function baselineSeries(lengths: readonly TranscriptLength[]): Record<Bas
 export interface BaselineValidity {
   baseline: BaselineName;
   selfReport: ScaleRef;
+  n: Sample;
+  method: string;
   rmcorr: Record<string, unknown> | null;
   between: Record<string, unknown> | null;
   reasons?: Record<string, string>;
@@ -46,13 +49,18 @@ export function baselineValidity(
     const reasons: Record<string, string> = {};
     const rm = attempt('rmcorr', reasons, () => rmcorrJson(rmcorr(series), p.excluded, file));
     const between = attempt('between', reasons, () => ({ ...withinBetween(series).between }));
-    return withReasons({ baseline: b, selfReport: ref, rmcorr: rm, between }, reasons);
+    return withReasons(
+      { baseline: b, selfReport: ref, n: sampleOf(p.sessions), method: METHODS.baseline, rmcorr: rm, between },
+      reasons,
+    );
   });
 }
 
 export interface Incremental {
   rater: ScaleRef;
   selfReport: ScaleRef;
+  n: Sample;
+  method: string;
   partialRmcorr: ReturnType<typeof partialRmcorr> | null;
   controls: BaselineName[];
   reasons?: Record<string, string>;
@@ -80,5 +88,15 @@ export function incremental(
       controls: BASELINES.map((b) => keep.map(({ s }) => baselines[b].get(s.sessionId)!)),
     }),
   );
-  return withReasons({ rater: raterRef, selfReport: ref, partialRmcorr: res, controls: [...BASELINES] }, reasons);
+  return withReasons(
+    {
+      rater: raterRef,
+      selfReport: ref,
+      n: sampleOf(keep.map(({ s }) => s)),
+      method: METHODS.incremental,
+      partialRmcorr: res,
+      controls: [...BASELINES],
+    },
+    reasons,
+  );
 }

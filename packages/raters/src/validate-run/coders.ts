@@ -3,7 +3,8 @@ import { alphaJson, blandAltmanJson, iccJson, kappaJson } from '@alliance-lab/co
 import { blandAltman, cohenKappa, icc, krippendorffAlpha } from '@alliance-lab/core/stats';
 import { attempt, withReasons } from './attempt';
 import type { ScaleRef } from './data';
-import { type SessionInfo, pairSeries, seriesOf } from './series';
+import { METHODS, type Sample, sampleOf } from './sample';
+import { type SessionInfo, columnOf, pairSeries, seriesOf, sourcesOf } from './series';
 
 /** Alpha's bootstrap as `alliance stats alpha` runs it by default, so the intervals match the command's. */
 export const ALPHA_OPTIONS = { metric: 'interval', bootstrap: 1000, seed: 1 } as const;
@@ -11,8 +12,9 @@ export const ALPHA_OPTIONS = { metric: 'interval', bootstrap: 1000, seed: 1 } as
 export interface VsCoder {
   coder: string;
   scale: ScaleRef;
-  /** Sessions rated by both. */
-  n: number;
+  /** Sessions rated by both, and their clients. */
+  n: Sample;
+  method: string;
   icc: Record<string, unknown> | null;
   alpha: Record<string, unknown> | null;
   kappa: Array<{ item: string; kappa: Record<string, unknown> | null; reasons?: Record<string, string> }> | null;
@@ -21,11 +23,9 @@ export interface VsCoder {
 }
 
 export function coderIds(scores: readonly ScoreRow[], ref: ScaleRef): string[] {
-  const ids = new Set<string>();
-  for (const s of scores)
-    if (s.source === 'coder' && s.instrument === ref.instrument && s.form === ref.form && s.scale === ref.scale)
-      ids.add(s.rater);
-  return [...ids].sort();
+  return sourcesOf(scores, 'coder')
+    .filter((c) => columnOf(scores, 'coder', c, ref).sessionIds.length > 0)
+    .sort();
 }
 
 /** The coders' mean per session, over the coders who rated it. */
@@ -107,7 +107,7 @@ export function vsCoders(
     const isMean = coder === 'mean';
     const cScore = isMean ? coderMean(scores, coders, ref, 'score') : seriesOf(scores, 'coder', coder, ref, 'score');
     const cPomp = isMean ? coderMean(scores, coders, ref, 'pomp') : seriesOf(scores, 'coder', coder, ref, 'pomp');
-    const { cells } = twoColumn(rScore, cScore, info);
+    const { cells, paired } = twoColumn(rScore, cScore, info);
     const ba = pairSeries(rPomp, cPomp, info);
     const reasons: Record<string, string> = {};
     const iccObj = attempt('icc', reasons, () => iccJson(icc(cells), file));
@@ -123,7 +123,16 @@ export function vsCoders(
         [rater, coder],
       );
     return withReasons(
-      { coder, scale: ref, n: cells.length, icc: iccObj, alpha: alphaObj, kappa, blandAltman: baObj },
+      {
+        coder,
+        scale: ref,
+        n: sampleOf(paired.sessions),
+        method: METHODS.vsCoder,
+        icc: iccObj,
+        alpha: alphaObj,
+        kappa,
+        blandAltman: baObj,
+      },
       reasons,
     );
   });
@@ -138,6 +147,9 @@ export function coderAgreement(
 ): {
   coders: string[];
   scale: ScaleRef;
+  /** Sessions with a score from at least two coders (what both statistics can use), and their clients. */
+  n: Sample;
+  method: string;
   icc: Record<string, unknown> | null;
   alpha: Record<string, unknown> | null;
   reasons?: Record<string, string>;
@@ -146,15 +158,28 @@ export function coderAgreement(
   const reasons: Record<string, string> = {};
   if (coders.length < 2) {
     const why = `agreement among coders needs two coders; ${coders.length === 0 ? 'none has' : 'one has'} rated ${ref.instrument}:${ref.form}`;
-    return { coders, scale: ref, icc: null, alpha: null, reasons: { icc: why, alpha: why } };
+    return {
+      coders,
+      scale: ref,
+      n: { clients: 0, sessions: 0 },
+      method: METHODS.coders,
+      icc: null,
+      alpha: null,
+      reasons: { icc: why, alpha: why },
+    };
   }
   const series = coders.map((c) => seriesOf(scores, 'coder', c, ref, 'score'));
   const cells: Array<Array<number | null>> = [];
-  for (const id of info.keys()) {
-    const row = series.map((s) => s.get(id) ?? null);
+  const pairable: SessionInfo[] = [];
+  for (const [id, s] of info) {
+    const row = series.map((x) => x.get(id) ?? null);
     if (row.some((v) => v !== null)) cells.push(row);
+    if (row.filter((v) => v !== null).length >= 2) pairable.push(s);
   }
   const iccObj = attempt('icc', reasons, () => iccJson(icc(cells), file));
   const alphaObj = attempt('alpha', reasons, () => alphaJson(krippendorffAlpha(cells, ALPHA_OPTIONS), file));
-  return withReasons({ coders, scale: ref, icc: iccObj, alpha: alphaObj }, reasons);
+  return withReasons(
+    { coders, scale: ref, n: sampleOf(pairable), method: METHODS.coders, icc: iccObj, alpha: alphaObj },
+    reasons,
+  );
 }

@@ -5,6 +5,7 @@ import { rmcorr, withinBetween } from '@alliance-lab/core/stats';
 import { attempt, withReasons } from './attempt';
 import type { ScaleRef } from './data';
 import { type EpisodeAgreement, matchEvents, ruptureSessions } from './ruptures';
+import { METHODS, type Sample, sampleOf } from './sample';
 import { pairSeries, type SessionInfo, seriesOf } from './series';
 import type { ScoreRow, AnalysisPlan } from '@alliance-lab/core';
 
@@ -57,6 +58,8 @@ export async function readGroundTruth(file: string): Promise<GroundTruth> {
 
 export interface VsGroundTruth {
   rater: ScaleRef;
+  n: Sample;
+  method: string;
   rmcorr: Record<string, unknown> | null;
   between: Record<string, unknown> | null;
   /** The rater's rupture episodes against the planted rupture sessions. */
@@ -81,7 +84,14 @@ export function vsGroundTruth(
   const between = attempt('between', reasons, () => ({ ...withinBetween(series).between }));
   const detected = ruptureSessions(x, info, rule);
   return withReasons(
-    { rater: ref, rmcorr: rm, between, ruptures: matchEvents(detected, truth.ruptures, tolerance) },
+    {
+      rater: ref,
+      n: sampleOf(p.sessions),
+      method: METHODS.groundTruth,
+      rmcorr: rm,
+      between,
+      ruptures: matchEvents(detected, truth.ruptures, tolerance),
+    },
     reasons,
   );
 }

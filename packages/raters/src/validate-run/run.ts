@@ -14,6 +14,7 @@ import {
   vsSelfReport,
   type VsSelfReport,
 } from './self-report';
+import { METHODS, type Sample, sampleOf, sampleOfIds } from './sample';
 import { pairSeries, scalesOf, sessionIndex, seriesOf } from './series';
 
 export interface ValidateOptions {
@@ -37,7 +38,8 @@ export interface RaterValidation {
   vsSelfReport: VsSelfReport[];
   baselines: BaselineValidity[];
   incremental: Incremental[];
-  ruptures: EpisodeAgreement & { markers: EpisodeAgreement };
+  /** n: sessions with both a rater and a criterion score, where an episode of either could be matched. */
+  ruptures: EpisodeAgreement & { n: Sample; method: string; markers: EpisodeAgreement };
   divergence: Divergence[];
   groundTruth?: VsGroundTruth;
 }
@@ -117,7 +119,7 @@ export function validateRaters(data: ValidationData, opts: ValidateOptions = {})
       ],
       scale: main,
       completion: done,
-      replicates: replicateReliability(r.name, data.scores, ratings, scales, perSessionRun, file),
+      replicates: replicateReliability(r.name, data.scores, ratings, scales, perSessionRun, info, file),
       vsCoders: main ? vsCoders(r.name, data.scores, ratings, data.coderItems.get(key) ?? [], main, info, file) : [],
       vsSelfReport: matched,
       baselines: baselineFigures,
@@ -136,6 +138,8 @@ export function validateRaters(data: ValidationData, opts: ValidateOptions = {})
           : [],
       ruptures: {
         ...matchEvents(detected, selfRuptures, tolerance),
+        n: criterionPair ? sampleOf(criterionPair.sessions) : sampleOfIds(raterSeries.keys(), info),
+        method: METHODS.ruptures,
         markers: matchEvents(markerSessions(ratings, info), selfRuptures, tolerance),
       },
       divergence: criterionPair ? divergence(criterionPair).sessions : [],

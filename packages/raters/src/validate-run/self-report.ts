@@ -3,6 +3,7 @@ import { lmmJson, rmcorrJson } from '@alliance-lab/core/cli';
 import { blandAltman, clusterBootstrap, fitLmm, rmcorr, withinBetween } from '@alliance-lab/core/stats';
 import { attempt, withReasons } from './attempt';
 import type { ScaleRef } from './data';
+import { METHODS, type Sample, sampleOf } from './sample';
 import { type Paired, pairSeries, type SessionInfo, scalesOf, seriesOf } from './series';
 
 export interface BootstrapSettings {
@@ -13,7 +14,8 @@ export interface BootstrapSettings {
 export interface VsSelfReport {
   rater: ScaleRef;
   selfReport: ScaleRef;
-  n: { sessions: number; clients: number };
+  n: Sample;
+  method: string;
   rmcorr: Record<string, unknown> | null;
   between: Record<string, unknown> | null;
   lmm: Record<string, unknown> | null;
@@ -100,7 +102,8 @@ export function vsSelfReport(
           {
             rater: rs,
             selfReport: ss,
-            n: { sessions: p.x.length, clients: new Set(p.sessions.map((s) => s.client)).size },
+            n: sampleOf(p.sessions),
+            method: METHODS.vsSelfReport,
             rmcorr: v.rmcorr,
             between: v.between,
             lmm: v.lmm,

@@ -30,7 +30,8 @@ export type Field = 'score' | 'pomp';
 /**
  * One value per session of one source on one scale. A rater's replicates are averaged: the rater's score of a
  * session is the mean of its runs, the quantity whose reliability the replicate projection reports. Missing
- * scores (null) are left out.
+ * scores (null) are left out. Validation asks for the same series many times (the criterion once per rater),
+ * so each is computed once per array of rows; the map returned is shared and must not be changed.
  */
 export function seriesOf(
   scores: readonly ScoreRow[],
@@ -38,38 +39,103 @@ export function seriesOf(
   who: string,
   ref: ScaleRef,
   field: Field,
-): Map<string, number> {
+): ReadonlyMap<string, number> {
+  const col = columnOf(scores, source, who, ref);
+  const cached = col.series[field];
+  if (cached) return cached;
+  const values = col[field];
   const sums = new Map<string, { sum: number; n: number }>();
-  for (const s of byScale(scores).get(scaleKey(source, who, ref)) ?? []) {
-    const v = s[field];
-    if (v === null) continue;
-    const e = sums.get(s.session_id) ?? { sum: 0, n: 0 };
-    e.sum += v;
-    e.n++;
-    sums.set(s.session_id, e);
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]!;
+    if (Number.isNaN(v)) continue;
+    const id = col.sessionIds[i]!;
+    const e = sums.get(id);
+    if (e) {
+      e.sum += v;
+      e.n++;
+    } else sums.set(id, { sum: v, n: 1 });
   }
-  return new Map([...sums].map(([k, e]) => [k, e.sum / e.n]));
+  const out = new Map<string, number>();
+  for (const [k, e] of sums) out.set(k, e.sum / e.n);
+  col.series[field] = out;
+  return out;
 }
 
-const scaleKey = (source: string, who: string, ref: ScaleRef) =>
-  `${source}\u0000${who}\u0000${ref.instrument}\u0000${ref.form}\u0000${ref.scale}`;
+/**
+ * The scores of one source on one scale as parallel columns, in the rows' order (a missing score is NaN).
+ * Reading the columns instead of the row objects keeps the hundreds of passes validation makes over one
+ * scale's values to contiguous numbers.
+ */
+export interface ScoreColumn {
+  sessionIds: string[];
+  replicate: number[];
+  score: number[];
+  pomp: number[];
+  series: Partial<Record<Field, Map<string, number>>>;
+}
+
+const EMPTY: ScoreColumn = { sessionIds: [], replicate: [], score: [], pomp: [], series: {} };
+
+export function columnOf(scores: readonly ScoreRow[], source: ScoreSource, who: string, ref: ScaleRef): ScoreColumn {
+  return indexOf(scores).columns.get(source)?.get(who)?.get(ref.instrument)?.get(ref.form)?.get(ref.scale) ?? EMPTY;
+}
+
+interface ScoreIndex {
+  /** Columns by source, who, instrument, form and scale; every level's keys in order of first appearance. */
+  columns: Map<string, Map<string, Map<string, Map<string, Map<string, ScoreColumn>>>>>;
+  /** Each source and who's scales in the order they first appear. */
+  scales: Map<string, ScaleRef[]>;
+}
 
 // The score rows of a study are read once and asked for hundreds of series: grouped once per array.
-const indexes = new WeakMap<readonly ScoreRow[], Map<string, ScoreRow[]>>();
+const indexes = new WeakMap<readonly ScoreRow[], ScoreIndex>();
 
-function byScale(scores: readonly ScoreRow[]): Map<string, ScoreRow[]> {
+function child<K, V>(m: Map<K, V>, k: K, make: () => V): V {
+  let v = m.get(k);
+  if (v === undefined) m.set(k, (v = make()));
+  return v;
+}
+
+function indexOf(scores: readonly ScoreRow[]): ScoreIndex {
   let index = indexes.get(scores);
   if (!index) {
-    index = new Map();
+    index = { columns: new Map(), scales: new Map() };
+    const { scales } = index;
     for (const s of scores) {
-      const key = scaleKey(s.source, s.rater, s);
-      const list = index.get(key);
-      if (list) list.push(s);
-      else index.set(key, [s]);
+      const col = child(
+        child(
+          child(
+            child(index.columns, s.source, () => new Map()),
+            s.rater,
+            () => new Map(),
+          ),
+          s.instrument,
+          () => new Map(),
+        ),
+        s.form,
+        () => new Map(),
+      );
+      const c = child(col, s.scale, (): ScoreColumn => {
+        child(scales, `${s.source}\u0000${s.rater}`, () => []).push({
+          instrument: s.instrument,
+          form: s.form,
+          scale: s.scale,
+        });
+        return { sessionIds: [], replicate: [], score: [], pomp: [], series: {} };
+      });
+      c.sessionIds.push(s.session_id);
+      c.replicate.push(s.replicate);
+      c.score.push(s.score ?? NaN);
+      c.pomp.push(s.pomp ?? NaN);
     }
     indexes.set(scores, index);
   }
   return index;
+}
+
+/** Who has scores from one source (coders, raters), in order of first appearance. */
+export function sourcesOf(scores: readonly ScoreRow[], source: ScoreSource): string[] {
+  return [...(indexOf(scores).columns.get(source)?.keys() ?? [])];
 }
 
 /** Sessions where both series have a value, in session order, as parallel columns. */
@@ -104,13 +170,7 @@ export function pairSeries(
 
 /** Scales a source has on a form, in the order they first appear. */
 export function scalesOf(scores: readonly ScoreRow[], source: ScoreSource, who: string): ScaleRef[] {
-  const seen = new Map<string, ScaleRef>();
-  for (const s of scores)
-    if (s.source === source && s.rater === who) {
-      const key = `${s.instrument}\u0000${s.form}\u0000${s.scale}`;
-      if (!seen.has(key)) seen.set(key, { instrument: s.instrument, form: s.form, scale: s.scale });
-    }
-  return [...seen.values()];
+  return [...(indexOf(scores).scales.get(`${source}\u0000${who}`) ?? [])];
 }
 
 export const STUDY_FILE_LABEL = (study: string) => `study "${study}"`;

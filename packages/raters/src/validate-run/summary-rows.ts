@@ -1,4 +1,5 @@
 import type { ValidationResult } from './run';
+import type { Sample } from './sample';
 
 /** One line of the summary table a paper would print. */
 export interface SummaryRow {
@@ -15,6 +16,7 @@ type Obj = Record<string, unknown> | null | undefined;
 const num = (o: Obj, k: string) => (o && typeof o[k] === 'number' ? (o[k] as number) : null);
 const ci = (o: Obj, k = 'ci95') => (o && Array.isArray(o[k]) ? (o[k] as [number, number]) : null);
 const scale = (s: { instrument: string; form: string; scale: string }) => `${s.instrument}:${s.form} ${s.scale}`;
+const sample = (n: Sample) => `${n.clients} clients, ${n.sessions} sessions`;
 
 /** The headline figures of a validation run, one row each; every figure is also in the JSON in full. */
 export function summaryRows(result: ValidationResult): SummaryRow[] {
@@ -27,7 +29,7 @@ export function summaryRows(result: ValidationResult): SummaryRow[] {
       statistic: `ICC(2,1) among coders, ${scale(c.scale)}`,
       estimate: num(f, 'icc'),
       ci95: ci(f),
-      n: `${c.icc.n} sessions`,
+      n: sample(c.n),
       method: 'two-way random, absolute agreement, single rater (Shrout & Fleiss 1979)',
     });
   }
@@ -40,7 +42,7 @@ export function summaryRows(result: ValidationResult): SummaryRow[] {
         statistic: `ICC(2,1) across replicates, ${scale(rep.scale)}`,
         estimate: num(f, 'icc'),
         ci95: ci(f),
-        n: `${rep.icc.n} sessions × ${rep.icc.raters} runs`,
+        n: `${sample(rep.n)} × ${rep.icc.raters} runs`,
         method: 'two-way random, absolute agreement, single run',
       });
     }
@@ -51,7 +53,7 @@ export function summaryRows(result: ValidationResult): SummaryRow[] {
         statistic: `ICC(2,1) vs coder ${v.coder}, ${scale(v.scale)}`,
         estimate: num(f, 'icc'),
         ci95: ci(f),
-        n: `${v.n} sessions`,
+        n: sample(v.n),
         method: 'two-way random, absolute agreement, single rater',
       });
       rows.push({
@@ -59,7 +61,7 @@ export function summaryRows(result: ValidationResult): SummaryRow[] {
         statistic: `Krippendorff's alpha (interval) vs coder ${v.coder}`,
         estimate: num(v.alpha, 'alpha'),
         ci95: ci(v.alpha),
-        n: `${v.n} sessions`,
+        n: sample(v.n),
         method: 'interval metric, bootstrap 95% CI',
       });
       rows.push({
@@ -72,7 +74,7 @@ export function summaryRows(result: ValidationResult): SummaryRow[] {
       });
     }
     for (const v of r.vsSelfReport) {
-      const n = `${v.n.clients} clients, ${v.n.sessions} sessions`;
+      const n = sample(v.n);
       rows.push({
         rater: r.rater,
         statistic: `rmcorr ${scale(v.rater)} ~ ${scale(v.selfReport)} (POMP)`,
@@ -107,7 +109,7 @@ export function summaryRows(result: ValidationResult): SummaryRow[] {
         statistic: `baseline ${b.baseline}: rmcorr with ${scale(b.selfReport)}`,
         estimate: num(b.rmcorr, 'r'),
         ci95: ci(b.rmcorr),
-        n: `${num(b.rmcorr, 'subjects') ?? 0} clients, ${num(b.rmcorr, 'n') ?? 0} sessions`,
+        n: sample(b.n),
         method: 'transcript alone; repeated-measures correlation',
       });
     }
@@ -118,7 +120,7 @@ export function summaryRows(result: ValidationResult): SummaryRow[] {
         statistic: `partial rmcorr with ${scale(i.selfReport)} controlling for ${i.controls.join(', ')}`,
         estimate: p?.r ?? null,
         ci95: p?.ci95 ?? null,
-        n: p ? `${p.subjects} clients, ${p.n} sessions` : '0',
+        n: sample(i.n),
         method: 'within-client correlation with the baselines held constant',
       });
     }
@@ -127,7 +129,7 @@ export function summaryRows(result: ValidationResult): SummaryRow[] {
       statistic: `rupture episodes F1 (±${r.ruptures.tolerance} session)`,
       estimate: r.ruptures.f1,
       ci95: null,
-      n: `${r.ruptures.episodes.rater} rater, ${r.ruptures.episodes.selfReport} self-report episodes`,
+      n: `${sample(r.ruptures.n)}; ${r.ruptures.episodes.rater} rater, ${r.ruptures.episodes.selfReport} self-report episodes`,
       method: `precision ${fmt(r.ruptures.precision)}, recall ${fmt(r.ruptures.recall)}`,
     });
     if (r.groundTruth) {
@@ -136,7 +138,7 @@ export function summaryRows(result: ValidationResult): SummaryRow[] {
         statistic: 'rmcorr with the simulated latent alliance',
         estimate: num(r.groundTruth.rmcorr, 'r'),
         ci95: ci(r.groundTruth.rmcorr),
-        n: `${num(r.groundTruth.rmcorr, 'subjects') ?? 0} clients, ${num(r.groundTruth.rmcorr, 'n') ?? 0} sessions`,
+        n: sample(r.groundTruth.n),
         method: 'ground truth of the demo simulator',
       });
     }

@@ -40,7 +40,11 @@ ${ruptureSection(t.ruptures)}
 ${srsSection(srs)}
 <h2>Scores by session</h2>
 ${scoreTable(t)}
-<p class="note">Each cell: the ${scale} score, then its POMP (0–100) in brackets; an automated rater's replicates are averaged. <a href="${json}">These numbers as JSON</a>.</p>`;
+<p class="note">Each cell: the ${scale} score, then its POMP (0–100) in brackets; an automated rater's replicates are averaged. <a href="${json}">These numbers as JSON</a>.</p>
+<p>Evidence by session (transcript, signals, quotes, ruptures): ${t.sessions.map(
+      (s, i) =>
+        html`${i ? ', ' : ''}<a href="/clients/${encodeURIComponent(t.client)}/sessions/${s.session}/evidence">${s.session}</a>`,
+    )}</p>`;
     return c.html(layout({ title: `Client ${t.client}`, study: study.config.name, body }));
   });
 }

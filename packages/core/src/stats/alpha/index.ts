@@ -1,4 +1,4 @@
-import { createRng, quantileSorted } from '../random';
+import { quantileSorted, resampleDraws } from '../random';
 import { type Reasons, withReasons } from '../reasons';
 
 /**
@@ -409,14 +409,15 @@ function bootstrapAlpha(
   resamples: number,
   seed: number,
 ): { values: Float64Array; undefinedCount: number } {
-  const rng = createRng(seed);
   const U = p.units;
+  const drawsOf = resampleDraws(seed, U, resamples);
   const weight = new Int32Array(U);
   const out: number[] = [];
   let undefinedCount = 0;
   for (let b = 0; b < resamples; b++) {
     weight.fill(0);
-    for (let i = 0; i < U; i++) weight[rng.int(U)]!++;
+    const draw = drawsOf(b);
+    for (let i = 0; i < U; i++) weight[draw[i]!]!++;
     const a = alphaOf(disagreement(p, weight));
     if (a === null) undefinedCount++;
     else out.push(a);

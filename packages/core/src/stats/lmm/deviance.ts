@@ -8,6 +8,7 @@ import {
   type Matrix,
 } from '../linalg';
 import type { Design } from './design';
+import { solveScalarPls } from './scalar-pls';
 
 /**
  * The profiled deviance of a linear mixed model as a function of θ, the elements of the relative covariance
@@ -304,7 +305,40 @@ export interface PlsSolution {
   u?: Float64Array[];
 }
 
+/**
+ * The fixed-effects part of the solution from X'X and X'y with the random effects absorbed (the Schur
+ * complement): R_X, β, and what β leaves of the penalised RSS.
+ */
+export function fixedPart(
+  cp: CrossProducts,
+  theta: ArrayLike<number>,
+  xtxAdj: Float64Array,
+  xtyAdj: Float64Array,
+  r2: number,
+  ldL2: number,
+): { sol: PlsSolution; betaC: Float64Array } {
+  const { p } = cp;
+  for (let a = 0; a < p; a++) for (let b = 0; b < a; b++) xtxAdj[b * p + a] = xtxAdj[a * p + b]!;
+  const lx = p > 0 ? tryCholesky({ rows: p, cols: p, data: xtxAdj }) : zeros(0, 0);
+  if (!lx)
+    throw new RangeError(
+      'the fixed-effects design is rank deficient: some column is a linear combination of the others',
+    );
+  const cb = solveLower(lx, { rows: p, cols: 1, data: xtyAdj });
+  for (let k = 0; k < p; k++) r2 -= cb.data[k]! * cb.data[k]!;
+  const betaC = solveLowerTransposed(lx, cb).data;
+  const beta = Float64Array.from(betaC);
+  if (cp.interceptColumn >= 0) beta[cp.interceptColumn]! += cp.yShift;
+  return {
+    sol: { theta: Array.from(theta), ldL2, ldRX2: logDetCholesky(lx), r2: Math.max(r2, 0), beta, lx },
+    betaC,
+  };
+}
+
 export function solvePls(cp: CrossProducts, theta: ArrayLike<number>, keep = false): PlsSolution | null {
+  // Random intercepts only (every term one effect per level) is the common case, and the optimiser and the
+  // Satterthwaite derivatives evaluate it hundreds of times: a loop without the small-block machinery.
+  if (!keep && cp.terms.every((t) => t.p === 1)) return solveScalarPls(cp, theta);
   const { p, p1, q2, nPrimary, terms } = cp;
   const lam = terms.map((t) => lambdaOf(theta, t.thetaOffset, t.p));
   const lam1 = lam[0]!;
@@ -441,19 +475,7 @@ export function solvePls(cp: CrossProducts, theta: ArrayLike<number>, keep = fal
     for (let k = 0; k < q2; k++) r2 -= c2.data[k]! * c2.data[k]!;
   }
 
-  for (let a = 0; a < p; a++) for (let b = 0; b < a; b++) xtxAdj[b * p + a] = xtxAdj[a * p + b]!;
-  const lx = p > 0 ? tryCholesky({ rows: p, cols: p, data: xtxAdj }) : zeros(0, 0);
-  if (!lx)
-    throw new RangeError(
-      'the fixed-effects design is rank deficient: some column is a linear combination of the others',
-    );
-  const cb = solveLower(lx, { rows: p, cols: 1, data: xtyAdj });
-  for (let k = 0; k < p; k++) r2 -= cb.data[k]! * cb.data[k]!;
-  const betaC = solveLowerTransposed(lx, cb).data;
-  const beta = Float64Array.from(betaC);
-  if (cp.interceptColumn >= 0) beta[cp.interceptColumn]! += cp.yShift;
-
-  const sol: PlsSolution = { theta: Array.from(theta), ldL2, ldRX2: logDetCholesky(lx), r2: Math.max(r2, 0), beta, lx };
+  const { sol, betaC } = fixedPart(cp, theta, xtxAdj, xtyAdj, r2, ldL2);
   if (kept) {
     // Back-substitution: u2 = L2⁻ᵀ(c2 − R2X β), then each primary block u1 = L_j⁻ᵀ(c_j − R_j β − Σ W_e' u2).
     const u2 = new Float64Array(q2);

@@ -1,5 +1,5 @@
 import { groupBy, type PairedSeries } from '../grouping';
-import { createRng, quantileSorted } from '../random';
+import { quantileSorted, resampleDraws } from '../random';
 
 export interface ClusterBootstrapOptions {
   /** Resamples; default 1000. */
@@ -54,14 +54,13 @@ export function clusterBootstrap(data: PairedSeries, opts: ClusterBootstrapOptio
     sxx[c]! += dx * dx;
     syy[c]! += dy * dy;
   }
-  const rng = createRng(seed);
+  const drawsOf = resampleDraws(seed, k, resamples);
   const rm: number[] = [];
   const bt: number[] = [];
   let undefRm = 0;
   let undefBt = 0;
-  const draw = new Int32Array(k);
   for (let b = 0; b < resamples; b++) {
-    for (let j = 0; j < k; j++) draw[j] = rng.int(k);
+    const draw = drawsOf(b);
     let a = 0;
     let xx = 0;
     let yy = 0;

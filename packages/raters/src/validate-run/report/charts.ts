@@ -30,7 +30,7 @@ export function trajectoriesChart(
   const clients = [...new Set([...info.values()].map((s) => s.client))].slice(0, CHARTED_CLIENTS);
   const keep = new Set(clients);
   const values: Array<Record<string, unknown>> = [];
-  const push = (series: Map<string, number>, label: string) => {
+  const push = (series: ReadonlyMap<string, number>, label: string) => {
     for (const [id, pomp] of series) {
       const s = info.get(id);
       if (s && keep.has(s.client)) values.push({ client: s.client, session: s.session, pomp, series: label });
@@ -216,7 +216,7 @@ export function blandAltmanChart(
   };
 }
 
-function meanOf(series: Array<Map<string, number>>): Map<string, number> {
+function meanOf(series: Array<ReadonlyMap<string, number>>): Map<string, number> {
   const sums = new Map<string, { s: number; n: number }>();
   for (const m of series)
     for (const [k, v] of m) {
