@@ -1,38 +1,37 @@
-import { columnsFor, type DataFormat, TABLES, TableWriter } from '@alliance-lab/core/dataset';
+import { mkdirSync } from 'node:fs';
+import { openStudy } from '@alliance-lab/core';
+import { type DataFormat, datasetContext, exportDataset, writeScoreTables } from '@alliance-lab/core/dataset';
 
 /**
- * Child process of dataset.bench.ts: streams N score rows, shaped as the dataset's scores table, through the
- * export's table writer to one format, and reports its wall time and peak memory as one JSON line.
+ * Child process of dataset.bench.ts: exports the benchmark's study (a million score rows) and reports its wall and
+ * CPU time and peak memory as one JSON line; its own process, so the peak is the export's alone. `scores` writes
+ * the dataset's scores table as `alliance export dataset` does (the store streamed into its files, scores_wide's
+ * sums and the rupture series kept beside it); `dataset` runs the whole export.
  */
-const [dir, format, n] = process.argv.slice(2) as [string, DataFormat, string];
-const spec = TABLES.find((t) => t.name === 'scores')!;
-const columns = columnsFor(spec, { identified: false, includeText: false });
-const SCALES = ['goal', 'task', 'bond', 'total'];
+const [what, studyDir, out, formats] = process.argv.slice(2) as ['scores' | 'dataset', string, string, string];
 const started = performance.now();
 const cpu = process.cpuUsage();
-const w = new TableWriter(dir, 'scores', columns, [format]);
-for (let i = 0; i < Number(n); i++) {
-  const scale = SCALES[i % 4]!;
-  const score = i % 97 === 0 ? null : 12 + ((i * 7919) % 4801) / 100;
-  w.add({
-    client: `c_${(Math.floor(i / 480) * 2654435761).toString(16).padStart(16, '0').slice(-16)}`,
-    session: 1 + (Math.floor(i / 40) % 12),
-    source: i % 3 === 0 ? 'self-report' : 'rater',
-    rater_or_respondent: i % 3 === 0 ? 'client' : 'lexicon',
-    replicate: i % 3 === 0 ? 0 : 1 + (i % 2),
-    instrument: 'wai-sr',
-    form: 'client',
-    scale,
-    score,
-    pomp: score === null ? null : ((score - 12) / 48) * 100,
-    prorated: i % 31 === 0 ? 1 : 0,
-    missing: score === null ? 1 : 0,
-  });
+const study = await openStudy(studyDir);
+try {
+  const asked = formats.split(',') as DataFormat[];
+  let rows: number;
+  let bytes: Record<string, number>;
+  if (what === 'scores') {
+    mkdirSync(out, { recursive: true });
+    const ctx = await datasetContext(study, { identified: false, includeText: false });
+    const t = await writeScoreTables(study, out, ctx, asked);
+    rows = t.scores.rows;
+    bytes = Object.fromEntries(Object.entries(t.scores.written).map(([f, e]) => [f, e.bytes]));
+  } else {
+    const s = await exportDataset(study, { out, formats: asked, identified: false, includeText: false, force: false });
+    rows = s.tables.scores!;
+    bytes = Object.fromEntries(Object.entries(s.files).map(([f, e]) => [f, e.bytes]));
+  }
+  const seconds = (performance.now() - started) / 1000;
+  const used = process.cpuUsage(cpu);
+  process.stdout.write(
+    `${JSON.stringify({ seconds, cpuSeconds: (used.user + used.system) / 1e6, rows, bytes, maxRssKb: process.resourceUsage().maxRSS })}\n`,
+  );
+} finally {
+  await study.close();
 }
-w.close();
-const seconds = (performance.now() - started) / 1000;
-const used = process.cpuUsage(cpu);
-const cpuSeconds = (used.user + used.system) / 1e6;
-process.stdout.write(
-  `${JSON.stringify({ seconds, cpuSeconds, rows: w.rows, maxRssKb: process.resourceUsage().maxRSS })}\n`,
-);

@@ -1,9 +1,12 @@
+import { renameSync, rmSync } from 'node:fs';
 import { SCORE_COLUMNS, type ScoreFilter, type ScoreRow } from '../schemas/score';
+import { forEachScore, type ScoreStore } from '../store/score-stream';
 import { scoreValues, type ScoreValues } from '../store/scores';
 import type { Study } from '../store/study';
 import { toCsv } from '../util/csv';
 import { nearest } from '../util/suggest';
-import { widen, wideColumnName } from './wide-columns';
+import { CsvWriter } from './csv-writer';
+import { WideAccumulator, widen, wideColumnName } from './wide-columns';
 
 /**
  * The long CSV of score rows, columns in SCORE_COLUMNS order. The flags are written 0/1, as the codebook
@@ -15,6 +18,61 @@ export function scoresCsv(rows: readonly ScoreRow[]): string {
     rows.map((r) => ({ ...r, prorated: r.prorated ? 1 : 0, missing: r.missing ? 1 : 0 })),
   );
 }
+
+/**
+ * `alliance export scores --out FILE`, streamed: the same file as scoresCsv or the wide toCsv gives (LF line
+ * ends), written from forEachScore without holding the rows (the wide shape keeps only its sums). Written beside
+ * the target and moved into place, so a failed export leaves the earlier file whole. Returns the rows written.
+ */
+export async function writeScoresCsv(
+  store: ScoreStore,
+  filter: ScoreFilter,
+  out: string,
+  wide: boolean,
+): Promise<number> {
+  const tmp = `${out}.${process.pid}.tmp`;
+  try {
+    let rows: number;
+    if (wide) {
+      const acc = new WideAccumulator(wideKeys);
+      await forEachScore(store, filter, (r) => acc.add(r));
+      const columns = [...WIDE_SCORE_KEYS, ...acc.columns().map((c) => c.name)];
+      const w = new CsvWriter(tmp, columns, { eol: '\n' });
+      const cells = new Array<string | number | null | undefined>(columns.length);
+      for (const r of acc.rows()) {
+        for (let i = 0; i < columns.length; i++) cells[i] = r[columns[i]!];
+        w.row(cells);
+      }
+      rows = w.rows;
+      w.close();
+    } else {
+      const w = new CsvWriter(tmp, SCORE_COLUMNS, { eol: '\n' });
+      const cells = new Array<string | number | boolean | null>(SCORE_COLUMNS.length);
+      await forEachScore(store, filter, (r) => {
+        for (let i = 0; i < SCORE_COLUMNS.length; i++) {
+          const v = r[SCORE_COLUMNS[i]!];
+          cells[i] = typeof v === 'boolean' ? (v ? 1 : 0) : v;
+        }
+        w.row(cells);
+      });
+      rows = w.rows;
+      w.close();
+    }
+    renameSync(tmp, out);
+    return rows;
+  } catch (err) {
+    rmSync(tmp, { force: true });
+    throw err;
+  }
+}
+
+const wideKeys = (r: ScoreRow) => ({
+  session_id: r.session_id,
+  client: r.client,
+  therapist: r.therapist,
+  session: r.session,
+  date: r.date,
+});
 
 type Checked = 'clients' | 'therapists' | 'sources' | 'raters' | 'instrument' | 'form' | 'scale';
 
@@ -74,13 +132,7 @@ export const WIDE_SCORE_KEYS = ['session_id', 'client', 'therapist', 'session', 
  * wideColumnName, for SPSS-style analysis. Replicates are averaged; the long export keeps them apart.
  */
 export function widenScores(rows: readonly ScoreRow[]): { header: string[]; rows: Array<Record<string, unknown>> } {
-  const wide = widen(rows, (r) => ({
-    session_id: r.session_id,
-    client: r.client,
-    therapist: r.therapist,
-    session: r.session,
-    date: r.date,
-  }));
+  const wide = widen(rows, wideKeys);
   return { header: [...WIDE_SCORE_KEYS, ...wide.columns.map((c) => c.name)], rows: wide.rows };
 }
 

@@ -53,26 +53,98 @@ export interface WideTable {
  * score rows, which queryScores sorts by client and session.
  */
 export function widen(rows: readonly ScoreRow[], keysOf: (r: ScoreRow) => Cells): WideTable {
-  const columns = wideColumns(rows);
-  const sums = new Map<string, { keys: Cells; sum: Map<string, [number, number]> }>();
-  for (const r of rows) {
-    let s = sums.get(r.session_id);
-    if (!s) sums.set(r.session_id, (s = { keys: keysOf(r), sum: new Map() }));
-    if (r.score === null) continue;
-    const name = wideColumnName(r);
-    const acc = s.sum.get(name) ?? [0, 0];
-    acc[0] += r.score;
-    acc[1] += 1;
-    s.sum.set(name, acc);
-  }
-  const out: Cells[] = [];
-  for (const { keys, sum } of sums.values()) {
-    const row: Cells = { ...keys };
-    for (const c of columns) {
-      const acc = sum.get(c.name);
-      row[c.name] = acc ? acc[0] / acc[1] : null;
+  const acc = new WideAccumulator(keysOf);
+  for (const r of rows) acc.add(r);
+  return { columns: acc.columns(), rows: [...acc.rows()] };
+}
+
+interface SessionCells {
+  keys: Cells;
+  /** Column numbers (in order of first appearance) with the sum and count of their non-missing scores. */
+  columns: number[];
+  sums: number[];
+  counts: number[];
+}
+
+/**
+ * widen, fed one score row at a time, so the long scores can stream past it: what it keeps is the wide table
+ * itself (a sum and a count per session and column), not the rows.
+ */
+export class WideAccumulator {
+  /** source → rater → instrument → form → scale → column number. */
+  private readonly byKey = new Map<string, Map<string, Map<string, Map<string, Map<string, number>>>>>();
+  private readonly keys: WideKey[] = [];
+  private readonly names: string[] = [];
+  private readonly byName = new Map<string, number>();
+  private readonly sessions = new Map<string, SessionCells>();
+  private last: { id: string; cells: SessionCells } | undefined;
+
+  constructor(private readonly keysOf: (r: ScoreRow) => Cells) {}
+
+  add(r: ScoreRow): void {
+    let s: SessionCells | undefined;
+    if (this.last?.id === r.session_id) s = this.last.cells;
+    else {
+      s = this.sessions.get(r.session_id);
+      if (!s) this.sessions.set(r.session_id, (s = { keys: this.keysOf(r), columns: [], sums: [], counts: [] }));
+      this.last = { id: r.session_id, cells: s };
     }
-    out.push(row);
+    const column = this.column(r);
+    if (r.score === null) return;
+    const at = s.columns.indexOf(column);
+    if (at < 0) {
+      s.columns.push(column);
+      s.sums.push(r.score);
+      s.counts.push(1);
+    } else {
+      s.sums[at]! += r.score;
+      s.counts[at]! += 1;
+    }
   }
-  return { columns, rows: out };
+
+  /** The wide columns of every row added, in wideColumns' order. */
+  columns(): WideColumn[] {
+    return wideColumns(this.keys);
+  }
+
+  /** The sessions' rows, in the order their first score rows came. */
+  *rows(): Generator<Cells> {
+    const columns = this.columns();
+    const mean = new Array<number | null>(this.names.length);
+    for (const { keys, columns: seen, sums, counts } of this.sessions.values()) {
+      mean.fill(null);
+      for (let i = 0; i < seen.length; i++) mean[seen[i]!] = sums[i]! / counts[i]!;
+      const row: Cells = { ...keys };
+      for (const c of columns) row[c.name] = mean[this.byName.get(c.name)!]!;
+      yield row;
+    }
+  }
+
+  /** The number of the row's wide column; keys that share a name (a rater under two sources) share it. */
+  private column(r: ScoreRow): number {
+    // Nested by part rather than one joined key: a million rows' keys would each be built and hashed.
+    const byRater = this.byKey.get(r.source) ?? setNew(this.byKey, r.source, new Map());
+    const byInstrument = byRater.get(r.rater) ?? setNew(byRater, r.rater, new Map());
+    const byForm = byInstrument.get(r.instrument) ?? setNew(byInstrument, r.instrument, new Map());
+    const byScale = byForm.get(r.form) ?? setNew(byForm, r.form, new Map<string, number>());
+    let i = byScale.get(r.scale);
+    if (i === undefined) {
+      const k = { source: r.source, rater: r.rater, instrument: r.instrument, form: r.form, scale: r.scale };
+      this.keys.push(k);
+      const name = wideColumnName(k);
+      i = this.byName.get(name);
+      if (i === undefined) {
+        i = this.names.length;
+        this.names.push(name);
+        this.byName.set(name, i);
+      }
+      byScale.set(r.scale, i);
+    }
+    return i;
+  }
+}
+
+function setNew<K, V>(map: Map<K, V>, key: K, value: V): V {
+  map.set(key, value);
+  return value;
 }

@@ -1,4 +1,3 @@
-import { writeFileSync } from 'node:fs';
 import { z } from 'zod';
 import { InputError, UsageError } from '../../util/errors';
 import { defineCommand } from '../command';
@@ -26,7 +25,7 @@ export const exportScoresCommand = defineCommand({
   async run(ctx, o) {
     if (ctx.json && !o.out)
       throw new UsageError('--json needs --out FILE: stdout carries the JSON summary, not the CSV');
-    const [{ scoreFilterProblem, scoresCsv, widenScores }, { queryScores }, { openStudy }, { toCsv }] =
+    const [{ scoreFilterProblem, scoresCsv, widenScores, writeScoresCsv }, { queryScores }, { openStudy }, { toCsv }] =
       await Promise.all([
         import('../../export/scores'),
         import('../../store/scores'),
@@ -40,16 +39,17 @@ export const exportScoresCommand = defineCommand({
       // written) with the values that would match.
       const problem = await scoreFilterProblem(study.db, filter);
       if (problem) throw new InputError(problem);
+      const shape = o.wide ? 'wide' : 'long';
+      const out = o.out;
+      if (out) {
+        // To a file the rows stream from the store: a million scores never sit in memory.
+        const rows = await writeScoresCsv(study, filter, out, o.wide);
+        return { data: { rows, shape, out }, text: `wrote ${rows} ${shape} rows to ${out}` };
+      }
       const rows = await queryScores(study.db, filter);
       const wide = o.wide ? widenScores(rows) : undefined;
       const csv = wide ? toCsv(wide.header, wide.rows) : scoresCsv(rows);
-      const out = o.out;
-      const summary = { rows: wide ? wide.rows.length : rows.length, shape: wide ? 'wide' : 'long', out: out ?? null };
-      if (out) {
-        writeFileSync(out, csv);
-        return { data: summary, text: `wrote ${summary.rows} ${summary.shape} rows to ${out}` };
-      }
-      return { data: summary, text: csv.trimEnd() };
+      return { data: { rows: wide ? wide.rows.length : rows.length, shape, out: null }, text: csv.trimEnd() };
     } finally {
       await study.close();
     }

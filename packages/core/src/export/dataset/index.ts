@@ -11,32 +11,20 @@ import {
 } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { loadRegistry } from '@alliance-lab/instruments';
-import {
-  datasetAudit,
-  datasetEntitySessions,
-  datasetRatings,
-  datasetResponses,
-  datasetSessions,
-} from '../../store/dataset-reads';
-import { exportSecret } from '../../store/export-secret';
-import { queryScores } from '../../store/scores';
+import { datasetAudit, datasetEntitySessions, datasetRatings, datasetResponses } from '../../store/dataset-reads';
 import { STUDY_FILE, type Study } from '../../store/study';
 import { wideCodebookRows } from '../../study/codebook';
 import { UsageError } from '../../util/errors';
-import { widen } from '../wide-columns';
 import { datasetCodebookCsv, datasetCodebookMd, type DocumentedColumn } from './codebook';
 import { type ColumnSpec, columnsFor, type ExportMode, TABLES, type TableSpec } from './columns';
-import { pseudonymizer } from './pseudonyms';
+import { datasetContext, type ScoreTables, writeScoreTables } from './score-tables';
 import { datasetReadme } from './readme';
 import {
   auditRows,
   ratingItemRows,
   ratingRunRows,
   responseRows,
-  type RowContext,
   ruptureRows,
-  scoreRowsOf,
-  sessionKeys,
   sessionRows,
   signalRows,
 } from './table-rows';
@@ -44,6 +32,7 @@ import { type DataFormat, type Row, TableWriter } from './table-writer';
 
 export { DATA_FORMATS, type DataFormat, TableWriter } from './table-writer';
 export { TABLES, columnsFor } from './columns';
+export { datasetContext, writeScoreTables } from './score-tables';
 
 export interface DatasetOptions {
   out: string;
@@ -102,23 +91,18 @@ export async function exportDataset(study: Study, opts: DatasetOptions): Promise
 
 async function writeDataset(study: Study, opts: DatasetOptions, dir: string): Promise<DatasetSummary> {
   const mode: ExportMode = { identified: opts.identified, includeText: opts.includeText };
-  const pseudonym = pseudonymizer(opts.identified ? null : await exportSecret(study.db));
-  const ctx: RowContext = {
-    ...mode,
-    pseudonym,
-    sessions: sessionKeys(await datasetSessions(study.db), pseudonym),
-  };
+  const ctx = await datasetContext(study, mode);
   const registry = loadRegistry({ studyDir: study.dir });
   const unscreened: Array<{ series: string; reason: string }> = [];
-  const scores = await queryScores(study.db);
+  let scoreTables: ScoreTables | undefined;
   const ratings = await datasetRatings(study.db, opts.includeText);
   const rowsOf: Record<string, () => Iterable<Row>> = {
     sessions: () => sessionRows(ctx),
     responses: () => [] as Row[],
     ratings: () => ratingItemRows(ctx, ratings),
-    scores: () => scoreRowsOf(ctx, scores),
     signals: () => signalRows(ctx, ratings),
-    ruptures: () => ruptureRows(ctx, ratings, scores, (series, reason) => unscreened.push({ series, reason })),
+    ruptures: () =>
+      ruptureRows(ctx, ratings, scoreTables!.selfTotals, (series, reason) => unscreened.push({ series, reason })),
     rating_runs: () => ratingRunRows(ctx, ratings),
     audit: () => [] as Row[],
   };
@@ -130,38 +114,37 @@ async function writeDataset(study: Study, opts: DatasetOptions, dir: string): Pr
 
   const tables: Record<string, number> = {};
   const documented: DocumentedColumn[] = [];
-  const tableFiles: Record<string, { rows: number; columns: string[] }> = {};
-  const write = (spec: TableSpec, columns: ColumnSpec[], rows: Iterable<Row>, formats: readonly DataFormat[]) => {
-    const w = new TableWriter(dir, spec.name, columns, formats);
-    for (const r of rows) w.add(r);
-    for (const f of w.close()) tableFiles[f] = { rows: w.rows, columns: columns.map((c) => c.name) };
+  const tableFiles: Record<string, FileEntry> = {};
+  const open = (spec: TableSpec, columns: ColumnSpec[], formats: readonly DataFormat[]) =>
+    new TableWriter(dir, spec.name, columns, formats);
+  const done = (w: TableWriter, spec: Pick<TableSpec, 'name' | 'label'>) => {
+    for (const f of w.closed ? Object.keys(w.written) : w.close())
+      tableFiles[f] = { ...w.written[f]!, rows: w.rows, columns: w.columns.map((c) => c.name) };
     tables[spec.name] = w.rows;
-    documented.push(...columns.map((c) => ({ ...c, table: spec.name, tableLabel: spec.label })));
+    documented.push(...w.columns.map((c) => ({ ...c, table: spec.name, tableLabel: spec.label })));
   };
+
   for (const spec of TABLES) {
-    const rows = lazy[spec.name] ? await lazy[spec.name]!() : rowsOf[spec.name]!();
-    write(spec, columnsFor(spec, mode), rows, opts.formats);
+    if (spec.name === 'scores') {
+      scoreTables = await writeScoreTables(study, dir, ctx, opts.formats);
+      done(scoreTables.scores, spec);
+      continue;
+    }
+    const w = open(spec, columnsFor(spec, mode), opts.formats);
+    for (const r of lazy[spec.name] ? await lazy[spec.name]!() : rowsOf[spec.name]!()) w.add(r);
+    done(w, spec);
   }
 
   // scores_wide: the session keys of the sessions table, then the one wide column list.
   const keyColumns = columnsFor(TABLES.find((t) => t.name === 'sessions')!, mode);
-  const wide = widen(scores, (r) => {
-    const s = ctx.sessions.get(r.session_id)!;
-    const keys: Record<string, string | number | null> = {
-      client: s.client,
-      therapist: s.therapist,
-      session: s.session,
-    };
-    if (opts.identified) keys.date = s.date;
-    else keys.day = s.day;
-    return keys;
-  });
-  const { rows: variables } = wideCodebookRows(registry, wide.columns, study.config.raters, {
+  const wide = scoreTables!.wide;
+  const wideKeys = wide.columns();
+  const { rows: variables } = wideCodebookRows(registry, wideKeys, study.config.raters, {
     file: join(study.dir, STUDY_FILE),
   });
   const wideColumns: ColumnSpec[] = [
     ...keyColumns,
-    ...wide.columns.map((c, i) => ({
+    ...wideKeys.map((c, i) => ({
       name: c.name,
       type: 'number' as const,
       label: `${variables[i]!.label} (replicates averaged)`,
@@ -172,16 +155,14 @@ async function writeDataset(study: Study, opts: DatasetOptions, dir: string): Pr
       when: 'always' as const,
     })),
   ];
-  write(
-    {
-      name: 'scores_wide',
-      label: 'One row per session, one column per rater or respondent × instrument × form × scale',
-      columns: [],
-    },
-    wideColumns,
-    wide.rows,
-    ['csv'],
-  );
+  const wideSpec = {
+    name: 'scores_wide',
+    label: 'One row per session, one column per rater or respondent × instrument × form × scale',
+    columns: [],
+  };
+  const ww = open(wideSpec, wideColumns, ['csv']);
+  for (const r of wide.rows()) ww.add(r);
+  done(ww, wideSpec);
 
   const title = `${study.config.name}: dataset codebook`;
   const notes = [
@@ -201,11 +182,9 @@ async function writeDataset(study: Study, opts: DatasetOptions, dir: string): Pr
     ),
   );
 
+  // The tables were hashed as they were written; the few small files beside them are read back.
   const files: Record<string, FileEntry> = {};
-  for (const name of readdirSync(dir).sort()) {
-    const { sha256, bytes } = await hashFile(join(dir, name));
-    files[name] = { sha256, bytes, ...(tableFiles[name] ?? {}) };
-  }
+  for (const name of readdirSync(dir).sort()) files[name] = tableFiles[name] ?? (await hashFile(join(dir, name)));
   const manifest = {
     software: { name: 'alliance-lab', version: VERSION },
     study: {

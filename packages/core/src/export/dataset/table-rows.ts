@@ -139,23 +139,6 @@ function rationaleIndex(output: string | null): Map<string, string> {
   return out;
 }
 
-export function* scoreRowsOf(ctx: RowContext, scores: readonly ScoreRow[]): Generator<Row> {
-  for (const s of scores)
-    yield {
-      ...keysOf(ctx, s.session_id),
-      source: s.source,
-      rater_or_respondent: s.rater,
-      replicate: s.replicate,
-      instrument: s.instrument,
-      form: s.form,
-      scale: s.scale,
-      score: s.score,
-      pomp: s.pomp,
-      prorated: s.prorated ? 1 : 0,
-      missing: s.missing ? 1 : 0,
-    };
-}
-
 interface StoredSignal {
   domain: string;
   subSignal: string;

@@ -1,0 +1,166 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { tempDir } from '../../../../test/support/temp-dir';
+import { scoresCsv, widenScores, writeScoresCsv } from '../export/scores';
+import type { ScoreFilter, ScoreRow } from '../schemas/score';
+import { toCsv } from '../util/csv';
+import { insertSessionsBulk } from './bulk-responses';
+import { storeRating } from './ratings';
+import { forEachScore } from './score-stream';
+import { queryScores } from './scores';
+import { initStudy, type Study } from './study';
+import { transcriptRows } from './transcript-rows';
+
+// Ids that sort differently as text and as numbers, with quotes, commas, a line break and a non-ASCII letter.
+const CLIENTS = ['C10', 'C2', 'c1', 'Ärger', 'say "hi", ok', 'two\nlines'];
+const SESSIONS = [1, 2, 10];
+
+async function study(): Promise<Study> {
+  const s = await initStudy(join(tempDir('score-stream-'), 's'), { name: 'S' });
+  let i = 0;
+  const score = () => {
+    i++;
+    // Nulls, a value with binary noise, tiny and large values, negative zero.
+    const values = [null, 0.1 + 0.2, 1e-7, 123456789.123, -0, 41 / 3, 5];
+    const v = values[i % values.length]!;
+    return { score: v, pomp: v === null ? null : v * 7.1, prorated: i % 4 === 0, missing: v === null };
+  };
+  await insertSessionsBulk(
+    s.sqlite!,
+    'test',
+    CLIENTS.flatMap((client, c) =>
+      SESSIONS.map((session) => ({
+        session: {
+          client,
+          therapist: `T${c % 2}`,
+          session,
+          ...(session === 2 ? {} : { date: `2026-0${c + 1}-1${session % 10}` }),
+        },
+        responses: [
+          { respondent: 'therapist', instrument: 'wai-sr', form: 'therapist', scales: ['goal', 'bond', 'total'] },
+          { respondent: 'client', instrument: 'wai-sr', form: 'client', scales: ['task', 'goal', 'total'] },
+          { respondent: 'k2', instrument: 'wai-o-s', form: 'observer', scales: ['total', 'bond'] },
+          { respondent: 'k1', instrument: 'wai-o-s', form: 'observer', scales: ['total'] },
+        ].map((r) => ({
+          response: { instrument: r.instrument, form: r.form, respondent: r.respondent, items: { '1': 3 } },
+          scores: r.scales.map((scale) => ({ scale, ...score() })),
+        })),
+      })),
+    ),
+  );
+  // Ratings: two replicates of a current transcript version, a failed one, and one of a superseded version.
+  for (const client of CLIENTS.slice(0, 3)) {
+    const sessionId = `${client}/1`;
+    for (const [version, current] of [
+      [1, 0],
+      [2, 1],
+    ] as const)
+      await transcriptRows(s.db, null).insert({
+        id: `${sessionId}/v${version}`,
+        session_id: sessionId,
+        version,
+        content_hash: `h${version}`,
+        is_current: current,
+        format: 'json',
+        source: null,
+        utterance_count: 1,
+        imported_at: '2026-01-01T00:00:00Z',
+      });
+    for (const [rater, version, replicate, status] of [
+      ['lexicon', 2, 2, 'ok'],
+      ['lexicon', 2, 1, 'ok'],
+      ['gpt', 2, 1, 'failed'],
+      ['lexicon', 1, 1, 'ok'],
+    ] as const)
+      await storeRating(s, {
+        identity: {
+          rater,
+          provider: rater,
+          model: 'm',
+          promptVersion: 'v1',
+          promptHash: 'p',
+          params: {},
+          sessionId,
+          transcriptId: `${sessionId}/v${version}`,
+          transcriptHash: 't',
+          replicate,
+          cacheKey: `${rater}${sessionId}${version}${replicate}`,
+        },
+        outcome: {
+          status,
+          output: status === 'ok' ? {} : null,
+          failure: status === 'ok' ? null : ['no answer'],
+          usage: { inputTokens: 1, outputTokens: 1, cachedTokens: 0, costUsd: 0, latencyMs: 1 },
+          requests: 1,
+        },
+        forms: [],
+        signals: [],
+        ruptures: [],
+        scores:
+          status === 'ok'
+            ? ['total', 'task'].map((scale) => ({ instrument: 'wai-o-s', form: 'observer', scale, ...score() }))
+            : [],
+        fromCache: false,
+      });
+  }
+  return s;
+}
+
+async function streamed(s: Pick<Study, 'db' | 'sqlite'>, filter: ScoreFilter, clientsPerBatch?: number) {
+  const rows: ScoreRow[] = [];
+  const n = await forEachScore(s, filter, (r) => rows.push(r), { clientsPerBatch });
+  expect(n).toBe(rows.length);
+  return rows;
+}
+
+const FILTERS: ScoreFilter[] = [
+  {},
+  { sources: ['coder'] },
+  { sources: ['self-report'], scale: 'total' },
+  { sources: ['rater', 'coder'] },
+  { raters: ['client', 'lexicon'], instrument: 'wai-o-s' },
+  { clients: ['C2', 'two\nlines'], sessions: { from: 2 } },
+  { therapists: ['T1'], form: 'observer' },
+  { sessions: { to: 1 }, sources: ['self-report'] },
+];
+
+describe('forEachScore', () => {
+  it('gives every filter exactly the rows queryScores gives, in its order, from SQLite and in client batches', async () => {
+    const s = await study();
+    try {
+      const all = await queryScores(s.db);
+      // More rows than one batch of the batched path holds, and the order is not the store's insertion order.
+      expect(all.length).toBeGreaterThan(150);
+      expect(all.filter((r) => r.source === 'rater').map((r) => r.replicate)).toContain(2);
+      for (const filter of FILTERS) {
+        const expected = await queryScores(s.db, filter);
+        expect(expected.length, JSON.stringify(filter)).toBeGreaterThan(0);
+        expect(await streamed(s, filter), JSON.stringify(filter)).toEqual(expected);
+        expect(await streamed({ db: s.db, sqlite: null }, filter, 1), JSON.stringify(filter)).toEqual(expected);
+        expect(await streamed({ db: s.db, sqlite: null }, filter, 4), JSON.stringify(filter)).toEqual(expected);
+      }
+    } finally {
+      await s.close();
+    }
+  });
+
+  it('writes export scores files byte for byte as the in-memory formatting does, long and wide', async () => {
+    const s = await study();
+    try {
+      const dir = tempDir('score-stream-out-');
+      for (const filter of [{}, { sources: ['self-report'] }] as ScoreFilter[]) {
+        const rows = await queryScores(s.db, filter);
+        const long = join(dir, 'long.csv');
+        expect(await writeScoresCsv(s, filter, long, false)).toBe(rows.length);
+        expect(readFileSync(long, 'utf8')).toBe(scoresCsv(rows));
+        const wide = widenScores(rows);
+        const wideFile = join(dir, 'wide.csv');
+        expect(await writeScoresCsv(s, filter, wideFile, true)).toBe(wide.rows.length);
+        expect(readFileSync(wideFile, 'utf8')).toBe(toCsv(wide.header, wide.rows));
+      }
+    } finally {
+      await s.close();
+    }
+  });
+});
