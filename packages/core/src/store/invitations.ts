@@ -344,6 +344,67 @@ export async function invitationLog(db: Kysely<Database>, limit = 500): Promise<
   return rows.map((r) => ({ invitation: r.invitation_id, at: r.at, event: r.event }));
 }
 
+/** Where an invitation stands: the last of created, opened, started, completed, or expired unanswered. */
+export type InvitationStage = 'created' | 'opened' | 'started' | 'completed' | 'expired';
+
+export interface InvitationStatus {
+  id: string;
+  client: string;
+  session: number;
+  instrument: string;
+  form: string;
+  createdAt: string;
+  openedAt: string | null;
+  startedAt: string | null;
+  completedAt: string | null;
+  expiresAt: string;
+  stage: InvitationStage;
+}
+
+/** Every invitation with the time of each stage it reached, in client and session order. */
+export async function invitationStatuses(db: Kysely<Database>, now = nowIso()): Promise<InvitationStatus[]> {
+  const rows = await db
+    .selectFrom('invitations')
+    .innerJoin('sessions', 'sessions.id', 'invitations.session_id')
+    .select([
+      'invitations.id',
+      'sessions.client_id',
+      'sessions.session_index',
+      'invitations.instrument',
+      'invitations.form',
+      'invitations.created_at',
+      'invitations.opened_at',
+      'invitations.started_at',
+      'invitations.completed_at',
+      'invitations.expires_at',
+    ])
+    .orderBy('sessions.client_id')
+    .orderBy('sessions.session_index')
+    .orderBy('invitations.id')
+    .execute();
+  return rows.map((r) => ({
+    id: r.id,
+    client: r.client_id,
+    session: r.session_index,
+    instrument: r.instrument,
+    form: r.form,
+    createdAt: r.created_at,
+    openedAt: r.opened_at,
+    startedAt: r.started_at,
+    completedAt: r.completed_at,
+    expiresAt: r.expires_at,
+    stage: r.completed_at
+      ? 'completed'
+      : now >= r.expires_at
+        ? 'expired'
+        : r.started_at
+          ? 'started'
+          : r.opened_at
+            ? 'opened'
+            : 'created',
+  }));
+}
+
 async function logEvents(db: Kysely<Database>, ids: readonly string[], event: string, at: string): Promise<void> {
   if (ids.length === 0) return;
   await db
