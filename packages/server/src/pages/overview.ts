@@ -1,6 +1,8 @@
 import { studyCounts, type Study, type StudyCounts } from '@alliance-lab/core';
+import { loadRegistry } from '@alliance-lab/instruments';
 import { Hono } from 'hono';
 import { html } from 'hono/html';
+import { alertTable } from '../grid/alerts';
 import { clientOverview, type ClientRow, type SelfReportForm } from '../read/client-overview';
 import { instrumentLabel } from '../read/series-label';
 import { formatNumber } from './format';
@@ -18,10 +20,13 @@ const COUNT_LABELS: Array<[keyof StudyCounts, string]> = [
 
 /** `/`: what the study holds, and one row per client linking to its trajectory. */
 export function overviewPages(study: Study): Hono {
+  const registry = loadRegistry({ studyDir: study.dir });
   return new Hono().get('/', async (c) => {
     const counts = await studyCounts(study.db);
     const { clients, forms } = await clientOverview(study);
+    const flagged = (await alertTable(study, registry)).filter((r) => r.current.length).length;
     const body = html`<h1>${study.config.name}</h1>
+${flagged ? html`<p class="alert-marker" role="status"><strong>⚠ ${flagged} client${flagged === 1 ? '' : 's'} flagged</strong> at their latest SRS (below the cut-off or a drop): see <a href="/alerts">the alert table</a>.</p>` : ''}
 ${study.config.description ? html`<p>${study.config.description}</p>` : ''}
 <dl class="counts">
 ${COUNT_LABELS.map(([key, label]) => html`<div><dt>${label}</dt><dd>${counts[key]}</dd></div>`)}
