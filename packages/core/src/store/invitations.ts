@@ -218,7 +218,16 @@ async function invitationWhere(
     ])
     .where(`invitations.${column}`, '=', hash)
     .executeTakeFirst();
-  if (!r) return undefined;
+  return r && toInvitation(r);
+}
+
+type InvitationRow = Pick<
+  Database['invitations'],
+  'id' | 'session_id' | 'instrument' | 'form' | 'definition_version' | 'expires_at' | 'completed_at' | 'draft'
+> &
+  Pick<Database['sessions'], 'client_id' | 'session_index'>;
+
+function toInvitation(r: InvitationRow): Invitation {
   return {
     id: r.id,
     client: r.client_id,
@@ -233,8 +242,30 @@ async function invitationWhere(
   };
 }
 
-export function invitationByToken(db: Kysely<Database>, token: string): Promise<Invitation | undefined> {
-  return invitationWhere(db, 'token_hash', sha256(token));
+const byTokenStatements = new WeakMap<BetterSqlite3.Database, BetterSqlite3.Statement>();
+
+/**
+ * The invitation a link's token names. With the raw SQLite handle (the form routes pass it), one prepared
+ * statement instead of a kysely query: every submission begins with this read.
+ */
+export async function invitationByToken(
+  db: Kysely<Database>,
+  token: string,
+  sqlite?: BetterSqlite3.Database | null,
+): Promise<Invitation | undefined> {
+  if (!sqlite) return invitationWhere(db, 'token_hash', sha256(token));
+  let st = byTokenStatements.get(sqlite);
+  if (!st)
+    byTokenStatements.set(
+      sqlite,
+      (st = sqlite.prepare(
+        `SELECT i.id, s.client_id, s.session_index, i.session_id, i.instrument, i.form, i.definition_version,
+          i.expires_at, i.completed_at, i.draft
+         FROM invitations i JOIN sessions s ON s.id = i.session_id WHERE i.token_hash = ?`,
+      )),
+    );
+  const r = st.get(sha256(token)) as InvitationRow | undefined;
+  return r && toInvitation(r);
 }
 
 /** The invitation a short code names, for redirecting to its link (derived again from the key). */
