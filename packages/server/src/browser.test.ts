@@ -218,8 +218,8 @@ describe('in a real browser', () => {
       .trim()
       .split('\r\n');
     expect(missing.slice(1).map((l) => l.split(',').slice(0, 5).join(' '))).toEqual([
-      'C01 T1 3 ' + missing[1]!.split(',')[3] + ' arm-12',
-      'C02 T1 3 ' + missing[2]!.split(',')[3] + ' arm-12',
+      `C01 T1 3 ${missing[1]!.split(',')[3]} arm-12`,
+      `C02 T1 3 ${missing[2]!.split(',')[3]} arm-12`,
     ]);
 
     await page.goto(`${base}/people`);
