@@ -196,4 +196,81 @@ describe('in a real browser', () => {
     await a.screenshot({ path: join(ARTIFACTS, 'trajectory.png'), fullPage: true });
     await analyst.close();
   });
+  it('a coordinator filters the grid, imports sessions, reads the log and alerts, prints links; an admin changes a role', async () => {
+    const ctx = await browser.newContext({ acceptDownloads: true, bypassCSP: true });
+    const page = await ctx.newPage();
+    const signIn = async (name: keyof typeof PASSWORDS) => {
+      await page.goto(`${base}/login`);
+      await page.fill('#name', name);
+      await page.fill('#password', PASSWORDS[name]);
+      await page.click('button[type=submit]');
+      await page.waitForURL(`${base}/grid`);
+    };
+    await signIn('coordinator');
+    await page.selectOption('#f-form', 'arm-12:client');
+    await page.selectOption('#f-state', 'due');
+    await page.click('text=Filter');
+    await page.waitForURL(/form=arm-12/);
+    expect(await page.locator('#grid tbody th').allTextContents()).toEqual(['C01', 'C02']);
+    expect(await seriousViolations(page)).toEqual([]);
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('text=Download what is missing')]);
+    const missing = readFileSync((await download.path())!, 'utf8')
+      .trim()
+      .split('\r\n');
+    expect(missing.slice(1).map((l) => l.split(',').slice(0, 5).join(' '))).toEqual([
+      `C01 T1 3 ${missing[1]!.split(',')[3]} arm-12`,
+      `C02 T1 3 ${missing[2]!.split(',')[3]} arm-12`,
+    ]);
+
+    await page.goto(`${base}/people`);
+    expect(await seriousViolations(page)).toEqual([]);
+    await page.setInputFiles('#i-file', {
+      name: 'bad.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from('client,therapist,session,date\nC70,T1,one,2026-01-01\n'),
+    });
+    await page.click('button:text-is("Import sessions")');
+    expect(await page.locator('[role=alert]').textContent()).toContain('bad.csv was not imported; nothing was written');
+    expect(await seriousViolations(page)).toEqual([]);
+    const today = new Date().toISOString().slice(0, 10);
+    await page.setInputFiles('#i-file', {
+      name: 'week.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from(`client,therapist,session,date\nC70,T1,1,${today}\n`),
+    });
+    await page.click('button:text-is("Import sessions")');
+    expect(await page.locator('[role=status]').textContent()).toContain('1 new sessions');
+
+    await page.goto(`${base}/links`);
+    await page.click('text=Create links for every form due');
+    await page.click('text=Print links with QR codes');
+    expect(await page.locator('article.card').count()).toBeGreaterThan(0);
+    expect(await page.locator('article.card:has-text("C70") svg[role=img]').count()).toBe(2);
+    expect(await seriousViolations(page)).toEqual([]);
+    await page.emulateMedia({ media: 'print' });
+    expect(await page.locator('header').isVisible()).toBe(false);
+    await page.screenshot({ path: join(ARTIFACTS, 'links-print.png'), fullPage: true });
+    await page.emulateMedia({ media: 'screen' });
+
+    for (const path of ['/invitations', '/alerts']) {
+      await page.goto(`${base}${path}`);
+      expect(await seriousViolations(page), path).toEqual([]);
+    }
+    expect(await page.locator('#invitations, #alerts, p').count()).toBeGreaterThan(0);
+    await page.click('text=Sign out');
+
+    await page.goto(`${base}/login?next=/staff`);
+    await page.fill('#name', 'admin');
+    await page.fill('#password', PASSWORDS.admin);
+    await page.click('button[type=submit]');
+    await page.waitForURL(`${base}/staff`);
+    expect(await seriousViolations(page)).toEqual([]);
+    const row = page.locator('tr[data-staff="analyst"]');
+    await row.locator('select').selectOption('coordinator');
+    await row.locator('text=Change').click();
+    expect(await page.locator('[role=status]').textContent()).toContain('analyst is now a coordinator');
+    expect(await page.locator('tr[data-staff="analyst"] td').first().textContent()).toBe('coordinator');
+    await page.screenshot({ path: join(ARTIFACTS, 'staff.png'), fullPage: true });
+    await ctx.close();
+  }, 120_000);
 });

@@ -4,10 +4,14 @@ import { type Context, Hono } from 'hono';
 import { html } from 'hono/html';
 import { redactPath, formRoutes } from './forms/routes';
 import { messagePage } from './forms/form-page';
+import { alertRoutes } from './grid/alerts';
+import { invitationRoutes } from './grid/invitations';
+import { linkRoutes } from './grid/links';
 import { gridRoutes } from './grid/routes';
 import { layout } from './pages/layout';
 import { RequestError } from './request-error';
 import type { StaffEnv } from './staff/auth';
+import { adminRoutes } from './staff/admin-routes';
 import { staffRoutes } from './staff/routes';
 
 export interface CollectOptions {
@@ -32,7 +36,12 @@ export function collectionApp(study: Study, opts: CollectOptions = {}): Hono<Sta
   });
   const staff = new Hono<StaffEnv>();
   staff.route('/', staffRoutes(study, auth));
-  staff.route('/', gridRoutes(study, registry, opts.baseUrl ? { baseUrl: opts.baseUrl } : {}));
+  const base = opts.baseUrl ? { baseUrl: opts.baseUrl } : {};
+  staff.route('/', gridRoutes(study));
+  staff.route('/', linkRoutes(study, registry, base));
+  staff.route('/', invitationRoutes(study, base));
+  staff.route('/', alertRoutes(study, registry));
+  staff.route('/', adminRoutes(study));
   staff.onError((err, c) => {
     if (err instanceof RequestError)
       return c.html(

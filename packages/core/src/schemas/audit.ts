@@ -6,7 +6,17 @@ export const AuditAction = z.enum(['insert', 'update', 'delete']);
 export const AuditEntry = z.object({
   at: z.string(),
   actor: z.string(),
-  entity: z.enum(['response', 'rating', 'transcript', 'utterance-codes', 'validation_run', 'staff', 'session']),
+  entity: z.enum([
+    'response',
+    'rating',
+    'transcript',
+    'utterance-codes',
+    'validation_run',
+    'staff',
+    'session',
+    'client',
+    'therapist',
+  ]),
   entityId: z.string(),
   action: AuditAction,
   before: z.unknown().nullable(),

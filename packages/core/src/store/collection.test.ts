@@ -175,6 +175,43 @@ describe('collection store', () => {
     await s.close();
   });
 
+  it('commits submissions of one turn together; one that fails rolls back alone and is never acknowledged', async () => {
+    const s = await study();
+    const now = '2026-01-03T12:00:00.000Z';
+    const links = await issueLinks(s.db, readLinkKey(s.dir), await collectionCells(s.db, s.config, now), version, now);
+    const invs = await Promise.all(links.map(async (l) => (await invitationByToken(s.db, l.token, s.sqlite))!));
+    expect(invs.map((i) => i.id)).toEqual(
+      (await Promise.all(links.map((l) => invitationByToken(s.db, l.token)))).map((i) => i!.id),
+    );
+    const items = { '1': 9, '2': 9, '3': 9, '4': 9 };
+    // A score row without a scale breaks the NOT NULL constraint: that submission fails inside the group.
+    const broken = [{ ...srsScore[0]!, scale: null as unknown as string }];
+    const [srs1, srs2, srs3] = invs.filter((i) => i.instrument === 'srs');
+    const outcomes = await Promise.allSettled([
+      submitInvitation(s.db, srs1!, 'client', items, srsScore, now, s.sqlite),
+      submitInvitation(s.db, srs2!, 'client', items, broken, now, s.sqlite),
+      submitInvitation(s.db, srs3!, 'client', items, srsScore, now, s.sqlite),
+      submitInvitation(s.db, srs3!, 'client', items, srsScore, now, s.sqlite),
+    ]);
+    expect(outcomes.map((o) => (o.status === 'fulfilled' ? o.value.status : 'failed'))).toEqual([
+      'stored',
+      'failed',
+      'stored',
+      'gone',
+    ]);
+    const responses = await s.db.selectFrom('responses').select('session_id').orderBy('session_id').execute();
+    expect(responses.map((r) => r.session_id)).toEqual(['C1/1', 'C1/3']);
+    const claimed = await s.db
+      .selectFrom('invitations')
+      .select(['id', 'completed_at'])
+      .where('instrument', '=', 'srs')
+      .orderBy('id')
+      .execute();
+    expect(claimed.map((r) => r.completed_at !== null)).toEqual([true, false, true]);
+    expect((await s.db.selectFrom('audit').select('id').where('entity', '=', 'response').execute()).length).toBe(2);
+    await s.close();
+  });
+
   it('refuses a submission after expiry and writes nothing', async () => {
     const s = await study();
     const now = '2026-01-03T12:00:00.000Z';

@@ -218,7 +218,16 @@ async function invitationWhere(
     ])
     .where(`invitations.${column}`, '=', hash)
     .executeTakeFirst();
-  if (!r) return undefined;
+  return r && toInvitation(r);
+}
+
+type InvitationRow = Pick<
+  Database['invitations'],
+  'id' | 'session_id' | 'instrument' | 'form' | 'definition_version' | 'expires_at' | 'completed_at' | 'draft'
+> &
+  Pick<Database['sessions'], 'client_id' | 'session_index'>;
+
+function toInvitation(r: InvitationRow): Invitation {
   return {
     id: r.id,
     client: r.client_id,
@@ -233,8 +242,30 @@ async function invitationWhere(
   };
 }
 
-export function invitationByToken(db: Kysely<Database>, token: string): Promise<Invitation | undefined> {
-  return invitationWhere(db, 'token_hash', sha256(token));
+const byTokenStatements = new WeakMap<BetterSqlite3.Database, BetterSqlite3.Statement>();
+
+/**
+ * The invitation a link's token names. With the raw SQLite handle (the form routes pass it), one prepared
+ * statement instead of a kysely query: every submission begins with this read.
+ */
+export async function invitationByToken(
+  db: Kysely<Database>,
+  token: string,
+  sqlite?: BetterSqlite3.Database | null,
+): Promise<Invitation | undefined> {
+  if (!sqlite) return invitationWhere(db, 'token_hash', sha256(token));
+  let st = byTokenStatements.get(sqlite);
+  if (!st)
+    byTokenStatements.set(
+      sqlite,
+      (st = sqlite.prepare(
+        `SELECT i.id, s.client_id, s.session_index, i.session_id, i.instrument, i.form, i.definition_version,
+          i.expires_at, i.completed_at, i.draft
+         FROM invitations i JOIN sessions s ON s.id = i.session_id WHERE i.token_hash = ?`,
+      )),
+    );
+  const r = st.get(sha256(token)) as InvitationRow | undefined;
+  return r && toInvitation(r);
 }
 
 /** The invitation a short code names, for redirecting to its link (derived again from the key). */
@@ -342,6 +373,67 @@ export async function invitationLog(db: Kysely<Database>, limit = 500): Promise<
     .limit(limit)
     .execute();
   return rows.map((r) => ({ invitation: r.invitation_id, at: r.at, event: r.event }));
+}
+
+/** Where an invitation stands: the last of created, opened, started, completed, or expired unanswered. */
+export type InvitationStage = 'created' | 'opened' | 'started' | 'completed' | 'expired';
+
+export interface InvitationStatus {
+  id: string;
+  client: string;
+  session: number;
+  instrument: string;
+  form: string;
+  createdAt: string;
+  openedAt: string | null;
+  startedAt: string | null;
+  completedAt: string | null;
+  expiresAt: string;
+  stage: InvitationStage;
+}
+
+/** Every invitation with the time of each stage it reached, in client and session order. */
+export async function invitationStatuses(db: Kysely<Database>, now = nowIso()): Promise<InvitationStatus[]> {
+  const rows = await db
+    .selectFrom('invitations')
+    .innerJoin('sessions', 'sessions.id', 'invitations.session_id')
+    .select([
+      'invitations.id',
+      'sessions.client_id',
+      'sessions.session_index',
+      'invitations.instrument',
+      'invitations.form',
+      'invitations.created_at',
+      'invitations.opened_at',
+      'invitations.started_at',
+      'invitations.completed_at',
+      'invitations.expires_at',
+    ])
+    .orderBy('sessions.client_id')
+    .orderBy('sessions.session_index')
+    .orderBy('invitations.id')
+    .execute();
+  return rows.map((r) => ({
+    id: r.id,
+    client: r.client_id,
+    session: r.session_index,
+    instrument: r.instrument,
+    form: r.form,
+    createdAt: r.created_at,
+    openedAt: r.opened_at,
+    startedAt: r.started_at,
+    completedAt: r.completed_at,
+    expiresAt: r.expires_at,
+    stage: r.completed_at
+      ? 'completed'
+      : now >= r.expires_at
+        ? 'expired'
+        : r.started_at
+          ? 'started'
+          : r.opened_at
+            ? 'opened'
+            : 'created',
+  }));
 }
 
 async function logEvents(db: Kysely<Database>, ids: readonly string[], event: string, at: string): Promise<void> {

@@ -97,6 +97,8 @@ export async function setStaffPassword(
       .set({ password_hash, failed_attempts: 0, locked_until: null })
       .where('id', '=', row.id)
       .execute();
+    // Whoever knew the old password may still hold a signed-in cookie; a reset ends those sessions.
+    await trx.deleteFrom('staff_sessions').where('staff_id', '=', row.id).execute();
     await appendAudit(trx, {
       actor,
       entity: 'staff',
@@ -104,6 +106,54 @@ export async function setStaffPassword(
       action: 'update',
       before: null,
       after: { password: 'changed' },
+    });
+  });
+}
+
+/** Staff accounts with their roles and whether they are locked now, by name; never a hash. */
+export async function listStaff(
+  db: Kysely<Database>,
+  now = nowIso(),
+): Promise<(Staff & { locked: boolean; createdAt: string })[]> {
+  const rows = await db
+    .selectFrom('staff')
+    .select(['id', 'name', 'role', 'locked_until', 'created_at'])
+    .orderBy('name')
+    .execute();
+  return rows.map((r) => ({
+    id: r.id,
+    name: r.name,
+    role: r.role as StaffRole,
+    locked: !!r.locked_until && r.locked_until > now,
+    createdAt: r.created_at,
+  }));
+}
+
+/**
+ * Changes an account's role, audited with before and after. The last admin cannot be demoted: nobody could
+ * manage accounts from the server afterwards.
+ */
+export async function setStaffRole(db: Kysely<Database>, actor: string, name: string, role: StaffRole): Promise<void> {
+  await writeTransaction(db, async (trx) => {
+    const row = await trx.selectFrom('staff').select(['id', 'role']).where('name', '=', name).executeTakeFirst();
+    if (!row) throw new UsageError(`there is no staff account named "${name}"`);
+    if (row.role === role) return;
+    if (row.role === 'admin') {
+      const admins = await trx
+        .selectFrom('staff')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('role', '=', 'admin')
+        .executeTakeFirstOrThrow();
+      if (Number(admins.n) <= 1) throw new UsageError(`${name} is the only admin; make another admin first`);
+    }
+    await trx.updateTable('staff').set({ role }).where('id', '=', row.id).execute();
+    await appendAudit(trx, {
+      actor,
+      entity: 'staff',
+      entityId: row.id,
+      action: 'update',
+      before: { name, role: row.role },
+      after: { name, role },
     });
   });
 }

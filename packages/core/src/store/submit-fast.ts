@@ -6,11 +6,16 @@ import { responseId } from './responses';
 import { writeSqlite } from './write-lock';
 
 /**
- * The submission of a link's form on the raw SQLite handle: the same rows as the kysely path in
- * invitations.ts (claim, response, audit, scores, log) in one synchronous IMMEDIATE transaction (writeSqlite). It exists because
- * the load benchmark showed kysely's per-statement overhead dominating a submission; it is only used when no
- * other transaction is open on the handle, and it hands back to the kysely path (undefined) when a response for
- * the cell already exists (an import got there first), which upsertResponse knows how to update and audit.
+ * The submission of a link's form on the raw SQLite handle: the same rows as the kysely path in invitations.ts
+ * (claim, response, audit, scores, log). It exists because the load benchmark showed kysely's per-statement
+ * overhead, and then one BEGIN IMMEDIATE … COMMIT per submission, dominating a submission.
+ *
+ * So submissions arriving in the same turn of the event loop are committed together (group commit): one
+ * IMMEDIATE transaction (writeSqlite), each submission inside its own savepoint, so one that fails rolls back
+ * alone and the others still commit. No caller hears "stored" before the commit that holds its rows: the
+ * stored count equals the acknowledged count. It is only used when no other transaction is open on the
+ * handle, and it hands back to the kysely path (undefined) when a response for the cell already exists (an
+ * import got there first), which upsertResponse knows how to update and audit.
  */
 interface Statements {
   claim: BetterSqlite3.Statement;
@@ -20,6 +25,9 @@ interface Statements {
   score: BetterSqlite3.Statement;
   link: BetterSqlite3.Statement;
   log: BetterSqlite3.Statement;
+  savepoint: BetterSqlite3.Statement;
+  release: BetterSqlite3.Statement;
+  rollbackTo: BetterSqlite3.Statement;
 }
 
 const prepared = new WeakMap<BetterSqlite3.Database, Statements>();
@@ -43,77 +51,127 @@ function statements(db: BetterSqlite3.Database): Statements {
       ),
       link: db.prepare('UPDATE invitations SET response_id = ? WHERE id = ?'),
       log: db.prepare('INSERT INTO invitation_log (invitation_id, at, event) VALUES (?, ?, ?)'),
+      savepoint: db.prepare('SAVEPOINT submission'),
+      release: db.prepare('RELEASE submission'),
+      rollbackTo: db.prepare('ROLLBACK TO submission'),
     };
     prepared.set(db, s);
   }
   return s;
 }
 
-class HandBack extends Error {}
-
 export type FastOutcome = { status: 'stored'; responseId: string } | { status: 'gone' } | undefined;
 
-export async function submitOnSqlite(
+interface Submission {
+  inv: { id: string; sessionId: string; instrument: string; form: string; client: string };
+  respondent: string;
+  items: Record<string, number | null>;
+  scores: readonly ScaleScore[];
+  now: string;
+  resolve: (o: FastOutcome) => void;
+  reject: (err: unknown) => void;
+}
+
+/** Submissions waiting for the next group commit, per handle. */
+const waiting = new WeakMap<BetterSqlite3.Database, Submission[]>();
+
+export function submitOnSqlite(
   db: BetterSqlite3.Database,
-  inv: { id: string; sessionId: string; instrument: string; form: string; client: string },
+  inv: Submission['inv'],
   respondent: string,
   items: Record<string, number | null>,
   scores: readonly ScaleScore[],
   now: string,
 ): Promise<FastOutcome> {
-  if (db.inTransaction) return undefined;
+  if (db.inTransaction) return Promise.resolve(undefined);
+  return new Promise((resolve, reject) => {
+    let queue = waiting.get(db);
+    if (!queue) {
+      waiting.set(db, (queue = []));
+      // After the I/O callbacks of this turn: every request parsed meanwhile joins the same commit.
+      setImmediate(() => void commitGroup(db));
+    }
+    queue.push({ inv, respondent, items, scores, now, resolve, reject });
+  });
+}
+
+async function commitGroup(db: BetterSqlite3.Database): Promise<void> {
+  const group = waiting.get(db)!;
+  waiting.delete(db);
   const s = statements(db);
-  const id = responseId({ sessionId: inv.sessionId, instrument: inv.instrument, form: inv.form, respondent });
-  let outcome: FastOutcome;
+  const outcomes: (FastOutcome | { error: unknown })[] = [];
   try {
     const ran = await writeSqlite(db, () => {
-      if (s.claim.run(now, inv.id, now).changes !== 1) {
-        outcome = { status: 'gone' };
-        return;
+      for (const sub of group) {
+        s.savepoint.run();
+        try {
+          outcomes.push(store(s, sub));
+          s.release.run();
+        } catch (error) {
+          s.rollbackTo.run();
+          s.release.run();
+          outcomes.push({ error });
+        }
       }
-      if (s.existing.get(id)) throw new HandBack();
-      // Row times are the clock's, as upsertResponse writes them; `now` is the submission's time.
-      const at = nowIso();
-      s.response.run(
-        id,
-        inv.sessionId,
-        inv.instrument,
-        inv.form,
-        respondent,
-        stableStringify(items),
-        now,
-        'link',
-        now,
-        now,
-      );
-      const after = {
-        sessionId: inv.sessionId,
-        instrument: inv.instrument,
-        form: inv.form,
-        respondent,
-        items,
-        submittedAt: now,
-      };
-      s.audit.run(at, `link:${inv.client}`, 'response', id, 'insert', JSON.stringify(after));
-      for (const sc of scores)
-        s.score.run(
-          'response',
-          id,
-          inv.instrument,
-          inv.form,
-          sc.scale,
-          sc.score,
-          sc.pomp,
-          sc.prorated ? 1 : 0,
-          sc.missing ? 1 : 0,
-        );
-      s.link.run(id, inv.id);
-      s.log.run(inv.id, now, 'completed');
-      outcome = { status: 'stored', responseId: id };
     });
-    return ran ? outcome : undefined;
+    if (!ran) {
+      for (const sub of group) sub.resolve(undefined);
+      return;
+    }
   } catch (err) {
-    if (err instanceof HandBack) return undefined;
-    throw err;
+    // The commit itself failed (or the lock timed out): none of the group is stored, so none is acknowledged.
+    for (const sub of group) sub.reject(err);
+    return;
   }
+  group.forEach((sub, i) => {
+    const o = outcomes[i];
+    if (o && 'error' in o) sub.reject(o.error);
+    else sub.resolve(o);
+  });
+}
+
+function store(s: Statements, sub: Submission): FastOutcome {
+  const { inv, respondent, items, scores, now } = sub;
+  const id = responseId({ sessionId: inv.sessionId, instrument: inv.instrument, form: inv.form, respondent });
+  // Checked before the claim, so handing back writes nothing here.
+  if (s.existing.get(id)) return undefined;
+  if (s.claim.run(now, inv.id, now).changes !== 1) return { status: 'gone' };
+  // Row times are the clock's, as upsertResponse writes them; `now` is the submission's time.
+  const at = nowIso();
+  s.response.run(
+    id,
+    inv.sessionId,
+    inv.instrument,
+    inv.form,
+    respondent,
+    stableStringify(items),
+    now,
+    'link',
+    now,
+    now,
+  );
+  const after = {
+    sessionId: inv.sessionId,
+    instrument: inv.instrument,
+    form: inv.form,
+    respondent,
+    items,
+    submittedAt: now,
+  };
+  s.audit.run(at, `link:${inv.client}`, 'response', id, 'insert', JSON.stringify(after));
+  for (const sc of scores)
+    s.score.run(
+      'response',
+      id,
+      inv.instrument,
+      inv.form,
+      sc.scale,
+      sc.score,
+      sc.pomp,
+      sc.prorated ? 1 : 0,
+      sc.missing ? 1 : 0,
+    );
+  s.link.run(id, inv.id);
+  s.log.run(inv.id, now, 'completed');
+  return { status: 'stored', responseId: id };
 }

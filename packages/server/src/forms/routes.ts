@@ -57,7 +57,7 @@ export function formRoutes(study: Study, registry: InstrumentRegistry): Hono {
     c: Context,
   ): Promise<{ inv: Invitation } | { page: Response | Promise<Response>; status: 404 | 409 | 410 }> {
     const token = c.req.param('token') ?? '';
-    const inv = TOKEN.test(token) ? await invitationByToken(study.db, token) : undefined;
+    const inv = TOKEN.test(token) ? await invitationByToken(study.db, token, study.sqlite) : undefined;
     if (!inv)
       return {
         page: c.html(
@@ -219,6 +219,16 @@ async function formBody(c: Context): Promise<Record<string, unknown>> {
   if (!/^(application\/x-www-form-urlencoded|multipart\/form-data)\b/i.test(type))
     throw new RequestError(415, 'a questionnaire is posted as a form (application/x-www-form-urlencoded)');
   try {
+    // Every browser posts these forms urlencoded; URLSearchParams reads that without the FormData machinery
+    // of parseBody (a Response built per request), which the load benchmark showed in every submission.
+    if (/^application\/x-www-form-urlencoded/i.test(type)) {
+      const out: Record<string, string | string[]> = {};
+      for (const [k, v] of new URLSearchParams(await c.req.text())) {
+        const had = out[k];
+        out[k] = had === undefined ? v : Array.isArray(had) ? [...had, v] : [had, v];
+      }
+      return out;
+    }
     return await c.req.parseBody({ all: true });
   } catch {
     throw new RequestError(400, 'the form data could not be read');

@@ -1,8 +1,10 @@
 import { studyCounts, type Study, type StudyCounts } from '@alliance-lab/core';
+import { loadRegistry } from '@alliance-lab/instruments';
 import { Hono } from 'hono';
 import { html, raw } from 'hono/html';
 import { z } from 'zod';
 import { parseQuery } from '../api/query';
+import { alertTable } from '../grid/alerts';
 import { type ClientMarkers, clientMarkers, markersOf } from '../read/client-markers';
 import { clientOverview, type ClientRow, type SelfReportForm } from '../read/client-overview';
 import { latestValidation } from '../read/latest-validation';
@@ -46,6 +48,7 @@ function flagged(m: ClientMarkers, marker: Marker): number[] {
  * `?flag=` sort and narrow the rows without a script.
  */
 export function overviewPages(study: Study): Hono {
+  const registry = loadRegistry({ studyDir: study.dir });
   return new Hono().get('/', async (c) => {
     const query = parseQuery(c, OverviewQuery);
     const counts = await studyCounts(study.db);
@@ -54,7 +57,9 @@ export function overviewPages(study: Study): Hono {
     const markers = await clientMarkers(study, validation);
     const { forms } = overview;
     const clients = arrange(overview.clients, markers, query);
+    const alerted = (await alertTable(study, registry)).filter((r) => r.current.length).length;
     const body = html`<h1>${study.config.name}</h1>
+${alerted ? html`<p class="alert-marker" role="status"><strong>⚠ ${alerted} client${alerted === 1 ? '' : 's'} flagged</strong> at their latest SRS (below the cut-off or a drop): see <a href="/alerts">the alert table</a>.</p>` : ''}
 ${study.config.description ? html`<p>${study.config.description}</p>` : ''}
 <dl class="counts">
 ${COUNT_LABELS.map(([key, label]) => html`<div><dt>${label}</dt><dd>${counts[key]}</dd></div>`)}

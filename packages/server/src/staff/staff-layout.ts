@@ -17,11 +17,18 @@ export function staffPage(opts: {
     ['/grid', 'Completion grid'],
     ...(staff.role !== 'analyst'
       ? ([
+          ['/people', 'Clients and sessions'],
           ['/links', 'Links'],
           ['/invitations', 'Invitation log'],
         ] as [string, string][])
       : []),
-    ...(staff.role === 'admin' ? ([['/audit', 'Audit']] as [string, string][]) : []),
+    ['/alerts', 'Alerts'],
+    ...(staff.role === 'admin'
+      ? ([
+          ['/staff', 'Staff'],
+          ['/audit', 'Audit'],
+        ] as [string, string][])
+      : []),
   ];
   return layout({
     title: opts.title,
@@ -31,7 +38,7 @@ export function staffPage(opts: {
 <li><form method="post" action="/logout"><input type="hidden" name="_csrf" value="${opts.csrf}"><button type="submit">Sign out ${staff.name} (${staff.role})</button></form></li></ul></nav>
 <style>.staff-nav{list-style:none;padding:0;display:flex;flex-wrap:wrap;gap:1rem;align-items:center}
 .staff-nav form{margin:0} td.done{background:#e3f4e1} td.due{background:#fff7d6} td.overdue{background:#ffe2c4}
-td.expired{background:#f9d4d4} td.not-scheduled{color:#595959} label{display:block;margin:.4rem 0} input,select,button{font:inherit;padding:.3rem .5rem}</style>`,
+td.expired{background:#f9d4d4} td.not-scheduled{color:#595959} label{display:block;margin:.4rem 0} label.inline{display:inline} .error{color:#8a1c1c} form.filters label{display:inline;margin-right:.3rem} form.filters input,form.filters select{margin-right:.8rem} input,select,button{font:inherit;padding:.3rem .5rem}</style>`,
       ...(Array.isArray(opts.body) ? opts.body : [opts.body]),
     ],
   });

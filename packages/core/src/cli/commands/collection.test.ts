@@ -76,6 +76,35 @@ describe('alliance links', () => {
     expect(both.code).toBe(2);
   });
 
+  it('expires links at the end of the third day after the session in the study zone, across a DST change', async () => {
+    const dir = join(scratch, `s${++n}`);
+    const s = await initStudy(dir, {
+      name: 'Berlin',
+      instruments: [{ instrument: 'srs', form: 'client', schedule: { every: 1 } }],
+      collection: { timeZone: 'Europe/Berlin', expiresAfterDays: 3, overdueAfterDays: 1 },
+    });
+    // Berlin moves from UTC+1 to UTC+2 on 29 March 2026: a session on the 27th ends on the 30th at 24:00 CEST.
+    await ensureSession(s.db, { client: 'C01', therapist: 'T1', session: 1, date: '2026-03-27' });
+    await ensureSession(s.db, { client: 'C01', therapist: 'T1', session: 2, date: '2026-03-20' });
+    await s.close();
+    const berlin = JSON.parse((await run(['links', '--study', dir, '--json'])).stdout).links;
+    expect(berlin.map((l: { session: number; expiresAt: string }) => [l.session, l.expiresAt])).toEqual([
+      [1, '2026-03-30T22:00:00.000Z'],
+      [2, '2026-03-23T23:00:00.000Z'],
+    ]);
+    // In New York (UTC-5, UTC-4 from 8 March), a study configured for two days.
+    const ny = join(scratch, `s${++n}`);
+    const t = await initStudy(ny, {
+      name: 'New York',
+      instruments: [{ instrument: 'srs', form: 'client', schedule: { every: 1 } }],
+      collection: { timeZone: 'America/New_York', expiresAfterDays: 2, overdueAfterDays: 1 },
+    });
+    await ensureSession(t.db, { client: 'C01', therapist: 'T1', session: 1, date: '2026-03-06' });
+    await t.close();
+    const nyLinks = JSON.parse((await run(['links', '--study', ny, '--json'])).stdout).links;
+    expect(nyLinks[0].expiresAt).toBe('2026-03-09T04:00:00.000Z');
+  });
+
   it('alliance status counts due, overdue and missing questionnaires', async () => {
     const dir = await study();
     const status = JSON.parse((await run(['status', '--study', dir, '--json'])).stdout);
