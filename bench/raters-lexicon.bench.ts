@@ -55,7 +55,7 @@ const CLIENT = [
   "It's not that bad, everyone I know drinks like this.",
 ];
 
-function sessions(): RatableTranscript[] {
+export function sessions(): RatableTranscript[] {
   const rand = createRng(300).next;
   const pick = <T>(xs: readonly T[]) => xs[Math.floor(rand() * xs.length)]!;
   return Array.from({ length: SESSIONS }, (_, s) => {
