@@ -1,5 +1,6 @@
 import type { UtteranceCode } from '../coder/coder';
 import type { RatableUtterance } from '../rater';
+import type { MarkerDef } from './marker-file';
 import type { MarkerSet } from './marker-set';
 import { emptyHits, tokenize, type Hits, type Tokens } from './phrase-matcher';
 
@@ -77,7 +78,7 @@ export function analyse(
         firstHit[p] = -1;
         candidates.push(p);
       }
-      if (firstHit[p] === -1 && valid(set, p, h, hits, tokens, text, utterances, i, question, openings))
+      if (firstHit[p] === -1 && valid(set, p, h, hits, tokens, text, utterances, i, question, openings, codes))
         firstHit[p] = h;
     }
     sortSmall(candidates);
@@ -94,7 +95,7 @@ export function analyse(
       markersAt[i]!.push(m);
     }
     const c = codes?.[i];
-    if (c) fireByCode(set, c, i, text, fired, markersAt[i]!);
+    if (c) fireByCode(set, c, i, text, fired, markersAt[i]!, tokens.words.length, utterances, question, codes!);
   }
   return { utterances, words, question, backchannel, fired, markersAt, codes };
 }
@@ -103,12 +104,23 @@ export function analyse(
  * Markers fired by the utterance's code, where no phrase of theirs fired already. The evidence span is the
  * utterance's first sentence: a code is a judgement about the whole utterance, and its opening shows it.
  */
-function fireByCode(set: MarkerSet, c: UtteranceCode, i: number, text: string, fired: Firings[], at: number[]): void {
+function fireByCode(
+  set: MarkerSet,
+  c: UtteranceCode,
+  i: number,
+  text: string,
+  fired: Firings[],
+  at: number[],
+  words: number,
+  all: readonly RatableUtterance[],
+  question: boolean[],
+  allCodes: ReadonlyArray<UtteranceCode | null>,
+): void {
   let added = false;
   for (const { marker, codes } of set.codeMarkers) {
     if (set.markers[marker]!.speaker !== c.role) continue;
     if (!codes.has(c.code) && !(c.subcode !== null && codes.has(codeKey(c.code, c.subcode)))) continue;
-    if (at.includes(marker)) continue;
+    if (at.includes(marker) || !utteranceConditions(set.markers[marker]!, words, all, i, question, allCodes)) continue;
     const from = firstNonSpace(text);
     if (from < 0) continue;
     const end = sentenceEnd(text, from);
@@ -173,19 +185,35 @@ function valid(
   i: number,
   question: boolean[],
   openings: Uint8Array | null,
+  codes: ReadonlyArray<UtteranceCode | null> | null,
 ): boolean {
   const def = set.markers[m]!;
   const start = hits.start[h]!;
   if (def.within !== undefined && start >= def.within) return false;
   if (def.opening && !openings![start]) return false;
-  if (def.maxWords !== undefined && tokens.words.length > def.maxWords) return false;
-  if (def.after === 'question') {
-    const prev = all[i - 1];
-    if (!prev || prev.role === all[i]!.role || !question[i - 1]) return false;
-  }
+  if (!utteranceConditions(def, tokens.words.length, all, i, question, codes)) return false;
   if (def.mood !== 'any') {
     const q = sentenceIsQuestion(text, tokens.end[hits.end[h]! - 1]!);
     if (q !== (def.mood === 'question')) return false;
+  }
+  return true;
+}
+
+/** The conditions on the utterance as a whole (its length, what the other speaker said just before). */
+function utteranceConditions(
+  def: MarkerDef,
+  words: number,
+  all: readonly RatableUtterance[],
+  i: number,
+  question: boolean[],
+  codes: ReadonlyArray<UtteranceCode | null> | null,
+): boolean {
+  if (def.maxWords !== undefined && words > def.maxWords) return false;
+  if (def.minWords !== undefined && words < def.minWords) return false;
+  if (def.after !== undefined) {
+    const prev = all[i - 1];
+    if (!prev || prev.role === all[i]!.role) return false;
+    if (def.after === 'question' ? !question[i - 1] : codes?.[i - 1]?.code !== 'reflection') return false;
   }
   return true;
 }
