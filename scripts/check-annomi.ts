@@ -18,7 +18,7 @@ import { parseArgs } from 'node:util';
 import { readCsvRows } from '@alliance-lab/core';
 import { initStudy } from '@alliance-lab/core';
 import { importTranscriptFiles } from '@alliance-lab/core';
-import { aucWithCi, type AucResult } from '@alliance-lab/core/stats';
+import { aucWithCi, type AucResult, spearman } from '@alliance-lab/core/stats';
 import { type FormView, loadRegistry, scoreView } from '@alliance-lab/instruments';
 import { domainScores } from '@alliance-lab/raters';
 import { UtteranceCoder } from '@alliance-lab/raters/coder';
@@ -141,7 +141,7 @@ try {
     const heldOut = await heldOutAucs(rows, waiView);
     if (args.values.json) {
       process.stdout.write(
-        `${JSON.stringify({ sessions: rows.length, markers: { version: rater.prompt.version, hash: rater.prompt.hash }, auc: results, heldOut })}\n`,
+        `${JSON.stringify({ sessions: rows.length, markers: { version: rater.prompt.version, hash: rater.prompt.hash }, auc: results, heldOut: heldOut && { folds: heldOut.folds, auc: heldOut.auc, lengthAdjusted: lengthAdjusted(heldOut.rows, seed, resamples) } })}\n`,
       );
     } else {
       const n = results.composite;
@@ -171,6 +171,10 @@ try {
           `held out (${heldOut.folds} folds grouped by transcript: each session rated with a coder trained without its fold; the markers are hand-written, not fitted):`,
         );
         print(heldOut.auc);
+        const adj = lengthAdjusted(heldOut.rows, seed, resamples);
+        console.log(
+          `  ${'composite with length partialled out (residual on log utterances)'.padEnd(54)} ${adj.auc.estimate.toFixed(3)}  [${adj.auc.ci[0].toFixed(3)}, ${adj.auc.ci[1].toFixed(3)}]   (Spearman ρ of the composite with length ${adj.rho.toFixed(3)})`,
+        );
       } else console.log(`held out: skipped, ${FULL} is not beside ${FILE}`);
     }
   } finally {
@@ -216,7 +220,7 @@ function aucs(rows: readonly Row[]): Results {
 async function heldOutAucs(
   rows: ReadonlyArray<Row & { client: string; utterances: readonly RatableUtterance[] }>,
   view: FormView,
-): Promise<{ folds: number; auc: Results } | null> {
+): Promise<{ folds: number; auc: Results; rows: Row[] } | null> {
   const full = join(dirname(csv), FULL);
   if (!existsSync(full)) return null;
   process.stderr.write(`held out: training the coder on ${folds} folds of ${full} ...\n`);
@@ -250,7 +254,34 @@ async function heldOutAucs(
     }
   }
   if (out.length !== rows.length) fail(1, `${full}: ${rows.length - out.length} sessions of ${FILE} are not in it`);
-  return { folds, auc: aucs(out) };
+  return { folds, auc: aucs(out), rows: out };
+}
+
+/**
+ * A composite that merely grew with the session would separate the groups as length does. This regresses the
+ * composite on log length and scores the residual: what the composite knows beyond how long the session is.
+ */
+function lengthAdjusted(rows: readonly Row[], seed: number, resamples: number): { auc: AucResult; rho: number } {
+  const x = rows.map((r) => Math.log(r.length));
+  const y = rows.map((r) => r.composite);
+  const mx = x.reduce((s, v) => s + v, 0) / x.length;
+  const my = y.reduce((s, v) => s + v, 0) / y.length;
+  let sxy = 0;
+  let sxx = 0;
+  for (let i = 0; i < x.length; i++) {
+    sxy += (x[i]! - mx) * (y[i]! - my);
+    sxx += (x[i]! - mx) ** 2;
+  }
+  const b = sxx === 0 ? 0 : sxy / sxx;
+  const residual = y.map((v, i) => v - b * (x[i]! - mx));
+  return {
+    auc: aucWithCi(
+      residual,
+      rows.map((r) => r.high),
+      { seed, resamples },
+    ),
+    rho: spearman(y, x).r,
+  };
 }
 
 /** The expert label per transcript id; it is constant within a transcript, so the first row decides. */

@@ -1,26 +1,18 @@
 import { type Tokens, tokenize } from '../lexicon/phrase-matcher';
+import { FNV_OFFSET, FNV_PRIME, fnv, tokenHash } from '../lexicon/token-hash';
 
 /**
  * The utterance coder's features, shared by training (scripts/train-coder.ts) and coding so that the two can
  * never drift apart. Every feature is a short readable string such as `w|sounds` (a word), `b|you feel` (two
- * words), `pf2|i guess` (how the other speaker's utterance before opened), `ov|3` (how much of the client's last words the therapist says back). The weights file keys its weights by
- * these strings. (Character n-grams and the previous utterance's words were tried and left out: on AnnoMI they
- * let the model memorise transcripts, and held-out reflection and question F1 fell.) Coding does not build the strings: it computes the same 32-bit FNV-1a hash of each while reading
- * the text, and looks the hash up, which is what makes coding a 300-utterance session take well under a
- * millisecond.
+ * words), `pb|right ?` (a word and the punctuation after it), `pf2|i guess` (how the other speaker's utterance
+ * before opened), `ov|3` (how much of the client's last words the therapist says back). The weights file keys its
+ * weights by these strings. (Character n-grams and the previous utterance's words were tried and left out: on
+ * AnnoMI they let the model memorise transcripts, and held-out reflection and question F1 fell.)
+ *
+ * Coding does not build the strings. A feature's hash is its kind's seed mixed with the tokenHash of its one or
+ * two parts (`featureHash` splits a string the same way), and tokenize has hashed every word already, so coding
+ * an utterance mixes integers and probes a table: no string is built, hashed twice or compared.
  */
-
-const FNV_OFFSET = 0x811c9dc5;
-const FNV_PRIME = 0x01000193;
-
-/** FNV-1a over the characters of `s` from state `h`. */
-export function fnv(h: number, s: string): number {
-  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), FNV_PRIME);
-  return h;
-}
-
-/** The hash a feature string has; `kind|content` hashed in one go equals the streamed hash used while coding. */
-export const featureHash = (feature: string): number => fnv(FNV_OFFSET, feature) | 0;
 
 const KINDS = [
   'bias',
@@ -46,10 +38,59 @@ const KINDS = [
   'sq2',
   'ls',
   'nq',
+  'pb',
 ] as const;
 type Kind = (typeof KINDS)[number];
-const KIND_STATE = Object.fromEntries(KINDS.map((k) => [k, fnv(FNV_OFFSET, `${k}|`)])) as Record<Kind, number>;
-const SPACE = 32;
+
+/** murmur3's finaliser: spreads every input bit over the output. */
+export function mix32(x: number): number {
+  let h = Math.imul(x ^ (x >>> 16), 0x85ebca6b);
+  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+  return (h ^ (h >>> 16)) | 0;
+}
+const kindSeed = (kind: string): number => fnv(FNV_OFFSET, `${kind}|`) | 0;
+const KIND_SEED = Object.fromEntries(KINDS.map((k) => [k, kindSeed(k)])) as Record<Kind, number>;
+const hash1 = (seed: number, a: number): number => mix32(seed ^ a);
+const hash2 = (seed: number, a: number, b: number): number => mix32(mix32(seed ^ a) ^ Math.imul(b, 0x27d4eb2f));
+
+/** The hash of a feature string `kind|part` or `kind|part1 part2`, equal to the one coding computes. */
+export function featureHash(feature: string): number {
+  const bar = feature.indexOf('|');
+  const seed = kindSeed(feature.slice(0, bar));
+  const content = feature.slice(bar + 1);
+  const space = content.indexOf(' ');
+  return space < 0
+    ? hash1(seed, tokenHash(content))
+    : hash2(seed, tokenHash(content.slice(0, space)), tokenHash(content.slice(space + 1)));
+}
+
+/** Hashes of the fixed parts features use besides words. */
+const H = Object.fromEntries(
+  [
+    '',
+    '<s>',
+    '</s>',
+    '<none>',
+    '<e>',
+    '?',
+    '.',
+    ',',
+    '-',
+    'adjacent',
+    'gap',
+    'none',
+    '0',
+    '1',
+    '2',
+    '3',
+    '4',
+    '5',
+    '6',
+    '7',
+  ].map((x) => [x, tokenHash(x)]),
+) as Record<string, number>;
+const PUNCT = ['', '?', '.', ',', '-'] as const;
+const PUNCT_HASH = PUNCT.map((p) => H[p]!);
 
 /** Words too common to say anything about whether a therapist is saying back what the client said. */
 const STOP = new Set(
@@ -61,46 +102,110 @@ const STOP = new Set(
   ).split(' '),
 );
 
+const STOP_HASHES = new Set([...STOP].map(tokenHash));
+
 /** An utterance with the bits of it the features read, computed once per utterance and shared by neighbours. */
 export interface Prepared {
   role: 'therapist' | 'client' | 'other';
   /** The lexicon's tokens, kept so that the lexicon reads the same utterance without tokenising it again. */
   tokens: Tokens;
   words: string[];
+  /** tokenHash of each word (the tokens' own). */
+  hashes: number[];
   question: boolean;
-  content: Set<string>;
+  /** tokenHash of each distinct stem of the content words, ascending. */
+  content: number[];
   /** Sentences as word ranges, with whether each ends in "?". */
   sentences: Array<{ from: number; to: number; question: boolean }>;
+  /** The punctuation before word k (k = words.length: after the last word), as an index into PUNCT. */
+  gaps: number[];
 }
 
 export function prepare(role: Prepared['role'], text: string): Prepared {
   const tokens = tokenize(text);
-  const words = tokens.words;
-  const content = new Set<string>();
-  for (const w of words) if (w.length > 2 && !STOP.has(w)) content.add(stem(w));
+  const { words, hashes } = tokens;
+  const n = words.length;
+  if (stemScratch.length < n) stemScratch = new Int32Array(2 * n);
+  let m = 0;
+  for (let k = 0; k < n; k++) {
+    const w = words[k]!;
+    if (w.length > 2 && !STOP_HASHES.has(hashes[k]!)) m = insertUnique(stemScratch, m, stemHash(w, hashes[k]!));
+  }
+  const content = new Array<number>(m);
+  for (let k = 0; k < m; k++) content[k] = stemScratch[k]!;
   const sentences: Prepared['sentences'] = [];
+  const gaps = new Array<number>(n + 1);
+  gaps[0] = gapPunct(text, 0, n > 0 ? tokens.start[0]! : text.length);
   let from = 0;
-  for (let k = 0; k < words.length; k++) {
-    const gapEnd = k + 1 < words.length ? tokens.start[k + 1]! : text.length;
-    let end = '';
-    for (let c = tokens.end[k]!; c < gapEnd; c++) {
-      const ch = text[c];
-      if (ch === '?' || ch === '.' || ch === '!') end = ch === '?' || end === '?' ? '?' : ch;
-    }
-    if (end || k === words.length - 1) {
-      sentences.push({ from, to: k + 1, question: end === '?' });
+  for (let k = 0; k < n; k++) {
+    const gapEnd = k + 1 < n ? tokens.start[k + 1]! : text.length;
+    const g = gapPunct(text, tokens.end[k]!, gapEnd);
+    gaps[k + 1] = g;
+    if (g === Q || g === STOP_MARK || k === n - 1) {
+      sentences.push({ from, to: k + 1, question: g === Q });
       from = k + 1;
     }
   }
-  return { role, tokens, words, question: endsWithQuestion(text), content, sentences };
+  return { role, tokens, words, hashes, question: endsWithQuestion(text), content, sentences, gaps };
 }
 
-/** A crude stem (worry, worried, worrying read alike), enough for counting shared words. */
-function stem(w: string): string {
-  if (w.length > 5 && w.endsWith('ing')) return w.slice(0, -3);
-  if (w.length > 4 && w.endsWith('ed')) return w.slice(0, -2);
-  if (w.length > 3 && w.endsWith('s') && !w.endsWith('ss')) return w.slice(0, -1);
-  return w;
+const Q = 1;
+const STOP_MARK = 2;
+const COMMA = 3;
+const DASH = 4;
+
+/** The strongest punctuation in text[from, to): a question mark over a sentence end over a comma over a dash. */
+function gapPunct(text: string, from: number, to: number): number {
+  let best = 0;
+  for (let c = from; c < to; c++) {
+    const ch = text.charCodeAt(c);
+    if (ch === 63) return Q;
+    if (ch === 46 || ch === 33) best = STOP_MARK;
+    else if ((ch === 44 || ch === 59 || ch === 58) && best !== STOP_MARK) best = COMMA;
+    else if ((ch === 45 || ch === 0x2014 || ch === 0x2013) && best === 0) best = DASH;
+  }
+  return best;
+}
+
+/** The hash of a crude stem (worry, worried, worrying read alike), enough for counting shared words. */
+function stemHash(w: string, whole: number): number {
+  const n = w.length;
+  let cut = 0;
+  if (n > 5 && w.endsWith('ing')) cut = 3;
+  else if (n > 4 && w.endsWith('ed')) cut = 2;
+  else if (n > 3 && w.endsWith('s') && !w.endsWith('ss')) cut = 1;
+  if (cut === 0) return whole;
+  let h = FNV_OFFSET;
+  for (let i = 0; i < n - cut; i++) h = Math.imul(h ^ w.charCodeAt(i), FNV_PRIME);
+  return h | 0;
+}
+
+let stemScratch = new Int32Array(1024);
+
+/** Inserts x into the ascending xs[0, m) unless it is there; returns the new length. */
+function insertUnique(xs: Int32Array, m: number, x: number): number {
+  let k = m;
+  while (k > 0 && xs[k - 1]! > x) k--;
+  if (k > 0 && xs[k - 1] === x) return m;
+  xs.copyWithin(k + 1, k, m);
+  xs[k] = x;
+  return m + 1;
+}
+
+/** How many values two ascending arrays share. */
+function sharedCount(a: readonly number[], b: readonly number[]): number {
+  let i = 0;
+  let j = 0;
+  let n = 0;
+  while (i < a.length && j < b.length) {
+    if (a[i]! === b[j]!) {
+      n++;
+      i++;
+      j++;
+    } else if (a[i]! < b[j]!) i++;
+    else j++;
+  }
+  return n;
 }
 
 /** Collects features either as hashes (coding) or as strings with their hashes (training). */
@@ -118,87 +223,118 @@ export class FeatureSink {
     if (this.strings) this.strings.length = 0;
   }
 
-  private push(h: number, kind: Kind, content: string): void {
+  private push(h: number): void {
     if (this.count === this.hashes.length) {
       const grown = new Int32Array(this.hashes.length * 2);
       grown.set(this.hashes);
       this.hashes = grown;
     }
     this.hashes[this.count++] = h;
-    if (this.strings) this.strings.push(`${kind}|${content}`);
   }
 
-  add(kind: Kind, content: string): void {
-    this.push(fnv(KIND_STATE[kind], content), kind, content);
+  /** A one-part feature: its part's tokenHash `a`, and the part itself (read only when training). */
+  add(kind: Kind, a: number, text: string): void {
+    this.push(hash1(KIND_SEED[kind], a));
+    if (this.strings) this.strings.push(`${kind}|${text}`);
   }
 
-  /** Two words with a space between, hashed without joining them. */
-  add2(kind: Kind, a: string, b: string): void {
-    const h = fnv(Math.imul(fnv(KIND_STATE[kind], a) ^ SPACE, FNV_PRIME), b);
-    this.push(h, kind, this.strings ? `${a} ${b}` : '');
+  /** A two-part feature ("you feel"). */
+  add2(kind: Kind, a: number, b: number, textA: string, textB: string): void {
+    this.push(hash2(KIND_SEED[kind], a, b));
+    if (this.strings) this.strings.push(`${kind}|${textA} ${textB}`);
+  }
+
+  /** A feature with a fixed part (a code, a bucket, a mark such as "?"). */
+  fixed(kind: Kind, part: string): void {
+    this.add(kind, H[part] ?? tokenHash(part), part);
   }
 }
 
 const lengthBucket = (n: number): string => (n === 0 ? '0' : String(Math.min(7, Math.floor(Math.log2(n)) + 1)));
 
 /**
- * The features of utterance `i` among its neighbours: its own words and word pairs, how it and each of its
- * questions open, how it ends, its length; the other speaker's utterance before it (how it opens, whether it asked),
- * how the next utterance opens (a client's "yeah, exactly" after a reflection), how many of the other speaker's
- * last content words it repeats, and the code given to the same speaker's previous utterance.
+ * The features of utterance `i` among its neighbours: its own words and word pairs, the punctuation beside its
+ * words (`pb|right ?`, `pb|, so`), how it and each of its questions open, how it ends, its length; the other
+ * speaker's utterance before it (how it opens, whether it asked), how the next utterance opens (a client's "yeah,
+ * exactly" after a reflection), how many of the other speaker's last content words it repeats, and the code
+ * given to the same speaker's previous utterance.
  */
 export function extract(sink: FeatureSink, all: readonly Prepared[], i: number, previousCode: string | null): void {
   sink.reset();
   const u = all[i]!;
   const w = u.words;
-  sink.add('bias', '');
-  for (let k = 0; k < w.length; k++) {
-    sink.add('w', w[k]!);
-    sink.add2('b', k === 0 ? '<s>' : w[k - 1]!, w[k]!);
+  const h = u.hashes;
+  const n = w.length;
+  sink.fixed('bias', '');
+  for (let k = 0; k < n; k++) {
+    sink.add('w', h[k]!, w[k]!);
+    if (k === 0) sink.add2('b', H['<s>']!, h[0]!, '<s>', w[0]!);
+    else sink.add2('b', h[k - 1]!, h[k]!, w[k - 1]!, w[k]!);
   }
-  if (w.length > 0) sink.add2('b', w[w.length - 1]!, '</s>');
-  sink.add('f1', w[0] ?? '');
-  if (w.length > 1) sink.add2('f2', w[0]!, w[1]!);
-  sink.add('l1', w[w.length - 1] ?? '');
-  sink.add('end', u.question ? '?' : '.');
-  sink.add('len', lengthBucket(w.length));
+  if (n > 0) {
+    sink.add2('b', h[n - 1]!, H['</s>']!, w[n - 1]!, '</s>');
+    sink.add('f1', h[0]!, w[0]!);
+  } else sink.fixed('f1', '');
+  if (n > 1) sink.add2('f2', h[0]!, h[1]!, w[0]!, w[1]!);
+  if (n > 0) sink.add('l1', h[n - 1]!, w[n - 1]!);
+  else sink.fixed('l1', '');
+  sink.fixed('end', u.question ? '?' : '.');
+  sink.fixed('len', lengthBucket(n));
   // Where in the utterance a question sits, and how it opens ("what ..." is open, "do you ..." closed).
   let questions = 0;
   for (const q of u.sentences) {
     if (!q.question) continue;
     questions++;
-    sink.add('sq', w[q.from]!);
-    if (q.to - q.from > 1) sink.add2('sq2', w[q.from]!, w[q.from + 1]!);
+    sink.add('sq', h[q.from]!, w[q.from]!);
+    if (q.to - q.from > 1) sink.add2('sq2', h[q.from]!, h[q.from + 1]!, w[q.from]!, w[q.from + 1]!);
   }
-  sink.add('nq', String(Math.min(questions, 2)));
+  sink.fixed('nq', String(Math.min(questions, 2)));
   const last = u.sentences[u.sentences.length - 1];
-  if (last) sink.add2('ls', last.question ? '?' : '.', w[last.from]!);
+  if (last) {
+    const mark = last.question ? '?' : '.';
+    sink.add2('ls', H[mark]!, h[last.from]!, mark, w[last.from]!);
+  }
+  // Punctuation inside the utterance, paired with the words beside it: a tag ("right?"), a comma after "so", a
+  // dash where the speaker broke off.
+  for (let k = 1; k < n; k++) {
+    const p = u.gaps[k]!;
+    if (p === 0) continue;
+    sink.add2('pb', h[k - 1]!, PUNCT_HASH[p]!, w[k - 1]!, PUNCT[p]!);
+    sink.add2('pb', PUNCT_HASH[p]!, h[k]!, PUNCT[p]!, w[k]!);
+  }
+  if (n > 0) {
+    const p = u.gaps[n]!;
+    const mark = p === 0 ? '<e>' : PUNCT[p]!;
+    sink.add2('pb', h[n - 1]!, H[mark]!, w[n - 1]!, mark);
+  }
 
   const before = previousOther(all, i);
   if (before >= 0) {
     const p = all[before]!;
-    sink.add('prole', i - before === 1 ? 'adjacent' : 'gap');
+    sink.fixed('prole', i - before === 1 ? 'adjacent' : 'gap');
     const pw = p.words;
-    sink.add('pf1', pw[0] ?? '');
-    if (pw.length > 1) sink.add2('pf2', pw[0]!, pw[1]!);
-    sink.add('pend', p.question ? '?' : '.');
-    sink.add('plen', lengthBucket(pw.length));
+    if (pw.length > 0) sink.add('pf1', p.hashes[0]!, pw[0]!);
+    else sink.fixed('pf1', '');
+    if (pw.length > 1) sink.add2('pf2', p.hashes[0]!, p.hashes[1]!, pw[0]!, pw[1]!);
+    sink.fixed('pend', p.question ? '?' : '.');
+    sink.fixed('plen', lengthBucket(pw.length));
     // Saying back what the client just said is what a reflection is; a question seldom repeats as much.
-    if (u.content.size > 0 && p.content.size > 0) {
-      let shared = 0;
-      for (const c of u.content) if (p.content.has(c)) shared++;
-      sink.add('ov', String(Math.min(5, Math.round((shared / u.content.size) * 5))));
-      sink.add('ovp', String(Math.min(5, Math.round((shared / p.content.size) * 5))));
-    } else sink.add('ov', 'none');
-  } else sink.add('prole', 'none');
+    if (u.content.length > 0 && p.content.length > 0) {
+      const shared = sharedCount(u.content, p.content);
+      sink.fixed('ov', String(Math.min(5, Math.round((shared / u.content.length) * 5))));
+      sink.fixed('ovp', String(Math.min(5, Math.round((shared / p.content.length) * 5))));
+    } else sink.fixed('ov', 'none');
+  } else sink.fixed('prole', 'none');
 
   const next = all[i + 1];
   if (next && next.role !== u.role) {
-    sink.add('nf1', next.words[0] ?? '');
-    if (next.words.length > 1) sink.add2('nf2', next.words[0]!, next.words[1]!);
-    sink.add('nlen', lengthBucket(next.words.length));
-  } else sink.add('nf1', '<none>');
-  sink.add('pcode', previousCode ?? '<none>');
+    const nw = next.words;
+    if (nw.length > 0) sink.add('nf1', next.hashes[0]!, nw[0]!);
+    else sink.fixed('nf1', '');
+    if (nw.length > 1) sink.add2('nf2', next.hashes[0]!, next.hashes[1]!, nw[0]!, nw[1]!);
+    sink.fixed('nlen', lengthBucket(nw.length));
+  } else sink.fixed('nf1', '<none>');
+  sink.fixed('pcode', previousCode ?? '<none>');
 }
 
 /** The nearest earlier utterance of the other speaker (therapist ↔ client), or -1. */

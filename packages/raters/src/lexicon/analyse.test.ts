@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { UtteranceCode } from '../coder/coder';
 import { prepare } from '../coder/features';
 import { analyse } from './analyse';
 import { TEST_SESSION, testMarkerSet } from './test-markers';
@@ -51,6 +52,52 @@ describe('analyse', () => {
     ]);
     expect(a.backchannel).toEqual([true, false]);
     expect(a.words).toEqual([2, 4]);
+  });
+});
+
+describe('markers on what the other speaker said before', () => {
+  const utterances = [
+    { id: 'a', role: 'therapist' as const, text: 'You feel let down by them.' },
+    { id: 'b', role: 'client' as const, text: 'Yes, and it has been like that since I was a kid at home.' },
+    { id: 'c', role: 'therapist' as const, text: 'How long has it been?' },
+    { id: 'd', role: 'client' as const, text: 'Since I was a kid, years and years of it at home.' },
+    { id: 'e', role: 'therapist' as const, text: 'It hurts.' },
+    { id: 'f', role: 'client' as const, text: 'Yes.' },
+  ];
+  const code = (role: 'therapist' | 'client', c: UtteranceCode['code'], id: string): UtteranceCode => ({
+    utteranceId: id,
+    role,
+    code: c,
+    subcode: null,
+    probability: 0.9,
+  });
+  const codes = [
+    code('therapist', 'reflection', 'a'),
+    code('client', 'neutral', 'b'),
+    code('therapist', 'question', 'c'),
+    code('client', 'neutral', 'd'),
+    code('therapist', 'reflection', 'e'),
+    code('client', 'neutral', 'f'),
+  ];
+  const set = testMarkerSet((f) => {
+    (f.markers as unknown[]).push({
+      id: 'elaboration',
+      label: 'elaboration',
+      speaker: 'client',
+      description: 'd',
+      codes: ['neutral'],
+      after: 'reflection',
+      minWords: 6,
+    });
+  });
+
+  it('fires a coded marker only after a coded reflection, and only on a turn of minWords or more', () => {
+    const a = analyse(set, utterances, codes);
+    // d answers a question, f is too short; b answers a reflection at length.
+    expect(a.fired[set.markerIndex('elaboration')]!.utt).toEqual([1]);
+    // Without codes before it (the coder says nothing), no utterance counts as following a reflection.
+    const uncoded = codes.map((c, i) => (i === 0 || i === 4 ? null : c));
+    expect(analyse(set, utterances, uncoded).fired[set.markerIndex('elaboration')]!.utt).toEqual([]);
   });
 });
 

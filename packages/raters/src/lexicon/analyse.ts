@@ -1,5 +1,6 @@
 import type { UtteranceCode } from '../coder/coder';
 import type { RatableUtterance } from '../rater';
+import type { MarkerDef } from './marker-file';
 import type { MarkerSet } from './marker-set';
 import { emptyHits, tokenize, type Hits, type Tokens } from './phrase-matcher';
 
@@ -28,8 +29,6 @@ export interface TranscriptAnalysis {
   /** The utterance coder's code per utterance, when the marker set uses codes (null for "other" speakers). */
   codes: ReadonlyArray<UtteranceCode | null> | null;
 }
-
-const SENTENCE_END = /[.?!]/g;
 
 /**
  * Finds every marker in every utterance. A marker counts once per utterance (its first valid match), so a rate
@@ -62,10 +61,10 @@ export function analyse(
     question[i] = endsWithQuestion(text);
     const tokens = tokenized ? tokenized[i]!.tokens : tokenize(text);
     words[i] = tokens.words.length;
-    backchannel[i] = skipFillers(set, tokens.words, 0) === tokens.words.length;
+    backchannel[i] = skipFillers(set, tokens, 0) === tokens.words.length;
     markersAt[i] = [];
     if (u.role !== 'therapist' && u.role !== 'client') continue;
-    set.matchers[u.role].match(tokens.words, hits);
+    set.matchers[u.role].match(tokens, hits);
     const openings = set.usesOpenings ? sentenceOpenings(set, tokens, text) : null;
     candidates.length = 0;
     for (let h = 0; h < hits.count; h++) {
@@ -79,10 +78,10 @@ export function analyse(
         firstHit[p] = -1;
         candidates.push(p);
       }
-      if (firstHit[p] === -1 && valid(set, p, h, hits, tokens, text, utterances, i, question, openings))
+      if (firstHit[p] === -1 && valid(set, p, h, hits, tokens, text, utterances, i, question, openings, codes))
         firstHit[p] = h;
     }
-    candidates.sort((a, b) => a - b);
+    sortSmall(candidates);
     for (const m of candidates) {
       if (vetoed[m] === i) continue;
       const def = markers[m]!;
@@ -96,7 +95,7 @@ export function analyse(
       markersAt[i]!.push(m);
     }
     const c = codes?.[i];
-    if (c) fireByCode(set, c, i, text, fired, markersAt[i]!);
+    if (c) fireByCode(set, c, i, text, fired, markersAt[i]!, tokens.words.length, utterances, question, codes!);
   }
   return { utterances, words, question, backchannel, fired, markersAt, codes };
 }
@@ -105,24 +104,74 @@ export function analyse(
  * Markers fired by the utterance's code, where no phrase of theirs fired already. The evidence span is the
  * utterance's first sentence: a code is a judgement about the whole utterance, and its opening shows it.
  */
-function fireByCode(set: MarkerSet, c: UtteranceCode, i: number, text: string, fired: Firings[], at: number[]): void {
+function fireByCode(
+  set: MarkerSet,
+  c: UtteranceCode,
+  i: number,
+  text: string,
+  fired: Firings[],
+  at: number[],
+  words: number,
+  all: readonly RatableUtterance[],
+  question: boolean[],
+  allCodes: ReadonlyArray<UtteranceCode | null>,
+): void {
   let added = false;
   for (const { marker, codes } of set.codeMarkers) {
     if (set.markers[marker]!.speaker !== c.role) continue;
-    if (!codes.has(c.code) && !(c.subcode !== null && codes.has(`${c.code}/${c.subcode}`))) continue;
-    if (at.includes(marker)) continue;
-    const from = text.search(/\S/);
+    if (!codes.has(c.code) && !(c.subcode !== null && codes.has(codeKey(c.code, c.subcode)))) continue;
+    if (at.includes(marker) || !utteranceConditions(set.markers[marker]!, words, all, i, question, allCodes)) continue;
+    const from = firstNonSpace(text);
     if (from < 0) continue;
-    SENTENCE_END.lastIndex = from;
-    const end = SENTENCE_END.exec(text);
+    const end = sentenceEnd(text, from);
     const f = fired[marker]!;
     f.utt.push(i);
     f.from.push(from);
-    f.to.push(end ? end.index + 1 : text.trimEnd().length);
+    f.to.push(end >= 0 ? end + 1 : text.trimEnd().length);
     at.push(marker);
     added = true;
   }
-  if (added) at.sort((x, y) => x - y);
+  if (added) sortSmall(at);
+}
+
+/** Insertion sort, ascending: the lists are a handful of marker ids, and Array#sort allocates on every call. */
+function sortSmall(xs: number[]): void {
+  for (let i = 1; i < xs.length; i++) {
+    const x = xs[i]!;
+    let k = i;
+    while (k > 0 && xs[k - 1]! > x) {
+      xs[k] = xs[k - 1]!;
+      k--;
+    }
+    xs[k] = x;
+  }
+}
+
+const codeKeys = new Map<string, Map<string, string>>();
+
+/** "code/subcode", built once per pair rather than once per utterance. */
+function codeKey(code: string, subcode: string): string {
+  let m = codeKeys.get(code);
+  if (!m) codeKeys.set(code, (m = new Map()));
+  let k = m.get(subcode);
+  if (k === undefined) m.set(subcode, (k = `${code}/${subcode}`));
+  return k;
+}
+
+function firstNonSpace(text: string): number {
+  for (let c = 0; c < text.length; c++) if (!WHITESPACE.test(text[c]!)) return c;
+  return -1;
+}
+
+const WHITESPACE = /\s/;
+
+/** The position of the first ". ? !" at or after `from`, or -1. */
+function sentenceEnd(text: string, from: number): number {
+  for (let c = from; c < text.length; c++) {
+    const ch = text.charCodeAt(c);
+    if (ch === 46 || ch === 63 || ch === 33) return c;
+  }
+  return -1;
 }
 
 function valid(
@@ -136,19 +185,35 @@ function valid(
   i: number,
   question: boolean[],
   openings: Uint8Array | null,
+  codes: ReadonlyArray<UtteranceCode | null> | null,
 ): boolean {
   const def = set.markers[m]!;
   const start = hits.start[h]!;
   if (def.within !== undefined && start >= def.within) return false;
   if (def.opening && !openings![start]) return false;
-  if (def.maxWords !== undefined && tokens.words.length > def.maxWords) return false;
-  if (def.after === 'question') {
-    const prev = all[i - 1];
-    if (!prev || prev.role === all[i]!.role || !question[i - 1]) return false;
-  }
+  if (!utteranceConditions(def, tokens.words.length, all, i, question, codes)) return false;
   if (def.mood !== 'any') {
     const q = sentenceIsQuestion(text, tokens.end[hits.end[h]! - 1]!);
     if (q !== (def.mood === 'question')) return false;
+  }
+  return true;
+}
+
+/** The conditions on the utterance as a whole (its length, what the other speaker said just before). */
+function utteranceConditions(
+  def: MarkerDef,
+  words: number,
+  all: readonly RatableUtterance[],
+  i: number,
+  question: boolean[],
+  codes: ReadonlyArray<UtteranceCode | null> | null,
+): boolean {
+  if (def.maxWords !== undefined && words > def.maxWords) return false;
+  if (def.minWords !== undefined && words < def.minWords) return false;
+  if (def.after !== undefined) {
+    const prev = all[i - 1];
+    if (!prev || prev.role === all[i]!.role) return false;
+    if (def.after === 'question' ? !question[i - 1] : codes?.[i - 1]?.code !== 'reflection') return false;
   }
   return true;
 }
@@ -170,22 +235,30 @@ function coversWhole(m: number, set: MarkerSet, hits: Hits, n: number): boolean 
  * Word positions where a sentence opens once leading fillers are skipped: the first word of the utterance and
  * every word after a sentence end (". ? !"), moved past "okay", "so", "you know" and the like.
  */
+let openingsScratch = new Uint8Array(256);
+
+/** The result is a scratch buffer, valid until the next call; only positions 0…n are meaningful. */
 function sentenceOpenings(set: MarkerSet, tokens: Tokens, text: string): Uint8Array {
   const n = tokens.words.length;
-  const out = new Uint8Array(n + 1);
+  if (openingsScratch.length < n + 1) openingsScratch = new Uint8Array(2 * (n + 1));
+  const out = openingsScratch;
+  out.fill(0, 0, n + 1);
   for (let j = 0; j < n; j++) {
     if (j > 0 && !hasSentenceEnd(text, tokens.end[j - 1]!, tokens.start[j]!)) continue;
-    out[skipFillers(set, tokens.words, j)] = 1;
+    out[skipFillers(set, tokens, j)] = 1;
   }
   return out;
 }
 
 /** The first position at or after k that does not start a filler, skipping fillers one after another. */
-function skipFillers(set: MarkerSet, words: readonly string[], k: number): number {
+function skipFillers(set: MarkerSet, tokens: Tokens, k: number): number {
+  const { words, hashes } = tokens;
   const n = words.length;
   for (let skipped = true; skipped && k < n; ) {
     skipped = false;
-    for (const f of set.fillers) {
+    const candidates = set.fillersByFirst.get(hashes[k]!);
+    if (candidates === undefined) break;
+    for (const f of candidates) {
       if (k + f.length > n) continue;
       let same = true;
       for (let x = 0; x < f.length && same; x++) same = words[k + x] === f[x];
@@ -218,7 +291,6 @@ function endsWithQuestion(text: string): boolean {
 
 /** The sentence holding a match is a question when the first sentence end after the match is "?". */
 function sentenceIsQuestion(text: string, from: number): boolean {
-  SENTENCE_END.lastIndex = from;
-  const m = SENTENCE_END.exec(text);
-  return m !== null && m[0] === '?';
+  const end = sentenceEnd(text, from);
+  return end >= 0 && text.charCodeAt(end) === 63;
 }

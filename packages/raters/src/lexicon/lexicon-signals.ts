@@ -144,18 +144,23 @@ function measureEvidence(set: MarkerSet, a: TranscriptAnalysis, m: MeasureDef, u
   switch (m.kind) {
     case 'mean-words':
     case 'long-turn-share': {
-      const mine = u.map((_, i) => i).filter((i) => u[i]!.role === m.speaker && nonEmpty(i));
       // Longest first when the signal reads the measure upwards, shortest first otherwise; ties by position.
-      mine.sort((x, y) => (upward ? a.words[y]! - a.words[x]! : a.words[x]! - a.words[y]!) || x - y);
-      picked = mine.slice(0, MEASURE_EVIDENCE);
+      const sign = upward ? 1 : -1;
+      picked = topPositions(
+        u.length,
+        (i) => u[i]!.role === m.speaker && nonEmpty(i),
+        (i) => sign * a.words[i]!,
+      );
       break;
     }
     case 'word-share': {
       // A low share is made by the other speaker's long turns, so those are cited.
       const speaker = upward ? m.speaker : m.speaker === 'client' ? 'therapist' : 'client';
-      const theirs = u.map((_, i) => i).filter((i) => u[i]!.role === speaker && nonEmpty(i));
-      theirs.sort((x, y) => a.words[y]! - a.words[x]! || x - y);
-      picked = theirs.slice(0, MEASURE_EVIDENCE);
+      picked = topPositions(
+        u.length,
+        (i) => u[i]!.role === speaker && nonEmpty(i),
+        (i) => a.words[i]!,
+      );
       break;
     }
     case 'ratio': {
@@ -188,12 +193,53 @@ export function spanIn(a: TranscriptAnalysis, markers: number[], at: number): [n
   return best;
 }
 
+/**
+ * The MEASURE_EVIDENCE positions of 0…n-1 that pass `keep` with the highest `score`, highest first, the earlier on
+ * a tie: a selection in one pass, since a session has hundreds of turns and only three are cited.
+ */
+function topPositions(n: number, keep: (i: number) => boolean, score: (i: number) => number): number[] {
+  const top: number[] = [];
+  const scores: number[] = [];
+  for (let i = 0; i < n; i++) {
+    if (!keep(i)) continue;
+    const x = score(i);
+    if (top.length === MEASURE_EVIDENCE && x <= scores[MEASURE_EVIDENCE - 1]!) continue;
+    let k = Math.min(top.length, MEASURE_EVIDENCE - 1);
+    if (top.length < MEASURE_EVIDENCE) {
+      top.push(i);
+      scores.push(x);
+      k = top.length - 1;
+    }
+    while (k > 0 && scores[k - 1]! < x) {
+      top[k] = top[k - 1]!;
+      scores[k] = scores[k - 1]!;
+      k--;
+    }
+    top[k] = i;
+    scores[k] = x;
+  }
+  return top;
+}
+
 /** Sorted union of sorted position lists. */
 export function unionPositions(lists: number[][]): number[] {
   if (lists.length === 1) return lists[0]!.slice();
-  const all = new Set<number>();
-  for (const l of lists) for (const p of l) all.add(p);
-  return [...all].sort((x, y) => x - y);
+  let out: number[] = [];
+  for (const l of lists) out = mergeSorted(out, l);
+  return out;
+}
+
+function mergeSorted(a: readonly number[], b: readonly number[]): number[] {
+  if (a.length === 0) return b.slice();
+  if (b.length === 0) return a.slice();
+  const out: number[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < a.length || j < b.length) {
+    const x = j >= b.length || (i < a.length && a[i]! <= b[j]!) ? a[i++]! : b[j++]!;
+    if (out.length === 0 || out[out.length - 1] !== x) out.push(x);
+  }
+  return out;
 }
 
 interface RoleCounts {

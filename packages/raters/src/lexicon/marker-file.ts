@@ -59,10 +59,15 @@ export const MarkerDef = z.object({
   opening: z.boolean().default(false),
   /** The utterance may have at most N words. */
   maxWords: z.number().int().positive().optional(),
+  /** The utterance must have at least N words (a turn that elaborates, not a "yeah"). */
+  minWords: z.number().int().positive().optional(),
   /** The utterance must consist of nothing but these phrases (minimal responses). */
   whole: z.boolean().default(false),
-  /** The other speaker's utterance just before must be a question. */
-  after: z.enum(['question']).optional(),
+  /**
+   * The other speaker's utterance just before must be a question (ends with "?"), or one the utterance coder
+   * codes a reflection.
+   */
+  after: z.enum(['question', 'reflection']).optional(),
   /** The 3RS marker subtype this marker stands for, when it is a withdrawal or confrontation marker. */
   ruptureType: z.string().min(1).optional(),
   /** The 3RS resolution strategy this marker stands for, when it is a repair move. */

@@ -1,5 +1,6 @@
 import type { LoadedMarkerFile, MarkerDef, MarkerFile } from './marker-file';
 import { PhraseMatcher, tokenize } from './phrase-matcher';
+import { tokenHash } from './token-hash';
 
 /**
  * A marker file compiled for matching: one phrase trie per speaker holding every marker's phrases and its
@@ -14,6 +15,8 @@ export class MarkerSet {
   readonly patternMarker: readonly number[];
   /** Filler phrases as word lists, longest first, so "you know" is skipped before "you" could be. */
   readonly fillers: readonly string[][];
+  /** The fillers by the tokenHash of their first word, longest first, so a word that opens none costs one probe. */
+  readonly fillersByFirst: ReadonlyMap<number, readonly string[][]>;
   /** Whether any marker needs sentence openings, so analysis skips finding them otherwise. */
   readonly usesOpenings: boolean;
   /** Markers fired by utterance codes: marker index with the codes ("reflection", "question/open") that fire it. */
@@ -35,6 +38,14 @@ export class MarkerSet {
       .map((p) => tokenize(p).words)
       .filter((w) => w.length > 0)
       .sort((x, y) => y.length - x.length);
+    const byFirst = new Map<number, string[][]>();
+    for (const f of this.fillers) {
+      const h = tokenHash(f[0]!);
+      let list = byFirst.get(h);
+      if (!list) byFirst.set(h, (list = []));
+      list.push(f);
+    }
+    this.fillersByFirst = byFirst;
     this.usesOpenings = f.markers.some((m) => m.opening);
     this.codeMarkers = f.markers.flatMap((m, i) => (m.codes.length ? [{ marker: i, codes: new Set(m.codes) }] : []));
   }

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { emptyHits, PhraseMatcher, phraseSteps, tokenize } from './phrase-matcher';
+import { tokenHash } from './token-hash';
 
 const matchAll = (m: PhraseMatcher, text: string) => {
-  const h = m.match(tokenize(text).words, emptyHits());
+  const h = m.match(tokenize(text), emptyHits());
   return Array.from({ length: h.count }, (_, i) => [h.pattern[i], h.start[i], h.end[i]]);
 };
 
@@ -62,5 +63,37 @@ describe('PhraseMatcher', () => {
     const m = new PhraseMatcher();
     expect(m.add(' ... ', 0)).toBe(false);
     expect(m.phrases).toBe(0);
+  });
+});
+
+describe('tokenize, the ASCII scanner against the Unicode pattern', () => {
+  it('gives the same words, spans and hashes with and without a non-ASCII character in the text', () => {
+    const ascii = "Don't you 'quote' me - it's rock'n'roll, 3.5 times; dont youre im ok' 'x Mm-hmm?";
+    // The trailing "é" sends the text through the Unicode pattern; everything before it must tokenise alike.
+    const a = tokenize(ascii);
+    const u = tokenize(`${ascii} é`);
+    expect(a.words).toEqual([
+      "don't",
+      'you',
+      'quote',
+      'me',
+      "it's",
+      "rock'n'roll",
+      '3',
+      '5',
+      'times',
+      "don't",
+      "you're",
+      "i'm",
+      'ok',
+      'x',
+      'mm',
+      'hmm',
+    ]);
+    expect(u.words.slice(0, -1)).toEqual(a.words);
+    expect(u.start.slice(0, -1)).toEqual(a.start);
+    expect(u.end.slice(0, -1)).toEqual(a.end);
+    expect(u.hashes.slice(0, -1)).toEqual(a.hashes);
+    expect(a.hashes).toEqual(a.words.map(tokenHash));
   });
 });

@@ -8,6 +8,7 @@
  * mistaken for another word without it ("dont", "im", "youre") are read as written with one; "well", "were",
  * "ill", "its" and "id" are words in their own right and stay as they are.
  */
+import { FNV_OFFSET, FNV_PRIME, fnv, tokenHash } from './token-hash';
 
 const WORD = /[\p{L}\p{N}]+(?:['’][\p{L}\p{N}]+)*/gu;
 const CURLY = /’/g;
@@ -55,15 +56,23 @@ const CONTRACTIONS: ReadonlyMap<string, string> = new Map(
   ].map((c) => [c.replace("'", ''), c]),
 );
 
-/** An utterance's words with their character spans in the original text. */
+/** An utterance's words with their character spans in the original text, and each word's tokenHash. */
 export interface Tokens {
   words: string[];
   start: number[];
   end: number[];
+  hashes: number[];
 }
 
+/**
+ * The words of a text. Plain ASCII text (nearly every transcript line) is scanned character by character, hashing
+ * each word as it is read; text with other characters goes through the Unicode word pattern. Both give the same
+ * words.
+ */
 export function tokenize(text: string): Tokens {
   const lower = text.toLowerCase();
+  const fast = scanAscii(lower);
+  if (fast) return fast;
   // Offsets come from the lower-cased copy; they equal the original's unless lower-casing changed the length
   // (a few non-English letters), in which case each word is lower-cased on its own.
   const source = lower.length === text.length ? lower : text;
@@ -79,17 +88,92 @@ export function tokenize(text: string): Tokens {
     start.push(m.index);
     end.push(m.index + m[0].length);
   }
-  return { words, start, end };
+  const hashes = words.map(tokenHash);
+  return { words, start, end, hashes };
+}
+
+const APOSTROPHE = 39;
+const isAlnum = (c: number) => (c >= 97 && c <= 122) || (c >= 48 && c <= 57);
+
+/** Word hashes while scanning; an utterance has fewer words than characters. */
+let scratch = new Int32Array(1024);
+let starts = new Int32Array(1024);
+let ends = new Int32Array(1024);
+const wordScratch: string[] = [];
+
+/** The ASCII scanner; null as soon as a character above 127 shows up (the caller then uses the pattern). */
+function scanAscii(lower: string): Tokens | null {
+  const n = lower.length;
+  if (scratch.length < n) {
+    scratch = new Int32Array(2 * n);
+    starts = new Int32Array(2 * n);
+    ends = new Int32Array(2 * n);
+  }
+  let count = 0;
+  let k = 0;
+  while (k < n) {
+    let c = lower.charCodeAt(k);
+    if (c > 127) return null;
+    if (!isAlnum(c)) {
+      k++;
+      continue;
+    }
+    const from = k;
+    let h = FNV_OFFSET;
+    let apostrophe = false;
+    for (;;) {
+      h = Math.imul(h ^ c, FNV_PRIME);
+      k++;
+      if (k >= n) break;
+      c = lower.charCodeAt(k);
+      if (isAlnum(c)) continue;
+      if (c > 127) return null;
+      // An inner apostrophe joins ("don't"); one not followed by a letter or digit ends the word.
+      if (c === APOSTROPHE && k + 1 < n && isAlnum(lower.charCodeAt(k + 1))) {
+        apostrophe = true;
+        continue;
+      }
+      if (c === APOSTROPHE && k + 1 < n && lower.charCodeAt(k + 1) > 127) return null;
+      break;
+    }
+    let w = lower.slice(from, k);
+    if (!apostrophe) {
+      const full = CONTRACTIONS.get(w);
+      if (full !== undefined) {
+        w = full;
+        h = fnv(FNV_OFFSET, w);
+      }
+    }
+    wordScratch[count] = w;
+    starts[count] = from;
+    ends[count] = k;
+    scratch[count++] = h;
+  }
+  // Exact-size plain arrays: an utterance's tokens live as long as its transcript is rated, and a small typed
+  // array costs several times its contents in object headers.
+  const words = wordScratch.slice(0, count);
+  wordScratch.length = 0;
+  const start = new Array<number>(count);
+  const end = new Array<number>(count);
+  const hashes = new Array<number>(count);
+  for (let j = 0; j < count; j++) {
+    start[j] = starts[j]!;
+    end[j] = ends[j]!;
+    hashes[j] = scratch[j]!;
+  }
+  return { words, start, end, hashes };
 }
 
 interface TrieNode {
-  next: Map<string, TrieNode>;
+  /** Children by the tokenHash of their word; `word` is checked too, so a hash collision never matches. */
+  next: Map<number, TrieNode>;
+  word: string;
   any: TrieNode | null;
   prefixes: Array<[string, TrieNode]> | null;
   ends: number[] | null;
 }
 
-const node = (): TrieNode => ({ next: new Map(), any: null, prefixes: null, ends: null });
+const node = (word: string): TrieNode => ({ next: new Map(), word, any: null, prefixes: null, ends: null });
 
 /** A phrase step: an exact word, any one word ("*"), or a word starting with a prefix ("feel*"). */
 type Step = { kind: 'word'; word: string } | { kind: 'any' } | { kind: 'prefix'; prefix: string };
@@ -124,7 +208,7 @@ export function emptyHits(): Hits {
 }
 
 export class PhraseMatcher {
-  private readonly root = node();
+  private readonly root = node('');
   private size = 0;
 
   /** Adds a phrase under a pattern id; returns false when the phrase has no words. */
@@ -134,15 +218,18 @@ export class PhraseMatcher {
     let n = this.root;
     for (const s of steps) {
       if (s.kind === 'word') {
-        let c = n.next.get(s.word);
-        if (!c) n.next.set(s.word, (c = node()));
+        const h = tokenHash(s.word);
+        let c = n.next.get(h);
+        if (c && c.word !== s.word)
+          throw new RangeError(`phrase words "${c.word}" and "${s.word}" share a hash; rename one`);
+        if (!c) n.next.set(h, (c = node(s.word)));
         n = c;
       } else if (s.kind === 'any') {
-        n = n.any ??= node();
+        n = n.any ??= node('');
       } else {
         n.prefixes ??= [];
         let entry = n.prefixes.find(([p]) => p === s.prefix);
-        if (!entry) n.prefixes.push((entry = [s.prefix, node()]));
+        if (!entry) n.prefixes.push((entry = [s.prefix, node('')]));
         n = entry[1];
       }
     }
@@ -156,13 +243,29 @@ export class PhraseMatcher {
   }
 
   /** Every match of every phrase in the words, overlapping ones included, in order of start position. */
-  match(words: readonly string[], out: Hits): Hits {
+  match(tokens: Pick<Tokens, 'words' | 'hashes'>, out: Hits): Hits {
     out.count = 0;
-    for (let i = 0; i < words.length; i++) this.walk(this.root, words, i, i, out);
+    const { words, hashes } = tokens;
+    const root = this.root;
+    // Most words start no phrase: one probe of the root's children decides, without a recursive call.
+    const plainRoot = root.any === null && root.prefixes === null && root.ends === null;
+    for (let i = 0; i < words.length; i++) {
+      if (plainRoot) {
+        const c = root.next.get(hashes[i]!);
+        if (c !== undefined && c.word === words[i]) this.walk(c, words, hashes, i, i + 1, out);
+      } else this.walk(root, words, hashes, i, i, out);
+    }
     return out;
   }
 
-  private walk(n: TrieNode, words: readonly string[], from: number, at: number, out: Hits): void {
+  private walk(
+    n: TrieNode,
+    words: readonly string[],
+    hashes: readonly number[],
+    from: number,
+    at: number,
+    out: Hits,
+  ): void {
     if (n.ends) {
       for (const p of n.ends) {
         out.pattern[out.count] = p;
@@ -173,10 +276,10 @@ export class PhraseMatcher {
     }
     if (at >= words.length) return;
     const w = words[at]!;
-    const c = n.next.get(w);
-    if (c) this.walk(c, words, from, at + 1, out);
-    if (n.any) this.walk(n.any, words, from, at + 1, out);
+    const c = n.next.get(hashes[at]!);
+    if (c !== undefined && c.word === w) this.walk(c, words, hashes, from, at + 1, out);
+    if (n.any) this.walk(n.any, words, hashes, from, at + 1, out);
     if (n.prefixes)
-      for (const [p, child] of n.prefixes) if (w.startsWith(p)) this.walk(child, words, from, at + 1, out);
+      for (const [p, child] of n.prefixes) if (w.startsWith(p)) this.walk(child, words, hashes, from, at + 1, out);
   }
 }
