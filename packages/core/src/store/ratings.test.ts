@@ -10,6 +10,7 @@ import { queryScores, scoresOf } from './scores';
 import { ensureSession } from './sessions';
 import { initStudy, type Study } from './study';
 import { transcriptRows } from './transcript-rows';
+import { storeKinds, useStore } from '../../../../test/support/stores';
 
 const dirs: string[] = [];
 const open: Study[] = [];
@@ -156,7 +157,8 @@ describe.each([
   });
 });
 
-describe('the rating write path', () => {
+describe.each(storeKinds)('the rating write path on %s', (kind) => {
+  useStore(kind);
   it('inside a caller’s transaction takes the kysely path, so a rollback takes rating, scores, cache and audit', async () => {
     const s = await study();
     await expect(
