@@ -90,7 +90,7 @@ type PgPass = (conn: object, cb: (password: string | undefined) => void) => void
  * PGPASSWORD, else the matching ~/.pgpass line (libpq's format and permission rule, via the pgpass package);
  * asked only when the server wants a password.
  */
-async function password(conn: object): Promise<string | undefined> {
+export async function storePassword(conn: object): Promise<string | undefined> {
   if (process.env.PGPASSWORD !== undefined) return process.env.PGPASSWORD;
   const pgpass = (await import('pgpass')).default as PgPass;
   return new Promise((resolve) => pgpass(conn, resolve));
@@ -111,7 +111,7 @@ export async function openPostgres(target: PostgresTarget, opts: { max?: number 
   };
   // pg calls the password function with the connection's parameters and accepts undefined (no password), which
   // its type declaration does not say.
-  const base = { connectionString: target.url, password: password as unknown as () => Promise<string>, types };
+  const base = { connectionString: target.url, password: storePassword as unknown as () => Promise<string>, types };
   const first = new pg.Client(base);
   try {
     await first.connect();

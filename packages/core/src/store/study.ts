@@ -12,7 +12,7 @@ import { didYouMean } from '../util/suggest';
 import { describeIssue } from '../util/zod-issue';
 import type { Database } from './database';
 import { migrationProvider, migrations } from './migrations';
-import { openPostgres, postgresTarget, postgresUrlFor } from './postgres';
+import { STORE_URL_ENV, openPostgres, postgresTarget, postgresUrlFor } from './postgres';
 import { cachingDatabase } from './statement-cache';
 import { ImmediateSqliteDialect, configureBusyWait, lockTimeoutMs } from './write-lock';
 
@@ -37,6 +37,11 @@ export interface OpenOptions {
   actor?: string;
   /** How long a write waits for another process's write lock (default: ALLIANCE_LOCK_TIMEOUT_MS, else 2 min). */
   lockTimeoutMs?: number;
+  /**
+   * Which store to open: study.json's (ignoring ALLIANCE_STORE_URL) with 'config', or this PostgreSQL URL; by
+   * default ALLIANCE_STORE_URL, else study.json's. `store copy` names its stores so the override cannot swap them.
+   */
+  store?: 'config' | string;
 }
 
 export { setRaterValidator, type RaterValidator } from '../study/rater-validator';
@@ -146,7 +151,12 @@ export async function openStudy(dir: string, opts: OpenOptions = {}): Promise<St
   const actor = opts.actor ?? process.env.ALLIANCE_ACTOR ?? safeUserName();
   let db: Kysely<Database>;
   let sqlite: BetterSqlite3.Database | null = null;
-  const pgUrl = postgresUrlFor(config);
+  const pgUrl =
+    opts.store === undefined
+      ? postgresUrlFor(config)
+      : opts.store === 'config'
+        ? postgresUrlFor(config, { ...process.env, [STORE_URL_ENV]: undefined })
+        : opts.store;
   const target = pgUrl === null ? null : postgresTarget(pgUrl, config.name);
   if (target === null) {
     sqlite = new BetterSqlite3(join(abs, config.store.kind === 'sqlite' ? config.store.file : 'study.sqlite'));
