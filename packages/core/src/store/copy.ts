@@ -131,8 +131,8 @@ export async function storeHashes(
   return out;
 }
 
-/** A copy whose result differs from its source: nothing was committed. */
-export class CopyMismatchError extends Error {
+/** A copy whose result differs from its source: nothing was committed (exit 1, like other bad input). */
+export class CopyMismatchError extends InputError {
   constructor(readonly mismatches: string[]) {
     super(`the copy differs from its source, so nothing was written: ${mismatches.join('; ')}`);
     this.name = 'CopyMismatchError';

@@ -1,5 +1,6 @@
 import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { sql } from 'kysely';
 import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
 import { dropSchema, postgresSchemaUrl } from '../../../../test/support/stores';
@@ -7,7 +8,7 @@ import { postgresMissing, postgresUrl, uniqueSchema } from '../../../../test/sup
 import { tempDir } from '../../../../test/support/temp-dir';
 import { runCore } from '../cli/commands/testing';
 import { appendAudit, auditTrail } from './audit';
-import { storeHashes } from './copy';
+import { copyStore, storeHashes } from './copy';
 import { storePassword } from './postgres';
 import { upsertResponse } from './responses';
 import { ensureSession } from './sessions';
@@ -233,6 +234,31 @@ describe.skipIf(postgresMissing !== undefined)('alliance store copy', () => {
     expect(replaced.stderr).toBe('');
     expect(replaced.code).toBe(0);
     expect(replaced.stdout).toMatch(/counts and hashes match/);
+  });
+
+  it('writes nothing and says which table differs when the copy does not match its source', async () => {
+    const root = tempDir('copy-');
+    await filledStudy(join(root, 'src'));
+    const source = await openStudy(join(root, 'src'));
+    const s = schema();
+    const target = await openStudy(join(root, 'src'), { store: postgresSchemaUrl(s) });
+    // A target that alters what it is given: the check before commit must catch it.
+    await sql`create function mangle() returns trigger language plpgsql as $$ begin new.text := new.text || '!'; return new; end $$`.execute(
+      target.db,
+    );
+    await sql`create trigger mangle before insert on utterances for each row execute function mangle()`.execute(
+      target.db,
+    );
+    try {
+      await expect(copyStore({ ...source, label: 'src' }, { ...target, label: 'pg' })).rejects.toThrow(
+        /nothing was written: utterances: content hash [0-9a-f]{64} ≠ source [0-9a-f]{64}$/,
+      );
+      const counts = await storeHashes(target);
+      expect(counts.every((t) => t.rows === 0)).toBe(true);
+    } finally {
+      await source.close();
+      await target.close();
+    }
   });
 
   it('needs a schema to copy from a bare URL', async () => {

@@ -84,7 +84,7 @@ function checkStoreFile(config: StudyConfig, dir: string, file: string): void {
   if (isAbsolute(f) || rel === '' || rel.startsWith('..') || isAbsolute(rel)) {
     throw new InputError(
       `store.file "${f}" is outside the study folder; the SQLite store lives in the study folder, so name a file ` +
-        'in it (e.g. "study.sqlite"), or use { "kind": "postgres" } for a shared database',
+        'in it (e.g. "study.sqlite"), or use { "kind": "postgres", "url": "postgres://…" } for a shared database',
       { file },
     );
   }
