@@ -17,6 +17,7 @@ import { storeRating } from './ratings';
 import { ensureSession } from './sessions';
 import { initStudy, type Study } from './study';
 import { transcriptRows } from './transcript-rows';
+import { storeKinds, useStore } from '../../../../test/support/stores';
 
 const dirs: string[] = [];
 const open: Study[] = [];
@@ -75,7 +76,8 @@ function rating(cacheKey: string) {
   return { identity, outcome, forms: [], signals: [], ruptures: [], scores: [], fromCache: false };
 }
 
-describe('cache-key leases', () => {
+describe.each(storeKinds)('cache-key leases on %s', (kind) => {
+  useStore(kind);
   it('one holder at a time; an expired lease is taken over, and its old holder can neither renew nor release it', async () => {
     const s = await study();
     const clock = { t: Date.parse('2026-03-01T10:00:00Z') };

@@ -5,13 +5,15 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { pseudonymizer } from '../export/dataset/pseudonyms';
 import { exportSecret } from './export-secret';
 import { initStudy, openStudy } from './study';
+import { storeKinds, useStore } from '../../../../test/support/stores';
 
 const dirs: string[] = [];
 afterEach(() => {
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
 });
 
-describe('export secret', () => {
+describe.each(storeKinds)('export secret on %s', (kind) => {
+  const store = useStore(kind);
   it('is created once, even by two connections asking at the same moment, and kept across openings', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'secret-'));
     dirs.push(dir);
@@ -28,6 +30,7 @@ describe('export secret', () => {
     expect(await exportSecret(again.db)).toBe(a);
     await again.close();
 
+    store.another();
     const other = await initStudy(join(dir, 'other'), { name: 'O' });
     const theirs = await exportSecret(other.db);
     await other.close();

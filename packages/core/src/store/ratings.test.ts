@@ -10,6 +10,7 @@ import { queryScores, scoresOf } from './scores';
 import { ensureSession } from './sessions';
 import { initStudy, type Study } from './study';
 import { transcriptRows } from './transcript-rows';
+import { type StoreKind, storeKinds, useStore } from '../../../../test/support/stores';
 
 const dirs: string[] = [];
 const open: Study[] = [];
@@ -79,10 +80,15 @@ const write = (rater: string, key: string, value: number, fromCache = false): Ra
 });
 
 /** The SQLite fast path and the kysely path (PostgreSQL, and SQLite inside a transaction) write the same rows. */
-describe.each([
-  ['the SQLite fast path', (s: Study) => s],
-  ['kysely', (s: Study) => ({ ...s, sqlite: null })],
-])('storeRating through %s', (_label, view) => {
+const views: [string, StoreKind, (s: Study) => Study][] = [
+  ['the SQLite fast path', 'sqlite', (s) => s],
+  ['kysely', 'sqlite', (s) => ({ ...s, sqlite: null })],
+  ...(storeKinds.includes('postgres')
+    ? [['PostgreSQL', 'postgres', (s: Study) => s] as [string, StoreKind, (s: Study) => Study]]
+    : []),
+];
+describe.each(views)('storeRating through %s', (_label, kind, view) => {
+  useStore(kind);
   it('inserts, then replaces with an update audited before and after; one row, its scores, the cache', async () => {
     const s = await study();
     const v = view(s);
@@ -156,7 +162,8 @@ describe.each([
   });
 });
 
-describe('the rating write path', () => {
+describe.each(storeKinds)('the rating write path on %s', (kind) => {
+  useStore(kind);
   it('inside a caller’s transaction takes the kysely path, so a rollback takes rating, scores, cache and audit', async () => {
     const s = await study();
     await expect(

@@ -6,12 +6,14 @@ import { upsertResponse, type ResponseRecord } from './responses';
 import { ensureSession } from './sessions';
 import { initStudy } from './study';
 import { tempDir } from '../../../../test/support/temp-dir';
+import { storeKinds, useStore } from '../../../../test/support/stores';
 
 const total = (score: number, prorated = false): ScaleScore[] => [
   { scale: 'total', score, pomp: ((score - 4) / 16) * 100, prorated, missing: false },
 ];
 
-describe('response upsert', () => {
+describe.each(storeKinds)('response upsert on %s', (kind) => {
+  useStore(kind);
   it('inserts, leaves an identical response alone, and audits a change with before and after', async () => {
     const s = await initStudy(join(tempDir('resp-'), 's'), { name: 'S' }, { actor: 'ana' });
     const sessionId = await ensureSession(s.db, { client: 'C1', therapist: 'T1', session: 1 });

@@ -6,6 +6,7 @@ import { upsertResponse } from './responses';
 import { queryScores, replaceScores, scoresOf, scoreValues } from './scores';
 import { ensureSession } from './sessions';
 import { initStudy, type Study } from './study';
+import { storeKinds, useStore } from '../../../../test/support/stores';
 
 async function seeded(): Promise<Study> {
   const s = await initStudy(join(tempDir('export-'), 's'), { name: 'E' });
@@ -112,7 +113,8 @@ async function seeded(): Promise<Study> {
   return s;
 }
 
-describe('score query', () => {
+describe.each(storeKinds)('score query on %s', (kind) => {
+  useStore(kind);
   it('gives one long row per score, sorted by client and session, without failed ratings', async () => {
     const s = await seeded();
     const rows = await queryScores(s.db);
@@ -151,7 +153,8 @@ describe('score query', () => {
   });
 });
 
-describe('score filters', () => {
+describe.each(storeKinds)('score filters on %s', (kind) => {
+  useStore(kind);
   it('applies client, therapist, session range, source, rater, instrument, form and scale in the query', async () => {
     const s = await seeded();
     await ensureSession(s.db, { client: 'C03', therapist: 'T2', session: 4 });

@@ -8,16 +8,23 @@ import { ensureSession } from './sessions';
 import { studyCounts } from './status';
 import { initStudy, openStudy } from './study';
 import { tempDir } from '../../../../test/support/temp-dir';
+import { storeKinds, useStore } from '../../../../test/support/stores';
 
 const fresh = () => join(tempDir('study-'), 's');
 
-describe('study store', () => {
-  it('creates a study, migrates, and reopens with WAL and foreign keys on', async () => {
+describe.each(storeKinds)('study store on %s', (kind) => {
+  useStore(kind);
+  it('creates a study, migrates, and reopens (on SQLite with WAL and foreign keys on)', async () => {
     const dir = fresh();
     const s = await initStudy(dir, { name: 'Pilot' });
     expect(s.config.remoteProviders).toBe('deidentified');
-    expect(s.sqlite!.pragma('journal_mode', { simple: true })).toBe('wal');
-    expect(s.sqlite!.pragma('foreign_keys', { simple: true })).toBe(1);
+    expect(s.dialect).toBe(kind);
+    if (kind === 'sqlite') {
+      expect(s.sqlite!.pragma('journal_mode', { simple: true })).toBe('wal');
+      expect(s.sqlite!.pragma('foreign_keys', { simple: true })).toBe(1);
+    } else {
+      expect(s.sqlite).toBeNull();
+    }
     await s.close();
     const again = await openStudy(dir);
     expect(await studyCounts(again.db)).toEqual({

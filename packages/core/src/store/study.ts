@@ -3,7 +3,7 @@ import { userInfo } from 'node:os';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import { InstrumentLookupError, loadRegistry, type InstrumentRegistry } from '@alliance-lab/instruments';
 import BetterSqlite3 from 'better-sqlite3';
-import { Kysely, Migrator, PostgresDialect, sql } from 'kysely';
+import { Kysely, Migrator, sql } from 'kysely';
 import { StudyConfig, type StudyConfigInput } from '../study/study-config';
 import { validateRaters } from '../study/rater-validator';
 import { InputError, UsageError } from '../util/errors';
@@ -12,6 +12,7 @@ import { didYouMean } from '../util/suggest';
 import { describeIssue } from '../util/zod-issue';
 import type { Database } from './database';
 import { migrationProvider, migrations } from './migrations';
+import { STORE_URL_ENV, openPostgres, postgresTarget, postgresUrlFor } from './postgres';
 import { cachingDatabase } from './statement-cache';
 import { ImmediateSqliteDialect, configureBusyWait, lockTimeoutMs } from './write-lock';
 
@@ -25,6 +26,8 @@ export interface Study {
   dialect: 'sqlite' | 'postgres';
   /** The raw SQLite handle, for bulk paths where kysely's per-query compile would dominate (null on PostgreSQL). */
   sqlite: BetterSqlite3.Database | null;
+  /** The PostgreSQL schema holding this study's tables (null on SQLite). */
+  schema: string | null;
   /** Who is acting, for the audit table. */
   actor: string;
   close(): Promise<void>;
@@ -34,6 +37,11 @@ export interface OpenOptions {
   actor?: string;
   /** How long a write waits for another process's write lock (default: ALLIANCE_LOCK_TIMEOUT_MS, else 2 min). */
   lockTimeoutMs?: number;
+  /**
+   * Which store to open: study.json's (ignoring ALLIANCE_STORE_URL) with 'config', or this PostgreSQL URL; by
+   * default ALLIANCE_STORE_URL, else study.json's. `store copy` names its stores so the override cannot swap them.
+   */
+  store?: 'config' | string;
 }
 
 export { setRaterValidator, type RaterValidator } from '../study/rater-validator';
@@ -76,7 +84,7 @@ function checkStoreFile(config: StudyConfig, dir: string, file: string): void {
   if (isAbsolute(f) || rel === '' || rel.startsWith('..') || isAbsolute(rel)) {
     throw new InputError(
       `store.file "${f}" is outside the study folder; the SQLite store lives in the study folder, so name a file ` +
-        'in it (e.g. "study.sqlite"), or use { "kind": "postgres" } for a shared database',
+        'in it (e.g. "study.sqlite"), or use { "kind": "postgres", "url": "postgres://…" } for a shared database',
       { file },
     );
   }
@@ -143,8 +151,15 @@ export async function openStudy(dir: string, opts: OpenOptions = {}): Promise<St
   const actor = opts.actor ?? process.env.ALLIANCE_ACTOR ?? safeUserName();
   let db: Kysely<Database>;
   let sqlite: BetterSqlite3.Database | null = null;
-  if (config.store.kind === 'sqlite') {
-    sqlite = new BetterSqlite3(join(abs, config.store.file));
+  const pgUrl =
+    opts.store === undefined
+      ? postgresUrlFor(config)
+      : opts.store === 'config'
+        ? postgresUrlFor(config, { ...process.env, [STORE_URL_ENV]: undefined })
+        : opts.store;
+  const target = pgUrl === null ? null : postgresTarget(pgUrl, config.name);
+  if (target === null) {
+    sqlite = new BetterSqlite3(join(abs, config.store.kind === 'sqlite' ? config.store.file : 'study.sqlite'));
     const lock = { study: abs, timeoutMs: lockTimeoutMs(opts.lockTimeoutMs) };
     configureBusyWait(sqlite, lock);
     sqlite.pragma('journal_mode = WAL');
@@ -155,29 +170,35 @@ export async function openStudy(dir: string, opts: OpenOptions = {}): Promise<St
       dialect: new ImmediateSqliteDialect({ database: cachingDatabase(sqlite), raw: sqlite, lock }),
     });
   } else {
-    const url = process.env[config.store.urlEnv];
-    if (!url) throw new UsageError(`study.json asks for PostgreSQL; set ${config.store.urlEnv} to its connection URL`);
-    const pg = await import('pg');
-    db = new Kysely<Database>({
-      dialect: new PostgresDialect({ pool: new pg.default.Pool({ connectionString: url, max: 4 }) }),
-    });
+    db = await openPostgres(target);
   }
-  await migrate(db);
+  try {
+    await migrate(db, target?.schema);
+  } catch (err) {
+    await db.destroy();
+    throw err;
+  }
   return {
     dir: abs,
     config,
     db,
-    dialect: config.store.kind,
+    dialect: target === null ? 'sqlite' : 'postgres',
     sqlite,
+    schema: target?.schema ?? null,
     actor,
     close: () => db.destroy(),
   };
 }
 
-export async function migrate(db: Kysely<Database>): Promise<void> {
+/** Brings the store up to date; on PostgreSQL `schema` is the study's, where kysely keeps its migration tables too. */
+export async function migrate(db: Kysely<Database>, schema?: string): Promise<void> {
   // Migrating takes the write lock; a store already up to date is not locked, so opening it never waits for a writer.
   if (!(await migrationsPending(db))) return;
-  const migrator = new Migrator({ db, provider: migrationProvider });
+  const migrator = new Migrator({
+    db,
+    provider: migrationProvider,
+    ...(schema ? { migrationTableSchema: schema } : {}),
+  });
   const { error, results } = await migrator.migrateToLatest();
   if (error) {
     const failed = results?.find((r) => r.status === 'Error');

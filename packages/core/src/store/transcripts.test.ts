@@ -4,6 +4,7 @@ import type { SessionTranscript, Utterance } from '../schemas/transcript';
 import { contentHash } from '../import/transcripts/content-hash';
 import { storeTranscript, type TranscriptSink } from './transcripts';
 import { freshStudy, snapshot } from '../import/transcripts/test-support';
+import { storeKinds, useStore } from '../../../../test/support/stores';
 
 const base: SessionTranscript = {
   client: 'C01',
@@ -36,7 +37,8 @@ const raw = (s: Awaited<ReturnType<typeof freshStudy>>): TranscriptSink => ({
   actor: s.actor,
 });
 
-describe('storing transcripts', () => {
+describe.each(storeKinds)('storing transcripts on %s', (kind) => {
+  useStore(kind);
   it('hashes the documented canonical encoding of the utterances', () => {
     const expected = createHash('sha256')
       .update('5:u0001|therapist|7:Dr. Lee|17:How was the week?|0|2.5\n5:u0002|client|-|5:Long.|-|-\n')

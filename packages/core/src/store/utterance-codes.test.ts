@@ -6,6 +6,7 @@ import { importTranscriptFiles } from '../import/transcripts';
 import { InputError } from '../util/errors';
 import { initStudy } from './study';
 import { readUtteranceCodes, storeUtteranceCodes } from './utterance-codes';
+import { storeKinds, useStore } from '../../../../test/support/stores';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -33,7 +34,8 @@ const codes = [
   { utteranceId: 'a', role: 'therapist' as const, code: 'question' as const, subcode: 'open', probability: 0.9 },
 ];
 
-describe('utterance codes store', () => {
+describe.each(storeKinds)('utterance codes store on %s', (kind) => {
+  useStore(kind);
   it('stores in utterance order, is idempotent, and replaces a changed set with an audit entry', async () => {
     const { s, transcript } = await study();
     try {

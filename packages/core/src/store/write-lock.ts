@@ -9,6 +9,7 @@ import {
   type SqliteDialectConfig,
 } from 'kysely';
 import type { Database } from './database';
+import { isPostgres } from './migrations/dialect';
 
 /** How long a writer waits for another process to finish writing before giving up: generous, for long imports. */
 export const DEFAULT_LOCK_TIMEOUT_MS = 120_000;
@@ -140,10 +141,33 @@ class ImmediateSqliteDriver extends SqliteDriver {
 
 /**
  * The one way to write several rows atomically: joins the caller's transaction when given one, else begins a
- * write transaction (on SQLite: IMMEDIATE, waiting for other writers; see ImmediateSqliteDialect).
+ * write transaction. On SQLite it is IMMEDIATE, waiting for other writers (see ImmediateSqliteDialect). On
+ * PostgreSQL writers run side by side, SERIALIZABLE, so a read-then-write (is this session stored yet? which
+ * version comes next?) is atomic as on SQLite; a transaction that loses a race is rolled back whole and run again,
+ * so `fn` must keep its effects inside the transaction (or reset them when it starts).
  */
-export function writeTransaction<T>(db: Kysely<Database>, fn: (trx: Kysely<Database>) => Promise<T>): Promise<T> {
-  return db.isTransaction ? fn(db) : db.transaction().execute(fn);
+export async function writeTransaction<T>(db: Kysely<Database>, fn: (trx: Kysely<Database>) => Promise<T>): Promise<T> {
+  if (db.isTransaction) return fn(db);
+  if (!isPostgres(db as Kysely<unknown>)) return db.transaction().execute(fn);
+  let pause = 5;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await db.transaction().setIsolationLevel('serializable').execute(fn);
+    } catch (err) {
+      if (!isRetryable(err) || attempt >= PG_ATTEMPTS) throw err;
+      await new Promise((r) => setTimeout(r, pause * (0.5 + Math.random())));
+      pause = Math.min(pause * 2, 500);
+    }
+  }
+}
+
+/** Enough for a busy study (every retry follows a concurrent commit, so some transaction always progresses). */
+const PG_ATTEMPTS = 50;
+
+/** serialization_failure and deadlock_detected: PostgreSQL's word that running again may succeed. */
+function isRetryable(err: unknown): boolean {
+  const code = (err as { code?: unknown }).code;
+  return code === '40001' || code === '40P01';
 }
 
 /**

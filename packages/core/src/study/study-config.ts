@@ -66,8 +66,25 @@ export type CollectionConfig = z.infer<typeof CollectionConfig>;
 
 export const StoreConfig = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('sqlite'), file: z.string().min(1).default('study.sqlite') }),
-  /** The URL is read from the named environment variable so credentials never sit in study.json. */
-  z.strictObject({ kind: z.literal('postgres'), urlEnv: z.string().default('ALLIANCE_DATABASE_URL') }),
+  /**
+   * A study on PostgreSQL: `url` (postgres://user@host:port/db[?schema=NAME]) names the server but never a
+   * password, which comes from PGPASSWORD or ~/.pgpass; or, the older form, `urlEnv` names the environment
+   * variable holding the whole URL. Several studies share a database, each in its own schema.
+   */
+  z
+    .strictObject({
+      kind: z.literal('postgres'),
+      url: z
+        .string()
+        .refine((u) => /^postgres(ql)?:\/\//.test(u), 'a PostgreSQL URL starts with postgres://')
+        .refine(
+          (u) => !URL.canParse(u) || new URL(u).password === '',
+          'the URL carries a password; study.json must not: give it with PGPASSWORD or ~/.pgpass',
+        )
+        .optional(),
+      urlEnv: z.string().min(1).optional(),
+    })
+    .refine((s) => !(s.url && s.urlEnv), 'give store.url or store.urlEnv, not both'),
 ]);
 
 /**

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { FIXTURES } from '../../import/responses/test-input';
 import { runCore as main } from './testing';
 import { tempDir } from '../../../../../test/support/temp-dir';
+import { storeKinds, useStore } from '../../../../../test/support/stores';
 
 async function run(argv: string[], tty = false) {
   let stdout = '';
@@ -23,7 +24,8 @@ const study = async () => {
 const fixture = (name: string) => join(FIXTURES, name);
 const scratch = tempDir('cli-responses-files-');
 
-describe('alliance import responses', () => {
+describe.each(storeKinds)('alliance import responses on %s', (kind) => {
+  useStore(kind);
   it('prints one JSON summary, then reports an identical re-import as unchanged', async () => {
     const dir = await study();
     const args = [

@@ -9,6 +9,7 @@ import { linksCommand } from './links';
 import { instrumentsCommands } from './instruments';
 import { scoreCommand } from './score';
 import { statusCommand } from './status';
+import { storeCopyCommand } from './store-copy';
 import { statsCommands } from './stats';
 import { usersAddCommand } from './users';
 
@@ -16,6 +17,7 @@ import { usersAddCommand } from './users';
 export const coreCommands: Command[] = [
   initCommand,
   statusCommand,
+  storeCopyCommand,
   importTranscriptsCommand,
   importResponsesCommand,
   scoreCommand,

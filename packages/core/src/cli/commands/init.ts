@@ -29,8 +29,16 @@ export const initCommand = defineCommand({
   options: z.object({
     name: text("study name (default: the template's name, or the folder name)", 'NAME').optional(),
     from: text('a study definition folder to start from, e.g. studies/demo', 'TEMPLATE_DIR').optional(),
+    store: text(
+      'keep the store on PostgreSQL: postgres://user@host:port/db[?schema=NAME], without a password (that comes from PGPASSWORD or ~/.pgpass)',
+      'URL',
+    ).optional(),
   }),
-  examples: ['alliance init studies/pilot --name "Pilot 2026"', 'alliance init my-demo --from studies/demo'],
+  examples: [
+    'alliance init studies/pilot --name "Pilot 2026"',
+    'alliance init my-demo --from studies/demo',
+    'alliance init studies/trial --store postgres://alliance@db.example.org:5432/studies?schema=trial',
+  ],
   async run(ctx, o) {
     const { STUDY_FILE, initStudy, readStudyConfig } = await import('../../store/study');
     const dir = ctx.positionals[0]!;
@@ -41,6 +49,7 @@ export const initCommand = defineCommand({
       definition = readStudyConfig(from);
     }
     const name = o.name ?? definition.name ?? basename(resolve(dir));
+    if (o.store !== undefined) definition = { ...definition, store: await postgresStore(o.store) };
     if (existsSync(join(dir, STUDY_FILE)))
       throw new UsageError(`${join(dir, STUDY_FILE)} already exists; a study is created once`);
     // The study's own instruments come first: study.json is checked against them when it is written.
@@ -51,7 +60,23 @@ export const initCommand = defineCommand({
     }
     const study = await initStudy(dir, { ...definition, name });
     await study.close();
-    const message = `created study "${name}" in ${study.dir}${from ? ` from ${from}` : ''}`;
-    return { data: { study: study.dir, name, from: from ?? null }, text: message };
+    const where = study.schema === null ? '' : ` (store: PostgreSQL schema ${study.schema})`;
+    const message = `created study "${name}" in ${study.dir}${from ? ` from ${from}` : ''}${where}`;
+    return { data: { study: study.dir, name, from: from ?? null, schema: study.schema }, text: message };
   },
 });
+
+/** study.json keeps the server's address, never its password: refused here rather than dropped unseen. */
+async function postgresStore(url: string): Promise<StudyConfigInput['store']> {
+  const { isPostgresUrl, redact, urlWithoutPassword } = await import('../../store/postgres');
+  if (!isPostgresUrl(url) || !URL.canParse(url))
+    throw new UsageError(`--store: "${redact(url)}" is not a PostgreSQL URL (postgres://user@host:port/database)`);
+  const bare = urlWithoutPassword(url);
+  if (bare.hadPassword) {
+    throw new UsageError(
+      `--store: the URL carries a password, which study.json must not keep; give ${bare.url} and put the password ` +
+        'in PGPASSWORD or a ~/.pgpass line (host:port:database:user:password)',
+    );
+  }
+  return { kind: 'postgres', url };
+}

@@ -44,6 +44,12 @@ export class ErrorList {
     });
   }
 
+  /** Forgets every problem: a transaction run again (PostgreSQL, after losing a race) finds them anew. */
+  clear(): void {
+    this.listed.length = 0;
+    this.dropped = 0;
+  }
+
   get count(): number {
     return this.listed.length + this.dropped;
   }

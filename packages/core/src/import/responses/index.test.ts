@@ -9,6 +9,7 @@ import { loadResponseForm } from './form-engine';
 import { FIXTURES } from './test-input';
 import { importResponses, type ImportResponsesRequest } from '.';
 import { tempDir } from '../../../../../test/support/temp-dir';
+import { storeKinds, useStore } from '../../../../../test/support/stores';
 
 const fresh = () => initStudy(join(tempDir('import-responses-'), 'study'), { name: 'T' }, { actor: 'tester' });
 const fixture = (name: string) => join(FIXTURES, name);
@@ -42,7 +43,8 @@ const scoresOf = async (s: Study, sourceId: string) =>
     ).map((r) => [r.scale, { score: r.score, pomp: r.pomp, prorated: r.prorated, missing: r.missing }]),
   );
 
-describe('importing responses', () => {
+describe.each(storeKinds)('importing responses on %s', (kind) => {
+  useStore(kind);
   it('stores and scores a wide WAI-SR file, creating its sessions, and audits each insert', async () => {
     const s = await fresh();
     const out = await run(s, fixture('wai-sr-wide.csv'), 'wai-sr', 'client');
@@ -277,7 +279,8 @@ describe('importing responses', () => {
   });
 });
 
-describe('malformed response files change nothing', () => {
+describe.each(storeKinds)('malformed response files change nothing on %s', (kind) => {
+  useStore(kind);
   let s: Study;
   let before: Awaited<ReturnType<typeof snapshot>>;
   beforeAll(async () => {

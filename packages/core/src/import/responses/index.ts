@@ -151,6 +151,10 @@ export async function importResponses(study: Study, req: ImportResponsesRequest)
   let refused = 0;
   try {
     await writeTransaction(study.db, async (trx) => {
+      // Counted afresh on each attempt: PostgreSQL runs a transaction again when it loses a race.
+      for (const k of Object.keys(counts) as UpsertStatus[]) counts[k] = 0;
+      scored = created = refused = 0;
+      errors.clear();
       const known = await sessionIds(trx);
       let done = 0;
       for (const { raw, items } of checked) {

@@ -109,6 +109,8 @@ export async function importTranscriptFiles(
     };
     try {
       await writeTransaction(study.db, async (trx) => {
+        // Counted afresh on each attempt: PostgreSQL runs a transaction again when it loses a race.
+        Object.assign(file, { sessionsImported: 0, newVersions: 0, restored: 0, unchanged: 0, utterances: 0 });
         const sink = { db: trx, sqlite: study.sqlite, actor: study.actor };
         const columns = req.columns ?? {};
         const onBytes = (n: number) => req.onBytes?.({ file: plan.path, fileIndex, bytes: n });

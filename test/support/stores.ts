@@ -1,0 +1,62 @@
+import pg from 'pg';
+import { afterEach, beforeEach } from 'vitest';
+import { postgresMissing, postgresUrl, uniqueSchema } from './postgres';
+
+export type StoreKind = 'sqlite' | 'postgres';
+
+/**
+ * The stores a store test runs on, for describe.each: SQLite always, PostgreSQL when the run has one (always under
+ * CI, where postgres-setup.ts fails the run without it).
+ */
+export const storeKinds: StoreKind[] = postgresMissing === undefined ? ['sqlite', 'postgres'] : ['sqlite'];
+
+/**
+ * Puts every study the enclosing describe's tests open on `kind`. For PostgreSQL each test gets a fresh schema
+ * through ALLIANCE_STORE_URL (the run-wide override every openStudy honours), dropped after the test; for SQLite
+ * nothing changes. A test that opens two different studies at once would share the schema, so such tests stay
+ * on SQLite or give each study its own URL.
+ */
+export function useStore(kind: StoreKind): { schema(): string | null; another(): void } {
+  const made: string[] = [];
+  if (kind === 'postgres') {
+    let saved: string | undefined;
+    beforeEach(() => {
+      saved = process.env.ALLIANCE_STORE_URL;
+      switchSchema(made);
+    });
+    afterEach(async () => {
+      if (saved === undefined) delete process.env.ALLIANCE_STORE_URL;
+      else process.env.ALLIANCE_STORE_URL = saved;
+      for (const schema of made.splice(0)) await dropSchema(schema);
+    });
+  }
+  return {
+    schema: () => made.at(-1) ?? null,
+    /** Studies opened from now on in this test go to a schema of their own (on SQLite they have their folders). */
+    another: () => {
+      if (kind === 'postgres') switchSchema(made);
+    },
+  };
+}
+
+function switchSchema(made: string[]): void {
+  const schema = uniqueSchema();
+  made.push(schema);
+  process.env.ALLIANCE_STORE_URL = postgresSchemaUrl(schema);
+}
+
+/** The test PostgreSQL's URL for one schema. */
+export function postgresSchemaUrl(schema: string): string {
+  if (!postgresUrl) throw new Error(`no test PostgreSQL: ${postgresMissing}`);
+  return `${postgresUrl}?schema=${schema}`;
+}
+
+export async function dropSchema(schema: string): Promise<void> {
+  const client = new pg.Client({ connectionString: postgresUrl });
+  await client.connect();
+  try {
+    await client.query(`drop schema if exists "${schema}" cascade`);
+  } finally {
+    await client.end();
+  }
+}
