@@ -14,6 +14,9 @@ export const rateCommand = defineCommand({
     '',
     'The --json summary: {rated, failed, cached, inputTokens, outputTokens, cachedTokens, costUsd}. rated and',
     'failed count ratings requested in this run; cached counts ratings answered from the store without a request.',
+    '',
+    'With --enqueue the ratings go into a PostgreSQL queue instead (--queue-url or ALLIANCE_STORE_URL) for',
+    '`alliance worker` processes on any machine to rate; --status shows {queued, active, done, failed}.',
   ].join('\n'),
   options: z.object({
     study: text('study folder', 'DIR'),
@@ -24,12 +27,17 @@ export const rateCommand = defineCommand({
     budget: number('stop requesting before the estimated cost would pass this', 'USD', { min: 0 }).optional(),
     'no-cache': flag('ask again even where an answer is stored, and replace it'),
     chunk: flag("rate transcripts over the rater's input budget in overlapping windows"),
+    enqueue: flag('put one job per rating not yet answered into the queue, for `alliance worker` to rate'),
+    status: flag("show the rater's queue: queued, active, done, failed"),
+    'queue-url': text('PostgreSQL of the queue (default ALLIANCE_STORE_URL); no password in it', 'URL').optional(),
   }),
   examples: [
     'alliance rate --study demo-study --rater lexicon --json',
     'alliance rate --study pilot --rater gpt --sessions C01,C02/3 --replicates 3 --concurrency 16 --budget 5',
+    'alliance rate --study pilot --rater gpt --replicates 3 --enqueue --queue-url postgres://lab@db.lab/alliance',
   ],
   async run(ctx, o) {
+    if (o.enqueue || o.status) return (await import('./rate-queue')).rateQueue(ctx, o);
     const { rater, replicates, concurrency, budget: budgetUsd } = o;
     const { openStudy } = await import('@alliance-lab/core');
     const study = await openStudy(o.study);

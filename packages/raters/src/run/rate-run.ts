@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import {
   DEFAULT_LEASE_OPTIONS,
   type LeaseOptions,
+  type RatingIdentity,
   type RatingOutcome,
   STUDY_FILE,
   type Study,
@@ -49,6 +50,11 @@ export interface RateOptions {
   lease?: Partial<LeaseOptions>;
   /** Messages for the user (stderr). Never given transcript text. */
   log?: (message: string) => void;
+  /**
+   * Which ratings this run handles, asked of each once its cache key is known and before the cache or a provider
+   * is: one the hook declines is left alone (src/queue enqueues them instead, and a worker takes one job's).
+   */
+  select?: (identity: RatingIdentity) => boolean | Promise<boolean>;
 }
 
 /** The `alliance rate --json` summary, exactly these keys. */
@@ -160,6 +166,7 @@ export async function rateStudy(study: Study, opts: RateOptions): Promise<RunRes
         handling,
         windows,
       });
+      if (opts.select && !(await opts.select(identity))) return;
 
       if (!opts.noCache) {
         const hit = await alreadyAnswered(study, existing, identity);
