@@ -7,8 +7,8 @@ import startPostgres from '../test/support/postgres-setup';
 import type { BenchSuite, Figure } from './figure';
 
 const LATENCY_MS = 300;
-const JOBS = 240;
-const CONCURRENCY = 8;
+const JOBS = 160;
+const CONCURRENCY = 4;
 
 function alliance(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((done, fail) => {

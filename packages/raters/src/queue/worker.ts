@@ -60,6 +60,7 @@ export async function runWorker(study: Study, o: WorkerOptions): Promise<WorkerS
   const queues: string[] = [];
   for (const r of raters) queues.push((await ensureQueues(boss, r, timing)).queue);
   const summary: WorkerSummary = { rated: 0, cached: 0, failed: 0, stale: 0, costUsd: 0 };
+  const services = onePreparedRaterEach(o.services);
   const signal = o.signal ?? new AbortController().signal;
   const pollMs = o.pollMs ?? 1000;
   let budgetStopped = false;
@@ -83,7 +84,7 @@ export async function runWorker(study: Study, o: WorkerOptions): Promise<WorkerS
       let result: Awaited<ReturnType<typeof rateJob>>;
       try {
         result = await rateJob(study, job, {
-          services: o.services,
+          services,
           env,
           signal,
           log,
@@ -131,6 +132,27 @@ export async function runWorker(study: Study, o: WorkerOptions): Promise<WorkerS
   } finally {
     await boss.stop({ graceful: false });
   }
+}
+
+/**
+ * Each job is a rate run of its own; the rater it prepares (its SDK client with its connections, its prompt
+ * template) is the same for every job of this worker, so it is prepared once per rater.
+ */
+function onePreparedRaterEach(services: RunServices): RunServices {
+  const prepared = new Map<string, ReturnType<RunServices['createRater']>>();
+  return {
+    ...services,
+    createRater(rater, env) {
+      let p = prepared.get(rater.name);
+      if (!p) {
+        p = services.createRater(rater, env);
+        // A failure (a missing key, say) is not kept: the next job tries again.
+        p.catch(() => prepared.delete(rater.name));
+        prepared.set(rater.name, p);
+      }
+      return p;
+    },
+  };
 }
 
 /** The next job of any of the queues, taking them in turn so one rater's backlog does not starve another's. */
