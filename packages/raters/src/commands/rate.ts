@@ -19,6 +19,9 @@ export const rateCommand = defineCommand({
     '',
     'The --json summary: {rated, failed, cached, inputTokens, outputTokens, cachedTokens, costUsd}. rated and',
     'failed count ratings requested in this run; cached counts ratings answered from the store without a request.',
+    '',
+    'With --enqueue the ratings go into a PostgreSQL queue instead (--queue-url or ALLIANCE_STORE_URL) for',
+    '`alliance worker` processes on any machine to rate; --status shows {queued, active, done, failed}.',
   ].join('\n'),
   options: z.object({
     study: text('study folder', 'DIR'),
@@ -30,13 +33,20 @@ export const rateCommand = defineCommand({
     'no-cache': flag('ask again even where an answer is stored, and replace it'),
     chunk: flag("rate transcripts over the rater's input budget in overlapping windows"),
     batch: flag("send the requests through the provider's batch API at its batch price; run again to resume"),
+    enqueue: flag('put one job per rating not yet answered into the queue, for `alliance worker` to rate'),
+    status: flag("show the rater's queue: queued, active, done, failed"),
+    'queue-url': text('PostgreSQL of the queue (default ALLIANCE_STORE_URL); no password in it', 'URL').optional(),
   }),
   examples: [
     'alliance rate --study demo-study --rater lexicon --json',
     'alliance rate --study pilot --rater gpt --sessions C01,C02/3 --replicates 3 --concurrency 16 --budget 5',
     'alliance rate --study pilot --rater claude --batch --json',
+    'alliance rate --study pilot --rater gpt --replicates 3 --enqueue --queue-url postgres://lab@db.lab/alliance',
   ],
   async run(ctx, o) {
+    if ((o.enqueue || o.status) && o.batch)
+      throw new UsageError('--batch cannot be combined with --enqueue or --status: workers rate live');
+    if (o.enqueue || o.status) return (await import('./rate-queue')).rateQueue(ctx, o);
     const { rater, replicates, concurrency, budget: budgetUsd } = o;
     const { openStudy } = await import('@alliance-lab/core');
     const study = await openStudy(o.study);

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import {
   DEFAULT_LEASE_OPTIONS,
   type LeaseOptions,
+  type RatingIdentity,
   type RatingKey,
   type RatingOutcome,
   STUDY_FILE,
@@ -58,6 +59,11 @@ export interface RateOptions {
   batch?: boolean;
   /** How often a batch is polled (default 30 s; tests use a few milliseconds). */
   batchPollMs?: number;
+  /**
+   * Which ratings this run handles, asked of each once its cache key is known and before the cache or a provider
+   * is: one the hook declines is left alone (src/queue enqueues them instead, and a worker takes one job's).
+   */
+  select?: (identity: RatingIdentity) => boolean | Promise<boolean>;
 }
 
 /** The `alliance rate --json` summary, exactly these keys. */
@@ -245,6 +251,7 @@ async function liveJob(run: RunState, job: LiveJob, jobs: LiveJob[]): Promise<vo
     handling: run.handling,
     windows,
   });
+  if (opts.select && !(await opts.select(identity))) return;
 
   if (!opts.noCache) {
     const hit = await alreadyAnswered(study, run.existing, identity);
