@@ -88,7 +88,7 @@ describe('npm run check:epitome', () => {
     expect(out.method).toMatch(/100 resamples, seed 3/);
     expect(JSON.parse(run(dir, '--json', '--resamples', '100', '--seed', '3').stdout)).toEqual(out);
     expect(res.stdout).not.toMatch(/failure|sleep/);
-  }, 60_000);
+  }, 240_000);
 
   it('prints a table, and exits 1 for a folder without the files and 2 for a usage error', () => {
     const dir = writeCorpus();
@@ -102,5 +102,5 @@ describe('npm run check:epitome', () => {
     expect(missing.status).toBe(1);
     expect(missing.stderr).toMatch(/emotional-reactions-reddit\.csv: not found/);
     expect(run().status).toBe(2);
-  }, 60_000);
+  }, 240_000);
 });

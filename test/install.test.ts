@@ -61,7 +61,8 @@ beforeAll(() => {
   mkdirSync(outside);
 }, 300_000);
 
-afterAll(() => rmSync(work, { recursive: true, force: true }));
+// The installed tree is large; removing it takes a while on a busy machine.
+afterAll(() => rmSync(work, { recursive: true, force: true }), 180_000);
 
 describe('the packed command, installed outside the repository', () => {
   it('is on PATH, carries only its build, and prints help', () => {
