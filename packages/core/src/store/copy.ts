@@ -6,11 +6,11 @@ import {
   SqliteIntrospector,
   SqliteQueryCompiler,
   sql,
-  type Transaction,
 } from 'kysely';
 import { InputError, UsageError } from '../util/errors';
 import type { Database } from './database';
 import { migrations } from './migrations';
+import { readSnapshot, writeTransaction } from './write-lock';
 
 /** One open store: what `store copy` reads from or writes to. */
 export interface Store {
@@ -155,10 +155,8 @@ export async function copyStore(from: Store, to: Store, opts: { replace?: boolea
         'copy into an empty store, or give --replace to overwrite it',
     );
   }
-  const read = from.db.transaction();
-  const reading = from.dialect === 'postgres' ? read.setIsolationLevel('repeatable read') : read;
-  return reading.execute((src) =>
-    to.db.transaction().execute(async (dst) => {
+  return readSnapshot(from.db, (src) =>
+    writeTransaction(to.db, async (dst) => {
       for (const t of [...tables].reverse()) await sql`delete from ${sql.table(t)}`.execute(dst);
       const copied: TableCopy[] = [];
       for (const table of tables) {
@@ -181,7 +179,7 @@ export async function copyStore(from: Store, to: Store, opts: { replace?: boolea
 // Well under both databases' limit on parameters per statement (SQLite 32,766, PostgreSQL 65,535).
 const PARAMETERS = 20_000;
 
-async function insertPage(dst: Transaction<Database>, table: string, rows: Record<string, unknown>[]): Promise<void> {
+async function insertPage(dst: Kysely<Database>, table: string, rows: Record<string, unknown>[]): Promise<void> {
   if (rows.length === 0) return;
   const per = Math.max(1, Math.floor(PARAMETERS / Object.keys(rows[0]!).length));
   for (let i = 0; i < rows.length; i += per) {
@@ -194,7 +192,7 @@ async function insertPage(dst: Transaction<Database>, table: string, rows: Recor
 }
 
 /** Ids copied into serial columns do not move their sequences; without this, the next audit row would collide. */
-async function advanceSequences(dst: Transaction<Database>, table: string): Promise<void> {
+async function advanceSequences(dst: Kysely<Database>, table: string): Promise<void> {
   const { rows } = await sql<{ column_name: string }>`
     select column_name from information_schema.columns
     where table_schema = current_schema() and table_name = ${table} and column_default like 'nextval(%'`.execute(dst);

@@ -161,6 +161,16 @@ export async function writeTransaction<T>(db: Kysely<Database>, fn: (trx: Kysely
   }
 }
 
+/**
+ * A consistent view of a whole store for a long read (a copy of the study): REPEATABLE READ on PostgreSQL; on
+ * SQLite the dialect's IMMEDIATE transaction, which also keeps writers out until the read is done.
+ */
+export async function readSnapshot<T>(db: Kysely<Database>, fn: (trx: Kysely<Database>) => Promise<T>): Promise<T> {
+  if (db.isTransaction) return fn(db);
+  const trx = db.transaction();
+  return (isPostgres(db as Kysely<unknown>) ? trx.setIsolationLevel('repeatable read') : trx).execute(fn);
+}
+
 /** Enough for a busy study (every retry follows a concurrent commit, so some transaction always progresses). */
 const PG_ATTEMPTS = 50;
 
