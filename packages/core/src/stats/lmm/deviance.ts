@@ -306,6 +306,35 @@ export interface PlsSolution {
 }
 
 /**
+ * Takes the second random factor's block (R2X = L2⁻¹·S_X, c2 = L2⁻¹·S_y) out of the fixed-effect cross-products,
+ * in place, and returns the residual sum of squares r2 less its share. Shared by the general and the grouped solvers, so
+ * both subtract in the same order and give the same numbers.
+ */
+export function absorbSecondFactor(
+  R2X: { data: ArrayLike<number> },
+  c2: { data: ArrayLike<number> },
+  p: number,
+  q2: number,
+  xtxAdj: Float64Array | number[],
+  xtyAdj: Float64Array | number[],
+  r2: number,
+): number {
+  for (let a = 0; a < p; a++) {
+    let sy = 0;
+    for (let k = 0; k < q2; k++) sy += R2X.data[k * p + a]! * c2.data[k]!;
+    xtyAdj[a]! -= sy;
+    for (let b = 0; b <= a; b++) {
+      let s = 0;
+      for (let k = 0; k < q2; k++) s += R2X.data[k * p + a]! * R2X.data[k * p + b]!;
+      xtxAdj[a * p + b]! -= s;
+    }
+  }
+  let rest = r2;
+  for (let k = 0; k < q2; k++) rest -= c2.data[k]! * c2.data[k]!;
+  return rest;
+}
+
+/**
  * The fixed-effects part of the solution from X'X and X'y with the random effects absorbed (the Schur
  * complement): R_X, β, and what β leaves of the penalised RSS.
  */
@@ -462,17 +491,7 @@ export function solvePls(cp: CrossProducts, theta: ArrayLike<number>, keep = fal
     ldL2 += logDetCholesky(L2);
     R2X = solveLower(L2, SX);
     c2 = solveLower(L2, Sy);
-    for (let a = 0; a < p; a++) {
-      let sy = 0;
-      for (let k = 0; k < q2; k++) sy += R2X.data[k * p + a]! * c2.data[k]!;
-      xtyAdj[a]! -= sy;
-      for (let b = 0; b <= a; b++) {
-        let s = 0;
-        for (let k = 0; k < q2; k++) s += R2X.data[k * p + a]! * R2X.data[k * p + b]!;
-        xtxAdj[a * p + b]! -= s;
-      }
-    }
-    for (let k = 0; k < q2; k++) r2 -= c2.data[k]! * c2.data[k]!;
+    r2 = absorbSecondFactor(R2X, c2, p, q2, xtxAdj, xtyAdj, r2);
   }
 
   const { sol, betaC } = fixedPart(cp, theta, xtxAdj, xtyAdj, r2, ldL2);

@@ -1,5 +1,5 @@
 import { logDetCholesky, solveLower, tryEnvelopeCholesky, zeros } from '../linalg';
-import { type CrossProducts, fixedPart, type PlsSolution } from './deviance';
+import { absorbSecondFactor, type CrossProducts, fixedPart, type PlsSolution } from './deviance';
 
 /**
  * `solvePls` for models whose every random-effects term is one effect per level (random intercepts for client,
@@ -192,17 +192,7 @@ export function solveScalarPls(cp: CrossProducts, theta: ArrayLike<number>): Pls
     ldL2 += logDetCholesky(L2);
     const R2X = solveLower(L2, SX);
     const c2 = solveLower(L2, Sy);
-    for (let a = 0; a < p; a++) {
-      let v = 0;
-      for (let k = 0; k < q2; k++) v += R2X.data[k * p + a]! * c2.data[k]!;
-      xtyAdj[a]! -= v;
-      for (let b = 0; b <= a; b++) {
-        let w = 0;
-        for (let k = 0; k < q2; k++) w += R2X.data[k * p + a]! * R2X.data[k * p + b]!;
-        xtxAdj[a * p + b]! -= w;
-      }
-    }
-    for (let k = 0; k < q2; k++) r2 -= c2.data[k]! * c2.data[k]!;
+    r2 = absorbSecondFactor(R2X, c2, p, q2, xtxAdj, xtyAdj, r2);
   }
   return fixedPart(cp, theta, xtxAdj, xtyAdj, r2, ldL2).sol;
 }
