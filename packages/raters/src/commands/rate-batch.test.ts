@@ -126,4 +126,45 @@ describe('alliance rate --batch (CLI)', () => {
       await after.close();
     }
   }, 120_000);
+
+  it.each([
+    ['gpt', 'POST /v1/batches', /^batch_loopback_/],
+    ['claude', 'POST /v1/messages/batches', /^msgbatch_loopback_/],
+  ])(
+    'a run killed after %s accepted the batch, before it stored the id: the next run finds it, sends nothing',
+    async (rater, create, id) => {
+      const dir = await studyDir();
+      server.batches.script({ stallCreate: true });
+      const child = spawn(process.execPath, [BIN, 'rate', '--study', dir, '--rater', rater, '--batch', '--json'], {
+        stdio: 'ignore',
+        env: { ...process.env, ...POLL },
+      });
+      const exited = new Promise<NodeJS.Signals | null>((resolve) => child.once('exit', (_code, sig) => resolve(sig)));
+      const deadline = Date.now() + 60_000;
+      while (!server.batches.calls.includes(create) && Date.now() < deadline)
+        await new Promise((r) => setTimeout(r, 20));
+      child.kill('SIGKILL');
+      expect(await exited).toBe('SIGKILL');
+      expect(server.batches.created).toBe(1);
+      const watcher = await openStudy(dir);
+      expect(await listRatingBatches(watcher.db)).toMatchObject([{ status: 'submitting', providerBatchId: null }]);
+      await watcher.close();
+
+      server.batches.script({});
+      const second = await cli(['rate', '--study', dir, '--rater', rater, '--batch', '--json']);
+      expect(second.code).toBe(0);
+      expect(JSON.parse(second.stdout)).toMatchObject({ rated: 4, failed: 0 });
+      expect(second.stderr).toMatch(/found batch \S+, sent by a run stopped before it recorded it/);
+      expect(server.batches.created).toBe(1);
+      const after = await openStudy(dir);
+      try {
+        const batches = await listRatingBatches(after.db, { all: true });
+        expect(batches).toMatchObject([{ status: 'ingested', providerBatchId: expect.stringMatching(id) }]);
+        expect(await listRatings(after.db, { rater })).toHaveLength(4);
+      } finally {
+        await after.close();
+      }
+    },
+    120_000,
+  );
 });

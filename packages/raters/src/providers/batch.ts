@@ -7,6 +7,30 @@ export interface BatchLine {
   request: RateRequest;
 }
 
+/**
+ * What the store knows of a submission whose provider id was never stored: its tag (the store's id), when it was
+ * reserved, how many requests it held, and the provider ids the store already knows (those are not it).
+ */
+export interface BatchProbe {
+  tag: string;
+  reservedAt: string;
+  lines: number;
+  known: ReadonlySet<string>;
+}
+
+/**
+ * A submission is looked for among the provider's batches created from a little before its reservation (clocks
+ * differ) to a while after (the submission's own retries).
+ */
+export const PROBE_BEFORE_MS = 10 * 60_000;
+export const PROBE_AFTER_MS = 60 * 60_000;
+
+/** Whether a batch created at `createdMs` could be the probe's submission. */
+export function inProbeWindow(probe: BatchProbe, createdMs: number): boolean {
+  const at = Date.parse(probe.reservedAt);
+  return createdMs >= at - PROBE_BEFORE_MS && createdMs <= at + PROBE_AFTER_MS;
+}
+
 /** A batch the provider accepted. */
 export interface SubmittedBatch {
   providerBatchId: string;
@@ -46,7 +70,13 @@ export type BatchResult =
  * speaks the provider's wire format. Errors are ProviderErrors, retried by the run's policy like live calls.
  */
 export interface BatchClient {
-  submit(lines: BatchLine[], signal?: AbortSignal): Promise<SubmittedBatch>;
+  /** `tag` is the store's id of the batch; the client leaves it with the provider where the API has room for it. */
+  submit(lines: BatchLine[], tag: string, signal?: AbortSignal): Promise<SubmittedBatch>;
+  /**
+   * The batch a run reserved and submitted but was killed before it stored the provider's id: the run that finds
+   * such a reservation asks here before it sends the keys again, so a kill never pays for a batch twice.
+   */
+  find(probe: BatchProbe, signal?: AbortSignal): Promise<SubmittedBatch | undefined>;
   poll(providerBatchId: string, signal?: AbortSignal): Promise<BatchPoll>;
   results(providerBatchId: string, signal?: AbortSignal): Promise<BatchResult[]>;
 }

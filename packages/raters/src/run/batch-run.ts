@@ -9,7 +9,13 @@ import {
   reserveRatingBatch,
   updateRatingBatch,
 } from '@alliance-lab/core';
-import type { BatchClient, BatchLine, BatchPoll } from '../providers/batch';
+import {
+  type BatchClient,
+  type BatchLine,
+  type BatchPoll,
+  PROBE_AFTER_MS,
+  type SubmittedBatch,
+} from '../providers/batch';
 import { ProviderError } from '../providers/provider-error';
 import { ingestBatch } from './batch-ingest';
 import { describeError } from './describe-error';
@@ -92,14 +98,19 @@ export async function rateInBatches(run: RunState): Promise<NonNullable<RunResul
   // Batches sent before (by a run that was stopped, or one running now) that hold keys this run wants.
   const tracked: RatingBatch[] = [];
   const held = new Set<string>();
-  for (const b of await listRatingBatches(study.db)) {
-    const pending = b.requests.filter((r) => r.status === 'pending').map((r) => r.key);
-    if (b.status === 'submitting' && !holderProcessAlive(b.holder)) {
-      await abandonRatingBatch(study.db, b.id);
-      continue;
+  for (let b of await listRatingBatches(study.db)) {
+    const ours = b.provider === rater.provider && b.baseUrl === baseUrl;
+    if (ours && stalled(b)) {
+      const found = await recoverSubmission(run, api, b);
+      if (found.kind === 'absent') continue;
+      if (found.kind === 'unknown') {
+        await leaveUnanswered(run, b, wanted);
+        continue;
+      }
+      b = found.batch;
     }
-    for (const k of pending) held.add(k);
-    if (b.provider === rater.provider && b.baseUrl === baseUrl && pending.some((k) => wanted.has(k))) tracked.push(b);
+    const pending = b.requests.filter((r) => r.status === 'pending').map((r) => r.key);
+    if (ours && pending.some((k) => wanted.has(k))) tracked.push(b);
   }
   const resumed = tracked.length;
   if (resumed) log(`polling ${resumed} batch${resumed === 1 ? '' : 'es'} sent before, instead of sending again`);
@@ -175,7 +186,7 @@ async function submitBatches(
     if (send.length === 0) continue;
     let accepted: Awaited<ReturnType<BatchClient['submit']>>;
     try {
-      accepted = await withRetries((s) => api.submit(send, s), run.policy, signal, {
+      accepted = await withRetries((s) => api.submit(send, id, s), run.policy, signal, {
         onRetry: (err, attempt, delay) =>
           log(`sending a batch: ${describeError(err)}; retry ${attempt} in ${(delay / 1000).toFixed(1)} s`),
       });
@@ -220,6 +231,66 @@ async function submitBatches(
   return submitted;
 }
 
+/**
+ * A reservation whose run will not record the provider's id: its process is gone (this host), or it has been
+ * submitting for longer than any submission's retries last (a run on another host that died).
+ */
+function stalled(b: RatingBatch, now = Date.now()): boolean {
+  if (b.status !== 'submitting') return false;
+  return !holderProcessAlive(b.holder) || now - Date.parse(b.createdAt) > PROBE_AFTER_MS;
+}
+
+type Recovery = { kind: 'found'; batch: RatingBatch } | { kind: 'absent' } | { kind: 'unknown' };
+
+/**
+ * A stalled reservation may have been killed after the provider accepted its batch and before the store had the
+ * id, so the provider is asked first: found, the batch is recorded and polled like any other; not there (or the
+ * server cannot list its batches), the keys are freed to be sent again; the provider not answering, the
+ * reservation stays as it is for the next run to ask again, so a batch is never paid for twice.
+ */
+async function recoverSubmission(run: RunState, api: BatchClient, b: RatingBatch): Promise<Recovery> {
+  const { study, log, signal } = run;
+  const known = new Set(
+    (await listRatingBatches(study.db, { all: true })).flatMap((x) => (x.providerBatchId ? [x.providerBatchId] : [])),
+  );
+  const probe = { tag: b.id, reservedAt: b.createdAt, lines: b.requests.length, known };
+  let found: SubmittedBatch | undefined;
+  try {
+    found = await withRetries((s) => api.find(probe, s), run.policy, signal, {
+      onRetry: (err, attempt, delay) =>
+        log(
+          `looking for a batch sent by a stopped run: ${describeError(err)}; retry ${attempt} in ${(delay / 1000).toFixed(1)} s`,
+        ),
+    });
+  } catch (err) {
+    if (!(err instanceof ProviderError)) throw err;
+    if (err.status !== 404 && err.status !== 405) {
+      if (err.kind !== 'aborted')
+        log(
+          `could not ask the provider whether it has the batch a stopped run sent (${describeError(err)}); the next run asks again`,
+        );
+      return { kind: 'unknown' };
+    }
+    log(
+      `the server cannot list its batches (${err.status}): the keys of the batch a stopped run was sending are sent again`,
+    );
+  }
+  if (!found) {
+    await abandonRatingBatch(study.db, b.id);
+    return { kind: 'absent' };
+  }
+  await updateRatingBatch(study.db, b.id, {
+    status: 'submitted',
+    providerBatchId: found.providerBatchId,
+    providerStatus: found.providerStatus,
+  });
+  log(
+    `found batch ${found.providerBatchId}, sent by a run stopped before it recorded it: polling it, not sending again`,
+  );
+  const [batch] = await listRatingBatches(study.db, { id: b.id, all: true });
+  return batch ? { kind: 'found', batch } : { kind: 'absent' };
+}
+
 /** Polls every tracked batch until it ends, ingesting each as it does; progress goes to the log (stderr). */
 async function pollUntilEnded(
   run: RunState,
@@ -240,8 +311,18 @@ async function pollUntilEnded(
       if (!batch.providerBatchId) {
         // Another live run is sending it: wait for its id, or for its holder to go.
         batch = (await listRatingBatches(study.db, { id: b.id, all: true }))[0] ?? b;
+        if (!batch.providerBatchId && batch.status === 'submitting' && stalled(batch)) {
+          const found = await recoverSubmission(run, api, batch);
+          if (found.kind === 'found') batch = found.batch;
+          else {
+            if (found.kind === 'unknown') await leaveUnanswered(run, batch, wanted);
+            else
+              await giveUp(run, batch, wanted, 'the run sending its batch stopped before the provider had it', false);
+            continue;
+          }
+        }
         if (!batch.providerBatchId) {
-          if (holderProcessAlive(batch.holder) && batch.status === 'submitting') still.push(batch);
+          if (batch.status === 'submitting') still.push(batch);
           else await giveUp(run, batch, wanted, 'the run sending its batch stopped before the provider had it');
           continue;
         }
@@ -285,8 +366,14 @@ async function pollUntilEnded(
 }
 
 /** Keys of a batch that never reached the provider: failed in this run, free for the next. */
-async function giveUp(run: RunState, b: RatingBatch, wanted: Map<string, Planned[]>, why: string): Promise<void> {
-  await abandonRatingBatch(run.study.db, b.id);
+async function giveUp(
+  run: RunState,
+  b: RatingBatch,
+  wanted: Map<string, Planned[]>,
+  why: string,
+  abandon = true,
+): Promise<void> {
+  if (abandon) await abandonRatingBatch(run.study.db, b.id);
   let n = 0;
   for (const r of b.requests) {
     const planned = wanted.get(r.key);

@@ -251,6 +251,50 @@ describe('rate --batch', () => {
     expect(again.summary).toMatchObject({ rated: 1, cached: 1, failed: 0 });
   });
 
+  it('Anthropic, after a kill in the window: two unknown batches of its size are not guessed between; a wrong guess is sent again, late but not lost', async () => {
+    // Other studies' batches of one request each, on the same endpoint: the provider lists them, this study does not know them.
+    const twins = [await fixture(), await fixture()];
+    await rate(twins[0]!, 'claude', { sessions: ['C01/1'] });
+    await rate(twins[1]!, 'claude', { sessions: ['C02/2'] });
+    const batchOf = async (t: Study) => (await listRatingBatches(t.db, { all: true }))[0]!;
+    const mine = (await batchOf(twins[0]!)).requests[0]!;
+    const request = { key: mine.key, transcriptId: mine.transcriptId, replicate: mine.replicate };
+    const row = {
+      rater: 'claude',
+      provider: 'anthropic',
+      baseUrl: server.anthropicBaseUrl,
+      holder: `${hostname()}#999999999#gone`,
+    };
+
+    const s = await fixture();
+    await reserveRatingBatch(s.db, { ...row, id: 'dead-submission', requests: [request] });
+    const log: string[] = [];
+    const r = await rate(s, 'claude', { sessions: ['C01/1'], log: (m) => log.push(m) });
+    expect(r.summary).toMatchObject({ rated: 1, failed: 0 });
+    expect(server.batches.created).toBe(3);
+    expect(log.filter((m) => m.startsWith('found batch'))).toEqual([]);
+    const status = new Map((await listRatingBatches(s.db, { all: true })).map((b) => [b.id, b.status]));
+    expect(status.get('dead-submission')).toBe('abandoned');
+
+    // A study that knows every batch but the second twin's: that one is the only candidate, taken, and not its own.
+    const u = await fixture();
+    await reserveRatingBatch(u.db, { ...row, id: 'dead-again', requests: [request] });
+    const others = [await batchOf(twins[0]!), ...(await listRatingBatches(s.db, { all: true }))];
+    for (const [n, b] of others.entries()) {
+      if (!b.providerBatchId) continue;
+      await reserveRatingBatch(u.db, { ...row, id: `known-${n}`, requests: [{ ...request, key: `known-${n}` }] });
+      await updateRatingBatch(u.db, `known-${n}`, { status: 'ingested', providerBatchId: b.providerBatchId });
+    }
+    const guessed: string[] = [];
+    const wrong = await rate(u, 'claude', { sessions: ['C01/1'], log: (m) => guessed.push(m) });
+    expect(guessed).toContain(
+      `found batch ${(await batchOf(twins[1]!)).providerBatchId}, sent by a run stopped before it recorded it: polling it, not sending again`,
+    );
+    expect(wrong.summary).toMatchObject({ rated: 0, failed: 1 });
+    const again = await rate(u, 'claude', { sessions: ['C01/1'] });
+    expect(again.summary).toMatchObject({ rated: 1, failed: 0 });
+  });
+
   it('two batch runs on one study at once send one batch between them', async () => {
     const s = await fixture();
     const second = await openStudy(s.dir);

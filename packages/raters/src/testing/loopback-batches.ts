@@ -2,8 +2,8 @@ import type { IncomingHttpHeaders } from 'node:http';
 
 /**
  * The batch half of the loopback server: OpenAI's files and batches endpoints (POST /v1/files, POST /v1/batches,
- * GET /v1/batches/{id}, GET /v1/files/{id}/content) and Anthropic's Message Batches (POST /v1/messages/batches,
- * GET /v1/messages/batches/{id}, GET …/results). Each line of a batch is answered, when the batch is created,
+ * GET /v1/batches[/{id}], GET /v1/files/{id}/content) and Anthropic's Message Batches (POST /v1/messages/batches,
+ * GET /v1/messages/batches[/{id}], GET …/results), the lists newest first with the APIs' cursors. Each line of a batch is answered, when the batch is created,
  * by the same scripted replies and handler as a live request, so a test scripts a batch's answers as it scripts
  * live ones; a BatchScript decides how the batch itself goes (how many polls it stays in progress, whether it
  * completes, expires or is cancelled midway, or is held until released).
@@ -17,6 +17,11 @@ export interface BatchScript {
   finishedLines?: number;
   /** Stay in progress, however often polled, until release() (a run killed while it waits). */
   hold?: boolean;
+  /**
+   * Create the batch but never answer the creating request (until reset): the window in which a run killed after
+   * the provider accepted its batch has not yet stored the batch's id.
+   */
+  stallCreate?: boolean;
 }
 
 /** A line's answer as a live request would have had it: status and JSON body. */
@@ -39,7 +44,14 @@ export interface LoopbackBatches {
   /** Every batch endpoint call, as "METHOD path". */
   readonly calls: string[];
   reset(): void;
-  handle(method: string, path: string, headers: IncomingHttpHeaders, body: Buffer, origin: string): Promise<Routed>;
+  handle(
+    method: string,
+    path: string,
+    headers: IncomingHttpHeaders,
+    body: Buffer,
+    origin: string,
+    query?: URLSearchParams,
+  ): Promise<Routed>;
 }
 
 export type Routed = { status: number; body: unknown; text?: undefined } | { status: number; text: string } | null;
@@ -48,7 +60,8 @@ interface Batch {
   api: 'openai' | 'anthropic';
   id: string;
   createdAt: number;
-  script: Required<Omit<BatchScript, 'hold'>> & { hold: boolean };
+  script: Required<Omit<BatchScript, 'hold' | 'stallCreate'>> & { hold: boolean };
+  metadata: Record<string, string> | null;
   polls: number;
   lines: Array<{ customId: string; answer: LineAnswer }>;
   ended: boolean;
@@ -68,6 +81,22 @@ export function loopbackBatches(answerLine: (line: BatchLineRequest) => Promise<
   let created = 0;
   let seq = 0;
   const calls: string[] = [];
+  const stalled: Array<() => void> = [];
+  /** The reply to a creating request, or, when the script says so, none until reset. */
+  const replyToCreate = (reply: Routed): Promise<Routed> =>
+    current.stallCreate
+      ? new Promise((resolve) =>
+          stalled.push(() => resolve({ status: 503, body: { error: { message: 'reset', type: 'api_error' } } })),
+        )
+      : Promise.resolve(reply);
+
+  /** A list page, newest first, after the cursor, as both APIs page their batches. */
+  const page = (api: Batch['api'], after: string | null, limit: number) => {
+    const all = [...batches.values()].filter((b) => b.api === api).reverse();
+    const from = after ? all.findIndex((b) => b.id === after) + 1 : 0;
+    const slice = all.slice(from, from + limit);
+    return { slice, hasMore: from + limit < all.length };
+  };
 
   const newBatch = async (
     api: Batch['api'],
@@ -83,7 +112,7 @@ export function loopbackBatches(answerLine: (line: BatchLineRequest) => Promise<
     };
     const lines = [];
     for (const r of requests) lines.push({ customId: r.customId, answer: await answerLine({ api, ...r, batch: id }) });
-    const b: Batch = { api, id, createdAt: Date.now(), script, polls: 0, lines, ended: false };
+    const b: Batch = { api, id, createdAt: Date.now(), script, polls: 0, lines, ended: false, metadata: null };
     batches.set(id, b);
     return b;
   };
@@ -154,7 +183,7 @@ export function loopbackBatches(answerLine: (line: BatchLineRequest) => Promise<
         completed: finished - failedLines,
         failed: failedLines + (b.ended ? b.lines.length - finished : 0),
       },
-      metadata: null,
+      metadata: b.metadata,
     };
   };
 
@@ -215,10 +244,11 @@ export function loopbackBatches(answerLine: (line: BatchLineRequest) => Promise<
       released = false;
       created = 0;
       calls.length = 0;
+      for (const release of stalled.splice(0)) release();
       files.clear();
       batches.clear();
     },
-    async handle(method, path, headers, body, origin) {
+    async handle(method, path, headers, body, origin, query = new URLSearchParams()) {
       const route = `${method} ${path}`;
       let m: RegExpExecArray | null;
       if (method === 'POST' && path === '/v1/files') {
@@ -249,6 +279,7 @@ export function loopbackBatches(answerLine: (line: BatchLineRequest) => Promise<
           input_file_id: string;
           endpoint: string;
           completion_window: string;
+          metadata?: Record<string, string> | null;
         };
         const input = files.get(req.input_file_id);
         if (input === undefined) return notFound('input file');
@@ -270,8 +301,33 @@ export function loopbackBatches(answerLine: (line: BatchLineRequest) => Promise<
           bad >= 0 ? [] : parsed.map((l) => ({ customId: l.custom_id, path: l.url, body: l.body })),
         );
         b.inputFileId = req.input_file_id;
+        b.metadata = req.metadata ?? null;
         if (bad >= 0) b.failure = { code: 'invalid_request', line: bad + 1 };
-        return { status: 200, body: openaiBatch(b) };
+        return replyToCreate({ status: 200, body: openaiBatch(b) });
+      }
+      if (method === 'GET' && path === '/v1/batches') {
+        calls.push(route);
+        const { slice, hasMore } = page('openai', query.get('after'), Number(query.get('limit') ?? 20));
+        const data = slice.map(openaiBatch);
+        return {
+          status: 200,
+          body: {
+            object: 'list',
+            data,
+            first_id: data[0]?.id ?? null,
+            last_id: data.at(-1)?.id ?? null,
+            has_more: hasMore,
+          },
+        };
+      }
+      if (method === 'GET' && path === '/v1/messages/batches') {
+        calls.push(route);
+        const { slice, hasMore } = page('anthropic', query.get('after_id'), Number(query.get('limit') ?? 20));
+        const data = slice.map((b) => anthropicBatch(b, origin));
+        return {
+          status: 200,
+          body: { data, first_id: data[0]?.id ?? null, last_id: data.at(-1)?.id ?? null, has_more: hasMore },
+        };
       }
       if (method === 'GET' && (m = /^\/v1\/batches\/([^/]+)$/.exec(path))) {
         calls.push(route);
@@ -293,7 +349,7 @@ export function loopbackBatches(answerLine: (line: BatchLineRequest) => Promise<
           'anthropic',
           req.requests.map((r) => ({ customId: r.custom_id, path: '/v1/messages', body: r.params })),
         );
-        return { status: 200, body: anthropicBatch(b, origin) };
+        return replyToCreate({ status: 200, body: anthropicBatch(b, origin) });
       }
       if (method === 'GET' && (m = /^\/v1\/messages\/batches\/([^/]+)\/results$/.exec(path))) {
         calls.push(route);

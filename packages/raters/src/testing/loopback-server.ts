@@ -120,10 +120,10 @@ export async function startLoopbackServer(opts: LoopbackServerOptions = {}): Pro
     req.on('end', () => {
       const buffer = Buffer.concat(chunks);
       const raw = buffer.toString('utf8');
-      const path = (req.url ?? '').split('?')[0]!;
+      const [path = '', search = ''] = (req.url ?? '').split('?');
       if (opts.batchApi !== false && (path.includes('/files') || path.includes('/batches'))) {
         void batches
-          .handle(req.method ?? 'GET', path, req.headers, buffer, url)
+          .handle(req.method ?? 'GET', path, req.headers, buffer, url, new URLSearchParams(search))
           .then((routed) => {
             if (!routed)
               send(res, 404, { error: { message: `no route ${req.method} ${path}`, type: 'not_found_error' } });

@@ -3,7 +3,14 @@ import { type Anthropic, APIError } from '@anthropic-ai/sdk';
 import type { MessageCreateParamsNonStreaming } from '@anthropic-ai/sdk/resources/messages';
 import type { RateRequest, RateResponse } from '../../rater';
 import { displayUrl, failureMessage } from '../../run/error-scrub';
-import { type BatchClient, type BatchResult, batchLatencyMs } from '../batch';
+import {
+  type BatchClient,
+  type BatchResult,
+  type SubmittedBatch,
+  PROBE_BEFORE_MS,
+  batchLatencyMs,
+  inProbeWindow,
+} from '../batch';
 import { InvalidAnswerError } from '../provider-error';
 
 /** What the batch client borrows from the rater: its SDK client, its request params and its reading of an answer. */
@@ -39,7 +46,8 @@ export function anthropicBatchClient(src: AnthropicBatchSource): BatchClient {
   };
 
   return {
-    async submit(lines, signal) {
+    // Message Batches carry no metadata, so the tag stays with the store; find() matches by time and size instead.
+    async submit(lines, _tag, signal) {
       const batch = await call('POST /v1/messages/batches', () =>
         src.client.messages.batches.create(
           { requests: lines.map((l) => ({ custom_id: l.customId, params: src.params(l.request) })) },
@@ -47,6 +55,25 @@ export function anthropicBatchClient(src: AnthropicBatchSource): BatchClient {
         ),
       );
       return { providerBatchId: batch.id, providerStatus: batch.processing_status };
+    },
+
+    async find(probe, signal) {
+      const since = Date.parse(probe.reservedAt) - PROBE_BEFORE_MS;
+      // Without a tag, a batch the store does not know, created in the window, with as many requests, is it when it
+      // is the only one. Should it be someone else's after all, its results hold none of these keys and the keys
+      // are reported unanswered and sent again: late, never lost.
+      return call('GET /v1/messages/batches', async () => {
+        const candidates: SubmittedBatch[] = [];
+        for await (const b of src.client.messages.batches.list({ limit: 100 }, { signal })) {
+          const created = Date.parse(b.created_at);
+          if (created < since) break;
+          const c = b.request_counts;
+          const total = c.processing + c.succeeded + c.errored + c.canceled + c.expired;
+          if (!probe.known.has(b.id) && total === probe.lines && inProbeWindow(probe, created))
+            candidates.push({ providerBatchId: b.id, providerStatus: b.processing_status });
+        }
+        return candidates.length === 1 ? candidates[0] : undefined;
+      });
     },
 
     async poll(id, signal) {

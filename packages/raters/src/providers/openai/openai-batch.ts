@@ -3,7 +3,7 @@ import { APIError, type OpenAI, toFile } from 'openai';
 import type { ChatCompletionCreateParamsNonStreaming } from 'openai/resources/chat/completions';
 import type { RateRequest, RateResponse } from '../../rater';
 import { displayUrl, failureMessage, safeIdentifier } from '../../run/error-scrub';
-import { type BatchClient, type BatchResult, batchLatencyMs } from '../batch';
+import { type BatchClient, type BatchResult, PROBE_BEFORE_MS, batchLatencyMs, inProbeWindow } from '../batch';
 import { InvalidAnswerError } from '../provider-error';
 
 /** What the batch client borrows from the rater: its SDK client, its request body and its reading of an answer. */
@@ -18,6 +18,8 @@ export interface OpenAIBatchSource {
 }
 
 const ENDPOINT = '/v1/chat/completions';
+/** The metadata key that carries the store's id of a batch, so a run killed before it stored the batch's id finds it. */
+const TAG = 'alliance_batch';
 const ENDED = new Set(['completed', 'expired', 'cancelled', 'failed']);
 
 /** One line of a batch's output or error file, as OpenAI (and vLLM) write it. */
@@ -50,7 +52,7 @@ export function openaiBatchClient(src: OpenAIBatchSource): BatchClient {
   };
 
   return {
-    async submit(lines, signal) {
+    async submit(lines, tag, signal) {
       const jsonl = lines
         .map((l) =>
           JSON.stringify({ custom_id: l.customId, method: 'POST', url: ENDPOINT, body: src.params(l.request) }),
@@ -63,9 +65,25 @@ export function openaiBatchClient(src: OpenAIBatchSource): BatchClient {
         ),
       );
       const batch = await call('POST /batches', () =>
-        src.client.batches.create({ input_file_id: file.id, endpoint: ENDPOINT, completion_window: '24h' }, { signal }),
+        src.client.batches.create(
+          { input_file_id: file.id, endpoint: ENDPOINT, completion_window: '24h', metadata: { [TAG]: tag } },
+          { signal },
+        ),
       );
       return { providerBatchId: batch.id, providerStatus: batch.status };
+    },
+
+    async find(probe, signal) {
+      const since = Date.parse(probe.reservedAt) - PROBE_BEFORE_MS;
+      // Newest first: the search ends at the first batch older than the reservation.
+      return call('GET /batches', async () => {
+        for await (const b of src.client.batches.list({ limit: 100 }, { signal })) {
+          if (b.created_at * 1000 < since) break;
+          if (b.metadata?.[TAG] === probe.tag && inProbeWindow(probe, b.created_at * 1000))
+            return { providerBatchId: b.id, providerStatus: b.status };
+        }
+        return undefined;
+      });
     },
 
     async poll(id, signal) {
