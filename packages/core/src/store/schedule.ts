@@ -1,4 +1,5 @@
 import type { Schedule } from '../study/study-config';
+import { wallClockToInstant } from '../util/time-zone';
 
 /**
  * What is due when: pure functions of the study's schedule, the session dates and the clock. The store reads the
@@ -19,39 +20,7 @@ export function isScheduled(schedule: Schedule, sessionIndex: number): boolean {
  */
 export function endOfLocalDay(date: string, days: number, timeZone: string): Date {
   const [y, m, d] = date.split('-').map(Number) as [number, number, number];
-  const wall = Date.UTC(y, m - 1, d + days + 1);
-  // The offset at the wall-clock guess, then again at the corrected instant (they differ only across a DST change).
-  let instant = wall - offsetMs(wall, timeZone);
-  instant = wall - offsetMs(instant, timeZone);
-  return new Date(instant);
-}
-
-// Building a DateTimeFormat costs about a millisecond; a grid asks for thousands of dates in one zone.
-const formatters = new Map<string, Intl.DateTimeFormat>();
-function formatter(timeZone: string): Intl.DateTimeFormat {
-  let f = formatters.get(timeZone);
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
-    });
-    formatters.set(timeZone, f);
-  }
-  return f;
-}
-
-/** How far the zone's wall clock is ahead of UTC at an instant, in milliseconds. */
-function offsetMs(instant: number, timeZone: string): number {
-  const parts = formatter(timeZone).formatToParts(new Date(instant));
-  const get = (t: string) => Number(parts.find((p) => p.type === t)!.value);
-  const asUtc = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second'));
-  return asUtc - Math.floor(instant / 1000) * 1000;
+  return new Date(wallClockToInstant(Date.UTC(y, m - 1, d + days + 1), timeZone));
 }
 
 export interface CellTimes {

@@ -1,4 +1,5 @@
 import { isCalendarDate } from '../../../util/time';
+import { wallClockToInstant } from '../../../util/time-zone';
 
 /**
  * Qualtrics writes StartDate/EndDate/RecordedDate as wall-clock time in the account's time zone and names the
@@ -20,26 +21,5 @@ export function qualtricsTime(raw: string, timeZone: string | undefined): string
     number,
     number,
   ];
-  const wall = Date.UTC(y, mo - 1, d, h, mi, s);
-  // The zone's offset at the wall-clock time, then again at the corrected instant, which settles DST edges.
-  let utc = wall - zoneOffset(wall, timeZone);
-  const second = zoneOffset(utc, timeZone);
-  utc = wall - second;
-  return new Date(utc).toISOString();
-}
-
-/** Milliseconds the zone is ahead of UTC at an instant. Throws RangeError for an unknown zone. */
-function zoneOffset(instant: number, timeZone: string): number {
-  const parts = new Intl.DateTimeFormat('en-US', {
-    timeZone,
-    hourCycle: 'h23',
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-  }).formatToParts(new Date(instant));
-  const get = (t: string) => Number(parts.find((p) => p.type === t)!.value);
-  return Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second')) - instant;
+  return new Date(wallClockToInstant(Date.UTC(y, mo - 1, d, h, mi, s), timeZone)).toISOString();
 }
