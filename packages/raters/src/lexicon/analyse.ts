@@ -25,7 +25,7 @@ export interface TranscriptAnalysis {
   /** Indexed like the marker set's markers. */
   fired: Firings[];
   /** Per utterance, the markers that fired in it (marker indexes, ascending). */
-  markersAt: number[][];
+  markersAt: ReadonlyArray<readonly number[]>;
   /** The utterance coder's code per utterance, when the marker set uses codes (null for "other" speakers). */
   codes: ReadonlyArray<UtteranceCode | null> | null;
 }
@@ -47,7 +47,7 @@ export function analyse(
   const words: number[] = new Array(n);
   const question: boolean[] = new Array(n);
   const backchannel: boolean[] = new Array(n);
-  const markersAt: number[][] = new Array(n);
+  const markersAt: Array<readonly number[]> = new Array(n);
   const hits: Hits = emptyHits();
   // Per-utterance scratch, indexed by marker; `stamp` marks which entries belong to the current utterance.
   const stamp = new Int32Array(markers.length).fill(-1);
@@ -62,8 +62,10 @@ export function analyse(
     const tokens = tokenized ? tokenized[i]!.tokens : tokenize(text);
     words[i] = tokens.words.length;
     backchannel[i] = skipFillers(set, tokens, 0) === tokens.words.length;
-    markersAt[i] = [];
+    markersAt[i] = NONE;
     if (u.role !== 'therapist' && u.role !== 'client') continue;
+    const at = atScratch;
+    at.length = 0;
     set.matchers[u.role].match(tokens, hits);
     const openings = set.usesOpenings ? sentenceOpenings(set, tokens, text) : null;
     candidates.length = 0;
@@ -92,13 +94,18 @@ export function analyse(
       f.utt.push(i);
       f.from.push(tokens.start[hits.start[h]!]!);
       f.to.push(tokens.end[hits.end[h]! - 1]!);
-      markersAt[i]!.push(m);
+      at.push(m);
     }
     const c = codes?.[i];
-    if (c) fireByCode(set, c, i, text, fired, markersAt[i]!, tokens.words.length, utterances, question, codes!);
+    if (c) fireByCode(set, c, i, text, fired, at, tokens.words.length, utterances, question, codes!);
+    if (at.length > 0) markersAt[i] = at.slice();
   }
   return { utterances, words, question, backchannel, fired, markersAt, codes };
 }
+
+/** The markers of an utterance where none fired, shared: most utterances show no marker. */
+const NONE: readonly number[] = Object.freeze([]);
+const atScratch: number[] = [];
 
 /**
  * Markers fired by the utterance's code, where no phrase of theirs fired already. The evidence span is the
