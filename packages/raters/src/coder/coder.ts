@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { InputError, sha256 } from '@alliance-lab/core';
 import { z } from 'zod';
 import type { RatableUtterance } from '../rater';
-import { extract, FeatureSink, featureHash, type Prepared, prepare } from './features';
+import { extract, FeatureSink, featureHash, type PreparedList, PreparedWindow } from './features';
 
 /** The shipped weights, trained on AnnoMI by scripts/train-coder.ts. */
 export const DEFAULT_WEIGHTS_FILE = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'coder', 'weights.json');
@@ -130,18 +130,29 @@ export class UtteranceCoder {
 
   /** Codes every utterance of a transcript, in order: each utterance's context includes the code before it. */
   code(utterances: readonly RatableUtterance[]): Array<UtteranceCode | null> {
-    const prepared = utterances.map((u) => prepare(u.role, u.text));
-    return this.codePrepared(utterances, prepared);
+    return this.codePrepared(utterances, new PreparedWindow(utterances));
   }
 
-  codePrepared(utterances: readonly RatableUtterance[], prepared: readonly Prepared[]): Array<UtteranceCode | null> {
+  /**
+   * Codes the utterances from their prepared form. `coded`, when given, is called with each position in order as
+   * soon as its code is known (for every utterance, coded or not), so a caller can use the utterance while the
+   * window still holds it.
+   */
+  codePrepared(
+    utterances: readonly RatableUtterance[],
+    prepared: PreparedList,
+    coded?: (i: number, codes: ReadonlyArray<UtteranceCode | null>) => void,
+  ): Array<UtteranceCode | null> {
     const out: Array<UtteranceCode | null> = new Array(utterances.length).fill(null);
     let lastTherapist: string | null = null;
     let lastClient: string | null = null;
     const z = this.z;
     for (let i = 0; i < utterances.length; i++) {
       const role = utterances[i]!.role;
-      if (role === 'other') continue;
+      if (role === 'other') {
+        coded?.(i, out);
+        continue;
+      }
       extract(this.sink, prepared, i, role === 'therapist' ? lastTherapist : lastClient);
       const n = this.lookup();
       const main = this.heads[role];
@@ -162,6 +173,7 @@ export class UtteranceCoder {
         subcode,
         probability: Math.round(p * 1000) / 1000,
       };
+      coded?.(i, out);
     }
     return out;
   }

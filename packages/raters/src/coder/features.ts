@@ -135,6 +135,35 @@ export interface Prepared {
   gaps: number[];
 }
 
+/** Prepared utterances by position: an array, or a window that prepares them as coding reaches them. */
+export interface PreparedList {
+  at(i: number): Prepared | undefined;
+}
+
+/**
+ * The utterances of a transcript prepared as they are asked for, keeping the last few: coding reads an utterance
+ * with its three before and one after, so each utterance is prepared once and its tokens die young (a transcript
+ * held whole while it is rated outlives the young generation, and V8 then allocates such data in the old one).
+ */
+export class PreparedWindow implements PreparedList {
+  private readonly slots: Prepared[] = new Array(WINDOW);
+  private readonly index = new Int32Array(WINDOW).fill(-1);
+
+  constructor(private readonly utterances: ReadonlyArray<{ role: Prepared['role']; text: string }>) {}
+
+  at(i: number): Prepared | undefined {
+    if (i < 0 || i >= this.utterances.length) return undefined;
+    const s = i & (WINDOW - 1);
+    if (this.index[s] !== i) {
+      const u = this.utterances[i]!;
+      this.slots[s] = prepare(u.role, u.text);
+      this.index[s] = i;
+    }
+    return this.slots[s];
+  }
+}
+const WINDOW = 8;
+
 export function prepare(role: Prepared['role'], text: string): Prepared {
   const tokens = tokenize(text);
   const { words, hashes } = tokens;
@@ -287,9 +316,9 @@ const lengthBucket = (n: number): number => P_DIGIT + (n === 0 ? 0 : Math.min(7,
  * exactly" after a reflection), how many of the other speaker's last content words it repeats, and the code
  * given to the same speaker's previous utterance.
  */
-export function extract(sink: FeatureSink, all: readonly Prepared[], i: number, previousCode: string | null): void {
+export function extract(sink: FeatureSink, all: PreparedList, i: number, previousCode: string | null): void {
   sink.reset();
-  const u = all[i]!;
+  const u = all.at(i)!;
   const w = u.words;
   const h = u.hashes;
   const n = w.length;
@@ -341,7 +370,7 @@ export function extract(sink: FeatureSink, all: readonly Prepared[], i: number, 
 
   const before = previousOther(all, i);
   if (before >= 0) {
-    const p = all[before]!;
+    const p = all.at(before)!;
     sink.fixed(K.prole, i - before === 1 ? P_ADJACENT : P_GAP);
     const pw = p.words;
     if (pw.length > 0) sink.add(K.pf1, p.hashes[0]!, pw[0]!);
@@ -357,7 +386,7 @@ export function extract(sink: FeatureSink, all: readonly Prepared[], i: number, 
     } else sink.fixed(K.ov, P_NONE);
   } else sink.fixed(K.prole, P_NONE);
 
-  const next = all[i + 1];
+  const next = all.at(i + 1);
   if (next && next.role !== u.role) {
     const nw = next.words;
     if (nw.length > 0) sink.add(K.nf1, next.hashes[0]!, nw[0]!);
@@ -369,10 +398,10 @@ export function extract(sink: FeatureSink, all: readonly Prepared[], i: number, 
 }
 
 /** The nearest earlier utterance of the other speaker (therapist ↔ client), or -1. */
-function previousOther(all: readonly Prepared[], i: number): number {
-  const role = all[i]!.role;
+function previousOther(all: PreparedList, i: number): number {
+  const role = all.at(i)!.role;
   for (let k = i - 1; k >= 0 && k >= i - 3; k--) {
-    const r = all[k]!.role;
+    const r = all.at(k)!.role;
     if (r !== role && r !== 'other') return k;
   }
   return -1;
