@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { InputError, sha256 } from '@alliance-lab/core';
 import { z } from 'zod';
 import type { RatableUtterance } from '../rater';
-import { extract, FeatureSink, featureHash, type Prepared, prepare } from './features';
+import { extract, FeatureSink, featureHash, type PreparedList, PreparedWindow } from './features';
 
 /** The shipped weights, trained on AnnoMI by scripts/train-coder.ts. */
 export const DEFAULT_WEIGHTS_FILE = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'coder', 'weights.json');
@@ -72,17 +72,20 @@ type HeadName = keyof WeightsFile['heads'];
 const HEADS: readonly HeadName[] = ['therapist', 'client', 'reflection', 'question', 'input'];
 
 /**
- * The compiled coder: every feature of every head in one open-addressing table of 32-bit hashes, and per head a
- * dense weight matrix with a row per feature. Coding an utterance is one pass over its features and one table
- * probe per feature.
+ * The compiled coder: every feature of every head in one open-addressing table of 32-bit hashes (each slot a key
+ * and a row beside it, so a probe reads one cache line), and one weight matrix whose row holds every head's
+ * weights for a feature (15 numbers, padded to 16: one cache line). Coding an utterance is one pass over its
+ * features, one table probe per feature and one row read per known feature, for the code and the subcode alike.
  */
 export class UtteranceCoder {
   readonly version: string;
   readonly hash: string;
   private readonly mask: number;
-  private readonly keys: Int32Array;
-  private readonly rows: Int32Array;
-  private readonly weights: Record<HeadName, { k: number; w: Float32Array; classes: readonly string[] }>;
+  /** Slot s holds the feature hash at 2s and its row at 2s + 1 (-1: empty). */
+  private readonly slots: Int32Array;
+  private readonly w: Float32Array;
+  private readonly stride: number;
+  private readonly heads: Record<HeadName, { k: number; offset: number; classes: readonly string[] }>;
   private readonly sink = new FeatureSink();
   private found = new Int32Array(512);
 
@@ -98,52 +101,68 @@ export class UtteranceCoder {
     let size = 1024;
     while (size < features.size * 2) size *= 2;
     this.mask = size - 1;
-    this.keys = new Int32Array(size);
-    this.rows = new Int32Array(size).fill(-1);
+    this.slots = new Int32Array(2 * size);
+    for (let s = 0; s < size; s++) this.slots[2 * s + 1] = -1;
     for (const [x, row] of features) {
       let slot = mix(x) & this.mask;
-      while (this.rows[slot] !== -1) slot = (slot + 1) & this.mask;
-      this.keys[slot] = x;
-      this.rows[slot] = row;
+      while (this.slots[2 * slot + 1] !== -1) slot = (slot + 1) & this.mask;
+      this.slots[2 * slot] = x;
+      this.slots[2 * slot + 1] = row;
     }
-    const weights = {} as UtteranceCoder['weights'];
+    const heads = {} as UtteranceCoder['heads'];
+    let offset = 0;
     for (const h of HEADS) {
-      const head = file.heads[h];
-      const k = head.classes.length;
-      const w = new Float32Array(features.size * k);
-      // Two feature strings with one hash (vanishingly rare) share a row: their weights add.
-      for (const [f, ws] of Object.entries(head.weights)) {
-        const row = features.get(featureHash(f))!;
-        for (let c = 0; c < k; c++) w[row * k + c]! += ws[c]!;
-      }
-      weights[h] = { k, w, classes: head.classes };
+      heads[h] = { k: file.heads[h].classes.length, offset, classes: file.heads[h].classes };
+      offset += heads[h].k;
     }
-    this.weights = weights;
+    this.stride = (offset + 3) & ~3;
+    this.w = new Float32Array(features.size * this.stride);
+    for (const h of HEADS) {
+      const { k, offset: o } = heads[h];
+      // Two feature strings with one hash (vanishingly rare) share a row: their weights add.
+      for (const [f, ws] of Object.entries(file.heads[h].weights)) {
+        const base = features.get(featureHash(f))! * this.stride + o;
+        for (let c = 0; c < k; c++) this.w[base + c]! += ws[c]!;
+      }
+    }
+    this.heads = heads;
   }
 
   /** Codes every utterance of a transcript, in order: each utterance's context includes the code before it. */
   code(utterances: readonly RatableUtterance[]): Array<UtteranceCode | null> {
-    const prepared = utterances.map((u) => prepare(u.role, u.text));
-    return this.codePrepared(utterances, prepared);
+    return this.codePrepared(utterances, new PreparedWindow(utterances));
   }
 
-  codePrepared(utterances: readonly RatableUtterance[], prepared: readonly Prepared[]): Array<UtteranceCode | null> {
+  /**
+   * Codes the utterances from their prepared form. `coded`, when given, is called with each position in order as
+   * soon as its code is known (for every utterance, coded or not), so a caller can use the utterance while the
+   * window still holds it.
+   */
+  codePrepared(
+    utterances: readonly RatableUtterance[],
+    prepared: PreparedList,
+    coded?: (i: number, codes: ReadonlyArray<UtteranceCode | null>) => void,
+  ): Array<UtteranceCode | null> {
     const out: Array<UtteranceCode | null> = new Array(utterances.length).fill(null);
     let lastTherapist: string | null = null;
     let lastClient: string | null = null;
-    const z = new Float64Array(4);
+    const z = this.z;
     for (let i = 0; i < utterances.length; i++) {
       const role = utterances[i]!.role;
-      if (role === 'other') continue;
+      if (role === 'other') {
+        coded?.(i, out);
+        continue;
+      }
       extract(this.sink, prepared, i, role === 'therapist' ? lastTherapist : lastClient);
       const n = this.lookup();
-      const main = role === 'therapist' ? 'therapist' : 'client';
-      const [c, p] = this.classify(main, n, z);
-      const code = this.weights[main].classes[c]!;
+      const main = this.heads[role];
+      const c = this.classify(main, n, z);
+      const p = z[c]!;
+      const code = main.classes[c]!;
       let subcode: string | null = null;
       if (code === 'reflection' || code === 'question' || code === 'input') {
-        const [s] = this.classify(code, n, z);
-        subcode = this.weights[code].classes[s]!;
+        const sub = this.heads[code];
+        subcode = sub.classes[this.classify(sub, n, z)]!;
       }
       if (role === 'therapist') lastTherapist = code;
       else lastClient = code;
@@ -154,44 +173,51 @@ export class UtteranceCoder {
         subcode,
         probability: Math.round(p * 1000) / 1000,
       };
+      coded?.(i, out);
     }
     return out;
   }
+
+  private readonly z = new Float64Array(16);
 
   /** Rows of the sink's features that the model knows; returns how many. */
   private lookup(): number {
     const { hashes, count } = this.sink;
     if (this.found.length < count) this.found = new Int32Array(count * 2);
+    const { slots, mask, found } = this;
     let n = 0;
     for (let i = 0; i < count; i++) {
       const x = hashes[i]!;
-      let slot = mix(x) & this.mask;
+      let slot = mix(x) & mask;
       for (;;) {
-        const row = this.rows[slot]!;
+        const row = slots[2 * slot + 1]!;
         if (row === -1) break;
-        if (this.keys[slot] === x) {
-          this.found[n++] = row;
+        if (slots[2 * slot] === x) {
+          found[n++] = row;
           break;
         }
-        slot = (slot + 1) & this.mask;
+        slot = (slot + 1) & mask;
       }
     }
     return n;
   }
 
-  /** The most probable class of a head over the found rows, and its probability. */
-  private classify(head: HeadName, n: number, z: Float64Array): [number, number] {
-    const { k, w } = this.weights[head];
+  /** The most probable class of a head over the found rows; z holds the class probabilities after. */
+  private classify(head: { k: number; offset: number }, n: number, z: Float64Array): number {
+    const { k, offset } = head;
+    const { w, stride, found } = this;
     for (let c = 0; c < k; c++) z[c] = 0;
     for (let i = 0; i < n; i++) {
-      const base = this.found[i]! * k;
+      const base = found[i]! * stride + offset;
       for (let c = 0; c < k; c++) z[c]! += w[base + c]!;
     }
     let best = 0;
     for (let c = 1; c < k; c++) if (z[c]! > z[best]!) best = c;
+    const top = z[best]!;
     let sum = 0;
-    for (let c = 0; c < k; c++) sum += Math.exp(z[c]! - z[best]!);
-    return [best, 1 / sum];
+    for (let c = 0; c < k; c++) sum += z[c] = Math.exp(z[c]! - top);
+    for (let c = 0; c < k; c++) z[c]! /= sum;
+    return best;
   }
 }
 

@@ -41,6 +41,8 @@ const KINDS = [
   'pb',
 ] as const;
 type Kind = (typeof KINDS)[number];
+/** Kind ids: extract names a kind by a small integer so that coding reads its seed from an array, not a keyed map. */
+const K = Object.fromEntries(KINDS.map((k, i) => [k, i])) as Record<Kind, number>;
 
 /** murmur3's finaliser: spreads every input bit over the output. */
 export function mix32(x: number): number {
@@ -49,7 +51,7 @@ export function mix32(x: number): number {
   return (h ^ (h >>> 16)) | 0;
 }
 const kindSeed = (kind: string): number => fnv(FNV_OFFSET, `${kind}|`) | 0;
-const KIND_SEED = Object.fromEntries(KINDS.map((k) => [k, kindSeed(k)])) as Record<Kind, number>;
+const SEEDS = Int32Array.from(KINDS, kindSeed);
 const hash1 = (seed: number, a: number): number => mix32(seed ^ a);
 const hash2 = (seed: number, a: number, b: number): number => mix32(mix32(seed ^ a) ^ Math.imul(b, 0x27d4eb2f));
 
@@ -64,33 +66,45 @@ export function featureHash(feature: string): number {
     : hash2(seed, tokenHash(content.slice(0, space)), tokenHash(content.slice(space + 1)));
 }
 
-/** Hashes of the fixed parts features use besides words. */
-const H = Object.fromEntries(
-  [
-    '',
-    '<s>',
-    '</s>',
-    '<none>',
-    '<e>',
-    '?',
-    '.',
-    ',',
-    '-',
-    'adjacent',
-    'gap',
-    'none',
-    '0',
-    '1',
-    '2',
-    '3',
-    '4',
-    '5',
-    '6',
-    '7',
-  ].map((x) => [x, tokenHash(x)]),
-) as Record<string, number>;
-const PUNCT = ['', '?', '.', ',', '-'] as const;
-const PUNCT_HASH = PUNCT.map((p) => H[p]!);
+/** The fixed parts features use besides words, by index (P_…), with their hashes computed once. */
+const PARTS = [
+  '',
+  '<s>',
+  '</s>',
+  '<none>',
+  '<e>',
+  '?',
+  '.',
+  ',',
+  '-',
+  'adjacent',
+  'gap',
+  'none',
+  '0',
+  '1',
+  '2',
+  '3',
+  '4',
+  '5',
+  '6',
+  '7',
+] as const;
+const PART_HASH = Int32Array.from(PARTS, tokenHash);
+const P_EMPTY = 0;
+const P_BOS = 1;
+const P_EOS = 2;
+const P_NONE_TAG = 3;
+const P_E = 4;
+const P_Q = 5;
+const P_DOT = 6;
+const P_ADJACENT = 9;
+const P_GAP = 10;
+const P_NONE = 11;
+const P_DIGIT = 12;
+/** The part of each punctuation class of `gaps` (none, "?", ".", ",", "-"). */
+const PUNCT_PART = [P_EMPTY, P_Q, P_DOT, 7, 8] as const;
+const PUNCT = PUNCT_PART.map((p) => PARTS[p]);
+const PUNCT_HASH = PUNCT_PART.map((p) => PART_HASH[p]!);
 
 /** Words too common to say anything about whether a therapist is saying back what the client said. */
 const STOP = new Set(
@@ -115,11 +129,40 @@ export interface Prepared {
   question: boolean;
   /** tokenHash of each distinct stem of the content words, ascending. */
   content: number[];
-  /** Sentences as word ranges, with whether each ends in "?". */
-  sentences: Array<{ from: number; to: number; question: boolean }>;
+  /** Sentences as word ranges with whether each ends in "?", flat: from, to, 1 or 0, then the next sentence. */
+  sentences: number[];
   /** The punctuation before word k (k = words.length: after the last word), as an index into PUNCT. */
   gaps: number[];
 }
+
+/** Prepared utterances by position: an array, or a window that prepares them as coding reaches them. */
+export interface PreparedList {
+  at(i: number): Prepared | undefined;
+}
+
+/**
+ * The utterances of a transcript prepared as they are asked for, keeping the last few: coding reads an utterance
+ * with its three before and one after, so each utterance is prepared once and its tokens die young (a transcript
+ * held whole while it is rated outlives the young generation, and V8 then allocates such data in the old one).
+ */
+export class PreparedWindow implements PreparedList {
+  private readonly slots: Prepared[] = new Array(WINDOW);
+  private readonly index = new Int32Array(WINDOW).fill(-1);
+
+  constructor(private readonly utterances: ReadonlyArray<{ role: Prepared['role']; text: string }>) {}
+
+  at(i: number): Prepared | undefined {
+    if (i < 0 || i >= this.utterances.length) return undefined;
+    const s = i & (WINDOW - 1);
+    if (this.index[s] !== i) {
+      const u = this.utterances[i]!;
+      this.slots[s] = prepare(u.role, u.text);
+      this.index[s] = i;
+    }
+    return this.slots[s];
+  }
+}
+const WINDOW = 8;
 
 export function prepare(role: Prepared['role'], text: string): Prepared {
   const tokens = tokenize(text);
@@ -133,7 +176,7 @@ export function prepare(role: Prepared['role'], text: string): Prepared {
   }
   const content = new Array<number>(m);
   for (let k = 0; k < m; k++) content[k] = stemScratch[k]!;
-  const sentences: Prepared['sentences'] = [];
+  const sentences: number[] = [];
   const gaps = new Array<number>(n + 1);
   gaps[0] = gapPunct(text, 0, n > 0 ? tokens.start[0]! : text.length);
   let from = 0;
@@ -142,7 +185,7 @@ export function prepare(role: Prepared['role'], text: string): Prepared {
     const g = gapPunct(text, tokens.end[k]!, gapEnd);
     gaps[k + 1] = g;
     if (g === Q || g === STOP_MARK || k === n - 1) {
-      sentences.push({ from, to: k + 1, question: g === Q });
+      sentences.push(from, k + 1, g === Q ? 1 : 0);
       from = k + 1;
     }
   }
@@ -233,24 +276,38 @@ export class FeatureSink {
   }
 
   /** A one-part feature: its part's tokenHash `a`, and the part itself (read only when training). */
-  add(kind: Kind, a: number, text: string): void {
-    this.push(hash1(KIND_SEED[kind], a));
-    if (this.strings) this.strings.push(`${kind}|${text}`);
+  add(kind: number, a: number, text: string): void {
+    this.push(hash1(SEEDS[kind]!, a));
+    if (this.strings) this.strings.push(`${KINDS[kind]}|${text}`);
   }
 
   /** A two-part feature ("you feel"). */
-  add2(kind: Kind, a: number, b: number, textA: string, textB: string): void {
-    this.push(hash2(KIND_SEED[kind], a, b));
-    if (this.strings) this.strings.push(`${kind}|${textA} ${textB}`);
+  add2(kind: number, a: number, b: number, textA: string, textB: string): void {
+    this.push(hash2(SEEDS[kind]!, a, b));
+    if (this.strings) this.strings.push(`${KINDS[kind]}|${textA} ${textB}`);
   }
 
-  /** A feature with a fixed part (a code, a bucket, a mark such as "?"). */
-  fixed(kind: Kind, part: string): void {
-    this.add(kind, H[part] ?? tokenHash(part), part);
+  /** A feature with a fixed part (a bucket, a mark such as "?"), by its index in PARTS. */
+  fixed(kind: number, part: number): void {
+    this.add(kind, PART_HASH[part]!, PARTS[part]!);
+  }
+
+  /** A feature whose part is a code name (the previous code), hashed as any word is. */
+  code(kind: number, code: string | null): void {
+    if (code === null) this.fixed(kind, P_NONE_TAG);
+    else this.add(kind, codeHash(code), code);
   }
 }
 
-const lengthBucket = (n: number): string => (n === 0 ? '0' : String(Math.min(7, Math.floor(Math.log2(n)) + 1)));
+const codeHashes = new Map<string, number>();
+function codeHash(code: string): number {
+  let h = codeHashes.get(code);
+  if (h === undefined) codeHashes.set(code, (h = tokenHash(code)));
+  return h;
+}
+
+/** The length bucket of n words as an index into PARTS ("0" to "7"). */
+const lengthBucket = (n: number): number => P_DIGIT + (n === 0 ? 0 : Math.min(7, Math.floor(Math.log2(n)) + 1));
 
 /**
  * The features of utterance `i` among its neighbours: its own words and word pairs, the punctuation beside its
@@ -259,89 +316,92 @@ const lengthBucket = (n: number): string => (n === 0 ? '0' : String(Math.min(7, 
  * exactly" after a reflection), how many of the other speaker's last content words it repeats, and the code
  * given to the same speaker's previous utterance.
  */
-export function extract(sink: FeatureSink, all: readonly Prepared[], i: number, previousCode: string | null): void {
+export function extract(sink: FeatureSink, all: PreparedList, i: number, previousCode: string | null): void {
   sink.reset();
-  const u = all[i]!;
+  const u = all.at(i)!;
   const w = u.words;
   const h = u.hashes;
   const n = w.length;
-  sink.fixed('bias', '');
+  sink.fixed(K.bias, P_EMPTY);
   for (let k = 0; k < n; k++) {
-    sink.add('w', h[k]!, w[k]!);
-    if (k === 0) sink.add2('b', H['<s>']!, h[0]!, '<s>', w[0]!);
-    else sink.add2('b', h[k - 1]!, h[k]!, w[k - 1]!, w[k]!);
+    sink.add(K.w, h[k]!, w[k]!);
+    if (k === 0) sink.add2(K.b, PART_HASH[P_BOS]!, h[0]!, '<s>', w[0]!);
+    else sink.add2(K.b, h[k - 1]!, h[k]!, w[k - 1]!, w[k]!);
   }
   if (n > 0) {
-    sink.add2('b', h[n - 1]!, H['</s>']!, w[n - 1]!, '</s>');
-    sink.add('f1', h[0]!, w[0]!);
-  } else sink.fixed('f1', '');
-  if (n > 1) sink.add2('f2', h[0]!, h[1]!, w[0]!, w[1]!);
-  if (n > 0) sink.add('l1', h[n - 1]!, w[n - 1]!);
-  else sink.fixed('l1', '');
-  sink.fixed('end', u.question ? '?' : '.');
-  sink.fixed('len', lengthBucket(n));
+    sink.add2(K.b, h[n - 1]!, PART_HASH[P_EOS]!, w[n - 1]!, '</s>');
+    sink.add(K.f1, h[0]!, w[0]!);
+  } else sink.fixed(K.f1, P_EMPTY);
+  if (n > 1) sink.add2(K.f2, h[0]!, h[1]!, w[0]!, w[1]!);
+  if (n > 0) sink.add(K.l1, h[n - 1]!, w[n - 1]!);
+  else sink.fixed(K.l1, P_EMPTY);
+  sink.fixed(K.end, u.question ? P_Q : P_DOT);
+  sink.fixed(K.len, lengthBucket(n));
   // Where in the utterance a question sits, and how it opens ("what ..." is open, "do you ..." closed).
+  const sentences = u.sentences;
   let questions = 0;
-  for (const q of u.sentences) {
-    if (!q.question) continue;
+  for (let s = 0; s < sentences.length; s += 3) {
+    if (sentences[s + 2] === 0) continue;
+    const from = sentences[s]!;
     questions++;
-    sink.add('sq', h[q.from]!, w[q.from]!);
-    if (q.to - q.from > 1) sink.add2('sq2', h[q.from]!, h[q.from + 1]!, w[q.from]!, w[q.from + 1]!);
+    sink.add(K.sq, h[from]!, w[from]!);
+    if (sentences[s + 1]! - from > 1) sink.add2(K.sq2, h[from]!, h[from + 1]!, w[from]!, w[from + 1]!);
   }
-  sink.fixed('nq', String(Math.min(questions, 2)));
-  const last = u.sentences[u.sentences.length - 1];
-  if (last) {
-    const mark = last.question ? '?' : '.';
-    sink.add2('ls', H[mark]!, h[last.from]!, mark, w[last.from]!);
+  sink.fixed(K.nq, P_DIGIT + Math.min(questions, 2));
+  if (sentences.length > 0) {
+    const from = sentences[sentences.length - 3]!;
+    const mark = sentences[sentences.length - 1] === 1 ? P_Q : P_DOT;
+    sink.add2(K.ls, PART_HASH[mark]!, h[from]!, PARTS[mark], w[from]!);
   }
   // Punctuation inside the utterance, paired with the words beside it: a tag ("right?"), a comma after "so", a
   // dash where the speaker broke off.
+  const gaps = u.gaps;
   for (let k = 1; k < n; k++) {
-    const p = u.gaps[k]!;
+    const p = gaps[k]!;
     if (p === 0) continue;
-    sink.add2('pb', h[k - 1]!, PUNCT_HASH[p]!, w[k - 1]!, PUNCT[p]!);
-    sink.add2('pb', PUNCT_HASH[p]!, h[k]!, PUNCT[p]!, w[k]!);
+    sink.add2(K.pb, h[k - 1]!, PUNCT_HASH[p]!, w[k - 1]!, PUNCT[p]!);
+    sink.add2(K.pb, PUNCT_HASH[p]!, h[k]!, PUNCT[p]!, w[k]!);
   }
   if (n > 0) {
-    const p = u.gaps[n]!;
-    const mark = p === 0 ? '<e>' : PUNCT[p]!;
-    sink.add2('pb', h[n - 1]!, H[mark]!, w[n - 1]!, mark);
+    const p = gaps[n]!;
+    const mark = p === 0 ? P_E : PUNCT_PART[p]!;
+    sink.add2(K.pb, h[n - 1]!, PART_HASH[mark]!, w[n - 1]!, PARTS[mark]);
   }
 
   const before = previousOther(all, i);
   if (before >= 0) {
-    const p = all[before]!;
-    sink.fixed('prole', i - before === 1 ? 'adjacent' : 'gap');
+    const p = all.at(before)!;
+    sink.fixed(K.prole, i - before === 1 ? P_ADJACENT : P_GAP);
     const pw = p.words;
-    if (pw.length > 0) sink.add('pf1', p.hashes[0]!, pw[0]!);
-    else sink.fixed('pf1', '');
-    if (pw.length > 1) sink.add2('pf2', p.hashes[0]!, p.hashes[1]!, pw[0]!, pw[1]!);
-    sink.fixed('pend', p.question ? '?' : '.');
-    sink.fixed('plen', lengthBucket(pw.length));
+    if (pw.length > 0) sink.add(K.pf1, p.hashes[0]!, pw[0]!);
+    else sink.fixed(K.pf1, P_EMPTY);
+    if (pw.length > 1) sink.add2(K.pf2, p.hashes[0]!, p.hashes[1]!, pw[0]!, pw[1]!);
+    sink.fixed(K.pend, p.question ? P_Q : P_DOT);
+    sink.fixed(K.plen, lengthBucket(pw.length));
     // Saying back what the client just said is what a reflection is; a question seldom repeats as much.
     if (u.content.length > 0 && p.content.length > 0) {
       const shared = sharedCount(u.content, p.content);
-      sink.fixed('ov', String(Math.min(5, Math.round((shared / u.content.length) * 5))));
-      sink.fixed('ovp', String(Math.min(5, Math.round((shared / p.content.length) * 5))));
-    } else sink.fixed('ov', 'none');
-  } else sink.fixed('prole', 'none');
+      sink.fixed(K.ov, P_DIGIT + Math.min(5, Math.round((shared / u.content.length) * 5)));
+      sink.fixed(K.ovp, P_DIGIT + Math.min(5, Math.round((shared / p.content.length) * 5)));
+    } else sink.fixed(K.ov, P_NONE);
+  } else sink.fixed(K.prole, P_NONE);
 
-  const next = all[i + 1];
+  const next = all.at(i + 1);
   if (next && next.role !== u.role) {
     const nw = next.words;
-    if (nw.length > 0) sink.add('nf1', next.hashes[0]!, nw[0]!);
-    else sink.fixed('nf1', '');
-    if (nw.length > 1) sink.add2('nf2', next.hashes[0]!, next.hashes[1]!, nw[0]!, nw[1]!);
-    sink.fixed('nlen', lengthBucket(nw.length));
-  } else sink.fixed('nf1', '<none>');
-  sink.fixed('pcode', previousCode ?? '<none>');
+    if (nw.length > 0) sink.add(K.nf1, next.hashes[0]!, nw[0]!);
+    else sink.fixed(K.nf1, P_EMPTY);
+    if (nw.length > 1) sink.add2(K.nf2, next.hashes[0]!, next.hashes[1]!, nw[0]!, nw[1]!);
+    sink.fixed(K.nlen, lengthBucket(nw.length));
+  } else sink.fixed(K.nf1, P_NONE_TAG);
+  sink.code(K.pcode, previousCode);
 }
 
 /** The nearest earlier utterance of the other speaker (therapist ↔ client), or -1. */
-function previousOther(all: readonly Prepared[], i: number): number {
-  const role = all[i]!.role;
+function previousOther(all: PreparedList, i: number): number {
+  const role = all.at(i)!.role;
   for (let k = i - 1; k >= 0 && k >= i - 3; k--) {
-    const r = all[k]!.role;
+    const r = all.at(k)!.role;
     if (r !== role && r !== 'other') return k;
   }
   return -1;

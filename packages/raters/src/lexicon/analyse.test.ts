@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { UtteranceCode } from '../coder/coder';
-import { prepare } from '../coder/features';
-import { analyse } from './analyse';
+import { loadCoder, type UtteranceCode } from '../coder/coder';
+import { PreparedWindow, prepare } from '../coder/features';
+import { AnalysisRun, analyse } from './analyse';
+import { loadMarkerFile } from './marker-file';
+import { compileMarkers } from './marker-set';
 import { TEST_SESSION, testMarkerSet } from './test-markers';
 
 const fired = (id: string, edit?: Parameters<typeof testMarkerSet>[0]) => {
@@ -110,5 +112,35 @@ describe('analyse with the coder’s tokens', () => {
     // The tokens are read, not re-made: different tokens give a different analysis.
     const swapped = prepared.map((_, i) => prepared[(i + 1) % prepared.length]!);
     expect(analyse(set, TEST_SESSION, null, swapped).fired).not.toEqual(shared.fired);
+  });
+});
+
+describe('coding and analysing in one pass', () => {
+  it('gives the analysis of coding the whole transcript first and analysing it after', () => {
+    const set = compileMarkers(loadMarkerFile());
+    const coder = loadCoder();
+    const prepared = TEST_SESSION.map((u) => prepare(u.role, u.text));
+    const twoPass = analyse(set, TEST_SESSION, coder.codePrepared(TEST_SESSION, prepared), prepared);
+    const window = new PreparedWindow(TEST_SESSION);
+    const run = new AnalysisRun(set, TEST_SESSION, null);
+    const order: number[] = [];
+    coder.codePrepared(TEST_SESSION, window, (i, codes) => {
+      order.push(i);
+      run.step(i, window.at(i)!.tokens, codes);
+    });
+    expect(order).toEqual(TEST_SESSION.map((_, i) => i));
+    expect(run.result()).toEqual(twoPass);
+    expect(twoPass.codes!.some((c) => c !== null)).toBe(true);
+  });
+
+  it('prepares a position the window has let go of again, the same as before', () => {
+    const window = new PreparedWindow(TEST_SESSION);
+    const first = window.at(0);
+    for (let i = 1; i < TEST_SESSION.length; i++) window.at(i);
+    expect(TEST_SESSION.length).toBeGreaterThan(8);
+    expect(window.at(0)).not.toBe(first);
+    expect(window.at(0)).toEqual(first);
+    expect(window.at(-1)).toBeUndefined();
+    expect(window.at(TEST_SESSION.length)).toBeUndefined();
   });
 });

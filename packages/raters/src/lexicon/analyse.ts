@@ -25,7 +25,7 @@ export interface TranscriptAnalysis {
   /** Indexed like the marker set's markers. */
   fired: Firings[];
   /** Per utterance, the markers that fired in it (marker indexes, ascending). */
-  markersAt: number[][];
+  markersAt: ReadonlyArray<readonly number[]>;
   /** The utterance coder's code per utterance, when the marker set uses codes (null for "other" speakers). */
   codes: ReadonlyArray<UtteranceCode | null> | null;
 }
@@ -39,31 +39,62 @@ export function analyse(
   utterances: readonly RatableUtterance[],
   codes: ReadonlyArray<UtteranceCode | null> | null = null,
   /** The utterances' tokens when the coder has made them already (the same tokenize), so no text is read twice. */
-  tokenized: ReadonlyArray<{ tokens: Tokens }> | null = null,
+  tokenized: { at(i: number): { tokens: Tokens } | undefined } | null = null,
 ): TranscriptAnalysis {
-  const n = utterances.length;
-  const markers = set.markers;
-  const fired: Firings[] = markers.map(() => ({ utt: [], from: [], to: [] }));
-  const words: number[] = new Array(n);
-  const question: boolean[] = new Array(n);
-  const backchannel: boolean[] = new Array(n);
-  const markersAt: number[][] = new Array(n);
-  const hits: Hits = emptyHits();
-  // Per-utterance scratch, indexed by marker; `stamp` marks which entries belong to the current utterance.
-  const stamp = new Int32Array(markers.length).fill(-1);
-  const vetoed = new Int32Array(markers.length).fill(-1);
-  const firstHit = new Int32Array(markers.length);
-  const candidates: number[] = [];
+  const run = new AnalysisRun(set, utterances, codes);
+  for (let i = 0; i < utterances.length; i++)
+    run.step(i, tokenized ? tokenized.at(i)!.tokens : tokenize(utterances[i]!.text));
+  return run.result();
+}
 
-  for (let i = 0; i < n; i++) {
+/**
+ * The analysis one utterance at a time, in order, so that a caller can analyse each utterance as soon as it is
+ * coded and let its tokens go: utterance i reads only its own tokens and the codes up to i.
+ */
+export class AnalysisRun {
+  private readonly fired: Firings[];
+  private readonly words: number[];
+  private readonly question: boolean[];
+  private readonly backchannel: boolean[];
+  private readonly markersAt: Array<readonly number[]>;
+  private readonly hits: Hits = emptyHits();
+  // Per-utterance scratch, indexed by marker; `stamp` marks which entries belong to the current utterance.
+  private readonly stamp: Int32Array;
+  private readonly vetoed: Int32Array;
+  private readonly firstHit: Int32Array;
+  private readonly candidates: number[] = [];
+
+  constructor(
+    private readonly set: MarkerSet,
+    private readonly utterances: readonly RatableUtterance[],
+    private codes: ReadonlyArray<UtteranceCode | null> | null,
+  ) {
+    const n = utterances.length;
+    this.fired = set.markers.map(() => ({ utt: [], from: [], to: [] }));
+    this.words = new Array(n);
+    this.question = new Array(n);
+    this.backchannel = new Array(n);
+    this.markersAt = new Array(n);
+    this.stamp = new Int32Array(set.markers.length).fill(-1);
+    this.vetoed = new Int32Array(set.markers.length).fill(-1);
+    this.firstHit = new Int32Array(set.markers.length);
+  }
+
+  /** Analyses utterance i (after i - 1), given its tokens; `codes`, when given, holds the codes up to i. */
+  step(i: number, tokens: Tokens, codes: ReadonlyArray<UtteranceCode | null> | null = this.codes): void {
+    this.codes = codes;
+    const { set, utterances, fired, words, question, backchannel, markersAt, hits, stamp, vetoed, firstHit } = this;
+    const markers = set.markers;
+    const candidates = this.candidates;
     const u = utterances[i]!;
     const text = u.text;
     question[i] = endsWithQuestion(text);
-    const tokens = tokenized ? tokenized[i]!.tokens : tokenize(text);
     words[i] = tokens.words.length;
     backchannel[i] = skipFillers(set, tokens, 0) === tokens.words.length;
-    markersAt[i] = [];
-    if (u.role !== 'therapist' && u.role !== 'client') continue;
+    markersAt[i] = NONE;
+    if (u.role !== 'therapist' && u.role !== 'client') return;
+    const at = atScratch;
+    at.length = 0;
     set.matchers[u.role].match(tokens, hits);
     const openings = set.usesOpenings ? sentenceOpenings(set, tokens, text) : null;
     candidates.length = 0;
@@ -92,13 +123,22 @@ export function analyse(
       f.utt.push(i);
       f.from.push(tokens.start[hits.start[h]!]!);
       f.to.push(tokens.end[hits.end[h]! - 1]!);
-      markersAt[i]!.push(m);
+      at.push(m);
     }
     const c = codes?.[i];
-    if (c) fireByCode(set, c, i, text, fired, markersAt[i]!, tokens.words.length, utterances, question, codes!);
+    if (c) fireByCode(set, c, i, text, fired, at, tokens.words.length, utterances, question, codes!);
+    if (at.length > 0) markersAt[i] = at.slice();
   }
-  return { utterances, words, question, backchannel, fired, markersAt, codes };
+
+  result(): TranscriptAnalysis {
+    const { utterances, words, question, backchannel, fired, markersAt, codes } = this;
+    return { utterances, words, question, backchannel, fired, markersAt, codes };
+  }
 }
+
+/** The markers of an utterance where none fired, shared: most utterances show no marker. */
+const NONE: readonly number[] = Object.freeze([]);
+const atScratch: number[] = [];
 
 /**
  * Markers fired by the utterance's code, where no phrase of theirs fired already. The evidence span is the

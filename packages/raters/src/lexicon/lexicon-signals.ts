@@ -19,7 +19,7 @@ const MEASURE_EVIDENCE = 3;
 export function lexiconSignals(set: MarkerSet, a: TranscriptAnalysis): Signal[] {
   const measures = new Map(set.file.measures.map((m) => [m.id, m]));
   const counts = roleCounts(a);
-  const groups = new Map<string, Array<Signal | null>>();
+  const groups = new Map<string, Array<Part | null>>();
   for (const def of set.file.signals) {
     const key = `${def.domain}/${def.subSignal}/${def.direction}`;
     let g = groups.get(key);
@@ -29,29 +29,32 @@ export function lexiconSignals(set: MarkerSet, a: TranscriptAnalysis): Signal[] 
     );
   }
   const out: Signal[] = [];
-  let order: Map<string, number> | undefined;
   for (const parts of groups.values()) {
-    const fired = parts.filter((p): p is Signal => p !== null);
+    const fired = parts.filter((p): p is Part => p !== null);
     if (fired.length === 0) continue;
-    const strength = round3(fired.reduce((s, p) => s + p.strength, 0) / parts.length);
+    const strength = round3(fired.reduce((s, p) => s + p.signal.strength, 0) / parts.length);
     if (strength === 0) continue;
-    const first = fired[0]!;
+    const first = fired[0]!.signal;
     if (fired.length === 1) {
       out.push({ ...first, strength });
       continue;
     }
-    order ??= new Map(a.utterances.map((u, i) => [u.id, i]));
-    const pos = order;
-    const evidence = [...new Set(fired.flatMap((p) => p.evidence))].sort((x, y) => pos.get(x)! - pos.get(y)!);
-    out.push({ ...first, strength, evidence });
+    const positions = unionPositions(fired.map((p) => p.positions));
+    out.push({ ...first, strength, evidence: positions.map((p) => a.utterances[p]!.id) });
   }
   return out;
+}
+
+/** A definition's signal with the utterance positions of its evidence (ascending), for merging by position. */
+interface Part {
+  signal: Signal;
+  positions: number[];
 }
 
 type MarkerSignalDef = Extract<SignalDef, { markers: string[] }>;
 type MeasureSignalDef = Extract<SignalDef, { measure: string }>;
 
-function markerSignal(set: MarkerSet, a: TranscriptAnalysis, def: MarkerSignalDef, counts: RoleCounts): Signal | null {
+function markerSignal(set: MarkerSet, a: TranscriptAnalysis, def: MarkerSignalDef, counts: RoleCounts): Part | null {
   const ms = def.markers.map((id) => set.markerIndex(id));
   const positions = unionPositions(ms.map((m) => a.fired[m]!.utt));
   if (positions.length === 0) return null;
@@ -61,7 +64,7 @@ function markerSignal(set: MarkerSet, a: TranscriptAnalysis, def: MarkerSignalDe
   if (strength === 0) return null;
   const first = positions[0]!;
   const [from, to] = spanIn(a, ms, first);
-  return {
+  const signal: Signal = {
     domain: def.domain as DomainId,
     subSignal: def.subSignal,
     direction: def.direction,
@@ -69,9 +72,10 @@ function markerSignal(set: MarkerSet, a: TranscriptAnalysis, def: MarkerSignalDe
     evidence: positions.map((p) => a.utterances[p]!.id),
     quote: quoteAt(a.utterances[first]!.text, from, to),
   };
+  return { signal, positions };
 }
 
-function measureSignal(set: MarkerSet, a: TranscriptAnalysis, def: MeasureSignalDef, m: MeasureDef): Signal | null {
+function measureSignal(set: MarkerSet, a: TranscriptAnalysis, def: MeasureSignalDef, m: MeasureDef): Part | null {
   const x = measureValue(set, a, m);
   if (x === null) return null;
   const strength = round3(clamp01((x - def.from) / (def.full - def.from)));
@@ -87,7 +91,7 @@ function measureSignal(set: MarkerSet, a: TranscriptAnalysis, def: MeasureSignal
       ? quoteFromMarkers(set, a, upward ? m.numerator : m.denominator, lead)
       : openingQuote(a.utterances[lead]!.text);
   if (!q) return null;
-  return {
+  const signal: Signal = {
     domain: def.domain as DomainId,
     subSignal: def.subSignal,
     direction: def.direction,
@@ -95,6 +99,7 @@ function measureSignal(set: MarkerSet, a: TranscriptAnalysis, def: MeasureSignal
     evidence: positions.map((p) => a.utterances[p]!.id),
     quote: q,
   };
+  return { signal, positions };
 }
 
 /** A measure's value for the transcript, or null when it is undefined (no utterances of that speaker). */

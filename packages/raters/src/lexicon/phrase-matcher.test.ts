@@ -22,6 +22,17 @@ describe('tokenize', () => {
     expect(tokenize('Well we were ill').words).toEqual(['well', 'we', 'were', 'ill']);
   });
 
+  it('reads a word met before in other case or spelling as it read it the first time, hash included', () => {
+    const first = tokenize('Dont you think so? DONT.');
+    const again = tokenize('dont Dont dONT youre');
+    expect(first.words).toEqual(["don't", 'you', 'think', 'so', "don't"]);
+    expect(again.words).toEqual(["don't", "don't", "don't", "you're"]);
+    expect(again.hashes).toEqual(again.words.map(tokenHash));
+    expect(again.start).toEqual([0, 5, 10, 15]);
+    // A cached word does not stand in for another one that starts like it.
+    expect(tokenize('dont donut').words).toEqual(["don't", 'donut']);
+  });
+
   it('splits hyphenated fillers into words', () => {
     expect(tokenize('Mm-hmm. Uh-huh').words).toEqual(['mm', 'hmm', 'uh', 'huh']);
   });

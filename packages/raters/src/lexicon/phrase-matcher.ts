@@ -70,9 +70,9 @@ export interface Tokens {
  * words.
  */
 export function tokenize(text: string): Tokens {
-  const lower = text.toLowerCase();
-  const fast = scanAscii(lower);
+  const fast = scanAscii(text);
   if (fast) return fast;
+  const lower = text.toLowerCase();
   // Offsets come from the lower-cased copy; they equal the original's unless lower-casing changed the length
   // (a few non-English letters), in which case each word is lower-cased on its own.
   const source = lower.length === text.length ? lower : text;
@@ -93,7 +93,10 @@ export function tokenize(text: string): Tokens {
 }
 
 const APOSTROPHE = 39;
+/** A lower-case ASCII letter or digit, for a character code already lower-cased. */
 const isAlnum = (c: number) => (c >= 97 && c <= 122) || (c >= 48 && c <= 57);
+/** ASCII upper case to lower case; every other code as it is. */
+const lowerCode = (c: number) => (c >= 65 && c <= 90 ? c + 32 : c);
 
 /** Word hashes while scanning; an utterance has fewer words than characters. */
 let scratch = new Int32Array(1024);
@@ -101,9 +104,24 @@ let starts = new Int32Array(1024);
 let ends = new Int32Array(1024);
 const wordScratch: string[] = [];
 
+/**
+ * Words already read, by the hash of their characters as written (lower-cased): the word itself (a contraction
+ * restored), and its hash. Talk repeats a small vocabulary, so nearly every word of a transcript is found here
+ * and no string is built for it; the cache stops growing at CACHE_LIMIT words.
+ */
+const wordCache = new Map<number, { raw: string; word: string; hash: number }>();
+const CACHE_LIMIT = 50_000;
+
+/** Whether text[from, to), lower-cased, is `raw`. */
+function sameChars(text: string, from: number, to: number, raw: string): boolean {
+  if (raw.length !== to - from) return false;
+  for (let i = 0; i < raw.length; i++) if (lowerCode(text.charCodeAt(from + i)) !== raw.charCodeAt(i)) return false;
+  return true;
+}
+
 /** The ASCII scanner; null as soon as a character above 127 shows up (the caller then uses the pattern). */
-function scanAscii(lower: string): Tokens | null {
-  const n = lower.length;
+function scanAscii(text: string): Tokens | null {
+  const n = text.length;
   if (scratch.length < n) {
     scratch = new Int32Array(2 * n);
     starts = new Int32Array(2 * n);
@@ -112,7 +130,7 @@ function scanAscii(lower: string): Tokens | null {
   let count = 0;
   let k = 0;
   while (k < n) {
-    let c = lower.charCodeAt(k);
+    let c = lowerCode(text.charCodeAt(k));
     if (c > 127) return null;
     if (!isAlnum(c)) {
       k++;
@@ -125,29 +143,38 @@ function scanAscii(lower: string): Tokens | null {
       h = Math.imul(h ^ c, FNV_PRIME);
       k++;
       if (k >= n) break;
-      c = lower.charCodeAt(k);
+      c = lowerCode(text.charCodeAt(k));
       if (isAlnum(c)) continue;
       if (c > 127) return null;
       // An inner apostrophe joins ("don't"); one not followed by a letter or digit ends the word.
-      if (c === APOSTROPHE && k + 1 < n && isAlnum(lower.charCodeAt(k + 1))) {
+      if (c === APOSTROPHE && k + 1 < n && isAlnum(lowerCode(text.charCodeAt(k + 1)))) {
         apostrophe = true;
         continue;
       }
-      if (c === APOSTROPHE && k + 1 < n && lower.charCodeAt(k + 1) > 127) return null;
+      if (c === APOSTROPHE && k + 1 < n && text.charCodeAt(k + 1) > 127) return null;
       break;
     }
-    let w = lower.slice(from, k);
-    if (!apostrophe) {
-      const full = CONTRACTIONS.get(w);
-      if (full !== undefined) {
-        w = full;
-        h = fnv(FNV_OFFSET, w);
+    const rawHash = h | 0;
+    const known = wordCache.get(rawHash);
+    if (known !== undefined && sameChars(text, from, k, known.raw)) {
+      wordScratch[count] = known.word;
+      scratch[count] = known.hash;
+    } else {
+      const raw = text.slice(from, k).toLowerCase();
+      let w = raw;
+      if (!apostrophe) {
+        const full = CONTRACTIONS.get(w);
+        if (full !== undefined) {
+          w = full;
+          h = fnv(FNV_OFFSET, w);
+        }
       }
+      if (known === undefined && wordCache.size < CACHE_LIMIT) wordCache.set(rawHash, { raw, word: w, hash: h | 0 });
+      wordScratch[count] = w;
+      scratch[count] = h | 0;
     }
-    wordScratch[count] = w;
     starts[count] = from;
-    ends[count] = k;
-    scratch[count++] = h;
+    ends[count++] = k;
   }
   // Exact-size plain arrays: an utterance's tokens live as long as its transcript is rated, and a small typed
   // array costs several times its contents in object headers.

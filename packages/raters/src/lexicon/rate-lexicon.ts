@@ -2,8 +2,8 @@ import type { FormView } from '@alliance-lab/instruments';
 import { loadCoder, type UtteranceCoder } from '../coder/coder';
 import type { RatableUtterance } from '../rater';
 import type { RaterOutput } from '../result-schema';
-import { prepare } from '../coder/features';
-import { analyse, type TranscriptAnalysis } from './analyse';
+import { PreparedWindow } from '../coder/features';
+import { AnalysisRun, analyse, type TranscriptAnalysis } from './analyse';
 import { lexiconItems } from './lexicon-items';
 import { lexiconEpisodes, toRuptures } from './lexicon-ruptures';
 import { lexiconSignals } from './lexicon-signals';
@@ -24,9 +24,12 @@ export function rateWithLexicon(
   // The coder runs only for a marker file that has markers fired by codes; it is fast enough to run inline, and
   // gives the same codes `alliance code` stores.
   if (set.codeMarkers.length === 0) return finish(set, analyse(set, utterances), views);
-  const prepared = utterances.map((u) => prepare(u.role, u.text));
-  const codes = (coder ?? loadCoder()).codePrepared(utterances, prepared);
-  return finish(set, analyse(set, utterances, codes, prepared), views);
+  // Each utterance is analysed as soon as it is coded, from the tokens the coder prepared, so no utterance's
+  // tokens outlive its neighbours' coding.
+  const window = new PreparedWindow(utterances);
+  const run = new AnalysisRun(set, utterances, null);
+  (coder ?? loadCoder()).codePrepared(utterances, window, (i, codes) => run.step(i, window.at(i)!.tokens, codes));
+  return finish(set, run.result(), views);
 }
 
 function finish(set: MarkerSet, a: TranscriptAnalysis, views: readonly FormView[]): RaterOutput {
