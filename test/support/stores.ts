@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { afterEach, beforeEach } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
 import { postgresMissing, postgresUrl, uniqueSchema } from './postgres';
 
 export type StoreKind = 'sqlite' | 'postgres';
@@ -15,20 +15,33 @@ export const storeKinds: StoreKind[] = postgresMissing === undefined ? ['sqlite'
  * through ALLIANCE_STORE_URL (the run-wide override every openStudy honours), dropped after the test; for SQLite
  * nothing changes. A test that opens two different studies at once would share the schema, so such tests stay
  * on SQLite or give each study its own URL.
+ *
+ * `shared`: one schema for the whole describe instead, set before its beforeAll hooks and dropped after its
+ * afterAll ones, for a describe whose tests read one study built once (registered first, so it runs first).
  */
-export function useStore(kind: StoreKind): { schema(): string | null; another(): void } {
+export function useStore(
+  kind: StoreKind,
+  opts: { shared?: boolean } = {},
+): { schema(): string | null; another(): void } {
   const made: string[] = [];
   if (kind === 'postgres') {
     let saved: string | undefined;
-    beforeEach(() => {
+    const before = () => {
       saved = process.env.ALLIANCE_STORE_URL;
       switchSchema(made);
-    });
-    afterEach(async () => {
+    };
+    const after = async () => {
       if (saved === undefined) delete process.env.ALLIANCE_STORE_URL;
       else process.env.ALLIANCE_STORE_URL = saved;
       for (const schema of made.splice(0)) await dropSchema(schema);
-    });
+    };
+    if (opts.shared) {
+      beforeAll(before);
+      afterAll(after);
+    } else {
+      beforeEach(before);
+      afterEach(after);
+    }
   }
   return {
     schema: () => made.at(-1) ?? null,
