@@ -22,7 +22,7 @@ export const storeKinds: StoreKind[] = postgresMissing === undefined ? ['sqlite'
 export function useStore(
   kind: StoreKind,
   opts: { shared?: boolean } = {},
-): { schema(): string | null; another(): void } {
+): { schema(): string | null; another(): void; apart<T>(fn: () => Promise<T>): Promise<T> } {
   const made: string[] = [];
   if (kind === 'postgres') {
     let saved: string | undefined;
@@ -48,6 +48,20 @@ export function useStore(
     /** Studies opened from now on in this test go to a schema of their own (on SQLite they have their folders). */
     another: () => {
       if (kind === 'postgres') switchSchema(made);
+    },
+    /**
+     * Runs `fn` (which makes a second study) with a schema of its own, then puts back the current one, so the
+     * describe's shared study is still the one later tests open.
+     */
+    apart: async <T>(fn: () => Promise<T>): Promise<T> => {
+      if (kind !== 'postgres') return fn();
+      const current = process.env.ALLIANCE_STORE_URL;
+      switchSchema(made);
+      try {
+        return await fn();
+      } finally {
+        process.env.ALLIANCE_STORE_URL = current;
+      }
     },
   };
 }
