@@ -1,6 +1,6 @@
-import pg from 'pg';
 import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
 import { postgresMissing, postgresUrl, uniqueSchema } from './postgres';
+import { dropPostgresSchema } from './postgres-cluster';
 
 export type StoreKind = 'sqlite' | 'postgres';
 
@@ -79,11 +79,6 @@ export function postgresSchemaUrl(schema: string): string {
 }
 
 export async function dropSchema(schema: string): Promise<void> {
-  const client = new pg.Client({ connectionString: postgresUrl });
-  await client.connect();
-  try {
-    await client.query(`drop schema if exists "${schema}" cascade`);
-  } finally {
-    await client.end();
-  }
+  if (!postgresUrl) throw new Error(`no test PostgreSQL: ${postgresMissing}`);
+  await dropPostgresSchema(postgresUrl, schema);
 }
