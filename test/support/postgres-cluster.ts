@@ -80,13 +80,18 @@ export async function startPostgresCluster(
   }
 }
 
-/** Drops a schema and everything in it (a test's or a bench's study). */
-export async function dropPostgresSchema(url: string, schema: string): Promise<void> {
+/** Drops a schema and everything in it (a test's or a bench's study); returns how many tables it held. */
+export async function dropPostgresSchema(url: string, schema: string): Promise<number> {
   const pg = (await import('pg')).default;
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
+    const { rows } = await client.query<{ n: string }>(
+      'select count(*) as n from information_schema.tables where table_schema = $1',
+      [schema],
+    );
     await client.query(`drop schema if exists "${schema}" cascade`);
+    return Number(rows[0]!.n);
   } finally {
     await client.end();
   }

@@ -33,7 +33,11 @@ export function useStore(
     const after = async () => {
       if (saved === undefined) delete process.env.ALLIANCE_STORE_URL;
       else process.env.ALLIANCE_STORE_URL = saved;
-      for (const schema of made.splice(0)) await dropSchema(schema);
+      let tables = 0;
+      for (const schema of made.splice(0)) tables += await dropCounting(schema);
+      // A study built once for the describe that never reached PostgreSQL (a child process given an environment
+      // without the URL, say) would pass as a second SQLite run.
+      if (opts.shared && tables === 0) throw new Error('no study of this describe was stored on PostgreSQL');
     };
     if (opts.shared) {
       beforeAll(before);
@@ -79,6 +83,11 @@ export function postgresSchemaUrl(schema: string): string {
 }
 
 export async function dropSchema(schema: string): Promise<void> {
+  await dropCounting(schema);
+}
+
+/** Drops a schema, saying how many tables it held. */
+function dropCounting(schema: string): Promise<number> {
   if (!postgresUrl) throw new Error(`no test PostgreSQL: ${postgresMissing}`);
-  await dropPostgresSchema(postgresUrl, schema);
+  return dropPostgresSchema(postgresUrl, schema);
 }
