@@ -9,7 +9,7 @@ import type { BenchSuite, Figure } from './figure';
 const here = dirname(fileURLToPath(import.meta.url));
 
 /** Starts the loopback model server in a child process and returns its base URL. */
-async function startServer(latencyMs: number): Promise<{ url: string; child: ChildProcess }> {
+export async function startServer(latencyMs: number): Promise<{ url: string; child: ChildProcess }> {
   const child = spawn(process.execPath, ['--import', 'tsx', join(here, 'raters-http-server.ts'), String(latencyMs)], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });

@@ -18,7 +18,17 @@ const rows: Array<{ suite: string; f: Figure }> = [];
 for (const file of files) {
   const mod = (await import(join(here, file))) as { suite: BenchSuite };
   process.stderr.write(`running ${mod.suite.name} ...\n`);
-  for (const f of await mod.suite.run()) {
+  let figures: Figure[];
+  try {
+    figures = await mod.suite.run();
+  } catch (err) {
+    // A suite that cannot run (no PostgreSQL, say) fails alone, as a row saying why; the others still run.
+    const message = err instanceof Error ? err.message : String(err);
+    process.stderr.write(`  FAILED: ${message}\n`);
+    figures = [{ name: 'suite failed', value: Number.NaN, unit: '', ok: false, note: message }];
+    process.exitCode = 1;
+  }
+  for (const f of figures) {
     rows.push({ suite: mod.suite.name, f });
     process.stderr.write(`  ${f.name}: ${fmt(f.value)} ${f.unit}\n`);
   }

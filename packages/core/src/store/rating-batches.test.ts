@@ -10,6 +10,7 @@ import {
   updateRatingBatch,
 } from './rating-batches';
 import { initStudy, type Study } from './study';
+import { storeKinds, useStore } from '../../../../test/support/stores';
 
 const dirs: string[] = [];
 const open: Study[] = [];
@@ -35,7 +36,8 @@ const batch = (id: string, keys: string[]) => ({
   requests: keys.map((key, i) => ({ key, transcriptId: `t${i}`, replicate: 1 })),
 });
 
-describe('rating batches', () => {
+describe.each(storeKinds)('rating batches on %s', (kind) => {
+  useStore(kind);
   it('reserves only keys no open batch holds, and keeps the provider id and status', async () => {
     const s = await study();
     expect(await reserveRatingBatch(s.db, batch('b1', ['k1', 'k2']))).toEqual(['k1', 'k2']);

@@ -1,16 +1,21 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { KyselyPlugin } from 'kysely';
 import { describe, expect, it } from 'vitest';
+import { storeKinds, useStore } from '../../../../test/support/stores';
 import { tempDir } from '../../../../test/support/temp-dir';
 import { scoresCsv, widenScores, writeScoresCsv } from '../export/scores';
 import type { ScoreFilter, ScoreRow } from '../schemas/score';
 import { toCsv } from '../util/csv';
-import { insertSessionsBulk } from './bulk-responses';
+import { type BulkSession, insertSessionsBulk } from './bulk-responses';
 import { storeRating } from './ratings';
+import { upsertResponse } from './responses';
 import { forEachScore } from './score-stream';
 import { queryScores } from './scores';
-import { initStudy, type Study } from './study';
+import { ensureSession } from './sessions';
+import { initStudy, openStudy, type Study } from './study';
 import { transcriptRows } from './transcript-rows';
+import { writeTransaction } from './write-lock';
 
 // Ids that sort differently as text and as numbers, with quotes, commas, a line break and a non-ASCII letter.
 const CLIENTS = ['C10', 'C2', 'c1', 'Ärger', 'say "hi", ok', 'two\nlines'];
@@ -26,9 +31,8 @@ async function study(): Promise<Study> {
     const v = values[i % values.length]!;
     return { score: v, pomp: v === null ? null : v * 7.1, prorated: i % 4 === 0, missing: v === null };
   };
-  await insertSessionsBulk(
-    s.sqlite!,
-    'test',
+  await seed(
+    s,
     CLIENTS.flatMap((client, c) =>
       SESSIONS.map((session) => ({
         session: {
@@ -107,6 +111,21 @@ async function study(): Promise<Study> {
   return s;
 }
 
+/** The bulk path on SQLite (as the benchmarks seed), the per-row writers on PostgreSQL, which has no bulk path. */
+async function seed(s: Study, sessions: BulkSession[]): Promise<void> {
+  if (s.sqlite) {
+    await insertSessionsBulk(s.sqlite, 'test', sessions);
+    return;
+  }
+  await writeTransaction(s.db, async (trx) => {
+    for (const { session, responses } of sessions) {
+      const sessionId = await ensureSession(trx, session);
+      for (const { response, scores } of responses)
+        await upsertResponse(trx, 'test', { ...response, sessionId }, scores);
+    }
+  });
+}
+
 async function streamed(s: Pick<Study, 'db' | 'sqlite'>, filter: ScoreFilter, clientsPerBatch?: number) {
   const rows: ScoreRow[] = [];
   const n = await forEachScore(s, filter, (r) => rows.push(r), { clientsPerBatch });
@@ -125,8 +144,10 @@ const FILTERS: ScoreFilter[] = [
   { sessions: { to: 1 }, sources: ['self-report'] },
 ];
 
-describe('forEachScore', () => {
-  it('gives every filter exactly the rows queryScores gives, in its order, from SQLite and in client batches', async () => {
+describe.each(storeKinds)('forEachScore on %s', (kind) => {
+  useStore(kind);
+
+  it('gives every filter exactly the rows queryScores gives, in its order, from the store and in client batches', async () => {
     const s = await study();
     try {
       const all = await queryScores(s.db);
@@ -136,6 +157,7 @@ describe('forEachScore', () => {
       for (const filter of FILTERS) {
         const expected = await queryScores(s.db, filter);
         expect(expected.length, JSON.stringify(filter)).toBeGreaterThan(0);
+        // On PostgreSQL `s` has no SQLite handle, so this is the batched path too, with its default batch.
         expect(await streamed(s, filter), JSON.stringify(filter)).toEqual(expected);
         expect(await streamed({ db: s.db, sqlite: null }, filter, 1), JSON.stringify(filter)).toEqual(expected);
         expect(await streamed({ db: s.db, sqlite: null }, filter, 4), JSON.stringify(filter)).toEqual(expected);
@@ -144,6 +166,41 @@ describe('forEachScore', () => {
       await s.close();
     }
   });
+
+  // SQLite steps one statement, which holds one snapshot; PostgreSQL reads a batch of clients per query.
+  if (kind === 'postgres')
+    it('reads one snapshot across its batches: a session written meanwhile is not half seen', async () => {
+      const s = await study();
+      const writer = await openStudy(s.dir);
+      try {
+        const before = await queryScores(s.db);
+        // Once the sessions are read, another connection adds a session of the client that comes last.
+        let wrote: Promise<void> | undefined;
+        const late: KyselyPlugin = {
+          transformQuery: (a) => a.node,
+          transformResult: async (a) => {
+            wrote ??= seed(writer, [
+              {
+                session: { client: 'Ärger', therapist: 'T1', session: 4 },
+                responses: [
+                  {
+                    response: { instrument: 'wai-sr', form: 'client', respondent: 'client', items: { '1': 3 } },
+                    scores: [{ scale: 'total', score: 3, pomp: 50, prorated: false, missing: false }],
+                  },
+                ],
+              },
+            ]);
+            await wrote;
+            return a.result;
+          },
+        };
+        expect(await streamed({ db: s.db.withPlugin(late), sqlite: null }, {}, 1)).toEqual(before);
+        expect((await queryScores(s.db)).length).toBe(before.length + 1);
+      } finally {
+        await writer.close();
+        await s.close();
+      }
+    });
 
   it('writes export scores files byte for byte as the in-memory formatting does, long and wide', async () => {
     const s = await study();

@@ -4,6 +4,7 @@ import { ScoreFilter, type ScoreRow } from '../schemas/score';
 import type { Database } from './database';
 import { isPostgres } from './migrations/dialect';
 import { SELF_REPORTERS } from './scores';
+import { readSnapshot } from './write-lock';
 
 /** The store of a study as the streaming read needs it: a Study, or one with `sqlite: null` for the batched path. */
 export interface ScoreStore {
@@ -49,22 +50,27 @@ export async function forEachScore(
     for (const s of sqlite.prepare(SESSIONS_SQLITE).raw(true).all() as SessionTuple[]) sessions.set(s[0], keysOf(s));
     return mergeSessions(sessions, responses, ratings, first, visit);
   }
-  const sessions = new Map<unknown, SessionKeys>();
-  for (const s of await db_sessions(store.db)) sessions.set(s[0], keysOf(s));
-  const clients = [...new Set([...sessions.values()].map((s) => s.client))].sort(byteCompare);
-  const per = opts.clientsPerBatch ?? CLIENTS_PER_BATCH;
-  let n = 0;
-  for (let i = 0; i < clients.length; i += per) {
-    const [responses, ratings] = await Promise.all(
-      scoreParts(store.db, f, false, clients.slice(i, i + per)).map(async (q) =>
-        (await q.execute()).map((r) => PART_COLUMNS.map((c) => (r as Record<string, unknown>)[c]) as PartRow),
-      ),
-    );
-    const a = responses![Symbol.iterator]();
-    const b = ratings![Symbol.iterator]();
-    n += mergeSessions(sessions, a, b, [a.next(), b.next()], visit);
-  }
-  return n;
+  // The batches are separate queries; one REPEATABLE READ snapshot keeps a session written meanwhile from
+  // showing up in a later batch without its keys (SQLite's single statement holds one snapshot by itself).
+  const batched = async (db: Kysely<Database>) => {
+    const sessions = new Map<unknown, SessionKeys>();
+    for (const s of await db_sessions(db)) sessions.set(s[0], keysOf(s));
+    const clients = [...new Set([...sessions.values()].map((s) => s.client))].sort(byteCompare);
+    const per = opts.clientsPerBatch ?? CLIENTS_PER_BATCH;
+    let n = 0;
+    for (let i = 0; i < clients.length; i += per) {
+      const [responses, ratings] = await Promise.all(
+        scoreParts(db, f, false, clients.slice(i, i + per)).map(async (q) =>
+          (await q.execute()).map((r) => PART_COLUMNS.map((c) => (r as Record<string, unknown>)[c]) as PartRow),
+        ),
+      );
+      const a = responses![Symbol.iterator]();
+      const b = ratings![Symbol.iterator]();
+      n += mergeSessions(sessions, a, b, [a.next(), b.next()], visit);
+    }
+    return n;
+  };
+  return isPostgres(store.db as Kysely<unknown>) ? readSnapshot(store.db, batched) : batched(store.db);
 }
 
 /** One score of a part: the session (rowid on SQLite, id elsewhere), rater, replicate, then the score's columns. */

@@ -11,6 +11,7 @@ import { initStudy, openStudy, type Study } from '../store/study';
 import { parseCsv } from '../util/csv';
 import { renderStudyCodebook, studyCodebook } from './codebook';
 import { tempDir } from '../../../../test/support/temp-dir';
+import { storeKinds, useStore } from '../../../../test/support/stores';
 
 async function demoStudy(): Promise<Study> {
   const s = await initStudy(join(tempDir('codebook-'), 'study'), {
@@ -29,7 +30,8 @@ async function demoStudy(): Promise<Study> {
   return s;
 }
 
-describe('study codebook', () => {
+describe.each(storeKinds)('study codebook on %s', (kind) => {
+  useStore(kind);
   it('documents exactly the columns of the wide score export, and no rater that never ran', async () => {
     const s = await demoStudy();
     await importResponses(s, { file: join(FIXTURES, 'srs-long.csv'), form: loadResponseForm(s.dir, 'srs', 'client') });

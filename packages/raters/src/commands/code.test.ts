@@ -7,6 +7,7 @@ import { commands as raterCommands } from './index';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createFixtureStudy } from '../testing/study-fixture';
 import { CODE_COLUMNS } from './code';
+import { storeKinds, useStore } from '../../../../test/support/stores';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -34,7 +35,8 @@ async function studyDir() {
   return dir;
 }
 
-describe('alliance code', () => {
+describe.each(storeKinds)('alliance code on %s', (kind) => {
+  useStore(kind);
   it('writes one row per utterance, stores the codes, and changes nothing when run again', async () => {
     const dir = await studyDir();
     const out = join(dir, 'codes.csv');

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createFixtureStudy, validAnswer } from '../testing/study-fixture';
 import { useLoopbackServer } from '../testing/use-loopback-server';
 import { commands } from './index';
+import { storeKinds, useStore } from '../../../../test/support/stores';
 
 const BIN = fileURLToPath(new URL('../../../cli/bin/alliance.js', import.meta.url));
 const server = useLoopbackServer((s) => s.setHandler(() => ({ kind: 'answer', output: validAnswer() })));
@@ -37,7 +38,8 @@ async function studyDir() {
   return dir;
 }
 
-describe('alliance rate --batch (CLI)', () => {
+describe.each(storeKinds)('alliance rate --batch (CLI) on %s', (kind) => {
+  useStore(kind);
   it('exits 0 with the summary, progress of the polling on stderr', async () => {
     const dir = await studyDir();
     server.batches.script({ pollsInProgress: 2 });

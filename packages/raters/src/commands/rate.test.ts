@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { useLoopbackServer } from '../testing/use-loopback-server';
 import { createFixtureStudy, validAnswer } from '../testing/study-fixture';
 import { commands } from './index';
+import { storeKinds, useStore } from '../../../../test/support/stores';
 
 const BIN = fileURLToPath(new URL('../../../cli/bin/alliance.js', import.meta.url));
 
@@ -44,7 +45,8 @@ async function studyDir(sessions = 2) {
   return dir;
 }
 
-describe('alliance rate (CLI)', () => {
+describe.each(storeKinds)('alliance rate (CLI) on %s', (kind) => {
+  useStore(kind);
   it('--json prints exactly the summary object, and nothing on stderr off a terminal', async () => {
     const dir = await studyDir();
     const first = await cli(['rate', '--study', dir, '--rater', 'gpt', '--json']);

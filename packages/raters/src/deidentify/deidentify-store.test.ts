@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { loadTranscript, selectTranscripts } from '../run/run-transcripts';
 import { createFixtureStudy, NAMES } from '../testing/study-fixture';
 import { deidentifyForStudy, deidentifySettingsHash, storedMapping } from './deidentify-store';
+import { storeKinds, useStore } from '../../../../test/support/stores';
 
 const open: Study[] = [];
 afterEach(async () => {
@@ -20,7 +21,8 @@ async function fixture() {
   return { study, t: await loadTranscript(study, ref!) };
 }
 
-describe('deidentifyForStudy', () => {
+describe.each(storeKinds)('deidentifyForStudy on %s', (kind) => {
+  useStore(kind);
   it("replaces the study's names and stores the mapping beside the transcript", async () => {
     const { study, t } = await fixture();
     const out = await deidentifyForStudy(study, t);

@@ -14,6 +14,7 @@ import { createFixtureStudy, NAMES, validAnswer } from '../testing/study-fixture
 import { useLoopbackServer } from '../testing/use-loopback-server';
 import { defaultServices } from './default-services';
 import { type RateOptions, rateStudy } from './rate-run';
+import { storeKinds, useStore } from '../../../../test/support/stores';
 
 const ok: Reply = { kind: 'answer', output: validAnswer(), usage: { input: 1000, output: 200, cached: 400 } };
 const server = useLoopbackServer((s) => s.setHandler(() => ok));
@@ -59,7 +60,8 @@ const rate = (study: Study, rater: string, opts: Partial<RateOptions> = {}) =>
 /** Which fixture session a request (a batch line or a live call) is about: its last utterance names it. */
 const sessionOf = (raw: string) => /\((C\d\d session \d+)\)/.exec(raw)?.[1];
 
-describe('rate --batch', () => {
+describe.each(storeKinds)('rate --batch on %s', (kind) => {
+  const store = useStore(kind);
   it('OpenAI-compatible: one JSONL batch, polled and ingested at half the live price; then live asks nothing', async () => {
     const s = await fixture();
     const r = await rate(s, 'local');
@@ -211,6 +213,7 @@ describe('rate --batch', () => {
     for (const q of lines) for (const name of NAMES) expect(q.raw).not.toContain(name);
 
     server.reset();
+    store.another();
     const f = await fixture({ tunnel: remote }, 'forbid');
     await expect(rate(f, 'tunnel')).rejects.toThrow(/remoteProviders to "forbid"/);
     expect(server.batches.calls).toEqual([]);
@@ -225,6 +228,7 @@ describe('rate --batch', () => {
       const r = learnt!.requests.find((q) => q.transcriptId.startsWith(transcript))!;
       return { key: r.key, transcriptId: r.transcriptId, replicate: r.replicate };
     };
+    store.another();
     const s = await fixture();
     const row = { rater: 'local', provider: 'openai', baseUrl: server.openaiBaseUrl };
     await reserveRatingBatch(s.db, {
@@ -316,6 +320,7 @@ describe('rate --batch', () => {
         /has no batch API \(POST \/files answered 404\); rate without --batch/,
       );
       expect(await listRatingBatches(s.db)).toEqual([]);
+      store.another();
       const l = await fixture({ lex: { provider: 'lexicon' } });
       await expect(rate(l, 'lex')).rejects.toThrow(/--batch: rater "lex" \(provider lexicon\) has no batch API/);
     } finally {

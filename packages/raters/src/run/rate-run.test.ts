@@ -6,6 +6,7 @@ import { useLoopbackServer } from '../testing/use-loopback-server';
 import { createFixtureStudy, validAnswer } from '../testing/study-fixture';
 import { defaultServices } from './default-services';
 import { rateStudy, type RateOptions } from './rate-run';
+import { storeKinds, useStore } from '../../../../test/support/stores';
 
 const server = useLoopbackServer((s) => s.setHandler(() => ok));
 
@@ -41,7 +42,8 @@ async function ratings(study: Study) {
   return study.db.selectFrom('ratings').selectAll().orderBy('id').execute();
 }
 
-describe('alliance rate: one run', () => {
+describe.each(storeKinds)('alliance rate: one run on %s', (kind) => {
+  useStore(kind);
   it('rates every session, stores ratings with usage and cost, scores them, and audits each', async () => {
     const { study } = await fixture();
     const { summary } = await run(study);
@@ -162,7 +164,8 @@ describe('alliance rate: one run', () => {
   });
 });
 
-describe('alliance rate: validation and the repair round', () => {
+describe.each(storeKinds)('alliance rate: validation and the repair round on %s', (kind) => {
+  useStore(kind);
   const hallucinated = () => {
     const a = validAnswer();
     a.signals[0]!.quote = 'I never want to come back here';
@@ -278,7 +281,8 @@ describe('alliance rate: spend on a failure', () => {
   });
 });
 
-describe('alliance rate: budget', () => {
+describe.each(storeKinds)('alliance rate: budget on %s', (kind) => {
+  useStore(kind);
   it('stops scheduling before the estimated cost would pass the budget, and a later run continues', async () => {
     const logs: string[] = [];
     // maxTokens 200 keeps the first estimate (before any answer is seen) close to what the server bills.
@@ -299,7 +303,8 @@ describe('alliance rate: budget', () => {
   });
 });
 
-describe('alliance rate: resuming', () => {
+describe.each(storeKinds)('alliance rate: resuming on %s', (kind) => {
+  useStore(kind);
   it('keeps what was rated when interrupted, and the rerun asks only for the rest, without duplicates', async () => {
     const { study } = await fixture({}, { clients: 4, sessionsPerClient: 3 });
     const stop = new AbortController();

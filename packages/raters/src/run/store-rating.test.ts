@@ -13,6 +13,7 @@ import {
 import { afterEach, describe, expect, it } from 'vitest';
 import { createFixtureStudy, validAnswer } from '../testing/study-fixture';
 import { saveRating } from './store-rating';
+import { storeKinds, useStore } from '../../../../test/support/stores';
 
 const open: Study[] = [];
 afterEach(async () => {
@@ -52,7 +53,8 @@ const score = (forms: { items: Record<string, number | null> }[]): Score[] => [
 ];
 
 /** A rater's answer through core's one rating write path. */
-describe('saveRating', () => {
+describe.each(storeKinds)('saveRating on %s', (kind) => {
+  useStore(kind);
   it('inserts, then replaces with an update audited before and after, keeping one row, its scores and the cache', async () => {
     const { study } = await createFixtureStudy({ raters: {} });
     open.push(study);

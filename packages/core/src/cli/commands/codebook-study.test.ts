@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { FIXTURES } from '../../import/responses/test-input';
 import { runCore as main } from './testing';
 import { tempDir } from '../../../../../test/support/temp-dir';
+import { storeKinds, useStore } from '../../../../../test/support/stores';
 
 async function run(argv: string[]) {
   let stdout = '';
@@ -15,7 +16,8 @@ async function run(argv: string[]) {
   return { code, stdout, stderr };
 }
 
-describe('alliance codebook --study', () => {
+describe.each(storeKinds)('alliance codebook --study on %s', (kind) => {
+  useStore(kind);
   it("writes the study's data dictionary in each format, exactly the wide export's columns, coders once their ratings are stored", async () => {
     const dir = join(tempDir('cli-codebook-'), 'study');
     await run(['init', dir]);

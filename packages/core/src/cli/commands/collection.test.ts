@@ -8,6 +8,7 @@ import { ensureSession } from '../../store/sessions';
 import { signIn } from '../../store/staff';
 import { initStudy, openStudy } from '../../store/study';
 import { runCore as main } from './testing';
+import { storeKinds, useStore } from '../../../../../test/support/stores';
 
 const BIN = fileURLToPath(new URL('../../../../cli/bin/alliance.js', import.meta.url));
 const scratch = mkdtempSync(join(tmpdir(), 'cli-collection-'));
@@ -43,7 +44,8 @@ async function study(): Promise<string> {
   return dir;
 }
 
-describe('alliance links', () => {
+describe.each(storeKinds)('alliance links on %s', (kind) => {
+  const store = useStore(kind);
   it('prints {"links": [...]} with client, session, instrument, form, url, code and expiresAt in UTC', async () => {
     const dir = await study();
     const all = await run(['links', '--study', dir, '--base-url', 'https://survey.example.org/', '--json']);
@@ -94,6 +96,7 @@ describe('alliance links', () => {
     ]);
     // In New York (UTC-5, UTC-4 from 8 March), a study configured for two days.
     const ny = join(scratch, `s${++n}`);
+    store.another();
     const t = await initStudy(ny, {
       name: 'New York',
       instruments: [{ instrument: 'srs', form: 'client', schedule: { every: 1 } }],
@@ -112,7 +115,8 @@ describe('alliance links', () => {
   });
 });
 
-describe('alliance users add', () => {
+describe.each(storeKinds)('alliance users add on %s', (kind) => {
+  useStore(kind);
   it('takes a piped password, stores only its hash, and prints a one-time password when nothing is piped', async () => {
     const dir = await study();
     const piped = spawnSync(

@@ -2,6 +2,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { storeKinds, useStore } from '../../../../../test/support/stores';
 import { FIXTURES } from '../../import/responses/test-input';
 import { runCore as main } from './testing';
 
@@ -15,28 +16,29 @@ async function run(argv: string[]) {
   return { code, stdout, stderr };
 }
 
-let root: string;
-let dir: string;
-beforeAll(async () => {
-  root = mkdtempSync(join(tmpdir(), 'cli-export-'));
-  dir = join(root, 'study');
-  await run(['init', dir]);
-  const imported = await run([
-    'import',
-    'responses',
-    '--study',
-    dir,
-    '--instrument',
-    'wai-o-s',
-    '--form',
-    'observer',
-    join(FIXTURES, 'coders-wai-o-s.csv'),
-  ]);
-  expect(imported.code).toBe(0);
-});
-afterAll(() => rmSync(root, { recursive: true, force: true }));
+describe.each(storeKinds)('alliance export scores on %s', (kind) => {
+  useStore(kind, { shared: true });
+  let root: string;
+  let dir: string;
+  beforeAll(async () => {
+    root = mkdtempSync(join(tmpdir(), 'cli-export-'));
+    dir = join(root, 'study');
+    await run(['init', dir]);
+    const imported = await run([
+      'import',
+      'responses',
+      '--study',
+      dir,
+      '--instrument',
+      'wai-o-s',
+      '--form',
+      'observer',
+      join(FIXTURES, 'coders-wai-o-s.csv'),
+    ]);
+    expect(imported.code).toBe(0);
+  });
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-describe('alliance export scores', () => {
   it('writes the filtered long CSV', async () => {
     const out = join(root, 'total.csv');
     const r = await run(['export', 'scores', '--study', dir, '--scale', 'total', '--rater', 'K01', '--out', out]);

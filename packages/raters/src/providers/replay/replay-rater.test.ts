@@ -6,6 +6,7 @@ import { saveRating } from '../../run/store-rating';
 import { createFixtureStudy, validAnswer } from '../../testing/study-fixture';
 import { ReplayConfig } from './replay-config';
 import { createReplayRater } from './replay-rater';
+import { storeKinds, useStore } from '../../../../../test/support/stores';
 
 const open: Study[] = [];
 afterEach(async () => {
@@ -50,7 +51,8 @@ const transcript = (sessionId: string, transcriptId: string, contentHash = 'seen
   utterances: [],
 });
 
-describe('replay provider', () => {
+describe.each(storeKinds)('replay provider on %s', (kind) => {
+  useStore(kind);
   it('takes the replayed rater’s model, prompt and transcript handling, and answers with its stored answer at no cost', async () => {
     const study = await studyWithStoredRun();
     const rater = await createReplayRater(study, 'gpt-again', config({ rater: 'gpt' }));

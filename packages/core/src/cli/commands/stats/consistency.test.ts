@@ -5,6 +5,7 @@ import { near, readGolden } from '../../../../../../test/support/data';
 import { tempDir } from '../../../../../../test/support/temp-dir';
 import { internalConsistency } from '../../../stats/consistency';
 import { runCore as main } from '../testing';
+import { storeKinds, useStore } from '../../../../../../test/support/stores';
 
 const dir = tempDir('alliance-consistency-');
 const FIXTURES = join(import.meta.dirname, '../../../../../../test/fixtures/responses');
@@ -107,7 +108,8 @@ describe('alliance stats consistency --in', () => {
   });
 });
 
-describe('alliance stats consistency --study', () => {
+describe.each(storeKinds)('alliance stats consistency --study on %s', (kind) => {
+  useStore(kind);
   it('reads stored responses, reverse-keyed as the engine keys them, restricted to a scale', async () => {
     const study = join(tempDir('alliance-consistency-study-'), 'study');
     expect((await run(['init', study, '--json'])).code).toBe(0);
