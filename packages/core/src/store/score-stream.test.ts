@@ -107,9 +107,13 @@ async function study(): Promise<Study> {
   return s;
 }
 
-async function streamed(s: Pick<Study, 'db' | 'sqlite'>, filter: ScoreFilter, clientsPerBatch?: number) {
+async function streamed(
+  s: Pick<Study, 'db' | 'sqlite'>,
+  filter: ScoreFilter,
+  batch: { clientsPerBatch?: number; sessionsPerBatch?: number } = {},
+) {
   const rows: ScoreRow[] = [];
-  const n = await forEachScore(s, filter, (r) => rows.push(r), { clientsPerBatch });
+  const n = await forEachScore(s, filter, (r) => rows.push(r), batch);
   expect(n).toBe(rows.length);
   return rows;
 }
@@ -137,8 +141,14 @@ describe('forEachScore', () => {
         const expected = await queryScores(s.db, filter);
         expect(expected.length, JSON.stringify(filter)).toBeGreaterThan(0);
         expect(await streamed(s, filter), JSON.stringify(filter)).toEqual(expected);
-        expect(await streamed({ db: s.db, sqlite: null }, filter, 1), JSON.stringify(filter)).toEqual(expected);
-        expect(await streamed({ db: s.db, sqlite: null }, filter, 4), JSON.stringify(filter)).toEqual(expected);
+        // SQLite's client ranges: one session each (cut at whole clients, so three), and a range across clients.
+        for (const sessionsPerBatch of [1, 4])
+          expect(await streamed(s, filter, { sessionsPerBatch }), JSON.stringify(filter)).toEqual(expected);
+        for (const clientsPerBatch of [1, 4])
+          expect(
+            await streamed({ db: s.db, sqlite: null }, filter, { clientsPerBatch }),
+            JSON.stringify(filter),
+          ).toEqual(expected);
       }
     } finally {
       await s.close();
