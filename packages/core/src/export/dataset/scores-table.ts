@@ -21,9 +21,12 @@ const COLUMNS = [
   'missing',
 ];
 
+/** Every column but the two values: a score's keys and flags are always there. */
+const NEVER_EMPTY = new Set(COLUMNS.filter((c) => c !== 'score' && c !== 'pomp'));
+
 /**
- * The scores table's files, written from the score stream's shared session and key objects: the same bytes as a
- * TableWriter given the rows (test/dataset-export.test.ts compares them), but a CSV record is put together from
+ * The scores table's files, written from the score stream's shared session and key objects: the CSV's bytes and
+ * the Parquet's values are a TableWriter's given the rows (scores-table.test.ts compares them), but a CSV record is put together from
  * the session's cells and the key's cells, each encoded once, and the two numbers; encoding twelve cells a row
  * was most of the CSV's cost at a million rows.
  */
@@ -51,7 +54,8 @@ export class ScoresTableWriter implements WrittenTable {
     const names = columns.map((c) => c.name);
     if (names.join() !== COLUMNS.join()) throw new Error(`the scores table's columns changed: ${names.join(', ')}`);
     if (formats.includes('csv')) this.csv = new CsvWriter(join(dir, 'scores.csv'), names);
-    if (formats.includes('parquet')) this.parquet = parquetSink(join(dir, 'scores.parquet'), columns, PARQUET_BATCH);
+    if (formats.includes('parquet'))
+      this.parquet = parquetSink(join(dir, 'scores.parquet'), columns, PARQUET_BATCH, NEVER_EMPTY);
     this.flags = [0, 1, 2, 3].map((f) => Buffer.from(`,${f & 1},${f >> 1}`));
   }
 
