@@ -49,9 +49,10 @@ const CLIENTS_PER_BATCH = 50;
  * Every score a filter keeps, as queryScores gives them and in its order, handed to `visit` one at a time without
  * holding them all: the dataset export reads a million scores this way in a few megabytes.
  *
- * On SQLite one statement is stepped row by row (better-sqlite3's iterate), synchronously: the connection is busy
- * while it steps, so `visit` must not await (the export writes with blocking writes, which are their own
- * backpressure). On PostgreSQL, and given `sqlite: null`, the rows come a batch of clients at a time.
+ * On SQLite the scores come a range of clients at a time (a couple of thousand sessions), each range read by one
+ * statement and handed on before the next is read, synchronously: `visit` must not await (the export writes with
+ * blocking writes, which are their own backpressure). On PostgreSQL, and given `sqlite: null`, the rows come a
+ * batch of clients at a time.
  */
 export async function forEachScore(
   store: ScoreStore,
@@ -88,10 +89,11 @@ export async function forEachScore(
  * forEachScore's scores without a row object each: the session and key objects are shared, so a writer can keep
  * what it derives from them (encoded cells, a wide column) and do per score only what the values need.
  *
- * The store orders only by client and session, which the sessions' unique index gives for free; each session's
- * few dozen scores are sorted here, as queryScores sorts. A full ORDER BY made SQLite sort the million rows in a
- * temporary B-tree, which cost more than reading them. Clients are ordered byte-wise (SQLite's collation,
- * PostgreSQL's "C"), the same as queryScores' order for every id without characters beyond U+FFFF.
+ * The store is asked for no order within a batch (PostgreSQL orders by client and session, which the sessions'
+ * index gives for free); each batch is put in session order here and each session's few dozen scores sorted as
+ * queryScores sorts. A full ORDER BY made SQLite sort the million rows in a temporary B-tree, which cost more than
+ * reading them. Clients are ordered byte-wise (SQLite's collation, PostgreSQL's "C"), the same as queryScores'
+ * order for every id without characters beyond U+FFFF.
  */
 export async function forEachScoreOf(
   store: ScoreStore,
