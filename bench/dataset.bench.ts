@@ -30,11 +30,12 @@ const mb = (bytes: number) => `${(bytes / 1e6).toFixed(0)} MB`;
 /**
  * The dataset export of a store holding a million score rows (built beforehand through the store's bulk seeding,
  * outside the timing), each export in its own process so its peak resident memory is its own. The issue's
- * figures are the scores table's: the million rows from the store to scores.csv (with scores_wide's sums and the
- * rupture series kept beside them), then to scores.csv and scores.parquet together (the export always writes
- * CSV). The whole `export dataset` follows for context: its other tables hold the study's 200,000 responses'
- * audit rows. Each figure is wall time from opening the study; the note gives CPU time, as the machine may be
- * shared.
+ * figures are the scores table's, as `export dataset` writes it (writeScoreTables): the million rows read from the
+ * store and written to scores.csv alone, with scores_wide's sums and the rupture rule's series kept in memory
+ * beside them (no other file is written); then to scores.csv and scores.parquet together, as the export writes
+ * them (it always writes CSV); then to scores.parquet alone, for what the Parquet costs by itself. The whole
+ * `export dataset` follows for context: its other tables hold the study's 200,000 responses' audit rows. Each
+ * figure is wall time from opening the study; the note gives CPU time, as the machine may be shared.
  */
 export const suite: BenchSuite = {
   name: 'dataset',
@@ -50,15 +51,15 @@ export const suite: BenchSuite = {
       const csv = exportIn(child, 'scores', study, join(dir, 'csv'), 'csv');
       figures.push(
         {
-          name: 'export dataset: 1,000,000 score rows to CSV',
+          name: 'export dataset: 1,000,000 score rows to scores.csv',
           value: csv.seconds,
           unit: 's',
           target: `< ${TARGETS.csv.seconds} s`,
           ok: csv.seconds < TARGETS.csv.seconds,
-          note: `${(csv.seconds / TARGETS.csv.seconds).toFixed(2)} of target; ${csv.cpuSeconds.toFixed(2)} s CPU; scores.csv ${mb(csv.bytes['scores.csv']!)}; store built in ${built.seconds.toFixed(0)} s; ${load()}`,
+          note: `${(csv.seconds / TARGETS.csv.seconds).toFixed(2)} of target; ${csv.cpuSeconds.toFixed(2)} s CPU; scores.csv ${mb(csv.bytes['scores.csv']!)}, no other file (scores_wide's sums kept in memory); store built in ${built.seconds.toFixed(0)} s; ${load()}`,
         },
         {
-          name: 'export dataset: peak memory, CSV',
+          name: 'export dataset: peak memory, 1,000,000 score rows to scores.csv',
           value: csv.maxRssKb / 1024,
           unit: 'MB',
           target: `< ${TARGETS.csv.rssMb} MB`,
@@ -69,12 +70,20 @@ export const suite: BenchSuite = {
 
       const pq = exportIn(child, 'scores', study, join(dir, 'parquet'), 'csv,parquet');
       figures.push({
-        name: 'export dataset: 1,000,000 score rows to Parquet (with CSV)',
+        name: 'export dataset: 1,000,000 score rows to scores.csv and scores.parquet',
         value: pq.seconds,
         unit: 's',
         target: `< ${TARGETS.parquet.seconds} s`,
         ok: pq.seconds < TARGETS.parquet.seconds,
-        note: `${(pq.seconds / TARGETS.parquet.seconds).toFixed(2)} of target; ${pq.cpuSeconds.toFixed(2)} s CPU; scores.parquet ${mb(pq.bytes['scores.parquet']!)}; peak memory ${(pq.maxRssKb / 1024).toFixed(0)} MB; ${load()}`,
+        note: `${(pq.seconds / TARGETS.parquet.seconds).toFixed(2)} of target; ${pq.cpuSeconds.toFixed(2)} s CPU; scores.parquet ${mb(pq.bytes['scores.parquet']!)}; peak memory ${(pq.maxRssKb / 1024).toFixed(0)} MB; both files, as the export writes them; ${load()}`,
+      });
+
+      const only = exportIn(child, 'scores', study, join(dir, 'parquet-only'), 'parquet');
+      figures.push({
+        name: 'export dataset: 1,000,000 score rows to scores.parquet alone',
+        value: only.seconds,
+        unit: 's',
+        note: `${only.cpuSeconds.toFixed(2)} s CPU; peak memory ${(only.maxRssKb / 1024).toFixed(0)} MB; what the Parquet costs without the CSV (the export always writes both); ${load()}`,
       });
 
       const all = exportIn(child, 'dataset', study, join(dir, 'dataset'), 'csv');

@@ -73,6 +73,27 @@ export class CsvWriter {
     if (this.off > FLUSH) this.flush();
   }
 
+  /**
+   * A cell's bytes as `row` writes them (undefined for an empty cell), for a caller that writes a record from
+   * cells it encoded once and keeps (`put`, `endRecord`).
+   */
+  encode(v: string | number | boolean | null | undefined): Buffer | undefined {
+    if (v === null || v === undefined) return undefined;
+    return typeof v === 'number' ? this.numberBytes(v) : this.textBytes(typeof v === 'string' ? v : String(v));
+  }
+
+  /** Bytes of the record being written: encoded cells, and the commas between them. */
+  put(b: Buffer): void {
+    this.putBytes(b);
+  }
+
+  /** Ends a record written with `put`. */
+  endRecord(): void {
+    this.putBytes(this.eol);
+    this.rows++;
+    if (this.off > FLUSH) this.flush();
+  }
+
   /** Flushes and closes the file (not a descriptor given by the caller, such as stdout). */
   close(ownFd = true): WrittenFile {
     this.flush();

@@ -66,7 +66,7 @@ export async function writeScoresCsv(
   }
 }
 
-const wideKeys = (r: ScoreRow) => ({
+const wideKeys = (r: Pick<ScoreRow, (typeof WIDE_SCORE_KEYS)[number]>) => ({
   session_id: r.session_id,
   client: r.client,
   therapist: r.therapist,

@@ -41,6 +41,8 @@ export function wideColumns(keys: Iterable<WideKey>): WideColumn[] {
 }
 
 type Cells = Record<string, string | number | null>;
+/** What a wide row's keys are made from. */
+type SessionOf = Pick<ScoreRow, 'session_id' | 'client' | 'therapist' | 'session' | 'date'>;
 
 export interface WideTable {
   columns: WideColumn[];
@@ -52,7 +54,7 @@ export interface WideTable {
  * between-method comparison wants; the long export keeps them apart). Rows keep the order of the sessions' first
  * score rows, which queryScores sorts by client and session.
  */
-export function widen(rows: readonly ScoreRow[], keysOf: (r: ScoreRow) => Cells): WideTable {
+export function widen(rows: readonly ScoreRow[], keysOf: (r: SessionOf) => Cells): WideTable {
   const acc = new WideAccumulator(keysOf);
   for (const r of rows) acc.add(r);
   return { columns: acc.columns(), rows: [...acc.rows()] };
@@ -78,26 +80,43 @@ export class WideAccumulator {
   private readonly byName = new Map<string, number>();
   private readonly sessions = new Map<string, SessionCells>();
   private last: { id: string; cells: SessionCells } | undefined;
+  /** Column numbers of a stream's shared key objects (forEachScoreOf), so a score costs no key lookup. */
+  private readonly byKeyObject = new Map<WideKey, number>();
+  /** Where the last score went in its session's columns: the next usually goes to the next place. */
+  private hint = 0;
 
-  constructor(private readonly keysOf: (r: ScoreRow) => Cells) {}
+  constructor(private readonly keysOf: (r: SessionOf) => Cells) {}
 
   add(r: ScoreRow): void {
+    this.put(r, this.column(r), r.score);
+  }
+
+  /** A score of forEachScoreOf's stream: its session, its shared key object and its value. */
+  addScore(session: SessionOf, key: WideKey, score: number | null): void {
+    let column = this.byKeyObject.get(key);
+    if (column === undefined) this.byKeyObject.set(key, (column = this.column(key)));
+    this.put(session, column, score);
+  }
+
+  private put(r: SessionOf, column: number, score: number | null): void {
     let s: SessionCells | undefined;
     if (this.last?.id === r.session_id) s = this.last.cells;
     else {
       s = this.sessions.get(r.session_id);
       if (!s) this.sessions.set(r.session_id, (s = { keys: this.keysOf(r), columns: [], sums: [], counts: [] }));
       this.last = { id: r.session_id, cells: s };
+      this.hint = 0;
     }
-    const column = this.column(r);
-    if (r.score === null) return;
-    const at = s.columns.indexOf(column);
+    if (score === null) return;
+    const at = s.columns[this.hint] === column ? this.hint : s.columns.indexOf(column);
     if (at < 0) {
+      this.hint = s.columns.length + 1;
       s.columns.push(column);
-      s.sums.push(r.score);
+      s.sums.push(score);
       s.counts.push(1);
     } else {
-      s.sums[at]! += r.score;
+      this.hint = at + 1;
+      s.sums[at]! += score;
       s.counts[at]! += 1;
     }
   }
@@ -121,7 +140,7 @@ export class WideAccumulator {
   }
 
   /** The number of the row's wide column; keys that share a name (a rater under two sources) share it. */
-  private column(r: ScoreRow): number {
+  private column(r: WideKey): number {
     // Nested by part rather than one joined key: a million rows' keys would each be built and hashed.
     const byRater = this.byKey.get(r.source) ?? setNew(this.byKey, r.source, new Map());
     const byInstrument = byRater.get(r.rater) ?? setNew(byRater, r.rater, new Map());

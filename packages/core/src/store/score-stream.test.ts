@@ -126,9 +126,13 @@ async function seed(s: Study, sessions: BulkSession[]): Promise<void> {
   });
 }
 
-async function streamed(s: Pick<Study, 'db' | 'sqlite'>, filter: ScoreFilter, clientsPerBatch?: number) {
+async function streamed(
+  s: Pick<Study, 'db' | 'sqlite'>,
+  filter: ScoreFilter,
+  batch: { clientsPerBatch?: number; sessionsPerBatch?: number } = {},
+) {
   const rows: ScoreRow[] = [];
-  const n = await forEachScore(s, filter, (r) => rows.push(r), { clientsPerBatch });
+  const n = await forEachScore(s, filter, (r) => rows.push(r), batch);
   expect(n).toBe(rows.length);
   return rows;
 }
@@ -159,8 +163,14 @@ describe.each(storeKinds)('forEachScore on %s', (kind) => {
         expect(expected.length, JSON.stringify(filter)).toBeGreaterThan(0);
         // On PostgreSQL `s` has no SQLite handle, so this is the batched path too, with its default batch.
         expect(await streamed(s, filter), JSON.stringify(filter)).toEqual(expected);
-        expect(await streamed({ db: s.db, sqlite: null }, filter, 1), JSON.stringify(filter)).toEqual(expected);
-        expect(await streamed({ db: s.db, sqlite: null }, filter, 4), JSON.stringify(filter)).toEqual(expected);
+        // SQLite's client ranges: one session each (cut at whole clients, so three), and a range across clients.
+        for (const sessionsPerBatch of [1, 4])
+          expect(await streamed(s, filter, { sessionsPerBatch }), JSON.stringify(filter)).toEqual(expected);
+        for (const clientsPerBatch of [1, 4])
+          expect(
+            await streamed({ db: s.db, sqlite: null }, filter, { clientsPerBatch }),
+            JSON.stringify(filter),
+          ).toEqual(expected);
       }
     } finally {
       await s.close();
@@ -194,7 +204,7 @@ describe.each(storeKinds)('forEachScore on %s', (kind) => {
             return a.result;
           },
         };
-        expect(await streamed({ db: s.db.withPlugin(late), sqlite: null }, {}, 1)).toEqual(before);
+        expect(await streamed({ db: s.db.withPlugin(late), sqlite: null }, {}, { clientsPerBatch: 1 })).toEqual(before);
         expect((await queryScores(s.db)).length).toBe(before.length + 1);
       } finally {
         await writer.close();

@@ -28,7 +28,7 @@ import {
   sessionRows,
   signalRows,
 } from './table-rows';
-import { type DataFormat, type Row, TableWriter } from './table-writer';
+import { type DataFormat, type Row, TableWriter, type WrittenTable } from './table-writer';
 
 export { DATA_FORMATS, type DataFormat, TableWriter } from './table-writer';
 export { TABLES, columnsFor } from './columns';
@@ -117,7 +117,7 @@ async function writeDataset(study: Study, opts: DatasetOptions, dir: string): Pr
   const tableFiles: Record<string, FileEntry> = {};
   const open = (spec: TableSpec, columns: ColumnSpec[], formats: readonly DataFormat[]) =>
     new TableWriter(dir, spec.name, columns, formats);
-  const done = (w: TableWriter, spec: Pick<TableSpec, 'name' | 'label'>) => {
+  const done = (w: WrittenTable, spec: Pick<TableSpec, 'name' | 'label'>) => {
     for (const f of w.closed ? Object.keys(w.written) : w.close())
       tableFiles[f] = { ...w.written[f]!, rows: w.rows, columns: w.columns.map((c) => c.name) };
     tables[spec.name] = w.rows;
