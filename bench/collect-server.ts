@@ -1,16 +1,32 @@
-// Child process of collect.bench.ts: serves a study folder on a loopback port and prints {"url"} on stdout.
-import type { Server } from 'node:http';
+// Child process of collect.bench.ts: serves a study folder on a loopback port as `alliance serve` does, prints
+// {"url"} on stdout, then answers each line on stdin with the CPU time it has used so far.
+import { writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector';
 import type { AddressInfo } from 'node:net';
-import { createAdaptorServer } from '@hono/node-server';
 import { openStudy } from '@alliance-lab/core';
-import { createApp } from '@alliance-lab/server';
+import { createStudyServer } from '@alliance-lab/server';
 
 const study = await openStudy(process.argv[2]!, { actor: 'bench' });
-const app = createApp(study, { onError: (m) => process.stderr.write(`${m}\n`) });
-const server = createAdaptorServer({ fetch: app.fetch, hostname: '127.0.0.1' }) as Server;
-server.keepAliveTimeout = 30_000;
+const server = createStudyServer(study, { host: '127.0.0.1', onError: (m) => process.stderr.write(`${m}\n`) });
 server.listen(0, '127.0.0.1', () => {
   process.stdout.write(`${JSON.stringify({ url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` })}\n`);
+});
+
+// BENCH_COLLECT_PROF=FILE writes a CPU profile of the server between the first two asks: the load, not the start.
+const profile = process.env.BENCH_COLLECT_PROF;
+const inspector = profile ? new Session() : undefined;
+let asked = 0;
+process.stdin.setEncoding('utf8').on('data', () => {
+  const u = process.cpuUsage();
+  process.stdout.write(`${JSON.stringify({ cpuMs: (u.user + u.system) / 1000 })}\n`);
+  if (!inspector || !profile) return;
+  if (asked++ === 0) {
+    inspector.connect();
+    inspector.post('Profiler.enable', () => inspector.post('Profiler.start'));
+  } else
+    inspector.post('Profiler.stop', (err, r) => {
+      if (!err) writeFileSync(profile, JSON.stringify(r.profile));
+    });
 });
 process.on('SIGTERM', () => {
   server.close();

@@ -27,6 +27,8 @@ export interface RegistryEntry {
  */
 export class InstrumentRegistry {
   private readonly entries = new Map<string, RegistryEntry>();
+  /** Views are derived from entries that never change after loading; a server asks for one on every request. */
+  private readonly views = new Map<string, FormView>();
 
   constructor(entries: RegistryEntry[]) {
     for (const e of entries) this.entries.set(e.definition.id, e);
@@ -54,7 +56,10 @@ export class InstrumentRegistry {
   }
 
   view(id: string, form: string): FormView {
-    return formView(this.definition(id), form);
+    const key = `${id}\u0000${form}`;
+    let v = this.views.get(key);
+    if (!v) this.views.set(key, (v = formView(this.definition(id), form)));
+    return v;
   }
 
   wording(id: string): Wording | undefined {

@@ -1,7 +1,6 @@
 import type { Study } from '@alliance-lab/core';
 import { Hono, type Context } from 'hono';
 import { html } from 'hono/html';
-import { secureHeaders } from 'hono/secure-headers';
 import { scoresApi } from './api/scores';
 import { sessionsApi } from './api/sessions';
 import { statusApi } from './api/status';
@@ -15,6 +14,7 @@ import { layout } from './pages/layout';
 import { overviewPages } from './pages/overview';
 import { validationPages } from './pages/validation';
 import { RequestError, type RefusalStatus } from './request-error';
+import { responseHeaders } from './security-headers';
 import { loadStaff, requireStaffOnceAccountsExist, type StaffEnv } from './staff/auth';
 
 export interface AppOptions {
@@ -33,30 +33,7 @@ export interface AppOptions {
 export function createApp(study: Study, opts: AppOptions = {}): Hono<StaffEnv> {
   const app = new Hono<StaffEnv>();
   if (opts.allowedHosts) app.use(hostCheck(opts.allowedHosts));
-  app.use(
-    secureHeaders({
-      // Only the forms' own autosave script runs, nothing loads from elsewhere; the charts are inline SVG.
-      contentSecurityPolicy: {
-        defaultSrc: ["'none'"],
-        scriptSrc: ["'self'"],
-        connectSrc: ["'self'"],
-        styleSrc: ["'unsafe-inline'"],
-        imgSrc: ["'self'", 'data:'],
-        baseUri: ["'none'"],
-        formAction: ["'self'"],
-        frameAncestors: ["'none'"],
-      },
-      referrerPolicy: 'no-referrer',
-      // Served over plain HTTP on this machine; an HSTS header would only confuse other local servers.
-      strictTransportSecurity: false,
-    }),
-  );
-  app.use(async (c, next) => {
-    await next();
-    // Scores of identifiable sessions stay out of shared browser and proxy caches.
-    c.header('Cache-Control', 'no-store');
-  });
-
+  app.use(responseHeaders());
   app.use(loadStaff(study));
   app.route('/', collectionApp(study, { ...optional('baseUrl', opts.baseUrl), ...optional('onError', opts.onError) }));
   app.use('/api/*', requireStaffOnceAccountsExist(study));

@@ -1,4 +1,5 @@
 export { createApp, type AppOptions } from './app';
+export { createStudyServer, type StudyServerOptions } from './study-server';
 export { renderSvg } from './chart/render-svg';
 export { trajectorySpec } from './chart/trajectory-spec';
 export {

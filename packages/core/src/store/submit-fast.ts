@@ -23,7 +23,6 @@ interface Statements {
   response: BetterSqlite3.Statement;
   audit: BetterSqlite3.Statement;
   score: BetterSqlite3.Statement;
-  link: BetterSqlite3.Statement;
   log: BetterSqlite3.Statement;
   savepoint: BetterSqlite3.Statement;
   release: BetterSqlite3.Statement;
@@ -36,8 +35,9 @@ function statements(db: BetterSqlite3.Database): Statements {
   let s = prepared.get(db);
   if (!s) {
     s = {
+      // The claim names the response it will hold: its id is known up front, so one update does both.
       claim: db.prepare(
-        'UPDATE invitations SET completed_at = ?, draft = NULL WHERE id = ? AND completed_at IS NULL AND expires_at > ?',
+        'UPDATE invitations SET completed_at = ?, draft = NULL, response_id = ? WHERE id = ? AND completed_at IS NULL AND expires_at > ?',
       ),
       existing: db.prepare('SELECT 1 FROM responses WHERE id = ?'),
       response: db.prepare(
@@ -49,7 +49,6 @@ function statements(db: BetterSqlite3.Database): Statements {
       score: db.prepare(
         'INSERT INTO scores (source, source_id, instrument, form, scale, score, pomp, prorated, missing) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
       ),
-      link: db.prepare('UPDATE invitations SET response_id = ? WHERE id = ?'),
       log: db.prepare('INSERT INTO invitation_log (invitation_id, at, event) VALUES (?, ?, ?)'),
       savepoint: db.prepare('SAVEPOINT submission'),
       release: db.prepare('RELEASE submission'),
@@ -135,7 +134,7 @@ function store(s: Statements, sub: Submission): FastOutcome {
   const id = responseId({ sessionId: inv.sessionId, instrument: inv.instrument, form: inv.form, respondent });
   // Checked before the claim, so handing back writes nothing here.
   if (s.existing.get(id)) return undefined;
-  if (s.claim.run(now, inv.id, now).changes !== 1) return { status: 'gone' };
+  if (s.claim.run(now, id, inv.id, now).changes !== 1) return { status: 'gone' };
   // Row times are the clock's, as upsertResponse writes them; `now` is the submission's time.
   const at = nowIso();
   s.response.run(
@@ -171,7 +170,6 @@ function store(s: Statements, sub: Submission): FastOutcome {
       sc.prorated ? 1 : 0,
       sc.missing ? 1 : 0,
     );
-  s.link.run(id, inv.id);
   s.log.run(inv.id, now, 'completed');
   return { status: 'stored', responseId: id };
 }

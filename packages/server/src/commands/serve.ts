@@ -2,7 +2,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { defineCommand, integer, text, UsageError } from '@alliance-lab/core/cli';
 import { z } from 'zod';
-import { isLoopback, loopbackNames } from '../host-check';
+import { isLoopback } from '../host-check';
 
 export const serveCommand = defineCommand({
   path: ['serve'],
@@ -30,18 +30,12 @@ export const serveCommand = defineCommand({
     const study = await openStudy(dir);
     try {
       // Loaded here, not at the top: the CLI lists this command for every command line, and vega is heavy.
-      const [{ createApp }, { createAdaptorServer }] = await Promise.all([
-        import('../app'),
-        import('@hono/node-server'),
-      ]);
-      const app = createApp(study, {
-        ...(loopback
-          ? { allowedHosts: [...loopbackNames(host), ...(baseUrl ? [new URL(baseUrl).hostname] : [])] }
-          : {}),
-        ...(baseUrl ? { baseUrl: baseUrl.replace(/\/$/, '') } : {}),
+      const { createStudyServer } = await import('../study-server');
+      const server = createStudyServer(study, {
+        host,
+        ...(baseUrl ? { baseUrl } : {}),
         onError: (m) => ctx.warn(m),
       });
-      const server = createAdaptorServer({ fetch: app.fetch, hostname: host }) as Server;
       const address = await listen(server, port, host);
       const url = `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}/`;
       if (!loopback)

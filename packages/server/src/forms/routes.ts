@@ -12,9 +12,10 @@ import {
   type Study,
   submitInvitation,
 } from '@alliance-lab/core';
-import { type InstrumentRegistry, parseItemValue, scoreView } from '@alliance-lab/instruments';
-import { type Context, Hono } from 'hono';
+import { type FormView, type InstrumentRegistry, parseItemValue, scoreView } from '@alliance-lab/instruments';
+import { type Context, Hono, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
+import { htmlResponse } from '../html-response';
 import { RequestError } from '../request-error';
 import { clientAddress } from '../staff/auth';
 import { RateLimit } from '../staff/rate-limit';
@@ -39,12 +40,19 @@ export function formRoutes(study: Study, registry: InstrumentRegistry): Hono {
   const key = readLinkKey(study.dir);
   const perAddress = new RateLimit(CODE_LIMITS.perAddress, CODE_LIMITS.windowMs);
   const overall = new RateLimit(CODE_LIMITS.overall, CODE_LIMITS.windowMs);
-  const limit = bodyLimit({
-    maxSize: MAX_BODY,
-    onError: () => {
-      throw new RequestError(413, 'that is more than a questionnaire holds');
-    },
-  });
+  const tooLarge = () => {
+    throw new RequestError(413, 'that is more than a questionnaire holds');
+  };
+  const streamed = bodyLimit({ maxSize: MAX_BODY, onError: tooLarge });
+  // A body with a Content-Length is checked by its header alone (Node's parser delivers no more bytes than it
+  // names), without hono's bodyLimit, which reads the request's body stream and so makes the node adapter build
+  // a full Request around every submission; a chunked body still goes through bodyLimit, counted as it arrives.
+  const limit: MiddlewareHandler = async (c, next) => {
+    const length = c.req.header('content-length');
+    if (length === undefined || c.req.header('transfer-encoding') !== undefined) return streamed(c, next);
+    if (!/^\d+$/.test(length) || Number(length) > MAX_BODY) return tooLarge();
+    await next();
+  };
 
   app.get('/static/autosave.js', (c) => {
     c.header('Content-Type', 'text/javascript; charset=utf-8');
@@ -60,7 +68,8 @@ export function formRoutes(study: Study, registry: InstrumentRegistry): Hono {
     const inv = TOKEN.test(token) ? await invitationByToken(study.db, token, study.sqlite) : undefined;
     if (!inv)
       return {
-        page: c.html(
+        page: htmlResponse(
+          c,
           messagePage(
             'Link not valid',
             'This link does not open a questionnaire. Check that it was copied whole, or ask for a new one.',
@@ -72,7 +81,8 @@ export function formRoutes(study: Study, registry: InstrumentRegistry): Hono {
     const draftKey = draftKeyOf(inv);
     if (inv.completedAt)
       return {
-        page: c.html(
+        page: htmlResponse(
+          c,
           messagePage('Already submitted', 'This questionnaire has been submitted already. Thank you.', draftKey),
           410,
         ),
@@ -80,7 +90,8 @@ export function formRoutes(study: Study, registry: InstrumentRegistry): Hono {
       };
     if (nowIso() >= inv.expiresAt)
       return {
-        page: c.html(
+        page: htmlResponse(
+          c,
           messagePage(
             'Link expired',
             `This link worked until ${readable(inv.expiresAt)}. Ask for a new one if you still want to answer.`,
@@ -92,7 +103,8 @@ export function formRoutes(study: Study, registry: InstrumentRegistry): Hono {
       };
     if (registry.definition(inv.instrument).version !== inv.definitionVersion)
       return {
-        page: c.html(
+        page: htmlResponse(
+          c,
           messagePage(
             'Questionnaire changed',
             'The questionnaire behind this link has changed since it was sent. Ask for a new link.',
@@ -107,7 +119,8 @@ export function formRoutes(study: Study, registry: InstrumentRegistry): Hono {
   function render(c: Context, inv: Invitation, values: Record<string, string>, errors: string[], status: 200 | 422) {
     const view = registry.view(inv.instrument, inv.form);
     const instructions = registry.wording(inv.instrument)?.forms[view.form.id]?.instructions;
-    return c.html(
+    return htmlResponse(
+      c,
       formPage({
         view,
         label: (item) => registry.itemLabel(inv.instrument, inv.form, item),
@@ -123,6 +136,19 @@ export function formRoutes(study: Study, registry: InstrumentRegistry): Hono {
     );
   }
 
+  /** What a posted form is checked against, once per instrument form rather than once per request. */
+  const forms = new Map<string, { view: FormView; ids: readonly string[]; askCoder: boolean }>();
+  function formOf(inv: Invitation) {
+    const key = `${inv.instrument}\u0000${inv.form}`;
+    let f = forms.get(key);
+    if (!f) {
+      const view = registry.view(inv.instrument, inv.form);
+      f = { view, ids: view.items.map((it) => it.id), askCoder: view.form.respondent === 'coder' };
+      forms.set(key, f);
+    }
+    return f;
+  }
+
   // Opening a link writes only "opened": e-mail scanners fetch every link they see.
   app.get('/f/:token', async (c) => {
     const o = await open(c);
@@ -136,72 +162,68 @@ export function formRoutes(study: Study, registry: InstrumentRegistry): Hono {
     const o = await open(c);
     if ('page' in o) return o.page;
     const { inv } = o;
-    const view = registry.view(inv.instrument, inv.form);
-    const fields = itemFields(
-      body,
-      view.items.map((it) => it.id),
-    );
-    const askCoder = view.form.respondent === 'coder';
+    const { view, ids, askCoder } = formOf(inv);
+    const fields = itemFields(body, ids);
     const errors: string[] = [];
     const coder = fields._coder?.trim() ?? '';
     if (askCoder && !CODER.test(coder)) errors.push('Coder: give your coder id (letters, digits, dots, dashes).');
-    const raw = Object.fromEntries(view.items.map((it) => [it.id, fields[it.id] ?? '']));
+    const raw: Record<string, string> = {};
+    for (const id of ids) raw[id] = fields[id] ?? '';
     const scored = scoreView(view, raw);
-    const number = (id: string) => view.items.findIndex((it) => it.id === id) + 1;
+    const number = (id: string) => ids.indexOf(id) + 1;
     for (const e of scored.errors)
       errors.push(`Item ${e.item ? number(e.item) : ''}: ${e.message.replace(/^item [^:]+: /, '')}`);
-    const unanswered = view.items.filter((it) => scored.keyed[it.id] === null && (raw[it.id] ?? '') === '');
-    if (errors.length === 0 && Object.values(scored.scales).some((s) => s.missing))
-      errors.push(
-        `Please answer item${unanswered.length > 1 ? 's' : ''} ${unanswered.map((it) => number(it.id)).join(', ')}.`,
-      );
+    if (errors.length === 0 && Object.values(scored.scales).some((s) => s.missing)) {
+      const unanswered = ids.filter((id) => scored.keyed[id] === null && raw[id] === '');
+      errors.push(`Please answer item${unanswered.length > 1 ? 's' : ''} ${unanswered.map(number).join(', ')}.`);
+    }
     if (errors.length) return render(c, inv, fields, errors, 422);
 
-    const items = Object.fromEntries(
-      view.items.map((it) => {
-        const r = parseItemValue(view, it.id, raw[it.id]);
-        return [it.id, r.ok ? r.value : null];
-      }),
-    );
+    const items: Record<string, number | null> = {};
+    for (const id of ids) {
+      const r = parseItemValue(view, id, raw[id]);
+      items[id] = r.ok ? r.value : null;
+    }
     const respondent = askCoder ? coder : view.form.respondent;
     const scores = responseForm(view).score(items);
     const outcome = await submitInvitation(study.db, inv, respondent, items, scores, nowIso(), study.sqlite);
     if (outcome.status === 'gone')
-      return c.html(
+      return htmlResponse(
+        c,
         messagePage('Already submitted', 'This questionnaire has been submitted already. Thank you.', draftKeyOf(inv)),
         410,
       );
-    return c.html(messagePage('Thank you', 'Your answers are saved. You can close this page.', draftKeyOf(inv)), 200);
+    return htmlResponse(
+      c,
+      messagePage('Thank you', 'Your answers are saved. You can close this page.', draftKeyOf(inv)),
+      200,
+    );
   });
 
   app.post('/f/:token/draft', limit, async (c) => {
     const body = await formBody(c);
     const o = await open(c);
     if ('page' in o) return c.body(null, o.status);
-    const view = registry.view(o.inv.instrument, o.inv.form);
-    const fields = itemFields(
-      body,
-      view.items.map((it) => it.id),
-    );
+    const fields = itemFields(body, formOf(o.inv).ids);
     // A draft keeps short strings only; validation happens on submit.
     const draft = Object.fromEntries(Object.entries(fields).filter(([, v]) => v.length <= 32));
     const kept = await saveDraft(study.db, o.inv.id, draft);
     return c.body(null, kept ? 204 : 410);
   });
 
-  app.get('/code', (c) => c.html(codePage()));
+  app.get('/code', (c) => htmlResponse(c, codePage()));
 
   app.post('/code', limit, async (c) => {
     const ip = clientAddress(c);
     if (perAddress.blocked(ip) || overall.blocked('*'))
-      return c.html(codePage('Too many wrong codes; wait ten minutes and try again.'), 429);
+      return htmlResponse(c, codePage('Too many wrong codes; wait ten minutes and try again.'), 429);
     const body = await formBody(c);
     const code = typeof body.code === 'string' ? body.code : '';
     const inv = code.length <= 16 ? await invitationByCode(study.db, code) : undefined;
     if (!inv) {
       perAddress.hit(ip);
       overall.hit('*');
-      return c.html(codePage('That code does not open a questionnaire. Check it and try again.'), 404);
+      return htmlResponse(c, codePage('That code does not open a questionnaire. Check it and try again.'), 404);
     }
     return c.redirect(`/f/${linkToken(key, inv.id)}`, 303);
   });
@@ -237,10 +259,10 @@ async function formBody(c: Context): Promise<Record<string, unknown>> {
 
 /** The posted item fields (and the coder's id) as strings; any other field, a file or a repeat is refused. */
 function itemFields(body: Record<string, unknown>, ids: readonly string[]): Record<string, string> {
-  const allowed = new Set([...ids, '_coder']);
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(body)) {
-    if (!allowed.has(k)) throw new RequestError(400, `this questionnaire has no field "${k.slice(0, 40)}"`);
+    if (k !== '_coder' && !ids.includes(k))
+      throw new RequestError(400, `this questionnaire has no field "${k.slice(0, 40)}"`);
     if (typeof v !== 'string') throw new RequestError(400, `field "${k}" must be given once, as text`);
     out[k] = v;
   }

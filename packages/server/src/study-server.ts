@@ -1,0 +1,28 @@
+import type { Server } from 'node:http';
+import type { Study } from '@alliance-lab/core';
+import { createAdaptorServer } from '@hono/node-server';
+import { createApp } from './app';
+import { loopbackNames, isLoopback } from './host-check';
+
+export interface StudyServerOptions {
+  /** The address it will listen on; on loopback, requests must also be addressed to a loopback name. */
+  host: string;
+  /** The public URL links are printed with; its host name is accepted too. */
+  baseUrl?: string;
+  onError: (message: string) => void;
+}
+
+/**
+ * The HTTP server `alliance serve` runs: the app over the study behind @hono/node-server. The collection
+ * benchmark starts this same server, so its figures are the figures of what users run.
+ */
+export function createStudyServer(study: Study, opts: StudyServerOptions): Server {
+  const app = createApp(study, {
+    ...(isLoopback(opts.host)
+      ? { allowedHosts: [...loopbackNames(opts.host), ...(opts.baseUrl ? [new URL(opts.baseUrl).hostname] : [])] }
+      : {}),
+    ...(opts.baseUrl ? { baseUrl: opts.baseUrl.replace(/\/$/, '') } : {}),
+    onError: opts.onError,
+  });
+  return createAdaptorServer({ fetch: app.fetch, hostname: opts.host }) as Server;
+}
