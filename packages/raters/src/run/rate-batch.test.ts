@@ -257,7 +257,9 @@ describe.each(storeKinds)('rate --batch on %s', (kind) => {
 
   it('Anthropic, after a kill in the window: two unknown batches of its size are not guessed between; a wrong guess is sent again, late but not lost', async () => {
     // Other studies' batches of one request each, on the same endpoint: the provider lists them, this study does not know them.
-    const twins = [await fixture(), await fixture()];
+    const twins = [await fixture()];
+    store.another();
+    twins.push(await fixture());
     await rate(twins[0]!, 'claude', { sessions: ['C01/1'] });
     await rate(twins[1]!, 'claude', { sessions: ['C02/2'] });
     const batchOf = async (t: Study) => (await listRatingBatches(t.db, { all: true }))[0]!;
@@ -270,6 +272,7 @@ describe.each(storeKinds)('rate --batch on %s', (kind) => {
       holder: `${hostname()}#999999999#gone`,
     };
 
+    store.another();
     const s = await fixture();
     await reserveRatingBatch(s.db, { ...row, id: 'dead-submission', requests: [request] });
     const log: string[] = [];
@@ -281,6 +284,7 @@ describe.each(storeKinds)('rate --batch on %s', (kind) => {
     expect(status.get('dead-submission')).toBe('abandoned');
 
     // A study that knows every batch but the second twin's: that one is the only candidate, taken, and not its own.
+    store.another();
     const u = await fixture();
     await reserveRatingBatch(u.db, { ...row, id: 'dead-again', requests: [request] });
     const others = [await batchOf(twins[0]!), ...(await listRatingBatches(s.db, { all: true }))];
