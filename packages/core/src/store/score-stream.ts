@@ -52,26 +52,37 @@ export async function forEachScore(
   return forEachScoreOf(
     store,
     filter,
-    (s, k, score, pomp, prorated, missing) =>
-      visit({
-        session_id: s.session_id,
-        client: s.client,
-        therapist: s.therapist,
-        session: s.session,
-        date: s.date,
-        source: k.source,
-        rater: k.rater,
-        replicate: k.replicate,
-        instrument: k.instrument,
-        form: k.form,
-        scale: k.scale,
-        score,
-        pomp,
-        prorated,
-        missing,
-      }),
+    (s, k, score, pomp, prorated, missing) => visit(scoreRow(s, k, score, pomp, prorated, missing)),
     opts,
   );
+}
+
+/** One score of forEachScoreOf as the row queryScores gives. */
+export function scoreRow(
+  s: StreamSession,
+  k: StreamKey,
+  score: number | null,
+  pomp: number | null,
+  prorated: boolean,
+  missing: boolean,
+): ScoreRow {
+  return {
+    session_id: s.session_id,
+    client: s.client,
+    therapist: s.therapist,
+    session: s.session,
+    date: s.date,
+    source: k.source,
+    rater: k.rater,
+    replicate: k.replicate,
+    instrument: k.instrument,
+    form: k.form,
+    scale: k.scale,
+    score,
+    pomp,
+    prorated,
+    missing,
+  };
 }
 
 /**

@@ -1,7 +1,7 @@
 import type { ScoreRow } from '../../schemas/score';
 import { datasetSessions } from '../../store/dataset-reads';
 import { exportSecret } from '../../store/export-secret';
-import { forEachScoreOf } from '../../store/score-stream';
+import { forEachScoreOf, scoreRow } from '../../store/score-stream';
 import type { Study } from '../../store/study';
 import { WideAccumulator } from '../wide-columns';
 import { columnsFor, type ExportMode, TABLES } from './columns';
@@ -66,23 +66,7 @@ export async function writeScoreTables(
     w.add(s, client, session, k, score, pomp, prorated, missing);
     wide.addScore(s, k, score);
     if (score !== null && k.scale === 'total' && k.source === 'self-report')
-      selfTotals.push({
-        session_id: s.session_id,
-        client: s.client,
-        therapist: s.therapist,
-        session: s.session,
-        date: s.date,
-        source: k.source,
-        rater: k.rater,
-        replicate: k.replicate,
-        instrument: k.instrument,
-        form: k.form,
-        scale: k.scale,
-        score,
-        pomp,
-        prorated,
-        missing,
-      });
+      selfTotals.push(scoreRow(s, k, score, pomp, prorated, missing));
   });
   w.close();
   return { scores: w, wide, selfTotals };
