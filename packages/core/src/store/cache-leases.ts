@@ -5,6 +5,7 @@ import type { RatingOutcome } from '../schemas/rating';
 import type { Database } from './database';
 import { cacheRowOutcome, cachedOutcome } from './rating-cache';
 import type { Study } from './study';
+import { sleep } from '../util/time';
 import { writeTransaction } from './write-lock';
 
 /**
@@ -210,16 +211,4 @@ function claimable(
 
 function iso(ms: number): string {
   return new Date(ms).toISOString();
-}
-
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const t = setTimeout(done, ms);
-    signal?.addEventListener('abort', done, { once: true });
-    function done() {
-      clearTimeout(t);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    }
-  });
 }

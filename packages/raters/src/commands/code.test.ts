@@ -1,9 +1,7 @@
 import { readFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { openStudy, parseCsv, readUtteranceCodes } from '@alliance-lab/core';
-import { runCommands } from '@alliance-lab/core/cli';
-import { commands as coreCommands } from '@alliance-lab/core/commands';
-import { commands as raterCommands } from './index';
+import { runCli } from '../testing/run-cli';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createFixtureStudy } from '../testing/study-fixture';
 import { CODE_COLUMNS } from './code';
@@ -13,16 +11,6 @@ const dirs: string[] = [];
 afterEach(() => {
   for (const d of dirs.splice(0)) rmSync(dirname(d), { recursive: true, force: true });
 });
-
-async function cli(argv: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCommands([...coreCommands, ...raterCommands], argv, {
-    stdout: { write: (s: string) => (stdout += s) },
-    stderr: { write: (s: string) => (stderr += s), isTTY: false, columns: 200 },
-  });
-  return { code, stdout, stderr };
-}
 
 async function studyDir() {
   const { dir, study } = await createFixtureStudy({
@@ -40,7 +28,7 @@ describe.each(storeKinds)('alliance code on %s', (kind) => {
   it('writes one row per utterance, stores the codes, and changes nothing when run again', async () => {
     const dir = await studyDir();
     const out = join(dir, 'codes.csv');
-    const first = await cli(['code', '--study', dir, '--out', out, '--json']);
+    const first = await runCli(['code', '--study', dir, '--out', out, '--json']);
     expect(first.stderr).toBe('');
     expect(first.code).toBe(0);
     const summary = JSON.parse(first.stdout);
@@ -79,7 +67,7 @@ describe.each(storeKinds)('alliance code on %s', (kind) => {
       await study.close();
     }
 
-    const again = await cli(['code', '--study', dir, '--out', out, '--json']);
+    const again = await runCli(['code', '--study', dir, '--out', out, '--json']);
     expect(JSON.parse(again.stdout)).toMatchObject({ sessions: 2, utterances: 12, stored: 0 });
     expect(readFileSync(out, 'utf8')).toBe(csv);
     const study2 = await openStudy(dir);
@@ -101,7 +89,7 @@ describe.each(storeKinds)('alliance code on %s', (kind) => {
   it('codes only the sessions asked for, and names a session that is not there', async () => {
     const dir = await studyDir();
     const out = join(dir, 'c02.csv');
-    const res = await cli(['code', '--study', dir, '--sessions', 'C02', '--out', out, '--json']);
+    const res = await runCli(['code', '--study', dir, '--sessions', 'C02', '--out', out, '--json']);
     expect(res.code).toBe(0);
     expect(
       new Set(
@@ -110,14 +98,14 @@ describe.each(storeKinds)('alliance code on %s', (kind) => {
           .map((r) => r.fields[0]),
       ),
     ).toEqual(new Set(['C02']));
-    const bad = await cli(['code', '--study', dir, '--sessions', 'C09', '--out', join(dir, 'x.csv')]);
+    const bad = await runCli(['code', '--study', dir, '--sessions', 'C09', '--out', join(dir, 'x.csv')]);
     expect(bad.code).toBe(1);
     expect(bad.stderr).toMatch(/no transcript in the study for "C09"/);
   }, 30_000);
 
   it('needs --out', async () => {
     const dir = await studyDir();
-    const res = await cli(['code', '--study', dir]);
+    const res = await runCli(['code', '--study', dir]);
     expect(res.code).toBe(2);
     expect(res.stderr).toMatch(/--out/);
   });

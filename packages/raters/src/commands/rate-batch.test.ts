@@ -1,12 +1,10 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { listRatingBatches, listRatings, openStudy } from '@alliance-lab/core';
-import { runCommands } from '@alliance-lab/core/cli';
-import { commands as coreCommands } from '@alliance-lab/core/commands';
+import { runCli } from '../testing/run-cli';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createFixtureStudy, validAnswer } from '../testing/study-fixture';
 import { useLoopbackServer } from '../testing/use-loopback-server';
-import { commands } from './index';
 import { storeKinds, useStore } from '../../../../test/support/stores';
 
 const BIN = fileURLToPath(new URL('../../../cli/bin/alliance.js', import.meta.url));
@@ -16,16 +14,6 @@ const server = useLoopbackServer((s) => s.setHandler(() => ({ kind: 'answer', ou
 const POLL = { ALLIANCE_BATCH_POLL_MS: '10' };
 beforeAll(() => void Object.assign(process.env, POLL));
 afterAll(() => void delete process.env.ALLIANCE_BATCH_POLL_MS);
-
-async function cli(argv: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCommands([...coreCommands, ...commands], argv, {
-    stdout: { write: (s: string) => (stdout += s) },
-    stderr: { write: (s: string) => (stderr += s), isTTY: false },
-  });
-  return { code, stdout, stderr };
-}
 
 async function studyDir() {
   const { dir, study } = await createFixtureStudy({
@@ -43,7 +31,7 @@ describe.each(storeKinds)('alliance rate --batch (CLI) on %s', (kind) => {
   it('exits 0 with the summary, progress of the polling on stderr', async () => {
     const dir = await studyDir();
     server.batches.script({ pollsInProgress: 2 });
-    const r = await cli(['rate', '--study', dir, '--rater', 'claude', '--batch', '--json']);
+    const r = await runCli(['rate', '--study', dir, '--rater', 'claude', '--batch', '--json']);
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout)).toMatchObject({ rated: 4, failed: 0, cached: 0 });
     expect(r.stderr).toMatch(/sent batch msgbatch_loopback_\d+ with 4 requests/);
@@ -56,7 +44,7 @@ describe.each(storeKinds)('alliance rate --batch (CLI) on %s', (kind) => {
     server.setHandler((q) =>
       /C02 session 2/.test(q.raw) ? { kind: 'status', status: 500 } : { kind: 'answer', output: validAnswer() },
     );
-    const partial = await cli(['rate', '--study', dir, '--rater', 'gpt', '--batch', '--json']);
+    const partial = await runCli(['rate', '--study', dir, '--rater', 'gpt', '--batch', '--json']);
     expect(partial.code).toBe(1);
     expect(JSON.parse(partial.stdout)).toMatchObject({ rated: 3, failed: 1 });
     expect(partial.stderr).toMatch(
@@ -65,7 +53,7 @@ describe.each(storeKinds)('alliance rate --batch (CLI) on %s', (kind) => {
 
     server.setHandler(() => ({ kind: 'answer', output: validAnswer() }));
     server.batches.script({ outcome: 'expired', finishedLines: 0 });
-    const expired = await cli(['rate', '--study', dir, '--rater', 'claude', '--batch', '--json']);
+    const expired = await runCli(['rate', '--study', dir, '--rater', 'claude', '--batch', '--json']);
     expect(expired.code).toBe(1);
     expect(JSON.parse(expired.stdout)).toMatchObject({ rated: 0, failed: 4 });
     expect(expired.stderr).toMatch(/4 ratings not answered \(batch expired\); the next run sends them again/);
@@ -75,7 +63,7 @@ describe.each(storeKinds)('alliance rate --batch (CLI) on %s', (kind) => {
     const dir = await studyDir();
     process.env.ALLIANCE_BATCH_POLL_MS = 'soon';
     try {
-      const r = await cli(['rate', '--study', dir, '--rater', 'gpt', '--batch']);
+      const r = await runCli(['rate', '--study', dir, '--rater', 'gpt', '--batch']);
       expect(r.code).toBe(2);
       expect(r.stderr).toMatch(/ALLIANCE_BATCH_POLL_MS must be a whole number/);
     } finally {
@@ -153,7 +141,7 @@ describe.each(storeKinds)('alliance rate --batch (CLI) on %s', (kind) => {
       await watcher.close();
 
       server.batches.script({});
-      const second = await cli(['rate', '--study', dir, '--rater', rater, '--batch', '--json']);
+      const second = await runCli(['rate', '--study', dir, '--rater', rater, '--batch', '--json']);
       expect(second.code).toBe(0);
       expect(JSON.parse(second.stdout)).toMatchObject({ rated: 4, failed: 0 });
       expect(second.stderr).toMatch(/found batch \S+, sent by a run stopped before it recorded it/);

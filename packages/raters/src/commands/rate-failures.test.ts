@@ -1,8 +1,6 @@
 import { createServer } from 'node:net';
 import type { Study } from '@alliance-lab/core';
-import { runCommands } from '@alliance-lab/core/cli';
-import { commands as coreCommands } from '@alliance-lab/core/commands';
-import { commands as raterCommands } from './index';
+import { runCli } from '../testing/run-cli';
 import { afterEach, describe, expect, it } from 'vitest';
 import { defaultServices } from '../run/default-services';
 import { rateStudy } from '../run/rate-run';
@@ -17,16 +15,6 @@ afterEach(async () => {
 
 /** A sentence of the fixture transcripts (u2), shorter than any overlap check could catch. */
 const UTTERANCE = 'It was hard.';
-
-async function cli(argv: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCommands([...coreCommands, ...raterCommands], argv, {
-    stdout: { write: (s: string) => (stdout += s) },
-    stderr: { write: (s: string) => (stderr += s), isTTY: false },
-  });
-  return { code, stdout, stderr };
-}
 
 async function studyDir() {
   const { dir, study } = await createFixtureStudy({
@@ -57,8 +45,8 @@ async function unusedPort(): Promise<number> {
 describe('alliance rate: exit codes', () => {
   it('exits 0 when every rating is rated or cached', async () => {
     const dir = await studyDir();
-    expect((await cli(['rate', '--study', dir, '--rater', 'gpt', '--json'])).code).toBe(0);
-    const again = await cli(['rate', '--study', dir, '--rater', 'gpt', '--json']);
+    expect((await runCli(['rate', '--study', dir, '--rater', 'gpt', '--json'])).code).toBe(0);
+    const again = await runCli(['rate', '--study', dir, '--rater', 'gpt', '--json']);
     expect(again.code).toBe(0);
     expect(JSON.parse(again.stdout)).toMatchObject({ rated: 0, cached: 4, failed: 0 });
   });
@@ -66,7 +54,7 @@ describe('alliance rate: exit codes', () => {
   it('exits 1 with the summary when the server refuses the key (401)', async () => {
     const dir = await studyDir();
     server.setHandler(() => ({ kind: 'status', status: 401 }));
-    const r = await cli(['rate', '--study', dir, '--rater', 'gpt', '--json']);
+    const r = await runCli(['rate', '--study', dir, '--rater', 'gpt', '--json']);
     expect(r.code).toBe(1);
     expect(JSON.parse(r.stdout)).toMatchObject({ rated: 0, failed: 4, cached: 0 });
   });
@@ -74,22 +62,22 @@ describe('alliance rate: exit codes', () => {
   it('exits 1 when the server keeps answering 500, and when some ratings fail', async () => {
     const dir = await studyDir();
     server.setHandler(() => ({ kind: 'status', status: 500, headers: { 'retry-after': '0' } }));
-    const r = await cli(['rate', '--study', dir, '--rater', 'claude', '--json']);
+    const r = await runCli(['rate', '--study', dir, '--rater', 'claude', '--json']);
     expect(r.code).toBe(1);
     expect(JSON.parse(r.stdout)).toMatchObject({ rated: 0, failed: 4 });
 
     let n = 0;
     server.setHandler(() => (++n === 1 ? { kind: 'status', status: 400 } : { kind: 'answer', output: validAnswer() }));
-    const partial = await cli(['rate', '--study', dir, '--rater', 'gpt', '--json', '--concurrency', '1']);
+    const partial = await runCli(['rate', '--study', dir, '--rater', 'gpt', '--json', '--concurrency', '1']);
     expect(partial.code).toBe(1);
     expect(JSON.parse(partial.stdout)).toMatchObject({ rated: 3, failed: 1 });
     // The next run rates what failed, and exits 0.
-    expect((await cli(['rate', '--study', dir, '--rater', 'gpt', '--json'])).code).toBe(0);
+    expect((await runCli(['rate', '--study', dir, '--rater', 'gpt', '--json'])).code).toBe(0);
   });
 
   it('exits 1 when the budget stops the run before every rating is requested', async () => {
     const dir = await studyDir();
-    const r = await cli(['rate', '--study', dir, '--rater', 'priced', '--budget', '0.000001', '--json']);
+    const r = await runCli(['rate', '--study', dir, '--rater', 'priced', '--budget', '0.000001', '--json']);
     expect(r.code).toBe(1);
     expect(JSON.parse(r.stdout)).toMatchObject({ rated: 0, failed: 0, cached: 0 });
     expect(server.requests).toHaveLength(0);
@@ -126,10 +114,10 @@ describe('alliance rate: provider error bodies never reach a message', () => {
         message: `cannot process: ${UTTERANCE}`,
         headers: { 'x-request-id': 'req_abc123', 'request-id': 'req_abc123' },
       }));
-      const text = await cli(['rate', '--study', dir, '--rater', rater]);
+      const text = await runCli(['rate', '--study', dir, '--rater', rater]);
       expect(text.code).toBe(1);
       expect(text.stderr).toMatch(/answered 400 invalid_request_error, request req_abc123/);
-      const json = await cli(['rate', '--study', dir, '--rater', rater, '--json']);
+      const json = await runCli(['rate', '--study', dir, '--rater', rater, '--json']);
       for (const out of [text.stdout, text.stderr, json.stdout, json.stderr]) {
         expect(out).not.toContain(UTTERANCE);
         expect(out).not.toContain('cannot process');

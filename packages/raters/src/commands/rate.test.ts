@@ -1,12 +1,10 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { openStudy } from '@alliance-lab/core';
-import { runCommands } from '@alliance-lab/core/cli';
-import { commands as coreCommands } from '@alliance-lab/core/commands';
+import { runCli } from '../testing/run-cli';
 import { describe, expect, it } from 'vitest';
 import { useLoopbackServer } from '../testing/use-loopback-server';
 import { createFixtureStudy, validAnswer } from '../testing/study-fixture';
-import { commands } from './index';
 import { storeKinds, useStore } from '../../../../test/support/stores';
 
 const BIN = fileURLToPath(new URL('../../../cli/bin/alliance.js', import.meta.url));
@@ -14,18 +12,6 @@ const BIN = fileURLToPath(new URL('../../../cli/bin/alliance.js', import.meta.ur
 const server = useLoopbackServer((s) =>
   s.setHandler(() => ({ kind: 'answer', output: validAnswer(), usage: { input: 800, output: 150, cached: 0 } })),
 );
-
-async function cli(argv: string[], tty = false) {
-  let stdout = '';
-  let stderr = '';
-  // A wide terminal, so the progress line is not cut at the default 100 columns.
-  const stderrStream = { write: (s: string) => (stderr += s), isTTY: tty, columns: 200 };
-  const code = await runCommands([...coreCommands, ...commands], argv, {
-    stdout: { write: (s: string) => (stdout += s) },
-    stderr: stderrStream,
-  });
-  return { code, stdout, stderr };
-}
 
 async function studyDir(sessions = 2) {
   const { dir, study } = await createFixtureStudy({
@@ -49,7 +35,7 @@ describe.each(storeKinds)('alliance rate (CLI) on %s', (kind) => {
   useStore(kind);
   it('--json prints exactly the summary object, and nothing on stderr off a terminal', async () => {
     const dir = await studyDir();
-    const first = await cli(['rate', '--study', dir, '--rater', 'gpt', '--json']);
+    const first = await runCli(['rate', '--study', dir, '--rater', 'gpt', '--json']);
     expect(first.code).toBe(0);
     expect(first.stdout.trim().split('\n')).toHaveLength(1);
     const summary = JSON.parse(first.stdout);
@@ -72,7 +58,7 @@ describe.each(storeKinds)('alliance rate (CLI) on %s', (kind) => {
       costUsd: expect.closeTo((3200 + 600 * 4) / 1e6, 12),
     });
     expect(first.stderr).toBe('');
-    const again = await cli(['rate', '--study', dir, '--rater', 'gpt', '--json']);
+    const again = await runCli(['rate', '--study', dir, '--rater', 'gpt', '--json']);
     expect(JSON.parse(again.stdout)).toEqual({
       rated: 0,
       failed: 0,
@@ -82,13 +68,13 @@ describe.each(storeKinds)('alliance rate (CLI) on %s', (kind) => {
       cachedTokens: 0,
       costUsd: 0,
     });
-    const lexicon = await cli(['rate', '--study', dir, '--rater', 'lexicon', '--json']);
+    const lexicon = await runCli(['rate', '--study', dir, '--rater', 'lexicon', '--json']);
     expect(JSON.parse(lexicon.stdout)).toMatchObject({ rated: 4, failed: 0 });
   });
 
   it('draws a progress bar with failed, cached, tokens and cost on a terminal', async () => {
     const dir = await studyDir();
-    const { code, stderr, stdout } = await cli(['rate', '--study', dir, '--rater', 'gpt'], true);
+    const { code, stderr, stdout } = await runCli(['rate', '--study', dir, '--rater', 'gpt'], true);
     expect(code).toBe(0);
     expect(stderr).toMatch(/rating with gpt \[#+\] 100% 4\/4 ratings/);
     expect(stderr).toMatch(/failed 0 {2}cached 0 {2}tokens 3800 {2}cost \$0\.0056/);
@@ -97,14 +83,14 @@ describe.each(storeKinds)('alliance rate (CLI) on %s', (kind) => {
 
   it('exits 2 on usage errors and 1 on bad input', async () => {
     const dir = await studyDir();
-    const unknown = await cli(['rate', '--study', dir, '--rater', 'nope', '--json']);
+    const unknown = await runCli(['rate', '--study', dir, '--rater', 'nope', '--json']);
     expect(unknown.code).toBe(2);
     expect(JSON.parse(unknown.stdout).error.message).toMatch(
       /no rater "nope" in study\.json; it defines "gpt", "lexicon"/,
     );
-    expect((await cli(['rate', '--study', dir, '--rater', 'gpt', '--replicates', '0'])).code).toBe(2);
-    expect((await cli(['rate', '--study', dir, '--rater', 'gpt', '--concurrency', 'many'])).code).toBe(2);
-    const missing = await cli(['rate', '--study', dir, '--rater', 'gpt', '--sessions', 'C77/1', '--json']);
+    expect((await runCli(['rate', '--study', dir, '--rater', 'gpt', '--replicates', '0'])).code).toBe(2);
+    expect((await runCli(['rate', '--study', dir, '--rater', 'gpt', '--concurrency', 'many'])).code).toBe(2);
+    const missing = await runCli(['rate', '--study', dir, '--rater', 'gpt', '--sessions', 'C77/1', '--json']);
     expect(missing.code).toBe(1);
     expect(server.requests).toHaveLength(0);
   });
@@ -143,7 +129,7 @@ describe.each(storeKinds)('alliance rate (CLI) on %s', (kind) => {
 
     server.setHandler(() => ({ kind: 'answer', output: validAnswer() }));
     const before = server.requests.length;
-    const rerun = await cli(['rate', '--study', dir, '--rater', 'gpt', '--json']);
+    const rerun = await runCli(['rate', '--study', dir, '--rater', 'gpt', '--json']);
     expect(JSON.parse(rerun.stdout)).toMatchObject({ rated: 12 - kept.length, cached: kept.length, failed: 0 });
     expect(server.requests.length - before).toBe(12 - kept.length);
     const s = await openStudy(dir);

@@ -1,4 +1,4 @@
-import { type Study, UsageError } from '@alliance-lab/core';
+import { type Study, UsageError, sleep } from '@alliance-lab/core';
 import type { RunServices } from '../run/run-services';
 import { type Boss, ensureQueues, openBoss } from './boss';
 import { RatingJob } from './job';
@@ -173,17 +173,4 @@ async function takeJob(
 async function queuesEmpty(boss: Boss, queues: readonly string[]): Promise<boolean> {
   for (const q of queues) if ((await boss.getQueueSize(q, { before: 'completed' })) > 0) return false;
   return true;
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    const t = setTimeout(done, ms);
-    function done() {
-      clearTimeout(t);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-    signal.addEventListener('abort', done, { once: true });
-  });
 }

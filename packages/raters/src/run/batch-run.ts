@@ -8,6 +8,7 @@ import {
   listRatingBatches,
   reserveRatingBatch,
   updateRatingBatch,
+  sleep,
 } from '@alliance-lab/core';
 import {
   type BatchClient,
@@ -397,16 +398,4 @@ async function leaveUnanswered(run: RunState, b: RatingBatch, wanted: Map<string
     wanted.delete(r.key);
   }
   run.progress();
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const t = setTimeout(done, ms);
-    function done() {
-      clearTimeout(t);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-    signal.addEventListener('abort', done, { once: true });
-  });
 }
