@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { parseCsv } from '@alliance-lab/core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { demoSteps, runDemo } from '../scripts/demo/pipeline';
+import { startDemoServer } from '../scripts/demo/serve';
 
 const DATA = fileURLToPath(new URL('../datasets/demo/', import.meta.url));
 // Model raters join the demo when their API key is set; tests never reach the internet.
@@ -18,6 +19,45 @@ function column(file: string, name: string): string[] {
   const [header, ...rows] = parseCsv(readFileSync(join(DATA, file), 'utf8'));
   const i = header!.fields.indexOf(name);
   return rows.map((r) => r.fields[i]!);
+}
+
+/** `npm run demo:serve` over the study just built: the printed sign-in works and every printed link opens its form. */
+async function servesTheDemo(study: string) {
+  const demo = await startDemoServer(study, 0);
+  try {
+    // One link per scheduled form of the study, each printed.
+    expect(demo.links.map((l) => `${l.instrument}:${l.form}`).sort()).toEqual([
+      'srs:client',
+      'wai-o-s:observer',
+      'wai-sr:client',
+    ]);
+    for (const l of demo.links) expect(demo.banner).toContain(l.url);
+    expect(demo.banner).toContain(`password: ${demo.password}`);
+
+    for (const l of demo.links) {
+      const page = await fetch(l.url);
+      expect(page.status).toBe(200);
+      expect(await page.text()).toMatch(/<form[^>]+method="post"/i);
+    }
+
+    const login = await fetch(`${demo.base}/login`);
+    const loginCookie = (login.headers.get('set-cookie') ?? '').split(';')[0]!;
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(await login.text())![1]!;
+    const signedIn = await fetch(`${demo.base}/login`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: loginCookie },
+      body: new URLSearchParams({ _csrf: csrf, name: 'coordinator', password: demo.password }).toString(),
+    });
+    expect(signedIn.status).toBe(303);
+    const cookie = (signedIn.headers.get('set-cookie') ?? '').split(';')[0]!;
+    const grid = await fetch(`${demo.base}/grid`, { headers: { cookie } });
+    expect(grid.status).toBe(200);
+    // Today's session of the first client is due on the grid.
+    expect(await grid.text()).toMatch(new RegExp(`${demo.client}[\\s\\S]*due`));
+  } finally {
+    await demo.close();
+  }
 }
 
 function collection() {
@@ -58,6 +98,8 @@ describe('npm run demo pipeline', () => {
     expect(lines.find((l) => /^\d+\. validate the raters/.test(l))).toMatch(
       /lexicon: r_rm with wai-sr = .*controlling for transcript length .*transcript length alone \(words\): r_rm = 0\./,
     );
+
+    await servesTheDemo(study);
 
     // A second run starts from an empty folder rather than adding to the first.
     expect(await runDemo(study, DATA)).toEqual(counts);
