@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadCoder } from './coder';
-import { extract, FeatureSink, featureHash, prepare } from './features';
+import { extract, FeatureSink, featureHash, PreparedWindow, prepare } from './features';
 
 const T = 'therapist' as const;
 const C = 'client' as const;
@@ -26,6 +26,48 @@ describe('utterance coder features', () => {
       expect.arrayContaining(['sq|what', 'sq|so', 'nf1|yeah', 'pcode|question', 'ls|? what', 'pend|.']),
     );
     expect(training.strings!.some((f) => f.startsWith('ov|') && f !== 'ov|0')).toBe(true);
+  });
+
+  it('reads a long turn by its sentences: how many, how much of it asks, where the question starts', () => {
+    const all = [
+      prepare(
+        T,
+        'Drinking raises blood pressure. It also affects sleep, as a lot of people find. What do you make of that?',
+      ),
+    ];
+    const sink = new FeatureSink(true);
+    extract(sink, all, 0, null);
+    // Three sentences; the question is 6 of 19 words (2 of 5 parts) and starts after 13 words (bucket 4).
+    expect(sink.strings).toEqual(expect.arrayContaining(['ns|3', 'qsh|2', 'pre|4', 'lsl|3']));
+    const plain = new FeatureSink(true);
+    extract(plain, [prepare(T, 'Drinking raises blood pressure.')], 0, null);
+    expect(plain.strings).toContain('ns|1');
+    expect(plain.strings!.some((f) => f.startsWith('qsh|') || f.startsWith('pre|'))).toBe(false);
+  });
+
+  it('reads a turn broken off by the other speaker by whether its continuation asks', () => {
+    const utterances = [
+      { role: T, text: 'And how often would you say you' },
+      { role: C, text: 'Mm-hmm.' },
+      { role: T, text: 'Not really thinking beyond the next-' },
+      { role: C, text: 'Yeah.' },
+      { role: T, text: '-kind of minute or so?' },
+      { role: C, text: 'I guess so.' },
+    ];
+    const all = utterances.map((u) => prepare(u.role, u.text));
+    const sink = new FeatureSink(true);
+    extract(sink, all, 2, 'question');
+    expect(sink.strings).toEqual(expect.arrayContaining(['spe|.', 'cont| ', 'nse|- -', 'nsf|?']));
+    extract(sink, all, 4, 'question');
+    expect(sink.strings).toEqual(expect.arrayContaining(['cont|- -', 'nse|none']));
+    expect(sink.strings!.some((f) => f.startsWith('nsf|'))).toBe(false);
+    // Coding reads the turns ahead from the window as it would from the whole transcript.
+    const coding = new FeatureSink();
+    for (let i = 0; i < all.length; i++) {
+      extract(sink, all, i, null);
+      extract(coding, new PreparedWindow(utterances), i, null);
+      expect(Array.from(coding.hashes.subarray(0, coding.count))).toEqual(sink.strings!.map(featureHash));
+    }
   });
 });
 

@@ -39,6 +39,14 @@ const KINDS = [
   'ls',
   'nq',
   'pb',
+  'ns',
+  'qsh',
+  'pre',
+  'lsl',
+  'spe',
+  'cont',
+  'nse',
+  'nsf',
 ] as const;
 type Kind = (typeof KINDS)[number];
 /** Kind ids: extract names a kind by a small integer so that coding reads its seed from an array, not a keyed map. */
@@ -142,8 +150,9 @@ export interface PreparedList {
 
 /**
  * The utterances of a transcript prepared as they are asked for, keeping the last few: coding reads an utterance
- * with its three before and one after, so each utterance is prepared once and its tokens die young (a transcript
- * held whole while it is rated outlives the young generation, and V8 then allocates such data in the old one).
+ * with its three before and up to three after (the same speaker's next turn), so each utterance is prepared once
+ * and its tokens die young (a transcript held whole while it is rated outlives the young generation, and V8 then
+ * allocates such data in the old one).
  */
 export class PreparedWindow implements PreparedList {
   private readonly slots: Prepared[] = new Array(WINDOW);
@@ -313,8 +322,9 @@ const lengthBucket = (n: number): number => P_DIGIT + (n === 0 ? 0 : Math.min(7,
  * The features of utterance `i` among its neighbours: its own words and word pairs, the punctuation beside its
  * words (`pb|right ?`, `pb|, so`), how it and each of its questions open, how it ends, its length; the other
  * speaker's utterance before it (how it opens, whether it asked), how the next utterance opens (a client's "yeah,
- * exactly" after a reflection), how many of the other speaker's last content words it repeats, and the code
- * given to the same speaker's previous utterance.
+ * exactly" after a reflection), how many of the other speaker's last content words it repeats, the code
+ * given to the same speaker's previous utterance, and for a therapist the sentences of a long turn and how the
+ * therapist's turns either side end and begin.
  */
 export function extract(sink: FeatureSink, all: PreparedList, i: number, previousCode: string | null): void {
   sink.reset();
@@ -353,6 +363,7 @@ export function extract(sink: FeatureSink, all: PreparedList, i: number, previou
     const mark = sentences[sentences.length - 1] === 1 ? P_Q : P_DOT;
     sink.add2(K.ls, PART_HASH[mark]!, h[from]!, PARTS[mark], w[from]!);
   }
+
   // Punctuation inside the utterance, paired with the words beside it: a tag ("right?"), a comma after "so", a
   // dash where the speaker broke off.
   const gaps = u.gaps;
@@ -395,6 +406,63 @@ export function extract(sink: FeatureSink, all: PreparedList, i: number, previou
     sink.fixed(K.nlen, lengthBucket(nw.length));
   } else sink.fixed(K.nf1, P_NONE_TAG);
   sink.code(K.pcode, previousCode);
+  if (u.role === 'therapist') therapistTurn(sink, all, i, questions);
+}
+
+/**
+ * What only the therapist head reads (the client head was no better for it). A long turn that informs and then
+ * asks: how many sentences, how much of it the questions take, how far in the first one starts, how long the last
+ * sentence is. A turn broken off by the client and taken up again ("…not thinking beyond the next-" / "Mm-hmm." /
+ * "-kind of minute or so?"): how the therapist's turns either side end and begin, and, for a turn cut off and
+ * continued, whether the continuation asks.
+ */
+function therapistTurn(sink: FeatureSink, all: PreparedList, i: number, questions: number): void {
+  const u = all.at(i)!;
+  const n = u.words.length;
+  const sentences = u.sentences;
+  const nSentences = sentences.length / 3;
+  sink.fixed(K.ns, P_DIGIT + Math.min(nSentences, 5));
+  if (questions > 0 && n > 0) {
+    let questionWords = 0;
+    let firstQuestion = -1;
+    for (let s = 0; s < sentences.length; s += 3) {
+      if (sentences[s + 2] === 0) continue;
+      questionWords += sentences[s + 1]! - sentences[s]!;
+      if (firstQuestion < 0) firstQuestion = sentences[s]!;
+    }
+    sink.fixed(K.qsh, P_DIGIT + Math.round((questionWords / n) * 5));
+    sink.fixed(K.pre, lengthBucket(firstQuestion));
+  }
+  if (sentences.length > 0)
+    sink.fixed(K.lsl, lengthBucket(sentences[sentences.length - 2]! - sentences[sentences.length - 3]!));
+
+  const first = u.gaps[0]!;
+  const same = sameSpeaker(all, i, -1);
+  if (same >= 0) {
+    const p = all.at(same)!;
+    sink.fixed(K.spe, p.question ? P_Q : P_DOT);
+    const end = p.gaps[p.words.length]!;
+    sink.add2(K.cont, PUNCT_HASH[end]!, PUNCT_HASH[first]!, PUNCT[end]!, PUNCT[first]!);
+  } else sink.fixed(K.spe, P_NONE);
+  const later = sameSpeaker(all, i, 1);
+  if (later >= 0) {
+    const x = all.at(later)!;
+    const end = u.gaps[n]!;
+    const start = x.gaps[0]!;
+    sink.add2(K.nse, PUNCT_HASH[end]!, PUNCT_HASH[start]!, PUNCT[end]!, PUNCT[start]!);
+    if (end === DASH && start === DASH) sink.fixed(K.nsf, x.question ? P_Q : P_DOT);
+  } else sink.fixed(K.nse, P_NONE);
+}
+
+/** The same speaker's nearest turn within three utterances before (step -1) or after (step 1), or -1. */
+function sameSpeaker(all: PreparedList, i: number, step: -1 | 1): number {
+  const role = all.at(i)!.role;
+  for (let k = i + step; k !== i + 4 * step; k += step) {
+    const x = all.at(k);
+    if (!x) return -1;
+    if (x.role === role) return k;
+  }
+  return -1;
 }
 
 /** The nearest earlier utterance of the other speaker (therapist ↔ client), or -1. */

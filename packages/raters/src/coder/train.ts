@@ -101,7 +101,7 @@ export function fitHeads(train: readonly Transcript[], options: TrainOptions = D
   return {
     version: 'annomi-coder-1',
     description:
-      'Utterance coder weights: multinomial logistic regression (AdaGrad, L2) over word, word-pair and character n-gram features of the utterance and its context. Trained by scripts/train-coder.ts; see packages/raters/coder/README.md.',
+      'Utterance coder weights: multinomial logistic regression (AdaGrad, L2) over word, word-pair, punctuation and sentence features of the utterance and features of its neighbours. Trained by scripts/train-coder.ts; see packages/raters/coder/README.md.',
     source: {
       data: 'AnnoMI (uccollab/AnnoMI, commit 42936645ec3857a9c84ab296a36a3c34b779ef49), AnnoMI-full.csv: expert MI codes of 133 demonstration transcripts',
       citation:
