@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -15,6 +15,7 @@ import {
 } from '@alliance-lab/core';
 import { loadRegistry } from '@alliance-lab/instruments';
 import { postEach } from './collect-client';
+import { ClientStats, collectGarbage, type ServerStats, spread } from './collect-stats';
 import type { BenchSuite, Figure } from './figure';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -54,7 +55,11 @@ async function prepare(): Promise<{ root: string; dir: string; paths: string[] }
 }
 
 /** Asks the server child for the CPU time it has used so far (see collect-server.ts). */
-function cpuProbe(child: ChildProcess): { nextLine: () => Promise<string>; serverCpuMs: () => Promise<number> } {
+function cpuProbe(child: ChildProcess): {
+  nextLine: () => Promise<string>;
+  serverCpuMs: () => Promise<number>;
+  ask: () => Promise<{ cpuMs: number; stats: ReturnType<ServerStats['take']>; trace?: unknown }>;
+} {
   const lines = createInterface({ input: child.stdout! })[Symbol.asyncIterator]();
   const exited = new Promise<never>((_, reject) =>
     child.once('exit', (code) => reject(new Error(`bench server exited with ${code}`))),
@@ -67,6 +72,10 @@ function cpuProbe(child: ChildProcess): { nextLine: () => Promise<string>; serve
   };
   return {
     nextLine,
+    async ask() {
+      child.stdin!.write('\n');
+      return JSON.parse(await nextLine());
+    },
     async serverCpuMs() {
       child.stdin!.write('\n');
       return (JSON.parse(await nextLine()) as { cpuMs: number }).cpuMs;
@@ -79,17 +88,36 @@ export const suite: BenchSuite = {
   async run(): Promise<Figure[]> {
     const { root, dir, paths } = await prepare();
     // BENCH_COLLECT_PROF=FILE writes a CPU profile of the server during the load.
-    const child = spawn(process.execPath, ['--import', 'tsx', join(here, 'collect-server.ts'), dir], {
+    // BENCH_COLLECT_NODE_ARGS="--flag …" starts the server's node with those flags (to try V8 settings).
+    const nodeArgs = process.env.BENCH_COLLECT_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+    const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', join(here, 'collect-server.ts'), dir], {
       stdio: ['pipe', 'pipe', 'inherit'],
     });
     try {
       const probe = cpuProbe(child);
       const url = new URL((JSON.parse(await probe.nextLine()) as { url: string }).url);
+      // The bench process built the study and its 6,000 links just now; left to the collector, that garbage was
+      // swept by a major GC of up to ~100 ms in the middle of the load, a pause of the load generator that every
+      // request in flight counted as server latency. Swept before the clock starts, it is not measured.
+      collectGarbage();
       const server0 = await probe.serverCpuMs();
       const own0 = process.cpuUsage();
+      const client = new ClientStats();
       const load = await postEach(url, paths, BODY, CONCURRENCY);
       const own = process.cpuUsage(own0);
-      const serverMs = (await probe.serverCpuMs()) - server0;
+      const clientStats = client.take();
+      const after = await probe.ask();
+      const walPages = Math.round(statSync(join(dir, 'study.sqlite-wal')).size / 4096);
+      const serverMs = after.cpuMs - server0;
+      process.stderr.write(`  server: ${JSON.stringify(after.stats)}\n  client: ${JSON.stringify(clientStats)}\n`);
+      process.stderr.write(
+        `  client latency: ${JSON.stringify(spread([...load.latencies]))}; WAL file ${walPages} pages\n`,
+      );
+      if (process.env.BENCH_COLLECT_TRACE)
+        writeFileSync(
+          process.env.BENCH_COLLECT_TRACE,
+          JSON.stringify({ sent: load.sent, latencies: load.latencies, via: load.via, server: after.trace }),
+        );
       // Each link answers once: a second post of some of them must be refused, 410, and store nothing.
       const again = await postEach(url, paths.slice(0, 200), BODY, 8);
       child.kill('SIGTERM');

@@ -105,4 +105,15 @@ describe('the study server', () => {
     expect(res.status).toBe(403);
     expect(await responses()).toBe(before);
   });
+
+  it('checkpoints the WAL off the request path while it listens', async () => {
+    // The serving connection never checkpoints inside a commit while the worker does (see checkpointer.ts).
+    expect(t.study.sqlite!.pragma('wal_autocheckpoint', { simple: true })).toBe(0);
+    // A second server over the same study, closed, leaves the first one's checkpoints as they were.
+    const other = createStudyServer(t.study, { host: '127.0.0.1', onError: (m) => t.logs.push(m) });
+    await new Promise<void>((resolve) => other.listen(0, '127.0.0.1', resolve));
+    await new Promise<void>((resolve) => other.close(() => resolve()));
+    expect(t.study.sqlite!.pragma('wal_autocheckpoint', { simple: true })).toBe(0);
+    expect(t.logs).toEqual([]);
+  });
 });

@@ -1,5 +1,5 @@
 import type { Server } from 'node:http';
-import type { Study } from '@alliance-lab/core';
+import { startCheckpointer, type Study } from '@alliance-lab/core';
 import { createAdaptorServer } from '@hono/node-server';
 import { createApp } from './app';
 import { loopbackNames, isLoopback } from './host-check';
@@ -14,7 +14,9 @@ export interface StudyServerOptions {
 
 /**
  * The HTTP server `alliance serve` runs: the app over the study behind @hono/node-server. The collection
- * benchmark starts this same server, so its figures are the figures of what users run.
+ * benchmark starts this same server, so its figures are the figures of what users run. On SQLite, WAL
+ * checkpoints run on a worker thread while it serves (see checkpointer.ts), not inside a request's commit; from
+ * when it listens until it closes.
  */
 export function createStudyServer(study: Study, opts: StudyServerOptions): Server {
   const app = createApp(study, {
@@ -24,5 +26,14 @@ export function createStudyServer(study: Study, opts: StudyServerOptions): Serve
     ...(opts.baseUrl ? { baseUrl: opts.baseUrl.replace(/\/$/, '') } : {}),
     onError: opts.onError,
   });
-  return createAdaptorServer({ fetch: app.fetch, hostname: opts.host }) as Server;
+  const server = createAdaptorServer({ fetch: app.fetch, hostname: opts.host }) as Server;
+  const sqlite = study.sqlite;
+  if (sqlite)
+    server.once('listening', () => {
+      const checkpointer = startCheckpointer(sqlite, {
+        onError: (err) => opts.onError(`checkpoints: ${err.message}; SQLite checkpoints inside commits again`),
+      });
+      server.once('close', () => void checkpointer.stop());
+    });
+  return server;
 }
