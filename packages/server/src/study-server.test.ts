@@ -1,6 +1,7 @@
 import type { Server } from 'node:http';
 import { request } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { constants, type PerformanceEntry, PerformanceObserver } from 'node:perf_hooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RESPONSE_HEADERS } from './security-headers';
 import { createStudyServer } from './study-server';
@@ -115,5 +116,23 @@ describe('the study server', () => {
     await new Promise<void>((resolve) => other.close(() => resolve()));
     expect(t.study.sqlite!.pragma('wal_autocheckpoint', { simple: true })).toBe(0);
     expect(t.logs).toEqual([]);
+  });
+
+  it('collects the startup garbage before it serves, without handing gc() to the process', async () => {
+    const kinds: number[] = [];
+    const observer = new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) kinds.push((e as PerformanceEntry & { detail: { kind: number } }).detail.kind);
+    });
+    observer.observe({ entryTypes: ['gc'] });
+    try {
+      const other = createStudyServer(t.study, { host: '127.0.0.1', onError: (m) => t.logs.push(m) });
+      // GC entries are delivered after the task that ran the collection.
+      await new Promise((resolve) => setTimeout(resolve, 0));
+      other.close();
+    } finally {
+      observer.disconnect();
+    }
+    expect(kinds).toContain(constants.NODE_PERFORMANCE_GC_MAJOR);
+    expect((globalThis as { gc?: unknown }).gc).toBeUndefined();
   });
 });
