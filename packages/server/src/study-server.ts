@@ -29,7 +29,7 @@ export function createStudyServer(study: Study, opts: StudyServerOptions): Serve
     onError: opts.onError,
   });
   const server = createAdaptorServer({ fetch: app.fetch, hostname: opts.host }) as Server;
-  collectStartupGarbage();
+  settleHeapForServing();
   const sqlite = study.sqlite;
   if (sqlite)
     server.once('listening', () => {
@@ -42,14 +42,22 @@ export function createStudyServer(study: Study, opts: StudyServerOptions): Serve
 }
 
 /**
+ * Two settings of V8's collector for serving, both measured with the load benchmark on its 2-core machine.
+ *
+ * Scavenges on the main thread alone. A parallel scavenge hands its work to helper threads and waits for them;
+ * on a machine whose cores are busy (the load itself, other processes) they are not always scheduled, and the
+ * pauses ran to 17–40 ms where a serving process's scavenges, with a few hundred requests' worth of live young
+ * objects, take 2–7 ms on one thread. Marking the old generation stays concurrent.
+ *
  * One full collection before serving. Starting up (the modules, the instrument registry, the study's reads)
  * leaves the young generation full of objects that survive it; left alone, the first scavenge under load copied
- * them all, a pause of 10–40 ms in the load benchmark that every request in flight waited out, where later
- * scavenges take 1–3 ms. Collected here, they are in the old generation before the first request. V8 has no
- * API for it but gc(), which node exposes only under --expose-gc; the flag can be set at run time and gc() taken
- * from a fresh context.
+ * them all, a pause of 10–40 ms that every request in flight waited out. Collected here, they are in the old
+ * generation before the first request. V8 has no API for it but gc(), which node exposes only under
+ * --expose-gc; the flag can be set at run time and gc() taken from a fresh context (the process's own global
+ * does not get it).
  */
-function collectStartupGarbage(): void {
+function settleHeapForServing(): void {
+  setFlagsFromString('--no-parallel-scavenge');
   setFlagsFromString('--expose-gc');
   (runInNewContext('gc') as () => void)();
 }
