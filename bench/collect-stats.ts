@@ -7,7 +7,7 @@ import {
 } from 'node:perf_hooks';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import type BetterSqlite3 from 'better-sqlite3';
+import type { Study } from '@alliance-lab/core';
 
 /** A full collection of this process's heap now (V8's gc(), reached without starting node with --expose-gc). */
 export function collectGarbage(): void {
@@ -42,7 +42,7 @@ export class ServerStats {
   private readonly tracing = Boolean(process.env.BENCH_COLLECT_TRACE);
   private events: [string, number, number][] = [];
 
-  constructor(server: Server, sqlite: BetterSqlite3.Database) {
+  constructor(server: Server, sqlite: NonNullable<Study['sqlite']>) {
     server.on('connection', () => {
       if (this.tracing) this.events.push(['conn', performance.timeOrigin + performance.now(), 0]);
     });

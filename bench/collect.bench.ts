@@ -22,6 +22,7 @@ const here = dirname(fileURLToPath(import.meta.url));
 const SUBMISSIONS = Number(process.env.BENCH_COLLECT_N ?? 6000);
 const CONCURRENCY = 32;
 const BODY = '1=9.5&2=8&3=7.3&4=10';
+const ms = (v: number) => `${v.toFixed(1)} ms`;
 
 /**
  * Form submission under load: one SRS link per session, each posted once by a bounded pool of keep-alive
@@ -29,6 +30,13 @@ const BODY = '1=9.5&2=8&3=7.3&4=10';
  * is checked; afterwards the store must hold exactly as many responses as were acknowledged with 200, and a
  * second post of a link must be refused with 410. The server's CPU time per submission is reported beside the
  * wall-clock figures, since on a shared machine it is the figure that means something.
+ *
+ * Where a tail comes from is printed above the table (collect-stats.ts): the server's own latencies, event-loop
+ * delay, GC pauses by kind, commit times and group sizes, and the load generator's event-loop delay and GC.
+ * BENCH_COLLECT_TRACE=FILE also writes every request's send time, latency and connection with the server's
+ * requests, GC pauses and commits on the same clock. One start-up effect is Node's, not the server's: libuv
+ * accepts one pending connection per event-loop turn, so of 32 connections opened at once under load the last is
+ * accepted some 30 turns later, and its first request waits that long.
  */
 async function prepare(): Promise<{ root: string; dir: string; paths: string[] }> {
   const root = mkdtempSync(join(tmpdir(), 'bench-collect-'));
@@ -107,6 +115,7 @@ export const suite: BenchSuite = {
       const own = process.cpuUsage(own0);
       const clientStats = client.take();
       const after = await probe.ask();
+      const server = after.stats;
       const walPages = Math.round(statSync(join(dir, 'study.sqlite-wal')).size / 4096);
       const serverMs = after.cpuMs - server0;
       process.stderr.write(`  server: ${JSON.stringify(after.stats)}\n  client: ${JSON.stringify(clientStats)}\n`);
@@ -166,6 +175,17 @@ export const suite: BenchSuite = {
           value: per(serverMs),
           unit: 'ms',
           note: `load generator ${per((own.user + own.system) / 1000).toFixed(3)} ms CPU per submission`,
+        },
+        {
+          // The client's figure adds what the server's own cannot see: the wait in the accept queue and the socket
+          // while its event loop is busy, and the load generator's own delays (both printed above the table).
+          name: 'submission p99, server side',
+          value: server.requests.p99,
+          unit: 'ms',
+          note:
+            `node:http's request event to the answer's last byte; longest commit ${ms(server.commits.max)}, ` +
+            `GC pause ${ms(Math.max(0, ...Object.values(server.gc).map((g) => g.max)))}, ` +
+            `event-loop delay p99 ${ms(server.loopDelay.p99)}; WAL file ${walPages} pages after the load`,
         },
       ];
     } finally {
