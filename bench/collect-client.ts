@@ -12,6 +12,10 @@ export interface LoadResult {
   statuses: number[];
   /** Per request, milliseconds from writing it to reading its whole answer. */
   latencies: number[];
+  /** Per request, when it was written (performance.timeOrigin + now: comparable across processes). */
+  sent: number[];
+  /** Per request, the connection (0 … concurrency - 1) it went over. */
+  via: number[];
   seconds: number;
 }
 
@@ -97,23 +101,27 @@ export async function postEach(
   const conns = await Promise.all(Array.from({ length: concurrency }, () => Connection.open(port, url.hostname)));
   const statuses = new Array<number>(paths.length).fill(0);
   const latencies: number[] = [];
+  const sent: number[] = [];
+  const via: number[] = [];
   const tail = `Host: ${url.host}\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`;
   let next = 0;
   const started = performance.now();
   try {
     await Promise.all(
-      conns.map(async (conn) => {
+      conns.map(async (conn, c) => {
         while (next < paths.length) {
           const i = next++;
           const request = Buffer.from(`POST ${paths[i]} HTTP/1.1\r\n${tail}`, 'latin1');
           const t0 = performance.now();
           statuses[i] = await conn.send(request);
           latencies.push(performance.now() - t0);
+          sent.push(performance.timeOrigin + t0);
+          via.push(c);
         }
       }),
     );
   } finally {
     for (const c of conns) c.close();
   }
-  return { statuses, latencies, seconds: (performance.now() - started) / 1000 };
+  return { statuses, latencies, sent, via, seconds: (performance.now() - started) / 1000 };
 }

@@ -1,13 +1,16 @@
 // Child process of collect.bench.ts: serves a study folder on a loopback port as `alliance serve` does, prints
-// {"url"} on stdout, then answers each line on stdin with the CPU time it has used so far.
+// {"url"} on stdout, then answers each line on stdin with the CPU time it has used so far and what it saw since
+// the previous ask (see collect-stats.ts).
 import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector';
 import type { AddressInfo } from 'node:net';
 import { openStudy } from '@alliance-lab/core';
 import { createStudyServer } from '@alliance-lab/server';
+import { ServerStats } from './collect-stats';
 
 const study = await openStudy(process.argv[2]!, { actor: 'bench' });
 const server = createStudyServer(study, { host: '127.0.0.1', onError: (m) => process.stderr.write(`${m}\n`) });
+const stats = new ServerStats(server, study.sqlite!);
 server.listen(0, '127.0.0.1', () => {
   process.stdout.write(`${JSON.stringify({ url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` })}\n`);
 });
@@ -18,7 +21,8 @@ const inspector = profile ? new Session() : undefined;
 let asked = 0;
 process.stdin.setEncoding('utf8').on('data', () => {
   const u = process.cpuUsage();
-  process.stdout.write(`${JSON.stringify({ cpuMs: (u.user + u.system) / 1000 })}\n`);
+  const { trace, ...seen } = stats.take();
+  process.stdout.write(`${JSON.stringify({ cpuMs: (u.user + u.system) / 1000, stats: seen, trace })}\n`);
   if (!inspector || !profile) return;
   if (asked++ === 0) {
     inspector.connect();

@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -15,12 +15,14 @@ import {
 } from '@alliance-lab/core';
 import { loadRegistry } from '@alliance-lab/instruments';
 import { postEach } from './collect-client';
+import { ClientStats, collectGarbage, type ServerStats, spread } from './collect-stats';
 import type { BenchSuite, Figure } from './figure';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const SUBMISSIONS = Number(process.env.BENCH_COLLECT_N ?? 6000);
 const CONCURRENCY = 32;
 const BODY = '1=9.5&2=8&3=7.3&4=10';
+const ms = (v: number) => `${v.toFixed(1)} ms`;
 
 /**
  * Form submission under load: one SRS link per session, each posted once by a bounded pool of keep-alive
@@ -28,6 +30,13 @@ const BODY = '1=9.5&2=8&3=7.3&4=10';
  * is checked; afterwards the store must hold exactly as many responses as were acknowledged with 200, and a
  * second post of a link must be refused with 410. The server's CPU time per submission is reported beside the
  * wall-clock figures, since on a shared machine it is the figure that means something.
+ *
+ * Where a tail comes from is printed above the table (collect-stats.ts): the server's own latencies, event-loop
+ * delay, GC pauses by kind, commit times and group sizes, and the load generator's event-loop delay and GC.
+ * BENCH_COLLECT_TRACE=FILE also writes every request's send time, latency and connection with the server's
+ * requests, GC pauses and commits on the same clock. One start-up effect is Node's, not the server's: libuv
+ * accepts one pending connection per event-loop turn, so of 32 connections opened at once under load the last is
+ * accepted some 30 turns later, and its first request waits that long.
  */
 async function prepare(): Promise<{ root: string; dir: string; paths: string[] }> {
   const root = mkdtempSync(join(tmpdir(), 'bench-collect-'));
@@ -54,7 +63,11 @@ async function prepare(): Promise<{ root: string; dir: string; paths: string[] }
 }
 
 /** Asks the server child for the CPU time it has used so far (see collect-server.ts). */
-function cpuProbe(child: ChildProcess): { nextLine: () => Promise<string>; serverCpuMs: () => Promise<number> } {
+function cpuProbe(child: ChildProcess): {
+  nextLine: () => Promise<string>;
+  serverCpuMs: () => Promise<number>;
+  ask: () => Promise<{ cpuMs: number; stats: ReturnType<ServerStats['take']>; trace?: unknown }>;
+} {
   const lines = createInterface({ input: child.stdout! })[Symbol.asyncIterator]();
   const exited = new Promise<never>((_, reject) =>
     child.once('exit', (code) => reject(new Error(`bench server exited with ${code}`))),
@@ -67,6 +80,10 @@ function cpuProbe(child: ChildProcess): { nextLine: () => Promise<string>; serve
   };
   return {
     nextLine,
+    async ask() {
+      child.stdin!.write('\n');
+      return JSON.parse(await nextLine());
+    },
     async serverCpuMs() {
       child.stdin!.write('\n');
       return (JSON.parse(await nextLine()) as { cpuMs: number }).cpuMs;
@@ -79,17 +96,37 @@ export const suite: BenchSuite = {
   async run(): Promise<Figure[]> {
     const { root, dir, paths } = await prepare();
     // BENCH_COLLECT_PROF=FILE writes a CPU profile of the server during the load.
-    const child = spawn(process.execPath, ['--import', 'tsx', join(here, 'collect-server.ts'), dir], {
+    // BENCH_COLLECT_NODE_ARGS="--flag …" starts the server's node with those flags (to try V8 settings).
+    const nodeArgs = process.env.BENCH_COLLECT_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+    const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', join(here, 'collect-server.ts'), dir], {
       stdio: ['pipe', 'pipe', 'inherit'],
     });
     try {
       const probe = cpuProbe(child);
       const url = new URL((JSON.parse(await probe.nextLine()) as { url: string }).url);
+      // The bench process built the study and its 6,000 links just now; left to the collector, that garbage was
+      // swept by a major GC of up to ~100 ms in the middle of the load, a pause of the load generator that every
+      // request in flight counted as server latency. Swept before the clock starts, it is not measured.
+      collectGarbage();
       const server0 = await probe.serverCpuMs();
       const own0 = process.cpuUsage();
+      const client = new ClientStats();
       const load = await postEach(url, paths, BODY, CONCURRENCY);
       const own = process.cpuUsage(own0);
-      const serverMs = (await probe.serverCpuMs()) - server0;
+      const clientStats = client.take();
+      const after = await probe.ask();
+      const server = after.stats;
+      const walPages = Math.round(statSync(join(dir, 'study.sqlite-wal')).size / 4096);
+      const serverMs = after.cpuMs - server0;
+      process.stderr.write(`  server: ${JSON.stringify(after.stats)}\n  client: ${JSON.stringify(clientStats)}\n`);
+      process.stderr.write(
+        `  client latency: ${JSON.stringify(spread([...load.latencies]))}; WAL file ${walPages} pages\n`,
+      );
+      if (process.env.BENCH_COLLECT_TRACE)
+        writeFileSync(
+          process.env.BENCH_COLLECT_TRACE,
+          JSON.stringify({ sent: load.sent, latencies: load.latencies, via: load.via, server: after.trace }),
+        );
       // Each link answers once: a second post of some of them must be refused, 410, and store nothing.
       const again = await postEach(url, paths.slice(0, 200), BODY, 8);
       child.kill('SIGTERM');
@@ -138,6 +175,17 @@ export const suite: BenchSuite = {
           value: per(serverMs),
           unit: 'ms',
           note: `load generator ${per((own.user + own.system) / 1000).toFixed(3)} ms CPU per submission`,
+        },
+        {
+          // The client's figure adds what the server's own cannot see: the wait in the accept queue and the socket
+          // while its event loop is busy, and the load generator's own delays (both printed above the table).
+          name: 'submission p99, server side',
+          value: server.requests.p99,
+          unit: 'ms',
+          note:
+            `node:http's request event to the answer's last byte; longest commit ${ms(server.commits.max)}, ` +
+            `GC pause ${ms(Math.max(0, ...Object.values(server.gc).map((g) => g.max)))}, ` +
+            `event-loop delay p99 ${ms(server.loopDelay.p99)}; WAL file ${walPages} pages after the load`,
         },
       ];
     } finally {

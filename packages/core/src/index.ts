@@ -26,6 +26,7 @@ export * from './store/transcript-reads';
 export * from './store/session-summaries';
 export * from './store/deidentification-maps';
 export * from './store/write-lock';
+export * from './store/checkpointer';
 export * from './store/validation-runs';
 export * from './store/validation-reads';
 export * from './store/schedule';

@@ -1,6 +1,7 @@
 import type { Server } from 'node:http';
 import { request } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { constants, type PerformanceEntry, PerformanceObserver } from 'node:perf_hooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RESPONSE_HEADERS } from './security-headers';
 import { createStudyServer } from './study-server';
@@ -104,5 +105,34 @@ describe('the study server', () => {
     const res = await post(`/f/${l.token}`, encoded(SRS_ANSWERS), { host: `attacker.example:${port}` });
     expect(res.status).toBe(403);
     expect(await responses()).toBe(before);
+  });
+
+  it('checkpoints the WAL off the request path while it listens', async () => {
+    // The serving connection never checkpoints inside a commit while the worker does (see checkpointer.ts).
+    expect(t.study.sqlite!.pragma('wal_autocheckpoint', { simple: true })).toBe(0);
+    // A second server over the same study, closed, leaves the first one's checkpoints as they were.
+    const other = createStudyServer(t.study, { host: '127.0.0.1', onError: (m) => t.logs.push(m) });
+    await new Promise<void>((resolve) => other.listen(0, '127.0.0.1', resolve));
+    await new Promise<void>((resolve) => other.close(() => resolve()));
+    expect(t.study.sqlite!.pragma('wal_autocheckpoint', { simple: true })).toBe(0);
+    expect(t.logs).toEqual([]);
+  });
+
+  it('collects the startup garbage before it serves, without handing gc() to the process', async () => {
+    const kinds: number[] = [];
+    const observer = new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) kinds.push((e as PerformanceEntry & { detail: { kind: number } }).detail.kind);
+    });
+    observer.observe({ entryTypes: ['gc'] });
+    try {
+      const other = createStudyServer(t.study, { host: '127.0.0.1', onError: (m) => t.logs.push(m) });
+      // GC entries are delivered after the task that ran the collection.
+      await new Promise((resolve) => setTimeout(resolve, 0));
+      other.close();
+    } finally {
+      observer.disconnect();
+    }
+    expect(kinds).toContain(constants.NODE_PERFORMANCE_GC_MAJOR);
+    expect((globalThis as { gc?: unknown }).gc).toBeUndefined();
   });
 });

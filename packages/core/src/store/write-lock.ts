@@ -180,6 +180,20 @@ function isRetryable(err: unknown): boolean {
   return code === '40001' || code === '40P01';
 }
 
+const afterCommit = new WeakMap<BetterSqlite3.Database, () => void>();
+
+/**
+ * Calls `fn` after each commit of writeSqlite on this connection (the raw fast paths, which carry a server's
+ * writes), until the returned function is called; one listener per connection. The checkpointer uses it to copy
+ * the WAL just after a commit, with the whole gap until the next one to finish in.
+ */
+export function onFastCommit(sqlite: BetterSqlite3.Database, fn: () => void): () => void {
+  afterCommit.set(sqlite, fn);
+  return () => {
+    if (afterCommit.get(sqlite) === fn) afterCommit.delete(sqlite);
+  };
+}
+
 /**
  * The same for the raw SQLite fast paths: runs the synchronous `body` between BEGIN IMMEDIATE and COMMIT
  * (ROLLBACK when it throws). Returns false without running it when the connection is, or becomes while waiting,
@@ -196,6 +210,7 @@ export async function writeSqlite(sqlite: BetterSqlite3.Database, body: () => vo
       try {
         body();
         sqlite.exec('commit');
+        afterCommit.get(sqlite)?.();
       } catch (err) {
         if (sqlite.inTransaction) sqlite.exec('rollback');
         throw err;
