@@ -25,6 +25,7 @@ for (const file of files) {
     // A suite that cannot run (no PostgreSQL, say) fails alone, as a row saying why; the others still run.
     const message = err instanceof Error ? err.message : String(err);
     process.stderr.write(`  FAILED: ${message}\n`);
+    if (process.env.BENCH_STACK) process.stderr.write(`${(err as Error).stack}\n`);
     figures = [{ name: 'suite failed', value: Number.NaN, unit: '', ok: false, note: message }];
     process.exitCode = 1;
   }

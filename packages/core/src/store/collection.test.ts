@@ -122,6 +122,31 @@ describe.each(storeKinds)('collection store on %s', (kind) => {
     }
   });
 
+  it("issues the links of a study larger than one statement's parameters allow, and logs each once", async () => {
+    const s = await study();
+    // 11,000 new invitations: their "created" log rows hold 33,000 parameters, over SQLite's limit of 32,766.
+    await s.db.transaction().execute(async (trx) => {
+      for (let i = 0; i < 11_000; i++)
+        await ensureSession(trx, {
+          client: `K${Math.floor(i / 10)}`,
+          therapist: 'T1',
+          session: (i % 10) + 1,
+          date: '2026-01-02',
+        });
+    });
+    const now = '2026-01-03T12:00:00.000Z';
+    const cells = (await collectionCells(s.db, s.config, now)).filter((c) => c.instrument === 'srs');
+    const links = await issueLinks(s.db, readLinkKey(s.dir), cells, version, now);
+    expect(links).toHaveLength(11_003);
+    const logged = await s.db
+      .selectFrom('invitation_log')
+      .select((e) => [e.fn.countAll<number>().as('n'), e.fn.count<number>('invitation_id').distinct().as('ids')])
+      .where('event', '=', 'created')
+      .executeTakeFirstOrThrow();
+    expect({ n: Number(logged.n), ids: Number(logged.ids) }).toEqual({ n: 11_003, ids: 11_003 });
+    await s.close();
+  });
+
   it('stores exactly one response when two submissions race; the draft goes with it', async () => {
     const s = await study();
     const now = '2026-01-03T12:00:00.000Z';

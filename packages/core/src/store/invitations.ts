@@ -436,10 +436,13 @@ export async function invitationStatuses(db: Kysely<Database>, now = nowIso()): 
   }));
 }
 
+/** Rows per INSERT: three parameters each, well inside SQLite's 32,766 and PostgreSQL's 65,535 per statement. */
+const LOG_ROWS_PER_INSERT = 1000;
+
 async function logEvents(db: Kysely<Database>, ids: readonly string[], event: string, at: string): Promise<void> {
-  if (ids.length === 0) return;
-  await db
-    .insertInto('invitation_log')
-    .values(ids.map((invitation_id) => ({ invitation_id, at, event })))
-    .execute();
+  for (let i = 0; i < ids.length; i += LOG_ROWS_PER_INSERT)
+    await db
+      .insertInto('invitation_log')
+      .values(ids.slice(i, i + LOG_ROWS_PER_INSERT).map((invitation_id) => ({ invitation_id, at, event })))
+      .execute();
 }
