@@ -9,6 +9,8 @@ export interface WrittenFile {
 }
 
 const FLUSH = 1 << 20;
+/** The longest cell putNumber writes: a safe integer has 17 characters, String(double) at most 24. */
+export const NUMBER_BYTES = 32;
 /** Distinct texts and numbers whose encoded cells are kept: ids, sources, scales and scores repeat. */
 const CACHED_VALUES = 100_000;
 const SMALL_INTS = 4096;
@@ -31,7 +33,8 @@ export class CsvWriter {
   private readonly numbers = new Map<number, Buffer>();
   private readonly last: unknown[] = [];
   private readonly lastBytes: Buffer[] = [];
-  private readonly eol: Buffer;
+  /** The bytes that end a record. */
+  readonly eol: Buffer;
   rows = 0;
 
   constructor(
@@ -92,6 +95,58 @@ export class CsvWriter {
     this.putBytes(this.eol);
     this.rows++;
     if (this.off > FLUSH) this.flush();
+  }
+
+  /**
+   * Room for `bytes` more bytes, to be written straight into `buffer` from `offset` by a caller that formats
+   * records itself (the scores table's million rows); `advance` then takes the new offset.
+   */
+  room(bytes: number): void {
+    if (this.off + bytes > this.buf.length) this.flush();
+    if (bytes > this.buf.length) throw new Error(`a CSV record of ${bytes} bytes is longer than the buffer`);
+  }
+
+  get buffer(): Buffer {
+    return this.buf;
+  }
+
+  get offset(): number {
+    return this.off;
+  }
+
+  /** Takes what was written into `buffer` up to `offset`: `records` whole records. */
+  advance(offset: number, records: number): void {
+    this.off = offset;
+    this.rows += records;
+    if (this.off > FLUSH) this.flush();
+  }
+
+  /**
+   * Writes a number's cell at `at` in `buffer` as `row` does (nothing when it is not finite), returning where it
+   * ends: integers digit by digit, other numbers from the cache of their text. At most NUMBER_BYTES bytes.
+   */
+  putNumber(at: number, v: number): number {
+    const buf = this.buf;
+    if (Number.isSafeInteger(v)) {
+      // -0 is written as String(-0) writes it.
+      if (v === 0) {
+        buf[at] = 48;
+        return at + 1;
+      }
+      let x = v;
+      if (x < 0) {
+        buf[at++] = 45;
+        x = -x;
+      }
+      let end = at;
+      for (let y = x; y >= 1; y = Math.floor(y / 10)) end++;
+      for (let p = end; x >= 1; x = Math.floor(x / 10)) buf[--p] = 48 + (x % 10);
+      return end;
+    }
+    const b = this.numberBytes(v);
+    if (b === undefined) return at;
+    for (let i = 0; i < b.length; i++) buf[at + i] = b[i]!;
+    return at + b.length;
   }
 
   /** Flushes and closes the file (not a descriptor given by the caller, such as stdout). */

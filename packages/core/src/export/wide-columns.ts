@@ -1,5 +1,6 @@
 import { variableName } from '@alliance-lab/instruments';
 import type { ScoreRow } from '../schemas/score';
+import type { ScoreBatch } from '../store/score-stream';
 
 /** What one wide score column holds: the scores of one source and rater on one scale of an instrument form. */
 export type WideKey = Pick<ScoreRow, 'source' | 'rater' | 'instrument' | 'form' | 'scale'>;
@@ -96,6 +97,17 @@ export class WideAccumulator {
     let column = this.byKeyObject.get(key);
     if (column === undefined) this.byKeyObject.set(key, (column = this.column(key)));
     this.put(session, column, score);
+  }
+
+  /** A batch of the score stream (forEachScoreBatch), each score's column found by its key id. */
+  addBatch(batch: ScoreBatch): void {
+    const columns = batch.keys.map((k) => {
+      let column = this.byKeyObject.get(k);
+      if (column === undefined) this.byKeyObject.set(k, (column = this.column(k)));
+      return column;
+    });
+    for (let i = 0; i < batch.n; i++)
+      this.put(batch.sessions[batch.session[i]!]!, columns[batch.key[i]!]!, batch.scoreAt(i));
   }
 
   private put(r: SessionOf, column: number, score: number | null): void {
