@@ -9,8 +9,11 @@ export interface WrittenFile {
 }
 
 const FLUSH = 1 << 20;
-/** The longest cell putNumber writes: a safe integer has 17 characters, String(double) at most 24. */
+/** The longest cell putNumber writes: a safe integer has 17 characters, String(double) at most 25. */
 export const NUMBER_BYTES = 32;
+const SLOT_BITS = 16;
+const BITS_F64 = new Float64Array(1);
+const BITS_U32 = new Uint32Array(BITS_F64.buffer);
 /** Distinct texts and numbers whose encoded cells are kept: ids, sources, scales and scores repeat. */
 const CACHED_VALUES = 100_000;
 const SMALL_INTS = 4096;
@@ -36,6 +39,10 @@ export class CsvWriter {
   /** The bytes that end a record. */
   readonly eol: Buffer;
   rows = 0;
+  /** putNumber's cache: each slot's value, its text's length (0: empty) and the text, NUMBER_BYTES a slot. */
+  private readonly slotValue = new Float64Array(1 << SLOT_BITS);
+  private readonly slotLength = new Uint8Array(1 << SLOT_BITS);
+  private readonly slots = new Uint8Array(NUMBER_BYTES << SLOT_BITS);
 
   constructor(
     readonly path: string,
@@ -143,10 +150,23 @@ export class CsvWriter {
       for (let p = end; x >= 1; x = Math.floor(x / 10)) buf[--p] = 48 + (x % 10);
       return end;
     }
-    const b = this.numberBytes(v);
-    if (b === undefined) return at;
-    for (let i = 0; i < b.length; i++) buf[at + i] = b[i]!;
-    return at + b.length;
+    if (!Number.isFinite(v)) return at;
+    // A direct-mapped cache of the numbers' texts, by the bits of the double: a Map lookup and a Buffer per value
+    // cost more than the rest of a record.
+    BITS_F64[0] = v;
+    const slotOf = Math.imul(BITS_U32[0]! ^ BITS_U32[1]!, 0x9e3779b1) >>> (32 - SLOT_BITS);
+    const slot = slotOf * NUMBER_BYTES;
+    const pool = this.slots;
+    let len = this.slotLength[slotOf]!;
+    if (len === 0 || this.slotValue[slotOf] !== v) {
+      const text = String(v);
+      len = text.length;
+      for (let i = 0; i < len; i++) pool[slot + i] = text.charCodeAt(i);
+      this.slotValue[slotOf] = v;
+      this.slotLength[slotOf] = len;
+    }
+    for (let i = 0; i < len; i++) buf[at + i] = pool[slot + i]!;
+    return at + len;
   }
 
   /** Flushes and closes the file (not a descriptor given by the caller, such as stdout). */

@@ -106,20 +106,30 @@ export class WideAccumulator {
       if (column === undefined) this.byKeyObject.set(k, (column = this.column(k)));
       return column;
     });
-    for (let i = 0; i < batch.n; i++)
-      this.put(batch.sessions[batch.session[i]!]!, columns[batch.key[i]!]!, batch.scoreAt(i));
+    const { n, session, key, score, flags } = batch;
+    for (let i = 0; i < n; ) {
+      const rank = session[i]!;
+      const s = this.cellsOf(batch.sessions[rank]!);
+      for (; i < n && session[i] === rank; i++) if ((flags[i]! & 4) === 0) this.addTo(s, columns[key[i]!]!, score[i]!);
+    }
   }
 
   private put(r: SessionOf, column: number, score: number | null): void {
-    let s: SessionCells | undefined;
-    if (this.last?.id === r.session_id) s = this.last.cells;
-    else {
-      s = this.sessions.get(r.session_id);
-      if (!s) this.sessions.set(r.session_id, (s = { keys: this.keysOf(r), columns: [], sums: [], counts: [] }));
-      this.last = { id: r.session_id, cells: s };
-      this.hint = 0;
-    }
-    if (score === null) return;
+    const s = this.cellsOf(r);
+    if (score !== null) this.addTo(s, column, score);
+  }
+
+  /** A session's sums; the hint starts again when the session changes. */
+  private cellsOf(r: SessionOf): SessionCells {
+    if (this.last?.id === r.session_id) return this.last.cells;
+    let s = this.sessions.get(r.session_id);
+    if (!s) this.sessions.set(r.session_id, (s = { keys: this.keysOf(r), columns: [], sums: [], counts: [] }));
+    this.last = { id: r.session_id, cells: s };
+    this.hint = 0;
+    return s;
+  }
+
+  private addTo(s: SessionCells, column: number, score: number): void {
     const at = s.columns[this.hint] === column ? this.hint : s.columns.indexOf(column);
     if (at < 0) {
       this.hint = s.columns.length + 1;

@@ -1,7 +1,8 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import type { ScoreFilter } from '../schemas/score';
-import { type KeyTable, rankSessions, ScoreBatch, type StreamSession } from './score-batches';
+import { IdTable } from './score-id-table';
 import { SELF_REPORTERS } from './scores';
+import { type KeyTable, rankSessions, ScoreBatch, type StreamSession } from './score-batches';
 
 /**
  * The SQLite read of the score stream: the scores table scanned once in rowid order, each score handed to a
@@ -27,10 +28,55 @@ interface Who {
   keys: Map<string, Map<string, Map<string, number>>>;
 }
 
-/** A response or rating whose scores the filter keeps: its session's rank and who gave them. */
-interface Source {
-  rank: number;
-  who: Who;
+/** Responses (or ratings) whose scores the filter keeps, numbered by id: each one's session rank and giver. */
+class SourceTable {
+  readonly ids = new IdTable();
+  rank = new Int32Array(1024);
+  who = new Int32Array(1024);
+
+  add(id: string, rank: number, who: number): void {
+    const i = this.ids.add(id);
+    if (i === this.rank.length) {
+      const grow = (a: Int32Array) => {
+        const b = new Int32Array(a.length * 2);
+        b.set(a);
+        return b;
+      };
+      this.rank = grow(this.rank);
+      this.who = grow(this.who);
+    }
+    this.rank[i] = rank;
+    this.who[i] = who;
+  }
+}
+
+/** The responses and ok ratings of current transcripts whose scores the filter keeps, and who gave them. */
+class Sources {
+  readonly responses = new SourceTable();
+  readonly ratings = new SourceTable();
+  readonly whos: Who[] = [];
+  private readonly byRater = [new Map<string, Map<number, number>>(), new Map<string, Map<number, number>>()];
+
+  get size(): number {
+    return this.responses.ids.size + this.ratings.ids.size;
+  }
+
+  add(rating: boolean, id: string, rank: number, rater: string, replicate: number): void {
+    (rating ? this.ratings : this.responses).add(id, rank, this.whoOf(rating, rater, replicate));
+  }
+
+  private whoOf(rating: boolean, rater: string, replicate: number): number {
+    const byRater = this.byRater[rating ? 1 : 0]!;
+    let byReplicate = byRater.get(rater);
+    if (byReplicate === undefined) byRater.set(rater, (byReplicate = new Map()));
+    let w = byReplicate.get(replicate);
+    if (w === undefined) {
+      w = this.whos.length;
+      this.whos.push({ rating, rater, replicate, keys: new Map() });
+      byReplicate.set(replicate, w);
+    }
+    return w;
+  }
 }
 
 const SOURCE_FUNCTION = 'alliance_score_source';
@@ -137,8 +183,8 @@ export function scanScoresSqlite(
     const sessions = keptSessions(statements.sessions.all() as SessionTuple[], f);
     const ranked = rankSessions(sessions);
     const rankOf = new Map(ranked.map((s) => [s.session_id, s.rank]));
-    const { responses, ratings } = readSources(statements, f, rankOf, withResponses, withRatings);
-    if (responses.size + ratings.size === 0) return 0;
+    const sources = readSources(statements, f, rankOf, withResponses, withRatings);
+    if (sources.size === 0) return 0;
 
     const batch = new ScoreBatch(ranked, keys.all);
     const estimate = Number(statements.estimate.get() ?? 0);
@@ -149,7 +195,7 @@ export function scanScoresSqlite(
       batch.n = 0;
       // Room for the pass's share of the scores, so the arrays are not grown (and copied) as it goes.
       batch.reserve(Math.ceil((estimate * (hi - lo)) / ranked.length) + 1024);
-      receiving = { source: () => {}, score: scoreReceiver(responses, ratings, keys, batch, lo, hi) };
+      receiving = { source: () => {}, score: scoreReceiver(sources, keys, batch, lo, hi) };
       try {
         const got = statements.scores.get(...params) as number;
         if (got !== batch.n) throw new Error(`the score stream counted ${got} scores and was given ${batch.n}`);
@@ -187,35 +233,32 @@ function keptSessions(rows: SessionTuple[], f: ScoreFilter): Map<unknown, Stream
   return kept;
 }
 
-/** The responses and ok ratings of current transcripts the filter keeps, by id, each with its session's rank. */
+/** The responses and ok ratings of current transcripts the filter keeps, each with its session's rank. */
 function readSources(
   statements: { responses: BetterSqlite3.Statement; ratings: BetterSqlite3.Statement },
   f: ScoreFilter,
   rankOf: Map<string, number>,
   withResponses: boolean,
   withRatings: boolean,
-): { responses: Map<string, Source>; ratings: Map<string, Source> } {
+): Sources {
   const sources = f.sources?.length ? f.sources : undefined;
   const raters = f.raters?.length ? new Set(f.raters) : undefined;
   const self = !sources || sources.includes('self-report');
   const coder = !sources || sources.includes('coder');
-  const responses = new Map<string, Source>();
-  const ratings = new Map<string, Source>();
-  const whos = new Map<string, Who>();
-  const whoOf = (rating: boolean, rater: string, replicate: number): Who => {
-    const name = `${rating ? 1 : 0}:${replicate}:${rater}`;
-    let w = whos.get(name);
-    if (w === undefined) whos.set(name, (w = { rating, rater, replicate, keys: new Map() }));
-    return w;
-  };
+  const out = new Sources();
+  let lastSession: string | undefined;
+  let rank = -1;
   const read = (statement: BetterSqlite3.Statement) => {
     receiving = {
       source(rating, id, session, rater, replicate) {
-        const rank = rankOf.get(session);
-        if (rank === undefined || (raters && !raters.has(rater))) return;
-        if (rating) ratings.set(id, { rank, who: whoOf(true, rater, replicate) });
-        else if (SELF_REPORTERS.includes(rater) ? self : coder)
-          responses.set(id, { rank, who: whoOf(false, rater, 0) });
+        // A session's responses come together.
+        if (session !== lastSession) {
+          lastSession = session;
+          rank = rankOf.get(session) ?? -1;
+        }
+        if (rank < 0 || (raters && !raters.has(rater))) return;
+        if (rating || (SELF_REPORTERS.includes(rater) ? self : coder))
+          out.add(rating === 1, id, rank, rater, replicate);
       },
       score: () => null,
     };
@@ -227,22 +270,17 @@ function readSources(
   };
   if (withResponses) read(statements.responses);
   if (withRatings) read(statements.ratings);
-  return { responses, ratings };
+  return out;
 }
 
 /** The scan's function body for one pass: sessions ranked lo (included) to hi (excluded). */
-function scoreReceiver(
-  responses: Map<string, Source>,
-  ratings: Map<string, Source>,
-  keys: KeyTable,
-  batch: ScoreBatch,
-  lo: number,
-  hi: number,
-): ScoreFn {
+function scoreReceiver(sources: Sources, keys: KeyTable, batch: ScoreBatch, lo: number, hi: number): ScoreFn {
+  const { responses, ratings, whos } = sources;
   let lastId: string | undefined;
   let lastRating = -1;
-  let source: Source | undefined;
+  let rank = -1;
   let who: Who | undefined;
+  let sourceWho: Who | undefined;
   let instrument = '';
   let form = '';
   let scales: Map<string, number> | undefined;
@@ -251,24 +289,28 @@ function scoreReceiver(
     if (id !== lastId || rating !== lastRating) {
       lastId = id;
       lastRating = rating;
-      source = (rating ? ratings : responses).get(id);
+      const table = rating ? ratings : responses;
+      const i = table.ids.get(id);
+      rank = i < 0 ? -1 : table.rank[i]!;
+      sourceWho = i < 0 ? undefined : whos[table.who[i]!];
     }
-    if (source === undefined || source.rank < lo || source.rank >= hi) return null;
-    if (scales === undefined || source.who !== who || ins !== instrument || frm !== form) {
-      who = source.who;
+    if (rank < lo || rank >= hi) return null;
+    if (scales === undefined || sourceWho !== who || ins !== instrument || frm !== form) {
+      who = sourceWho;
       instrument = ins;
       form = frm;
-      let byForm = who.keys.get(ins);
-      if (byForm === undefined) who.keys.set(ins, (byForm = new Map()));
+      let byForm = sourceWho!.keys.get(ins);
+      if (byForm === undefined) sourceWho!.keys.set(ins, (byForm = new Map()));
       scales = byForm.get(frm);
       if (scales === undefined) byForm.set(frm, (scales = new Map()));
     }
     let key = scales.get(scale);
     if (key === undefined) {
-      key = keys.add(who.rating, who.rater, who.replicate, ins, frm, scale).id;
+      const w = who!;
+      key = keys.add(w.rating, w.rater, w.replicate, ins, frm, scale).id;
       scales.set(scale, key);
     }
-    batch.push(source.rank, key, score, pomp, tag & 3);
+    batch.push(rank, key, score, pomp, tag & 3);
     return 1;
   };
 }
