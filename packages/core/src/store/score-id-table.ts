@@ -6,14 +6,23 @@
  * than reading the rows.
  */
 export class IdTable {
-  private units = new Uint16Array(1 << 16);
+  private units: Uint16Array;
   private used = 0;
   /** By number: where its text starts in `units`, and its length. */
-  private start = new Int32Array(1024);
-  private length = new Int32Array(1024);
+  private start: Int32Array;
+  private length: Int32Array;
   private n = 0;
   /** Slot → number + 1 (0: empty); a power of two, at most half full. */
-  private slots = new Int32Array(2048);
+  private slots: Int32Array;
+
+  /** `expected`: about how many ids will be added, so the arrays are not grown (and copied) as they come. */
+  constructor(expected = 1024) {
+    const n = Math.max(16, Math.ceil(expected));
+    this.units = new Uint16Array(n * 32);
+    this.start = new Int32Array(n);
+    this.length = new Int32Array(n);
+    this.slots = new Int32Array(2 ** Math.ceil(Math.log2(n * 2 + 1)));
+  }
 
   get size(): number {
     return this.n;
@@ -34,8 +43,8 @@ export class IdTable {
     if ((this.n + 1) * 2 > this.slots.length) this.rehash(this.slots.length * 2);
     const i = this.n++;
     if (i === this.start.length) {
-      this.start = grown(this.start, i * 2) as Int32Array<ArrayBuffer>;
-      this.length = grown(this.length, i * 2) as Int32Array<ArrayBuffer>;
+      this.start = grown(this.start, i * 2);
+      this.length = grown(this.length, i * 2);
     }
     if (this.used + id.length > this.units.length) {
       const more = new Uint16Array(Math.max(this.units.length * 2, this.used + id.length));

@@ -30,9 +30,15 @@ interface Who {
 
 /** Responses (or ratings) whose scores the filter keeps, numbered by id: each one's session rank and giver. */
 class SourceTable {
-  readonly ids = new IdTable();
-  rank = new Int32Array(1024);
-  who = new Int32Array(1024);
+  readonly ids: IdTable;
+  rank: Int32Array;
+  who: Int32Array;
+
+  constructor(expected: number) {
+    this.ids = new IdTable(expected);
+    this.rank = new Int32Array(Math.max(16, expected));
+    this.who = new Int32Array(Math.max(16, expected));
+  }
 
   add(id: string, rank: number, who: number): void {
     const i = this.ids.add(id);
@@ -52,10 +58,15 @@ class SourceTable {
 
 /** The responses and ok ratings of current transcripts whose scores the filter keeps, and who gave them. */
 class Sources {
-  readonly responses = new SourceTable();
-  readonly ratings = new SourceTable();
+  readonly responses: SourceTable;
+  readonly ratings: SourceTable;
   readonly whos: Who[] = [];
   private readonly byRater = [new Map<string, Map<number, number>>(), new Map<string, Map<number, number>>()];
+
+  constructor(responses: number, ratings: number) {
+    this.responses = new SourceTable(responses);
+    this.ratings = new SourceTable(ratings);
+  }
 
   get size(): number {
     return this.responses.ids.size + this.ratings.ids.size;
@@ -175,7 +186,10 @@ export function scanScoresSqlite(
           ` where ${where.join(' and ')}`,
       )
       .pluck(true),
+    // Row counts roughly, from the largest rowid (no scan), to size the arrays that hold them.
     estimate: sqlite.prepare('select max(rowid) from scores').pluck(true),
+    responseCount: sqlite.prepare('select max(rowid) from responses').pluck(true),
+    ratingCount: sqlite.prepare('select max(rowid) from ratings').pluck(true),
   };
   const snapshot = sqlite.prepare('select 1 from sessions').raw(true).iterate();
   try {
@@ -235,7 +249,7 @@ function keptSessions(rows: SessionTuple[], f: ScoreFilter): Map<unknown, Stream
 
 /** The responses and ok ratings of current transcripts the filter keeps, each with its session's rank. */
 function readSources(
-  statements: { responses: BetterSqlite3.Statement; ratings: BetterSqlite3.Statement },
+  statements: Record<'responses' | 'ratings' | 'responseCount' | 'ratingCount', BetterSqlite3.Statement>,
   f: ScoreFilter,
   rankOf: Map<string, number>,
   withResponses: boolean,
@@ -245,7 +259,11 @@ function readSources(
   const raters = f.raters?.length ? new Set(f.raters) : undefined;
   const self = !sources || sources.includes('self-report');
   const coder = !sources || sources.includes('coder');
-  const out = new Sources();
+  const count = (st: BetterSqlite3.Statement) => Math.min(Number(st.get() ?? 0), 1 << 24);
+  const out = new Sources(
+    withResponses ? count(statements.responseCount) : 0,
+    withRatings ? count(statements.ratingCount) : 0,
+  );
   let lastSession: string | undefined;
   let rank = -1;
   const read = (statement: BetterSqlite3.Statement) => {

@@ -3,9 +3,9 @@ import type { ScoreBatch, StreamKey, StreamSession } from '../../store/score-str
 import { CsvWriter, NUMBER_BYTES, type WrittenFile } from '../csv-writer';
 import type { ColumnSpec } from './columns';
 import type { DataFormat } from './formats';
-import { type FileSink, PARQUET_BATCH, parquetSink, type WrittenTable } from './table-writer';
+import { PARQUET_BATCH, type ParquetSink, parquetSink, type WrittenTable } from './table-writer';
 
-/** The scores table's columns, in the order `add` takes its cells. */
+/** The scores table's columns, in the order the files have them. */
 const COLUMNS = [
   'client',
   'session',
@@ -35,7 +35,7 @@ export class ScoresTableWriter implements WrittenTable {
   closed = false;
   readonly written: Record<string, WrittenFile> = {};
   private readonly csv: CsvWriter | undefined;
-  private readonly parquet: FileSink | undefined;
+  private readonly parquet: ParquetSink | undefined;
   private readonly formats: readonly DataFormat[];
   private readonly comma = Buffer.from(',');
   /** prorated + 2 × missing → ",p,m" and the end of the record */
@@ -43,7 +43,6 @@ export class ScoresTableWriter implements WrittenTable {
   private readonly byKey: Buffer[] = [];
   private lastSession: StreamSession | undefined;
   private sessionBytes = Buffer.alloc(0);
-  private readonly cells: Array<string | number | null> = new Array(COLUMNS.length);
 
   constructor(
     dir: string,
@@ -116,33 +115,43 @@ export class ScoresTableWriter implements WrittenTable {
     csv.advance(at, records);
   }
 
+  /** A batch into the Parquet's column arrays, a row group's room at a time. */
   private parquetBatch(
-    sink: FileSink,
+    sink: ParquetSink,
     batch: ScoreBatch,
     cellsOf: (s: StreamSession) => { client: string; session: number },
   ): void {
-    const c = this.cells;
+    const { n, session, key, score, pomp, flags } = batch;
     let rank = -1;
-    for (let i = 0; i < batch.n; i++) {
-      if (batch.session[i] !== rank) {
-        rank = batch.session[i]!;
-        const cells = cellsOf(batch.sessions[rank]!);
-        c[0] = cells.client;
-        c[1] = cells.session;
+    let client = '';
+    let sessionNumber = 0;
+    for (let i = 0; i < n; ) {
+      const { columns: c, at, room } = sink.space();
+      const from = i;
+      const end = Math.min(n, i + room);
+      for (let row = at; i < end; i++, row++) {
+        if (session[i] !== rank) {
+          rank = session[i]!;
+          ({ client, session: sessionNumber } = cellsOf(batch.sessions[rank]!));
+        }
+        const k = batch.keys[key[i]!]!;
+        const f = flags[i]!;
+        const v = score[i]!;
+        const p = pomp[i]!;
+        c[0]![row] = client;
+        c[1]![row] = sessionNumber;
+        c[2]![row] = k.source;
+        c[3]![row] = k.rater;
+        c[4]![row] = k.replicate;
+        c[5]![row] = k.instrument;
+        c[6]![row] = k.form;
+        c[7]![row] = k.scale;
+        c[8]![row] = f & 4 || !Number.isFinite(v) ? null : v;
+        c[9]![row] = f & 8 || !Number.isFinite(p) ? null : p;
+        c[10]![row] = f & 1;
+        c[11]![row] = (f >> 1) & 1;
       }
-      const key = batch.keys[batch.key[i]!]!;
-      const f = batch.flags[i]!;
-      c[2] = key.source;
-      c[3] = key.rater;
-      c[4] = key.replicate;
-      c[5] = key.instrument;
-      c[6] = key.form;
-      c[7] = key.scale;
-      c[8] = f & 4 ? null : batch.score[i]!;
-      c[9] = f & 8 ? null : batch.pomp[i]!;
-      c[10] = f & 1;
-      c[11] = (f >> 1) & 1;
-      sink.add(c);
+      sink.commit(end - from);
     }
   }
 
