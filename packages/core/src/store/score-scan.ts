@@ -291,17 +291,23 @@ function readSources(
   return out;
 }
 
-/** The scan's function body for one pass: sessions ranked lo (included) to hi (excluded). */
+/**
+ * The scan's function body for one pass: sessions ranked lo (included) to hi (excluded). A score's key is first
+ * guessed as the one that followed the previous score's key last time (sources come in the same order of scales,
+ * session after session), checked against the row's texts; only a wrong guess looks the texts up. Finding each
+ * key by its texts cost a third of the scan.
+ */
 function scoreReceiver(sources: Sources, keys: KeyTable, batch: ScoreBatch, lo: number, hi: number): ScoreFn {
   const { responses, ratings, whos } = sources;
+  const all = keys.all;
+  /** By key id: its giver's number, and the key that came after it last time (-1: none yet). */
+  let keyWho = new Int32Array(64);
+  let next = new Int32Array(64).fill(-1);
   let lastId: string | undefined;
   let lastRating = -1;
   let rank = -1;
-  let who: Who | undefined;
-  let sourceWho: Who | undefined;
-  let instrument = '';
-  let form = '';
-  let scales: Map<string, number> | undefined;
+  let who = -1;
+  let prev = -1;
   return (id, tag, ins, frm, scale, score, pomp) => {
     const rating = tag & 4;
     if (id !== lastId || rating !== lastRating) {
@@ -310,27 +316,43 @@ function scoreReceiver(sources: Sources, keys: KeyTable, batch: ScoreBatch, lo: 
       const table = rating ? ratings : responses;
       const i = table.ids.get(id);
       rank = i < 0 ? -1 : table.rank[i]!;
-      sourceWho = i < 0 ? undefined : whos[table.who[i]!];
+      who = i < 0 ? -1 : table.who[i]!;
     }
     if (rank < lo || rank >= hi) return null;
-    if (scales === undefined || sourceWho !== who || ins !== instrument || frm !== form) {
-      who = sourceWho;
-      instrument = ins;
-      form = frm;
-      let byForm = sourceWho!.keys.get(ins);
-      if (byForm === undefined) sourceWho!.keys.set(ins, (byForm = new Map()));
-      scales = byForm.get(frm);
-      if (scales === undefined) byForm.set(frm, (scales = new Map()));
+    let key = prev < 0 ? -1 : next[prev]!;
+    const k = key < 0 ? undefined : all[key]!;
+    if (k === undefined || keyWho[key] !== who || k.scale !== scale || k.instrument !== ins || k.form !== frm) {
+      key = keyOf(whos[who]!, keys, ins, frm, scale);
+      if (key >= keyWho.length) {
+        const size = Math.max(key + 1, keyWho.length * 2);
+        const w = new Int32Array(size);
+        w.set(keyWho);
+        keyWho = w;
+        const x = new Int32Array(size).fill(-1);
+        x.set(next);
+        next = x;
+      }
+      keyWho[key] = who;
+      if (prev >= 0) next[prev] = key;
     }
-    let key = scales.get(scale);
-    if (key === undefined) {
-      const w = who!;
-      key = keys.add(w.rating, w.rater, w.replicate, ins, frm, scale).id;
-      scales.set(scale, key);
-    }
+    prev = key;
     batch.push(rank, key, score, pomp, tag & 3);
     return 1;
   };
+}
+
+/** The id of a giver's key, added to the table the first time it comes. */
+function keyOf(w: Who, keys: KeyTable, instrument: string, form: string, scale: string): number {
+  let byForm = w.keys.get(instrument);
+  if (byForm === undefined) w.keys.set(instrument, (byForm = new Map()));
+  let scales = byForm.get(form);
+  if (scales === undefined) byForm.set(form, (scales = new Map()));
+  let key = scales.get(scale);
+  if (key === undefined) {
+    key = keys.add(w.rating, w.rater, w.replicate, instrument, form, scale).id;
+    scales.set(scale, key);
+  }
+  return key;
 }
 
 /**
