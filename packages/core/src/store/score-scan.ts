@@ -1,6 +1,6 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import type { ScoreFilter } from '../schemas/score';
-import { IdTable } from './score-id-table';
+import { keyOf, Sources } from './score-sources';
 import { SELF_REPORTERS } from './scores';
 import { type KeyTable, rankSessions, ScoreBatch, type StreamSession } from './score-batches';
 
@@ -19,76 +19,6 @@ import { type KeyTable, rankSessions, ScoreBatch, type StreamSession } from './s
 
 /** Scores a pass holds at most, roughly: a pass keeps the sessions its share of the scores come from. */
 const PASS_SCORES = 2_000_000;
-
-/** Who gave the scores of a response or rating, with its keys by instrument, form and scale. */
-interface Who {
-  rating: boolean;
-  rater: string;
-  replicate: number;
-  keys: Map<string, Map<string, Map<string, number>>>;
-}
-
-/** Responses (or ratings) whose scores the filter keeps, numbered by id: each one's session rank and giver. */
-class SourceTable {
-  readonly ids: IdTable;
-  rank: Int32Array;
-  who: Int32Array;
-
-  constructor(expected: number) {
-    this.ids = new IdTable(expected);
-    this.rank = new Int32Array(Math.max(16, expected));
-    this.who = new Int32Array(Math.max(16, expected));
-  }
-
-  add(id: string, rank: number, who: number): void {
-    const i = this.ids.add(id);
-    if (i === this.rank.length) {
-      const grow = (a: Int32Array) => {
-        const b = new Int32Array(a.length * 2);
-        b.set(a);
-        return b;
-      };
-      this.rank = grow(this.rank);
-      this.who = grow(this.who);
-    }
-    this.rank[i] = rank;
-    this.who[i] = who;
-  }
-}
-
-/** The responses and ok ratings of current transcripts whose scores the filter keeps, and who gave them. */
-class Sources {
-  readonly responses: SourceTable;
-  readonly ratings: SourceTable;
-  readonly whos: Who[] = [];
-  private readonly byRater = [new Map<string, Map<number, number>>(), new Map<string, Map<number, number>>()];
-
-  constructor(responses: number, ratings: number) {
-    this.responses = new SourceTable(responses);
-    this.ratings = new SourceTable(ratings);
-  }
-
-  get size(): number {
-    return this.responses.ids.size + this.ratings.ids.size;
-  }
-
-  add(rating: boolean, id: string, rank: number, rater: string, replicate: number): void {
-    (rating ? this.ratings : this.responses).add(id, rank, this.whoOf(rating, rater, replicate));
-  }
-
-  private whoOf(rating: boolean, rater: string, replicate: number): number {
-    const byRater = this.byRater[rating ? 1 : 0]!;
-    let byReplicate = byRater.get(rater);
-    if (byReplicate === undefined) byRater.set(rater, (byReplicate = new Map()));
-    let w = byReplicate.get(replicate);
-    if (w === undefined) {
-      w = this.whos.length;
-      this.whos.push({ rating, rater, replicate, keys: new Map() });
-      byReplicate.set(replicate, w);
-    }
-    return w;
-  }
-}
 
 const SOURCE_FUNCTION = 'alliance_score_source';
 const SCORE_FUNCTION = 'alliance_score';
@@ -339,20 +269,6 @@ function scoreReceiver(sources: Sources, keys: KeyTable, batch: ScoreBatch, lo: 
     batch.push(rank, key, score, pomp, tag & 3);
     return 1;
   };
-}
-
-/** The id of a giver's key, added to the table the first time it comes. */
-function keyOf(w: Who, keys: KeyTable, instrument: string, form: string, scale: string): number {
-  let byForm = w.keys.get(instrument);
-  if (byForm === undefined) w.keys.set(instrument, (byForm = new Map()));
-  let scales = byForm.get(form);
-  if (scales === undefined) byForm.set(form, (scales = new Map()));
-  let key = scales.get(scale);
-  if (key === undefined) {
-    key = keys.add(w.rating, w.rater, w.replicate, instrument, form, scale).id;
-    scales.set(scale, key);
-  }
-  return key;
 }
 
 /**
