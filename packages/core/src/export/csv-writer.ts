@@ -9,6 +9,11 @@ export interface WrittenFile {
 }
 
 const FLUSH = 1 << 20;
+/** The longest cell putNumber writes: a safe integer has 17 characters, String(double) at most 25. */
+export const NUMBER_BYTES = 32;
+const SLOT_BITS = 16;
+const BITS_F64 = new Float64Array(1);
+const BITS_U32 = new Uint32Array(BITS_F64.buffer);
 /** Distinct texts and numbers whose encoded cells are kept: ids, sources, scales and scores repeat. */
 const CACHED_VALUES = 100_000;
 const SMALL_INTS = 4096;
@@ -31,8 +36,13 @@ export class CsvWriter {
   private readonly numbers = new Map<number, Buffer>();
   private readonly last: unknown[] = [];
   private readonly lastBytes: Buffer[] = [];
-  private readonly eol: Buffer;
+  /** The bytes that end a record. */
+  readonly eol: Buffer;
   rows = 0;
+  /** putNumber's cache: each slot's value, its text's length (0: empty) and the text, NUMBER_BYTES a slot. */
+  private readonly slotValue = new Float64Array(1 << SLOT_BITS);
+  private readonly slotLength = new Uint8Array(1 << SLOT_BITS);
+  private readonly slots = new Uint8Array(NUMBER_BYTES << SLOT_BITS);
 
   constructor(
     readonly path: string,
@@ -92,6 +102,71 @@ export class CsvWriter {
     this.putBytes(this.eol);
     this.rows++;
     if (this.off > FLUSH) this.flush();
+  }
+
+  /**
+   * Room for `bytes` more bytes, to be written straight into `buffer` from `offset` by a caller that formats
+   * records itself (the scores table's million rows); `advance` then takes the new offset.
+   */
+  room(bytes: number): void {
+    if (this.off + bytes > this.buf.length) this.flush();
+    if (bytes > this.buf.length) throw new Error(`a CSV record of ${bytes} bytes is longer than the buffer`);
+  }
+
+  get buffer(): Buffer {
+    return this.buf;
+  }
+
+  get offset(): number {
+    return this.off;
+  }
+
+  /** Takes what was written into `buffer` up to `offset`: `records` whole records. */
+  advance(offset: number, records: number): void {
+    this.off = offset;
+    this.rows += records;
+    if (this.off > FLUSH) this.flush();
+  }
+
+  /**
+   * Writes a number's cell at `at` in `buffer` as `row` does (nothing when it is not finite), returning where it
+   * ends: integers digit by digit, other numbers from the cache of their text. At most NUMBER_BYTES bytes.
+   */
+  putNumber(at: number, v: number): number {
+    const buf = this.buf;
+    if (Number.isSafeInteger(v)) {
+      // -0 is written as String(-0) writes it.
+      if (v === 0) {
+        buf[at] = 48;
+        return at + 1;
+      }
+      let x = v;
+      if (x < 0) {
+        buf[at++] = 45;
+        x = -x;
+      }
+      let end = at;
+      for (let y = x; y >= 1; y = Math.floor(y / 10)) end++;
+      for (let p = end; x >= 1; x = Math.floor(x / 10)) buf[--p] = 48 + (x % 10);
+      return end;
+    }
+    if (!Number.isFinite(v)) return at;
+    // A direct-mapped cache of the numbers' texts, by the bits of the double: a Map lookup and a Buffer per value
+    // cost more than the rest of a record.
+    BITS_F64[0] = v;
+    const slotOf = Math.imul(BITS_U32[0]! ^ BITS_U32[1]!, 0x9e3779b1) >>> (32 - SLOT_BITS);
+    const slot = slotOf * NUMBER_BYTES;
+    const pool = this.slots;
+    let len = this.slotLength[slotOf]!;
+    if (len === 0 || this.slotValue[slotOf] !== v) {
+      const text = String(v);
+      len = text.length;
+      for (let i = 0; i < len; i++) pool[slot + i] = text.charCodeAt(i);
+      this.slotValue[slotOf] = v;
+      this.slotLength[slotOf] = len;
+    }
+    for (let i = 0; i < len; i++) buf[at + i] = pool[slot + i]!;
+    return at + len;
   }
 
   /** Flushes and closes the file (not a descriptor given by the caller, such as stdout). */

@@ -1,5 +1,6 @@
 import { variableName } from '@alliance-lab/instruments';
 import type { ScoreRow } from '../schemas/score';
+import type { ScoreBatch } from '../store/score-stream';
 
 /** What one wide score column holds: the scores of one source and rater on one scale of an instrument form. */
 export type WideKey = Pick<ScoreRow, 'source' | 'rater' | 'instrument' | 'form' | 'scale'>;
@@ -98,16 +99,37 @@ export class WideAccumulator {
     this.put(session, column, score);
   }
 
-  private put(r: SessionOf, column: number, score: number | null): void {
-    let s: SessionCells | undefined;
-    if (this.last?.id === r.session_id) s = this.last.cells;
-    else {
-      s = this.sessions.get(r.session_id);
-      if (!s) this.sessions.set(r.session_id, (s = { keys: this.keysOf(r), columns: [], sums: [], counts: [] }));
-      this.last = { id: r.session_id, cells: s };
-      this.hint = 0;
+  /** A batch of the score stream (forEachScoreBatch), each score's column found by its key id. */
+  addBatch(batch: ScoreBatch): void {
+    const columns = batch.keys.map((k) => {
+      let column = this.byKeyObject.get(k);
+      if (column === undefined) this.byKeyObject.set(k, (column = this.column(k)));
+      return column;
+    });
+    const { n, session, key, score, flags } = batch;
+    for (let i = 0; i < n; ) {
+      const rank = session[i]!;
+      const s = this.cellsOf(batch.sessions[rank]!);
+      for (; i < n && session[i] === rank; i++) if ((flags[i]! & 4) === 0) this.addTo(s, columns[key[i]!]!, score[i]!);
     }
-    if (score === null) return;
+  }
+
+  private put(r: SessionOf, column: number, score: number | null): void {
+    const s = this.cellsOf(r);
+    if (score !== null) this.addTo(s, column, score);
+  }
+
+  /** A session's sums; the hint starts again when the session changes. */
+  private cellsOf(r: SessionOf): SessionCells {
+    if (this.last?.id === r.session_id) return this.last.cells;
+    let s = this.sessions.get(r.session_id);
+    if (!s) this.sessions.set(r.session_id, (s = { keys: this.keysOf(r), columns: [], sums: [], counts: [] }));
+    this.last = { id: r.session_id, cells: s };
+    this.hint = 0;
+    return s;
+  }
+
+  private addTo(s: SessionCells, column: number, score: number): void {
     const at = s.columns[this.hint] === column ? this.hint : s.columns.indexOf(column);
     if (at < 0) {
       this.hint = s.columns.length + 1;

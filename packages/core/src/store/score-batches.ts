@@ -1,5 +1,5 @@
 import type { ScoreRow } from '../schemas/score';
-import { type PART_COLUMNS, unpackKey } from './score-parts';
+import type { PART_COLUMNS } from './score-parts';
 import { SELF_REPORTERS } from './scores';
 
 /**
@@ -55,6 +55,76 @@ export class KeyTable {
 }
 
 /**
+ * Scores in queryScores' order as parallel typed arrays, with no object per score: `session` is the session's
+ * rank (its place in `sessions`), `key` the key's id (its place in `keys`), `flags` prorated 1, missing 2, no
+ * score 4, no pomp 8 (the value is then 0). What a million-row writer loops over; the arrays are the batch's own
+ * until the next batch is handed over, and hold `n` scores (they may be longer).
+ */
+export class ScoreBatch {
+  n = 0;
+  session = new Int32Array(1024);
+  key = new Int32Array(1024);
+  score = new Float64Array(1024);
+  pomp = new Float64Array(1024);
+  flags = new Uint8Array(1024);
+
+  constructor(
+    /** Every session of the stream, by rank. */
+    readonly sessions: readonly StreamSession[],
+    /** Every key seen so far, by id. */
+    readonly keys: readonly StreamKey[],
+  ) {}
+
+  push(rank: number, key: number, score: number | null, pomp: number | null, flags: number): void {
+    const i = this.n++;
+    if (i === this.flags.length) this.reserve(i * 2);
+    this.session[i] = rank;
+    this.key[i] = key;
+    this.score[i] = score ?? 0;
+    this.pomp[i] = pomp ?? 0;
+    this.flags[i] = flags + (score === null ? 4 : 0) + (pomp === null ? 8 : 0);
+  }
+
+  scoreAt(i: number): number | null {
+    return this.flags[i]! & 4 ? null : this.score[i]!;
+  }
+
+  pompAt(i: number): number | null {
+    return this.flags[i]! & 8 ? null : this.pomp[i]!;
+  }
+
+  /** Room for `size` scores, keeping the first n. */
+  reserve(size: number): void {
+    if (size <= this.flags.length) return;
+    const grow = <T extends Int32Array | Float64Array | Uint8Array>(a: T, b: T): T => {
+      b.set(a.subarray(0, this.n));
+      return b;
+    };
+    this.session = grow(this.session, new Int32Array(size));
+    this.key = grow(this.key, new Int32Array(size));
+    this.score = grow(this.score, new Float64Array(size));
+    this.pomp = grow(this.pomp, new Float64Array(size));
+    this.flags = grow(this.flags, new Uint8Array(size));
+  }
+
+  /** Hands each score to a visitor, as forEachScoreOf gives them. */
+  visitEach(visit: ScoreVisitor): void {
+    const { sessions, keys, flags } = this;
+    for (let i = 0; i < this.n; i++) {
+      const f = flags[i]!;
+      visit(
+        sessions[this.session[i]!]!,
+        keys[this.key[i]!]!,
+        this.scoreAt(i),
+        this.pompAt(i),
+        (f & 1) === 1,
+        (f & 2) === 2,
+      );
+    }
+  }
+}
+
+/**
  * One part's scores of a batch, in parallel arrays reused from batch to batch: the session object, the key object,
  * the values and the flags (prorated 1, missing 2, no score 4, no pomp 8). The values wait in typed arrays: a
  * batch's numbers held as JS numbers lived long enough to be moved to the old heap, which cost a tenth of the read.
@@ -66,11 +136,9 @@ export class PartRows {
   score = new Float64Array(1024);
   pomp = new Float64Array(1024);
   flags = new Uint8Array(1024);
-  /** SQLite's sessions by rowid. */
+  /** The stream's sessions by id. */
   sessions = new Map<unknown, StreamSession>();
   private readonly byText = new Map<string, StreamKey>();
-  private lastRowid = -1;
-  private lastSession: StreamSession | undefined;
 
   constructor(
     private readonly keys: KeyTable,
@@ -79,22 +147,6 @@ export class PartRows {
 
   clear(): void {
     this.n = 0;
-  }
-
-  /** A score as alliance_score gets it (score-parts.ts). */
-  packed(sf: number, text: string, score: number | null, pomp: number | null): void {
-    const rowid = Math.floor(sf / 4);
-    if (rowid !== this.lastRowid) {
-      this.lastSession = this.sessionOf(rowid);
-      this.lastRowid = rowid;
-    }
-    let key = this.byText.get(text);
-    if (key === undefined) {
-      const [rater, replicate, instrument, form, scale] = unpackKey(text, this.rating);
-      key = this.keys.add(this.rating, rater, replicate, instrument, form, scale);
-      this.byText.set(text, key);
-    }
-    this.put(this.lastSession!, key, score, pomp, sf - rowid * 4);
   }
 
   private put(session: StreamSession, key: StreamKey, score: number | null, pomp: number | null, flags: number) {

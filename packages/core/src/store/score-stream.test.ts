@@ -10,7 +10,7 @@ import { toCsv } from '../util/csv';
 import { type BulkSession, insertSessionsBulk } from './bulk-responses';
 import { storeRating } from './ratings';
 import { upsertResponse } from './responses';
-import { forEachScore } from './score-stream';
+import { forEachScore, forEachScoreBatch, scoreRow } from './score-stream';
 import { queryScores } from './scores';
 import { ensureSession } from './sessions';
 import { initStudy, openStudy, type Study } from './study';
@@ -108,6 +108,16 @@ async function study(): Promise<Study> {
         fromCache: false,
       });
   }
+  // The first client's first session answered again: its scores are written anew, after every other score, so
+  // the store's own order is not the sessions' order.
+  await writeTransaction(s.db, (trx) =>
+    upsertResponse(
+      trx,
+      'test',
+      { sessionId: `${CLIENTS[0]}/1`, instrument: 'wai-sr', form: 'client', respondent: 'client', items: { '1': 4 } },
+      ['task', 'goal', 'total', 'bond'].map((scale) => ({ scale, ...score() })),
+    ),
+  );
   return s;
 }
 
@@ -171,6 +181,48 @@ describe.each(storeKinds)('forEachScore on %s', (kind) => {
             await streamed({ db: s.db, sqlite: null }, filter, { clientsPerBatch }),
             JSON.stringify(filter),
           ).toEqual(expected);
+      }
+    } finally {
+      await s.close();
+    }
+  });
+
+  it('gives the same scores a batch at a time, as typed arrays of session ranks, key ids and values', async () => {
+    const s = await study();
+    try {
+      for (const filter of FILTERS) {
+        const expected = await queryScores(s.db, filter);
+        for (const opts of [{}, { sessionsPerBatch: 1 }, { sessionsPerBatch: 5 }, { clientsPerBatch: 2 }]) {
+          const rows: ScoreRow[] = [];
+          let batches = 0;
+          const n = await forEachScoreBatch(
+            opts.clientsPerBatch ? { db: s.db, sqlite: null } : s,
+            filter,
+            (b) => {
+              batches++;
+              for (let i = 0; i < b.n; i++) {
+                const f = b.flags[i]!;
+                rows.push(
+                  scoreRow(
+                    b.sessions[b.session[i]!]!,
+                    b.keys[b.key[i]!]!,
+                    b.scoreAt(i),
+                    b.pompAt(i),
+                    (f & 1) === 1,
+                    (f & 2) === 2,
+                  ),
+                );
+              }
+            },
+            opts,
+          );
+          const label = JSON.stringify({ filter, opts });
+          expect(rows, label).toEqual(expected);
+          expect(n, label).toBe(expected.length);
+          // A pass of one session on SQLite: as many batches as sessions with scores.
+          if (opts.sessionsPerBatch === 1 && s.sqlite)
+            expect(batches, label).toBe(new Set(expected.map((r) => r.session_id)).size);
+        }
       }
     } finally {
       await s.close();

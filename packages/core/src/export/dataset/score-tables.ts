@@ -1,7 +1,7 @@
 import type { ScoreRow } from '../../schemas/score';
 import { datasetSessions } from '../../store/dataset-reads';
 import { exportSecret } from '../../store/export-secret';
-import { forEachScoreOf, scoreRow } from '../../store/score-stream';
+import { forEachScoreBatch, type StreamSession, scoreRow } from '../../store/score-stream';
 import type { Study } from '../../store/study';
 import { WideAccumulator } from '../wide-columns';
 import { columnsFor, type ExportMode, TABLES } from './columns';
@@ -29,9 +29,10 @@ const SCORES = TABLES.find((t) => t.name === 'scores')!;
 
 /**
  * The scores table and everything else that needs every score, from one read of the store: the million rows of
- * a large study stream from SQLite into the table's files (forEachScoreOf; the writes block, so nothing awaits
- * between rows) while scores_wide's sums and the rupture rule's series are kept beside them. Nothing is built per
- * row: the stream's session and key objects are shared, and what is derived from them is kept with them.
+ * a large study stream from SQLite into the table's files a batch at a time (forEachScoreBatch; the writes block,
+ * so nothing awaits) while scores_wide's sums and the rupture rule's series are kept beside them. Nothing is built
+ * per row: a batch is typed arrays of session ranks, key ids and values, and what is derived from a session or a
+ * key is kept with it.
  */
 export async function writeScoreTables(
   study: Pick<Study, 'db' | 'sqlite'>,
@@ -52,21 +53,21 @@ export async function writeScoreTables(
     return keys;
   });
   const selfTotals: ScoreRow[] = [];
-  let lastSession: unknown;
-  let client = '';
-  let session = 0;
-  await forEachScoreOf(study, {}, (s, k, score, pomp, prorated, missing) => {
-    if (s !== lastSession) {
-      const keys = ctx.sessions.get(s.session_id);
-      if (!keys) throw new Error(`session ${s.session_id} is not in the store`);
-      lastSession = s;
-      client = keys.client;
-      session = keys.session;
-    }
-    w.add(s, client, session, k, score, pomp, prorated, missing);
-    wide.addScore(s, k, score);
-    if (score !== null && k.scale === 'total' && k.source === 'self-report')
-      selfTotals.push(scoreRow(s, k, score, pomp, prorated, missing));
+  const cellsOf = (s: StreamSession) => {
+    const keys = ctx.sessions.get(s.session_id);
+    if (!keys) throw new Error(`session ${s.session_id} is not in the store`);
+    return keys;
+  };
+  await forEachScoreBatch(study, {}, (b) => {
+    w.addBatch(b, cellsOf);
+    wide.addBatch(b);
+    const self = b.keys.map((k) => k.scale === 'total' && k.source === 'self-report');
+    for (let i = 0; i < b.n; i++)
+      if (self[b.key[i]!] && (b.flags[i]! & 4) === 0) {
+        const f = b.flags[i]!;
+        const s = b.sessions[b.session[i]!]!;
+        selfTotals.push(scoreRow(s, b.keys[b.key[i]!]!, b.score[i]!, b.pompAt(i), (f & 1) === 1, (f & 2) === 2));
+      }
   });
   w.close();
   return { scores: w, wide, selfTotals };

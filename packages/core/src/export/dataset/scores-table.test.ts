@@ -15,7 +15,8 @@ const SCORES = TABLES.find((t) => t.name === 'scores')!;
 /** Ids that need quoting or sort differently as bytes, respondents whose names hold commas and quotes. */
 const CLIENTS = ['C10', 'C2', 'say "hi", ok', 'two\nlines', 'Ärger'];
 const RESPONDENTS = ['client', 'therapist', 'k,1', 'k"2'];
-const VALUES = [null, 0.1 + 0.2, 1e-7, 123456789.123, -0, 41 / 3, 5];
+// Missing, binary noise, tiny, large, negative zero, negatives, many decimals, integers past 2^53 and 1e21.
+const VALUES = [null, 0.1 + 0.2, 1e-7, 123456789.123, -0, 41 / 3, 5, -2.5, -17, 1 / 3, -(2 ** 53), 1e21, 4096];
 
 const parquet = async (file: string) => {
   const b = readFileSync(file);

@@ -1,11 +1,11 @@
 import { join } from 'node:path';
-import type { StreamKey } from '../../store/score-stream';
-import { CsvWriter, type WrittenFile } from '../csv-writer';
+import type { ScoreBatch, StreamKey, StreamSession } from '../../store/score-stream';
+import { CsvWriter, NUMBER_BYTES, type WrittenFile } from '../csv-writer';
 import type { ColumnSpec } from './columns';
 import type { DataFormat } from './formats';
-import { type FileSink, PARQUET_BATCH, parquetSink, type WrittenTable } from './table-writer';
+import { PARQUET_BATCH, type ParquetSink, parquetSink, type WrittenTable } from './table-writer';
 
-/** The scores table's columns, in the order `add` takes its cells. */
+/** The scores table's columns, in the order the files have them. */
 const COLUMNS = [
   'client',
   'session',
@@ -35,15 +35,14 @@ export class ScoresTableWriter implements WrittenTable {
   closed = false;
   readonly written: Record<string, WrittenFile> = {};
   private readonly csv: CsvWriter | undefined;
-  private readonly parquet: FileSink | undefined;
+  private readonly parquet: ParquetSink | undefined;
   private readonly formats: readonly DataFormat[];
   private readonly comma = Buffer.from(',');
-  /** prorated + 2 × missing → ",p,m" */
+  /** prorated + 2 × missing → ",p,m" and the end of the record */
   private readonly flags: Buffer[];
   private readonly byKey: Buffer[] = [];
-  private lastSession: unknown;
+  private lastSession: StreamSession | undefined;
   private sessionBytes = Buffer.alloc(0);
-  private readonly cells: Array<string | number | null> = new Array(COLUMNS.length);
 
   constructor(
     dir: string,
@@ -56,61 +55,126 @@ export class ScoresTableWriter implements WrittenTable {
     if (formats.includes('csv')) this.csv = new CsvWriter(join(dir, 'scores.csv'), names);
     if (formats.includes('parquet'))
       this.parquet = parquetSink(join(dir, 'scores.parquet'), columns, PARQUET_BATCH, NEVER_EMPTY);
-    this.flags = [0, 1, 2, 3].map((f) => Buffer.from(`,${f & 1},${f >> 1}`));
+    const eol = this.csv?.eol ?? Buffer.alloc(0);
+    this.flags = [0, 1, 2, 3].map((f) => Buffer.concat([Buffer.from(`,${f & 1},${f >> 1}`), eol]));
   }
 
   /**
-   * One score. `session` is an object shared by the session's rows (its cells are encoded when it changes), `key`
-   * the stream's shared key object.
+   * A batch of the score stream, in its order. `cellsOf` gives a session's client and session cells (asked once
+   * per session). A CSV record is the session's cells and the key's cells, each encoded once and kept, then the
+   * two numbers and the flags, copied into the writer's buffer.
    */
-  add(
-    session: object,
-    client: string,
-    sessionNumber: number,
-    key: StreamKey,
-    score: number | null,
-    pomp: number | null,
-    prorated: boolean,
-    missing: boolean,
+  addBatch(batch: ScoreBatch, cellsOf: (s: StreamSession) => { client: string; session: number }): void {
+    this.rows += batch.n;
+    if (this.csv) this.csvBatch(this.csv, batch, cellsOf);
+    if (this.parquet) this.parquetBatch(this.parquet, batch, cellsOf);
+  }
+
+  private csvBatch(
+    csv: CsvWriter,
+    batch: ScoreBatch,
+    cellsOf: (s: StreamSession) => { client: string; session: number },
   ): void {
-    this.rows++;
-    const csv = this.csv;
-    if (csv) {
-      if (session !== this.lastSession) {
-        this.lastSession = session;
-        this.sessionBytes = Buffer.concat([cell(csv, client), this.comma, cell(csv, sessionNumber), this.comma]);
+    const { n, session, key, score, pomp, flags } = batch;
+    const flagBytes = this.flags;
+    let rank = -1;
+    let prefix: Buffer = this.comma;
+    let records = 0;
+    csv.room(0);
+    let buf = csv.buffer;
+    let at = csv.offset;
+    for (let i = 0; i < n; i++) {
+      if (session[i] !== rank) {
+        rank = session[i]!;
+        prefix = this.sessionCells(csv, batch.sessions[rank]!, cellsOf);
       }
-      csv.put(this.sessionBytes);
-      let k = this.byKey[key.id];
-      if (k === undefined) {
-        const parts = [key.source, key.rater, key.replicate, key.instrument, key.form, key.scale];
-        this.byKey[key.id] = k = Buffer.concat(parts.flatMap((p) => [cell(csv, p), this.comma]));
+      const k = this.byKey[key[i]!] ?? this.keyCells(csv, batch.keys[key[i]!]!);
+      const need = prefix.length + k.length + 2 * NUMBER_BYTES + 8;
+      if (at + need > buf.length) {
+        csv.advance(at, records);
+        records = 0;
+        csv.room(need);
+        buf = csv.buffer;
+        at = csv.offset;
       }
-      csv.put(k);
-      const s = score === null ? undefined : csv.encode(score);
-      if (s) csv.put(s);
-      csv.put(this.comma);
-      const p = pomp === null ? undefined : csv.encode(pomp);
-      if (p) csv.put(p);
-      csv.put(this.flags[(prorated ? 1 : 0) + (missing ? 2 : 0)]!);
-      csv.endRecord();
+      at = copy(buf, at, prefix);
+      at = copy(buf, at, k);
+      const f = flags[i]!;
+      if ((f & 4) === 0) at = csv.putNumber(at, score[i]!);
+      buf[at++] = 44;
+      if ((f & 8) === 0) at = csv.putNumber(at, pomp[i]!);
+      at = copy(buf, at, flagBytes[f & 3]!);
+      records++;
+      if (at > FLUSH_AT) {
+        csv.advance(at, records);
+        records = 0;
+        buf = csv.buffer;
+        at = csv.offset;
+      }
     }
-    if (this.parquet) {
-      const c = this.cells;
-      c[0] = client;
-      c[1] = sessionNumber;
-      c[2] = key.source;
-      c[3] = key.rater;
-      c[4] = key.replicate;
-      c[5] = key.instrument;
-      c[6] = key.form;
-      c[7] = key.scale;
-      c[8] = score;
-      c[9] = pomp;
-      c[10] = prorated ? 1 : 0;
-      c[11] = missing ? 1 : 0;
-      this.parquet.add(c);
+    csv.advance(at, records);
+  }
+
+  /** A batch into the Parquet's column arrays, a row group's room at a time. */
+  private parquetBatch(
+    sink: ParquetSink,
+    batch: ScoreBatch,
+    cellsOf: (s: StreamSession) => { client: string; session: number },
+  ): void {
+    const { n, session, key, score, pomp, flags } = batch;
+    let rank = -1;
+    let client = '';
+    let sessionNumber = 0;
+    for (let i = 0; i < n; ) {
+      const { columns: c, at, room } = sink.space();
+      const from = i;
+      const end = Math.min(n, i + room);
+      for (let row = at; i < end; i++, row++) {
+        if (session[i] !== rank) {
+          rank = session[i]!;
+          ({ client, session: sessionNumber } = cellsOf(batch.sessions[rank]!));
+        }
+        const k = batch.keys[key[i]!]!;
+        const f = flags[i]!;
+        const v = score[i]!;
+        const p = pomp[i]!;
+        c[0]![row] = client;
+        c[1]![row] = sessionNumber;
+        c[2]![row] = k.source;
+        c[3]![row] = k.rater;
+        c[4]![row] = k.replicate;
+        c[5]![row] = k.instrument;
+        c[6]![row] = k.form;
+        c[7]![row] = k.scale;
+        c[8]![row] = f & 4 || !Number.isFinite(v) ? null : v;
+        c[9]![row] = f & 8 || !Number.isFinite(p) ? null : p;
+        c[10]![row] = f & 1;
+        c[11]![row] = (f >> 1) & 1;
+      }
+      sink.commit(end - from);
     }
+  }
+
+  /** "client,session," of a session, kept until the next session comes (a session's scores come together). */
+  private sessionCells(
+    csv: CsvWriter,
+    s: StreamSession,
+    cellsOf: (s: StreamSession) => { client: string; session: number },
+  ): Buffer {
+    if (s !== this.lastSession) {
+      this.lastSession = s;
+      const { client, session } = cellsOf(s);
+      this.sessionBytes = Buffer.concat([cell(csv, client), this.comma, cell(csv, session), this.comma]);
+    }
+    return this.sessionBytes;
+  }
+
+  /** "source,rater,replicate,instrument,form,scale," of a key, kept by key id. */
+  private keyCells(csv: CsvWriter, key: StreamKey): Buffer {
+    const parts = [key.source, key.rater, key.replicate, key.instrument, key.form, key.scale];
+    const b = Buffer.concat(parts.flatMap((p) => [cell(csv, p), this.comma]));
+    this.byKey[key.id] = b;
+    return b;
   }
 
   /** The files written, by name within the folder. */
@@ -122,6 +186,18 @@ export class ScoresTableWriter implements WrittenTable {
       return name;
     });
   }
+}
+
+/** Where a batch hands its bytes to the writer, which writes them out past a megabyte. */
+const FLUSH_AT = 1 << 20;
+
+function copy(buf: Buffer, at: number, b: Buffer): number {
+  if (b.length > 32) {
+    b.copy(buf, at);
+    return at + b.length;
+  }
+  for (let i = 0; i < b.length; i++) buf[at + i] = b[i]!;
+  return at + b.length;
 }
 
 function cell(csv: CsvWriter, v: string | number): Buffer {

@@ -74,6 +74,16 @@ const PARQUET_TYPE: Record<ColumnType, { type: 'BYTE_ARRAY' | 'INT32' | 'DOUBLE'
  */
 export const PARQUET_BATCH = 50_000;
 
+/** A Parquet file's sink, which a writer of many rows may also fill column by column (`space`, `commit`). */
+export interface ParquetSink extends FileSink {
+  /**
+   * The current row group's column arrays, to be filled from `at` for at most `room` rows (non-finite numbers
+   * and undefined as null, which `add` does for its cells); `commit` then takes them.
+   */
+  space(): { columns: Array<Array<string | number | null>>; at: number; room: number };
+  commit(rows: number): void;
+}
+
 /**
  * The same columns as the CSV, typed, nullable unless named in `required` (a column its writer never leaves
  * empty: the writer then keeps no definition levels for it, a fifth of the writing); one row group per batch.
@@ -83,7 +93,7 @@ export function parquetSink(
   columns: readonly ColumnSpec[],
   rowsPerGroup: number,
   required: ReadonlySet<string> = new Set(),
-): FileSink {
+): ParquetSink {
   const schema = [
     { name: 'root', num_children: columns.length },
     ...columns.map((c) => ({
@@ -121,6 +131,11 @@ export function parquetSink(
         batch[i]![n] = v === undefined || (typeof v === 'number' && !Number.isFinite(v)) ? null : v;
       }
       if (++n >= rowsPerGroup) flush();
+    },
+    space: () => ({ columns: batch, at: n, room: rowsPerGroup - n }),
+    commit(rows) {
+      n += rows;
+      if (n >= rowsPerGroup) flush();
     },
     close() {
       flush();
