@@ -136,18 +136,12 @@ export class PartRows {
   score = new Float64Array(1024);
   pomp = new Float64Array(1024);
   flags = new Uint8Array(1024);
-  /** The stream's sessions by id. */
-  sessions = new Map<unknown, StreamSession>();
   private readonly byText = new Map<string, StreamKey>();
 
   constructor(
     private readonly keys: KeyTable,
     private readonly rating: boolean,
   ) {}
-
-  clear(): void {
-    this.n = 0;
-  }
 
   private put(session: StreamSession, key: StreamKey, score: number | null, pomp: number | null, flags: number) {
     const i = this.n++;
@@ -184,8 +178,7 @@ export class PartRows {
     rows: ReadonlyArray<Record<(typeof PART_COLUMNS)[number], unknown>>,
     sessions: Map<unknown, StreamSession>,
   ): void {
-    this.sessions = sessions;
-    this.clear();
+    this.n = 0;
     for (const r of rows) {
       // PostgreSQL gives the literal 0 of the responses part as text.
       const parts = [r.rater, Number(r.replicate), r.instrument, r.form, r.scale] as [
@@ -202,13 +195,13 @@ export class PartRows {
         this.byText.set(text, key);
       }
       const flags = (r.prorated === 1 ? 1 : 0) + (r.missing === 1 ? 2 : 0);
-      this.put(this.sessionOf(r.session), key, r.score as number | null, r.pomp as number | null, flags);
+      this.put(sessionOf(sessions, r.session), key, r.score as number | null, r.pomp as number | null, flags);
     }
   }
 
   /**
-   * The rows' indexes in session order (stable), or null when they are in it: SQLite hands them over in whatever
-   * order its plan visits them (the sessions' index order, so far).
+   * The rows' indexes in session order (stable), or null when they are in it: the store hands them over in
+   * whatever order its plan visits them.
    */
   inOrder(): number[] | null {
     let sorted = true;
@@ -217,12 +210,12 @@ export class PartRows {
     const idx = Array.from({ length: this.n }, (_, i) => i);
     return idx.sort((x, y) => this.session[x]!.rank - this.session[y]!.rank || x - y);
   }
+}
 
-  private sessionOf(key: unknown): StreamSession {
-    const s = this.sessions.get(key);
-    if (!s) throw new Error(`a score's session (${String(key)}) is not in the store`);
-    return s;
-  }
+function sessionOf(sessions: Map<unknown, StreamSession>, key: unknown): StreamSession {
+  const s = sessions.get(key);
+  if (!s) throw new Error(`a score's session (${String(key)}) is not in the store`);
+  return s;
 }
 
 /**

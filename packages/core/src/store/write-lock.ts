@@ -180,17 +180,19 @@ function isRetryable(err: unknown): boolean {
   return code === '40001' || code === '40P01';
 }
 
-const afterCommit = new WeakMap<BetterSqlite3.Database, () => void>();
+const afterCommit = new WeakMap<BetterSqlite3.Database, Set<() => void>>();
 
 /**
  * Calls `fn` after each commit of writeSqlite on this connection (the raw fast paths, which carry a server's
- * writes), until the returned function is called; one listener per connection. The checkpointer uses it to copy
- * the WAL just after a commit, with the whole gap until the next one to finish in.
+ * writes), until the returned function is called. The checkpointer uses it to copy the WAL just after a commit,
+ * with the whole gap until the next one to finish in.
  */
 export function onFastCommit(sqlite: BetterSqlite3.Database, fn: () => void): () => void {
-  afterCommit.set(sqlite, fn);
+  let listeners = afterCommit.get(sqlite);
+  if (!listeners) afterCommit.set(sqlite, (listeners = new Set()));
+  listeners.add(fn);
   return () => {
-    if (afterCommit.get(sqlite) === fn) afterCommit.delete(sqlite);
+    listeners.delete(fn);
   };
 }
 
@@ -210,7 +212,7 @@ export async function writeSqlite(sqlite: BetterSqlite3.Database, body: () => vo
       try {
         body();
         sqlite.exec('commit');
-        afterCommit.get(sqlite)?.();
+        for (const fn of afterCommit.get(sqlite) ?? []) fn();
       } catch (err) {
         if (sqlite.inTransaction) sqlite.exec('rollback');
         throw err;
