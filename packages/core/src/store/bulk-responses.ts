@@ -4,6 +4,7 @@ import { stableStringify } from '../util/hash';
 import { nowIso } from '../util/time';
 import { auditRow } from './audit';
 import { type ResponseRecord, responseId } from './responses';
+import { sqliteScoreInserter } from './score-scales';
 import { scoreRows } from './scores';
 import type { SessionKey } from './sessions';
 import { sessionId } from './sessions';
@@ -36,9 +37,7 @@ export async function insertSessionsBulk(
     response: sqlite.prepare(
       'insert into responses (id, session_id, instrument, form, respondent, items, submitted_at, source, created_at, updated_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
     ),
-    score: sqlite.prepare(
-      'insert into scores (source, source_id, instrument, form, scale, score, pomp, prorated, missing) values (?, ?, ?, ?, ?, ?, ?, ?, ?)',
-    ),
+    score: sqliteScoreInserter(sqlite),
     audit: sqlite.prepare(
       'insert into audit (at, actor, entity, entity_id, action, before, after) values (?, ?, ?, ?, ?, ?, ?)',
     ),
@@ -89,8 +88,7 @@ export async function insertSessionsBulk(
           { kind: 'response', id },
           scores.map((s) => ({ ...s, instrument: r.instrument, form: r.form })),
         );
-        for (const s of rows)
-          put.score.run(s.source, s.source_id, s.instrument, s.form, s.scale, s.score, s.pomp, s.prorated, s.missing);
+        for (const s of rows) put.score(s);
         counts.responses++;
         counts.scores += rows.length;
       }

@@ -160,6 +160,15 @@ export interface Database {
     pomp: number | null;
     prorated: number;
     missing: number;
+    /** The scale's number in score_scales (score-scales.ts), set as the score is inserted. */
+    scale_id: number | null;
+  };
+  /** Each distinct instrument, form and scale of the scores, numbered once (score-scales.ts). */
+  score_scales: {
+    id: Generated<number>;
+    instrument: string;
+    form: string;
+    scale: string;
   };
   audit: {
     id: Generated<number>;

@@ -1,19 +1,19 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import { CACHE_COLUMNS, type CacheRow, type Database, RATING_COLUMNS, type RatingRow } from './database';
+import { type ScoreInsert, sqliteScoreInserter } from './score-scales';
 import { writeSqlite } from './write-lock';
 
 /** One rating's rows, built once by storeRating and written by whichever path suits the connection. */
 export interface RatingRows {
   row: RatingRow;
   cache: CacheRow | null;
-  scores: Array<Database['scores']>;
+  scores: ScoreInsert[];
   /** The audit row, given the rating row it replaces (undefined for a new rating). */
   audit: (before: RatingRow | undefined) => Omit<Database['audit'], 'id'>;
 }
 
 const RATING = Object.keys(RATING_COLUMNS) as Array<keyof RatingRow>;
 const CACHE = Object.keys(CACHE_COLUMNS) as Array<keyof CacheRow>;
-const SCORE = ['source', 'source_id', 'instrument', 'form', 'scale', 'score', 'pomp', 'prorated', 'missing'] as const;
 const AUDIT = ['at', 'actor', 'entity', 'entity_id', 'action', 'before', 'after'] as const;
 
 type Write = (w: RatingRows) => void;
@@ -48,7 +48,7 @@ function prepare(sqlite: BetterSqlite3.Database): Write {
       .join(', ')} where id = ?`,
   );
   const insert = sqlite.prepare(`insert into ratings (${RATING.join(', ')}) values (${marks(RATING.length)})`);
-  const score = sqlite.prepare(`insert into scores (${SCORE.join(', ')}) values (${marks(SCORE.length)})`);
+  const score = sqliteScoreInserter(sqlite);
   const audit = sqlite.prepare(`insert into audit (${AUDIT.join(', ')}) values (${marks(AUDIT.length)})`);
   return (w: RatingRows) => {
     if (w.cache) putCache.run(CACHE.map((c) => w.cache![c]));
@@ -56,7 +56,7 @@ function prepare(sqlite: BetterSqlite3.Database): Write {
     dropScores.run(w.row.id);
     if (prior) update.run([...RATING.filter((c) => c !== 'id').map((c) => w.row[c]), w.row.id]);
     else insert.run(RATING.map((c) => w.row[c]));
-    for (const s of w.scores) score.run(SCORE.map((c) => s[c]));
+    for (const s of w.scores) score(s);
     const a = w.audit(prior);
     audit.run(AUDIT.map((c) => a[c]));
   };

@@ -6,6 +6,7 @@ import { auditRow } from './audit';
 import type { Database, RatingRow } from './database';
 import { cacheRow } from './rating-cache';
 import { type RatingRows, writeRatingSqlite } from './ratings-sqlite';
+import { insertScores } from './score-scales';
 import { scoreRows } from './scores';
 import { writeTransaction } from './write-lock';
 import type { Study } from './study';
@@ -76,7 +77,7 @@ async function writeRatingKysely(db: Kysely<Database>, w: RatingRows): Promise<v
     if (before) await trx.updateTable('ratings').set(row).where('id', '=', row.id).execute();
     else await trx.insertInto('ratings').values(row).execute();
     await trx.deleteFrom('scores').where('source', '=', 'rating').where('source_id', '=', row.id).execute();
-    if (w.scores.length) await trx.insertInto('scores').values(w.scores).execute();
+    await insertScores(trx, w.scores);
     await trx.insertInto('audit').values(w.audit(before)).execute();
   });
 }

@@ -61,6 +61,16 @@ describe.each(storeKinds)('response upsert on %s', (kind) => {
         pomp: 62.5,
         prorated: 0,
         missing: 0,
+        // The number of its scale's texts (score-scales.ts).
+        scale_id: (
+          await s.db
+            .selectFrom('score_scales')
+            .select('id')
+            .where('instrument', '=', 'x')
+            .where('form', '=', 'client')
+            .where('scale', '=', 'total')
+            .executeTakeFirstOrThrow()
+        ).id,
       },
     ]);
     await s.close();

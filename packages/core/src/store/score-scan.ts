@@ -27,15 +27,7 @@ const SCORE_FUNCTION = 'alliance_score';
 let receiving:
   | { source(rating: number, id: string, session: string, rater: string, replicate: number): void; score: ScoreFn }
   | undefined;
-type ScoreFn = (
-  id: string,
-  tag: number,
-  instrument: string,
-  form: string,
-  scale: string,
-  score: number | null,
-  pomp: number | null,
-) => 1 | null;
+type ScoreFn = (id: string, tag: number, scale: number, score: number | null, pomp: number | null) => 1 | null;
 const registered = new WeakSet<BetterSqlite3.Database>();
 
 function register(sqlite: BetterSqlite3.Database): void {
@@ -49,16 +41,8 @@ function register(sqlite: BetterSqlite3.Database): void {
     who().source(rating as number, id as string, session as string, rater as string, replicate as number);
     return 1;
   });
-  sqlite.function(SCORE_FUNCTION, opts, (id, tag, instrument, form, scale, score, pomp) =>
-    who().score(
-      id as string,
-      tag as number,
-      instrument as string,
-      form as string,
-      scale as string,
-      score as number | null,
-      pomp as number | null,
-    ),
+  sqlite.function(SCORE_FUNCTION, opts, (id, tag, scale, score, pomp) =>
+    who().score(id as string, tag as number, scale as number, score as number | null, pomp as number | null),
   );
   registered.add(sqlite);
 }
@@ -112,12 +96,13 @@ export function scanScoresSqlite(
     scores: sqlite
       .prepare(
         `select count(${SCORE_FUNCTION}(sc.source_id, (sc.source = 'rating') * 4 + (sc.prorated = 1) +` +
-          ` 2 * (sc.missing = 1), sc.instrument, sc.form, sc.scale, sc.score, sc.pomp)) from scores sc not indexed` +
+          ` 2 * (sc.missing = 1), ifnull(sc.scale_id, -1), sc.score, sc.pomp)) from scores sc not indexed` +
           ` where ${where.join(' and ')}`,
       )
       .pluck(true),
     // Row counts roughly, from the largest rowid (no scan), to size the arrays that hold them.
     estimate: sqlite.prepare('select max(rowid) from scores').pluck(true),
+    scales: sqlite.prepare('select id, instrument, form, scale from score_scales').raw(true),
     responseCount: sqlite.prepare('select max(rowid) from responses').pluck(true),
     ratingCount: sqlite.prepare('select max(rowid) from ratings').pluck(true),
   };
@@ -130,6 +115,8 @@ export function scanScoresSqlite(
     const sources = readSources(statements, f, rankOf, withResponses, withRatings);
     if (sources.size === 0) return 0;
 
+    const scales: Array<[string, string, string] | undefined> = [];
+    for (const [id, ...texts] of statements.scales.all() as Array<[number, string, string, string]>) scales[id] = texts;
     const batch = new ScoreBatch(ranked, keys.all);
     const estimate = Number(statements.estimate.get() ?? 0);
     const perPass = sessionsPerPass ?? Math.max(1, Math.floor((PASS_SCORES * ranked.length) / Math.max(estimate, 1)));
@@ -139,7 +126,7 @@ export function scanScoresSqlite(
       batch.n = 0;
       // Room for the pass's share of the scores, so the arrays are not grown (and copied) as it goes.
       batch.reserve(Math.ceil((estimate * (hi - lo)) / ranked.length) + 1024);
-      receiving = { source: () => {}, score: scoreReceiver(sources, keys, batch, lo, hi) };
+      receiving = { source: () => {}, score: scoreReceiver(sources, scales, keys, batch, lo, hi) };
       try {
         const got = statements.scores.get(...params) as number;
         if (got !== batch.n) throw new Error(`the score stream counted ${got} scores and was given ${batch.n}`);
@@ -222,23 +209,27 @@ function readSources(
 }
 
 /**
- * The scan's function body for one pass: sessions ranked lo (included) to hi (excluded). A score's key is first
- * guessed as the one that followed the previous score's key last time (sources come in the same order of scales,
- * session after session), checked against the row's texts; only a wrong guess looks the texts up. Finding each
- * key by its texts cost a third of the scan.
+ * The scan's function body for one pass: sessions ranked lo (included) to hi (excluded). A score's key is found
+ * by its giver and its scale's number (score-scales.ts), an array lookup; the scale's texts are read only the
+ * first time a giver's scale comes. Finding each key by its texts cost a third of the scan.
  */
-function scoreReceiver(sources: Sources, keys: KeyTable, batch: ScoreBatch, lo: number, hi: number): ScoreFn {
+function scoreReceiver(
+  sources: Sources,
+  scales: ReadonlyArray<readonly [string, string, string] | undefined>,
+  keys: KeyTable,
+  batch: ScoreBatch,
+  lo: number,
+  hi: number,
+): ScoreFn {
   const { responses, ratings, whos } = sources;
-  const all = keys.all;
-  /** By key id: its giver's number, and the key that came after it last time (-1: none yet). */
-  let keyWho = new Int32Array(64);
-  let next = new Int32Array(64).fill(-1);
+  /** By giver, by scale number: the key id (-1: not seen yet). */
+  const byWho: Int32Array[] = [];
   let lastId: string | undefined;
   let lastRating = -1;
   let rank = -1;
   let who = -1;
-  let prev = -1;
-  return (id, tag, ins, frm, scale, score, pomp) => {
+  let keyOfScale: Int32Array = new Int32Array(0);
+  return (id, tag, scale, score, pomp) => {
     const rating = tag & 4;
     if (id !== lastId || rating !== lastRating) {
       lastId = id;
@@ -247,25 +238,16 @@ function scoreReceiver(sources: Sources, keys: KeyTable, batch: ScoreBatch, lo: 
       const i = table.ids.get(id);
       rank = i < 0 ? -1 : table.rank[i]!;
       who = i < 0 ? -1 : table.who[i]!;
+      if (who >= 0) keyOfScale = byWho[who] ??= new Int32Array(scales.length).fill(-1);
     }
     if (rank < lo || rank >= hi) return null;
-    let key = prev < 0 ? -1 : next[prev]!;
-    const k = key < 0 ? undefined : all[key]!;
-    if (k === undefined || keyWho[key] !== who || k.scale !== scale || k.instrument !== ins || k.form !== frm) {
-      key = keyOf(whos[who]!, keys, ins, frm, scale);
-      if (key >= keyWho.length) {
-        const size = Math.max(key + 1, keyWho.length * 2);
-        const w = new Int32Array(size);
-        w.set(keyWho);
-        keyWho = w;
-        const x = new Int32Array(size).fill(-1);
-        x.set(next);
-        next = x;
-      }
-      keyWho[key] = who;
-      if (prev >= 0) next[prev] = key;
+    let key = keyOfScale[scale] ?? -1;
+    if (key < 0) {
+      const texts = scales[scale];
+      if (texts === undefined)
+        throw new Error(`a score of ${rating ? 'rating' : 'response'} ${id} has no scale number in score_scales`);
+      key = keyOfScale[scale] = keyOf(whos[who]!, keys, ...texts);
     }
-    prev = key;
     batch.push(rank, key, score, pomp, tag & 3);
     return 1;
   };

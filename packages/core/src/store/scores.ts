@@ -1,6 +1,7 @@
 import { type Kysely, sql } from 'kysely';
 import { type Score, ScoreFilter, ScoreRow, ScoreSource } from '../schemas/score';
 import type { Database } from './database';
+import { insertScores, type ScoreInsert } from './score-scales';
 
 /** What a score row belongs to: a stored response or a stored rating. */
 export interface ScoreOwner {
@@ -15,11 +16,11 @@ export interface ScoreOwner {
 export async function replaceScores(db: Kysely<Database>, owner: ScoreOwner, scores: readonly Score[]): Promise<void> {
   await db.deleteFrom('scores').where('source', '=', owner.kind).where('source_id', '=', owner.id).execute();
   if (scores.length === 0) return;
-  await db.insertInto('scores').values(scoreRows(owner, scores)).execute();
+  await insertScores(db, scoreRows(owner, scores));
 }
 
 /** The table's rows for an owner's scores (the one place the flags become 0/1). */
-export function scoreRows(owner: ScoreOwner, scores: readonly Score[]): Array<Database['scores']> {
+export function scoreRows(owner: ScoreOwner, scores: readonly Score[]): ScoreInsert[] {
   return scores.map((s) => ({
     source: owner.kind,
     source_id: owner.id,

@@ -3,6 +3,7 @@ import { stableStringify } from '../util/hash';
 import { nowIso } from '../util/time';
 import type { ScaleScore } from '../schemas/score';
 import { responseId } from './responses';
+import { type ScoreInsert, sqliteScoreInserter } from './score-scales';
 import { writeSqlite } from './write-lock';
 
 /**
@@ -22,7 +23,7 @@ interface Statements {
   existing: BetterSqlite3.Statement;
   response: BetterSqlite3.Statement;
   audit: BetterSqlite3.Statement;
-  score: BetterSqlite3.Statement;
+  score: (r: ScoreInsert) => void;
   log: BetterSqlite3.Statement;
   savepoint: BetterSqlite3.Statement;
   release: BetterSqlite3.Statement;
@@ -46,9 +47,7 @@ function statements(db: BetterSqlite3.Database): Statements {
       audit: db.prepare(
         'INSERT INTO audit (at, actor, entity, entity_id, action, before, after) VALUES (?, ?, ?, ?, ?, NULL, ?)',
       ),
-      score: db.prepare(
-        'INSERT INTO scores (source, source_id, instrument, form, scale, score, pomp, prorated, missing) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
-      ),
+      score: sqliteScoreInserter(db),
       log: db.prepare('INSERT INTO invitation_log (invitation_id, at, event) VALUES (?, ?, ?)'),
       savepoint: db.prepare('SAVEPOINT submission'),
       release: db.prepare('RELEASE submission'),
@@ -159,17 +158,17 @@ function store(s: Statements, sub: Submission): FastOutcome {
   };
   s.audit.run(at, `link:${inv.client}`, 'response', id, 'insert', JSON.stringify(after));
   for (const sc of scores)
-    s.score.run(
-      'response',
-      id,
-      inv.instrument,
-      inv.form,
-      sc.scale,
-      sc.score,
-      sc.pomp,
-      sc.prorated ? 1 : 0,
-      sc.missing ? 1 : 0,
-    );
+    s.score({
+      source: 'response',
+      source_id: id,
+      instrument: inv.instrument,
+      form: inv.form,
+      scale: sc.scale,
+      score: sc.score,
+      pomp: sc.pomp,
+      prorated: sc.prorated ? 1 : 0,
+      missing: sc.missing ? 1 : 0,
+    });
   s.log.run(inv.id, now, 'completed');
   return { status: 'stored', responseId: id };
 }

@@ -8,6 +8,7 @@ import * as m0006 from './0006-collection';
 import * as m0007 from './0007-validation-runs';
 import * as m0008 from './0008-export-secret';
 import * as m0009 from './0009-rating-batches';
+import * as m0010 from './0010-score-scales';
 
 /**
  * Migrations in order. Listed statically (not read from a folder) so they work the same from source, from a
@@ -23,6 +24,7 @@ export const migrations: Record<string, Migration> = {
   '0007-validation-runs': m0007,
   '0008-export-secret': m0008,
   '0009-rating-batches': m0009,
+  '0010-score-scales': m0010,
 };
 
 export const migrationProvider: MigrationProvider = {
