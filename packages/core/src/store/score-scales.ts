@@ -26,13 +26,19 @@ export const SCORE_INSERT_SQL =
   'insert into scores (source, source_id, instrument, form, scale, score, pomp, prorated, missing, scale_id)' +
   ' values (?, ?, ?, ?, ?, ?, ?, ?, ?, (select id from score_scales where instrument = ? and form = ? and scale = ?))';
 
-/** The raw SQLite writers' statement pair, prepared once: `write(row)` inserts a score with its number. */
+/**
+ * The raw SQLite writers' statements, prepared once: `write(row)` inserts a score with its number. The number is
+ * looked up in the insert itself; only a scale's first score finds none, and then the scale's row is added and
+ * the score given its number (on the collection's request path that is one statement a score, not two).
+ */
 export function sqliteScoreInserter(sqlite: BetterSqlite3.Database): (r: ScoreInsert) => void {
+  const insert = sqlite.prepare(`${SCORE_INSERT_SQL} returning rowid, scale_id`).raw(true);
   const ensure = sqlite.prepare(SCALE_ENSURE_SQL);
-  const insert = sqlite.prepare(SCORE_INSERT_SQL);
+  const number = sqlite.prepare(
+    'update scores set scale_id = (select id from score_scales where instrument = ? and form = ? and scale = ?) where rowid = ?',
+  );
   return (r) => {
-    ensure.run(r.instrument, r.form, r.scale);
-    insert.run(
+    const [rowid, scale] = insert.get(
       r.source,
       r.source_id,
       r.instrument,
@@ -45,7 +51,10 @@ export function sqliteScoreInserter(sqlite: BetterSqlite3.Database): (r: ScoreIn
       r.instrument,
       r.form,
       r.scale,
-    );
+    ) as [number, number | null];
+    if (scale !== null) return;
+    ensure.run(r.instrument, r.form, r.scale);
+    number.run(r.instrument, r.form, r.scale, rowid);
   };
 }
 
