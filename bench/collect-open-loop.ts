@@ -1,0 +1,101 @@
+import { Connection, requestTail } from './collect-client';
+
+/**
+ * The collection bench's open-loop load: request i is due at start + i / rate, whatever became of the ones before
+ * it (wrk2's and k6's constant arrival rate). A closed loop, where each connection sends its next request when the
+ * answer comes, slows down when the server does and so never offers the load that would show a stall; here a
+ * stall of the server, or of this generator, leaves requests due and unanswered, and each latency is counted from
+ * the time its request was due (coordinated omission corrected), not from when it was written.
+ *
+ * A due request takes an idle keep-alive connection, or opens a new one when every connection is busy (the time
+ * the connect takes is charged to it too), so a send does not wait for a busy connection. The pool opened
+ * beforehand is large enough that new ones are rare, and each of its connections is answered once (a GET) before
+ * the clock starts, so that the server has accepted them all. New connections stop at `max`: a server that has
+ * fallen behind would otherwise be sent thousands of connects, each a cost of its own and, past the listen
+ * backlog, refused. A request that finds `max` connections busy waits for one, counted in `queued`, its wait
+ * charged to it like any other.
+ */
+export interface ScheduleResult {
+  /** Per path, in the order given: the status of its one answer. */
+  statuses: number[];
+  /** Per request: milliseconds from when it was due to reading its whole answer. */
+  latencies: number[];
+  /** Per request: milliseconds from when it was due to when it was written (the generator's own lateness). */
+  lag: number[];
+  /** Connections used: those opened beforehand plus those opened when all were busy. */
+  connections: number;
+  /** Requests that found `max` connections busy and waited for one. */
+  queued: number;
+  /** From the first request's due time to the last answer. */
+  seconds: number;
+}
+
+export async function postOnSchedule(
+  url: URL,
+  paths: readonly string[],
+  body: string,
+  rate: number,
+  pool: number,
+  max: number,
+): Promise<ScheduleResult> {
+  const port = Number(url.port);
+  const open = () => Connection.open(port, url.hostname);
+  const all = await Promise.all(Array.from({ length: pool }, open));
+  const warm = Buffer.from(`GET /static/autosave.js HTTP/1.1\r\nHost: ${url.host}\r\n\r\n`, 'latin1');
+  await Promise.all(all.map((c) => c.send(warm)));
+  const idle = [...all];
+  const statuses = new Array<number>(paths.length).fill(0);
+  const latencies = new Array<number>(paths.length).fill(0);
+  const lag = new Array<number>(paths.length).fill(0);
+  const tail = requestTail(url, body);
+  const interval = 1000 / rate;
+  let next = 0;
+  let answered = 0;
+  let last = 0;
+  let queued = 0;
+  let opened = all.length;
+  const waiters: ((c: Connection) => void)[] = [];
+  const release = (c: Connection) => {
+    const w = waiters.shift();
+    if (w) w(c);
+    else idle.push(c);
+  };
+  const start = performance.now() + 5;
+
+  try {
+    await new Promise<void>((resolve, reject) => {
+      const send = async (i: number, due: number) => {
+        let conn = idle.pop();
+        if (!conn && opened < max) {
+          opened++;
+          conn = await open();
+          all.push(conn);
+        } else if (!conn) {
+          queued++;
+          conn = await new Promise<Connection>((r) => waiters.push(r));
+        }
+        const request = Buffer.from(`POST ${paths[i]} HTTP/1.1\r\n${tail}`, 'latin1');
+        lag[i] = performance.now() - due;
+        statuses[i] = await conn.send(request);
+        last = performance.now();
+        latencies[i] = last - due;
+        release(conn);
+        if (++answered === paths.length) resolve();
+      };
+      // Timers fire a millisecond apart at best: each tick sends every request due by then, late by up to that
+      // millisecond plus any delay of this event loop, and both are in the latencies.
+      const tick = () => {
+        const now = performance.now();
+        while (next < paths.length && start + next * interval <= now) {
+          const i = next++;
+          send(i, start + i * interval).catch(reject);
+        }
+        if (next < paths.length) setTimeout(tick, Math.max(0, start + next * interval - performance.now()));
+      };
+      setTimeout(tick, 5);
+    });
+  } finally {
+    for (const c of all) c.close();
+  }
+  return { statuses, latencies, lag, connections: all.length, queued, seconds: (last - start) / 1000 };
+}
