@@ -294,3 +294,32 @@ describe.each(storeKinds)('collection store on %s', (kind) => {
     await s.close();
   });
 });
+
+describe('group commit on SQLite', () => {
+  it('holds a submission that follows a commit closely for the next turns, so that they commit together', async () => {
+    const s = await study();
+    const now = '2026-01-03T12:00:00.000Z';
+    const links = await issueLinks(s.db, readLinkKey(s.dir), await collectionCells(s.db, s.config, now), version, now);
+    const invs = await Promise.all(links.map(async (l) => (await invitationByToken(s.db, l.token, s.sqlite))!));
+    const [srs1, srs2, srs3] = invs.filter((i) => i.instrument === 'srs');
+    const sqlite = s.sqlite!;
+    let commits = 0;
+    const exec = sqlite.exec.bind(sqlite);
+    sqlite.exec = (source: string) => {
+      if (source === 'commit') commits++;
+      return exec(source);
+    };
+    const items = { '1': 9, '2': 9, '3': 9, '4': 9 };
+    // The first after a quiet moment commits at the end of its own turn.
+    expect((await submitInvitation(s.db, srs1!, 'client', items, srsScore, now, sqlite)).status).toBe('stored');
+    expect(commits).toBe(1);
+    // The next, just after that commit, waits; one a turn later joins it in the same commit.
+    const second = submitInvitation(s.db, srs2!, 'client', items, srsScore, now, sqlite);
+    await new Promise((r) => setImmediate(r));
+    const third = submitInvitation(s.db, srs3!, 'client', items, srsScore, now, sqlite);
+    expect((await Promise.all([second, third])).map((o) => o.status)).toEqual(['stored', 'stored']);
+    expect(commits).toBe(2);
+    expect(await s.db.selectFrom('responses').select('id').execute()).toHaveLength(3);
+    await s.close();
+  });
+});
