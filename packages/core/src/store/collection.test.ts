@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { auditTrail } from './audit';
 import {
   collectionCells,
@@ -310,15 +310,25 @@ describe('group commit on SQLite', () => {
       return exec(source);
     };
     const items = { '1': 9, '2': 9, '3': 9, '4': 9 };
-    // The first after a quiet moment commits at the end of its own turn.
-    expect((await submitInvitation(s.db, srs1!, 'client', items, srsScore, now, sqlite)).status).toBe('stored');
-    expect(commits).toBe(1);
-    // The next, just after that commit, waits; one a turn later joins it in the same commit.
-    const second = submitInvitation(s.db, srs2!, 'client', items, srsScore, now, sqlite);
-    await new Promise((r) => setImmediate(r));
-    const third = submitInvitation(s.db, srs3!, 'client', items, srsScore, now, sqlite);
-    expect((await Promise.all([second, third])).map((o) => o.status)).toEqual(['stored', 'stored']);
-    expect(commits).toBe(2);
+    // The clock stands still but for the steps taken here, so a loaded machine cannot stretch the gap.
+    vi.useFakeTimers({ toFake: ['setTimeout', 'setImmediate', 'performance'] });
+    try {
+      // The first after a quiet moment commits at the end of its own turn.
+      const first = submitInvitation(s.db, srs1!, 'client', items, srsScore, now, sqlite);
+      await vi.advanceTimersByTimeAsync(0);
+      expect((await first).status).toBe('stored');
+      expect(commits).toBe(1);
+      // The next, just after that commit, waits; one that comes a millisecond later joins it in the same commit.
+      const second = submitInvitation(s.db, srs2!, 'client', items, srsScore, now, sqlite);
+      await vi.advanceTimersByTimeAsync(1);
+      expect(commits).toBe(1);
+      const third = submitInvitation(s.db, srs3!, 'client', items, srsScore, now, sqlite);
+      await vi.advanceTimersByTimeAsync(2);
+      expect((await Promise.all([second, third])).map((o) => o.status)).toEqual(['stored', 'stored']);
+      expect(commits).toBe(2);
+    } finally {
+      vi.useRealTimers();
+    }
     expect(await s.db.selectFrom('responses').select('id').execute()).toHaveLength(3);
     await s.close();
   });
