@@ -29,17 +29,22 @@ export interface ScheduleResult {
   seconds: number;
 }
 
+/** Opens `size` keep-alive connections and has each answered once, so that the server has accepted them all. */
+export async function openPool(url: URL, size: number): Promise<Connection[]> {
+  const all = await Promise.all(Array.from({ length: size }, () => Connection.open(Number(url.port), url.hostname)));
+  const warm = Buffer.from(`GET /static/autosave.js HTTP/1.1\r\nHost: ${url.host}\r\n\r\n`, 'latin1');
+  await Promise.all(all.map((c) => c.send(warm)));
+  return all;
+}
+
+/** Posts `body` once to every path on schedule over the pool's connections, and closes them. */
 export async function postOnSchedule(
+  all: readonly Connection[],
   url: URL,
   paths: readonly string[],
   body: string,
   rate: number,
-  pool: number,
 ): Promise<ScheduleResult> {
-  const port = Number(url.port);
-  const all = await Promise.all(Array.from({ length: pool }, () => Connection.open(port, url.hostname)));
-  const warm = Buffer.from(`GET /static/autosave.js HTTP/1.1\r\nHost: ${url.host}\r\n\r\n`, 'latin1');
-  await Promise.all(all.map((c) => c.send(warm)));
   const idle = [...all];
   const statuses = new Array<number>(paths.length).fill(0);
   const latencies = new Array<number>(paths.length).fill(0);
@@ -61,7 +66,9 @@ export async function postOnSchedule(
   try {
     await new Promise<void>((resolve, reject) => {
       const send = async (i: number, due: number) => {
-        let conn = idle.pop();
+        // The longest idle first: every connection stays in use, none left idle long enough for the server's
+        // keep-alive timeout (5 s) to close it.
+        let conn = idle.shift();
         if (!conn) {
           queued++;
           conn = await new Promise<Connection>((r) => waiters.push(r));
