@@ -19,9 +19,14 @@ export interface LoadResult {
   seconds: number;
 }
 
+/** The head every post of the bench carries after its request line. */
+export function requestTail(url: URL, body: string): string {
+  return `Host: ${url.host}\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`;
+}
+
 const HEAD_END = Buffer.from('\r\n\r\n');
 
-class Connection {
+export class Connection {
   private readonly socket: Socket;
   private chunks: Buffer[] = [];
   private waiting: { resolve: (status: number) => void; reject: (err: Error) => void } | undefined;
@@ -103,7 +108,7 @@ export async function postEach(
   const latencies: number[] = [];
   const sent: number[] = [];
   const via: number[] = [];
-  const tail = `Host: ${url.host}\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`;
+  const tail = requestTail(url, body);
   let next = 0;
   const started = performance.now();
   try {

@@ -4,6 +4,7 @@
 import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector';
 import type { AddressInfo } from 'node:net';
+import { createInterface } from 'node:readline';
 import { openStudy } from '@alliance-lab/core';
 import { createStudyServer } from '@alliance-lab/server';
 import { ServerStats } from './collect-stats';
@@ -15,16 +16,18 @@ server.listen(0, '127.0.0.1', () => {
   process.stdout.write(`${JSON.stringify({ url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` })}\n`);
 });
 
-// BENCH_COLLECT_PROF=FILE writes a CPU profile of the server between the first two asks: the load, not the start.
+// BENCH_COLLECT_PROF=FILE writes a CPU profile of the server between the two asks that say "profile": the loads,
+// not the start.
 const profile = process.env.BENCH_COLLECT_PROF;
 const inspector = profile ? new Session() : undefined;
-let asked = 0;
-process.stdin.setEncoding('utf8').on('data', () => {
+let profiling = false;
+createInterface({ input: process.stdin }).on('line', (line) => {
   const u = process.cpuUsage();
   const { trace, ...seen } = stats.take();
   process.stdout.write(`${JSON.stringify({ cpuMs: (u.user + u.system) / 1000, stats: seen, trace })}\n`);
-  if (!inspector || !profile) return;
-  if (asked++ === 0) {
+  if (!inspector || !profile || line !== 'profile') return;
+  if (!profiling) {
+    profiling = true;
     inspector.connect();
     inspector.post('Profiler.enable', () => inspector.post('Profiler.start'));
   } else

@@ -62,7 +62,8 @@ export class ServerStats {
         if (this.tracing) this.events.push([kind, performance.timeOrigin + e.startTime, e.duration]);
       }
     }).observe({ entryTypes: ['gc'] });
-    // Counted at the connection: every savepoint is one submission of a group commit, every commit closes one.
+    // Counted at the connection: every claim of an invitation is one submission of a group commit, every commit
+    // closes one.
     const exec = sqlite.exec.bind(sqlite);
     sqlite.exec = (source: string) => {
       if (source !== 'commit') return exec(source);
@@ -77,7 +78,7 @@ export class ServerStats {
     const prepare = sqlite.prepare.bind(sqlite);
     sqlite.prepare = ((source: string) => {
       const st = prepare(source);
-      if (source === 'SAVEPOINT submission') {
+      if (source.startsWith('UPDATE invitations SET completed_at')) {
         const run = st.run.bind(st);
         st.run = (...a: unknown[]) => {
           this.inBatch++;

@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { auditTrail } from './audit';
 import {
   collectionCells,
@@ -291,6 +291,45 @@ describe.each(storeKinds)('collection store on %s', (kind) => {
     expect(await signIn(s.db, 'ana', 'correct horse battery', now)).toEqual({ ok: false, reason: 'locked' });
     expect((await signIn(s.db, 'ana', 'correct horse battery', '2026-01-02T00:16:00.000Z')).ok).toBe(true);
     expect(await signIn(s.db, 'nobody', 'correct horse battery')).toEqual({ ok: false, reason: 'invalid' });
+    await s.close();
+  });
+});
+
+describe('group commit on SQLite', () => {
+  it('holds a submission that follows a commit closely for the next turns, so that they commit together', async () => {
+    const s = await study();
+    const now = '2026-01-03T12:00:00.000Z';
+    const links = await issueLinks(s.db, readLinkKey(s.dir), await collectionCells(s.db, s.config, now), version, now);
+    const invs = await Promise.all(links.map(async (l) => (await invitationByToken(s.db, l.token, s.sqlite))!));
+    const [srs1, srs2, srs3] = invs.filter((i) => i.instrument === 'srs');
+    const sqlite = s.sqlite!;
+    let commits = 0;
+    const exec = sqlite.exec.bind(sqlite);
+    sqlite.exec = (source: string) => {
+      if (source === 'commit') commits++;
+      return exec(source);
+    };
+    const items = { '1': 9, '2': 9, '3': 9, '4': 9 };
+    // The clock stands still but for the steps taken here, so a loaded machine cannot stretch the gap.
+    vi.useFakeTimers({ toFake: ['setTimeout', 'setImmediate', 'performance'] });
+    try {
+      // The first after a quiet moment commits at the end of its own turn.
+      const first = submitInvitation(s.db, srs1!, 'client', items, srsScore, now, sqlite);
+      await vi.advanceTimersByTimeAsync(0);
+      expect((await first).status).toBe('stored');
+      expect(commits).toBe(1);
+      // The next, just after that commit, waits; one that comes a millisecond later joins it in the same commit.
+      const second = submitInvitation(s.db, srs2!, 'client', items, srsScore, now, sqlite);
+      await vi.advanceTimersByTimeAsync(1);
+      expect(commits).toBe(1);
+      const third = submitInvitation(s.db, srs3!, 'client', items, srsScore, now, sqlite);
+      await vi.advanceTimersByTimeAsync(2);
+      expect((await Promise.all([second, third])).map((o) => o.status)).toEqual(['stored', 'stored']);
+      expect(commits).toBe(2);
+    } finally {
+      vi.useRealTimers();
+    }
+    expect(await s.db.selectFrom('responses').select('id').execute()).toHaveLength(3);
     await s.close();
   });
 });

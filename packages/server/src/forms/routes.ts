@@ -6,7 +6,6 @@ import {
   markOpened,
   nowIso,
   readLinkKey,
-  responseForm,
   saveDraft,
   sha256,
   type Study,
@@ -185,7 +184,15 @@ export function formRoutes(study: Study, registry: InstrumentRegistry): Hono {
       items[id] = r.ok ? r.value : null;
     }
     const respondent = askCoder ? coder : view.form.respondent;
-    const scores = responseForm(view).score(items);
+    // The scales scoreView gave the raw strings are those of the parsed items (what responseForm(view).score
+    // would compute again from them): one scoring per submission, not two.
+    const scores = Object.entries(scored.scales).map(([scale, sc]) => ({
+      scale,
+      score: sc.score,
+      pomp: sc.pomp,
+      prorated: sc.prorated,
+      missing: sc.missing,
+    }));
     const outcome = await submitInvitation(study.db, inv, respondent, items, scores, nowIso(), study.sqlite);
     if (outcome.status === 'gone')
       return htmlResponse(
