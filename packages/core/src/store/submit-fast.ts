@@ -14,12 +14,14 @@ import { writeSqlite } from './write-lock';
  * So submissions arriving in the same turn of the event loop are committed together (group commit): one
  * IMMEDIATE transaction (writeSqlite). Should a submission throw in it, the transaction is rolled back and the
  * group runs again with each submission in its own savepoint, so one that fails rolls back alone and the others
- * still commit. Savepoints are kept for that second round because SQLite copies each page a savepoint changes
- * into a statement journal, a temporary file once it passes 64 KiB: with one savepoint per submission the load
- * benchmark's server made some 20 write calls per submission to it, more than to the WAL. No caller hears "stored" before the commit that holds its rows: the
- * stored count equals the acknowledged count. It is only used when no other transaction is open on the
- * handle, and it hands back to the kysely path (undefined) when a response for the cell already exists (an
- * import got there first), which upsertResponse knows how to update and audit.
+ * still commit. Savepoints are left to that second round because SQLite copies each page a savepoint changes into
+ * a statement journal, a temporary file once it passes 64 KiB: with one savepoint per submission the load
+ * benchmark's server made some 20 write calls per submission to it, more than to the WAL.
+ *
+ * No caller hears "stored" before the commit that holds its rows: the stored count equals the acknowledged
+ * count. It is only used when no other transaction is open on the handle, and it hands back to the kysely path
+ * (undefined) when a response for the cell already exists (an import got there first), which upsertResponse
+ * knows how to update and audit.
  */
 interface Statements {
   claim: BetterSqlite3.Statement;
