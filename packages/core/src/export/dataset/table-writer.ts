@@ -59,7 +59,7 @@ function hashingFileWriter(path: string): ByteWriter & { written(): WrittenFile 
   return Object.assign(writer, { written: () => ({ sha256: hash.digest('hex'), bytes }) });
 }
 
-const PARQUET_TYPE: Record<ColumnType, { type: 'BYTE_ARRAY' | 'INT32' | 'DOUBLE'; converted_type?: 'UTF8' }> = {
+export const PARQUET_TYPE: Record<ColumnType, { type: 'BYTE_ARRAY' | 'INT32' | 'DOUBLE'; converted_type?: 'UTF8' }> = {
   string: { type: 'BYTE_ARRAY', converted_type: 'UTF8' },
   date: { type: 'BYTE_ARRAY', converted_type: 'UTF8' },
   json: { type: 'BYTE_ARRAY', converted_type: 'UTF8' },
