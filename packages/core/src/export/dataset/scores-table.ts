@@ -23,7 +23,7 @@ const COLUMNS = [
 ];
 
 /** Every column but the two values: a score's keys and flags are always there. */
-const NEVER_EMPTY = new Set(COLUMNS.filter((c) => c !== 'score' && c !== 'pomp'));
+export const NEVER_EMPTY = new Set(COLUMNS.filter((c) => c !== 'score' && c !== 'pomp'));
 
 /**
  * The scores table's files, written from the score stream's shared session and key objects: the CSV's bytes and
