@@ -16,7 +16,7 @@ type Row = Record<string, Value>;
 
 const key = (
   id: number,
-  source: string,
+  source: StreamKey['source'],
   rater: string,
   replicate: number,
   instrument: string,
