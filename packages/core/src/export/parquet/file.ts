@@ -1,6 +1,7 @@
 import type { WrittenFile } from '../csv-writer';
 import { Bytes } from './bytes';
 import { HashingFile } from './out';
+import { snappyCompress } from './snappy';
 import { CompactWriter, T } from './thrift';
 
 /** parquet.thrift's enums, the members written here. */
@@ -9,7 +10,8 @@ export const Encoding = { PLAIN: 0, RLE: 3, RLE_DICTIONARY: 8 } as const;
 const PageType = { DATA_PAGE: 0, DICTIONARY_PAGE: 2 } as const;
 const Repetition = { REQUIRED: 0, OPTIONAL: 1 } as const;
 const CONVERTED_UTF8 = 0;
-const UNCOMPRESSED = 0;
+/** parquet.thrift's CompressionCodec. */
+export const Codec = { UNCOMPRESSED: 0, SNAPPY: 1 } as const;
 
 export interface ParquetColumn {
   name: string;
@@ -35,20 +37,25 @@ interface ChunkMeta {
   column: ParquetColumn;
   encodings: number[];
   values: number;
+  /** The chunk's bytes in the file, and with its pages uncompressed (page headers included in both). */
   size: number;
+  uncompressed: number;
   start: number;
   dataOffset: number;
   dictionaryOffset: number | undefined;
 }
 
 /**
- * A flat Parquet file written a row group at a time and a column chunk at a time, as DataPage V1 pages,
- * UNCOMPRESSED (the values come dictionary encoded: see the chunk encoders), with the FileMetaData in the
- * Thrift compact protocol at the end. Nothing of a row group is kept once written but its chunks' metadata.
+ * A flat Parquet file written a row group at a time and a column chunk at a time, as DataPage V1 pages (what
+ * every reader reads), each compressed with `codec`, with the FileMetaData in the Thrift compact protocol at the
+ * end. Nothing of a row group is kept once written but its chunks' metadata.
  */
 export class ParquetFileWriter {
   private readonly file: HashingFile;
   private readonly header = new Bytes(256);
+  private readonly compressed = new Bytes();
+  /** The open chunk's pages' size uncompressed. */
+  private uncompressed = 0;
   private readonly groups: Array<{ rows: number; start: number; chunks: ChunkMeta[] }> = [];
   private rows = 0;
   private group: { rows: number; start: number; chunks: ChunkMeta[] } | undefined;
@@ -57,6 +64,7 @@ export class ParquetFileWriter {
     path: string,
     readonly columns: readonly ParquetColumn[],
     private readonly createdBy: string,
+    private readonly codec: (typeof Codec)[keyof typeof Codec] = Codec.SNAPPY,
   ) {
     this.file = new HashingFile(path);
     this.file.write(MAGIC);
@@ -88,30 +96,50 @@ export class ParquetFileWriter {
 
   private writeChunk(column: ParquetColumn, c: ChunkPages): ChunkMeta {
     const start = this.file.offset;
+    this.uncompressed = 0;
     const encodings: number[] = [];
     let dictionaryOffset: number | undefined;
     if (c.dictionary) {
       dictionaryOffset = start;
       encodings.push(Encoding.PLAIN);
-      const h = this.pageHeader(PageType.DICTIONARY_PAGE, c.dictionary.body.length);
+      const body = this.compress(c.dictionary.body);
+      const h = this.pageHeader(PageType.DICTIONARY_PAGE, c.dictionary.body.length, body.length);
       h.struct(7).i32(1, c.dictionary.values).i32(2, Encoding.PLAIN).end();
-      this.page(h, c.dictionary.body);
+      this.page(h, body, c.dictionary.body.length);
     }
     const dataOffset = this.file.offset;
     if (!encodings.includes(c.encoding)) encodings.push(c.encoding);
     if (column.optional && !encodings.includes(Encoding.RLE)) encodings.push(Encoding.RLE);
-    const h = this.pageHeader(PageType.DATA_PAGE, c.body.length);
+    const body = this.compress(c.body);
+    const h = this.pageHeader(PageType.DATA_PAGE, c.body.length, body.length);
     h.struct(5).i32(1, c.values).i32(2, c.encoding).i32(3, Encoding.RLE).i32(4, Encoding.RLE).end();
-    this.page(h, c.body);
-    return { column, encodings, values: c.values, size: this.file.offset - start, start, dataOffset, dictionaryOffset };
+    this.page(h, body, c.body.length);
+    const size = this.file.offset - start;
+    return {
+      column,
+      encodings,
+      values: c.values,
+      size,
+      uncompressed: this.uncompressed,
+      start,
+      dataOffset,
+      dictionaryOffset,
+    };
   }
 
-  private pageHeader(type: number, size: number): CompactWriter {
-    return new CompactWriter(this.header.reset()).begin().i32(1, type).i32(2, size).i32(3, size);
+  private compress(body: Uint8Array): Uint8Array {
+    if (this.codec === Codec.UNCOMPRESSED) return body;
+    snappyCompress(body, this.compressed.reset());
+    return this.compressed.bytes();
   }
 
-  private page(h: CompactWriter, body: Uint8Array): void {
+  private pageHeader(type: number, uncompressed: number, compressed: number): CompactWriter {
+    return new CompactWriter(this.header.reset()).begin().i32(1, type).i32(2, uncompressed).i32(3, compressed);
+  }
+
+  private page(h: CompactWriter, body: Uint8Array, uncompressed: number): void {
     h.end();
+    this.uncompressed += this.header.at + uncompressed;
     this.file.write(this.header.bytes());
     this.file.write(body);
   }
@@ -135,18 +163,20 @@ export class ParquetFileWriter {
     for (const g of this.groups) {
       w.begin().list(1, T.STRUCT, g.chunks.length);
       let size = 0;
+      let uncompressed = 0;
       for (const c of g.chunks) {
         size += c.size;
+        uncompressed += c.uncompressed;
         w.begin().i64(2, c.start).struct(3);
         w.i32(1, PhysicalType[c.column.type]);
         w.list(2, T.I32, c.encodings.length);
         for (const e of c.encodings) w.i32Value(e);
         w.list(3, T.BINARY, 1).stringValue(c.column.name);
-        w.i32(4, UNCOMPRESSED).i64(5, c.values).i64(6, c.size).i64(7, c.size).i64(9, c.dataOffset);
+        w.i32(4, this.codec).i64(5, c.values).i64(6, c.uncompressed).i64(7, c.size).i64(9, c.dataOffset);
         if (c.dictionaryOffset !== undefined) w.i64(11, c.dictionaryOffset);
         w.end().end();
       }
-      w.i64(2, size).i64(3, g.rows).i64(5, g.start).i64(6, size).end();
+      w.i64(2, uncompressed).i64(3, g.rows).i64(5, g.start).i64(6, size).end();
     }
     w.string(6, this.createdBy);
     // Every column ordered by its type's order (ColumnOrder's TYPE_ORDER), as readers expect with column orders.
