@@ -23,16 +23,15 @@ const LAYOUT: ReadonlyArray<{ name: string; type: ParquetColumn['type']; from: S
   { name: 'prorated', type: 'INT32', from: 'flag' },
   { name: 'missing', type: 'INT32', from: 'flag' },
 ];
-/** A flag's code is its value. */
-const IDENTITY = Int32Array.of(0, 1);
 const KEY_FIELDS = ['source', 'rater', 'replicate', 'instrument', 'form', 'scale'] as const;
 
 /**
  * The scores table's Parquet file, from the score stream's batches with no value boxed per row. A row group's
  * rows are kept as the batch has them (session rank, key id, the two numbers and the flags); when it is full,
  * each text and integer column is coded from the session or the key — a code per distinct value across the
- * file, looked up once per session and once per key — and dictionary encoded by code, the two numbers by their
- * bits. Same schema as TableWriter's Parquet (scores-table.test.ts compares them).
+ * file, looked up once per session and once per key — and dictionary encoded by code, the two flags from their
+ * bits and the two numbers by their bits. Same schema as TableWriter's Parquet (scores-table.test.ts compares
+ * them).
  */
 export class ScoresParquet {
   private readonly file: ParquetFileWriter;
@@ -42,18 +41,15 @@ export class ScoresParquet {
   private readonly pomp: Float64Array;
   private readonly flags: Uint8Array;
   private n = 0;
-  /** By column: the file's distinct values (the flags' are 0 and 1, so their codes are the values). */
+  /** By column from the session or the key: the file's distinct values. */
   private readonly tables: ValueTable[];
   /** By column from the session or the key: a session rank's or a key id's code, -1 until known. */
   private codeOf: Int32Array[];
-  /** The flags' values, a row group's. */
-  private readonly codes: Int32Array;
   private readonly present: Int32Array;
   private readonly values: Float64Array;
   private readonly coded = new CodedChunkEncoder();
   private readonly doubles = new DoubleChunkEncoder();
   private knownKeys = 0;
-  private readonly flagValues = new IntValues();
 
   constructor(
     path: string,
@@ -75,13 +71,10 @@ export class ScoresParquet {
     this.score = new Float64Array(rowsPerGroup);
     this.pomp = new Float64Array(rowsPerGroup);
     this.flags = new Uint8Array(rowsPerGroup);
-    this.codes = new Int32Array(rowsPerGroup);
     this.present = new Int32Array(rowsPerGroup);
     this.values = new Float64Array(rowsPerGroup);
     this.tables = LAYOUT.map((c) => (c.type === 'BYTE_ARRAY' ? new TextValues() : new IntValues()));
     this.codeOf = LAYOUT.map(() => new Int32Array(0));
-    this.flagValues.id(0);
-    this.flagValues.id(1);
   }
 
   add(batch: ScoreBatch, cellsOf: (s: StreamSession) => { client: string; session: number }): void {
@@ -173,7 +166,7 @@ export class ScoresParquet {
     const n = this.n;
     if (n === 0) return;
     this.file.beginGroup(n);
-    const { coded, codes, flags } = this;
+    const coded = this.coded;
     const sessions = coded.firstSeen(this.rank, n, this.codeOf[0]!.length);
     const keys = coded.firstSeen(this.key, n, this.knownKeys);
     for (let col = 0; col < LAYOUT.length; col++) {
@@ -182,10 +175,7 @@ export class ScoresParquet {
         const score = c.name === 'score';
         this.file.chunk(this.valueChunk(score ? this.score : this.pomp, score ? 4 : 8));
       } else if (c.from === 'flag') {
-        const shift = c.name === 'prorated' ? 0 : 1;
-        for (let i = 0; i < n; i++) codes[i] = (flags[i]! >> shift) & 1;
-        const values = coded.firstSeen(codes, n, 2);
-        this.file.chunk(coded.encode(codes, n, values, IDENTITY, this.flagValues));
+        this.file.chunk(coded.encodeBit(this.flags, n, c.name === 'prorated' ? 0 : 1));
       } else if (c.from === 'session') {
         this.file.chunk(coded.encode(this.rank, n, sessions, this.codeOf[col]!, this.tables[col]!));
       } else {

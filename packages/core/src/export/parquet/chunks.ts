@@ -74,7 +74,7 @@ export class CodedChunkEncoder {
   private readonly dictionary = new Bytes();
   private readonly body = new Bytes();
 
-  /** The distinct ids of ids[0..n), each below `count`, in the order they first come. */
+  /** The distinct ids of ids[0..n), each below `count`, in the order they first come (found once all are). */
   firstSeen(ids: Int32Array, n: number, count: number): Int32Array {
     if (this.idSeen.length < count) {
       this.idSeen = new Int32Array(Math.max(count, this.idSeen.length * 2));
@@ -90,7 +90,7 @@ export class CodedChunkEncoder {
         if (id < 0 || id >= count) throw new Error(`id ${id} is out of range`);
         if (seen[id] !== generation) {
           seen[id] = generation;
-          order.push(id);
+          if (order.push(id) === count) break;
         }
         last = id;
       }
@@ -123,12 +123,33 @@ export class CodedChunkEncoder {
       placeOf[id] = place[c]!;
     }
     for (let i = 0; i < n; i++) indexes[i] = placeOf[ids[i]!]!;
+    return this.pages(n, entries);
+  }
+
+  /**
+   * The chunk of an INT32 column of 0s and 1s held as bit `bit` of bytes[0..n) (flags): its dictionary the
+   * first row's value, then the other if any row has it.
+   */
+  encodeBit(bytes: Uint8Array, n: number, bit: number): ChunkPages {
+    if (this.indexes.length < n) this.indexes = new Int32Array(n);
+    const indexes = this.indexes;
+    const first = n ? (bytes[0]! >> bit) & 1 : 0;
+    let other = 0;
+    for (let i = 0; i < n; i++) other |= indexes[i] = ((bytes[i]! >> bit) & 1) ^ first;
+    const dictionary = this.dictionary.reset();
+    dictionary.i32(first);
+    if (other) dictionary.i32(first ^ 1);
+    return this.pages(n, 1 + other);
+  }
+
+  /** The data page of the chunk's indexes[0..n), into a dictionary of `entries` (the dictionary page's). */
+  private pages(n: number, entries: number): ChunkPages {
     const body = this.body.reset();
     const width = indexWidth(entries);
     body.u8(width);
-    writeRleHybrid(body, indexes, n, width);
+    writeRleHybrid(body, this.indexes, n, width);
     return {
-      dictionary: { values: entries, body: dictionary.bytes() },
+      dictionary: { values: entries, body: this.dictionary.bytes() },
       values: n,
       encoding: Encoding.RLE_DICTIONARY,
       body: body.bytes(),
