@@ -4,7 +4,7 @@ import { CsvWriter, NUMBER_BYTES, type WrittenFile } from '../csv-writer';
 import type { ColumnSpec } from './columns';
 import type { DataFormat } from './formats';
 import { ScoresParquet } from './scores-parquet';
-import { PARQUET_BATCH, type WrittenTable } from './table-writer';
+import type { WrittenTable } from './table-writer';
 
 /** The scores table's columns, in the order the files have them. */
 const COLUMNS = [
@@ -49,14 +49,13 @@ export class ScoresTableWriter implements WrittenTable {
     dir: string,
     readonly columns: readonly ColumnSpec[],
     formats: readonly DataFormat[],
-    rowsPerGroup = PARQUET_BATCH,
   ) {
     this.formats = formats;
     const names = columns.map((c) => c.name);
     if (names.join() !== COLUMNS.join()) throw new Error(`the scores table's columns changed: ${names.join(', ')}`);
     if (formats.includes('csv')) this.csv = new CsvWriter(join(dir, 'scores.csv'), names);
     if (formats.includes('parquet'))
-      this.parquet = new ScoresParquet(join(dir, 'scores.parquet'), columns, NEVER_EMPTY, rowsPerGroup);
+      this.parquet = new ScoresParquet(join(dir, 'scores.parquet'), columns, NEVER_EMPTY);
     const eol = this.csv?.eol ?? Buffer.alloc(0);
     this.flags = [0, 1, 2, 3].map((f) => Buffer.concat([Buffer.from(`,${f & 1},${f >> 1}`), eol]));
   }
