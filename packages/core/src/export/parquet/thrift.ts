@@ -56,7 +56,7 @@ export class CompactWriter {
     return this.begin();
   }
 
-  /** A list field's header; its `size` elements follow (for structs: `begin()`, fields, `end()` each). */
+  /** A list field's header; its `size` elements follow (a struct element: begin(), its fields, then end()). */
   list(id: number, elementType: number, size: number): this {
     this.field(id, T.LIST);
     if (size < 15) this.out.u8((size << 4) | elementType);
