@@ -58,8 +58,21 @@ function rowAt(r: number, sessions: StreamSession[]) {
   const second = r >= PARQUET_BATCH && r < 2 * PARQUET_BATCH;
   const last = r === 2 * PARQUET_BATCH;
   const k = last ? 0 : second ? 5 + (r % 3) : r % 5;
-  const score = last ? 1.5 : second ? null : Math.round((r * 7919) % 601) / 100;
-  const pomp = last ? null : second ? [null, Number.NaN, Infinity, -Infinity, -0, 0, 12.5][r % 7]! : r + random();
+  // two decimals, and (even rows) 500 values a bit above 1, sharing their high word with it and each other
+  const score = last
+    ? 1.5
+    : second
+      ? null
+      : r % 2
+        ? Math.round((r * 7919) % 601) / 100
+        : 1 + (r % 1000) * Number.EPSILON;
+  const pomp = last
+    ? null
+    : second
+      ? [null, Number.NaN, Infinity, -Infinity, -0, 0, 12.5, 1, 1 + Number.EPSILON][r % 9]!
+      : r % 2
+        ? 1 + r * Number.EPSILON
+        : r + random();
   const prorated = last ? 1 : second ? 0 : r % 3 === 0 ? 1 : 0;
   const missing = second ? 1 : 0;
   const s = sessions[Math.floor(r / 30)]!;
@@ -122,13 +135,26 @@ function arrayBuffer(file: string): ArrayBuffer {
 function pagesOf(file: ArrayBuffer, chunk: ColumnChunk, optional: boolean) {
   const md = chunk.meta_data!;
   const view = new DataView(file);
-  const dictionary =
-    md.dictionary_page_offset === undefined
-      ? undefined
-      : parquetHeader({ view, offset: Number(md.dictionary_page_offset) }).dictionary_page_header!.num_values;
-  const reader = { view, offset: Number(md.data_page_offset) };
-  const h = parquetHeader(reader);
-  const stored = new Uint8Array(file, reader.offset, h.compressed_page_size);
+  // The chunk's pages in order, each one's header and sizes, summed as the chunk's metadata has them.
+  let at = Number(md.dictionary_page_offset ?? md.data_page_offset);
+  expect(at).toBe(Number(chunk.file_offset));
+  const end = at + Number(md.total_compressed_size);
+  let uncompressed = 0;
+  const pages = [];
+  while (at < end) {
+    const reader = { view, offset: at };
+    const header = parquetHeader(reader);
+    uncompressed += reader.offset - at + header.uncompressed_page_size;
+    pages.push({ header, offset: at, body: reader.offset });
+    at = reader.offset + header.compressed_page_size;
+  }
+  expect(at).toBe(end);
+  expect(uncompressed).toBe(Number(md.total_uncompressed_size));
+  const data = pages.at(-1)!;
+  expect(data.offset).toBe(Number(md.data_page_offset));
+  const dictionary = pages.length === 2 ? pages[0]!.header.dictionary_page_header!.num_values : undefined;
+  const h = data.header;
+  const stored = new Uint8Array(file, data.body, h.compressed_page_size);
   const body = new Uint8Array(h.uncompressed_page_size);
   if (md.codec === 'SNAPPY') snappyUncompress(stored, body);
   else body.set(stored);
@@ -183,12 +209,14 @@ describe("the scores table's Parquet", () => {
     expect(page(1, 'instrument')).toEqual(dict(1, 1));
     expect(page(1, 'prorated')).toEqual(dict(1, 1));
     expect(page(2, 'client')).toEqual(dict(1, 1));
-    // Scores with two decimals and no nulls: a dictionary; every score null: no values at all.
-    expect(page(0, 'score')).toEqual(dict(601, 10));
+    // Scores with few distinct values and no nulls: a dictionary; every score null: no values at all.
+    expect(new Set(expected.slice(0, PARQUET_BATCH).map((r) => r.score)).size).toBe(1100);
+    expect(page(0, 'score')).toEqual(dict(1100, 11));
     expect(page(1, 'score')).toEqual(plain);
-    // Distinct measurements: PLAIN; -0, 0 and 12.5 among nulls and non-finite values: a dictionary of three.
+    // Distinct measurements (half of them sharing their high word): PLAIN; among nulls and non-finite values, -0, 0, 12.5 and two values a bit apart
+    // (the same high word): a dictionary of five.
     expect(page(0, 'pomp')).toEqual(plain);
-    expect(page(1, 'pomp')).toEqual(dict(3, 2));
+    expect(page(1, 'pomp')).toEqual(dict(5, 3));
     expect(page(2, 'pomp')).toEqual(plain);
     // SNAPPY, as the reference's; dictionary encoding keeps it as small.
     expect(meta.row_groups.flatMap((g) => g.columns.map((c) => c.meta_data!.codec))).toEqual(
