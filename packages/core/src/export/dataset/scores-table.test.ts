@@ -1,6 +1,6 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parquetReadObjects } from 'hyparquet';
+import { parquetMetadata, parquetReadObjects } from 'hyparquet';
 import { describe, expect, it } from 'vitest';
 import { tempDir } from '../../../../../test/support/temp-dir';
 import { insertSessionsBulk } from '../../store/bulk-responses';
@@ -8,6 +8,7 @@ import { queryScores } from '../../store/scores';
 import { initStudy } from '../../store/study';
 import { columnsFor, TABLES } from './columns';
 import { datasetContext, writeScoreTables } from './score-tables';
+import { NEVER_EMPTY } from './scores-table';
 import { TableWriter } from './table-writer';
 
 const SCORES = TABLES.find((t) => t.name === 'scores')!;
@@ -18,10 +19,12 @@ const RESPONDENTS = ['client', 'therapist', 'k,1', 'k"2'];
 // Missing, binary noise, tiny, large, negative zero, negatives, many decimals, integers past 2^53 and 1e21.
 const VALUES = [null, 0.1 + 0.2, 1e-7, 123456789.123, -0, 41 / 3, 5, -2.5, -17, 1 / 3, -(2 ** 53), 1e21, 4096];
 
-const parquet = async (file: string) => {
+const buffer = (file: string) => {
   const b = readFileSync(file);
-  return parquetReadObjects({ file: b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer });
+  return b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer;
 };
+const parquet = (file: string) => parquetReadObjects({ file: buffer(file) });
+const schema = (file: string) => parquetMetadata(buffer(file)).schema;
 
 describe('the scores table', () => {
   for (const identified of [false, true])
@@ -77,6 +80,12 @@ describe('the scores table', () => {
         expect(readFileSync(join(fast, 'scores.csv'), 'utf8')).toBe(readFileSync(join(slow, 'scores.csv'), 'utf8'));
         expect(tables.scores.written['scores.csv']).toEqual(reference.written['scores.csv']);
         expect(await parquet(join(fast, 'scores.parquet'))).toEqual(await parquet(join(slow, 'scores.parquet')));
+        // The same columns and types; only score and pomp can be empty, so only they are OPTIONAL.
+        expect(schema(join(fast, 'scores.parquet'))).toEqual(
+          schema(join(slow, 'scores.parquet')).map((e) =>
+            NEVER_EMPTY.has(e.name) ? { ...e, repetition_type: 'REQUIRED' } : e,
+          ),
+        );
         // The self-reported totals the rupture rule screens: queryScores' rows, in its order.
         expect(tables.selfTotals).toEqual(
           rows.filter((r) => r.source === 'self-report' && r.scale === 'total' && r.score !== null),

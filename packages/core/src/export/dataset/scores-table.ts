@@ -3,7 +3,8 @@ import type { ScoreBatch, StreamKey, StreamSession } from '../../store/score-str
 import { CsvWriter, NUMBER_BYTES, type WrittenFile } from '../csv-writer';
 import type { ColumnSpec } from './columns';
 import type { DataFormat } from './formats';
-import { PARQUET_BATCH, type ParquetSink, parquetSink, type WrittenTable } from './table-writer';
+import { ScoresParquet } from './scores-parquet';
+import type { WrittenTable } from './table-writer';
 
 /** The scores table's columns, in the order the files have them. */
 const COLUMNS = [
@@ -22,7 +23,7 @@ const COLUMNS = [
 ];
 
 /** Every column but the two values: a score's keys and flags are always there. */
-const NEVER_EMPTY = new Set(COLUMNS.filter((c) => c !== 'score' && c !== 'pomp'));
+export const NEVER_EMPTY = new Set(COLUMNS.filter((c) => c !== 'score' && c !== 'pomp'));
 
 /**
  * The scores table's files, written from the score stream's shared session and key objects: the CSV's bytes and
@@ -35,7 +36,7 @@ export class ScoresTableWriter implements WrittenTable {
   closed = false;
   readonly written: Record<string, WrittenFile> = {};
   private readonly csv: CsvWriter | undefined;
-  private readonly parquet: ParquetSink | undefined;
+  private readonly parquet: ScoresParquet | undefined;
   private readonly formats: readonly DataFormat[];
   private readonly comma = Buffer.from(',');
   /** prorated + 2 × missing → ",p,m" and the end of the record */
@@ -54,7 +55,7 @@ export class ScoresTableWriter implements WrittenTable {
     if (names.join() !== COLUMNS.join()) throw new Error(`the scores table's columns changed: ${names.join(', ')}`);
     if (formats.includes('csv')) this.csv = new CsvWriter(join(dir, 'scores.csv'), names);
     if (formats.includes('parquet'))
-      this.parquet = parquetSink(join(dir, 'scores.parquet'), columns, PARQUET_BATCH, NEVER_EMPTY);
+      this.parquet = new ScoresParquet(join(dir, 'scores.parquet'), columns, NEVER_EMPTY);
     const eol = this.csv?.eol ?? Buffer.alloc(0);
     this.flags = [0, 1, 2, 3].map((f) => Buffer.concat([Buffer.from(`,${f & 1},${f >> 1}`), eol]));
   }
@@ -67,7 +68,7 @@ export class ScoresTableWriter implements WrittenTable {
   addBatch(batch: ScoreBatch, cellsOf: (s: StreamSession) => { client: string; session: number }): void {
     this.rows += batch.n;
     if (this.csv) this.csvBatch(this.csv, batch, cellsOf);
-    if (this.parquet) this.parquetBatch(this.parquet, batch, cellsOf);
+    this.parquet?.add(batch, cellsOf);
   }
 
   private csvBatch(
@@ -113,46 +114,6 @@ export class ScoresTableWriter implements WrittenTable {
       }
     }
     csv.advance(at, records);
-  }
-
-  /** A batch into the Parquet's column arrays, a row group's room at a time. */
-  private parquetBatch(
-    sink: ParquetSink,
-    batch: ScoreBatch,
-    cellsOf: (s: StreamSession) => { client: string; session: number },
-  ): void {
-    const { n, session, key, score, pomp, flags } = batch;
-    let rank = -1;
-    let client = '';
-    let sessionNumber = 0;
-    for (let i = 0; i < n; ) {
-      const { columns: c, at, room } = sink.space();
-      const from = i;
-      const end = Math.min(n, i + room);
-      for (let row = at; i < end; i++, row++) {
-        if (session[i] !== rank) {
-          rank = session[i]!;
-          ({ client, session: sessionNumber } = cellsOf(batch.sessions[rank]!));
-        }
-        const k = batch.keys[key[i]!]!;
-        const f = flags[i]!;
-        const v = score[i]!;
-        const p = pomp[i]!;
-        c[0]![row] = client;
-        c[1]![row] = sessionNumber;
-        c[2]![row] = k.source;
-        c[3]![row] = k.rater;
-        c[4]![row] = k.replicate;
-        c[5]![row] = k.instrument;
-        c[6]![row] = k.form;
-        c[7]![row] = k.scale;
-        c[8]![row] = f & 4 || !Number.isFinite(v) ? null : v;
-        c[9]![row] = f & 8 || !Number.isFinite(p) ? null : p;
-        c[10]![row] = f & 1;
-        c[11]![row] = (f >> 1) & 1;
-      }
-      sink.commit(end - from);
-    }
   }
 
   /** "client,session," of a session, kept until the next session comes (a session's scores come together). */

@@ -59,7 +59,7 @@ function hashingFileWriter(path: string): ByteWriter & { written(): WrittenFile 
   return Object.assign(writer, { written: () => ({ sha256: hash.digest('hex'), bytes }) });
 }
 
-const PARQUET_TYPE: Record<ColumnType, { type: 'BYTE_ARRAY' | 'INT32' | 'DOUBLE'; converted_type?: 'UTF8' }> = {
+export const PARQUET_TYPE: Record<ColumnType, { type: 'BYTE_ARRAY' | 'INT32' | 'DOUBLE'; converted_type?: 'UTF8' }> = {
   string: { type: 'BYTE_ARRAY', converted_type: 'UTF8' },
   date: { type: 'BYTE_ARRAY', converted_type: 'UTF8' },
   json: { type: 'BYTE_ARRAY', converted_type: 'UTF8' },
@@ -74,16 +74,6 @@ const PARQUET_TYPE: Record<ColumnType, { type: 'BYTE_ARRAY' | 'INT32' | 'DOUBLE'
  */
 export const PARQUET_BATCH = 50_000;
 
-/** A Parquet file's sink, which a writer of many rows may also fill column by column (`space`, `commit`). */
-export interface ParquetSink extends FileSink {
-  /**
-   * The current row group's column arrays, to be filled from `at` for at most `room` rows (non-finite numbers
-   * and undefined as null, which `add` does for its cells); `commit` then takes them.
-   */
-  space(): { columns: Array<Array<string | number | null>>; at: number; room: number };
-  commit(rows: number): void;
-}
-
 /**
  * The same columns as the CSV, typed, nullable unless named in `required` (a column its writer never leaves
  * empty: the writer then keeps no definition levels for it, a fifth of the writing); one row group per batch.
@@ -93,7 +83,7 @@ export function parquetSink(
   columns: readonly ColumnSpec[],
   rowsPerGroup: number,
   required: ReadonlySet<string> = new Set(),
-): ParquetSink {
+): FileSink {
   const schema = [
     { name: 'root', num_children: columns.length },
     ...columns.map((c) => ({
@@ -131,11 +121,6 @@ export function parquetSink(
         batch[i]![n] = v === undefined || (typeof v === 'number' && !Number.isFinite(v)) ? null : v;
       }
       if (++n >= rowsPerGroup) flush();
-    },
-    space: () => ({ columns: batch, at: n, room: rowsPerGroup - n }),
-    commit(rows) {
-      n += rows;
-      if (n >= rowsPerGroup) flush();
     },
     close() {
       flush();
