@@ -20,6 +20,18 @@ import { ImmediateSqliteDialect, writeTransaction } from './write-lock';
 const scores = (...scales: string[]): ScaleScore[] =>
   scales.map((scale, i) => ({ scale, score: i + 1.5, pomp: i * 10, prorated: false, missing: false }));
 
+/** A response of the client's (or a therapist's) form in a session, with scores of the given scales. */
+function respond(
+  db: Kysely<Database>,
+  actor: string,
+  sessionId: string,
+  instrument: string,
+  form: 'client' | 'therapist',
+  scales: string[],
+) {
+  return upsertResponse(db, actor, { sessionId, instrument, form, respondent: form, items: {} }, scores(...scales));
+}
+
 /** Scores whose number is missing or names other texts, and numbers given to more than one set of texts. */
 async function wrong(db: Kysely<Database>): Promise<{ unnumbered: number; mismatched: number; duplicates: number }> {
   const { rows } = await sql<{ unnumbered: number; mismatched: number }>`
@@ -77,31 +89,9 @@ describe.each(storeKinds)('score scale numbers on %s', (kind) => {
     const s = await initStudy(join(tempDir('scales-'), 's'), { name: 'S' });
     try {
       const sessionId = await ensureSession(s.db, { client: 'C1', therapist: 'T1', session: 1 });
-      await upsertResponse(
-        s.db,
-        s.actor,
-        {
-          sessionId,
-          instrument: 'wai-sr',
-          form: 'client',
-          respondent: 'client',
-          items: {},
-        },
-        scores('goal', 'task', 'total'),
-      );
+      await respond(s.db, s.actor, sessionId, 'wai-sr', 'client', ['goal', 'task', 'total']);
       // The same scale names under another form and instrument are other texts, so other numbers.
-      await upsertResponse(
-        s.db,
-        s.actor,
-        {
-          sessionId,
-          instrument: 'wai-sr',
-          form: 'therapist',
-          respondent: 'therapist',
-          items: {},
-        },
-        scores('total', 'goal'),
-      );
+      await respond(s.db, s.actor, sessionId, 'wai-sr', 'therapist', ['total', 'goal']);
       await transcriptRows(s.db, null).insert({
         id: `${sessionId}/v1`,
         session_id: sessionId,
@@ -227,18 +217,7 @@ describe('score scale numbers on a store written before them (SQLite)', () => {
     const s = await initStudy(join(tempDir('scales-'), 's'), { name: 'S' });
     try {
       const sessionId = await ensureSession(s.db, { client: 'C1', therapist: 'T1', session: 1 });
-      await upsertResponse(
-        s.db,
-        s.actor,
-        {
-          sessionId,
-          instrument: 'wai-sr',
-          form: 'client',
-          respondent: 'client',
-          items: {},
-        },
-        scores('goal'),
-      );
+      await respond(s.db, s.actor, sessionId, 'wai-sr', 'client', ['goal']);
       s.sqlite!.exec('update scores set scale_id = null');
       await expect(forEachScore(s, {}, () => {})).rejects.toThrow(
         'a score of response C1/1/wai-sr/client/client has no scale number in score_scales',

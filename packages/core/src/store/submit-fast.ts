@@ -4,6 +4,7 @@ import { nowIso } from '../util/time';
 import type { ScaleScore } from '../schemas/score';
 import { responseId } from './responses';
 import { type ScoreInsert, sqliteScoreInserter } from './score-scales';
+import { scoreRows } from './scores';
 import { writeSqlite } from './write-lock';
 
 /**
@@ -194,18 +195,11 @@ function store(s: Statements, sub: Submission): FastOutcome {
     submittedAt: now,
   };
   s.audit.run(at, `link:${inv.client}`, 'response', id, 'insert', JSON.stringify(after));
-  for (const sc of scores)
-    s.score({
-      source: 'response',
-      source_id: id,
-      instrument: inv.instrument,
-      form: inv.form,
-      scale: sc.scale,
-      score: sc.score,
-      pomp: sc.pomp,
-      prorated: sc.prorated ? 1 : 0,
-      missing: sc.missing ? 1 : 0,
-    });
+  const rows = scoreRows(
+    { kind: 'response', id },
+    scores.map((sc) => ({ ...sc, instrument: inv.instrument, form: inv.form })),
+  );
+  for (const row of rows) s.score(row);
   s.log.run(inv.id, now, 'completed');
   return { status: 'stored', responseId: id };
 }
