@@ -134,6 +134,8 @@ export function startCheckpointer(sqlite: BetterSqlite3.Database, opts: Checkpoi
   const intervalMs = opts.intervalMs ?? 200;
   const worker = new Worker(WORKER, {
     eval: true,
+    // Plain CommonJS needs none of the parent's loader flags (under tsx, its hooks would load in the worker too).
+    execArgv: [],
     workerData: {
       driver: createRequire(import.meta.url).resolve('better-sqlite3'),
       file: sqlite.name,

@@ -27,7 +27,7 @@ const SCORE_FUNCTION = 'alliance_score';
 let receiving:
   | { source(rating: number, id: string, session: string, rater: string, replicate: number): void }
   | undefined;
-/** `tagged`: the scale's number × 8 + rating 4 + missing 2 + prorated 1 (one argument fewer a row: a tenth less). */
+/** `tagged`: the scale's number × 8 + rating 4 + missing 2 + prorated 1 (one argument a row fewer to convert). */
 type ScoreFn = (id: string, tagged: number, score: number | null, pomp: number | null) => 1 | null;
 const notScanning: ScoreFn = () => {
   throw new Error('the score functions are called only by the score stream');

@@ -118,36 +118,40 @@ async function commitGroup(db: BetterSqlite3.Database): Promise<void> {
   waiting.delete(db);
   const s = statements(db);
   let outcomes: (FastOutcome | { error: unknown })[] = [];
-  // One that throws inside the body (not the BEGIN or the COMMIT) sends the group round again, each in a savepoint.
+  // A submission that throws inside the body (not the BEGIN or the COMMIT) sends the group round again, each
+  // submission in a savepoint of its own.
   let thrown = false;
+  const attempt = (savepoints: boolean) =>
+    writeSqlite(db, () => {
+      outcomes = [];
+      for (const sub of group) {
+        if (!savepoints) {
+          try {
+            outcomes.push(store(s, sub));
+          } catch (err) {
+            thrown = true;
+            throw err;
+          }
+          continue;
+        }
+        s.savepoint.run();
+        try {
+          outcomes.push(store(s, sub));
+          s.release.run();
+        } catch (error) {
+          s.rollbackTo.run();
+          s.release.run();
+          outcomes.push({ error });
+        }
+      }
+    });
   try {
     let ran: boolean;
     try {
-      ran = await writeSqlite(db, () => {
-        outcomes = [];
-        try {
-          for (const sub of group) outcomes.push(store(s, sub));
-        } catch (err) {
-          thrown = true;
-          throw err;
-        }
-      });
+      ran = await attempt(false);
     } catch (err) {
       if (!thrown) throw err;
-      ran = await writeSqlite(db, () => {
-        outcomes = [];
-        for (const sub of group) {
-          s.savepoint.run();
-          try {
-            outcomes.push(store(s, sub));
-            s.release.run();
-          } catch (error) {
-            s.rollbackTo.run();
-            s.release.run();
-            outcomes.push({ error });
-          }
-        }
-      });
+      ran = await attempt(true);
     }
     if (!ran) {
       for (const sub of group) sub.resolve(undefined);

@@ -7,6 +7,7 @@ import {
   nowIso,
   readLinkKey,
   saveDraft,
+  scaleScores,
   sha256,
   type Study,
   submitInvitation,
@@ -184,15 +185,8 @@ export function formRoutes(study: Study, registry: InstrumentRegistry): Hono {
       items[id] = r.ok ? r.value : null;
     }
     const respondent = askCoder ? coder : view.form.respondent;
-    // The scales scoreView gave the raw strings are those of the parsed items (what responseForm(view).score
-    // would compute again from them): one scoring per submission, not two.
-    const scores = Object.entries(scored.scales).map(([scale, sc]) => ({
-      scale,
-      score: sc.score,
-      pomp: sc.pomp,
-      prorated: sc.prorated,
-      missing: sc.missing,
-    }));
+    // The scales scoreView gave the raw strings are those of the parsed items: one scoring per submission, not two.
+    const scores = scaleScores(scored.scales);
     const outcome = await submitInvitation(study.db, inv, respondent, items, scores, nowIso(), study.sqlite);
     if (outcome.status === 'gone')
       return htmlResponse(

@@ -1,8 +1,7 @@
-import { createHash } from 'node:crypto';
-import { closeSync, openSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { ByteWriter, ParquetWriter } from 'hyparquet-writer';
 import { CsvWriter, type WrittenFile } from '../csv-writer';
+import { HashingFile } from '../parquet/out';
 import type { ColumnSpec, ColumnType } from './columns';
 
 import type { DataFormat } from './formats';
@@ -32,15 +31,10 @@ function csvSink(path: string, columns: readonly ColumnSpec[]): FileSink {
  */
 function hashingFileWriter(path: string): ByteWriter & { written(): WrittenFile } {
   const writer = new ByteWriter(1 << 21);
-  const fd = openSync(path, 'w');
-  const hash = createHash('sha256');
-  let bytes = 0;
+  const file = new HashingFile(path);
+  let written: WrittenFile | undefined;
   const flush = () => {
-    const chunk = new Uint8Array(writer.buffer, 0, writer.index);
-    hash.update(chunk);
-    bytes += chunk.length;
-    let done = 0;
-    while (done < chunk.length) done += writeSync(fd, chunk, done, chunk.length - done);
+    file.write(new Uint8Array(writer.buffer, 0, writer.index));
     writer.index = 0;
   };
   writer.ensure = (size: number) => {
@@ -54,9 +48,14 @@ function hashingFileWriter(path: string): ByteWriter & { written(): WrittenFile 
   };
   writer.finish = () => {
     flush();
-    closeSync(fd);
+    written = file.close();
   };
-  return Object.assign(writer, { written: () => ({ sha256: hash.digest('hex'), bytes }) });
+  return Object.assign(writer, {
+    written: () => {
+      if (!written) throw new Error(`${path} is not finished`);
+      return written;
+    },
+  });
 }
 
 export const PARQUET_TYPE: Record<ColumnType, { type: 'BYTE_ARRAY' | 'INT32' | 'DOUBLE'; converted_type?: 'UTF8' }> = {

@@ -1,5 +1,6 @@
 import { loadRegistry, parseItemValue, scoreView, type FormView } from '@alliance-lab/instruments';
 import type { Form } from '../../schemas/response';
+import type { ScaleScore } from '../../schemas/score';
 import type { ResponseForm } from '.';
 
 /** The importer's view of one instrument form, backed by the instruments package's engine. */
@@ -14,16 +15,20 @@ export function responseForm(view: FormView): ResponseForm {
       return r.ok ? { value: r.value } : { error: r.message };
     },
     score(items) {
-      const { scales } = scoreView(view, items);
-      return Object.entries(scales).map(([scale, s]) => ({
-        scale,
-        score: s.score,
-        pomp: s.pomp,
-        prorated: s.prorated,
-        missing: s.missing,
-      }));
+      return scaleScores(scoreView(view, items).scales);
     },
   };
+}
+
+/** The engine's scales of one scoring (scoreView's `scales`) as the scores a response is stored with. */
+export function scaleScores(scales: ReturnType<typeof scoreView>['scales']): ScaleScore[] {
+  return Object.entries(scales).map(([scale, s]) => ({
+    scale,
+    score: s.score,
+    pomp: s.pomp,
+    prorated: s.prorated,
+    missing: s.missing,
+  }));
 }
 
 /** Looks the form up in the study's registry: the built-in definitions plus the study's own, which win. */

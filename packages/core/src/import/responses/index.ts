@@ -25,7 +25,7 @@ import { parseWide } from './wide';
 
 export { RESPONSE_FORMATS, DEFAULT_ID_COLUMNS, DEFAULT_LONG_COLUMNS };
 export type { ResponseFormat, IdColumns, LongColumns, RowError };
-export { loadResponseForm, responseForm } from './form-engine';
+export { loadResponseForm, responseForm, scaleScores } from './form-engine';
 
 /** What the importer needs of one instrument form. Built from the instruments package (see form-engine.ts). */
 export interface ResponseForm {
