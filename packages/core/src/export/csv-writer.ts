@@ -16,6 +16,13 @@ const BITS_F64 = new Float64Array(1);
 const BITS_U32 = new Uint32Array(BITS_F64.buffer);
 /** Distinct texts and numbers whose encoded cells are kept: ids, sources, scales and scores repeat. */
 const CACHED_VALUES = 100_000;
+/**
+ * What the kept texts may take, roughly (the string, its bytes and the map's entry): a table of texts that never
+ * repeat (the audit's before and after) would otherwise keep its first hundred thousand, tens of megabytes.
+ */
+const CACHED_TEXT_BYTES = 8 << 20;
+/** A map entry's own cost, roughly, beside its string and bytes. */
+const ENTRY_BYTES = 64;
 const SMALL_INTS = 4096;
 
 /**
@@ -33,6 +40,7 @@ export class CsvWriter {
   private bytes = 0;
   private readonly hash: Hash = createHash('sha256');
   private readonly texts = new Map<string, Buffer>();
+  private textBytesKept = 0;
   private readonly numbers = new Map<number, Buffer>();
   private readonly last: unknown[] = [];
   private readonly lastBytes: Buffer[] = [];
@@ -194,7 +202,10 @@ export class CsvWriter {
     let b = this.texts.get(v);
     if (b === undefined) {
       b = Buffer.from(csvEscape(v));
-      if (this.texts.size < CACHED_VALUES && b.length <= 256) this.texts.set(v, b);
+      if (this.textBytesKept < CACHED_TEXT_BYTES && b.length <= 256) {
+        this.texts.set(v, b);
+        this.textBytesKept += 2 * v.length + b.length + ENTRY_BYTES;
+      }
     }
     return b;
   }

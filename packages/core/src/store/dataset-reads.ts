@@ -12,15 +12,37 @@ export async function datasetSessions(db: Kysely<Database>) {
     .execute();
 }
 
-export async function datasetResponses(db: Kysely<Database>) {
-  return db
-    .selectFrom('responses')
-    .select(['id', 'session_id', 'instrument', 'form', 'respondent', 'items', 'submitted_at'])
-    .orderBy('session_id')
-    .orderBy('instrument')
-    .orderBy('form')
-    .orderBy('respondent')
-    .execute();
+/**
+ * Rows a page of the export's paged reads holds. A page is read by where the last one ended (keyset pagination,
+ * on an index), so a study of any size is read a few thousand rows at a time and never held whole.
+ */
+export const DATASET_PAGE_ROWS = 2000;
+
+/** Every stored response in the export's order (session, instrument, form, respondent), a page at a time. */
+export async function* datasetResponsePages(db: Kysely<Database>, pageRows = DATASET_PAGE_ROWS) {
+  let after: [string, string, string, string] | undefined;
+  for (;;) {
+    const from = after;
+    const page = await db
+      .selectFrom('responses')
+      .select(['id', 'session_id', 'instrument', 'form', 'respondent', 'items', 'submitted_at'])
+      // The order is the unique key responses_one_per_respondent, whose index each page starts from.
+      .$if(from !== undefined, (q) =>
+        q.where(({ eb, refTuple, tuple }) =>
+          eb(refTuple('session_id', 'instrument', 'form', 'respondent'), '>', tuple(...from!)),
+        ),
+      )
+      .orderBy('session_id')
+      .orderBy('instrument')
+      .orderBy('form')
+      .orderBy('respondent')
+      .limit(pageRows)
+      .execute();
+    if (page.length > 0) yield page;
+    if (page.length < pageRows) return;
+    const last = page[page.length - 1]!;
+    after = [last.session_id, last.instrument, last.form, last.respondent];
+  }
 }
 
 /**
@@ -66,16 +88,27 @@ export async function datasetRatings(db: Kysely<Database>, withOutput: boolean) 
   return rows;
 }
 
-export async function datasetAudit(db: Kysely<Database>) {
-  return db.selectFrom('audit').selectAll().orderBy('id').execute();
-}
-
-/** Which session each audited entity belongs to, so the audit table can name the client and session. */
-export async function datasetEntitySessions(db: Kysely<Database>): Promise<Map<string, string>> {
-  const [responses, ratings, transcripts] = await Promise.all([
-    db.selectFrom('responses').select(['id', 'session_id']).execute(),
-    db.selectFrom('ratings').select(['id', 'session_id']).execute(),
-    db.selectFrom('transcripts').select(['id', 'session_id']).execute(),
-  ]);
-  return new Map([...responses, ...ratings, ...transcripts].map((r) => [r.id, r.session_id]));
+/**
+ * The audit trail in order, a page at a time, each entry with the session its entity belongs to (a response's,
+ * rating's or transcript's; null for other entities), so the audit table can name the client and session.
+ */
+export async function* datasetAuditPages(db: Kysely<Database>, pageRows = DATASET_PAGE_ROWS) {
+  let after: number | string | undefined;
+  for (;;) {
+    const from = after;
+    const page = await db
+      .selectFrom('audit as a')
+      .leftJoin('responses as r', 'r.id', 'a.entity_id')
+      .leftJoin('ratings as g', 'g.id', 'a.entity_id')
+      .leftJoin('transcripts as t', 't.id', 'a.entity_id')
+      .select(['a.id', 'a.at', 'a.actor', 'a.entity', 'a.entity_id', 'a.action', 'a.before', 'a.after'])
+      .select(({ fn }) => fn.coalesce('t.session_id', 'g.session_id', 'r.session_id').as('session_id'))
+      .$if(from !== undefined, (q) => q.where('a.id', '>', from as number))
+      .orderBy('a.id')
+      .limit(pageRows)
+      .execute();
+    if (page.length > 0) yield page;
+    if (page.length < pageRows) return;
+    after = page[page.length - 1]!.id;
+  }
 }

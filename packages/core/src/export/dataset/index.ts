@@ -11,7 +11,7 @@ import {
 } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { loadRegistry } from '@alliance-lab/instruments';
-import { datasetAudit, datasetEntitySessions, datasetRatings, datasetResponses } from '../../store/dataset-reads';
+import { datasetAuditPages, datasetRatings, datasetResponsePages } from '../../store/dataset-reads';
 import { STUDY_FILE, type Study } from '../../store/study';
 import { wideCodebookRows } from '../../study/codebook';
 import { UsageError } from '../../util/errors';
@@ -98,18 +98,21 @@ async function writeDataset(study: Study, opts: DatasetOptions, dir: string): Pr
   const ratings = await datasetRatings(study.db, opts.includeText);
   const rowsOf: Record<string, () => Iterable<Row>> = {
     sessions: () => sessionRows(ctx),
-    responses: () => [] as Row[],
     ratings: () => ratingItemRows(ctx, ratings),
     signals: () => signalRows(ctx, ratings),
     ruptures: () =>
       ruptureRows(ctx, ratings, scoreTables!.selfTotals, (series, reason) => unscreened.push({ series, reason })),
     rating_runs: () => ratingRunRows(ctx, ratings),
-    audit: () => [] as Row[],
   };
-  // Read only when their table is written, so the rows of one kind at a time are in memory.
-  const lazy: Record<string, () => Promise<Iterable<Row>>> = {
-    responses: async () => responseRows(ctx, await datasetResponses(study.db), registry),
-    audit: async () => auditRows(ctx, await datasetAudit(study.db), await datasetEntitySessions(study.db)),
+  // The tables that grow with every submission are read a page at a time as they are written, so a study of any
+  // size holds a page of them in memory; an await per page, not per row.
+  const paged: Record<string, () => AsyncIterable<Iterable<Row>>> = {
+    responses: async function* () {
+      for await (const page of datasetResponsePages(study.db)) yield responseRows(ctx, page, registry);
+    },
+    audit: async function* () {
+      for await (const page of datasetAuditPages(study.db)) yield auditRows(ctx, page);
+    },
   };
 
   const tables: Record<string, number> = {};
@@ -131,7 +134,9 @@ async function writeDataset(study: Study, opts: DatasetOptions, dir: string): Pr
       continue;
     }
     const w = open(spec, columnsFor(spec, mode), opts.formats);
-    for (const r of lazy[spec.name] ? await lazy[spec.name]!() : rowsOf[spec.name]!()) w.add(r);
+    const pages = paged[spec.name];
+    if (pages) for await (const rows of pages()) for (const r of rows) w.add(r);
+    else for (const r of rowsOf[spec.name]!()) w.add(r);
     done(w, spec);
   }
 

@@ -1,12 +1,23 @@
 import type { InstrumentRegistry } from '@alliance-lab/instruments';
 import type { ScoreRow } from '../../schemas/score';
 import { ruptures as ruptureEpisodes } from '../../stats/ruptures';
-import type { datasetAudit, datasetRatings, datasetResponses, datasetSessions } from '../../store/dataset-reads';
+import type {
+  datasetAuditPages,
+  datasetRatings,
+  datasetResponsePages,
+  datasetSessions,
+} from '../../store/dataset-reads';
 import { deidentifiedAuditValue } from './audit-values';
 import type { IdKind } from './pseudonyms';
 import type { Row } from './table-writer';
 
 type Sessions = Awaited<ReturnType<typeof datasetSessions>>;
+/** A page of a paged read (dataset-reads.ts). */
+type PageOf<T extends (...args: never[]) => AsyncGenerator<unknown>> = T extends (
+  ...args: never[]
+) => AsyncGenerator<infer P>
+  ? P
+  : never;
 type Ratings = Awaited<ReturnType<typeof datasetRatings>>;
 
 export interface SessionKeys {
@@ -35,14 +46,22 @@ function dayNumber(date: string | null): number | null {
 
 /** Session keys with `day` counted from each client's first dated session, so intervals survive without dates. */
 export function sessionKeys(rows: Sessions, pseudonym: RowContext['pseudonym']): Map<string, SessionKeys> {
+  // Sessions share their dates (a study's sessions fall on a few hundred days), so each date is parsed once.
+  const dayOf = new Map<string, number | null>();
+  const days = rows.map((s) => {
+    if (s.date === null) return null;
+    let d = dayOf.get(s.date);
+    if (d === undefined) dayOf.set(s.date, (d = dayNumber(s.date)));
+    return d;
+  });
   const first = new Map<string, number>();
-  for (const s of rows) {
-    const d = dayNumber(s.date);
+  rows.forEach((s, i) => {
+    const d = days[i]!;
     if (d !== null && d < (first.get(s.client_id) ?? Number.POSITIVE_INFINITY)) first.set(s.client_id, d);
-  }
+  });
   return new Map(
-    rows.map((s) => {
-      const d = dayNumber(s.date);
+    rows.map((s, i) => {
+      const d = days[i]!;
       return [
         s.id,
         {
@@ -69,7 +88,7 @@ export function* sessionRows(ctx: RowContext): Generator<Row> {
 
 export function* responseRows(
   ctx: RowContext,
-  responses: Awaited<ReturnType<typeof datasetResponses>>,
+  responses: PageOf<typeof datasetResponsePages>,
   registry: InstrumentRegistry,
 ): Generator<Row> {
   for (const r of responses) {
@@ -278,18 +297,13 @@ export function* ratingRunRows(ctx: RowContext, ratings: Ratings): Generator<Row
   }
 }
 
-export function* auditRows(
-  ctx: RowContext,
-  audit: Awaited<ReturnType<typeof datasetAudit>>,
-  entitySessions: Map<string, string>,
-): Generator<Row> {
+export function* auditRows(ctx: RowContext, audit: PageOf<typeof datasetAuditPages>): Generator<Row> {
   const value = (json: string | null) => {
     if (json === null) return null;
     return ctx.identified ? json : JSON.stringify(deidentifiedAuditValue(JSON.parse(json)));
   };
   for (const a of audit) {
-    const sessionId = entitySessions.get(a.entity_id);
-    const keys = sessionId !== undefined && ctx.sessions.has(sessionId) ? keysOf(ctx, sessionId) : null;
+    const keys = a.session_id !== null && ctx.sessions.has(a.session_id) ? keysOf(ctx, a.session_id) : null;
     yield {
       seq: a.id,
       at: a.at,
