@@ -80,13 +80,9 @@ export function scanScoresSqlite(
   const sources = f.sources?.length ? f.sources : undefined;
   const withRatings = !sources || sources.includes('rater');
   const withResponses = !sources || sources.includes('self-report') || sources.includes('coder');
-  where.push(
-    withRatings && withResponses
-      ? `sc.source in ('response', 'rating')`
-      : withRatings
-        ? `sc.source = 'rating'`
-        : `sc.source = 'response'`,
-  );
+  // Both sources wanted: no test of the source at all, as the table holds no other (its writers write only these
+  // two); two text comparisons a row cost 5–15% of the scan in a microbenchmark.
+  if (!(withRatings && withResponses)) where.push(withRatings ? `sc.source = 'rating'` : `sc.source = 'response'`);
   // Prepared before the snapshot is taken, as a statement's preparation may read the schema.
   const statements = {
     sessions: sqlite.prepare('select id, client_id, therapist_id, session_index, date from sessions').raw(true),
@@ -103,7 +99,7 @@ export function scanScoresSqlite(
       .prepare(
         `select count(${SCORE_FUNCTION}(sc.source_id, ifnull(sc.scale_id, -1) * 8 + (sc.source = 'rating') * 4 +` +
           ` 2 * (sc.missing = 1) + (sc.prorated = 1), sc.score, sc.pomp)) from scores sc not indexed` +
-          ` where ${where.join(' and ')}`,
+          (where.length > 0 ? ` where ${where.join(' and ')}` : ''),
       )
       .pluck(true),
     // Row counts roughly, from the largest rowid (no scan), to size the arrays that hold them.
