@@ -20,7 +20,9 @@ import { type KeyTable, rankSessions, ScoreBatch, type StreamSession } from './s
 /** Scores a pass holds at most, roughly: a pass keeps the sessions its share of the scores come from. */
 const PASS_SCORES = 2_000_000;
 
-const SOURCE_FUNCTION = 'alliance_score_source';
+// A response's and a rating's, apart: the constants a shared function took were two more arguments to convert a row.
+const RESPONSE_FUNCTION = 'alliance_score_response';
+const RATING_FUNCTION = 'alliance_score_rating';
 const SCORE_FUNCTION = 'alliance_score';
 
 /** What the registered functions hand their rows to, on whichever connection runs them. */
@@ -43,8 +45,12 @@ function register(sqlite: BetterSqlite3.Database): void {
     if (!receiving) throw new Error('the score functions are called only by the score stream');
     return receiving;
   };
-  sqlite.function(SOURCE_FUNCTION, opts, (rating, id, session, rater, replicate) => {
-    who().source(rating as number, id as string, session as string, rater as string, replicate as number);
+  sqlite.function(RESPONSE_FUNCTION, opts, (id, session, respondent) => {
+    who().source(0, id as string, session as string, respondent as string, 0);
+    return 1;
+  });
+  sqlite.function(RATING_FUNCTION, opts, (id, session, rater, replicate) => {
+    who().source(1, id as string, session as string, rater as string, replicate as number);
     return 1;
   });
   sqlite.function(SCORE_FUNCTION, opts, (id, tagged, score, pomp) =>
@@ -87,11 +93,11 @@ export function scanScoresSqlite(
   const statements = {
     sessions: sqlite.prepare('select id, client_id, therapist_id, session_index, date from sessions').raw(true),
     responses: sqlite
-      .prepare(`select count(${SOURCE_FUNCTION}(0, r.id, r.session_id, r.respondent, 0)) from responses r`)
+      .prepare(`select count(${RESPONSE_FUNCTION}(r.id, r.session_id, r.respondent)) from responses r`)
       .pluck(true),
     ratings: sqlite
       .prepare(
-        `select count(${SOURCE_FUNCTION}(1, g.id, g.session_id, g.rater, g.replicate)) from ratings g` +
+        `select count(${RATING_FUNCTION}(g.id, g.session_id, g.rater, g.replicate)) from ratings g` +
           ` cross join transcripts t where t.id = g.transcript_id and t.is_current = 1 and g.status = 'ok'`,
       )
       .pluck(true),
