@@ -3,15 +3,47 @@ import { describe, expect, it } from 'vitest';
 import { storeKinds, useStore } from '../../../../test/support/stores';
 import { tempDir } from '../../../../test/support/temp-dir';
 import { auditRow } from './audit';
-import { datasetAuditPages, datasetResponsePages } from './dataset-reads';
+import { datasetAuditPages, datasetRatingPages, datasetResponsePages } from './dataset-reads';
+import { storeRating } from './ratings';
 import { upsertResponse } from './responses';
 import { ensureSession } from './sessions';
-import { initStudy } from './study';
+import { initStudy, type Study } from './study';
+import { transcriptRows } from './transcript-rows';
 
 async function pages<T>(gen: AsyncGenerator<T[]>): Promise<T[][]> {
   const out: T[][] = [];
   for await (const page of gen) out.push(page);
   return out;
+}
+
+async function rate(s: Study, sessionId: string, version: number, rater: string, replicate: number) {
+  await storeRating(s, {
+    identity: {
+      rater,
+      provider: 'lexicon',
+      model: 'm',
+      promptVersion: 'v1',
+      promptHash: 'p',
+      params: {},
+      sessionId,
+      transcriptId: `${sessionId}/v${version}`,
+      transcriptHash: 't',
+      replicate,
+      cacheKey: `k${sessionId}${version}${rater}${replicate}`,
+    },
+    outcome: {
+      status: 'ok',
+      output: {},
+      failure: null,
+      usage: { inputTokens: 1, outputTokens: 1, cachedTokens: 0, costUsd: 0, latencyMs: 1 },
+      requests: 1,
+    },
+    forms: [],
+    signals: [],
+    ruptures: [],
+    scores: [],
+    fromCache: false,
+  });
 }
 
 describe.each(storeKinds)('the dataset export paged reads on %s', (kind) => {
@@ -65,6 +97,63 @@ describe.each(storeKinds)('the dataset export paged reads on %s', (kind) => {
         expect(paged.every((p) => p.length > 0 && p.length <= size)).toBe(true);
         expect(paged.flat()).toEqual(audit);
       }
+    } finally {
+      await s.close();
+    }
+  });
+
+  it('read every rating once, in the order of session, rater, replicate and version, a few sessions at a time', async () => {
+    const s = await initStudy(join(tempDir('dataset-ratings-'), 's'), { name: 'S' });
+    try {
+      for (const [client, session] of [
+        ['C2', 1],
+        ['C1', 2],
+        ['C1', 1],
+        ['C3', 1],
+      ] as const) {
+        const sessionId = await ensureSession(s.db, { client, therapist: 'T1', session });
+        for (const version of [2, 1]) {
+          await transcriptRows(s.db, null).insert({
+            id: `${sessionId}/v${version}`,
+            session_id: sessionId,
+            version,
+            content_hash: `h${version}`,
+            is_current: version === 2 ? 1 : 0,
+            format: 'json',
+            source: null,
+            utterance_count: 1,
+            imported_at: '2026-01-01T00:00:00Z',
+          });
+          // The third client's session has no ratings: it is in no page.
+          if (client !== 'C3')
+            for (const rater of ['b', 'a'])
+              for (const replicate of [2, 1]) await rate(s, sessionId, version, rater, replicate);
+        }
+      }
+      const key = (g: { session_id: string; rater: string; replicate: number; transcript_version: number }) =>
+        [g.session_id, g.rater, g.replicate, g.transcript_version].join(' ');
+      const whole = (await pages(datasetRatingPages(s.db, false))).flat();
+      expect(whole).toHaveLength(3 * 2 * 2 * 2);
+      const sorted = [...whole].sort((x, y) =>
+        x.session_id !== y.session_id
+          ? x.session_id < y.session_id
+            ? -1
+            : 1
+          : x.rater !== y.rater
+            ? x.rater < y.rater
+              ? -1
+              : 1
+            : x.replicate - y.replicate || x.transcript_version - y.transcript_version,
+      );
+      expect(whole.map(key)).toEqual(sorted.map(key));
+      expect(whole.every((g) => g.output === null)).toBe(true);
+      for (const size of [1, 2, 3]) {
+        const paged = await pages(datasetRatingPages(s.db, false, size));
+        expect(paged).toHaveLength(Math.ceil(3 / size));
+        expect(paged.flat()).toEqual(whole);
+      }
+      // Asked for, the cached answer comes with each rating.
+      expect((await pages(datasetRatingPages(s.db, true))).flat().every((g) => g.output !== null)).toBe(true);
     } finally {
       await s.close();
     }

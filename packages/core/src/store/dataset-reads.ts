@@ -45,47 +45,70 @@ export async function* datasetResponsePages(db: Kysely<Database>, pageRows = DAT
   }
 }
 
+/** Sessions per page of the ratings' read: each brings its raters × replicates × transcript versions. */
+export const DATASET_RATING_PAGE_SESSIONS = 100;
+
 /**
  * Every stored rating with its transcript version, and (only when asked, as it holds rationales) the answer the
- * rating cache keeps for it.
+ * rating cache keeps for it, in the export's order (session, rater, replicate, version), a page of sessions at a
+ * time: the sessions with ratings are listed first in the store's own order, so pages follow each other as one
+ * ordered read would.
  */
-export async function datasetRatings(db: Kysely<Database>, withOutput: boolean) {
-  const rows = await db
-    .selectFrom('ratings as g')
-    .innerJoin('transcripts as t', 't.id', 'g.transcript_id')
-    .leftJoin('rating_cache as c', 'c.key', 'g.cache_key')
-    // The cached answer is large (every rationale); it is read only when asked for.
-    .select(withOutput ? sql<string | null>`c.output`.as('output') : sql<string | null>`null`.as('output'))
-    .select([
-      'g.id',
-      'g.session_id',
-      'g.rater',
-      'g.provider',
-      'g.model',
-      'g.prompt_version',
-      'g.prompt_hash',
-      'g.params',
-      'g.replicate',
-      'g.status',
-      'g.forms',
-      'g.signals',
-      'g.ruptures',
-      'g.failure',
-      'g.input_tokens',
-      'g.output_tokens',
-      'g.cached_tokens',
-      'g.cost_usd',
-      'g.latency_ms',
-      'g.created_at',
-      't.version as transcript_version',
-      't.is_current',
-    ])
-    .orderBy('g.session_id')
-    .orderBy('g.rater')
-    .orderBy('g.replicate')
-    .orderBy('t.version')
-    .execute();
-  return rows;
+export async function* datasetRatingPages(
+  db: Kysely<Database>,
+  withOutput: boolean,
+  pageSessions = DATASET_RATING_PAGE_SESSIONS,
+) {
+  const sessions = await db.selectFrom('ratings').select('session_id').distinct().orderBy('session_id').execute();
+  for (let i = 0; i < sessions.length; i += pageSessions) {
+    const page = await ratingsOf(
+      db,
+      withOutput,
+      sessions.slice(i, i + pageSessions).map((s) => s.session_id),
+    );
+    if (page.length > 0) yield page;
+  }
+}
+
+function ratingsOf(db: Kysely<Database>, withOutput: boolean, sessions: string[]) {
+  return (
+    db
+      .selectFrom('ratings as g')
+      .innerJoin('transcripts as t', 't.id', 'g.transcript_id')
+      .leftJoin('rating_cache as c', 'c.key', 'g.cache_key')
+      // The cached answer is large (every rationale); it is read only when asked for.
+      .select(withOutput ? sql<string | null>`c.output`.as('output') : sql<string | null>`null`.as('output'))
+      .select([
+        'g.id',
+        'g.session_id',
+        'g.rater',
+        'g.provider',
+        'g.model',
+        'g.prompt_version',
+        'g.prompt_hash',
+        'g.params',
+        'g.replicate',
+        'g.status',
+        'g.forms',
+        'g.signals',
+        'g.ruptures',
+        'g.failure',
+        'g.input_tokens',
+        'g.output_tokens',
+        'g.cached_tokens',
+        'g.cost_usd',
+        'g.latency_ms',
+        'g.created_at',
+        't.version as transcript_version',
+        't.is_current',
+      ])
+      .where('g.session_id', 'in', sessions)
+      .orderBy('g.session_id')
+      .orderBy('g.rater')
+      .orderBy('g.replicate')
+      .orderBy('t.version')
+      .execute()
+  );
 }
 
 /**

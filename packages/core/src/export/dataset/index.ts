@@ -11,7 +11,7 @@ import {
 } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { loadRegistry } from '@alliance-lab/instruments';
-import { datasetAuditPages, datasetRatings, datasetResponsePages } from '../../store/dataset-reads';
+import { datasetAuditPages, datasetRatingPages, datasetResponsePages } from '../../store/dataset-reads';
 import { STUDY_FILE, type Study } from '../../store/study';
 import { wideCodebookRows } from '../../study/codebook';
 import { UsageError } from '../../util/errors';
@@ -24,7 +24,8 @@ import {
   ratingItemRows,
   ratingRunRows,
   responseRows,
-  ruptureRows,
+  scoreDropRows,
+  raterRuptureRows,
   sessionRows,
   signalRows,
 } from './table-rows';
@@ -95,20 +96,33 @@ async function writeDataset(study: Study, opts: DatasetOptions, dir: string): Pr
   const registry = loadRegistry({ studyDir: study.dir });
   const unscreened: Array<{ series: string; reason: string }> = [];
   let scoreTables: ScoreTables | undefined;
-  const ratings = await datasetRatings(study.db, opts.includeText);
   const rowsOf: Record<string, () => Iterable<Row>> = {
     sessions: () => sessionRows(ctx),
-    ratings: () => ratingItemRows(ctx, ratings),
-    signals: () => signalRows(ctx, ratings),
-    ruptures: () =>
-      ruptureRows(ctx, ratings, scoreTables!.selfTotals, (series, reason) => unscreened.push({ series, reason })),
-    rating_runs: () => ratingRunRows(ctx, ratings),
   };
-  // The tables that grow with every submission are read a page at a time as they are written, so a study of any
-  // size holds a page of them in memory; an await per page, not per row.
+  // The tables that grow with every submission and rating are read a page at a time as they are written, so a
+  // study of any size holds a page of them in memory; an await per page, not per row. The ratings are read once
+  // for each of their four tables.
+  const ratingPages = () => datasetRatingPages(study.db, opts.includeText);
+  const raters = new RaterTally();
   const paged: Record<string, () => AsyncIterable<Iterable<Row>>> = {
     responses: async function* () {
       for await (const page of datasetResponsePages(study.db)) yield responseRows(ctx, page, registry);
+    },
+    ratings: async function* () {
+      for await (const page of ratingPages()) yield ratingItemRows(ctx, page);
+    },
+    signals: async function* () {
+      for await (const page of ratingPages()) yield signalRows(ctx, page);
+    },
+    ruptures: async function* () {
+      for await (const page of ratingPages()) yield raterRuptureRows(ctx, page);
+      yield scoreDropRows(ctx, scoreTables!.selfTotals, (series, reason) => unscreened.push({ series, reason }));
+    },
+    rating_runs: async function* () {
+      for await (const page of ratingPages()) {
+        raters.add(page);
+        yield ratingRunRows(ctx, page);
+      }
     },
     audit: async function* () {
       for await (const page of datasetAuditPages(study.db)) yield auditRows(ctx, page);
@@ -198,7 +212,7 @@ async function writeDataset(study: Study, opts: DatasetOptions, dir: string): Pr
         .update(readFileSync(join(study.dir, STUDY_FILE)))
         .digest('hex'),
     },
-    raters: raterConfigurations(study, ratings),
+    raters: raters.configurations(study),
     options: {
       formats: opts.formats,
       identified: opts.identified,
@@ -223,25 +237,33 @@ async function writeDataset(study: Study, opts: DatasetOptions, dir: string): Pr
   return { out: dir, deidentified: !opts.identified, tables, files };
 }
 
-function raterConfigurations(study: Study, ratings: Awaited<ReturnType<typeof datasetRatings>>) {
-  const stored = new Map<string, { prompts: Map<string, string>; ratings: number }>();
-  for (const g of ratings) {
-    let s = stored.get(g.rater);
-    if (!s) stored.set(g.rater, (s = { prompts: new Map(), ratings: 0 }));
-    s.prompts.set(g.prompt_hash, g.prompt_version);
-    s.ratings++;
+/** Each rater's stored ratings and prompts, tallied as the rating_runs table reads every rating, for the manifest. */
+class RaterTally {
+  private readonly stored = new Map<string, { prompts: Map<string, string>; ratings: number }>();
+
+  add(ratings: Iterable<{ rater: string; prompt_hash: string; prompt_version: string }>): void {
+    for (const g of ratings) {
+      let s = this.stored.get(g.rater);
+      if (!s) this.stored.set(g.rater, (s = { prompts: new Map(), ratings: 0 }));
+      s.prompts.set(g.prompt_hash, g.prompt_version);
+      s.ratings++;
+    }
   }
-  const names = [...new Set([...Object.keys(study.config.raters), ...stored.keys()])].sort();
-  return names.map((name) => {
-    const config = study.config.raters[name];
-    const s = stored.get(name);
-    return {
-      name,
-      configuration: config ?? null,
-      ratings: s?.ratings ?? 0,
-      prompts: [...(s?.prompts ?? new Map<string, string>())].map(([hash, version]) => ({ version, sha256: hash })),
-    };
-  });
+
+  /** Every rater the study configures or the store holds ratings of, by name. */
+  configurations(study: Study) {
+    const names = [...new Set([...Object.keys(study.config.raters), ...this.stored.keys()])].sort();
+    return names.map((name) => {
+      const config = study.config.raters[name];
+      const s = this.stored.get(name);
+      return {
+        name,
+        configuration: config ?? null,
+        ratings: s?.ratings ?? 0,
+        prompts: [...(s?.prompts ?? new Map<string, string>())].map(([hash, version]) => ({ version, sha256: hash })),
+      };
+    });
+  }
 }
 
 function hashFile(path: string): Promise<{ sha256: string; bytes: number }> {

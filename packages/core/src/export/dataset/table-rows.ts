@@ -3,7 +3,7 @@ import type { ScoreRow } from '../../schemas/score';
 import { ruptures as ruptureEpisodes } from '../../stats/ruptures';
 import type {
   datasetAuditPages,
-  datasetRatings,
+  datasetRatingPages,
   datasetResponsePages,
   datasetSessions,
 } from '../../store/dataset-reads';
@@ -18,7 +18,7 @@ type PageOf<T extends (...args: never[]) => AsyncGenerator<unknown>> = T extends
 ) => AsyncGenerator<infer P>
   ? P
   : never;
-type Ratings = Awaited<ReturnType<typeof datasetRatings>>;
+type Ratings = PageOf<typeof datasetRatingPages>;
 
 export interface SessionKeys {
   client: string;
@@ -199,12 +199,8 @@ interface StoredRupture {
  * Rater-detected markers as the raters stored them, then self-report episodes: each client's series of every
  * self-reported `total` scale screened with the rupture–repair rule at `alliance stats ruptures`' defaults.
  */
-export function* ruptureRows(
-  ctx: RowContext,
-  ratings: Ratings,
-  scores: readonly ScoreRow[],
-  skipped: (series: string, reason: string) => void,
-): Generator<Row> {
+/** The ruptures table's rater-detected markers, from the ratings of a page. */
+export function* raterRuptureRows(ctx: RowContext, ratings: Ratings): Generator<Row> {
   for (const g of ratings) {
     if (!counts(g)) continue;
     const keys = keysOf(ctx, g.session_id);
@@ -225,6 +221,14 @@ export function* ruptureRows(
         resolution_strategy: r.resolution?.strategy ?? null,
       };
   }
+}
+
+/** The ruptures table's self-report episodes: score drops the rupture rule finds in each self-reported total. */
+export function* scoreDropRows(
+  ctx: RowContext,
+  scores: readonly ScoreRow[],
+  skipped: (series: string, reason: string) => void,
+): Generator<Row> {
   const series = new Map<string, ScoreRow[]>();
   for (const s of scores) {
     if (s.source !== 'self-report' || s.scale !== 'total' || s.score === null) continue;
