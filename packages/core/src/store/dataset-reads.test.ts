@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { storeKinds, useStore } from '../../../../test/support/stores';
 import { tempDir } from '../../../../test/support/temp-dir';
 import { auditRow } from './audit';
-import { datasetAuditPages, datasetRatingPages, datasetResponsePages } from './dataset-reads';
+import { datasetAuditPages, datasetRatingIds, datasetRatingPages, datasetResponsePages } from './dataset-reads';
 import { storeRating } from './ratings';
 import { upsertResponse } from './responses';
 import { ensureSession } from './sessions';
@@ -102,7 +102,7 @@ describe.each(storeKinds)('the dataset export paged reads on %s', (kind) => {
     }
   });
 
-  it('read every rating once, in the order of session, rater, replicate and version, a few sessions at a time', async () => {
+  it('read every rating listed once, in the order of session, rater, replicate and version, a page at a time', async () => {
     const s = await initStudy(join(tempDir('dataset-ratings-'), 's'), { name: 'S' });
     try {
       for (const [client, session] of [
@@ -124,7 +124,7 @@ describe.each(storeKinds)('the dataset export paged reads on %s', (kind) => {
             utterance_count: 1,
             imported_at: '2026-01-01T00:00:00Z',
           });
-          // The third client's session has no ratings: it is in no page.
+          // The third client's session has no ratings.
           if (client !== 'C3')
             for (const rater of ['b', 'a'])
               for (const replicate of [2, 1]) await rate(s, sessionId, version, rater, replicate);
@@ -132,8 +132,10 @@ describe.each(storeKinds)('the dataset export paged reads on %s', (kind) => {
       }
       const key = (g: { session_id: string; rater: string; replicate: number; transcript_version: number }) =>
         [g.session_id, g.rater, g.replicate, g.transcript_version].join(' ');
-      const whole = (await pages(datasetRatingPages(s.db, false))).flat();
+      const ids = await datasetRatingIds(s.db);
+      const whole = (await pages(datasetRatingPages(s.db, ids, false))).flat();
       expect(whole).toHaveLength(3 * 2 * 2 * 2);
+      expect(whole.map((g) => g.id)).toEqual(ids);
       const sorted = [...whole].sort((x, y) =>
         x.session_id !== y.session_id
           ? x.session_id < y.session_id
@@ -147,13 +149,29 @@ describe.each(storeKinds)('the dataset export paged reads on %s', (kind) => {
       );
       expect(whole.map(key)).toEqual(sorted.map(key));
       expect(whole.every((g) => g.output === null)).toBe(true);
-      for (const size of [1, 2, 3]) {
-        const paged = await pages(datasetRatingPages(s.db, false, size));
-        expect(paged).toHaveLength(Math.ceil(3 / size));
+      for (const size of [1, 5, 24, 25]) {
+        const paged = await pages(datasetRatingPages(s.db, ids, false, size));
+        expect(paged.every((p) => p.length > 0 && p.length <= size)).toBe(true);
         expect(paged.flat()).toEqual(whole);
       }
+      // A rating stored after the ids were listed is in no page, so every table built from them holds the same.
+      const later = await ensureSession(s.db, { client: 'C0', therapist: 'T1', session: 1 });
+      await transcriptRows(s.db, null).insert({
+        id: `${later}/v1`,
+        session_id: later,
+        version: 1,
+        content_hash: 'h1',
+        is_current: 1,
+        format: 'json',
+        source: null,
+        utterance_count: 1,
+        imported_at: '2026-01-01T00:00:00Z',
+      });
+      await rate(s, later, 1, 'a', 1);
+      expect((await pages(datasetRatingPages(s.db, ids, false, 5))).flat()).toEqual(whole);
+      expect(await datasetRatingIds(s.db)).toHaveLength(ids.length + 1);
       // Asked for, the cached answer comes with each rating.
-      expect((await pages(datasetRatingPages(s.db, true))).flat().every((g) => g.output !== null)).toBe(true);
+      expect((await pages(datasetRatingPages(s.db, ids, true))).flat().every((g) => g.output !== null)).toBe(true);
     } finally {
       await s.close();
     }

@@ -45,32 +45,44 @@ export async function* datasetResponsePages(db: Kysely<Database>, pageRows = DAT
   }
 }
 
-/** Sessions per page of the ratings' read: each brings its raters × replicates × transcript versions. */
-export const DATASET_RATING_PAGE_SESSIONS = 100;
+/** Ratings per page of the ratings' read. */
+export const DATASET_RATING_PAGE_ROWS = 500;
 
 /**
- * Every stored rating with its transcript version, and (only when asked, as it holds rationales) the answer the
- * rating cache keeps for it, in the export's order (session, rater, replicate, version), a page of sessions at a
- * time: the sessions with ratings are listed first in the store's own order, so pages follow each other as one
- * ordered read would.
+ * The ids of every stored rating in the export's order (session, rater, replicate, transcript version): read once,
+ * so that the four tables built from the ratings hold the same ones even while ratings are being stored.
+ */
+export async function datasetRatingIds(db: Kysely<Database>): Promise<string[]> {
+  const rows = await db
+    .selectFrom('ratings as g')
+    .innerJoin('transcripts as t', 't.id', 'g.transcript_id')
+    .select('g.id')
+    .orderBy('g.session_id')
+    .orderBy('g.rater')
+    .orderBy('g.replicate')
+    .orderBy('t.version')
+    .execute();
+  return rows.map((r) => r.id);
+}
+
+/**
+ * The ratings `ids` names, in that order, with their transcript version and (only when asked, as it holds
+ * rationales) the answer the rating cache keeps for each, a page at a time.
  */
 export async function* datasetRatingPages(
   db: Kysely<Database>,
+  ids: readonly string[],
   withOutput: boolean,
-  pageSessions = DATASET_RATING_PAGE_SESSIONS,
+  pageRows = DATASET_RATING_PAGE_ROWS,
 ) {
-  const sessions = await db.selectFrom('ratings').select('session_id').distinct().orderBy('session_id').execute();
-  for (let i = 0; i < sessions.length; i += pageSessions) {
-    const page = await ratingsOf(
-      db,
-      withOutput,
-      sessions.slice(i, i + pageSessions).map((s) => s.session_id),
-    );
+  for (let i = 0; i < ids.length; i += pageRows) {
+    // A page is a stretch of the ordered ids, and the same order within it gives them back as listed.
+    const page = await ratingsOf(db, withOutput, ids.slice(i, i + pageRows));
     if (page.length > 0) yield page;
   }
 }
 
-function ratingsOf(db: Kysely<Database>, withOutput: boolean, sessions: string[]) {
+function ratingsOf(db: Kysely<Database>, withOutput: boolean, ids: string[]) {
   return (
     db
       .selectFrom('ratings as g')
@@ -102,7 +114,7 @@ function ratingsOf(db: Kysely<Database>, withOutput: boolean, sessions: string[]
         't.version as transcript_version',
         't.is_current',
       ])
-      .where('g.session_id', 'in', sessions)
+      .where('g.id', 'in', ids)
       .orderBy('g.session_id')
       .orderBy('g.rater')
       .orderBy('g.replicate')

@@ -11,7 +11,12 @@ import {
 } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { loadRegistry } from '@alliance-lab/instruments';
-import { datasetAuditPages, datasetRatingPages, datasetResponsePages } from '../../store/dataset-reads';
+import {
+  datasetAuditPages,
+  datasetRatingIds,
+  datasetRatingPages,
+  datasetResponsePages,
+} from '../../store/dataset-reads';
 import { STUDY_FILE, type Study } from '../../store/study';
 import { wideCodebookRows } from '../../study/codebook';
 import { UsageError } from '../../util/errors';
@@ -101,8 +106,9 @@ async function writeDataset(study: Study, opts: DatasetOptions, dir: string): Pr
   };
   // The tables that grow with every submission and rating are read a page at a time as they are written, so a
   // study of any size holds a page of them in memory; an await per page, not per row. The ratings are read once
-  // for each of their four tables.
-  const ratingPages = () => datasetRatingPages(study.db, opts.includeText);
+  // for each of their four tables, the same ones each time (their ids are listed first).
+  const ratingIds = await datasetRatingIds(study.db);
+  const ratingPages = () => datasetRatingPages(study.db, ratingIds, opts.includeText);
   const raters = new RaterTally();
   const paged: Record<string, () => AsyncIterable<Iterable<Row>>> = {
     responses: async function* () {
