@@ -1,49 +1,18 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { storeKinds, useStore } from '../../../../test/support/stores';
+import { storeTestRating, storeTestTranscript } from './test-ratings';
 import { tempDir } from '../../../../test/support/temp-dir';
 import { auditRow } from './audit';
 import { datasetAuditPages, datasetRatingIds, datasetRatingPages, datasetResponsePages } from './dataset-reads';
-import { storeRating } from './ratings';
 import { upsertResponse } from './responses';
 import { ensureSession } from './sessions';
-import { initStudy, type Study } from './study';
-import { transcriptRows } from './transcript-rows';
+import { initStudy } from './study';
 
 async function pages<T>(gen: AsyncGenerator<T[]>): Promise<T[][]> {
   const out: T[][] = [];
   for await (const page of gen) out.push(page);
   return out;
-}
-
-async function rate(s: Study, sessionId: string, version: number, rater: string, replicate: number) {
-  await storeRating(s, {
-    identity: {
-      rater,
-      provider: 'lexicon',
-      model: 'm',
-      promptVersion: 'v1',
-      promptHash: 'p',
-      params: {},
-      sessionId,
-      transcriptId: `${sessionId}/v${version}`,
-      transcriptHash: 't',
-      replicate,
-      cacheKey: `k${sessionId}${version}${rater}${replicate}`,
-    },
-    outcome: {
-      status: 'ok',
-      output: {},
-      failure: null,
-      usage: { inputTokens: 1, outputTokens: 1, cachedTokens: 0, costUsd: 0, latencyMs: 1 },
-      requests: 1,
-    },
-    forms: [],
-    signals: [],
-    ruptures: [],
-    scores: [],
-    fromCache: false,
-  });
 }
 
 describe.each(storeKinds)('the dataset export paged reads on %s', (kind) => {
@@ -113,21 +82,11 @@ describe.each(storeKinds)('the dataset export paged reads on %s', (kind) => {
       ] as const) {
         const sessionId = await ensureSession(s.db, { client, therapist: 'T1', session });
         for (const version of [2, 1]) {
-          await transcriptRows(s.db, null).insert({
-            id: `${sessionId}/v${version}`,
-            session_id: sessionId,
-            version,
-            content_hash: `h${version}`,
-            is_current: version === 2 ? 1 : 0,
-            format: 'json',
-            source: null,
-            utterance_count: 1,
-            imported_at: '2026-01-01T00:00:00Z',
-          });
+          await storeTestTranscript(s.db, sessionId, version, version === 2);
           // The third client's session has no ratings.
           if (client !== 'C3')
             for (const rater of ['b', 'a'])
-              for (const replicate of [2, 1]) await rate(s, sessionId, version, rater, replicate);
+              for (const replicate of [2, 1]) await storeTestRating(s, { sessionId, version, rater, replicate });
         }
       }
       const key = (g: { session_id: string; rater: string; replicate: number; transcript_version: number }) =>
@@ -156,18 +115,8 @@ describe.each(storeKinds)('the dataset export paged reads on %s', (kind) => {
       }
       // A rating stored after the ids were listed is in no page, so every table built from them holds the same.
       const later = await ensureSession(s.db, { client: 'C0', therapist: 'T1', session: 1 });
-      await transcriptRows(s.db, null).insert({
-        id: `${later}/v1`,
-        session_id: later,
-        version: 1,
-        content_hash: 'h1',
-        is_current: 1,
-        format: 'json',
-        source: null,
-        utterance_count: 1,
-        imported_at: '2026-01-01T00:00:00Z',
-      });
-      await rate(s, later, 1, 'a', 1);
+      await storeTestTranscript(s.db, later);
+      await storeTestRating(s, { sessionId: later, rater: 'a' });
       expect((await pages(datasetRatingPages(s.db, ids, false, 5))).flat()).toEqual(whole);
       expect(await datasetRatingIds(s.db)).toHaveLength(ids.length + 1);
       // Asked for, the cached answer comes with each rating.

@@ -3,18 +3,17 @@ import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, Migrator, sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { storeKinds, useStore } from '../../../../test/support/stores';
+import { storeTestRating, storeTestTranscript } from './test-ratings';
 import { tempDir } from '../../../../test/support/temp-dir';
 import type { ScaleScore } from '../schemas/score';
 import { insertSessionsBulk } from './bulk-responses';
 import type { Database } from './database';
 import { migrationProvider } from './migrations';
-import { storeRating } from './ratings';
 import { upsertResponse } from './responses';
 import { forEachScore } from './score-stream';
 import { queryScores } from './scores';
 import { ensureSession } from './sessions';
 import { initStudy, openStudy, type Study } from './study';
-import { transcriptRows } from './transcript-rows';
 import { ImmediateSqliteDialect, writeTransaction } from './write-lock';
 
 const scores = (...scales: string[]): ScaleScore[] =>
@@ -52,33 +51,11 @@ async function wrong(db: Kysely<Database>): Promise<{ unnumbered: number; mismat
 
 const NONE = { unnumbered: 0, mismatched: 0, duplicates: 0 };
 
-async function rating(s: Study, sessionId: string, replicate: number, scales: string[]) {
-  await storeRating(s, {
-    identity: {
-      rater: 'lexicon',
-      provider: 'lexicon',
-      model: 'm',
-      promptVersion: 'v1',
-      promptHash: 'p',
-      params: {},
-      sessionId,
-      transcriptId: `${sessionId}/v1`,
-      transcriptHash: 't',
-      replicate,
-      cacheKey: `k${sessionId}${replicate}`,
-    },
-    outcome: {
-      status: 'ok',
-      output: {},
-      failure: null,
-      usage: { inputTokens: 1, outputTokens: 1, cachedTokens: 0, costUsd: 0, latencyMs: 1 },
-      requests: 1,
-    },
-    forms: [],
-    signals: [],
-    ruptures: [],
+function rating(s: Pick<Study, 'db' | 'actor' | 'sqlite'>, sessionId: string, replicate: number, scales: string[]) {
+  return storeTestRating(s, {
+    sessionId,
+    replicate,
     scores: scores(...scales).map((sc) => ({ ...sc, instrument: 'wai-o-s', form: 'observer' })),
-    fromCache: false,
   });
 }
 
@@ -92,17 +69,7 @@ describe.each(storeKinds)('score scale numbers on %s', (kind) => {
       await respond(s.db, s.actor, sessionId, 'wai-sr', 'client', ['goal', 'task', 'total']);
       // The same scale names under another form and instrument are other texts, so other numbers.
       await respond(s.db, s.actor, sessionId, 'wai-sr', 'therapist', ['total', 'goal']);
-      await transcriptRows(s.db, null).insert({
-        id: `${sessionId}/v1`,
-        session_id: sessionId,
-        version: 1,
-        content_hash: 'h',
-        is_current: 1,
-        format: 'json',
-        source: null,
-        utterance_count: 1,
-        imported_at: '2026-01-01T00:00:00Z',
-      });
+      await storeTestTranscript(s.db, sessionId);
       // Outside a transaction (SQLite's raw path) and inside one (kysely's, on both stores).
       await rating(s, sessionId, 1, ['bond', 'total']);
       await writeTransaction(s.db, async (trx) =>

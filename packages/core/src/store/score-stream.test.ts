@@ -3,18 +3,17 @@ import { join } from 'node:path';
 import type { KyselyPlugin } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { storeKinds, useStore } from '../../../../test/support/stores';
+import { storeTestRating, storeTestTranscript } from './test-ratings';
 import { tempDir } from '../../../../test/support/temp-dir';
 import { scoresCsv, widenScores, writeScoresCsv } from '../export/scores';
 import type { ScoreFilter, ScoreRow } from '../schemas/score';
 import { toCsv } from '../util/csv';
 import { type BulkSession, insertSessionsBulk } from './bulk-responses';
-import { storeRating } from './ratings';
 import { upsertResponse } from './responses';
 import { forEachScore, forEachScoreBatch, scoreRow } from './score-stream';
 import { queryScores } from './scores';
 import { ensureSession } from './sessions';
 import { initStudy, openStudy, type Study } from './study';
-import { transcriptRows } from './transcript-rows';
 import { writeTransaction } from './write-lock';
 
 // Ids that sort differently as text and as numbers, with quotes, commas, a line break and a non-ASCII letter.
@@ -57,55 +56,26 @@ async function study(): Promise<Study> {
   for (const client of CLIENTS.slice(0, 3)) {
     const sessionId = `${client}/1`;
     for (const [version, current] of [
-      [1, 0],
-      [2, 1],
+      [1, false],
+      [2, true],
     ] as const)
-      await transcriptRows(s.db, null).insert({
-        id: `${sessionId}/v${version}`,
-        session_id: sessionId,
-        version,
-        content_hash: `h${version}`,
-        is_current: current,
-        format: 'json',
-        source: null,
-        utterance_count: 1,
-        imported_at: '2026-01-01T00:00:00Z',
-      });
+      await storeTestTranscript(s.db, sessionId, version, current);
     for (const [rater, version, replicate, status] of [
       ['lexicon', 2, 2, 'ok'],
       ['lexicon', 2, 1, 'ok'],
       ['gpt', 2, 1, 'failed'],
       ['lexicon', 1, 1, 'ok'],
     ] as const)
-      await storeRating(s, {
-        identity: {
-          rater,
-          provider: rater,
-          model: 'm',
-          promptVersion: 'v1',
-          promptHash: 'p',
-          params: {},
-          sessionId,
-          transcriptId: `${sessionId}/v${version}`,
-          transcriptHash: 't',
-          replicate,
-          cacheKey: `${rater}${sessionId}${version}${replicate}`,
-        },
-        outcome: {
-          status,
-          output: status === 'ok' ? {} : null,
-          failure: status === 'ok' ? null : ['no answer'],
-          usage: { inputTokens: 1, outputTokens: 1, cachedTokens: 0, costUsd: 0, latencyMs: 1 },
-          requests: 1,
-        },
-        forms: [],
-        signals: [],
-        ruptures: [],
+      await storeTestRating(s, {
+        sessionId,
+        version,
+        rater,
+        replicate,
+        status,
         scores:
           status === 'ok'
             ? ['total', 'task'].map((scale) => ({ instrument: 'wai-o-s', form: 'observer', scale, ...score() }))
             : [],
-        fromCache: false,
       });
   }
   // The first client's first session answered again: its scores are written anew, after every other score, so

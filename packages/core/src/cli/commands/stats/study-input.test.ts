@@ -1,13 +1,12 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { storeTestRating, storeTestTranscript } from '../../../store/test-ratings';
 import { tempDir } from '../../../../../../test/support/temp-dir';
 import type { Score } from '../../../schemas/score';
-import { storeRating } from '../../../store/ratings';
 import { upsertResponse } from '../../../store/responses';
 import { ensureSession } from '../../../store/sessions';
 import { initStudy } from '../../../store/study';
-import { transcriptRows } from '../../../store/transcript-rows';
 import { runCore as main } from '../testing';
 import { storeKinds, useStore } from '../../../../../../test/support/stores';
 
@@ -90,46 +89,14 @@ describe.each(storeKinds)('stats --study on %s', (kind) => {
               ],
             );
           }
-          const transcriptId = `${sessionId}/v1`;
-          await transcriptRows(study.db, null).insert({
-            id: transcriptId,
-            session_id: sessionId,
-            version: 1,
-            content_hash: `h${sessionId}`,
-            is_current: 1,
-            format: 'json',
-            source: null,
-            utterance_count: 1,
-            imported_at: '2026-01-01T00:00:00Z',
-          });
+          await storeTestTranscript(study.db, sessionId);
           for (const replicate of [1, 2]) {
             const value = alliance + noise();
-            await storeRating(study, {
-              identity: {
-                rater: 'lexicon',
-                provider: 'lexicon',
-                model: 'm',
-                promptVersion: 'v1',
-                promptHash: 'p',
-                params: {},
-                sessionId,
-                transcriptId,
-                transcriptHash: 't',
-                replicate,
-                cacheKey: `${transcriptId}/${replicate}`,
-              },
-              outcome: {
-                status: 'ok',
-                output: {},
-                failure: null,
-                usage: { inputTokens: 0, outputTokens: 0, cachedTokens: 0, costUsd: 0, latencyMs: 0 },
-                requests: 1,
-              },
+            await storeTestRating(study, {
+              sessionId,
+              replicate,
               forms: [{ instrument: 'wai-o-s', form: 'observer', items: { '1': value } }],
-              signals: [],
-              ruptures: [],
               scores: [score('wai-o-s', 'observer', 'total', value)],
-              fromCache: false,
             });
           }
         }
