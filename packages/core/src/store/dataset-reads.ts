@@ -76,8 +76,10 @@ export async function* datasetRatingPages(
   pageRows = DATASET_RATING_PAGE_ROWS,
 ) {
   for (let i = 0; i < ids.length; i += pageRows) {
-    // A page is a stretch of the ordered ids, and the same order within it gives them back as listed.
-    const page = await ratingsOf(db, withOutput, ids.slice(i, i + pageRows));
+    const slice = ids.slice(i, i + pageRows);
+    const at = new Map(slice.map((id, j) => [id, j]));
+    // Given back in the order listed; a rating deleted since is missing from its page.
+    const page = (await ratingsOf(db, withOutput, slice)).sort((a, b) => at.get(a.id)! - at.get(b.id)!);
     if (page.length > 0) yield page;
   }
 }
@@ -115,10 +117,6 @@ function ratingsOf(db: Kysely<Database>, withOutput: boolean, ids: string[]) {
         't.is_current',
       ])
       .where('g.id', 'in', ids)
-      .orderBy('g.session_id')
-      .orderBy('g.rater')
-      .orderBy('g.replicate')
-      .orderBy('t.version')
       .execute()
   );
 }

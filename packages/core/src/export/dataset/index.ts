@@ -28,9 +28,9 @@ import {
   auditRows,
   ratingItemRows,
   ratingRunRows,
+  raterRuptureRows,
   responseRows,
   scoreDropRows,
-  raterRuptureRows,
   sessionRows,
   signalRows,
 } from './table-rows';
@@ -101,16 +101,17 @@ async function writeDataset(study: Study, opts: DatasetOptions, dir: string): Pr
   const registry = loadRegistry({ studyDir: study.dir });
   const unscreened: Array<{ series: string; reason: string }> = [];
   let scoreTables: ScoreTables | undefined;
-  const rowsOf: Record<string, () => Iterable<Row>> = {
-    sessions: () => sessionRows(ctx),
-  };
-  // The tables that grow with every submission and rating are read a page at a time as they are written, so a
-  // study of any size holds a page of them in memory; an await per page, not per row. The ratings are read once
-  // for each of their four tables, the same ones each time (their ids are listed first).
+  // Each table's rows, a page at a time: the tables that grow with every submission and rating are read a page
+  // at a time as they are written, so a study of any size holds a page of them in memory; an await per page, not
+  // per row. The ratings are read once for each of their four tables, the same ones each time (their ids are
+  // listed first).
   const ratingIds = await datasetRatingIds(study.db);
   const ratingPages = () => datasetRatingPages(study.db, ratingIds, opts.includeText);
   const raters = new RaterTally();
-  const paged: Record<string, () => AsyncIterable<Iterable<Row>>> = {
+  const pagesOf: Record<string, () => AsyncIterable<Iterable<Row>>> = {
+    sessions: async function* () {
+      yield sessionRows(ctx);
+    },
     responses: async function* () {
       for await (const page of datasetResponsePages(study.db)) yield responseRows(ctx, page, registry);
     },
@@ -154,9 +155,7 @@ async function writeDataset(study: Study, opts: DatasetOptions, dir: string): Pr
       continue;
     }
     const w = open(spec, columnsFor(spec, mode), opts.formats);
-    const pages = paged[spec.name];
-    if (pages) for await (const rows of pages()) for (const r of rows) w.add(r);
-    else for (const r of rowsOf[spec.name]!()) w.add(r);
+    for await (const rows of pagesOf[spec.name]!()) for (const r of rows) w.add(r);
     done(w, spec);
   }
 

@@ -195,11 +195,7 @@ interface StoredRupture {
   resolved: boolean;
 }
 
-/**
- * Rater-detected markers as the raters stored them, then self-report episodes: each client's series of every
- * self-reported `total` scale screened with the rupture–repair rule at `alliance stats ruptures`' defaults.
- */
-/** The ruptures table's rater-detected markers, from the ratings of a page. */
+/** The ruptures table's rater-detected markers as the raters stored them, from the ratings of a page. */
 export function* raterRuptureRows(ctx: RowContext, ratings: Ratings): Generator<Row> {
   for (const g of ratings) {
     if (!counts(g)) continue;
@@ -223,7 +219,10 @@ export function* raterRuptureRows(ctx: RowContext, ratings: Ratings): Generator<
   }
 }
 
-/** The ruptures table's self-report episodes: score drops the rupture rule finds in each self-reported total. */
+/**
+ * The ruptures table's self-report episodes, after the raters' markers: each client's series of every
+ * self-reported `total` scale screened with the rupture–repair rule at `alliance stats ruptures`' defaults.
+ */
 export function* scoreDropRows(
   ctx: RowContext,
   scores: readonly ScoreRow[],
