@@ -26,13 +26,14 @@ import {
   readAnnomi,
   type TrainOptions,
   type Transcript,
+  unpunctuatedCopy,
 } from '@alliance-lab/raters/coder';
 import { analyse } from '@alliance-lab/raters';
 import { loadMarkerFile } from '@alliance-lab/raters';
 import { compileMarkers } from '@alliance-lab/raters';
 
 const FILE = 'AnnoMI-full.csv';
-const usage = 'usage: npm run train:coder -- PATH [--folds N] [--seed N] [--out FILE] [--no-write]';
+const usage = 'usage: npm run train:coder -- PATH [--folds N] [--seed N] [--out FILE] [--no-write] [--no-unpunctuated]';
 
 const args = (() => {
   try {
@@ -49,6 +50,7 @@ const args = (() => {
         epochs: { type: 'string', default: String(DEFAULT_FIT.epochs) },
         rate: { type: 'string', default: String(DEFAULT_FIT.rate) },
         drop: { type: 'string', default: '' },
+        'no-unpunctuated': { type: 'boolean', default: false },
       },
     });
   } catch (err) {
@@ -70,6 +72,7 @@ const train: TrainOptions = {
   },
   // Feature kinds left out of the model (for ablations): the coder still reads them, but no weight matches.
   drop: args.values.drop.split(',').filter(Boolean),
+  unpunctuated: !args.values['no-unpunctuated'],
 };
 const csv = resolve(existsSync(target) && statSync(target).isDirectory() ? join(target, FILE) : target);
 if (!existsSync(csv)) fail(1, `${csv}: not found; give the AnnoMI folder or the path of ${FILE}`);
@@ -90,11 +93,18 @@ const heldOut = {
   pred: { therapist: [] as string[], client: [] as string[] },
 };
 const heldOutSub = { gold: [] as string[], pred: [] as string[] };
+// The same held-out transcripts with their punctuation removed, as chat or speech recognition may give them.
+const bare = {
+  gold: { therapist: [] as string[], client: [] as string[] },
+  pred: { therapist: [] as string[], client: [] as string[] },
+};
+const bareSub = { gold: [] as string[], pred: [] as string[] };
 for (let f = 0; f < folds; f++) {
   const fitOn = transcripts.filter((t) => foldOf.get(t.id) !== f);
   const test = transcripts.filter((t) => foldOf.get(t.id) === f);
   const coder = new UtteranceCoder(fitHeads(fitOn, train), 'cv');
   score(coder, test, heldOut, heldOutSub);
+  score(coder, test.map(unpunctuatedCopy), bare, bareSub);
   process.stderr.write(`fold ${f + 1}/${folds} done\n`);
 }
 const baseline = keywordBaseline(transcripts);
@@ -116,6 +126,7 @@ const report = (r: typeof heldOut, sub: typeof heldOutSub) => ({
 const evaluation = {
   method: `${folds}-fold cross-validation grouped by transcript (seed ${seed}); held-out transcripts coded in order with the fold's own predicted codes as context`,
   heldOut: report(heldOut, heldOutSub),
+  heldOutUnpunctuated: report(bare, bareSub),
   inSample: report(inSample, inSampleSub),
   keywordBaseline: {
     method:
@@ -126,7 +137,7 @@ const evaluation = {
 };
 const file: WeightsFile = { ...finalFile, evaluation };
 console.log(JSON.stringify(evaluation, null, 1));
-const features = Object.values(file.heads).reduce((s, h) => s + Object.keys(h.weights).length, 0);
+const features = [...Object.values(file.heads), ...Object.values(file.unpunctuated ?? {})].reduce((s, h) => s + Object.keys(h.weights).length, 0);
 if (!args.values['no-write']) {
   writeFileSync(args.values.out, `${JSON.stringify(file)}\n`);
   process.stderr.write(`wrote ${args.values.out} (${features} feature rows)\n`);

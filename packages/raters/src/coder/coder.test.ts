@@ -2,8 +2,16 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadCoder } from './coder';
-import { extract, FeatureSink, featureHash, PreparedWindow, prepare } from './features';
+import { loadCoder, SUBCODES, UtteranceCoder, type WeightsFile } from './coder';
+import {
+  extract,
+  FeatureSink,
+  featureHash,
+  PreparedWindow,
+  prepare,
+  unpunctuated,
+  withoutPunctuation,
+} from './features';
 
 const T = 'therapist' as const;
 const C = 'client' as const;
@@ -71,6 +79,73 @@ describe('utterance coder features', () => {
   });
 });
 
+describe('utterances without punctuation', () => {
+  it('are utterances with words and no question mark, sentence end, comma, colon or semicolon', () => {
+    const bare = (text: string) => unpunctuated(prepare(T, text));
+    expect(bare('how long have you felt like this')).toBe(true);
+    expect(bare('mm-hmm i see')).toBe(true);
+    expect(bare('How long have you felt like this?')).toBe(false);
+    expect(bare('okay so how long')).toBe(true);
+    expect(bare('okay, so how long')).toBe(false);
+    expect(bare('I see.')).toBe(false);
+    expect(bare('')).toBe(false);
+    expect(withoutPunctuation("So, you're worried? Yes: a lot; really.")).not.toMatch(/[?.,:;]/);
+    expect(bare(withoutPunctuation("So, you're worried? Yes: a lot; really."))).toBe(true);
+  });
+
+  // Two tiny head sets that disagree on the same features: the main heads call every utterance "other",
+  // the unpunctuated heads "question", so the code says which set read the utterance.
+  const heads = (therapist: number[]): WeightsFile['heads'] => ({
+    therapist: { classes: ['reflection', 'question', 'input', 'other'], weights: { 'bias|': therapist } },
+    client: { classes: ['change', 'sustain', 'neutral'], weights: { 'bias|': [0, 0, 1] } },
+    reflection: { classes: [...SUBCODES.reflection], weights: {} },
+    question: { classes: [...SUBCODES.question], weights: { 'bias|': [1, 0] } },
+    input: { classes: [...SUBCODES.input], weights: {} },
+  });
+  const file = (withBare: boolean): WeightsFile => ({
+    version: 'test',
+    description: 'test',
+    source: { data: 'x', citation: 'x', licence: 'x' },
+    evaluation: {},
+    heads: heads([0, 0, 0, 2]),
+    ...(withBare ? { unpunctuated: heads([0, 3, 0, 0]) } : {}),
+  });
+  const transcript = [
+    { id: 'a', role: C, text: 'my boss yells at me all the time' },
+    { id: 'b', role: T, text: 'how long has that been going on' },
+    { id: 'c', role: T, text: 'How long has that been going on?' },
+    { id: 'd', role: T, text: 'okay, how long' },
+  ];
+
+  it('are coded by the heads fitted without punctuation, the rest by the main heads', () => {
+    const codes = new UtteranceCoder(file(true), 'x').code(transcript);
+    expect(codes.map((c) => c?.code)).toEqual(['neutral', 'question', 'other', 'other']);
+    expect(codes[1]!.subcode).toBe('open');
+  });
+
+  it('are coded by the main heads when the file has no unpunctuated heads', () => {
+    const codes = new UtteranceCoder(file(false), 'x').code(transcript);
+    expect(codes.map((c) => c?.code)).toEqual(['neutral', 'other', 'other', 'other']);
+  });
+
+  it('are checked in the weights file like the main heads', () => {
+    const bad = {
+      ...file(true),
+      unpunctuated: { ...heads([0, 3, 0, 0]), client: { classes: ['a', 'b'], weights: {} } },
+    };
+    const dir = mkdtempSync(join(tmpdir(), 'coder-'));
+    try {
+      const path = join(dir, 'weights.json');
+      writeFileSync(path, JSON.stringify(bad));
+      expect(() => loadCoder(path)).toThrow(
+        /weights\.json.*unpunctuated\.client\.classes: expected change, sustain, neutral/,
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('the shipped coder', () => {
   const coder = loadCoder();
 
@@ -93,6 +168,27 @@ describe('the shipped coder', () => {
     ]);
     for (const c of codes) if (c) expect(c.probability).toBeGreaterThan(0.25);
     expect(coder.version).toMatch(/^annomi-coder-/);
+  });
+
+  it('finds questions in a transcript without punctuation, which the main heads alone miss', () => {
+    // Without the unpunctuated heads the AnnoMI coder calls the first "other" and the last "input".
+    const t = [
+      { id: 'u1', role: C, text: 'i have been so stressed about work my boss yells at me' },
+      { id: 'u2', role: T, text: 'is there anyone you can talk to about this' },
+      { id: 'u3', role: C, text: 'not really my family lives far away' },
+      { id: 'u4', role: T, text: 'do you have any friends nearby' },
+      { id: 'u5', role: C, text: 'a couple from work' },
+      { id: 'u6', role: T, text: 'have you told them how you feel' },
+      { id: 'u7', role: C, text: 'no i feel embarrassed' },
+      { id: 'u8', role: T, text: 'what do you think would happen if you did' },
+    ];
+    const codes = coder.code(t);
+    expect(codes.filter((c) => c?.role === 'therapist').map((c) => c?.code)).toEqual([
+      'question',
+      'question',
+      'question',
+      'question',
+    ]);
   });
 
   it('gives the same codes for the same transcript (compiled once, pure)', () => {

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { InputError, sha256 } from '@alliance-lab/core';
 import { z } from 'zod';
 import type { RatableUtterance } from '../rater';
-import { extract, FeatureSink, featureHash, type PreparedList, PreparedWindow } from './features';
+import { extract, FeatureSink, featureHash, type PreparedList, PreparedWindow, unpunctuated } from './features';
 
 /** The shipped weights, trained on AnnoMI by scripts/train-coder.ts. */
 export const DEFAULT_WEIGHTS_FILE = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'coder', 'weights.json');
@@ -23,36 +23,43 @@ const Head = z.object({
   weights: z.record(z.string(), z.array(z.number())),
 });
 
+const Heads = z.object({ therapist: Head, client: Head, reflection: Head, question: Head, input: Head });
+
 export const WeightsFile = z
   .object({
     version: z.string().min(1),
     description: z.string().min(1),
     source: z.object({ data: z.string().min(1), citation: z.string().min(1), licence: z.string().min(1) }),
     evaluation: z.record(z.string(), z.unknown()).default({}),
-    heads: z.object({ therapist: Head, client: Head, reflection: Head, question: Head, input: Head }),
+    heads: Heads,
+    /**
+     * Heads fitted on the training transcripts with their punctuation removed, for utterances that carry none
+     * (chat, speech recognition without punctuation): the main heads lean on "?" and sentence marks.
+     */
+    unpunctuated: Heads.optional(),
   })
   .superRefine((f, ctx) => {
-    for (const [name, head] of Object.entries(f.heads)) {
-      for (const [feature, w] of Object.entries(head.weights)) {
-        if (w.length !== head.classes.length) {
-          ctx.addIssue({
-            code: 'custom',
-            path: ['heads', name, 'weights', feature],
-            message: `${w.length} weights for ${head.classes.length} classes`,
-          });
-          return;
+    const expect = { therapist: THERAPIST_CODES, client: CLIENT_CODES, ...SUBCODES };
+    for (const set of ['heads', 'unpunctuated'] as const) {
+      const heads = f[set];
+      if (!heads) continue;
+      for (const [name, head] of Object.entries(heads)) {
+        for (const [feature, w] of Object.entries(head.weights)) {
+          if (w.length !== head.classes.length) {
+            ctx.addIssue({
+              code: 'custom',
+              path: [set, name, 'weights', feature],
+              message: `${w.length} weights for ${head.classes.length} classes`,
+            });
+            return;
+          }
         }
       }
-    }
-    const expect = { therapist: THERAPIST_CODES, client: CLIENT_CODES, ...SUBCODES };
-    for (const [name, classes] of Object.entries(expect)) {
-      const got = f.heads[name as keyof typeof f.heads].classes;
-      if (got.join() !== classes.join())
-        ctx.addIssue({
-          code: 'custom',
-          path: ['heads', name, 'classes'],
-          message: `expected ${classes.join(', ')}`,
-        });
+      for (const [name, classes] of Object.entries(expect)) {
+        const got = heads[name as keyof typeof heads].classes;
+        if (got.join() !== classes.join())
+          ctx.addIssue({ code: 'custom', path: [set, name, 'classes'], message: `expected ${classes.join(', ')}` });
+      }
     }
   });
 export type WeightsFile = z.infer<typeof WeightsFile>;
@@ -87,17 +94,25 @@ export class UtteranceCoder {
   private readonly stride: number;
   private readonly heads: Record<HeadName, { k: number; offset: number; classes: readonly string[] }>;
   private readonly sink = new FeatureSink();
+  /** Whether the file has heads for unpunctuated utterances. */
+  private readonly unpunctuated: boolean;
   private found = new Int32Array(512);
 
   constructor(file: WeightsFile, hash: string) {
     this.version = file.version;
     this.hash = hash;
+    // The unpunctuated heads' features live in the same table under salted hashes, so either set costs one
+    // probe per feature; their rows hold their own weights in the same columns as the main heads'.
+    const sets = [{ heads: file.heads, salt: 0 }];
+    if (file.unpunctuated) sets.push({ heads: file.unpunctuated, salt: UNPUNCTUATED_SALT });
+    this.unpunctuated = file.unpunctuated !== undefined;
     const features = new Map<number, number>();
-    for (const h of HEADS)
-      for (const f of Object.keys(file.heads[h].weights)) {
-        const x = featureHash(f);
-        if (!features.has(x)) features.set(x, features.size);
-      }
+    for (const { heads, salt } of sets)
+      for (const h of HEADS)
+        for (const f of Object.keys(heads[h].weights)) {
+          const x = featureHash(f) ^ salt;
+          if (!features.has(x)) features.set(x, features.size);
+        }
     let size = 1024;
     while (size < features.size * 2) size *= 2;
     this.mask = size - 1;
@@ -117,14 +132,15 @@ export class UtteranceCoder {
     }
     this.stride = (offset + 3) & ~3;
     this.w = new Float32Array(features.size * this.stride);
-    for (const h of HEADS) {
-      const { k, offset: o } = heads[h];
-      // Two feature strings with one hash (vanishingly rare) share a row: their weights add.
-      for (const [f, ws] of Object.entries(file.heads[h].weights)) {
-        const base = features.get(featureHash(f))! * this.stride + o;
-        for (let c = 0; c < k; c++) this.w[base + c]! += ws[c]!;
+    for (const { heads: set, salt } of sets)
+      for (const h of HEADS) {
+        const { k, offset: o } = heads[h];
+        // Two feature strings with one hash (vanishingly rare) share a row: their weights add.
+        for (const [f, ws] of Object.entries(set[h].weights)) {
+          const base = features.get(featureHash(f) ^ salt)! * this.stride + o;
+          for (let c = 0; c < k; c++) this.w[base + c]! += ws[c]!;
+        }
       }
-    }
     this.heads = heads;
   }
 
@@ -154,7 +170,7 @@ export class UtteranceCoder {
         continue;
       }
       extract(this.sink, prepared, i, role === 'therapist' ? lastTherapist : lastClient);
-      const n = this.lookup();
+      const n = this.lookup(this.unpunctuated && unpunctuated(prepared.at(i)!) ? UNPUNCTUATED_SALT : 0);
       const main = this.heads[role];
       const c = this.classify(main, n, z);
       const p = z[c]!;
@@ -181,13 +197,13 @@ export class UtteranceCoder {
   private readonly z = new Float64Array(16);
 
   /** Rows of the sink's features that the model knows; returns how many. */
-  private lookup(): number {
+  private lookup(salt: number): number {
     const { hashes, count } = this.sink;
     if (this.found.length < count) this.found = new Int32Array(count * 2);
     const { slots, mask, found } = this;
     let n = 0;
     for (let i = 0; i < count; i++) {
-      const x = hashes[i]!;
+      const x = hashes[i]! ^ salt;
       let slot = mix(x) & mask;
       for (;;) {
         const row = slots[2 * slot + 1]!;
@@ -220,6 +236,9 @@ export class UtteranceCoder {
     return best;
   }
 }
+
+/** Mixed into the unpunctuated heads' feature hashes (any odd constant unlike the kind seeds would do). */
+const UNPUNCTUATED_SALT = 0x5bd1e995 | 0;
 
 /** Spreads the FNV bits so that open addressing probes stay short. */
 const mix = (x: number): number => {

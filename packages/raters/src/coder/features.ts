@@ -206,6 +206,21 @@ const STOP_MARK = 2;
 const COMMA = 3;
 const DASH = 4;
 
+/**
+ * Words without a question mark, sentence end, comma, colon or semicolon anywhere (dashes aside: a hyphenated
+ * word splits at one): how chat and speech recognition without punctuation give an utterance.
+ */
+export function unpunctuated(u: Prepared): boolean {
+  if (u.words.length === 0) return false;
+  for (const g of u.gaps) if (g !== 0 && g !== DASH) return false;
+  return true;
+}
+
+/** The text as an unpunctuated transcript gives it: no question marks, sentence ends, commas, colons or semicolons. */
+export function withoutPunctuation(text: string): string {
+  return text.replace(/[?.!,;:]+/g, ' ');
+}
+
 /** The strongest punctuation in text[from, to): a question mark over a sentence end over a comma over a dash. */
 function gapPunct(text: string, from: number, to: number): number {
   let best = 0;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { UtteranceCoder, WeightsFile } from './coder';
 import { prepare } from './features';
-import { type Coded, fitHeads, foldsByTranscript, type Transcript } from './train';
+import { type Coded, DEFAULT_TRAIN, fitHeads, foldsByTranscript, type Transcript, unpunctuatedCopy } from './train';
 
 const transcript = (id: string, k: number): Transcript => {
   const utterances: Coded[] = [
@@ -39,5 +39,20 @@ describe('coder training', () => {
     const t = transcript('new', 99);
     const codes = new UtteranceCoder(file, 'test').code(t.utterances);
     expect(codes.map((c) => c?.code)).toEqual(t.utterances.map((u) => u.code));
+  });
+
+  it('fits heads for unpunctuated utterances on the transcripts with their punctuation removed', () => {
+    const train = Array.from({ length: 6 }, (_, i) => transcript(`t${i}`, i));
+    const file = fitHeads(train);
+    expect(WeightsFile.safeParse(file).success).toBe(true);
+    expect(Object.keys(file.unpunctuated!.therapist.weights)).toContain('bias|');
+    // The copies keep the words and the codes and lose every mark the main heads read.
+    const copy = unpunctuatedCopy(transcript('new', 99));
+    expect(copy.prepared.map((p) => p.words)).toEqual(transcript('new', 99).prepared.map((p) => p.words));
+    expect(copy.prepared.some((p) => p.question)).toBe(false);
+    const bare = copy.utterances.map((u) => ({ ...u, text: u.text.replace(/[?.,]/g, '') }));
+    const codes = new UtteranceCoder(file, 'test').code(bare);
+    expect(codes.map((c) => c?.code)).toEqual(bare.map((u) => u.code));
+    expect(fitHeads(train, { ...DEFAULT_TRAIN, unpunctuated: false }).unpunctuated).toBeUndefined();
   });
 });

@@ -1,7 +1,7 @@
 import { InputError, readCsvRows } from '@alliance-lab/core';
 import type { RatableUtterance } from '../rater';
 import { CLIENT_CODES, SUBCODES, THERAPIST_CODES, type WeightsFile } from './coder';
-import { extract, FeatureSink, type Prepared, prepare } from './features';
+import { extract, FeatureSink, type Prepared, prepare, withoutPunctuation } from './features';
 import { DEFAULT_FIT, type Example, type FitOptions, fitSoftmax } from './softmax';
 
 /**
@@ -30,8 +30,15 @@ export interface TrainOptions {
   fit: FitOptions;
   /** Feature kinds left out (ablations). */
   drop: readonly string[];
+  /** Whether to fit the heads for unpunctuated utterances too (on the transcripts with punctuation removed). */
+  unpunctuated: boolean;
 }
-export const DEFAULT_TRAIN: TrainOptions = { minCount: 3, prune: 0.02, fit: DEFAULT_FIT, drop: [] };
+export const DEFAULT_TRAIN: TrainOptions = { minCount: 3, prune: 0.02, fit: DEFAULT_FIT, drop: [], unpunctuated: true };
+
+/** The transcript with every utterance's punctuation removed, codes kept. */
+export function unpunctuatedCopy(t: Transcript): Transcript {
+  return { ...t, prepared: t.utterances.map((u) => prepare(u.role, withoutPunctuation(u.text))) };
+}
 
 export const HEAD_CLASSES = {
   therapist: THERAPIST_CODES as readonly string[],
@@ -48,8 +55,31 @@ export function foldsByTranscript(ids: readonly string[], folds: number, seed: n
   return new Map(order.map((id, i) => [id, i % folds]));
 }
 
-/** Fits all five heads on the transcripts and returns them as a weights file. */
+/**
+ * Fits all five heads on the transcripts and, unless turned off, five more on the same transcripts with their
+ * punctuation removed, and returns them as a weights file.
+ */
 export function fitHeads(train: readonly Transcript[], options: TrainOptions = DEFAULT_TRAIN): WeightsFile {
+  const heads = fitHeadSet(train, options);
+  const unpunctuated = options.unpunctuated ? fitHeadSet(train.map(unpunctuatedCopy), options) : undefined;
+  return {
+    version: 'annomi-coder-1',
+    description:
+      'Utterance coder weights: multinomial logistic regression (AdaGrad, L2) over word, word-pair, punctuation and sentence features of the utterance and features of its neighbours; a second set of heads, fitted on the transcripts with their punctuation removed, codes utterances without any. Trained by scripts/train-coder.ts; see packages/raters/coder/README.md.',
+    source: {
+      data: 'AnnoMI (uccollab/AnnoMI, commit 42936645ec3857a9c84ab296a36a3c34b779ef49), AnnoMI-full.csv: expert MI codes of 133 demonstration transcripts',
+      citation:
+        'Wu, Z., Balloccu, S., Kumar, V., Helaoui, R., Reiter, E., Reforgiato Recupero, D., & Riboni, D. (2022). Anno-MI: A dataset of expert-annotated counselling dialogues. ICASSP 2022, doi:10.1109/ICASSP43922.2022.9746035; Wu, Z. et al. (2023). Creation, analysis and evaluation of AnnoMI. Future Internet 15(3):110, doi:10.3390/fi15030110',
+      licence:
+        'AnnoMI ships no licence file; its README once stated "License: Public Domain" (commit 126d9856) and asks for the two citations above. The transcripts are of public MI demonstration videos. Only model weights derived from the codes are shipped here, no text.',
+    },
+    evaluation: {},
+    heads,
+    ...(unpunctuated ? { unpunctuated } : {}),
+  };
+}
+
+function fitHeadSet(train: readonly Transcript[], options: TrainOptions): WeightsFile['heads'] {
   const { minCount, prune, fit: fitOptions } = options;
   const keep = (f: string) => !options.drop.some((d) => f.startsWith(`${d}|`));
   const sink = new FeatureSink(true);
@@ -98,20 +128,7 @@ export function fitHeads(train: readonly Transcript[], options: TrainOptions = D
     }
     heads[name] = { classes: [...HEAD_CLASSES[name]], weights };
   }
-  return {
-    version: 'annomi-coder-1',
-    description:
-      'Utterance coder weights: multinomial logistic regression (AdaGrad, L2) over word, word-pair, punctuation and sentence features of the utterance and features of its neighbours. Trained by scripts/train-coder.ts; see packages/raters/coder/README.md.',
-    source: {
-      data: 'AnnoMI (uccollab/AnnoMI, commit 42936645ec3857a9c84ab296a36a3c34b779ef49), AnnoMI-full.csv: expert MI codes of 133 demonstration transcripts',
-      citation:
-        'Wu, Z., Balloccu, S., Kumar, V., Helaoui, R., Reiter, E., Reforgiato Recupero, D., & Riboni, D. (2022). Anno-MI: A dataset of expert-annotated counselling dialogues. ICASSP 2022, doi:10.1109/ICASSP43922.2022.9746035; Wu, Z. et al. (2023). Creation, analysis and evaluation of AnnoMI. Future Internet 15(3):110, doi:10.3390/fi15030110',
-      licence:
-        'AnnoMI ships no licence file; its README once stated "License: Public Domain" (commit 126d9856) and asks for the two citations above. The transcripts are of public MI demonstration videos. Only model weights derived from the codes are shipped here, no text.',
-    },
-    evaluation: {},
-    heads,
-  };
+  return heads;
 }
 
 /**
