@@ -3,6 +3,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadRegistry } from '@alliance-lab/instruments';
 import { describe, expect, it } from 'vitest';
+import { sha256 } from '@alliance-lab/core';
+import { loadCoder } from '../../coder/coder';
 import { DEFAULT_MARKERS_FILE, loadMarkerFile } from '../../lexicon/marker-file';
 import type { RatableTranscript, RatableUtterance } from '../../rater';
 import { RaterOutput } from '../../result-schema';
@@ -113,10 +115,11 @@ describe('lexicon rater', () => {
     expect((await b.rate({ transcript: transcript(), forms, replicate: 1 })).output).toEqual(one);
   });
 
-  it('names its marker set as its prompt: version and content hash', () => {
+  it("names its marker set as its prompt: version, and the hash of the markers' and the coder's content", () => {
     const rater = createLexiconRater({ name: 'lexicon', config: config(), forms: registry });
     const file = loadMarkerFile();
-    expect(rater.prompt).toEqual({ version: file.markers.version, hash: file.hash });
+    // The shipped markers fire on codes, so the coder's weights are part of what made a rating.
+    expect(rater.prompt).toEqual({ version: file.markers.version, hash: sha256(`${file.hash}\n${loadCoder().hash}`) });
     expect(rater.provider).toBe('lexicon');
     expect(rater.model).toBe('lexicon-v1');
   });
@@ -137,10 +140,31 @@ describe('lexicon rater', () => {
       forms: registry,
     });
     expect(rater.prompt.version).toBe('my-markers-2');
-    expect(rater.prompt.hash).not.toBe(loadMarkerFile().hash);
+    expect(rater.prompt.hash).not.toBe(
+      createLexiconRater({ name: 'x', config: config(), forms: registry }).prompt.hash,
+    );
     const o = RaterOutput.parse((await rater.rate({ transcript: transcript(), forms, replicate: 1 })).output);
     expect(o.signals.find((s) => s.subSignal === 'autonomy' && s.direction === 'concern')).toBeUndefined();
     expect(o.signals.find((s) => s.subSignal === 'autonomy' && s.direction === 'strength')).toBeDefined();
+  });
+
+  it('keys its ratings by the markers alone when no marker fires on codes', () => {
+    const dir = tempDir('lexicon-study-');
+    const edited = JSON.parse(readFileSync(DEFAULT_MARKERS_FILE, 'utf8'));
+    for (const m of edited.markers as Array<{ codes?: string[]; phrases?: string[] }>) {
+      if (!m.codes?.length) continue;
+      m.codes = [];
+      if (!m.phrases?.length) m.phrases = ['xyzzy plugh'];
+    }
+    writeFileSync(join(dir, 'phrases.json'), JSON.stringify(edited));
+    const plain = createLexiconRater({
+      name: 'p',
+      config: config({ markers: 'phrases.json' }),
+      studyDir: dir,
+      forms: registry,
+    });
+    expect(plain.markers.codeMarkers).toHaveLength(0);
+    expect(plain.prompt.hash).toBe(loadMarkerFile(join(dir, 'phrases.json')).hash);
   });
 
   it('refuses a bad markers option and an unknown form with errors naming the rater', async () => {

@@ -1,6 +1,7 @@
 import { isAbsolute, resolve } from 'node:path';
-import { UsageError } from '@alliance-lab/core';
+import { sha256, UsageError } from '@alliance-lab/core';
 import { InstrumentLookupError, loadRegistry, type FormView, type InstrumentRegistry } from '@alliance-lab/instruments';
+import { loadCoder } from '../../coder/coder';
 import { loadMarkerFile } from '../../lexicon/marker-file';
 import { compileMarkers, type MarkerSet } from '../../lexicon/marker-set';
 import { rateWithLexicon } from '../../lexicon/rate-lexicon';
@@ -24,8 +25,9 @@ export interface LexiconContext {
  * `lexicon`: the offline, transparent baseline. Counts relational markers from a marker file a researcher can
  * read and edit (packages/raters/lexicon/markers.json, or the file named in options.markers) and maps their
  * rates to signals, ruptures and item ratings. Nothing leaves the machine and no key is needed. Its "prompt" is
- * the marker file: the version is the file's version and the hash is the hash of its content, so editing the
- * markers gives new cache keys and the ratings record which marker set made them.
+ * the marker file: the version is the file's version and the hash is the hash of its content (with the utterance
+ * coder's, when markers fire on its codes), so editing the markers or retraining the coder gives new cache keys and
+ * the ratings record which marker set and coder made them.
  */
 export class LexiconRater implements Rater {
   readonly name: string;
@@ -43,7 +45,11 @@ export class LexiconRater implements Rater {
     const option = ctx.config.options.markers;
     const file = option === undefined ? undefined : isAbsolute(option) ? option : resolve(ctx.studyDir ?? '.', option);
     this.markers = compileMarkers(loadMarkerFile(file));
-    this.prompt = { version: this.markers.file.version, hash: this.markers.hash };
+    // Coded markers fire on the utterance coder's codes, so such a marker file's ratings depend on the coder's
+    // weights too: a retrained coder gives new cache keys, as an edited marker file does.
+    const hash =
+      this.markers.codeMarkers.length > 0 ? sha256(`${this.markers.hash}\n${loadCoder().hash}`) : this.markers.hash;
+    this.prompt = { version: this.markers.file.version, hash };
     this.forms = ctx.forms ?? loadRegistry(ctx.studyDir ? { studyDir: ctx.studyDir } : {});
   }
 
