@@ -137,7 +137,10 @@ const evaluation = {
 };
 const file: WeightsFile = { ...finalFile, evaluation };
 console.log(JSON.stringify(evaluation, null, 1));
-const features = [...Object.values(file.heads), ...Object.values(file.unpunctuated ?? {})].reduce((s, h) => s + Object.keys(h.weights).length, 0);
+const features = [...Object.values(file.heads), ...Object.values(file.unpunctuated ?? {})].reduce(
+  (s, h) => s + Object.keys(h.weights).length,
+  0,
+);
 if (!args.values['no-write']) {
   writeFileSync(args.values.out, `${JSON.stringify(file)}\n`);
   process.stderr.write(`wrote ${args.values.out} (${features} feature rows)\n`);
