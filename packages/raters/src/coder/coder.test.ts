@@ -1,8 +1,8 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadCoder, SUBCODES, UtteranceCoder, type WeightsFile } from './coder';
+import { DEFAULT_WEIGHTS_FILE, loadCoder, SUBCODES, UtteranceCoder, type WeightsFile } from './coder';
 import {
   extract,
   FeatureSink,
@@ -214,6 +214,20 @@ describe('the shipped coder', () => {
         }),
       );
       expect(() => loadCoder(file)).toThrow(/weights\.json.*heads\.therapist/);
+      const shipped = JSON.parse(readFileSync(DEFAULT_WEIGHTS_FILE, 'utf8'));
+      shipped.heads.question.weights['w|what'] = [0.5, 'x'];
+      writeFileSync(file, JSON.stringify(shipped));
+      expect(() => loadCoder(file)).toThrow(
+        /weights\.json.*heads\.question\.weights\.w\|what: expected an array of finite numbers/,
+      );
+      shipped.heads.question.weights['w|what'] = [0.5, 0.1, 0.2];
+      writeFileSync(file, JSON.stringify(shipped));
+      expect(() => loadCoder(file)).toThrow(
+        /weights\.json.*heads\.question\.weights\.w\|what: 3 weights for 2 classes/,
+      );
+      shipped.heads.question.weights = [];
+      writeFileSync(file, JSON.stringify(shipped));
+      expect(() => loadCoder(file)).toThrow(/weights\.json.*heads\.question\.weights: expected an object/);
       writeFileSync(file, '{');
       expect(() => loadCoder(file)).toThrow(/weights\.json.*not valid JSON/);
     } finally {
