@@ -1,5 +1,5 @@
 /**
- * npm run check:annomi -- PATH [--seed N] [--resamples N] [--folds N] [--json]
+ * npm run check:annomi -- PATH [--seed N] [--resamples N] [--folds N] [--unpunctuated] [--json]
  *
  * Checks the lexicon rater against AnnoMI (133 motivational-interviewing demonstration sessions labelled high or
  * low quality by experts). PATH is your copy's folder or its AnnoMI-simple.csv. The script imports the CSV into a
@@ -8,8 +8,9 @@
  * mean) and of the WAI-O-S total scored from the lexicon's items for high against low quality, with a seeded bootstrap interval,
  * next to the AUC of transcript length alone: a rater worth having must separate the groups better than counting utterances does.
  * The figures are given twice: in-sample (the shipped coder was trained on AnnoMI's codes) and held out (with
- * AnnoMI-full.csv beside the file, each session is rated with a coder re-trained without its fold). Nothing is kept:
- * the temporary study is deleted at the end.
+ * AnnoMI-full.csv beside the file, each session is rated with a coder re-trained without its fold). With
+ * --unpunctuated every utterance is rated with its punctuation removed, as chat or speech recognition without
+ * punctuation gives it. Nothing is kept: the temporary study is deleted at the end.
  */
 import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -22,7 +23,7 @@ import { aucWithCi, type AucResult, spearman } from '@alliance-lab/core/stats';
 import { type FormView, loadRegistry, scoreView } from '@alliance-lab/instruments';
 import { domainScores } from '@alliance-lab/raters';
 import { UtteranceCoder } from '@alliance-lab/raters/coder';
-import { fitHeads, foldsByTranscript, readAnnomi } from '@alliance-lab/raters/coder';
+import { fitHeads, foldsByTranscript, readAnnomi, withoutPunctuation } from '@alliance-lab/raters/coder';
 import { loadMarkerFile } from '@alliance-lab/raters';
 import { compileMarkers } from '@alliance-lab/raters';
 import { rateWithLexicon } from '@alliance-lab/raters';
@@ -47,7 +48,7 @@ const COLUMNS = {
 const FORMS = ['wai-o-s:observer'];
 
 const usage =
-  'usage: npm run check:annomi -- PATH [--seed N] [--resamples N] [--folds N] [--json]   (PATH: the AnnoMI folder or AnnoMI-simple.csv)';
+  'usage: npm run check:annomi -- PATH [--seed N] [--resamples N] [--folds N] [--unpunctuated] [--json]   (PATH: the AnnoMI folder or AnnoMI-simple.csv)';
 let args: ReturnType<typeof parse>;
 function parse() {
   return parseArgs({
@@ -57,6 +58,7 @@ function parse() {
       folds: { type: 'string', default: String(FOLDS) },
       resamples: { type: 'string', default: '2000' },
       json: { type: 'boolean', default: false },
+      unpunctuated: { type: 'boolean', default: false },
     },
   });
 }
@@ -116,7 +118,10 @@ try {
       const client = ref.sessionId.split('/')[0]!;
       const quality = labels.get(client);
       if (quality === undefined) continue;
-      const t = await loadTranscript(study, ref);
+      const loaded = await loadTranscript(study, ref);
+      const t = args.values.unpunctuated
+        ? { ...loaded, utterances: loaded.utterances.map((u) => ({ ...u, text: withoutPunctuation(u.text) })) }
+        : loaded;
       const { output } = await rater.rate({ transcript: t, forms, replicate: 1 });
       const o = output as RaterOutput;
       const d = domainScores(o.signals);
@@ -141,12 +146,12 @@ try {
     const heldOut = await heldOutAucs(rows, waiView);
     if (args.values.json) {
       process.stdout.write(
-        `${JSON.stringify({ sessions: rows.length, markers: { version: rater.prompt.version, hash: rater.prompt.hash }, auc: results, heldOut: heldOut && { folds: heldOut.folds, auc: heldOut.auc, lengthAdjusted: lengthAdjusted(heldOut.rows, seed, resamples) } })}\n`,
+        `${JSON.stringify({ sessions: rows.length, unpunctuated: args.values.unpunctuated, markers: { version: rater.prompt.version, hash: rater.prompt.hash }, auc: results, heldOut: heldOut && { folds: heldOut.folds, auc: heldOut.auc, lengthAdjusted: lengthAdjusted(heldOut.rows, seed, resamples) } })}\n`,
       );
     } else {
       const n = results.composite;
       console.log(
-        `AnnoMI: ${rows.length} sessions, ${n.nPositive} high and ${n.nNegative} low quality; lexicon markers ${rater.prompt.version} (${rater.prompt.hash.slice(0, 12)})`,
+        `AnnoMI: ${rows.length} sessions, ${n.nPositive} high and ${n.nNegative} low quality; lexicon markers ${rater.prompt.version} (${rater.prompt.hash.slice(0, 12)})${args.values.unpunctuated ? '; every utterance rated with its punctuation removed' : ''}`,
       );
       console.log(`AUC for high vs low quality, ${n.method}, ${Math.round(n.level * 100)}% CI:`);
       const label: Record<keyof typeof results, string> = {

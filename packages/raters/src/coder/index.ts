@@ -6,3 +6,4 @@ export * from './coder';
 export * from './metrics';
 export { DEFAULT_FIT } from './softmax';
 export * from './train';
+export { unpunctuated, withoutPunctuation } from './features';
