@@ -53,6 +53,21 @@ describe('utterance coder features', () => {
     expect(plain.strings!.some((f) => f.startsWith('qsh|') || f.startsWith('pre|'))).toBe(false);
   });
 
+  it("marks a therapist's reflection-of-feeling opening and a feeling word, wherever they stand", () => {
+    const features = (text: string) => {
+      const sink = new FeatureSink(true);
+      extract(sink, [prepare(C, 'I lost my job.'), prepare(T, text)], 1, null);
+      return sink.strings!;
+    };
+    expect(features('Well, that must be really hard for you.')).toEqual(expect.arrayContaining(['emp|1', 'emo|1']));
+    expect(features('I can imagine how that went.')).toContain('emp|1');
+    expect(features('I can imagine how that went.')).not.toContain('emo|1');
+    expect(features('What brings you in today?')).not.toEqual(expect.arrayContaining(['emp|1']));
+    expect(features('What brings you in today?').some((f) => f.startsWith('emo|'))).toBe(false);
+    // "must" alone, or the phrase's words apart, is not the opening.
+    expect(features('You must sign here, and it can be done.')).not.toContain('emp|1');
+  });
+
   it('reads a turn broken off by the other speaker by whether its continuation asks', () => {
     const utterances = [
       { role: T, text: 'And how often would you say you' },

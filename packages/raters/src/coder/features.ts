@@ -47,6 +47,8 @@ const KINDS = [
   'cont',
   'nse',
   'nsf',
+  'emp',
+  'emo',
 ] as const;
 type Kind = (typeof KINDS)[number];
 /** Kind ids: extract names a kind by a small integer so that coding reads its seed from an array, not a keyed map. */
@@ -125,6 +127,67 @@ const STOP = new Set(
 );
 
 const STOP_HASHES = new Set([...STOP].map(tokenHash));
+
+/**
+ * How a reflection of feeling often opens ("that must be hard", "I can imagine…"). AnnoMI holds few of most of
+ * these, so each alone gets little weight; one shared feature (`emp|1`) learns from all of them together and
+ * carries that weight to a phrase AnnoMI never has, as text support is full of.
+ */
+const EMPATHY_OPENINGS = [
+  'sounds like',
+  'that sounds',
+  'it sounds',
+  'must be',
+  'must have been',
+  'must feel',
+  'i hear',
+  'i can hear',
+  'i understand',
+  'i can understand',
+  'i can imagine',
+  'i imagine',
+  'i can tell',
+  'i can see',
+  'it seems',
+  'seems like',
+  'you seem',
+  "you're feeling",
+  'you are feeling',
+  "you're saying",
+  'you are saying',
+  "what i'm hearing",
+].map((p) => p.split(' ').map(tokenHash));
+const EMPATHY_BY_FIRST = new Map<number, number[][]>();
+for (const p of EMPATHY_OPENINGS) {
+  const list = EMPATHY_BY_FIRST.get(p[0]!);
+  if (list) list.push(p);
+  else EMPATHY_BY_FIRST.set(p[0]!, [p]);
+}
+
+/** Words naming a feeling or how hard something is: the content of a reflection of feeling (`emo|1`). */
+const FEELING_WORDS = new Set(
+  (
+    'hard difficult tough painful frustrating frustrated upset sad stressed stressful anxious worried scared afraid ' +
+    'angry lonely hurt hurtful overwhelmed overwhelming exhausted tired depressed hopeless helpless ashamed guilty ' +
+    'embarrassed confused disappointed disappointing heartbroken devastated terrible awful miserable nervous ' +
+    'fear upsetting unfair lost stuck trapped alone discouraged'
+  )
+    .split(' ')
+    .map(tokenHash),
+);
+
+function hasEmpathyOpening(h: readonly number[]): boolean {
+  for (let k = 0; k < h.length; k++) {
+    const list = EMPATHY_BY_FIRST.get(h[k]!);
+    if (!list) continue;
+    for (const p of list) {
+      let j = 1;
+      while (j < p.length && k + j < h.length && h[k + j] === p[j]) j++;
+      if (j === p.length) return true;
+    }
+  }
+  return false;
+}
 
 /** An utterance with the bits of it the features read, computed once per utterance and shared by neighbours. */
 export interface Prepared {
@@ -425,7 +488,8 @@ export function extract(sink: FeatureSink, all: PreparedList, i: number, previou
 }
 
 /**
- * What only the therapist head reads (the client head was no better for it). A long turn that informs and then
+ * What only the therapist head reads (the client head was no better for it). Whether it opens a reflection of
+ * feeling as such reflections often open, and whether it names a feeling. A long turn that informs and then
  * asks: how many sentences, how much of it the questions take, how far in the first one starts, how long the last
  * sentence is. A turn broken off by the client and taken up again ("…not thinking beyond the next-" / "Mm-hmm." /
  * "-kind of minute or so?"): how the therapist's turns either side end and begin, and, for a turn cut off and
@@ -434,6 +498,12 @@ export function extract(sink: FeatureSink, all: PreparedList, i: number, previou
 function therapistTurn(sink: FeatureSink, all: PreparedList, i: number, questions: number): void {
   const u = all.at(i)!;
   const n = u.words.length;
+  if (hasEmpathyOpening(u.hashes)) sink.fixed(K.emp, P_DIGIT + 1);
+  for (let k = 0; k < n; k++)
+    if (FEELING_WORDS.has(u.hashes[k]!)) {
+      sink.fixed(K.emo, P_DIGIT + 1);
+      break;
+    }
   const sentences = u.sentences;
   const nSentences = sentences.length / 3;
   sink.fixed(K.ns, P_DIGIT + Math.min(nSentences, 5));
