@@ -22,6 +22,22 @@ const forms = [
 const config = (options: Record<string, unknown> = {}) =>
   LexiconConfig.parse({ provider: 'lexicon', forms: ['wai-o-s:observer', 'calpas:observer'], options });
 
+/** A lexicon rater of a temporary study whose marker file is the shipped one after `edit`. */
+function withEditedMarkers(edit: (markers: Record<string, any>) => void) {
+  const dir = tempDir('lexicon-study-');
+  const edited = JSON.parse(readFileSync(DEFAULT_MARKERS_FILE, 'utf8'));
+  edit(edited);
+  const file = join(dir, 'my-markers.json');
+  writeFileSync(file, JSON.stringify(edited));
+  const rater = createLexiconRater({
+    name: 'mine',
+    config: config({ markers: 'my-markers.json' }),
+    studyDir: dir,
+    forms: registry,
+  });
+  return { rater, file };
+}
+
 const T = 'therapist' as const;
 const C = 'client' as const;
 const SESSION: RatableUtterance[] = [
@@ -125,19 +141,12 @@ describe('lexicon rater', () => {
   });
 
   it("reads an alternative marker file named in the rater's options, relative to the study folder", async () => {
-    const dir = tempDir('lexicon-study-');
-    const edited = JSON.parse(readFileSync(DEFAULT_MARKERS_FILE, 'utf8'));
-    edited.version = 'my-markers-2';
-    // Without the autonomy concern's definition, u11's directive no longer raises one.
-    edited.signals = edited.signals.filter(
-      (s: { subSignal: string; direction: string }) => !(s.subSignal === 'autonomy' && s.direction === 'concern'),
-    );
-    writeFileSync(join(dir, 'my-markers.json'), JSON.stringify(edited));
-    const rater = createLexiconRater({
-      name: 'mine',
-      config: config({ markers: 'my-markers.json' }),
-      studyDir: dir,
-      forms: registry,
+    const { rater } = withEditedMarkers((edited) => {
+      edited.version = 'my-markers-2';
+      // Without the autonomy concern's definition, u11's directive no longer raises one.
+      edited.signals = edited.signals.filter(
+        (s: { subSignal: string; direction: string }) => !(s.subSignal === 'autonomy' && s.direction === 'concern'),
+      );
     });
     expect(rater.prompt.version).toBe('my-markers-2');
     expect(rater.prompt.hash).not.toBe(
@@ -149,22 +158,15 @@ describe('lexicon rater', () => {
   });
 
   it('keys its ratings by the markers alone when no marker fires on codes', () => {
-    const dir = tempDir('lexicon-study-');
-    const edited = JSON.parse(readFileSync(DEFAULT_MARKERS_FILE, 'utf8'));
-    for (const m of edited.markers as Array<{ codes?: string[]; phrases?: string[] }>) {
-      if (!m.codes?.length) continue;
-      m.codes = [];
-      if (!m.phrases?.length) m.phrases = ['xyzzy plugh'];
-    }
-    writeFileSync(join(dir, 'phrases.json'), JSON.stringify(edited));
-    const plain = createLexiconRater({
-      name: 'p',
-      config: config({ markers: 'phrases.json' }),
-      studyDir: dir,
-      forms: registry,
+    const { rater: plain, file } = withEditedMarkers((edited) => {
+      for (const m of edited.markers as Array<{ codes?: string[]; phrases?: string[] }>) {
+        if (!m.codes?.length) continue;
+        m.codes = [];
+        if (!m.phrases?.length) m.phrases = ['xyzzy plugh'];
+      }
     });
     expect(plain.markers.codeMarkers).toHaveLength(0);
-    expect(plain.prompt.hash).toBe(loadMarkerFile(join(dir, 'phrases.json')).hash);
+    expect(plain.prompt.hash).toBe(loadMarkerFile(file).hash);
   });
 
   it('refuses a bad markers option and an unknown form with errors naming the rater', async () => {
