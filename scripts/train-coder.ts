@@ -1,12 +1,14 @@
 /**
- * npm run train:coder -- PATH [--folds 5] [--out FILE] [--seed N] [--no-write]
+ * npm run train:coder -- PATH [--folds 5] [--out FILE] [--seed N] [--no-write] [--no-unpunctuated]
  *
  * Trains the utterance coder from AnnoMI's expert codes and writes the weights file the raters package ships
  * (packages/raters/coder/weights.json). PATH is your copy of AnnoMI: its folder or AnnoMI-full.csv. The script
  * first evaluates by cross-validation grouped by transcript (each fold's model never sees the transcripts it is
  * scored on, and codes them in order, each utterance reading the code it gave the one before), beside a keyword
- * baseline (the lexicon's phrases and the question mark), then fits on every transcript and reports the in-sample
- * figures separately. Only weights and figures are written; no AnnoMI text.
+ * baseline (the lexicon's phrases and the question mark), and again on the held-out transcripts with their
+ * punctuation removed; then fits on every transcript and reports the in-sample figures separately. Besides the main
+ * heads it fits the heads for unpunctuated utterances (on the transcripts with punctuation removed) unless told
+ * not to. Only weights and figures are written; no AnnoMI text.
  */
 import { existsSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';

@@ -13,8 +13,9 @@ export const codeCommand = defineCommand({
     "Codes each utterance of the sessions' current transcripts with the utterance coder trained on AnnoMI's expert",
     'codes (packages/raters/coder): therapist utterances as reflection (simple, complex), question (open, closed),',
     'input (information, advice, negotiation, options) or other; client utterances as change, sustain or neutral',
-    "talk. The codes are stored in the study (replacing that coder version's earlier codes of the same transcript;",
-    'running again changes nothing) and written as CSV, one row per utterance:',
+    'talk. An utterance with no punctuation (chat, speech recognition without it) is coded by heads trained on',
+    "AnnoMI with its punctuation removed. The codes are stored in the study (replacing that coder version's earlier",
+    'codes of the same transcript; running again changes nothing) and written as CSV, one row per utterance:',
     `${CODE_COLUMNS.join(',')}. Utterances of neither speaker get an empty code.`,
   ].join('\n'),
   options: z.object({
