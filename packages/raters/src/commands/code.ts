@@ -74,7 +74,7 @@ export const codeCommand = defineCommand({
         out,
         counts,
       };
-      const text = `${coder.version}: coded ${rows.length} utterances of ${refs.length} sessions (${changed} stored anew); wrote ${out}`;
+      const text = `${coder.version}: coded ${rows.length} utterance${rows.length === 1 ? '' : 's'} of ${refs.length} session${refs.length === 1 ? '' : 's'} (${changed} stored anew); wrote ${out}`;
       return { data, text };
     } finally {
       await study.close();
