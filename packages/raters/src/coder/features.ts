@@ -427,11 +427,7 @@ function therapistTurn(sink: FeatureSink, all: PreparedList, i: number, question
   const u = all.at(i)!;
   const n = u.words.length;
   if (hasEmpathyOpening(u.hashes)) sink.fixed(K.emp, P_DIGIT + 1);
-  for (let k = 0; k < n; k++)
-    if (FEELING_WORDS.has(u.hashes[k]!)) {
-      sink.fixed(K.emo, P_DIGIT + 1);
-      break;
-    }
+  if (u.hashes.some((x) => FEELING_WORDS.has(x))) sink.fixed(K.emo, P_DIGIT + 1);
   const sentences = u.sentences;
   const nSentences = sentences.length / 3;
   sink.fixed(K.ns, P_DIGIT + Math.min(nSentences, 5));
