@@ -38,7 +38,7 @@ export const importTranscriptsCommand = defineCommand({
     format: text('json, jsonl, csv, vtt, srt or text (default: by extension)', 'NAME').optional(),
     columns: list(`CSV header names for ${CSV_FIELDS.join(', ')} (default: the field names)`, 'FIELD=HEADER,...'),
     speakers: list(
-      'map speaker labels to therapist, client or other; quote a label with a comma: \'"Lee, Jordan"=therapist\'',
+      'map speaker labels to therapist, client or other (role words and labels such as counselor, supporter, patient, seeker need none); quote a label with a comma: \'"Lee, Jordan"=therapist\'',
       'NAME=ROLE,...',
     ),
     'speakers-file': text(

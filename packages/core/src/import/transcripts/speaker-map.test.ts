@@ -13,6 +13,15 @@ describe('speaker map', () => {
     expect(m.labels).toEqual(['Interpreter', 'Dr. Lee', 'Sam']);
   });
 
+  it("knows other fields' labels for the two roles, while a mapped name still wins", () => {
+    const m = SpeakerMap.parse(['Listener=other']);
+    for (const label of ['Counsellor', 'supporter', 'HELPER']) expect(m.role(label)).toBe('therapist');
+    for (const label of ['patient', 'Seeker', 'help  seeker', 'Help-Seeker']) expect(m.role(label)).toBe('client');
+    expect(m.role('listener')).toBe('other');
+    expect(SpeakerMap.empty.role('listener')).toBe('therapist');
+    expect(SpeakerMap.empty.role('seekers')).toBeUndefined();
+  });
+
   it('reads quoted labels holding commas, equals signs or quotes', () => {
     const m = SpeakerMap.parse(['"Lee, Jordan (Dr.)"=therapist', '"A=B ""Al"""=client', 'Sam=client']);
     expect(m.role('lee, jordan (dr.)')).toBe('therapist');

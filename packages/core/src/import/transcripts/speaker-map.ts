@@ -22,6 +22,25 @@ const ROLE_WORDS: ReadonlyMap<string, SpeakerRole> = new Map([
   ['other', 'other'],
 ]);
 
+/**
+ * Labels that fields other than psychotherapy use for the same two roles: counselling (counselor, patient),
+ * emotional-support chat (supporter and seeker, as ESConv writes them; listener, as peer-support services do),
+ * and helping-skills research (helper, help-seeker). A transcript labelled this way imports without --speakers.
+ * They name speakers only: a --speakers entry still ends in therapist, client or other.
+ */
+const ROLE_SYNONYMS: ReadonlyMap<string, SpeakerRole> = new Map([
+  ...(['counselor', 'counsellor', 'clinician', 'psychotherapist', 'supporter', 'helper', 'listener'] as const).map(
+    (w) => [w, 'therapist'] as const,
+  ),
+  ...(['patient', 'seeker', 'help-seeker', 'help seeker', 'helpseeker'] as const).map((w) => [w, 'client'] as const),
+]);
+
+/** The role a label names by itself, if any. */
+export function roleWord(label: string): SpeakerRole | undefined {
+  const key = normalizeLabel(label);
+  return ROLE_WORDS.get(key) ?? ROLE_SYNONYMS.get(key);
+}
+
 /** Speaker labels compare without regard to case or repeated spaces: "dr.  lee" is "Dr. Lee". */
 export function normalizeLabel(label: string): string {
   return label.trim().replace(/\s+/g, ' ').toLowerCase();
@@ -101,10 +120,9 @@ export class SpeakerMap {
     return [...this.names].sort((a, b) => b.length - a.length);
   }
 
-  /** The role for a label, or undefined when it is neither mapped nor a role word. */
+  /** The role for a label, or undefined when it is neither mapped nor a role word (or one of its synonyms). */
   role(label: string): SpeakerRole | undefined {
-    const key = normalizeLabel(label);
-    return this.roles.get(key) ?? ROLE_WORDS.get(key);
+    return this.roles.get(normalizeLabel(label)) ?? roleWord(label);
   }
 
   forFile(file: string): SpeakerResolver {

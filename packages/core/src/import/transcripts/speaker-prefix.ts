@@ -4,7 +4,9 @@
  * colon ("so here's the thing: ...") are not taken for speakers. Names given in --speakers match in any form.
  */
 const NAME_PREFIX = /^(\p{Lu}[\p{L}\p{M}\d_.'’-]*(?: [\p{Lu}\d][\p{L}\p{M}\d_.'’-]*){0,3}) ?:(?=\s|$)/u;
-const ROLE_PREFIX = /^(therapist|client|t|c) ?:(?=\s|$)/i;
+// Role words and their synonyms (speaker-map.ts) in any case, so "patient:" or "seeker:" starts a turn too.
+const ROLE_PREFIX =
+  /^(therapist|client|t|c|counsel+or|clinician|psychotherapist|supporter|helper|listener|patient|seeker|help[- ]?seeker) ?:(?=\s|$)/i;
 
 export interface SpeakerPrefix {
   speaker: string;

@@ -35,6 +35,21 @@ describe('plain-text import', () => {
     ]);
   });
 
+  it("reads the labels other fields give the two roles, such as ESConv's seeker and supporter", async () => {
+    const p = tempFile(
+      'support.txt',
+      'seeker: I have been so stressed about exams.\nSupporter: That sounds exhausting. What worries you most?\nHelp-Seeker: Failing.\nCounselor: Okay.\nPatient: Yes.\n',
+    );
+    const [s] = await parseAll(textFormat, p, { meta });
+    expect(s!.transcript.utterances.map((u) => [u.role, u.speaker])).toEqual([
+      ['client', 'seeker'],
+      ['therapist', 'Supporter'],
+      ['client', 'Help-Seeker'],
+      ['therapist', 'Counselor'],
+      ['client', 'Patient'],
+    ]);
+  });
+
   it('refuses text before the first speaker, unmapped names, empty files and Latin-1 bytes', async () => {
     await expect(parseAll(textFormat, fixture('malformed/no-prefix.txt'), { meta })).rejects.toThrow(
       /no-prefix\.txt, line 1, column 1: text with no speaker before any speaker is named; expected a speaker prefix such as "T:"/,
