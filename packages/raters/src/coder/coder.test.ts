@@ -68,6 +68,24 @@ describe('utterance coder features', () => {
     expect(features('You must sign here, and it can be done.')).not.toContain('emp|1');
   });
 
+  it('marks the ways advice and information are put, wherever they stand', () => {
+    const features = (text: string) => {
+      const sink = new FeatureSink(true);
+      extract(sink, [prepare(C, 'I lost my job.'), prepare(T, text)], 1, null);
+      return sink.strings!;
+    };
+    expect(features('Maybe you could try talking to him.')).toContain('inp|1');
+    expect(features("Honestly, it's very common after a loss.")).toContain('inp|1');
+    expect(features('A lot of people find that.')).toContain('inp|1');
+    // "you could" alone, or "could … try" apart, is not advice put as such.
+    expect(features('So you could go back to it.')).not.toContain('inp|1');
+    expect(features('Could you try it?')).not.toContain('inp|1');
+    // The client head does not read it.
+    const sink = new FeatureSink(true);
+    extract(sink, [prepare(T, 'Go on.'), prepare(C, 'You should see my boss.')], 1, null);
+    expect(sink.strings).not.toContain('inp|1');
+  });
+
   it('reads a turn broken off by the other speaker by whether its continuation asks', () => {
     const utterances = [
       { role: T, text: 'And how often would you say you' },

@@ -1,6 +1,6 @@
 import { type Tokens, tokenize } from '../lexicon/phrase-matcher';
 import { FNV_OFFSET, FNV_PRIME, fnv, tokenHash } from '../lexicon/token-hash';
-import { FEELING_WORDS, hasEmpathyOpening, STOP_HASHES } from './word-lists';
+import { EMPATHY_OPENINGS, FEELING_WORDS, INPUT_PHRASES, STOP_HASHES } from './word-lists';
 
 /**
  * The utterance coder's features, shared by training (scripts/train-coder.ts) and coding so that the two can
@@ -50,6 +50,7 @@ const KINDS = [
   'nsf',
   'emp',
   'emo',
+  'inp',
 ] as const;
 type Kind = (typeof KINDS)[number];
 /** Kind ids: extract names a kind by a small integer so that coding reads its seed from an array, not a keyed map. */
@@ -426,8 +427,9 @@ export function extract(sink: FeatureSink, all: PreparedList, i: number, previou
 function therapistTurn(sink: FeatureSink, all: PreparedList, i: number, questions: number): void {
   const u = all.at(i)!;
   const n = u.words.length;
-  if (hasEmpathyOpening(u.hashes)) sink.fixed(K.emp, P_DIGIT + 1);
+  if (EMPATHY_OPENINGS.foundIn(u.hashes)) sink.fixed(K.emp, P_DIGIT + 1);
   if (u.hashes.some((x) => FEELING_WORDS.has(x))) sink.fixed(K.emo, P_DIGIT + 1);
+  if (INPUT_PHRASES.foundIn(u.hashes)) sink.fixed(K.inp, P_DIGIT + 1);
   const sentences = u.sentences;
   const nSentences = sentences.length / 3;
   sink.fixed(K.ns, P_DIGIT + Math.min(nSentences, 5));

@@ -17,12 +17,39 @@ const STOP = new Set(
 
 export const STOP_HASHES = new Set([...STOP].map(tokenHash));
 
+/** A list of phrases, each as token hashes, found anywhere in an utterance's words. */
+class PhraseList {
+  private readonly byFirst = new Map<number, number[][]>();
+
+  constructor(phrases: readonly string[]) {
+    for (const phrase of phrases) {
+      const p = phrase.split(' ').map(tokenHash);
+      const list = this.byFirst.get(p[0]!);
+      if (list) list.push(p);
+      else this.byFirst.set(p[0]!, [p]);
+    }
+  }
+
+  foundIn(h: readonly number[]): boolean {
+    for (let k = 0; k < h.length; k++) {
+      const list = this.byFirst.get(h[k]!);
+      if (!list) continue;
+      for (const p of list) {
+        let j = 1;
+        while (j < p.length && k + j < h.length && h[k + j] === p[j]) j++;
+        if (j === p.length) return true;
+      }
+    }
+    return false;
+  }
+}
+
 /**
  * How a reflection of feeling often opens ("that must be hard", "I can imagine…"). AnnoMI holds few of most of
  * these, so each alone gets little weight; one shared feature (`emp|1`) learns from all of them together and
  * carries that weight to a phrase AnnoMI never has, as text support is full of.
  */
-const EMPATHY_OPENINGS = [
+export const EMPATHY_OPENINGS = new PhraseList([
   'sounds like',
   'that sounds',
   'it sounds',
@@ -45,13 +72,52 @@ const EMPATHY_OPENINGS = [
   "you're saying",
   'you are saying',
   "what i'm hearing",
-].map((p) => p.split(' ').map(tokenHash));
-const EMPATHY_BY_FIRST = new Map<number, number[][]>();
-for (const p of EMPATHY_OPENINGS) {
-  const list = EMPATHY_BY_FIRST.get(p[0]!);
-  if (list) list.push(p);
-  else EMPATHY_BY_FIRST.set(p[0]!, [p]);
-}
+]);
+
+/**
+ * How advice and information are put ("you could try…", "it might help to…", "a lot of people…"), for `inp|1`:
+ * MI therapists seldom advise, so AnnoMI holds a few turns of each phrase, nearly all coded therapist input, and
+ * a supporter's "Maybe you could try talking to him" would otherwise read as a reflection by its "you". Phrases
+ * AnnoMI codes as often question or reflection as input ("you could", "make sure", "try to") are left out.
+ */
+export const INPUT_PHRASES = new PhraseList([
+  'you should',
+  'you could try',
+  'you can try',
+  'you might try',
+  'i suggest',
+  'i would suggest',
+  "i'd suggest",
+  'i recommend',
+  'i would recommend',
+  "i'd recommend",
+  'my advice',
+  'it might help',
+  'it may help',
+  'it could help',
+  'it can help',
+  'it might be helpful',
+  'it may be helpful',
+  'a good idea',
+  'reach out',
+  'i want you to',
+  'i encourage',
+  'many people',
+  'a lot of people',
+  'most people',
+  'research',
+  'studies show',
+  'studies have',
+  "it's common",
+  'it is common',
+  "it's very common",
+  "it's normal",
+  'it is normal',
+  'recommended',
+  'guidelines',
+  'can cause',
+  'is linked',
+]);
 
 /** Words naming a feeling or how hard something is: the content of a reflection of feeling (`emo|1`). */
 export const FEELING_WORDS = new Set(
@@ -64,16 +130,3 @@ export const FEELING_WORDS = new Set(
     .split(' ')
     .map(tokenHash),
 );
-
-export function hasEmpathyOpening(h: readonly number[]): boolean {
-  for (let k = 0; k < h.length; k++) {
-    const list = EMPATHY_BY_FIRST.get(h[k]!);
-    if (!list) continue;
-    for (const p of list) {
-      let j = 1;
-      while (j < p.length && k + j < h.length && h[k + j] === p[j]) j++;
-      if (j === p.length) return true;
-    }
-  }
-  return false;
-}
