@@ -69,6 +69,45 @@ describe('lexiconSignals', () => {
     expect(empathy[0]!.evidence).toEqual(['u5', 'u11']);
   });
 
+  it('leaves a long-turn share undefined below minTurns, so one long reply sets no pace', () => {
+    const long = 'I hear how much this weighs on you and I want to say a few things about it. '.repeat(4);
+    const monologue = (minTurns: number | undefined) => (f: { measures: object[]; signals: object[] }) => {
+      f.measures.push({
+        id: 'long-turns',
+        kind: 'long-turn-share',
+        speaker: 'therapist',
+        minWords: 60,
+        ...(minTurns === undefined ? {} : { minTurns }),
+        description: 'd',
+      });
+      f.signals.push({
+        domain: 'session-flow',
+        subSignal: 'pacing',
+        direction: 'concern',
+        measure: 'long-turns',
+        from: 0,
+        full: 1,
+        note: 'n',
+      });
+    };
+    const reply = [
+      { id: 'p', role: 'client' as const, text: 'I lost my job and I feel like a failure.' },
+      { id: 'r', role: 'therapist' as const, text: long },
+    ];
+    expect(find(signals(monologue(undefined), reply), 'pacing', 'concern')!.strength).toBe(1);
+    expect(find(signals(monologue(3), reply), 'pacing', 'concern')).toBeUndefined();
+    // Three therapist turns, one of them long: a third of them.
+    const session = [
+      ...reply,
+      { id: 'c', role: 'client' as const, text: 'Mm.' },
+      { id: 't2', role: 'therapist' as const, text: 'Go on.' },
+      { id: 't3', role: 'therapist' as const, text: 'Take your time.' },
+    ];
+    const pacing = find(signals(monologue(3), session), 'pacing', 'concern')!;
+    expect(pacing.strength).toBe(0.333);
+    expect(pacing.evidence[0]).toBe('r');
+  });
+
   it('counts a client story told across therapist backchannels as one turn', () => {
     const set = testMarkerSet();
     const a = analyse(set, [

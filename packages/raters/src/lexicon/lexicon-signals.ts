@@ -136,7 +136,7 @@ export function measureValue(set: MarkerSet, a: TranscriptAnalysis, m: MeasureDe
         n++;
         if (a.words[i]! >= m.minWords) long++;
       }
-      return n === 0 ? null : long / n;
+      return n === 0 || n < (m.minTurns ?? 1) ? null : long / n;
     }
   }
 }

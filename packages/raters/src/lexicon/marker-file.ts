@@ -91,6 +91,11 @@ export const MeasureDef = z.discriminatedUnion('kind', [
     kind: z.literal('long-turn-share'),
     speaker: Speaker,
     minWords: z.number().int().positive(),
+    /**
+     * Fewer turns of the speaker than this leave the share undefined: holding the floor is a pattern over several
+     * turns, and one long reply to a post (a single exchange of text support) sets no pace.
+     */
+    minTurns: z.number().int().positive().optional(),
     description: z.string().min(1),
   }),
 ]);
