@@ -4,10 +4,11 @@ import type { Database } from './database';
 import { type RatingWrite, storeRating } from './ratings';
 import type { Study } from './study';
 import { transcriptRows } from './transcript-rows';
+import { transcriptVersionId } from './transcripts';
 
 /**
  * Store rows that tests need as ratings' context, with placeholder values wherever the test does not care: a
- * transcript version's row (`${sessionId}/v${version}`), and a rating of it stored through storeRating.
+ * transcript version's row (id from transcriptVersionId), and a rating of it stored through storeRating.
  */
 
 export async function storeTestTranscript(
@@ -16,7 +17,7 @@ export async function storeTestTranscript(
   version = 1,
   current = true,
 ): Promise<string> {
-  const id = `${sessionId}/v${version}`;
+  const id = transcriptVersionId(sessionId, version);
   await transcriptRows(db, null).insert({
     id,
     session_id: sessionId,
@@ -55,10 +56,10 @@ export async function storeTestRating(s: Pick<Study, 'db' | 'actor' | 'sqlite'>,
       promptHash: 'p',
       params: {},
       sessionId,
-      transcriptId: `${sessionId}/v${version}`,
+      transcriptId: transcriptVersionId(sessionId, version),
       transcriptHash: 't',
       replicate,
-      cacheKey: `${rater}/${sessionId}/v${version}/${replicate}`,
+      cacheKey: `${rater}/${transcriptVersionId(sessionId, version)}/${replicate}`,
     },
     outcome: {
       status,

@@ -9,6 +9,11 @@ import { ensureSession } from './sessions';
 import { transcriptRows } from './transcript-rows';
 import { insertUtterances } from './utterance-writer';
 
+/** A transcript version's id: its session's id and the version number, as ratings and codes cite it. */
+export function transcriptVersionId(sessionId: string, version: number): string {
+  return `${sessionId}/v${version}`;
+}
+
 /** Where a transcript is written: a transaction, the raw SQLite handle of the same connection (null on PostgreSQL), who acts. */
 export interface TranscriptSink {
   db: Kysely<Database>;
@@ -92,7 +97,7 @@ export async function storeTranscript(
   }
 
   const version = versions.reduce((max, v) => Math.max(max, v.version), 0) + 1;
-  const id = `${sessionId}/v${version}`;
+  const id = transcriptVersionId(sessionId, version);
   const row = {
     id,
     session_id: sessionId,
