@@ -23,7 +23,7 @@ import { aucWithCi, type AucResult, spearman } from '@alliance-lab/core/stats';
 import { type FormView, loadRegistry, scoreView } from '@alliance-lab/instruments';
 import { domainScores } from '@alliance-lab/raters';
 import { UtteranceCoder } from '@alliance-lab/raters/coder';
-import { fitHeads, foldsByTranscript, readAnnomi, withoutPunctuation } from '@alliance-lab/raters/coder';
+import { fitHeads, foldsByTranscript, readAnnomi, readGuardsFile, withoutPunctuation } from '@alliance-lab/raters/coder';
 import { loadMarkerFile } from '@alliance-lab/raters';
 import { compileMarkers } from '@alliance-lab/raters';
 import { rateWithLexicon } from '@alliance-lab/raters';
@@ -236,9 +236,11 @@ async function heldOutAucs(
     seed,
   );
   const set = compileMarkers(loadMarkerFile());
+  // The shipped reflection guards run with every fold's coder, as they run with the shipped one.
+  const { guards } = readGuardsFile();
   const out: Row[] = [];
   for (let f = 0; f < folds; f++) {
-    const coder = new UtteranceCoder(fitHeads(transcripts.filter((t) => foldOf.get(t.id) !== f)), `fold-${f}`);
+    const coder = new UtteranceCoder(fitHeads(transcripts.filter((t) => foldOf.get(t.id) !== f)), `fold-${f}`, guards);
     for (const r of rows) {
       if (foldOf.get(r.client) !== f) continue;
       const o = rateWithLexicon(set, r.utterances, [view], coder);

@@ -8,14 +8,17 @@
  * baseline (the lexicon's phrases and the question mark), and again on the held-out transcripts with their
  * punctuation removed; then fits on every transcript and reports the in-sample figures separately. Besides the main
  * heads it fits the heads for unpunctuated utterances (on the transcripts with punctuation removed) unless told
- * not to. Only weights and figures are written; no AnnoMI text.
+ * not to. Every coder scored here runs the reflection guards (guards.json, or --guards FILE) as the shipped one does;
+ * the held-out figures without them are reported beside. Only weights and figures are written; no AnnoMI text.
  */
 import { existsSync, statSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import {
   CLIENT_CODES,
+  DEFAULT_GUARDS_FILE,
   DEFAULT_WEIGHTS_FILE,
+  readGuardsFile,
   THERAPIST_CODES,
   UtteranceCoder,
   type WeightsFile,
@@ -35,7 +38,8 @@ import { loadMarkerFile } from '@alliance-lab/raters';
 import { compileMarkers } from '@alliance-lab/raters';
 
 const FILE = 'AnnoMI-full.csv';
-const usage = 'usage: npm run train:coder -- PATH [--folds N] [--seed N] [--out FILE] [--no-write] [--no-unpunctuated]';
+const usage =
+  'usage: npm run train:coder -- PATH [--folds N] [--seed N] [--out FILE] [--guards FILE] [--no-write] [--no-unpunctuated]';
 
 const args = (() => {
   try {
@@ -45,6 +49,7 @@ const args = (() => {
         folds: { type: 'string', default: '5' },
         seed: { type: 'string', default: '2026' },
         out: { type: 'string', default: DEFAULT_WEIGHTS_FILE },
+        guards: { type: 'string', default: DEFAULT_GUARDS_FILE },
         'no-write': { type: 'boolean', default: false },
         'min-count': { type: 'string', default: '3' },
         prune: { type: 'string', default: '0.02' },
@@ -101,11 +106,20 @@ const bare = {
   pred: { therapist: [] as string[], client: [] as string[] },
 };
 const bareSub = { gold: [] as string[], pred: [] as string[] };
+// The model alone, without the reflection guards, for contrast.
+const unguarded = {
+  gold: { therapist: [] as string[], client: [] as string[] },
+  pred: { therapist: [] as string[], client: [] as string[] },
+};
+const unguardedSub = { gold: [] as string[], pred: [] as string[] };
+const guards = readGuardsFile(resolve(args.values.guards)).guards;
 for (let f = 0; f < folds; f++) {
   const fitOn = transcripts.filter((t) => foldOf.get(t.id) !== f);
   const test = transcripts.filter((t) => foldOf.get(t.id) === f);
-  const coder = new UtteranceCoder(fitHeads(fitOn, train), 'cv');
+  const weights = fitHeads(fitOn, train);
+  const coder = new UtteranceCoder(weights, 'cv', guards);
   score(coder, test, heldOut, heldOutSub);
+  score(new UtteranceCoder(weights, 'cv'), test, unguarded, unguardedSub);
   score(coder, test.map(unpunctuatedCopy), bare, bareSub);
   process.stderr.write(`fold ${f + 1}/${folds} done\n`);
 }
@@ -116,7 +130,7 @@ const inSample = {
   pred: { therapist: [] as string[], client: [] as string[] },
 };
 const inSampleSub = { gold: [] as string[], pred: [] as string[] };
-score(new UtteranceCoder(finalFile, 'all'), transcripts, inSample, inSampleSub);
+score(new UtteranceCoder(finalFile, 'all', guards), transcripts, inSample, inSampleSub);
 
 const report = (r: typeof heldOut, sub: typeof heldOutSub) => ({
   therapist: perCodeMetrics(r.gold.therapist, r.pred.therapist, THERAPIST_CODES),
@@ -127,7 +141,9 @@ const report = (r: typeof heldOut, sub: typeof heldOutSub) => ({
 });
 const evaluation = {
   method: `${folds}-fold cross-validation grouped by transcript (seed ${seed}); held-out transcripts coded in order with the fold's own predicted codes as context`,
+  guards: `every coder scored runs the reflection guards of ${basename(args.values.guards)}; heldOutWithoutGuards is the model alone`,
   heldOut: report(heldOut, heldOutSub),
+  heldOutWithoutGuards: report(unguarded, unguardedSub),
   heldOutUnpunctuated: report(bare, bareSub),
   inSample: report(inSample, inSampleSub),
   keywordBaseline: {

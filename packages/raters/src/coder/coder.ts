@@ -5,6 +5,7 @@ import { InputError, sha256 } from '@alliance-lab/core';
 import { z } from 'zod';
 import type { RatableUtterance } from '../rater';
 import { extract, FeatureSink, featureHash, type PreparedList, PreparedWindow, unpunctuated } from './features';
+import { DEFAULT_GUARDS_FILE, type ReflectionGuards, readGuardsFile } from './guards';
 
 /** The shipped weights, trained on AnnoMI by scripts/train-coder.ts. */
 export const DEFAULT_WEIGHTS_FILE = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'coder', 'weights.json');
@@ -106,7 +107,15 @@ export class UtteranceCoder {
   private readonly unpunctuated: boolean;
   private found = new Int32Array(512);
 
-  constructor(file: WeightsFile, hash: string) {
+  /**
+   * `guards`, when given, recode a coded reflection that puts advice, information, an affirmation or a disclosure
+   * as such (guards.json); loadCoder passes the shipped ones, a coder built from weights alone has none.
+   */
+  constructor(
+    file: WeightsFile,
+    hash: string,
+    private readonly guards: ReflectionGuards | null = null,
+  ) {
     this.version = file.version;
     this.hash = hash;
     // The unpunctuated heads' features live in the same table under salted hashes, so either set costs one
@@ -180,9 +189,17 @@ export class UtteranceCoder {
       extract(this.sink, prepared, i, role === 'therapist' ? lastTherapist : lastClient);
       const n = this.lookup(this.unpunctuated && unpunctuated(prepared.at(i)!) ? UNPUNCTUATED_SALT : 0);
       const main = this.heads[role];
-      const c = this.classify(main, n, z);
+      let c = this.classify(main, n, z);
+      let code = main.classes[c]!;
+      if (code === 'reflection' && this.guards) {
+        const recoded = this.guards.recode(prepared.at(i)!);
+        if (recoded) {
+          code = recoded;
+          c = main.classes.indexOf(recoded);
+        }
+      }
+      // A recoded utterance keeps the model's probability of the code it now has, low as that may be.
       const p = z[c]!;
-      const code = main.classes[c]!;
       let subcode: string | null = null;
       if (code === 'reflection' || code === 'question' || code === 'input') {
         const sub = this.heads[code];
@@ -262,8 +279,12 @@ const byPath = new Map<string, UtteranceCoder>();
  * Reads, validates and compiles a weights file; compiled once per file content and shared. A path already loaded
  * in this process is not read again: the lexicon asks for the coder once per transcript.
  */
-export function loadCoder(file: string = DEFAULT_WEIGHTS_FILE): UtteranceCoder {
-  const known = byPath.get(file);
+export function loadCoder(
+  file: string = DEFAULT_WEIGHTS_FILE,
+  guardsFile: string = DEFAULT_GUARDS_FILE,
+): UtteranceCoder {
+  const key = `${file}\n${guardsFile}`;
+  const known = byPath.get(key);
   if (known) return known;
   let text: string;
   try {
@@ -273,10 +294,12 @@ export function loadCoder(file: string = DEFAULT_WEIGHTS_FILE): UtteranceCoder {
       file,
     });
   }
-  const hash = sha256(text);
+  const guards = readGuardsFile(guardsFile);
+  // The guards change codes, so they are part of what a stored code was made with.
+  const hash = sha256(`${text}\n${guards.text}`);
   const hit = compiled.get(hash);
   if (hit) {
-    byPath.set(file, hit);
+    byPath.set(key, hit);
     return hit;
   }
   let raw: unknown;
@@ -290,8 +313,8 @@ export function loadCoder(file: string = DEFAULT_WEIGHTS_FILE): UtteranceCoder {
     const i = r.error.issues[0]!;
     throw new InputError(`${i.path.join('.') || '(top level)'}: ${i.message}`, { file });
   }
-  const coder = new UtteranceCoder(r.data, hash);
+  const coder = new UtteranceCoder(r.data, hash, guards.guards);
   compiled.set(hash, coder);
-  byPath.set(file, coder);
+  byPath.set(key, coder);
   return coder;
 }

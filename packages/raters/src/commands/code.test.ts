@@ -1,4 +1,4 @@
-import { readFileSync, rmSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { openStudy, parseCsv, readUtteranceCodes } from '@alliance-lab/core';
 import { runCli } from '../testing/run-cli';
@@ -101,6 +101,25 @@ describe.each(storeKinds)('alliance code on %s', (kind) => {
     const bad = await runCli(['code', '--study', dir, '--sessions', 'C09', '--out', join(dir, 'x.csv')]);
     expect(bad.code).toBe(1);
     expect(bad.stderr).toMatch(/no transcript in the study for "C09"/);
+  }, 30_000);
+
+  it('codes with another guards file when given one, storing anew, and names a broken one', async () => {
+    const dir = await studyDir();
+    const out = join(dir, 'codes.csv');
+    expect(JSON.parse((await runCli(['code', '--study', dir, '--out', out, '--json'])).stdout)).toMatchObject({
+      stored: 2,
+    });
+    const none = join(dir, 'no-guards.json');
+    writeFileSync(none, JSON.stringify({ version: 'none', description: 'no guards', guards: [] }));
+    const off = await runCli(['code', '--study', dir, '--out', out, '--guards', none, '--json']);
+    expect(off.code).toBe(0);
+    // Other guards are another coder: its codes are stored in place of the shipped one's.
+    expect(JSON.parse(off.stdout)).toMatchObject({ sessions: 2, stored: 2 });
+    const broken = join(dir, 'broken.json');
+    writeFileSync(broken, JSON.stringify({ version: 'x', description: 'x', guards: [{ id: 'a' }] }));
+    const bad = await runCli(['code', '--study', dir, '--out', out, '--guards', broken]);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/broken\.json.*guards\.0\./);
   }, 30_000);
 
   it('needs --out', async () => {

@@ -14,7 +14,9 @@ export const codeCommand = defineCommand({
     'codes (packages/raters/coder): therapist utterances as reflection (simple, complex), question (open, closed),',
     'input (information, advice, negotiation, options) or other; client utterances as change, sustain or neutral',
     'talk. An utterance with no punctuation (chat, speech recognition without it) is coded by heads trained on',
-    "AnnoMI with its punctuation removed. The codes are stored in the study (replacing that coder version's earlier",
+    'AnnoMI with its punctuation removed. A coded reflection that puts advice, information, an affirmation or a',
+    "self-disclosure as such is recoded input or other by the coder's guards (packages/raters/coder/guards.json).",
+    "The codes are stored in the study (replacing that coder version's earlier",
     'codes of the same transcript; running again changes nothing) and written as CSV, one row per utterance:',
     `${CODE_COLUMNS.join(',')}. Utterances of neither speaker get an empty code.`,
   ].join('\n'),
@@ -23,6 +25,10 @@ export const codeCommand = defineCommand({
     out: text('the CSV to write', 'FILE.csv'),
     sessions: list('session ids (C01/3) or client ids (C01); default all', 'ID,...'),
     weights: text('a coder weights file; default the shipped one', 'FILE').optional(),
+    guards: text(
+      'a reflection guards file; default the shipped one (one with no guards turns them off)',
+      'FILE',
+    ).optional(),
   }),
   examples: [
     'alliance code --study demo-study --out codes.csv',
@@ -39,7 +45,10 @@ export const codeCommand = defineCommand({
         import('../coder/coder'),
         import('../run/run-transcripts'),
       ]);
-      const coder = weights ? loadCoder(resolve(weights)) : loadCoder();
+      const coder = loadCoder(
+        weights ? resolve(weights) : undefined,
+        o.guards === undefined ? undefined : resolve(o.guards),
+      );
       const refs = await selectTranscripts(study, o.sessions);
       const rows: Array<Record<string, string>> = [];
       let changed = 0;
