@@ -23,7 +23,13 @@ import { aucWithCi, type AucResult, spearman } from '@alliance-lab/core/stats';
 import { type FormView, loadRegistry, scoreView } from '@alliance-lab/instruments';
 import { domainScores } from '@alliance-lab/raters';
 import { UtteranceCoder } from '@alliance-lab/raters/coder';
-import { fitHeads, foldsByTranscript, readAnnomi, readGuardsFile, withoutPunctuation } from '@alliance-lab/raters/coder';
+import {
+  fitHeads,
+  foldsByTranscript,
+  readAnnomi,
+  readGuardsFile,
+  withoutPunctuation,
+} from '@alliance-lab/raters/coder';
 import { loadMarkerFile } from '@alliance-lab/raters';
 import { compileMarkers } from '@alliance-lab/raters';
 import { rateWithLexicon } from '@alliance-lab/raters';
