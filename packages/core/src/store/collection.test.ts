@@ -15,7 +15,7 @@ import {
   submitInvitation,
 } from './invitations';
 import { readLinkKey } from './link-key';
-import { ensureSession } from './sessions';
+import { ensureSession, sessionId } from './sessions';
 import { addStaff, LOCKOUT, signIn, staffForSession, startStaffSession } from './staff';
 import { initStudy, type Study } from './study';
 import { storeKinds, useStore } from '../../../../test/support/stores';
@@ -125,14 +125,32 @@ describe.each(storeKinds)('collection store on %s', (kind) => {
   it("issues the links of a study larger than one statement's parameters allow, and logs each once", async () => {
     const s = await study();
     // 11,000 new invitations: their "created" log rows hold 33,000 parameters, over SQLite's limit of 32,766.
+    // Written in bulk: 11,000 ensureSession calls are 55,000 round trips, half a minute on a busy PostgreSQL.
+    const at = '2026-01-02T00:00:00.000Z';
     await s.db.transaction().execute(async (trx) => {
-      for (let i = 0; i < 11_000; i++)
-        await ensureSession(trx, {
-          client: `K${Math.floor(i / 10)}`,
-          therapist: 'T1',
-          session: (i % 10) + 1,
-          date: '2026-01-02',
+      await trx
+        .insertInto('therapists')
+        .values({ id: 'T1', created_at: at })
+        .onConflict((oc) => oc.column('id').doNothing())
+        .execute();
+      const clients = Array.from({ length: 1_100 }, (_, k) => ({ id: `K${k}`, created_at: at }));
+      await trx.insertInto('clients').values(clients).execute();
+      for (let from = 0; from < 11_000; from += 1_000) {
+        const rows = Array.from({ length: 1_000 }, (_, j) => {
+          const i = from + j;
+          const client = `K${Math.floor(i / 10)}`;
+          const session = (i % 10) + 1;
+          return {
+            id: sessionId(client, session),
+            client_id: client,
+            therapist_id: 'T1',
+            session_index: session,
+            date: '2026-01-02',
+            created_at: at,
+          };
         });
+        await trx.insertInto('sessions').values(rows).execute();
+      }
     });
     const now = '2026-01-03T12:00:00.000Z';
     const cells = (await collectionCells(s.db, s.config, now)).filter((c) => c.instrument === 'srs');
