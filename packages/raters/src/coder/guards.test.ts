@@ -12,13 +12,17 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const T = 'therapist' as const;
 const C = 'client' as const;
 
-const guardsFile = (guards: GuardsFile['guards']): GuardsFile => ({ version: 't', description: 't', guards });
+const guardsFile = (guards: GuardsFile['guards'], openings = ['sounds like', '^so you']): GuardsFile => ({
+  version: 't',
+  description: 't',
+  openings,
+  guards,
+});
 const advice = {
   id: 'advice',
   description: 'd',
   recode: 'input' as const,
   phrases: ['you {could|can} {|also} try', '^{try|make sure}'],
-  unless: ['sounds like', '^so you'],
 };
 
 describe('reflection guard patterns', () => {
@@ -41,7 +45,7 @@ describe('reflection guard patterns', () => {
     });
   });
 
-  it('match anywhere, anchored ones only where a sentence starts, and yield to their unless-phrases', () => {
+  it('match anywhere, anchored ones only where a sentence starts, and yield to the openings of a reflection', () => {
     const g = new ReflectionGuards(guardsFile([advice]));
     const recode = (text: string) => g.recode(prepare(T, text));
     expect(recode('Maybe you could also try a walk.')).toBe('input');
@@ -53,11 +57,13 @@ describe('reflection guard patterns', () => {
   });
 
   it('are tried in order, the first that matches deciding', () => {
-    const affirm = { id: 'affirm', description: 'd', recode: 'other' as const, phrases: ['proud of you'], unless: [] };
+    const affirm = { id: 'affirm', description: 'd', recode: 'other' as const, phrases: ['proud of you'] };
     const recode = (gs: GuardsFile['guards']) =>
       new ReflectionGuards(guardsFile(gs)).recode(prepare(T, "I'm proud of you, you could try again."));
     expect(recode([affirm, advice])).toBe('other');
     expect(recode([advice, affirm])).toBe('input');
+    const opened = new ReflectionGuards(guardsFile([affirm, advice], ['i understand']));
+    expect(opened.recode(prepare(T, "I understand. I'm proud of you, you could try again."))).toBeNull();
   });
 
   it('refuse a malformed file, naming the file and the field', () => {
@@ -72,6 +78,9 @@ describe('reflection guard patterns', () => {
     expect(() =>
       readGuardsFile(write('recode.json', guardsFile([{ ...advice, recode: 'question' as 'input' }]))),
     ).toThrow(/recode\.json.*guards\.0\.recode/);
+    expect(() => readGuardsFile(write('no-openings.json', { version: 'x', description: 'x', guards: [] }))).toThrow(
+      /no-openings\.json.*openings/,
+    );
     expect(() => readGuardsFile(write('bad.json', '{'))).toThrow(/bad\.json.*not valid JSON/);
     expect(() => readGuardsFile(join(dir, 'missing.json'))).toThrow(/missing\.json.*cannot read the coder's guards/);
   });

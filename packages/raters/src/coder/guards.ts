@@ -24,15 +24,15 @@ const Guard = z.object({
   /** The code a matching reflection becomes. */
   recode: z.enum(['input', 'other']),
   phrases: z.array(Pattern).min(1),
-  /** Phrases that keep the reflection even when one of `phrases` is there. */
-  unless: z.array(Pattern).default([]),
 });
 
 export const GuardsFile = z.object({
   version: z.string().min(1),
   description: z.string().min(1),
-  /** Tried in order; the first whose phrases match (and none of its `unless`) recodes the reflection. */
-  guards: z.array(Guard).max(30),
+  /** How a reflection opens ("sounds like", "so you…"): with one of these, a coded reflection stays one. */
+  openings: z.array(Pattern),
+  /** Tried in order; the first whose phrases match recodes the reflection. Each is a bit of a 32-bit mask. */
+  guards: z.array(Guard).max(31),
 });
 export type GuardsFile = z.infer<typeof GuardsFile>;
 
@@ -52,16 +52,17 @@ export function expandPattern(pattern: string): { anchored: boolean; phrases: st
   return { anchored, phrases: out.filter((p) => p.length > 0) };
 }
 
-/** A word trie: each node the guards whose phrase (or unless-phrase) ends there, as bits. */
+/** A word trie: each node the guards whose phrase ends there, as bits, and whether an opening ends there. */
 interface Node {
   next: Map<number, Node> | null;
-  phrases: number;
-  unless: number;
+  guards: number;
+  opening: boolean;
 }
 
-const node = (): Node => ({ next: null, phrases: 0, unless: 0 });
+const node = (): Node => ({ next: null, guards: 0, opening: false });
 
-function insert(root: Node, hashes: readonly number[], bit: number, unless: boolean): void {
+/** Adds a phrase: `bit` for a guard's, 0 for an opening. */
+function insert(root: Node, hashes: readonly number[], bit: number): void {
   let n = root;
   for (const h of hashes) {
     n.next ??= new Map();
@@ -69,54 +70,49 @@ function insert(root: Node, hashes: readonly number[], bit: number, unless: bool
     if (!child) n.next.set(h, (child = node()));
     n = child;
   }
-  if (unless) n.unless |= bit;
-  else n.phrases |= bit;
+  if (bit === 0) n.opening = true;
+  else n.guards |= bit;
 }
 
 /**
  * The compiled guards: what turns a coded reflection back into therapist input or other when the utterance puts
- * advice, information, an affirmation or a disclosure as such (see the coder README for why). Every guard's
- * phrases and unless-phrases share two word tries (one for anywhere, one for a sentence's start), so one pass
- * over the words finds which guards match: "you could also try" is one walk, however many patterns begin "you".
+ * advice, information, an affirmation or a disclosure as such (see the coder README for why). The guards' phrases
+ * and the openings share two word tries (one for anywhere, one for a sentence's start), so one pass over the words
+ * finds what matches: "you could also try" is one walk, however many patterns begin "you".
  */
 export class ReflectionGuards {
   private readonly anywhere = node();
   private readonly atStart = node();
   private readonly recodes: ReadonlyArray<'input' | 'other'>;
-  private phrases = 0;
-  private unless = 0;
+  // What the current walk found; fields rather than a returned object, so that recoding allocates nothing.
+  private matched = 0;
+  private opened = false;
 
   constructor(file: GuardsFile) {
     this.recodes = file.guards.map((g) => g.recode);
-    file.guards.forEach((g, i) => {
-      for (const [patterns, unless] of [
-        [g.phrases, false],
-        [g.unless, true],
-      ] as const)
-        for (const pattern of patterns) {
-          const { anchored, phrases } = expandPattern(pattern);
-          for (const words of phrases)
-            insert(anchored ? this.atStart : this.anywhere, words.map(tokenHash), 1 << i, unless);
-        }
-    });
+    const add = (patterns: readonly string[], bit: number) => {
+      for (const pattern of patterns) {
+        const { anchored, phrases } = expandPattern(pattern);
+        for (const words of phrases) insert(anchored ? this.atStart : this.anywhere, words.map(tokenHash), bit);
+      }
+    };
+    add(file.openings, 0);
+    file.guards.forEach((g, i) => add(g.phrases, 1 << i));
   }
 
   /** The code a coded reflection becomes, or null when it stays a reflection. */
   recode(u: Prepared): 'input' | 'other' | null {
     const h = u.hashes;
-    this.phrases = 0;
-    this.unless = 0;
+    this.matched = 0;
+    this.opened = false;
     for (let k = 0; k < h.length; k++) this.walk(this.anywhere, h, k);
     if (this.atStart.next && h.length > 0) {
       this.walk(this.atStart, h, 0);
       // Sentences are (from, to, asks) triples; the first starts at 0, already read.
       for (let s = 3; s < u.sentences.length; s += 3) this.walk(this.atStart, h, u.sentences[s]!);
     }
-    if (this.phrases === 0) return null;
-    for (let i = 0; i < this.recodes.length; i++) {
-      const bit = 1 << i;
-      if ((this.phrases & bit) !== 0 && (this.unless & bit) === 0) return this.recodes[i]!;
-    }
+    if (this.matched === 0 || this.opened) return null;
+    for (let i = 0; i < this.recodes.length; i++) if ((this.matched & (1 << i)) !== 0) return this.recodes[i]!;
     return null;
   }
 
@@ -125,8 +121,8 @@ export class ReflectionGuards {
     for (let j = k; j < h.length && n.next; j++) {
       n = n.next.get(h[j]!);
       if (!n) return;
-      this.phrases |= n.phrases;
-      this.unless |= n.unless;
+      this.matched |= n.guards;
+      if (n.opening) this.opened = true;
     }
   }
 }

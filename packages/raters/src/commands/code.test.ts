@@ -110,13 +110,13 @@ describe.each(storeKinds)('alliance code on %s', (kind) => {
       stored: 2,
     });
     const none = join(dir, 'no-guards.json');
-    writeFileSync(none, JSON.stringify({ version: 'none', description: 'no guards', guards: [] }));
+    writeFileSync(none, JSON.stringify({ version: 'none', description: 'no guards', openings: [], guards: [] }));
     const off = await runCli(['code', '--study', dir, '--out', out, '--guards', none, '--json']);
     expect(off.code).toBe(0);
     // Other guards are another coder: its codes are stored in place of the shipped one's.
     expect(JSON.parse(off.stdout)).toMatchObject({ sessions: 2, stored: 2 });
     const broken = join(dir, 'broken.json');
-    writeFileSync(broken, JSON.stringify({ version: 'x', description: 'x', guards: [{ id: 'a' }] }));
+    writeFileSync(broken, JSON.stringify({ version: 'x', description: 'x', openings: [], guards: [{ id: 'a' }] }));
     const bad = await runCli(['code', '--study', dir, '--out', out, '--guards', broken]);
     expect(bad.code).toBe(1);
     expect(bad.stderr).toMatch(/broken\.json.*guards\.0\./);
