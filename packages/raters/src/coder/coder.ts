@@ -162,6 +162,11 @@ export class UtteranceCoder {
   }
 
   /** Codes every utterance of a transcript, in order: each utterance's context includes the code before it. */
+  /** The version of the guards it runs, or null for none. */
+  get guardsVersion(): string | null {
+    return this.guards?.version ?? null;
+  }
+
   code(utterances: readonly RatableUtterance[]): Array<UtteranceCode | null> {
     return this.codePrepared(utterances, new PreparedWindow(utterances));
   }

@@ -88,7 +88,11 @@ export class ReflectionGuards {
   private matched = 0;
   private opened = false;
 
+  /** The file's version, which `alliance code` reports beside the coder's. */
+  readonly version: string;
+
   constructor(file: GuardsFile) {
+    this.version = file.version;
     this.recodes = file.guards.map((g) => g.recode);
     const add = (patterns: readonly string[], bit: number) => {
       for (const pattern of patterns) {

@@ -108,13 +108,16 @@ describe.each(storeKinds)('alliance code on %s', (kind) => {
     const out = join(dir, 'codes.csv');
     expect(JSON.parse((await runCli(['code', '--study', dir, '--out', out, '--json'])).stdout)).toMatchObject({
       stored: 2,
+      guards: 'reflection-guards-1',
     });
     const none = join(dir, 'no-guards.json');
     writeFileSync(none, JSON.stringify({ version: 'none', description: 'no guards', openings: [], guards: [] }));
     const off = await runCli(['code', '--study', dir, '--out', out, '--guards', none, '--json']);
     expect(off.code).toBe(0);
     // Other guards are another coder: its codes are stored in place of the shipped one's.
-    expect(JSON.parse(off.stdout)).toMatchObject({ sessions: 2, stored: 2 });
+    expect(JSON.parse(off.stdout)).toMatchObject({ sessions: 2, stored: 2, guards: 'none' });
+    const text = await runCli(['code', '--study', dir, '--out', out, '--guards', none]);
+    expect(text.stdout).toMatch(/^annomi-coder-1 with none: coded 12 utterances of 2 sessions \(0 stored anew\)/);
     const broken = join(dir, 'broken.json');
     writeFileSync(broken, JSON.stringify({ version: 'x', description: 'x', openings: [], guards: [{ id: 'a' }] }));
     const bad = await runCli(['code', '--study', dir, '--out', out, '--guards', broken]);

@@ -80,10 +80,12 @@ export const codeCommand = defineCommand({
         utterances: rows.length,
         stored: changed,
         coder: coder.version,
+        guards: coder.guardsVersion,
         out,
         counts,
       };
-      const text = `${coder.version}: coded ${rows.length} utterance${rows.length === 1 ? '' : 's'} of ${refs.length} session${refs.length === 1 ? '' : 's'} (${changed} stored anew); wrote ${out}`;
+      const name = coder.guardsVersion ? `${coder.version} with ${coder.guardsVersion}` : coder.version;
+      const text = `${name}: coded ${rows.length} utterance${rows.length === 1 ? '' : 's'} of ${refs.length} session${refs.length === 1 ? '' : 's'} (${changed} stored anew); wrote ${out}`;
       return { data, text };
     } finally {
       await study.close();
