@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { InputError } from '@alliance-lab/core';
+import { InputError, parseJsonText } from '@alliance-lab/core';
 import { z } from 'zod';
-import { tokenHash } from '../lexicon/token-hash';
+import { emptyHits, type Hits, PhraseMatcher } from '../lexicon/phrase-matcher';
 import type { Prepared } from './features';
 
 /** The shipped guards, beside the weights: `packages/raters/coder/guards.json`. */
@@ -31,8 +31,8 @@ export const GuardsFile = z.object({
   description: z.string().min(1),
   /** How a reflection opens ("sounds like", "so you…"): with one of these, a coded reflection stays one. */
   openings: z.array(Pattern),
-  /** Tried in order; the first whose phrases match recodes the reflection. Each is a bit of a 32-bit mask. */
-  guards: z.array(Guard).max(31),
+  /** Tried in order; the first whose phrases match recodes the reflection. */
+  guards: z.array(Guard),
 });
 export type GuardsFile = z.infer<typeof GuardsFile>;
 
@@ -52,83 +52,54 @@ export function expandPattern(pattern: string): { anchored: boolean; phrases: st
   return { anchored, phrases: out.filter((p) => p.length > 0) };
 }
 
-/** A word trie: each node the guards whose phrase ends there, as bits, and whether an opening ends there. */
-interface Node {
-  next: Map<number, Node> | null;
-  guards: number;
-  opening: boolean;
-}
-
-const node = (): Node => ({ next: null, guards: 0, opening: false });
-
-/** Adds a phrase: `bit` for a guard's, 0 for an opening. */
-function insert(root: Node, hashes: readonly number[], bit: number): void {
-  let n = root;
-  for (const h of hashes) {
-    n.next ??= new Map();
-    let child = n.next.get(h);
-    if (!child) n.next.set(h, (child = node()));
-    n = child;
-  }
-  if (bit === 0) n.opening = true;
-  else n.guards |= bit;
-}
-
 /**
  * The compiled guards: what turns a coded reflection back into therapist input or other when the utterance puts
- * advice, information, an affirmation or a disclosure as such (see the coder README for why). The guards' phrases
- * and the openings share two word tries (one for anywhere, one for a sentence's start), so one pass over the words
- * finds what matches: "you could also try" is one walk, however many patterns begin "you".
+ * advice, information, an affirmation or a disclosure as such (see the coder README for why). Every expanded
+ * phrase goes into the lexicon's phrase trie under a pattern id that says whose it is (the openings, or a guard)
+ * and whether it must start a sentence, so one pass over the words finds what matches.
  */
 export class ReflectionGuards {
-  private readonly anywhere = node();
-  private readonly atStart = node();
-  private readonly recodes: ReadonlyArray<'input' | 'other'>;
-  // What the current walk found; fields rather than a returned object, so that recoding allocates nothing.
-  private matched = 0;
-  private opened = false;
-
   /** The file's version, which `alliance code` reports beside the coder's. */
   readonly version: string;
+  private readonly matcher = new PhraseMatcher();
+  private readonly recodes: ReadonlyArray<'input' | 'other'>;
+  private readonly hits: Hits = emptyHits();
 
   constructor(file: GuardsFile) {
     this.version = file.version;
     this.recodes = file.guards.map((g) => g.recode);
-    const add = (patterns: readonly string[], bit: number) => {
+    const add = (patterns: readonly string[], owner: number) => {
       for (const pattern of patterns) {
         const { anchored, phrases } = expandPattern(pattern);
-        for (const words of phrases) insert(anchored ? this.atStart : this.anywhere, words.map(tokenHash), bit);
+        for (const words of phrases) this.matcher.add(words.join(' '), owner * 2 + (anchored ? 1 : 0));
       }
     };
-    add(file.openings, 0);
-    file.guards.forEach((g, i) => add(g.phrases, 1 << i));
+    add(file.openings, OPENINGS);
+    file.guards.forEach((g, i) => add(g.phrases, i + 1));
   }
 
   /** The code a coded reflection becomes, or null when it stays a reflection. */
   recode(u: Prepared): 'input' | 'other' | null {
-    const h = u.hashes;
-    this.matched = 0;
-    this.opened = false;
-    for (let k = 0; k < h.length; k++) this.walk(this.anywhere, h, k);
-    if (this.atStart.next && h.length > 0) {
-      this.walk(this.atStart, h, 0);
-      // Sentences are (from, to, asks) triples; the first starts at 0, already read.
-      for (let s = 3; s < u.sentences.length; s += 3) this.walk(this.atStart, h, u.sentences[s]!);
+    const hits = this.matcher.match(u, this.hits);
+    let first = Number.POSITIVE_INFINITY;
+    for (let k = 0; k < hits.count; k++) {
+      const id = hits.pattern[k]!;
+      if (id % 2 === 1 && !startsSentence(u, hits.start[k]!)) continue;
+      const owner = id >> 1;
+      if (owner === OPENINGS) return null;
+      if (owner < first) first = owner;
     }
-    if (this.matched === 0 || this.opened) return null;
-    for (let i = 0; i < this.recodes.length; i++) if ((this.matched & (1 << i)) !== 0) return this.recodes[i]!;
-    return null;
+    return first === Number.POSITIVE_INFINITY ? null : this.recodes[first - 1]!;
   }
+}
 
-  private walk(root: Node, h: readonly number[], k: number): void {
-    let n: Node | undefined = root;
-    for (let j = k; j < h.length && n.next; j++) {
-      n = n.next.get(h[j]!);
-      if (!n) return;
-      this.matched |= n.guards;
-      if (n.opening) this.opened = true;
-    }
-  }
+/** The owner id of the openings' phrases; guard i (from 0) is i + 1. */
+const OPENINGS = 0;
+
+/** Whether word position k starts one of the utterance's sentences ((from, to, asks) triples). */
+function startsSentence(u: Prepared, k: number): boolean {
+  for (let s = 0; s < u.sentences.length; s += 3) if (u.sentences[s] === k) return true;
+  return k === 0;
 }
 
 /** Reads and validates a guards file; problems name the file and the field. */
@@ -141,12 +112,7 @@ export function readGuardsFile(file: string = DEFAULT_GUARDS_FILE): { text: stri
       file,
     });
   }
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch (err) {
-    throw new InputError(`the coder's guards are not valid JSON (${(err as Error).message})`, { file });
-  }
+  const raw = parseJsonText(text, file);
   const r = GuardsFile.safeParse(raw);
   if (!r.success) {
     const i = r.error.issues[0]!;

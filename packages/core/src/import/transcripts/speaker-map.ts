@@ -35,6 +35,14 @@ const ROLE_SYNONYMS: ReadonlyMap<string, SpeakerRole> = new Map([
   ...(['patient', 'seeker', 'help-seeker', 'help seeker', 'helpseeker'] as const).map((w) => [w, 'client'] as const),
 ]);
 
+/**
+ * Every label that names the therapist or the client by itself, for a typed transcript's "Seeker:" prefix.
+ * "other" is left out: at the start of a line it is more often a word than a speaker.
+ */
+export const ROLE_LABELS: readonly string[] = [...ROLE_WORDS.keys(), ...ROLE_SYNONYMS.keys()].filter(
+  (w) => w !== 'other',
+);
+
 /** The role a label names by itself, if any. */
 export function roleWord(label: string): SpeakerRole | undefined {
   const key = normalizeLabel(label);

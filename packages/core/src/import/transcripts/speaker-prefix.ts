@@ -1,12 +1,16 @@
+import { ROLE_LABELS } from './speaker-map';
+
 /**
  * "Name: text" at the start of a line, as caption services and typed transcripts write speakers. A name is up to
  * four words, the first capitalised ("Dr. Lee", "Speaker 2", "SPEAKER_00", "T"), so ordinary sentences with a
  * colon ("so here's the thing: ...") are not taken for speakers. Names given in --speakers match in any form.
  */
 const NAME_PREFIX = /^(\p{Lu}[\p{L}\p{M}\d_.'’-]*(?: [\p{Lu}\d][\p{L}\p{M}\d_.'’-]*){0,3}) ?:(?=\s|$)/u;
-// Role words and their synonyms (speaker-map.ts) in any case, so "patient:" or "seeker:" starts a turn too.
-const ROLE_PREFIX =
-  /^(therapist|client|t|c|counsel+or|clinician|psychotherapist|supporter|helper|listener|patient|seeker|help[- ]?seeker) ?:(?=\s|$)/i;
+// The labels that name a role by themselves, in any case, so "patient:" or "seeker:" starts a turn too.
+const ROLE_PREFIX = new RegExp(
+  `^(${ROLE_LABELS.map((w) => w.replace(/[.*+?^${}()|[\]\\-]/g, '\\$&')).join('|')}) ?:(?=\\s|$)`,
+  'i',
+);
 
 export interface SpeakerPrefix {
   speaker: string;
