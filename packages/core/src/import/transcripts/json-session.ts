@@ -25,7 +25,9 @@ export function sessionFromJson(text: string, firstLine: number, file: string, m
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
     throw new InputError('expected a JSON object with client, therapist, session and utterances', at([]));
   }
-  const nul = findNul(raw, []);
+  // JSON can only spell U+0000 as the escape "\u0000" (a raw control character does not parse), so text without it
+  // needs no walk; the walk, with a path per value, cost an eighth of a JSONL import's parsing.
+  const nul = text.includes('\\u0000') ? findNul(raw, []) : undefined;
   if (nul) throw new InputError('a NUL character (\\u0000) is not text; remove it', at(nul));
   const obj = raw as Record<string, unknown>;
   for (const f of META_FIELDS) {

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { fixture, parseAll } from '../test-support';
+import { fixture, parseAll, tempFile } from '../test-support';
 import { jsonlFormat } from '.';
 
 describe('JSON Lines import', () => {
@@ -41,6 +41,23 @@ describe('JSON Lines import', () => {
         `bad-role\\.jsonl, line 2, column ${column}: utterances\\[1\\]\\.role: Invalid option: expected one of "therapist"\\|"client"\\|"other"`,
       ),
     );
+  });
+
+  it('refuses an escaped NUL on any line, and reads an escaped backslash before "u0000" as text', async () => {
+    const ok = '{"client":"C1","therapist":"T1","session":1,"utterances":[{"id":"u1","role":"client","text":"Hi"}]}';
+    const nul = tempFile(
+      'nul.jsonl',
+      `${ok}\n{"client":"C1","therapist":"T1","session":2,"utterances":[{"id":"u1","role":"client","t\\u0000":"x","text":"a"}]}\n`,
+    );
+    await expect(parseAll(jsonlFormat, nul)).rejects.toThrow(
+      /nul\.jsonl, line 2, column \d+: a NUL character \(\\u0000\) is not text/,
+    );
+    const backslash = tempFile(
+      'backslash.jsonl',
+      '{"client":"C1","therapist":"T1","session":1,"utterances":[{"id":"u1","role":"client","text":"C:\\\\u0000"}]}\n',
+    );
+    const [session] = await parseAll(jsonlFormat, backslash);
+    expect(session!.transcript.utterances[0]!.text).toBe('C:\\u0000');
   });
 
   it('refuses an empty file', async () => {
