@@ -281,6 +281,74 @@ describe.each(storeKinds)('alliance export dataset on %s', (kind) => {
     });
   });
 
+  describe('alliance export dataset: utterance codes', () => {
+    it('gives back every stored code, and per coded session counts and MITI summaries computed from them', async () => {
+      const s = await openStudy(study);
+      try {
+        const stored = await s.db
+          .selectFrom('utterance_codes as c')
+          .innerJoin('transcripts as t', 't.id', 'c.transcript_id')
+          .select(['t.session_id', 't.version', 'c.coder', 'c.coder_hash', 'c.uid', 'c.seq', 'c.role', 'c.code'])
+          .select(['c.subcode', 'c.probability'])
+          .execute();
+        expect(stored.length).toBeGreaterThan(100);
+        const dir = out('identified');
+        for (const read of [async (t: string) => readCsvTable(dir, t), async (t: string) => readParquetTable(dir, t)]) {
+          const rows = (await read('utterance_codes')).rows;
+          const line = (x: Record<string, Value>) =>
+            [x.session_id, x.version, x.coder, x.coder_hash, x.uid, x.seq, x.role, x.code, x.subcode, x.probability]
+              .map(String)
+              .join(' ');
+          expect(
+            rows
+              .map((r) =>
+                line({
+                  ...r,
+                  session_id: `${r.client}/${r.session}`,
+                  version: r.transcript_version ?? null,
+                  uid: r.utterance_id ?? null,
+                }),
+              )
+              .sort(),
+          ).toEqual(stored.map((x) => line(x)).sort());
+          // Utterance order within each session, as the coder read them.
+          const seqs = rows.filter((r) => r.client === rows[0]!.client && r.session === rows[0]!.session);
+          expect(seqs.map((r) => r.seq)).toEqual([...seqs.map((r) => r.seq as number)].sort((a, b) => a - b));
+
+          const summaries = (await read('code_summaries')).rows;
+          const sessions = [...new Set(stored.map((x) => x.session_id))];
+          expect(summaries).toHaveLength(sessions.length);
+          for (const id of sessions) {
+            const codes = stored.filter((x) => x.session_id === id);
+            const n = (code: string, subcode?: string) =>
+              codes.filter((x) => x.code === code && (subcode === undefined || x.subcode === subcode)).length;
+            const row = summaries.find((r) => `${r.client}/${r.session}` === id)!;
+            expect(row).toMatchObject({
+              current: 1,
+              coder: codes[0]!.coder,
+              therapist_utterances: codes.filter((x) => x.role === 'therapist').length,
+              reflections: n('reflection'),
+              complex_reflections: n('reflection', 'complex'),
+              questions: n('question'),
+              open_questions: n('question', 'open'),
+              client_utterances: codes.filter((x) => x.role === 'client').length,
+              change_talk: n('change'),
+              sustain_talk: n('sustain'),
+            });
+            // null where MITI's ratio has nothing to divide by, the ratio itself otherwise
+            const ratio = (a: number, b: number) => (b === 0 ? null : expect.closeTo(a / b, 12));
+            expect(row.rq_ratio).toEqual(ratio(n('reflection'), n('question')));
+            expect(row.complex_reflection_share).toEqual(ratio(n('reflection', 'complex'), n('reflection')));
+            expect(row.open_question_share).toEqual(ratio(n('question', 'open'), n('question')));
+            expect(row.change_talk_share).toEqual(ratio(n('change'), n('change') + n('sustain')));
+          }
+        }
+      } finally {
+        await s.close();
+      }
+    });
+  });
+
   /** Every string a folder holds: raw bytes of each file, and each value Parquet decodes to (pages are compressed). */
   async function everything(dir: string): Promise<string> {
     const parts: string[] = [];

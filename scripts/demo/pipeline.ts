@@ -51,6 +51,14 @@ export function demoSteps(study: string, data: string): DemoStep[] {
     importResponses("import coders' WAI-O-S", 'wai-o-s', 'observer', 'coders-wai-o-s.csv'),
     ...ratingSteps(study),
     {
+      title: 'code every utterance (MI behaviour codes)',
+      args: ['code', '--study', study, '--out', join(study, 'codes.csv')],
+      report: (d) => {
+        const n = d.counts as Record<string, number>;
+        return `${d.utterances} utterances of ${d.sessions} sessions in ${join(study, 'codes.csv')}: ${n.reflection ?? 0} reflections, ${n.question ?? 0} questions, ${n.change ?? 0} change talk, ${n.sustain ?? 0} sustain talk`;
+      },
+    },
+    {
       title: 'export scores',
       args: ['export', 'scores', '--study', study, '--out', join(study, 'scores.csv')],
       report: (d) => `${d.rows} score rows in ${join(study, 'scores.csv')}`,

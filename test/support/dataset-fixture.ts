@@ -24,7 +24,7 @@ interface DemoTranscript {
 
 /**
  * A small study made through the CLI from demo transcripts with ids, speaker labels and dates swapped for
- * distinctive ones: two clients, four sessions each, rated by the lexicon rater, with client SRS (submission
+ * distinctive ones: two clients, four sessions each, rated by the lexicon rater and coded by the utterance coder, with client SRS (submission
  * times included) and a coder's WAI-O-S (which has reversed items).
  */
 export async function datasetFixture(dir: string): Promise<{ study: string; secrets: Secrets }> {
@@ -89,5 +89,6 @@ export async function datasetFixture(dir: string): Promise<{ study: string; secr
       join(input, file),
     ]);
   await alliance(['rate', '--study', study, '--rater', 'lexicon']);
+  await alliance(['code', '--study', study, '--out', join(dir, 'codes.csv')]);
   return { study, secrets };
 }

@@ -37,3 +37,4 @@ export * from './store/session-record';
 export * from './study/codebook';
 export * from './export/scores';
 export * from './store/utterance-codes';
+export { CsvWriter, type WrittenFile } from './export/csv-writer';

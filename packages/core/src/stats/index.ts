@@ -19,4 +19,5 @@ export * from './lmm';
 export * from './trajectories';
 export * from './ruptures';
 export * from './auc';
+export * from './miti';
 export * from './random';

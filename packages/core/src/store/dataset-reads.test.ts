@@ -4,7 +4,14 @@ import { storeKinds, useStore } from '../../../../test/support/stores';
 import { storeTestRating, storeTestTranscript } from './test-ratings';
 import { tempDir } from '../../../../test/support/temp-dir';
 import { auditRow } from './audit';
-import { datasetAuditPages, datasetRatingIds, datasetRatingPages, datasetResponsePages } from './dataset-reads';
+import {
+  datasetAuditPages,
+  datasetCodedTranscripts,
+  datasetCodePages,
+  datasetRatingIds,
+  datasetRatingPages,
+  datasetResponsePages,
+} from './dataset-reads';
 import { upsertResponse } from './responses';
 import { ensureSession } from './sessions';
 import { initStudy } from './study';
@@ -121,6 +128,59 @@ describe.each(storeKinds)('the dataset export paged reads on %s', (kind) => {
       expect(await datasetRatingIds(s.db)).toHaveLength(ids.length + 1);
       // Asked for, the cached answer comes with each rating.
       expect((await pages(datasetRatingPages(s.db, ids, true))).flat().every((g) => g.output !== null)).toBe(true);
+    } finally {
+      await s.close();
+    }
+  });
+
+  it('read every coded transcript and coder listed once, in session, version and coder order, codes by position', async () => {
+    const s = await initStudy(join(tempDir('dataset-codes-'), 's'), { name: 'S' });
+    try {
+      const expected: string[] = [];
+      for (const [client, session] of [
+        ['C2', 1],
+        ['C1', 2],
+        ['C1', 1],
+      ] as const) {
+        const sessionId = await ensureSession(s.db, { client, therapist: 'T1', session });
+        for (const version of [2, 1]) {
+          const transcriptId = await storeTestTranscript(s.db, sessionId, version, version === 2);
+          // Written out of position order, so the order comes from the read.
+          for (const coder of ['b', 'a'])
+            for (const seq of [3, 1, 2])
+              await s.db
+                .insertInto('utterance_codes')
+                .values({
+                  transcript_id: transcriptId,
+                  coder,
+                  coder_hash: `hash-${coder}`,
+                  seq,
+                  uid: `u${seq}`,
+                  role: seq === 2 ? 'client' : 'therapist',
+                  code: seq === 2 ? 'change' : 'question',
+                  subcode: seq === 2 ? null : 'open',
+                  probability: seq / 4,
+                  created_at: '2026-01-01T00:00:00Z',
+                })
+                .execute();
+        }
+      }
+      for (const sessionId of ['C1/1', 'C1/2', 'C2/1'])
+        for (const version of [1, 2]) for (const coder of ['a', 'b']) expected.push(`${sessionId} ${version} ${coder}`);
+      const keys = await datasetCodedTranscripts(s.db);
+      expect(keys.map((k) => `${k.session_id} ${k.version} ${k.coder}`)).toEqual(expected);
+      expect(keys.map((k) => k.is_current)).toEqual(expected.map((e) => (e.includes(' 2 ') ? 1 : 0)));
+      const whole = (await pages(datasetCodePages(s.db, keys))).flat();
+      expect(whole.map((t) => `${t.session_id} ${t.version} ${t.coder}`)).toEqual(expected);
+      for (const t of whole) {
+        expect(t.codes.map((c) => c.seq)).toEqual([1, 2, 3]);
+        expect(t.codes.every((c) => c.coder === t.coder && c.transcript_id === t.transcript_id)).toBe(true);
+      }
+      for (const size of [1, 5, 12, 13]) {
+        const paged = await pages(datasetCodePages(s.db, keys, size));
+        expect(paged.every((p) => p.length > 0 && p.length <= size)).toBe(true);
+        expect(paged.flat()).toEqual(whole);
+      }
     } finally {
       await s.close();
     }

@@ -145,3 +145,54 @@ export async function* datasetAuditPages(db: Kysely<Database>, pageRows = DATASE
     after = page[page.length - 1]!.id;
   }
 }
+
+/**
+ * Every coded transcript version and coder, in the export's order (session, transcript version, coder): listed
+ * once, so the tables built from the codes hold the same transcripts even while `alliance code` is storing more.
+ */
+export async function datasetCodedTranscripts(db: Kysely<Database>) {
+  return db
+    .selectFrom(db.selectFrom('utterance_codes').select(['transcript_id', 'coder', 'coder_hash']).distinct().as('k'))
+    .innerJoin('transcripts as t', 't.id', 'k.transcript_id')
+    .select(['k.transcript_id', 'k.coder', 'k.coder_hash', 't.session_id', 't.version', 't.is_current'])
+    .orderBy('t.session_id')
+    .orderBy('t.version')
+    .orderBy('k.coder')
+    .execute();
+}
+
+/** Coded transcripts per page of the codes' read (a few hundred utterances each). */
+export const DATASET_CODED_PAGE_TRANSCRIPTS = 20;
+
+/**
+ * The codes of the coded transcripts `keys` names, in that order, each with its codes in utterance order, a page
+ * of transcripts at a time. A transcript whose codes were replaced since it was listed is given as it is now.
+ */
+export async function* datasetCodePages(
+  db: Kysely<Database>,
+  keys: Awaited<ReturnType<typeof datasetCodedTranscripts>>,
+  pageTranscripts = DATASET_CODED_PAGE_TRANSCRIPTS,
+) {
+  for (let i = 0; i < keys.length; i += pageTranscripts) {
+    const slice = keys.slice(i, i + pageTranscripts);
+    const rows = await db
+      .selectFrom('utterance_codes')
+      .select(['transcript_id', 'coder', 'coder_hash', 'seq', 'uid', 'role', 'code', 'subcode', 'probability'])
+      .where('transcript_id', 'in', [...new Set(slice.map((k) => k.transcript_id))])
+      .orderBy('transcript_id')
+      .orderBy('coder')
+      .orderBy('seq')
+      .execute();
+    const byKey = new Map<string, typeof rows>();
+    for (const r of rows) {
+      const key = `${r.transcript_id}\u0000${r.coder}`;
+      let list = byKey.get(key);
+      if (!list) byKey.set(key, (list = []));
+      list.push(r);
+    }
+    const page = slice
+      .map((k) => ({ ...k, codes: byKey.get(`${k.transcript_id}\u0000${k.coder}`) ?? [] }))
+      .filter((k) => k.codes.length > 0);
+    if (page.length > 0) yield page;
+  }
+}

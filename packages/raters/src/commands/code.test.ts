@@ -1,4 +1,4 @@
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { openStudy, parseCsv, readUtteranceCodes } from '@alliance-lab/core';
 import { runCli } from '../testing/run-cli';
@@ -58,8 +58,9 @@ describe.each(storeKinds)('alliance code on %s', (kind) => {
         .where('session_id', '=', 'C01/1')
         .executeTakeFirstOrThrow();
       const stored = await readUtteranceCodes(study, t.id);
-      expect(stored.map((c) => [c.utteranceId, c.code])).toEqual(
-        rows.filter((r) => r[0] === 'C01').map((r) => [r[2], r[4]]),
+      // The CSV holds what the store holds, probabilities to the last digit.
+      expect(stored.map((c) => [c.utteranceId, c.code, c.subcode ?? '', String(c.probability)])).toEqual(
+        rows.filter((r) => r[0] === 'C01').map((r) => [r[2], r[4], r[5], r[6]]),
       );
       const audits = await study.db.selectFrom('audit').selectAll().where('entity', '=', 'utterance-codes').execute();
       expect(audits).toHaveLength(2);
@@ -101,6 +102,8 @@ describe.each(storeKinds)('alliance code on %s', (kind) => {
     const bad = await runCli(['code', '--study', dir, '--sessions', 'C09', '--out', join(dir, 'x.csv')]);
     expect(bad.code).toBe(1);
     expect(bad.stderr).toMatch(/no transcript in the study for "C09"/);
+    // A run that fails writes no CSV, not even a half one.
+    expect(readdirSync(dir).filter((f) => f.startsWith('x.csv'))).toEqual([]);
   }, 30_000);
 
   it('codes with another guards file when given one, storing anew, and names a broken one', async () => {
@@ -123,12 +126,19 @@ describe.each(storeKinds)('alliance code on %s', (kind) => {
     const bad = await runCli(['code', '--study', dir, '--out', out, '--guards', broken]);
     expect(bad.code).toBe(1);
     expect(bad.stderr).toMatch(/broken\.json.*guards\.0\./);
+    expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
   }, 30_000);
 
-  it('needs --out', async () => {
+  it('needs --out, and a file there rather than a folder', async () => {
     const dir = await studyDir();
     const res = await runCli(['code', '--study', dir]);
     expect(res.code).toBe(2);
     expect(res.stderr).toMatch(/--out/);
+    const folder = join(dir, 'codes');
+    mkdirSync(folder);
+    const bad = await runCli(['code', '--study', dir, '--out', folder]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--out .*codes is a folder; give a file/);
+    expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
   });
 });

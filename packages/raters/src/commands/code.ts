@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { existsSync, renameSync, rmSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { defineCommand, list, text } from '@alliance-lab/core/cli';
 import { z } from 'zod';
@@ -34,12 +34,17 @@ export const codeCommand = defineCommand({
     'alliance code --study demo-study --out codes.csv',
     'alliance code --study pilot --sessions C01 --out c01.csv --json',
   ],
-  async run(_ctx, o) {
+  async run(ctx, o) {
     const out = resolve(o.out);
     const weights = o.weights;
     // Loaded here, not at the top: the store and its database driver cost start-up time for every other command.
-    const { openStudy, storeUtteranceCodes, toCsv } = await import('@alliance-lab/core');
+    const { CsvWriter, openStudy, storeUtteranceCodes, UsageError } = await import('@alliance-lab/core');
+    if (existsSync(out) && statSync(out).isDirectory()) throw new UsageError(`--out ${o.out} is a folder; give a file`);
     const study = await openStudy(o.study);
+    // Written beside the target and moved into place at the end, so a run that fails leaves no half-written CSV.
+    const tmp = `${out}.${process.pid}.tmp`;
+    let csv: InstanceType<typeof CsvWriter> | undefined;
+    let written = false;
     try {
       const [{ loadCoder }, { selectTranscripts, loadTranscript }] = await Promise.all([
         import('../coder/coder'),
@@ -50,7 +55,8 @@ export const codeCommand = defineCommand({
         o.guards === undefined ? undefined : resolve(o.guards),
       );
       const refs = await selectTranscripts(study, o.sessions);
-      const rows: Array<Record<string, string>> = [];
+      csv = new CsvWriter(tmp, CODE_COLUMNS);
+      const bar = ctx.progress({ label: 'coding', total: refs.length, unit: 'sessions' });
       let changed = 0;
       const counts: Record<string, number> = {};
       for (const ref of refs) {
@@ -60,24 +66,22 @@ export const codeCommand = defineCommand({
         t.utterances.forEach((u, i) => {
           const c = codes[i];
           if (c) counts[c.code] = (counts[c.code] ?? 0) + 1;
-          rows.push({
-            client,
-            session,
-            utterance_id: u.id,
-            role: u.role,
-            code: c?.code ?? '',
-            subcode: c?.subcode ?? '',
-            probability: c ? String(c.probability) : '',
-          });
+          csv!.row([client, session, u.id, u.role, c?.code, c?.subcode, c?.probability]);
         });
         const stored = codes.filter((c) => c !== null);
         if (await storeUtteranceCodes(study, ref.transcriptId, { version: coder.version, hash: coder.hash }, stored))
           changed++;
+        bar.tick(1, { stored: changed });
       }
-      writeFileSync(out, toCsv(CODE_COLUMNS, rows));
+      bar.finish();
+      const utterances = csv.rows;
+      csv.close();
+      csv = undefined;
+      renameSync(tmp, out);
+      written = true;
       const data = {
         sessions: refs.length,
-        utterances: rows.length,
+        utterances,
         stored: changed,
         coder: coder.version,
         guards: coder.guardsVersion,
@@ -85,9 +89,11 @@ export const codeCommand = defineCommand({
         counts,
       };
       const name = coder.guardsVersion ? `${coder.version} with ${coder.guardsVersion}` : coder.version;
-      const text = `${name}: coded ${rows.length} utterance${rows.length === 1 ? '' : 's'} of ${refs.length} session${refs.length === 1 ? '' : 's'} (${changed} stored anew); wrote ${out}`;
+      const text = `${name}: coded ${utterances} utterance${utterances === 1 ? '' : 's'} of ${refs.length} session${refs.length === 1 ? '' : 's'} (${changed} stored anew); wrote ${out}`;
       return { data, text };
     } finally {
+      csv?.close();
+      if (!written) rmSync(tmp, { force: true });
       await study.close();
     }
   },

@@ -9,7 +9,8 @@ export const exportDatasetCommand = defineCommand({
   path: ['export', 'dataset'],
   summary: "write the analyst's dataset: every level of data as tidy CSV (and Parquet), a codebook, a manifest",
   description:
-    'Tables sessions, responses, ratings, scores, signals, ruptures, rating_runs and audit, scores_wide.csv, codebook.csv/.md, ' +
+    'Tables sessions, responses, ratings, scores, signals, ruptures, rating_runs, utterance_codes, code_summaries and audit, ' +
+    'scores_wide.csv, codebook.csv/.md, ' +
     'manifest.json and README.md. De-identified by default: ids re-keyed with a secret kept in the store, days instead of dates, no text.',
   options: z.object({
     study: text('study folder', 'DIR'),

@@ -13,6 +13,8 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { loadRegistry } from '@alliance-lab/instruments';
 import {
   datasetAuditPages,
+  datasetCodedTranscripts,
+  datasetCodePages,
   datasetRatingIds,
   datasetRatingPages,
   datasetResponsePages,
@@ -26,6 +28,7 @@ import { datasetContext, type ScoreTables, writeScoreTables } from './score-tabl
 import { datasetReadme } from './readme';
 import {
   auditRows,
+  codeSummaryRows,
   ratingItemRows,
   ratingRunRows,
   raterRuptureRows,
@@ -33,6 +36,7 @@ import {
   scoreDropRows,
   sessionRows,
   signalRows,
+  utteranceCodeRows,
 } from './table-rows';
 import { type DataFormat, type Row, TableWriter, type WrittenTable } from './table-writer';
 
@@ -108,6 +112,8 @@ async function writeDataset(study: Study, opts: DatasetOptions, dir: string): Pr
   const ratingIds = await datasetRatingIds(study.db);
   const ratingPages = () => datasetRatingPages(study.db, ratingIds, opts.includeText);
   const raters = new RaterTally();
+  // The coded transcripts likewise: listed once, read once for each of the two code tables.
+  const coded = await datasetCodedTranscripts(study.db);
   const pagesOf: Record<string, () => AsyncIterable<Iterable<Row>>> = {
     sessions: async function* () {
       yield sessionRows(ctx);
@@ -130,6 +136,12 @@ async function writeDataset(study: Study, opts: DatasetOptions, dir: string): Pr
         raters.add(page);
         yield ratingRunRows(ctx, page);
       }
+    },
+    utterance_codes: async function* () {
+      for await (const page of datasetCodePages(study.db, coded)) yield utteranceCodeRows(ctx, page);
+    },
+    code_summaries: async function* () {
+      for await (const page of datasetCodePages(study.db, coded)) yield codeSummaryRows(ctx, page);
     },
     audit: async function* () {
       for await (const page of datasetAuditPages(study.db)) yield auditRows(ctx, page);

@@ -1,8 +1,10 @@
 import type { InstrumentRegistry } from '@alliance-lab/instruments';
 import type { ScoreRow } from '../../schemas/score';
 import { ruptures as ruptureEpisodes } from '../../stats/ruptures';
+import { mitiSummary } from '../../stats/miti';
 import type {
   datasetAuditPages,
+  datasetCodePages,
   datasetRatingPages,
   datasetResponsePages,
   datasetSessions,
@@ -19,6 +21,7 @@ type PageOf<T extends (...args: never[]) => AsyncGenerator<unknown>> = T extends
   ? P
   : never;
 type Ratings = PageOf<typeof datasetRatingPages>;
+type CodedTranscripts = PageOf<typeof datasetCodePages>;
 
 export interface SessionKeys {
   client: string;
@@ -296,6 +299,60 @@ export function* ratingRunRows(ctx: RowContext, ratings: Ratings): Generator<Row
       cost_usd: g.cost_usd,
       latency_ms: g.latency_ms,
       created_at: g.created_at,
+    };
+  }
+}
+
+/** What every row of the two code tables starts with: the session, the transcript version and the coder. */
+function codedKeys(ctx: RowContext, t: CodedTranscripts[number]) {
+  return {
+    ...keysOf(ctx, t.session_id),
+    transcript_version: t.version,
+    current: t.is_current,
+    coder: t.coder,
+    // Read with the codes, not the listing: codes replaced in between carry their own coder's hash.
+    coder_hash: t.codes[0]!.coder_hash,
+  };
+}
+
+/** The utterance_codes table: one row per coded utterance, in utterance order. */
+export function* utteranceCodeRows(ctx: RowContext, page: CodedTranscripts): Generator<Row> {
+  for (const t of page) {
+    const keys = codedKeys(ctx, t);
+    for (const c of t.codes)
+      yield {
+        ...keys,
+        utterance_id: c.uid,
+        seq: c.seq,
+        role: c.role,
+        code: c.code,
+        subcode: c.subcode,
+        probability: c.probability,
+      };
+  }
+}
+
+/** The code_summaries table: one row per coded transcript version and coder, its counts and MITI-style summaries. */
+export function* codeSummaryRows(ctx: RowContext, page: CodedTranscripts): Generator<Row> {
+  for (const t of page) {
+    const s = mitiSummary(t.codes);
+    yield {
+      ...codedKeys(ctx, t),
+      therapist_utterances: s.therapistUtterances,
+      reflections: s.reflections,
+      complex_reflections: s.complexReflections,
+      questions: s.questions,
+      open_questions: s.openQuestions,
+      input: s.input,
+      other: s.other,
+      client_utterances: s.clientUtterances,
+      change_talk: s.changeTalk,
+      sustain_talk: s.sustainTalk,
+      neutral_talk: s.neutralTalk,
+      rq_ratio: s.reflectionToQuestion,
+      complex_reflection_share: s.complexReflectionShare,
+      open_question_share: s.openQuestionShare,
+      change_talk_share: s.changeTalkShare,
     };
   }
 }
