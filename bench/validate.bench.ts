@@ -1,6 +1,6 @@
 import { loadavg } from 'node:os';
 import type { ScoreRow, StoredRating } from '@alliance-lab/core';
-import { createRng } from '@alliance-lab/core/stats';
+import { createRng, mitiSummary } from '@alliance-lab/core/stats';
 import { type ValidationData, validateRaters } from '@alliance-lab/raters';
 import type { BenchSuite, Figure } from './figure';
 
@@ -24,6 +24,7 @@ export function study(seed: number): ValidationData {
   const scores: ScoreRow[] = [];
   const ratings: StoredRating[] = [];
   const lengths: ValidationData['lengths'] = [];
+  const codeSummaries: ValidationData['codes'] = [];
   const row = (
     base: Pick<ScoreRow, 'session_id' | 'client' | 'therapist' | 'session' | 'date'>,
     source: ScoreRow['source'],
@@ -105,6 +106,23 @@ export function study(seed: number): ValidationData {
         clientWords: Math.round(words * 0.6),
         utterances: 90 + rng.int(30),
       });
+      // The coder's session summaries, as `alliance code` leaves them for validation.
+      const codes = (code: string, n: number, subcode: string | null = null) =>
+        Array.from({ length: n }, () => ({ code, subcode }));
+      codeSummaries.push({
+        sessionId: base.session_id,
+        coder: 'annomi-coder-1',
+        coderHash: 'h',
+        summary: mitiSummary([
+          ...codes('reflection', 5 + rng.int(15), 'complex'),
+          ...codes('reflection', rng.int(10), 'simple'),
+          ...codes('question', 5 + rng.int(15), 'open'),
+          ...codes('question', rng.int(10), 'closed'),
+          ...codes('change', rng.int(12)),
+          ...codes('sustain', rng.int(6)),
+          ...codes('neutral', 20 + rng.int(20)),
+        ]),
+      });
     }
   }
   const coderItems = new Map([
@@ -135,6 +153,7 @@ export function study(seed: number): ValidationData {
     ratings,
     coderItems,
     lengths,
+    codes: codeSummaries,
   };
 }
 

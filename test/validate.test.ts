@@ -71,6 +71,7 @@ describe.each(storeKinds)('alliance validate on %s', (kind) => {
         subset(file),
       ]);
     await alliance(['rate', '--study', study, '--rater', 'lexicon']);
+    await alliance(['code', '--study', study, '--out', join(parent, 'codes.csv')]);
     writeAltMarkers(study);
     await alliance(['rate', '--study', study, '--rater', 'lexicon-alt', '--replicates', '2']);
     result = (await alliance([
@@ -328,6 +329,51 @@ describe.each(storeKinds)('alliance validate on %s', (kind) => {
       })();
     });
 
+    it("sets the coder's stored codes, summarised per session as MITI does, beside the criterion", async () => {
+      expect(result.coded.map((c) => `${c.coder} ${c.summary}`)).toEqual(
+        ['rq-ratio', 'complex-reflection-share', 'open-question-share', 'change-talk-share'].map(
+          (x) => `annomi-coder-1 ${x}`,
+        ),
+      );
+      const s = await openStudy(study);
+      try {
+        const codes = await s.db
+          .selectFrom('utterance_codes as c')
+          .innerJoin('transcripts as t', 't.id', 'c.transcript_id')
+          .select(['t.session_id', 'c.code', 'c.subcode'])
+          .execute();
+        const count = (id: string, code: string, subcode?: string) =>
+          codes.filter((c) => c.session_id === id && c.code === code && (!subcode || c.subcode === subcode)).length;
+        const definitions: Record<string, (id: string) => [number, number]> = {
+          'rq-ratio': (id) => [count(id, 'reflection'), count(id, 'question')],
+          'complex-reflection-share': (id) => [count(id, 'reflection', 'complex'), count(id, 'reflection')],
+          'open-question-share': (id) => [count(id, 'question', 'open'), count(id, 'question')],
+          'change-talk-share': (id) => [count(id, 'change'), count(id, 'change') + count(id, 'sustain')],
+        };
+        const sr = (await queryScores(s.db, { instrument: 'wai-sr', scale: 'total', sources: ['self-report'] })).filter(
+          (r) => r.pomp !== null,
+        );
+        for (const c of result.coded) {
+          const ids = sr.filter((r) => definitions[c.summary]!(r.session_id)[1] > 0);
+          const rm = rmcorr({
+            subject: ids.map((r) => r.client),
+            x: ids.map((r) => {
+              const [num, den] = definitions[c.summary]!(r.session_id);
+              return num / den;
+            }),
+            y: ids.map((r) => r.pomp!),
+          });
+          expect(c.rmcorr!.r as number, c.summary).toBeCloseTo(rm.r, 12);
+          expect(c.n, c.summary).toEqual({ sessions: rm.n, clients: rm.subjects });
+        }
+      } finally {
+        await s.close();
+      }
+      const html = readFileSync(join(parent, 'report.html'), 'utf8');
+      expect(html).toContain('coded rq-ratio: rmcorr with wai-sr:client total');
+      expect(html).toMatch(/stored codes \(annomi-coder-1\)/);
+    });
+
     it('counts baseline words as whitespace tokens of the transcript and correlates them as `stats rmcorr` does', () => {
       const transcripts = readFileSync(join(parent, 'data', 'transcripts.jsonl'), 'utf8')
         .trim()
@@ -410,6 +456,7 @@ describe.each(storeKinds)('alliance validate on %s', (kind) => {
     it('gives every figure its n of clients and sessions and its method, and the summary table those columns', () => {
       type Figure = { n: { clients: number; sessions: number }; method: string };
       const figures: Array<[string, Figure]> = [['coders', result.coders as unknown as Figure]];
+      result.coded.forEach((f, i) => figures.push([`coder coded ${i}`, f as unknown as Figure]));
       for (const r of result.raters) {
         const add = (kind: string, list: readonly unknown[]) =>
           list.forEach((f, i) => figures.push([`${r.rater} ${kind} ${i}`, f as Figure]));
@@ -427,7 +474,16 @@ describe.each(storeKinds)('alliance validate on %s', (kind) => {
         if (r.groundTruth) add('groundTruth', [r.groundTruth]);
       }
       const kinds = new Set(figures.map(([k]) => k.replace(/^\S+ | \d+$/g, '')));
-      for (const k of ['vsCoders', 'vsSelfReport', 'baselines', 'incremental', 'ruptures', 'replicates', 'coders'])
+      for (const k of [
+        'vsCoders',
+        'vsSelfReport',
+        'baselines',
+        'incremental',
+        'ruptures',
+        'replicates',
+        'coders',
+        'coded',
+      ])
         expect(kinds).toContain(k);
       for (const [label, f] of figures) {
         expect(typeof f.method, label).toBe('string');

@@ -13,6 +13,7 @@ import {
   datasetResponsePages,
 } from './dataset-reads';
 import { upsertResponse } from './responses';
+import { sessionCodeSummaries } from './utterance-codes';
 import { ensureSession } from './sessions';
 import { initStudy } from './study';
 
@@ -176,6 +177,13 @@ describe.each(storeKinds)('the dataset export paged reads on %s', (kind) => {
         expect(t.codes.map((c) => c.seq)).toEqual([1, 2, 3]);
         expect(t.codes.every((c) => c.coder === t.coder && c.transcript_id === t.transcript_id)).toBe(true);
       }
+      // Validation's read: the current version's codes only, summarised per session and coder.
+      const summaries = await sessionCodeSummaries(s.db);
+      expect(summaries.map((x) => `${x.sessionId} ${x.coder} ${x.coderHash}`)).toEqual(
+        ['C1/1', 'C1/2', 'C2/1'].flatMap((id) => [`${id} a hash-a`, `${id} b hash-b`]),
+      );
+      for (const x of summaries)
+        expect(x.summary).toMatchObject({ questions: 2, openQuestions: 2, changeTalk: 1, changeTalkShare: 1 });
       for (const size of [1, 5, 12, 13]) {
         const paged = await pages(datasetCodePages(s.db, keys, size));
         expect(paged.every((p) => p.length > 0 && p.length <= size)).toBe(true);

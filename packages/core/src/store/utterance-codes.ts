@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { type CodedUtterance, type MitiSummary, mitiSummary } from '../stats/miti';
 import { InputError } from '../util/errors';
 import { nowIso } from '../util/time';
 import { appendAudit } from './audit';
@@ -136,3 +137,36 @@ const normal = (c: StoredUtteranceCode): StoredUtteranceCode => ({
   subcode: c.subcode,
   probability: c.probability,
 });
+
+/** One coder's codes of a session's current transcript, summarised (stats/miti). */
+export interface SessionCodeSummary {
+  sessionId: string;
+  coder: string;
+  coderHash: string;
+  summary: MitiSummary;
+}
+
+/**
+ * Every session's current transcript's codes, summarised per coder: what validation sets beside client
+ * self-report. Counted in the database (a few rows per session), summarised by the pure function.
+ */
+export async function sessionCodeSummaries(db: Study['db']): Promise<SessionCodeSummary[]> {
+  const rows = await db
+    .selectFrom('utterance_codes as c')
+    .innerJoin('transcripts as t', 't.id', 'c.transcript_id')
+    .where('t.is_current', '=', 1)
+    .select(['t.session_id', 'c.coder', 'c.coder_hash', 'c.code', 'c.subcode'])
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .groupBy(['t.session_id', 'c.coder', 'c.coder_hash', 'c.code', 'c.subcode'])
+    .orderBy('t.session_id')
+    .orderBy('c.coder')
+    .execute();
+  const groups = new Map<string, { sessionId: string; coder: string; coderHash: string; codes: CodedUtterance[] }>();
+  for (const r of rows) {
+    const key = `${r.session_id}\u0000${r.coder}`;
+    let g = groups.get(key);
+    if (!g) groups.set(key, (g = { sessionId: r.session_id, coder: r.coder, coderHash: r.coder_hash, codes: [] }));
+    for (let i = 0; i < Number(r.n); i++) g.codes.push({ code: r.code, subcode: r.subcode });
+  }
+  return [...groups.values()].map(({ codes, ...g }) => ({ ...g, summary: mitiSummary(codes) }));
+}

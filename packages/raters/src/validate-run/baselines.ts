@@ -43,17 +43,30 @@ export function baselineValidity(
   info: ReadonlyMap<string, SessionInfo>,
   file: string,
 ): BaselineValidity[] {
-  return BASELINES.map((b) => {
-    const p = pairSeries(baselines[b], selfReport, info);
-    const series = { subject: p.sessions.map((s) => s.client), x: p.x, y: p.y };
-    const reasons: Record<string, string> = {};
-    const rm = attempt('rmcorr', reasons, () => rmcorrJson(rmcorr(series), p.excluded, file));
-    const between = attempt('between', reasons, () => ({ ...withinBetween(series).between }));
-    return withReasons(
-      { baseline: b, selfReport: ref, n: sampleOf(p.sessions), method: METHODS.baseline, rmcorr: rm, between },
-      reasons,
-    );
-  });
+  return BASELINES.map((b) => ({
+    baseline: b,
+    ...seriesValidity(baselines[b], selfReport, ref, info, file, METHODS.baseline),
+  }));
+}
+
+/**
+ * A session series against a self-report series: the within-client (rmcorr) and between-client correlations on
+ * the sessions with both, each null with its reason when there is too little to compute it.
+ */
+export function seriesValidity(
+  values: ReadonlyMap<string, number>,
+  selfReport: ReadonlyMap<string, number>,
+  ref: ScaleRef,
+  info: ReadonlyMap<string, SessionInfo>,
+  file: string,
+  method: string,
+) {
+  const p = pairSeries(values, selfReport, info);
+  const series = { subject: p.sessions.map((s) => s.client), x: p.x, y: p.y };
+  const reasons: Record<string, string> = {};
+  const rm = attempt('rmcorr', reasons, () => rmcorrJson(rmcorr(series), p.excluded, file));
+  const between = attempt('between', reasons, () => ({ ...withinBetween(series).between }));
+  return withReasons({ selfReport: ref, n: sampleOf(p.sessions), method, rmcorr: rm, between }, reasons);
 }
 
 export interface Incremental {

@@ -6,6 +6,8 @@ import {
   type ResponseItems,
   responseItems,
   type ScoreRow,
+  type SessionCodeSummary,
+  sessionCodeSummaries,
   type StoredRating,
   type Study,
   type TranscriptLength,
@@ -40,6 +42,8 @@ export interface ValidationData {
   /** Coders' questionnaires per observer form, keyed "instrument:form". */
   coderItems: Map<string, ResponseItems[]>;
   lengths: TranscriptLength[];
+  /** Each coder's summary of each session's current transcript's stored codes (`alliance code`). */
+  codes: SessionCodeSummary[];
 }
 
 /**
@@ -91,5 +95,6 @@ export async function loadValidationData(study: Study, raters: readonly string[]
     ratings: ratings.filter((g) => keep.has(g.rater)),
     coderItems,
     lengths: await transcriptLengths(study.db),
+    codes: await sessionCodeSummaries(study.db),
   };
 }

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { type CodedValidity, codedValidity } from './coded';
 import { type Completion, completion } from './completion';
 import { coderAgreement, vsCoders, type VsCoder } from './coders';
 import type { ScaleRef, ValidationData } from './data';
@@ -50,6 +51,8 @@ export interface ValidationResult {
   generatedAt: string;
   software: Record<string, string>;
   coders: ReturnType<typeof coderAgreement> | null;
+  /** The utterance coder's session summaries against the criterion (empty when no codes are stored). */
+  coded: CodedValidity[];
   raters: RaterValidation[];
   settings: { bootstrap: BootstrapSettings; tolerance: number; ruptureRule: ValidationData['ruptureRule'] };
 }
@@ -155,6 +158,7 @@ export function validateRaters(data: ValidationData, opts: ValidateOptions = {})
     generatedAt: opts.generatedAt ?? new Date().toISOString(),
     software: softwareVersions(),
     coders: codersRef ? coderAgreement(data.scores, codersRef, info, file) : null,
+    coded: criterion && criterionSeries ? codedValidity(data.codes, criterionSeries, criterion, info, file) : [],
     raters,
     settings: { bootstrap: boot, tolerance, ruptureRule: data.ruptureRule },
   };

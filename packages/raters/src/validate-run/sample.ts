@@ -38,6 +38,8 @@ export const METHODS = {
     'rater against client self-report of the same construct on POMP, sessions with both: repeated-measures correlation (Bakdash & Marusich 2017); between-client Pearson r of client means; linear mixed model of self-report on rater score with random intercepts for client (and therapist when there are several), REML, Satterthwaite df; 95% CIs of rmcorr and between-client r also from a client-level cluster bootstrap (clients resampled with all their sessions)',
   baseline:
     'a transcript-only baseline (whitespace-separated words of the utterance text, or utterance counts) against client self-report on POMP, sessions with both: repeated-measures correlation (Bakdash & Marusich 2017) and between-client Pearson r of client means',
+  coded:
+    "MITI-style summaries of the utterance coder's stored codes of each session's current transcript (reflection-to-question ratio, complex reflections over reflections, open questions over questions, change talk over change and sustain talk; sessions where a summary is undefined left out) against client self-report on POMP: repeated-measures correlation (Bakdash & Marusich 2017) and between-client Pearson r of client means",
   incremental:
     "partial repeated-measures correlation of the rater's score with client self-report, the transcript baselines held constant within clients",
   ruptures:

@@ -33,6 +33,26 @@ export function summaryRows(result: ValidationResult): SummaryRow[] {
       method: 'two-way random, absolute agreement, single rater (Shrout & Fleiss 1979)',
     });
   }
+  // Older stored runs have no coded figures.
+  for (const c of result.coded ?? []) {
+    const n = sample(c.n);
+    rows.push({
+      rater: `coder ${c.coder}`,
+      statistic: `coded ${c.summary}: rmcorr with ${scale(c.selfReport)}`,
+      estimate: num(c.rmcorr, 'r'),
+      ci95: ci(c.rmcorr),
+      n,
+      method: 'stored utterance codes alone; repeated-measures correlation',
+    });
+    rows.push({
+      rater: `coder ${c.coder}`,
+      statistic: `coded ${c.summary}: between-client r with ${scale(c.selfReport)}`,
+      estimate: num(c.between, 'r'),
+      ci95: ci(c.between),
+      n,
+      method: 'correlation of client means',
+    });
+  }
   for (const r of result.raters) {
     const rep = r.replicates;
     if (rep?.icc) {

@@ -30,6 +30,11 @@ export function methodsParagraph(result: ValidationResult): string {
     `Validity against client self-report was assessed on POMP scores of matching constructs with the repeated-measures correlation (Bakdash & Marusich, 2017), the between-client correlation of client means, and a linear mixed model of self-report on rater score with random intercepts for client (and therapist when there were several), fitted by REML as lme4 does (Bates et al., 2015) with Satterthwaite degrees of freedom (Kuznetsova et al., 2017).`,
     `Confidence intervals for the correlations were also obtained from a client-level cluster bootstrap (${b.resamples} resamples of clients with replacement, seed ${b.seed}, percentile intervals).`,
     'Incremental validity was assessed against transcript-only baselines (total words, therapist words, client share of words, utterance count; words are whitespace-separated tokens) by the partial repeated-measures correlation controlling for all four.',
+    ...(result.coded?.length
+      ? [
+          `The utterance coder's stored codes (${[...new Set(result.coded.map((c) => c.coder))].join(', ')}) of each session's current transcript were summarised as in MITI coding (reflection-to-question ratio, proportion of complex reflections, proportion of open questions, change talk over change and sustain talk) and set beside client self-report in the same way (repeated-measures and between-client correlations), sessions where a summary is undefined left out.`,
+        ]
+      : []),
     `Rupture episodes were identified in each series by the rule of the analysis plan (k = ${result.settings.ruptureRule.k} within-client SD, repair window ${result.settings.ruptureRule.window} sessions) and matched between rater and self-report within ±${result.settings.tolerance} session (precision, recall, F1).`,
     `Software: ${Object.entries(result.software)
       .map(([k, v]) => `${k} ${v}`)
