@@ -25,14 +25,18 @@ export function baselineSeries(lengths: readonly TranscriptLength[]): Record<Bas
   return out;
 }
 
-export interface BaselineValidity {
-  baseline: BaselineName;
+/** A session series' within- and between-client correlations with a self-report series (seriesValidity). */
+export interface SeriesValidity {
   selfReport: ScaleRef;
   n: Sample;
   method: string;
   rmcorr: Record<string, unknown> | null;
   between: Record<string, unknown> | null;
   reasons?: Record<string, string>;
+}
+
+export interface BaselineValidity extends SeriesValidity {
+  baseline: BaselineName;
 }
 
 /** The validity figures of each baseline against a self-report series (POMP). */
@@ -60,7 +64,7 @@ export function seriesValidity(
   info: ReadonlyMap<string, SessionInfo>,
   file: string,
   method: string,
-) {
+): SeriesValidity {
   const p = pairSeries(values, selfReport, info);
   const series = { subject: p.sessions.map((s) => s.client), x: p.x, y: p.y };
   const reasons: Record<string, string> = {};

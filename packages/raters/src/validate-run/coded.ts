@@ -1,7 +1,7 @@
 import type { SessionCodeSummary } from '@alliance-lab/core';
-import { seriesValidity } from './baselines';
+import { type SeriesValidity, seriesValidity } from './baselines';
 import type { ScaleRef } from './data';
-import { METHODS, type Sample } from './sample';
+import { METHODS } from './sample';
 import type { SessionInfo } from './series';
 
 /** The MITI-style summaries of the utterance codes that validation sets beside self-report. */
@@ -13,16 +13,10 @@ export const CODED_SUMMARIES = {
 } as const;
 export type CodedSummaryName = keyof typeof CODED_SUMMARIES;
 
-export interface CodedValidity {
+export interface CodedValidity extends SeriesValidity {
   /** Coder version (`alliance code`) whose stored codes were summarised. */
   coder: string;
   summary: CodedSummaryName;
-  selfReport: ScaleRef;
-  n: Sample;
-  method: string;
-  rmcorr: Record<string, unknown> | null;
-  between: Record<string, unknown> | null;
-  reasons?: Record<string, string>;
 }
 
 /**

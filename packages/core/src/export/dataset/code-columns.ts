@@ -5,33 +5,38 @@ import { client, type ColumnSpecInput, flag, session } from './column-spec';
  * transcript version and coder the counts and MITI-style summaries of stats/miti.
  */
 
+/** What both tables' rows start with: the session, the transcript version and the coder. */
+const codedKeys: ColumnSpecInput[] = [
+  client,
+  session,
+  {
+    name: 'transcript_version',
+    type: 'integer',
+    label: 'Transcript version coded',
+    range: '≥ 1',
+    source: 'transcripts.version',
+  },
+  flag('current', '1 when the coded transcript version is the current one', 'transcripts.is_current'),
+  {
+    name: 'coder',
+    type: 'string',
+    label: 'Coder version (alliance code), e.g. annomi-coder-1',
+    source: 'utterance_codes.coder',
+  },
+  {
+    name: 'coder_hash',
+    type: 'string',
+    label: "SHA-256 of the coder's weights and guards files: codes with one hash came from the same model",
+    source: 'utterance_codes.coder_hash',
+  },
+];
+
 export const CODE_TABLES: Array<{ name: string; label: string; columns: ColumnSpecInput[] }> = [
   {
     name: 'utterance_codes',
     label: 'One row per coded utterance (alliance code): the MI behaviour code, its subcode and the coder probability',
     columns: [
-      client,
-      session,
-      {
-        name: 'transcript_version',
-        type: 'integer',
-        label: 'Transcript version coded',
-        range: '≥ 1',
-        source: 'transcripts.version',
-      },
-      flag('current', '1 when the coded transcript version is the current one', 'transcripts.is_current'),
-      {
-        name: 'coder',
-        type: 'string',
-        label: 'Coder version (alliance code), e.g. annomi-coder-1',
-        source: 'utterance_codes.coder',
-      },
-      {
-        name: 'coder_hash',
-        type: 'string',
-        label: "SHA-256 of the coder's weights and guards files: codes with one hash came from the same model",
-        source: 'utterance_codes.coder_hash',
-      },
+      ...codedKeys,
       {
         name: 'utterance_id',
         type: 'string',
@@ -80,28 +85,7 @@ export const CODE_TABLES: Array<{ name: string; label: string; columns: ColumnSp
     name: 'code_summaries',
     label: 'One row per coded transcript version and coder: behaviour counts and MITI-style summary scores',
     columns: [
-      client,
-      session,
-      {
-        name: 'transcript_version',
-        type: 'integer',
-        label: 'Transcript version coded',
-        range: '≥ 1',
-        source: 'transcripts.version',
-      },
-      flag('current', '1 when the coded transcript version is the current one', 'transcripts.is_current'),
-      {
-        name: 'coder',
-        type: 'string',
-        label: 'Coder version (alliance code), e.g. annomi-coder-1',
-        source: 'utterance_codes.coder',
-      },
-      {
-        name: 'coder_hash',
-        type: 'string',
-        label: "SHA-256 of the coder's weights and guards files: codes with one hash came from the same model",
-        source: 'utterance_codes.coder_hash',
-      },
+      ...codedKeys,
       {
         name: 'therapist_utterances',
         type: 'integer',
