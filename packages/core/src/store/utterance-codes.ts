@@ -166,7 +166,7 @@ export async function sessionCodeSummaries(db: Study['db']): Promise<SessionCode
     const key = `${r.session_id}\u0000${r.coder}`;
     let g = groups.get(key);
     if (!g) groups.set(key, (g = { sessionId: r.session_id, coder: r.coder, coderHash: r.coder_hash, codes: [] }));
-    for (let i = 0; i < Number(r.n); i++) g.codes.push({ code: r.code, subcode: r.subcode });
+    g.codes.push({ code: r.code, subcode: r.subcode, n: Number(r.n) });
   }
   return [...groups.values()].map(({ codes, ...g }) => ({ ...g, summary: mitiSummary(codes) }));
 }

@@ -11,6 +11,8 @@ export interface CodedUtterance {
   code: string;
   /** simple / complex, open / closed, the input subtype, or null. */
   subcode: string | null;
+  /** How many utterances carry this code and subcode (counted in the store, say); 1 unless given. */
+  n?: number;
 }
 
 export interface MitiSummary {
@@ -48,29 +50,30 @@ export function mitiSummary(codes: Iterable<CodedUtterance>): MitiSummary {
   let sustainTalk = 0;
   let neutralTalk = 0;
   for (const c of codes) {
+    const k = c.n ?? 1;
     switch (c.code) {
       case 'reflection':
-        reflections++;
-        if (c.subcode === 'complex') complexReflections++;
+        reflections += k;
+        if (c.subcode === 'complex') complexReflections += k;
         break;
       case 'question':
-        questions++;
-        if (c.subcode === 'open') openQuestions++;
+        questions += k;
+        if (c.subcode === 'open') openQuestions += k;
         break;
       case 'input':
-        input++;
+        input += k;
         break;
       case 'other':
-        other++;
+        other += k;
         break;
       case 'change':
-        changeTalk++;
+        changeTalk += k;
         break;
       case 'sustain':
-        sustainTalk++;
+        sustainTalk += k;
         break;
       case 'neutral':
-        neutralTalk++;
+        neutralTalk += k;
         break;
       default:
         throw new Error(`not an utterance code: "${c.code}"`);

@@ -57,6 +57,18 @@ describe('MITI-style summaries', () => {
     expect(empty.reasons?.complexReflectionShare).toBe('no reflections coded');
   });
 
+  it('counts a code given with n as n utterances of it', () => {
+    const one = (code: string, subcode: string | null, n: number) => Array.from({ length: n }, () => c(code, subcode));
+    const expanded = [...one('reflection', 'complex', 3), ...one('question', 'open', 2), ...one('sustain', null, 4)];
+    expect(
+      mitiSummary([
+        { code: 'reflection', subcode: 'complex', n: 3 },
+        { code: 'question', subcode: 'open', n: 2 },
+        { code: 'sustain', subcode: null, n: 4 },
+      ]),
+    ).toEqual(mitiSummary(expanded));
+  });
+
   it('refuses a code it does not know', () => {
     expect(() => mitiSummary([c('reflexion')])).toThrow(/not an utterance code: "reflexion"/);
   });
